@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * phaseout: phaseout's tables without osqueryd.
+ *
+ *   phaseout query [--json|--csv] [SETTINGS] "SQL"
+ *   phaseout report [SETTINGS]
+ *   phaseout tables
+ *
+ * SETTINGS are the flags every front end shares (po-settings.h).
+ */
+#include <locale.h>
+#include <stdio.h>
+
+#include "po-cli.h"
+#include "po-schemas.h"
+#include "po-table.h"
+
+typedef struct {
+  const gchar *name;
+  const gchar *parameters;
+  const gchar *summary;
+  int (*run) (int argc, char **argv);
+} Command;
+
+static int
+fail (GError *error)
+{
+  g_printerr ("phaseout: %s\n", error->message);
+  return 1;
+}
+
+/* parses the shared settings plus the command's own entries */
+static PoSettings *
+parse_command_line (int *argc, char ***argv, const gchar *parameters, const GOptionEntry *entries,
+                    GError **error)
+{
+  g_autoptr(PoSettings) settings = po_settings_new ();
+  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_add_group (context, po_settings_option_group (settings));
+  if (!g_option_context_parse (context, argc, argv, error))
+    return NULL;
+  return g_steal_pointer (&settings);
+}
+
+static int
+run_query (int argc, char **argv)
+{
+  gboolean json = FALSE, csv = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array of objects", NULL },
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV (RFC 4180)", NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, "SQL", entries, &error);
+  g_autoptr(PoRuntime) runtime = NULL;
+  g_autoptr(PoResult) result = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (settings == NULL)
+    return fail (error);
+  if (argc != 2)
+    {
+      g_printerr ("phaseout query: give one SQL statement, e.g.\n"
+                  "  phaseout query \"SELECT * FROM phaseout_info\"\n");
+      return 2;
+    }
+  if (json && csv)
+    {
+      g_printerr ("phaseout query: --json and --csv exclude each other\n");
+      return 2;
+    }
+  runtime = po_runtime_new (settings, &error);
+  if (runtime == NULL || !po_engine_query (runtime, argv[1], &result, &error))
+    return fail (error);
+  po_cli_print_result (result, json ? PO_OUTPUT_JSON : csv ? PO_OUTPUT_CSV : PO_OUTPUT_TABLE, out);
+  fwrite (out->str, 1, out->len, stdout);
+  return 0;
+}
+
+static int
+run_report (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, NULL, NULL, &error);
+  g_autoptr(PoRuntime) runtime = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (settings == NULL)
+    return fail (error);
+  runtime = po_runtime_new (settings, &error);
+  if (runtime == NULL || !po_cli_report (runtime, out, &error))
+    return fail (error);
+  fwrite (out->str, 1, out->len, stdout);
+  return 0;
+}
+
+static int
+run_tables (int argc, char **argv)
+{
+  guint n_tables;
+  const PoTable *const *tables = po_tables_get_all (&n_tables);
+
+  for (guint i = 0; i < n_tables; i++)
+    {
+      const PoTableSchema *schema = tables[i]->schema;
+      g_print ("%s\n", schema->name);
+      for (guint c = 0; c < schema->n_columns; c++)
+        g_print ("  %-24s %s\n", schema->columns[c].name,
+                 po_column_type_to_string (schema->columns[c].type));
+    }
+  return 0;
+}
+
+static const Command commands[] = {
+  { "query", "[--json|--csv] SQL", "Run SQL over phaseout's tables", run_query },
+  { "report", "", "Print this machine's compliance summary", run_report },
+  { "tables", "", "List the tables and their columns", run_tables },
+};
+
+static void
+usage (FILE *stream)
+{
+  fprintf (stream, "Usage: phaseout COMMAND [OPTIONS]\n\nCommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-8s %-22s %s\n", commands[i].name, commands[i].parameters,
+             commands[i].summary);
+  fprintf (stream, "\nEvery command takes --root DIR, --config FILE, --policy-dir DIR, "
+                   "--state-db FILE and --now WHEN;\n`phaseout COMMAND --help-all` explains "
+                   "them.\n");
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 2 : 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("phaseout %s\n", PHASEOUT_VERSION);
+      return 0;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      {
+        /* the command sees itself as argv[0], so --help reads naturally */
+        g_autofree gchar *name = g_strdup_printf ("phaseout %s", argv[1]);
+        argv[1] = name;
+        return commands[i].run (argc - 1, argv + 1);
+      }
+  g_printerr ("phaseout: unknown command \"%s\"\n\n", argv[1]);
+  usage (stderr);
+  return 2;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * phaseout_info: one row of facts about the running phaseout, so an
+ * administrator can check from the fleet which version and which settings
+ * each endpoint runs with.
+ */
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "po-schemas.h"
+#include "po-table.h"
+
+gboolean
+po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
+                                 GError **error)
+{
+  const PoSettings *settings = po_runtime_get_settings (runtime);
+  g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
+  g_autoptr(GDateTime) now = po_runtime_now (runtime);
+  g_autofree gchar *clock = g_date_time_format_iso8601 (now);
+  g_autofree gchar *glib_version = g_strdup_printf ("%u.%u.%u", glib_major_version,
+                                                    glib_minor_version, glib_micro_version);
+  const gchar *config = settings->config != NULL ? settings->config : PHASEOUT_DEFAULT_CONFIG;
+  g_autofree gchar *policy_dirs = NULL;
+  guint n_tables;
+  struct stat st;
+
+  g_ptr_array_add (dirs, NULL);
+  policy_dirs = g_strjoinv (":", (gchar **) dirs->pdata);
+  po_tables_get_all (&n_tables);
+
+  po_rows_add (rows);
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_VERSION, PHASEOUT_VERSION);
+  po_rows_set_int (rows, COL_PHASEOUT_INFO_PID, getpid ());
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_ROOT, settings->root);
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_CONFIG, config);
+  /* the configuration is phaseout's own file, not host data: not under --root */
+  po_rows_set_bool (rows, COL_PHASEOUT_INFO_CONFIG_PRESENT, stat (config, &st) == 0);
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_POLICY_DIRS, policy_dirs);
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_STATE_DB,
+                    settings->state_db != NULL ? settings->state_db : "");
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_CLOCK, clock);
+  po_rows_set_bool (rows, COL_PHASEOUT_INFO_CLOCK_INJECTED, settings->now != NULL);
+  po_rows_set_int (rows, COL_PHASEOUT_INFO_TABLES, n_tables);
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_SQLITE_VERSION, sqlite3_libversion ());
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_GLIB_VERSION, glib_version);
+  return TRUE;
+}
