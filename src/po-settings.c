@@ -12,6 +12,7 @@ po_settings_new (void)
 
   settings->root = g_strdup ("/");
   settings->policy_dirs = g_ptr_array_new_with_free_func (g_free);
+  settings->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return settings;
 }
 
@@ -19,6 +20,8 @@ PoSettings *
 po_settings_copy (const PoSettings *settings)
 {
   PoSettings *copy = g_new0 (PoSettings, 1);
+  GHashTableIter iter;
+  gpointer key, value;
 
   copy->root = g_strdup (settings->root);
   copy->config = g_strdup (settings->config);
@@ -28,6 +31,10 @@ po_settings_copy (const PoSettings *settings)
     g_ptr_array_add (copy->policy_dirs, g_strdup (settings->policy_dirs->pdata[i]));
   copy->state_db = g_strdup (settings->state_db);
   copy->now = settings->now != NULL ? g_date_time_ref (settings->now) : NULL;
+  copy->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init (&iter, settings->options);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (copy->options, g_strdup (key), g_strdup (value));
   return copy;
 }
 
@@ -41,6 +48,7 @@ po_settings_free (PoSettings *settings)
   g_ptr_array_unref (settings->policy_dirs);
   g_free (settings->state_db);
   g_clear_pointer (&settings->now, g_date_time_unref);
+  g_hash_table_unref (settings->options);
   g_free (settings);
 }
 

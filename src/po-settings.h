@@ -25,6 +25,8 @@ typedef struct {
   GPtrArray  *policy_dirs;   /* gchar*; empty: the default directory */
   gchar      *state_db;      /* NULL: the default location */
   GDateTime  *now;           /* NULL: the real clock */
+  GHashTable *options;       /* phaseout_* options from osqueryd's configuration
+                              * (name -> value), for the organisation profile */
 } PoSettings;
 
 PoSettings   *po_settings_new         (void);

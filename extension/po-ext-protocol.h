@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "po-ext-thrift.h"
+
+G_BEGIN_DECLS
+
+/*
+ * PoBoundedProtocol: Thrift's binary protocol with the limits c_glib 0.17
+ * lacks, so nothing a peer sends can crash or exhaust phaseout.ext:
+ *   - nesting of structs, lists, maps and sets is limited (0.17's
+ *     thrift_protocol_skip() recurses without bound on nested garbage);
+ *   - a string or binary's declared length is checked before anything is
+ *     allocated (0.17 allocates a declared 2 GiB first);
+ *   - message headers are read in both the strict and the old non-strict
+ *     form (0.17 leaves name/type/seqid unset for the latter).
+ * Writing is the stock binary protocol's, strict, as osqueryd expects.
+ */
+#define PO_TYPE_BOUNDED_PROTOCOL (po_bounded_protocol_get_type ())
+G_DECLARE_FINAL_TYPE (PoBoundedProtocol, po_bounded_protocol, PO, BOUNDED_PROTOCOL,
+                      ThriftBinaryProtocol)
+
+#define PO_PROTOCOL_MAX_DEPTH 64
+#define PO_PROTOCOL_MAX_STRING (16 * 1024 * 1024)
+
+PoBoundedProtocol *po_bounded_protocol_new (ThriftTransport *transport);
+
+G_END_DECLS
