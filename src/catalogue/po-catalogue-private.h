@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The catalogue's insides, shared by the files of src/catalogue/ only.
+ * Everything here is built once by the parser and read-only afterwards.
+ */
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "po-catalogue.h"
+
+G_BEGIN_DECLS
+
+/* the format version this phaseout reads and writes */
+#define PO_CATALOGUE_FORMAT 1
+/* a policy file larger than this is refused (PO_ERROR_TOO_LARGE) */
+#define PO_CATALOGUE_MAX_FILE_SIZE (4 * 1024 * 1024)
+#define PO_CATALOGUE_RESOURCE_PREFIX "/org/phaseout/catalogue"
+
+/* ---- vocabulary (po-vocabulary.c) ---- */
+
+gboolean     po_vocabulary_is_category          (const gchar *category);
+gboolean     po_vocabulary_is_organisation_type (const gchar *type);
+gboolean     po_vocabulary_is_milestone_kind    (const gchar *kind);
+/* interned "verified"/"reported"/"unverified", or NULL when unknown */
+const gchar *po_vocabulary_policy_confidence    (const gchar *text);
+/* interned "verified"/"corroborated"/"weak", or NULL when unknown */
+const gchar *po_vocabulary_indicator_confidence (const gchar *text);
+/* "NL", "US-TX", "EU", "*"; returns the normalised (upper-case, UK -> GB)
+ * code or NULL when text is not one */
+gchar       *po_vocabulary_normalise_jurisdiction (const gchar *text);
+/* lower-case letters, digits and '-', '.', '_', starting with a letter or
+ * digit, at most 128 bytes */
+gboolean     po_vocabulary_is_id                (const gchar *text);
+/* strict YYYY-MM-DD (ret_when: 00:00 UTC) or RFC 3339 with an offset */
+gboolean     po_vocabulary_parse_date           (const gchar *text,
+                                                 gboolean     allow_time,
+                                                 GDateTime  **ret_when);
+
+/* ---- indicators and the matcher (po-indicator.c) ---- */
+
+struct _PoIndicator {
+  PoIndicatorKind  kind;
+  gchar           *pattern;      /* as written */
+  gchar           *key;          /* normalised pattern or name */
+  gboolean         is_glob;
+  GPatternSpec    *spec;         /* globs only, compiled on key */
+  gsize            prefix_len;   /* globs: bytes of key before the first wildcard */
+  const gchar     *confidence;   /* interned */
+  gchar           *note;
+  PoVendor        *vendor;       /* unowned: the vendor owns its indicators */
+  PoProduct       *product;      /* unowned; NULL for vendor-wide */
+};
+
+/* NULL + ret_problem when pattern is not acceptable for kind */
+PoIndicator *po_indicator_new                   (PoIndicatorKind  kind,
+                                                 const gchar     *pattern,
+                                                 const gchar     *confidence,
+                                                 const gchar     *note,
+                                                 gchar          **ret_problem);
+void         po_indicator_free                  (PoIndicator     *indicator);
+/* the form a name of this kind is compared in; never NULL */
+gchar       *po_indicator_normalise             (PoIndicatorKind  kind,
+                                                 const gchar     *value);
+gboolean     po_indicator_kind_from_key         (const gchar     *platform,
+                                                 const gchar     *key,
+                                                 PoIndicatorKind *ret_kind);
+const gchar *po_indicator_kind_get_key          (PoIndicatorKind  kind);
+
+typedef struct _PoMatcher PoMatcher;
+
+PoMatcher   *po_matcher_new                     (void);
+void         po_matcher_free                    (PoMatcher       *matcher);
+void         po_matcher_add                     (PoMatcher       *matcher,
+                                                 PoIndicator     *indicator);
+guint        po_matcher_get_size                (PoMatcher       *matcher);
+gboolean     po_matcher_match                   (PoMatcher       *matcher,
+                                                 PoIndicatorKind  kind,
+                                                 const gchar     *value,
+                                                 GPtrArray      **ret_matches);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoMatcher, po_matcher_free)
+
+/* ---- vendors and products (po-vendor.c) ---- */
+
+struct _PoProduct {
+  gchar       *id;
+  gchar       *name;
+  const gchar *category;      /* interned */
+  const gchar *confidence;    /* interned */
+  gchar       *notes;
+  GPtrArray   *indicators;    /* PoIndicator*, owned */
+  GArray      *sources;       /* PoSource, owned strings */
+  PoVendor    *vendor;        /* unowned back pointer */
+};
+
+struct _PoVendor {
+  gatomicrefcount  ref_count;
+  gchar           *id;
+  gchar           *name;
+  GStrv            aliases;
+  gchar           *notes;
+  GPtrArray       *products;    /* PoProduct*, owned */
+  GPtrArray       *indicators;  /* vendor-wide PoIndicator*, owned */
+  GArray          *sources;     /* PoSource */
+  gchar           *origin;
+  gchar           *sha256;
+};
+
+PoVendor    *po_vendor_new                      (void);
+PoProduct   *po_product_new                     (PoVendor        *vendor);
+GArray      *po_sources_new                     (void);
+
+/* ---- policies (po-policy.c) ---- */
+
+struct _PoPolicy {
+  gatomicrefcount  ref_count;
+  gchar           *id;
+  gchar           *title;
+  gchar           *issuer;
+  gchar           *jurisdiction;
+  gchar           *instrument;
+  gchar           *issued;
+  gboolean         binding;
+  const gchar     *confidence;   /* interned */
+  GStrv            vendors;
+  GStrv            categories;
+  GStrv            binds;
+  GStrv            advises;
+  GStrv            excludes;
+  gchar           *scope_description;
+  GArray          *milestones;   /* PoMilestone, owned strings and GDateTime */
+  GArray          *sources;      /* PoSource */
+  gchar           *notes;
+  gchar           *origin;
+  gchar           *sha256;
+};
+
+PoPolicy    *po_policy_new                      (void);
+
+/* ---- files (po-catalogue-parse.c) ---- */
+
+/* what one file defines */
+typedef struct {
+  GPtrArray *vendors;    /* PoVendor*, refs */
+  GPtrArray *policies;   /* PoPolicy*, refs */
+} PoCatalogueContent;
+
+PoCatalogueContent *po_catalogue_content_new    (void);
+void                po_catalogue_content_free   (PoCatalogueContent *content);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoCatalogueContent, po_catalogue_content_free)
+
+/*
+ * Parses and validates one file's bytes.  name is how messages name the
+ * file, origin what the objects report ("builtin" or the path).  Every
+ * problem found is appended to errors (full messages, file name first);
+ * returns NULL when there was any.  Vendor references are not checked here
+ * (they may point into other files): see po_catalogue_content_check_refs().
+ */
+PoCatalogueContent *po_catalogue_parse          (const gchar  *name,
+                                                 const gchar  *origin,
+                                                 GBytes       *bytes,
+                                                 GPtrArray    *errors);
+
+/* appends a message for each policy that names a vendor lookup cannot find */
+gboolean            po_catalogue_content_check_refs (PoCatalogueContent *content,
+                                                     const gchar        *name,
+                                                     GHashTable         *vendors,
+                                                     GPtrArray          *errors);
+
+/* what the catalogue uses from the named file (NULL: nothing) */
+PoCatalogueContent *po_catalogue_get_file_content (PoCatalogue *catalogue,
+                                                   const gchar *name);
+
+/* lower-case hex SHA-256 of bytes */
+gchar              *po_catalogue_sha256         (GBytes       *bytes);
+
+/* the generated resource with the built-in data (glib-compile-resources
+ * --manual-register): NULL until registered, see builtin_resource() */
+GResource          *po_catalogue_data_get_resource (void);
+void                po_catalogue_data_register_resource (void);
+
+G_END_DECLS

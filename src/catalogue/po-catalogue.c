@@ -1,0 +1,938 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * PoCatalogue: the built-in data and the administrator's policy files put
+ * together, with the rules that make a fleet's policy predictable:
+ *
+ *  - a later definition of an id replaces an earlier one (built-in, then
+ *    each --policy-dir in order, each directory's *.json in byte order);
+ *  - a file is all or nothing: one problem and none of it is used;
+ *  - a file that loaded before and is bad now keeps its previous version,
+ *    so a half-saved edit never switches a policy off;
+ *  - as root, files and directories not owned by root or writable by group
+ *    or others are refused, as osquery refuses such extensions.
+ *
+ * Policy files are phaseout's own configuration, like --config, not host
+ * data: they are read at their real paths with plain system calls, not
+ * through PoRoot (--root points at the host being inspected, which in
+ * tests is a fixture tree that has no say over policy).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "po-catalogue-private.h"
+#include "po-error.h"
+
+#ifndef PHASEOUT_DEFAULT_POLICY_DIR
+#define PHASEOUT_DEFAULT_POLICY_DIR "/etc/phaseout/policies.d"
+#endif
+
+typedef struct {
+  gchar    *path;
+  gboolean  must_exist;
+} DirOption;
+
+struct _PoCatalogueOptions {
+  gboolean   builtin;
+  GPtrArray *dirs;     /* DirOption* */
+  GPtrArray *files;    /* gchar* */
+  gboolean   check_permissions;
+  uid_t      trusted_uid;
+};
+
+/* what stat says about a file or directory, to notice any change */
+typedef struct {
+  gboolean exists;
+  dev_t    dev;
+  ino_t    ino;
+  off_t    size;
+  mode_t   mode;
+  uid_t    uid;
+  gint64   mtime_ns;
+  gint64   ctime_ns;
+} Identity;
+
+typedef struct {
+  gchar              *name;           /* path, or "builtin:policies/x.json" */
+  gchar              *path;           /* NULL for built-in files */
+  Identity            identity;
+  PoCatalogueContent *content;        /* in use, NULL when nothing is */
+  gboolean            kept_previous;  /* content is a previous version */
+} FileRecord;
+
+typedef struct {
+  gchar    *path;
+  Identity  identity;
+  GStrv     names;                    /* the *.json names listed, sorted */
+} DirRecord;
+
+struct _PoCatalogue {
+  gatomicrefcount      ref_count;
+  PoCatalogueOptions  *options;
+  GPtrArray           *files;          /* FileRecord*, load order */
+  GPtrArray           *dirs;           /* DirRecord* */
+  GPtrArray           *vendors;        /* PoVendor*, refs, by id */
+  GHashTable          *vendor_by_id;
+  GPtrArray           *policies;       /* PoPolicy*, refs, by id */
+  GHashTable          *policy_by_id;
+  GPtrArray           *problems;       /* PoCatalogueProblem* */
+  GPtrArray           *file_names;     /* gchar*: files in use */
+  PoMatcher           *matcher;
+};
+
+/* ---- options ---- */
+
+static void
+dir_option_free (DirOption *dir)
+{
+  g_free (dir->path);
+  g_free (dir);
+}
+
+PoCatalogueOptions *
+po_catalogue_options_new (void)
+{
+  PoCatalogueOptions *options = g_new0 (PoCatalogueOptions, 1);
+
+  options->builtin = TRUE;
+  options->dirs = g_ptr_array_new_with_free_func ((GDestroyNotify) dir_option_free);
+  options->files = g_ptr_array_new_with_free_func (g_free);
+  options->check_permissions = geteuid () == 0;
+  options->trusted_uid = 0;
+  return options;
+}
+
+void
+po_catalogue_options_free (PoCatalogueOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_ptr_array_unref (options->dirs);
+  g_ptr_array_unref (options->files);
+  g_free (options);
+}
+
+PoCatalogueOptions *
+po_catalogue_options_copy (const PoCatalogueOptions *options)
+{
+  PoCatalogueOptions *copy = po_catalogue_options_new ();
+
+  copy->builtin = options->builtin;
+  copy->check_permissions = options->check_permissions;
+  copy->trusted_uid = options->trusted_uid;
+  for (guint i = 0; i < options->dirs->len; i++)
+    {
+      DirOption *dir = g_ptr_array_index (options->dirs, i);
+      po_catalogue_options_add_policy_dir (copy, dir->path, dir->must_exist);
+    }
+  for (guint i = 0; i < options->files->len; i++)
+    po_catalogue_options_add_file (copy, g_ptr_array_index (options->files, i));
+  return copy;
+}
+
+void
+po_catalogue_options_set_builtin (PoCatalogueOptions *options, gboolean builtin)
+{
+  options->builtin = builtin;
+}
+
+void
+po_catalogue_options_add_policy_dir (PoCatalogueOptions *options, const gchar *directory,
+                                     gboolean must_exist)
+{
+  DirOption *dir = g_new0 (DirOption, 1);
+
+  dir->path = g_strdup (directory);
+  dir->must_exist = must_exist;
+  g_ptr_array_add (options->dirs, dir);
+}
+
+void
+po_catalogue_options_add_file (PoCatalogueOptions *options, const gchar *path)
+{
+  g_ptr_array_add (options->files, g_strdup (path));
+}
+
+void
+po_catalogue_options_set_permissions (PoCatalogueOptions *options, gboolean check,
+                                      uid_t trusted_uid)
+{
+  options->check_permissions = check;
+  options->trusted_uid = trusted_uid;
+}
+
+PoCatalogueOptions *
+po_catalogue_options_new_from_settings (const PoSettings *settings)
+{
+  PoCatalogueOptions *options = po_catalogue_options_new ();
+  /* no --policy-dir: the default directory, which need not exist */
+  gboolean given = settings->policy_dirs != NULL && settings->policy_dirs->len > 0;
+  g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
+
+  for (guint i = 0; i < dirs->len; i++)
+    po_catalogue_options_add_policy_dir (options, g_ptr_array_index (dirs, i), given);
+  return options;
+}
+
+/* ---- records ---- */
+
+static void
+file_record_free (FileRecord *record)
+{
+  g_free (record->name);
+  g_free (record->path);
+  po_catalogue_content_free (record->content);
+  g_free (record);
+}
+
+static void
+dir_record_free (DirRecord *record)
+{
+  g_free (record->path);
+  g_strfreev (record->names);
+  g_free (record);
+}
+
+static void
+problem_free (PoCatalogueProblem *problem)
+{
+  g_free (problem->file);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+static PoCatalogueContent *
+content_ref (PoCatalogueContent *content)
+{
+  PoCatalogueContent *copy = po_catalogue_content_new ();
+
+  for (guint i = 0; i < content->vendors->len; i++)
+    g_ptr_array_add (copy->vendors, po_vendor_ref (g_ptr_array_index (content->vendors, i)));
+  for (guint i = 0; i < content->policies->len; i++)
+    g_ptr_array_add (copy->policies, po_policy_ref (g_ptr_array_index (content->policies, i)));
+  return copy;
+}
+
+static void
+identity_from_stat (Identity *identity, const struct stat *st)
+{
+  identity->exists = TRUE;
+  identity->dev = st->st_dev;
+  identity->ino = st->st_ino;
+  identity->size = st->st_size;
+  identity->mode = st->st_mode;
+  identity->uid = st->st_uid;
+  identity->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
+                       + st->st_mtim.tv_nsec;
+  identity->ctime_ns = (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000)
+                       + st->st_ctim.tv_nsec;
+}
+
+static void
+identity_of_path (Identity *identity, const gchar *path)
+{
+  struct stat st;
+
+  memset (identity, 0, sizeof (*identity));
+  if (stat (path, &st) == 0)
+    identity_from_stat (identity, &st);
+}
+
+static gboolean
+identity_equal (const Identity *a, const Identity *b)
+{
+  return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size
+         && a->mode == b->mode && a->uid == b->uid && a->mtime_ns == b->mtime_ns
+         && a->ctime_ns == b->ctime_ns;
+}
+
+/* ---- reading files ---- */
+
+/* osquery's rule for extensions, made a little stricter (no group write) */
+static gboolean
+check_permissions (const PoCatalogueOptions *options, const gchar *path, uid_t uid, mode_t mode,
+                   GError **error)
+{
+  if (!options->check_permissions)
+    return TRUE;
+  if (uid != options->trusted_uid)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
+                   "%s: refused: owned by uid %u, not uid %u (running as root, phaseout only "
+                   "reads policy files and directories owned by root and not writable by group "
+                   "or others)", path, (guint) uid, (guint) options->trusted_uid);
+      return FALSE;
+    }
+  if ((mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
+                   "%s: refused: writable by %s (mode %04o; running as root, phaseout only "
+                   "reads policy files and directories not writable by group or others)", path,
+                   (mode & S_IWOTH) != 0 ? "others" : "group", (guint) (mode & 07777));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/*
+ * Reads a policy file.  The ownership and mode checked are those of the
+ * file actually opened (fstat on the descriptor), so a rename between the
+ * check and the read cannot slip another file in.
+ */
+static gboolean
+read_policy_file (const PoCatalogueOptions *options, const gchar *path, GBytes **ret_bytes,
+                  Identity *ret_identity, GError **error)
+{
+  g_autoptr(GByteArray) data = NULL;
+  struct stat st;
+  int fd;
+
+  identity_of_path (ret_identity, path);
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  identity_from_stat (ret_identity, &st);
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "%s: not a regular file", path);
+      return FALSE;
+    }
+  if (!check_permissions (options, path, st.st_uid, st.st_mode, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+  if (st.st_size > PO_CATALOGUE_MAX_FILE_SIZE)
+    {
+      close (fd);
+      g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE, "%s: larger than %d bytes", path,
+                   PO_CATALOGUE_MAX_FILE_SIZE);
+      return FALSE;
+    }
+
+  data = g_byte_array_sized_new ((guint) st.st_size + 1);
+  for (;;)
+    {
+      guint8 buffer[8192];
+      ssize_t n = read (fd, buffer, sizeof (buffer));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
+                       g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      if (data->len + (gsize) n > PO_CATALOGUE_MAX_FILE_SIZE)
+        {
+          close (fd);
+          g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE, "%s: larger than %d bytes", path,
+                       PO_CATALOGUE_MAX_FILE_SIZE);
+          return FALSE;
+        }
+      g_byte_array_append (data, buffer, (guint) n);
+    }
+  close (fd);
+  *ret_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  return TRUE;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
+}
+
+/* the *.json entries of a directory in byte order of their names; hidden ones skipped */
+static GStrv
+list_policy_files (const gchar *path, GError **error)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const gchar *name;
+
+  if (dir == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (name[0] != '.' && g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+}
+
+/* ---- loading ---- */
+
+typedef struct {
+  const PoCatalogueOptions *options;
+  PoCatalogue              *previous;
+  PoCatalogue              *catalogue;
+} Loader;
+
+static void
+add_problem (PoCatalogue *catalogue, const gchar *file, const gchar *message,
+             gboolean kept_previous)
+{
+  PoCatalogueProblem *problem = g_new0 (PoCatalogueProblem, 1);
+
+  problem->file = g_strdup (file);
+  problem->message = g_strdup (message);
+  problem->kept_previous = kept_previous;
+  g_warning ("%s", message);
+  g_ptr_array_add (catalogue->problems, problem);
+}
+
+static const gchar *
+content_sha256 (PoCatalogueContent *content)
+{
+  if (content->policies->len > 0)
+    return ((PoPolicy *) g_ptr_array_index (content->policies, 0))->sha256;
+  if (content->vendors->len > 0)
+    return ((PoVendor *) g_ptr_array_index (content->vendors, 0))->sha256;
+  return "";
+}
+
+static FileRecord *
+find_file (PoCatalogue *catalogue, const gchar *name)
+{
+  if (catalogue == NULL)
+    return NULL;
+  for (guint i = 0; i < catalogue->files->len; i++)
+    {
+      FileRecord *record = g_ptr_array_index (catalogue->files, i);
+      if (g_str_equal (record->name, name))
+        return record;
+    }
+  return NULL;
+}
+
+/*
+ * The file cannot be used as it is now: fall back to the version the
+ * previous catalogue used, if there was one (and it is not that version
+ * that just failed), else use nothing from it.
+ */
+static void
+fall_back (Loader *loader, FileRecord *record, const gchar *message)
+{
+  FileRecord *old = find_file (loader->previous, record->name);
+  gboolean retry = !record->kept_previous && old != NULL && old->content != NULL;
+
+  g_clear_pointer (&record->content, po_catalogue_content_free);
+  record->kept_previous = FALSE;
+  if (retry)
+    {
+      g_autofree gchar *text =
+          g_strdup_printf ("%s\n%s: keeping the version loaded before (sha256 %s)", message,
+                           record->name, content_sha256 (old->content));
+      record->content = content_ref (old->content);
+      record->kept_previous = TRUE;
+      add_problem (loader->catalogue, record->name, text, TRUE);
+      return;
+    }
+  add_problem (loader->catalogue, record->name, message, FALSE);
+}
+
+static gchar *
+join_errors (GPtrArray *errors)
+{
+  g_ptr_array_add (errors, NULL);
+  return g_strjoinv ("\n", (gchar **) errors->pdata);
+}
+
+static FileRecord *
+load_bytes (Loader *loader, FileRecord *record, const gchar *origin, GBytes *bytes)
+{
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+
+  record->content = po_catalogue_parse (record->name, origin, bytes, errors);
+  if (record->content == NULL)
+    {
+      g_autofree gchar *message = join_errors (errors);
+      fall_back (loader, record, message);
+    }
+  g_ptr_array_add (loader->catalogue->files, record);
+  return record;
+}
+
+static void
+load_file (Loader *loader, const gchar *path)
+{
+  FileRecord *record = g_new0 (FileRecord, 1);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record->name = g_strdup (path);
+  record->path = g_strdup (path);
+  if (!read_policy_file (loader->options, path, &bytes, &record->identity, &error))
+    {
+      fall_back (loader, record, error->message);
+      g_ptr_array_add (loader->catalogue->files, record);
+      return;
+    }
+  load_bytes (loader, record, path, bytes);
+}
+
+/*
+ * The built-in data.  Registered by hand, once, rather than by the
+ * generated constructor: the resource lives in a static library, and an
+ * explicit call is what makes sure it is linked and initialised.
+ */
+static GResource *
+builtin_resource (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      po_catalogue_data_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+  return po_catalogue_data_get_resource ();
+}
+
+static void
+load_builtin (Loader *loader)
+{
+  static const gchar *const folders[] = { "vendors", "policies" };
+  GResource *resource = builtin_resource ();
+
+  for (guint f = 0; f < G_N_ELEMENTS (folders); f++)
+    {
+      g_autofree gchar *folder = g_strdup_printf (PO_CATALOGUE_RESOURCE_PREFIX "/%s/",
+                                                  folders[f]);
+      g_auto(GStrv) children = g_resource_enumerate_children (resource, folder,
+                                                              G_RESOURCE_LOOKUP_FLAGS_NONE,
+                                                              NULL);
+      if (children == NULL)
+        continue;
+      qsort (children, g_strv_length (children), sizeof (gchar *), compare_names);
+      for (guint i = 0; children[i] != NULL; i++)
+        {
+          g_autofree gchar *path = g_strconcat (folder, children[i], NULL);
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(GError) error = NULL;
+          FileRecord *record;
+
+          if (!g_str_has_suffix (children[i], ".json"))
+            continue;
+          record = g_new0 (FileRecord, 1);
+          record->name = g_strdup_printf ("builtin:%s/%s", folders[f], children[i]);
+          bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+          if (bytes == NULL)
+            {
+              add_problem (loader->catalogue, record->name, error->message, FALSE);
+              g_ptr_array_add (loader->catalogue->files, record);
+              continue;
+            }
+          load_bytes (loader, record, "builtin", bytes);
+        }
+    }
+}
+
+/* a refused or unreadable directory: its files keep the versions loaded before */
+static void
+keep_previous_files_of (Loader *loader, const gchar *directory, const gchar *why)
+{
+  if (loader->previous == NULL)
+    return;
+  for (guint i = 0; i < loader->previous->files->len; i++)
+    {
+      FileRecord *old = g_ptr_array_index (loader->previous->files, i);
+      g_autofree gchar *parent = NULL;
+      g_autofree gchar *message = NULL;
+      FileRecord *record;
+
+      if (old->path == NULL || old->content == NULL)
+        continue;
+      parent = g_path_get_dirname (old->path);
+      if (!g_str_equal (parent, directory))
+        continue;
+      record = g_new0 (FileRecord, 1);
+      record->name = g_strdup (old->name);
+      record->path = g_strdup (old->path);
+      identity_of_path (&record->identity, old->path);
+      record->content = content_ref (old->content);
+      record->kept_previous = TRUE;
+      message = g_strdup_printf ("%s: not read (%s): keeping the version loaded before "
+                                 "(sha256 %s)", old->name, why, content_sha256 (old->content));
+      add_problem (loader->catalogue, old->name, message, TRUE);
+      g_ptr_array_add (loader->catalogue->files, record);
+    }
+}
+
+static void
+load_dir (Loader *loader, const DirOption *option)
+{
+  DirRecord *dir = g_new0 (DirRecord, 1);
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  dir->path = g_strdup (option->path);
+  dir->names = g_new0 (gchar *, 1);
+  g_ptr_array_add (loader->catalogue->dirs, dir);
+
+  if (stat (option->path, &st) != 0)
+    {
+      int saved = errno;
+      identity_of_path (&dir->identity, option->path);
+      if (saved != ENOENT || option->must_exist)
+        {
+          g_autofree gchar *message = g_strdup_printf ("%s: policy directory: %s",
+                                                       option->path, g_strerror (saved));
+          add_problem (loader->catalogue, option->path, message, FALSE);
+        }
+      return;
+    }
+  identity_from_stat (&dir->identity, &st);
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_autofree gchar *message = g_strdup_printf ("%s: policy directory: not a directory",
+                                                   option->path);
+      add_problem (loader->catalogue, option->path, message, FALSE);
+      return;
+    }
+  if (!check_permissions (loader->options, option->path, st.st_uid, st.st_mode, &error))
+    {
+      add_problem (loader->catalogue, option->path, error->message, FALSE);
+      keep_previous_files_of (loader, option->path, "its directory was refused");
+      return;
+    }
+  g_strfreev (dir->names);
+  dir->names = list_policy_files (option->path, &error);
+  if (dir->names == NULL)
+    {
+      g_autofree gchar *message = g_strdup_printf ("%s: policy directory: %s", option->path,
+                                                   error->message);
+      dir->names = g_new0 (gchar *, 1);
+      add_problem (loader->catalogue, option->path, message, FALSE);
+      keep_previous_files_of (loader, option->path, "its directory could not be read");
+      return;
+    }
+  for (guint i = 0; dir->names[i] != NULL; i++)
+    {
+      g_autofree gchar *path = g_build_filename (option->path, dir->names[i], NULL);
+      load_file (loader, path);
+    }
+}
+
+/* id -> object over the files in load order: later ones replace earlier ones */
+static GHashTable *
+effective_vendors (PoCatalogue *catalogue)
+{
+  GHashTable *vendors = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < catalogue->files->len; i++)
+    {
+      FileRecord *record = g_ptr_array_index (catalogue->files, i);
+      if (record->content == NULL)
+        continue;
+      for (guint v = 0; v < record->content->vendors->len; v++)
+        {
+          PoVendor *vendor = g_ptr_array_index (record->content->vendors, v);
+          g_hash_table_insert (vendors, vendor->id, vendor);
+        }
+    }
+  return vendors;
+}
+
+/*
+ * Policies may name vendors from other files; a file whose policies name a
+ * vendor nobody defines is rejected like any bad file.  Rejecting a file
+ * can remove vendors others rely on, so this repeats until nothing changes
+ * (each file only ever steps down: current, previous version, nothing).
+ */
+static void
+check_vendor_references (Loader *loader)
+{
+  gboolean changed = TRUE;
+
+  while (changed)
+    {
+      g_autoptr(GHashTable) vendors = effective_vendors (loader->catalogue);
+
+      changed = FALSE;
+      for (guint i = 0; i < loader->catalogue->files->len && !changed; i++)
+        {
+          FileRecord *record = g_ptr_array_index (loader->catalogue->files, i);
+          g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+          g_autofree gchar *message = NULL;
+
+          if (record->content == NULL
+              || po_catalogue_content_check_refs (record->content, record->name, vendors,
+                                                  errors))
+            continue;
+          message = join_errors (errors);
+          fall_back (loader, record, message);
+          changed = TRUE;
+        }
+    }
+}
+
+static gint
+compare_vendors (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(PoVendor *const *) a)->id, (*(PoVendor *const *) b)->id);
+}
+
+static gint
+compare_policies (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(PoPolicy *const *) a)->id, (*(PoPolicy *const *) b)->id);
+}
+
+static void
+assemble (PoCatalogue *catalogue)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < catalogue->files->len; i++)
+    {
+      FileRecord *record = g_ptr_array_index (catalogue->files, i);
+      if (record->content == NULL)
+        continue;
+      g_ptr_array_add (catalogue->file_names, g_strdup (record->name));
+      for (guint v = 0; v < record->content->vendors->len; v++)
+        {
+          PoVendor *vendor = g_ptr_array_index (record->content->vendors, v);
+          PoVendor *replaced = g_hash_table_lookup (catalogue->vendor_by_id, vendor->id);
+          if (replaced != NULL)
+            g_info ("vendor '%s' from %s replaces the one from %s", vendor->id, record->name,
+                    replaced->origin);
+          g_hash_table_insert (catalogue->vendor_by_id, vendor->id, vendor);
+        }
+      for (guint p = 0; p < record->content->policies->len; p++)
+        {
+          PoPolicy *policy = g_ptr_array_index (record->content->policies, p);
+          PoPolicy *replaced = g_hash_table_lookup (catalogue->policy_by_id, policy->id);
+          if (replaced != NULL)
+            g_info ("policy '%s' from %s replaces the one from %s", policy->id, record->name,
+                    replaced->origin);
+          g_hash_table_insert (catalogue->policy_by_id, policy->id, policy);
+        }
+    }
+
+  g_hash_table_iter_init (&iter, catalogue->vendor_by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (catalogue->vendors, po_vendor_ref (value));
+  g_ptr_array_sort (catalogue->vendors, compare_vendors);
+  g_hash_table_iter_init (&iter, catalogue->policy_by_id);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (catalogue->policies, po_policy_ref (value));
+  g_ptr_array_sort (catalogue->policies, compare_policies);
+
+  for (guint v = 0; v < catalogue->vendors->len; v++)
+    {
+      PoVendor *vendor = g_ptr_array_index (catalogue->vendors, v);
+      for (guint i = 0; i < vendor->indicators->len; i++)
+        po_matcher_add (catalogue->matcher, g_ptr_array_index (vendor->indicators, i));
+      for (guint p = 0; p < vendor->products->len; p++)
+        {
+          PoProduct *product = g_ptr_array_index (vendor->products, p);
+          for (guint i = 0; i < product->indicators->len; i++)
+            po_matcher_add (catalogue->matcher, g_ptr_array_index (product->indicators, i));
+        }
+    }
+}
+
+PoCatalogue *
+po_catalogue_load (const PoCatalogueOptions *options, PoCatalogue *previous)
+{
+  PoCatalogue *catalogue = g_new0 (PoCatalogue, 1);
+  Loader loader = { options, previous, catalogue };
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  g_atomic_ref_count_init (&catalogue->ref_count);
+  catalogue->options = po_catalogue_options_copy (options);
+  catalogue->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_record_free);
+  catalogue->dirs = g_ptr_array_new_with_free_func ((GDestroyNotify) dir_record_free);
+  catalogue->vendors = g_ptr_array_new_with_free_func ((GDestroyNotify) po_vendor_unref);
+  catalogue->vendor_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  catalogue->policies = g_ptr_array_new_with_free_func ((GDestroyNotify) po_policy_unref);
+  catalogue->policy_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  catalogue->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
+  catalogue->file_names = g_ptr_array_new_with_free_func (g_free);
+  catalogue->matcher = po_matcher_new ();
+
+  if (options->builtin)
+    load_builtin (&loader);
+  for (guint i = 0; i < options->dirs->len; i++)
+    load_dir (&loader, g_ptr_array_index (options->dirs, i));
+  for (guint i = 0; i < options->files->len; i++)
+    load_file (&loader, g_ptr_array_index (options->files, i));
+  check_vendor_references (&loader);
+  assemble (catalogue);
+  return catalogue;
+}
+
+PoCatalogue *
+po_catalogue_new_builtin (void)
+{
+  g_autoptr(PoCatalogueOptions) options = po_catalogue_options_new ();
+  return po_catalogue_load (options, NULL);
+}
+
+PoCatalogue *
+po_catalogue_ref (PoCatalogue *catalogue)
+{
+  g_return_val_if_fail (catalogue != NULL, NULL);
+  g_atomic_ref_count_inc (&catalogue->ref_count);
+  return catalogue;
+}
+
+void
+po_catalogue_unref (PoCatalogue *catalogue)
+{
+  if (catalogue == NULL || !g_atomic_ref_count_dec (&catalogue->ref_count))
+    return;
+  /* the matcher borrows indicators from the vendors: it goes first */
+  po_matcher_free (catalogue->matcher);
+  g_hash_table_unref (catalogue->vendor_by_id);
+  g_hash_table_unref (catalogue->policy_by_id);
+  g_ptr_array_unref (catalogue->vendors);
+  g_ptr_array_unref (catalogue->policies);
+  g_ptr_array_unref (catalogue->files);
+  g_ptr_array_unref (catalogue->dirs);
+  g_ptr_array_unref (catalogue->problems);
+  g_ptr_array_unref (catalogue->file_names);
+  po_catalogue_options_free (catalogue->options);
+  g_free (catalogue);
+}
+
+gboolean
+po_catalogue_is_current (PoCatalogue *catalogue)
+{
+  for (guint i = 0; i < catalogue->dirs->len; i++)
+    {
+      DirRecord *dir = g_ptr_array_index (catalogue->dirs, i);
+      g_auto(GStrv) names = NULL;
+      Identity now;
+
+      identity_of_path (&now, dir->path);
+      if (!identity_equal (&now, &dir->identity))
+        return FALSE;
+      if (!now.exists || !S_ISDIR (now.mode))
+        continue;
+      names = list_policy_files (dir->path, NULL);
+      if (names == NULL || !g_strv_equal ((const gchar *const *) names,
+                                          (const gchar *const *) dir->names))
+        return FALSE;
+    }
+  for (guint i = 0; i < catalogue->files->len; i++)
+    {
+      FileRecord *record = g_ptr_array_index (catalogue->files, i);
+      Identity now;
+
+      if (record->path == NULL)
+        continue;
+      identity_of_path (&now, record->path);
+      if (!identity_equal (&now, &record->identity))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+po_catalogue_get_policies (PoCatalogue *catalogue)
+{
+  return catalogue->policies;
+}
+
+PoPolicy *
+po_catalogue_lookup_policy (PoCatalogue *catalogue, const gchar *id)
+{
+  return id != NULL ? g_hash_table_lookup (catalogue->policy_by_id, id) : NULL;
+}
+
+GPtrArray *
+po_catalogue_get_vendors (PoCatalogue *catalogue)
+{
+  return catalogue->vendors;
+}
+
+PoVendor *
+po_catalogue_lookup_vendor (PoCatalogue *catalogue, const gchar *id)
+{
+  return id != NULL ? g_hash_table_lookup (catalogue->vendor_by_id, id) : NULL;
+}
+
+GPtrArray *
+po_catalogue_get_problems (PoCatalogue *catalogue)
+{
+  return catalogue->problems;
+}
+
+GPtrArray *
+po_catalogue_get_files (PoCatalogue *catalogue)
+{
+  return catalogue->file_names;
+}
+
+guint
+po_catalogue_get_n_indicators (PoCatalogue *catalogue)
+{
+  return po_matcher_get_size (catalogue->matcher);
+}
+
+gboolean
+po_catalogue_match (PoCatalogue *catalogue, PoIndicatorKind kind, const gchar *value,
+                    GPtrArray **ret_matches)
+{
+  g_autoptr(GPtrArray) matches = NULL;
+
+  g_return_val_if_fail (catalogue != NULL, FALSE);
+  g_return_val_if_fail (kind < PO_INDICATOR_KIND_N, FALSE);
+
+  if (!po_matcher_match (catalogue->matcher, kind, value, &matches))
+    {
+      if (ret_matches != NULL)
+        *ret_matches = NULL;
+      return FALSE;
+    }
+  if (ret_matches != NULL)
+    *ret_matches = g_steal_pointer (&matches);
+  return TRUE;
+}
+
+GPtrArray *
+po_catalogue_get_policies_for_product (PoCatalogue *catalogue, PoProduct *product)
+{
+  GPtrArray *policies = g_ptr_array_new ();
+
+  for (guint i = 0; i < catalogue->policies->len; i++)
+    {
+      PoPolicy *policy = g_ptr_array_index (catalogue->policies, i);
+      if (po_policy_covers (policy, product->vendor->id, product->category))
+        g_ptr_array_add (policies, policy);
+    }
+  return policies;
+}
+
+PoCatalogueContent *
+po_catalogue_get_file_content (PoCatalogue *catalogue, const gchar *name)
+{
+  FileRecord *record = find_file (catalogue, name);
+  return record != NULL ? record->content : NULL;
+}

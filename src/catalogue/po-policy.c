@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * PoPolicy: the immutable record of one ban or advice instrument, and the
+ * one place that decides what a policy means for an organisation profile.
+ */
+#include <json-glib/json-glib.h>
+
+#include "po-catalogue-private.h"
+
+static const gchar *const applicability_names[] = {
+  [PO_APPLICABILITY_BINDING] = "binding",
+  [PO_APPLICABILITY_ADVISORY] = "advisory",
+  [PO_APPLICABILITY_EXCLUDED] = "excluded",
+  [PO_APPLICABILITY_OUT_OF_SCOPE] = "out_of_scope",
+  [PO_APPLICABILITY_OTHER_JURISDICTION] = "other_jurisdiction",
+  [PO_APPLICABILITY_SWITCHED_OFF] = "switched_off",
+};
+
+const gchar *
+po_applicability_to_string (PoApplicability applicability)
+{
+  g_return_val_if_fail ((guint) applicability < G_N_ELEMENTS (applicability_names), NULL);
+  return applicability_names[applicability];
+}
+
+gboolean
+po_applicability_applies (PoApplicability applicability)
+{
+  return applicability == PO_APPLICABILITY_BINDING || applicability == PO_APPLICABILITY_ADVISORY;
+}
+
+static void
+milestone_clear (PoMilestone *milestone)
+{
+  g_free ((gchar *) milestone->kind);
+  g_free ((gchar *) milestone->date);
+  g_clear_pointer (&milestone->when, g_date_time_unref);
+  g_free ((gchar *) milestone->description);
+}
+
+PoPolicy *
+po_policy_new (void)
+{
+  PoPolicy *policy = g_new0 (PoPolicy, 1);
+
+  g_atomic_ref_count_init (&policy->ref_count);
+  policy->vendors = g_new0 (gchar *, 1);
+  policy->categories = g_new0 (gchar *, 1);
+  policy->binds = g_new0 (gchar *, 1);
+  policy->advises = g_new0 (gchar *, 1);
+  policy->excludes = g_new0 (gchar *, 1);
+  policy->milestones = g_array_new (FALSE, TRUE, sizeof (PoMilestone));
+  g_array_set_clear_func (policy->milestones, (GDestroyNotify) milestone_clear);
+  policy->sources = po_sources_new ();
+  return policy;
+}
+
+PoPolicy *
+po_policy_ref (PoPolicy *policy)
+{
+  g_return_val_if_fail (policy != NULL, NULL);
+  g_atomic_ref_count_inc (&policy->ref_count);
+  return policy;
+}
+
+void
+po_policy_unref (PoPolicy *policy)
+{
+  if (policy == NULL || !g_atomic_ref_count_dec (&policy->ref_count))
+    return;
+  g_free (policy->id);
+  g_free (policy->title);
+  g_free (policy->issuer);
+  g_free (policy->jurisdiction);
+  g_free (policy->instrument);
+  g_free (policy->issued);
+  g_strfreev (policy->vendors);
+  g_strfreev (policy->categories);
+  g_strfreev (policy->binds);
+  g_strfreev (policy->advises);
+  g_strfreev (policy->excludes);
+  g_free (policy->scope_description);
+  g_array_unref (policy->milestones);
+  g_array_unref (policy->sources);
+  g_free (policy->notes);
+  g_free (policy->origin);
+  g_free (policy->sha256);
+  g_free (policy);
+}
+
+const gchar *
+po_policy_get_id (PoPolicy *policy)
+{
+  return policy->id;
+}
+
+const gchar *
+po_policy_get_title (PoPolicy *policy)
+{
+  return policy->title;
+}
+
+const gchar *
+po_policy_get_issuer (PoPolicy *policy)
+{
+  return policy->issuer;
+}
+
+const gchar *
+po_policy_get_jurisdiction (PoPolicy *policy)
+{
+  return policy->jurisdiction;
+}
+
+const gchar *
+po_policy_get_instrument (PoPolicy *policy)
+{
+  return policy->instrument;
+}
+
+const gchar *
+po_policy_get_issued (PoPolicy *policy)
+{
+  return policy->issued;
+}
+
+gboolean
+po_policy_get_binding (PoPolicy *policy)
+{
+  return policy->binding;
+}
+
+const gchar *
+po_policy_get_confidence (PoPolicy *policy)
+{
+  return policy->confidence;
+}
+
+const gchar *const *
+po_policy_get_vendors (PoPolicy *policy)
+{
+  return (const gchar *const *) policy->vendors;
+}
+
+const gchar *const *
+po_policy_get_categories (PoPolicy *policy)
+{
+  return (const gchar *const *) policy->categories;
+}
+
+const PoMilestone *
+po_policy_get_milestones (PoPolicy *policy, guint *ret_n_milestones)
+{
+  if (ret_n_milestones != NULL)
+    *ret_n_milestones = policy->milestones->len;
+  return (const PoMilestone *) policy->milestones->data;
+}
+
+const PoMilestone *
+po_policy_get_final_milestone (PoPolicy *policy)
+{
+  if (policy->milestones->len == 0)
+    return NULL;
+  return &g_array_index (policy->milestones, PoMilestone, policy->milestones->len - 1);
+}
+
+const gchar *const *
+po_policy_get_binds (PoPolicy *policy)
+{
+  return (const gchar *const *) policy->binds;
+}
+
+const gchar *const *
+po_policy_get_advises (PoPolicy *policy)
+{
+  return (const gchar *const *) policy->advises;
+}
+
+const gchar *const *
+po_policy_get_excludes (PoPolicy *policy)
+{
+  return (const gchar *const *) policy->excludes;
+}
+
+const gchar *
+po_policy_get_scope_description (PoPolicy *policy)
+{
+  return policy->scope_description;
+}
+
+const PoSource *
+po_policy_get_sources (PoPolicy *policy, guint *ret_n_sources)
+{
+  if (ret_n_sources != NULL)
+    *ret_n_sources = policy->sources->len;
+  return (const PoSource *) policy->sources->data;
+}
+
+const gchar *
+po_policy_get_notes (PoPolicy *policy)
+{
+  return policy->notes;
+}
+
+const gchar *
+po_policy_get_origin (PoPolicy *policy)
+{
+  return policy->origin;
+}
+
+const gchar *
+po_policy_get_sha256 (PoPolicy *policy)
+{
+  return policy->sha256;
+}
+
+gboolean
+po_policy_covers_vendor (PoPolicy *policy, const gchar *vendor_id)
+{
+  return vendor_id != NULL && g_strv_contains ((const gchar *const *) policy->vendors, vendor_id);
+}
+
+gboolean
+po_policy_covers_category (PoPolicy *policy, const gchar *category)
+{
+  if (g_strv_contains ((const gchar *const *) policy->categories, "all"))
+    return TRUE;
+  return category != NULL
+         && g_strv_contains ((const gchar *const *) policy->categories, category);
+}
+
+gboolean
+po_policy_covers (PoPolicy *policy, const gchar *vendor_id, const gchar *category)
+{
+  return po_policy_covers_vendor (policy, vendor_id)
+         && po_policy_covers_category (policy, category);
+}
+
+/* ---- applicability ---- */
+
+/*
+ * Which of the profile's types (itself or through its parents) is entry;
+ * "all" is everybody.  Returns the profile's own type, or NULL.
+ */
+static const gchar *
+profile_type_for (PoProfile *profile, const gchar *entry)
+{
+  const gchar *const *types = po_profile_get_organisation_types (profile);
+
+  for (guint i = 0; types[i] != NULL; i++)
+    {
+      if (g_str_equal (entry, "all"))
+        return types[i];
+      for (const gchar *t = types[i]; t != NULL; t = po_vocabulary_get_organisation_parent (t))
+        if (g_str_equal (t, entry))
+          return types[i];
+    }
+  return NULL;
+}
+
+/* the first entry of list that the profile is, with the profile's type */
+static gboolean
+find_in_scope (PoProfile *profile, gchar **list, const gchar **ret_entry,
+               const gchar **ret_type)
+{
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      const gchar *type = profile_type_for (profile, list[i]);
+      if (type != NULL)
+        {
+          *ret_entry = list[i];
+          *ret_type = type;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gchar *
+join_or (gchar **list, const gchar *empty)
+{
+  if (list[0] == NULL)
+    return g_strdup (empty);
+  return g_strjoinv (", ", list);
+}
+
+static gchar *
+matched_text (const gchar *entry, const gchar *type)
+{
+  if (g_str_equal (entry, "all"))
+    return g_strdup_printf ("all organisations, so the profile's %s", type);
+  if (g_str_equal (entry, type))
+    return g_strdup_printf ("%s, as the profile is", entry);
+  return g_strdup_printf ("%s, which includes the profile's %s", entry, type);
+}
+
+/* no profile (or no organisation type): as broadly as the scope allows */
+static void
+evaluate_broadest (PoPolicy *policy, const gchar *why, PoApplicability *ret_applicability,
+                   gchar **ret_reason)
+{
+  if (policy->binds[0] != NULL)
+    {
+      g_autofree gchar *binds = g_strjoinv (", ", policy->binds);
+      *ret_applicability = PO_APPLICABILITY_BINDING;
+      *ret_reason = g_strdup_printf ("%s: evaluated as binding (the policy binds %s)", why, binds);
+    }
+  else
+    {
+      g_autofree gchar *advises = join_or (policy->advises, "nobody");
+      *ret_applicability = PO_APPLICABILITY_ADVISORY;
+      *ret_reason = g_strdup_printf ("%s: evaluated as advisory (the policy binds nobody and "
+                                     "advises %s)", why, advises);
+    }
+}
+
+void
+po_policy_evaluate (PoPolicy *policy, PoProfile *profile, PoApplicability *ret_applicability,
+                    gchar **ret_reason)
+{
+  const gchar *entry = NULL;
+  const gchar *type = NULL;
+  PoApplicability applicability;
+  g_autofree gchar *reason = NULL;
+
+  g_return_if_fail (policy != NULL);
+
+  if (profile == NULL || po_profile_is_empty (profile))
+    {
+      evaluate_broadest (policy, "no organisation profile configured", &applicability, &reason);
+    }
+  else if (po_profile_is_policy_disabled (profile, policy->id))
+    {
+      applicability = PO_APPLICABILITY_SWITCHED_OFF;
+      reason = g_strdup ("switched off in the organisation profile (disabled-policies)");
+    }
+  else if (!po_profile_in_jurisdiction (profile, policy->jurisdiction))
+    {
+      g_autofree gchar *mine = g_strjoinv (", ", (gchar **) po_profile_get_jurisdictions (profile));
+      applicability = PO_APPLICABILITY_OTHER_JURISDICTION;
+      reason = g_strdup_printf ("the policy is for %s; the profile's jurisdictions are %s",
+                                policy->jurisdiction, mine);
+    }
+  else if (po_profile_get_organisation_types (profile)[0] == NULL)
+    {
+      evaluate_broadest (policy, "the organisation profile names no organisation type",
+                         &applicability, &reason);
+    }
+  else if (find_in_scope (profile, policy->excludes, &entry, &type))
+    {
+      g_autofree gchar *what = matched_text (entry, type);
+      applicability = PO_APPLICABILITY_EXCLUDED;
+      reason = g_strdup_printf ("the policy excludes %s", what);
+    }
+  else if (find_in_scope (profile, policy->binds, &entry, &type))
+    {
+      g_autofree gchar *what = matched_text (entry, type);
+      applicability = PO_APPLICABILITY_BINDING;
+      reason = g_strdup_printf ("the policy binds %s", what);
+    }
+  else if (find_in_scope (profile, policy->advises, &entry, &type))
+    {
+      g_autofree gchar *what = matched_text (entry, type);
+      applicability = PO_APPLICABILITY_ADVISORY;
+      reason = g_strdup_printf ("the policy advises %s", what);
+    }
+  else
+    {
+      g_autofree gchar *binds = join_or (policy->binds, "nobody");
+      g_autofree gchar *advises = join_or (policy->advises, "nobody");
+      g_autofree gchar *mine =
+          g_strjoinv (", ", (gchar **) po_profile_get_organisation_types (profile));
+      applicability = PO_APPLICABILITY_OUT_OF_SCOPE;
+      reason = g_strdup_printf ("the policy binds %s and advises %s; the profile (%s) is "
+                                "neither", binds, advises, mine);
+    }
+
+  if (ret_applicability != NULL)
+    *ret_applicability = applicability;
+  if (ret_reason != NULL)
+    *ret_reason = g_steal_pointer (&reason);
+}
+
+/* ---- JSON views for the table ---- */
+
+static gchar *
+builder_to_string (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+gchar *
+po_policy_milestones_to_json (PoPolicy *policy)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < policy->milestones->len; i++)
+    {
+      const PoMilestone *milestone = &g_array_index (policy->milestones, PoMilestone, i);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, milestone->kind);
+      json_builder_set_member_name (builder, "date");
+      json_builder_add_string_value (builder, milestone->date);
+      if (milestone->description != NULL)
+        {
+          json_builder_set_member_name (builder, "description");
+          json_builder_add_string_value (builder, milestone->description);
+        }
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  return builder_to_string (builder);
+}
+
+static void
+add_list (JsonBuilder *builder, const gchar *name, gchar **list)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; list[i] != NULL; i++)
+    json_builder_add_string_value (builder, list[i]);
+  json_builder_end_array (builder);
+}
+
+gchar *
+po_policy_scope_to_json (PoPolicy *policy)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  add_list (builder, "binds", policy->binds);
+  add_list (builder, "advises", policy->advises);
+  add_list (builder, "excludes", policy->excludes);
+  if (policy->scope_description != NULL)
+    {
+      json_builder_set_member_name (builder, "description");
+      json_builder_add_string_value (builder, policy->scope_description);
+    }
+  json_builder_end_object (builder);
+  return builder_to_string (builder);
+}

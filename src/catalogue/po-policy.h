@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib.h>
+
+#include "po-profile.h"
+
+G_BEGIN_DECLS
+
+/*
+ * PoPolicy: one government (or company) instrument that bans or advises
+ * against a vendor's software, as loaded from a policy file
+ * (docs/policy-format.md): who issued it where, what it covers (vendors and
+ * product categories), by when (milestones) and whom it binds, advises or
+ * excludes (scope).
+ *
+ * Policies are immutable and refcounted; a catalogue shares them with the
+ * catalogue that replaces it, so one that keeps working after its file
+ * turned bad is the very same object.
+ */
+typedef struct _PoPolicy PoPolicy;
+
+/* a citation; url may be NULL (a printed source), title never is */
+typedef struct {
+  const gchar *title;
+  const gchar *url;
+} PoSource;
+
+/*
+ * A dated step the instrument sets.  date is as written in the file,
+ * YYYY-MM-DD or RFC 3339 with an offset ("2024-09-29T00:00:00-04:00");
+ * when is the same instant in UTC, a plain date counting as 00:00 UTC.
+ * kind is one of the milestone kinds in docs/policy-format.md ("identify",
+ * "plan", "begin-removal", "remove", "use-prohibited", ...).
+ */
+typedef struct {
+  const gchar *kind;
+  const gchar *date;
+  GDateTime   *when;
+  const gchar *description;  /* may be NULL */
+} PoMilestone;
+
+/*
+ * What a policy means for the endpoint's profile (po_policy_evaluate()).
+ * BINDING and ADVISORY apply; the others do not.
+ */
+typedef enum {
+  PO_APPLICABILITY_BINDING,
+  PO_APPLICABILITY_ADVISORY,
+  PO_APPLICABILITY_EXCLUDED,            /* the scope excludes the organisation */
+  PO_APPLICABILITY_OUT_OF_SCOPE,        /* neither bound nor advised */
+  PO_APPLICABILITY_OTHER_JURISDICTION,
+  PO_APPLICABILITY_SWITCHED_OFF,        /* disabled-policies in the profile */
+} PoApplicability;
+
+/* "binding", "advisory", "excluded", "out_of_scope", "other_jurisdiction",
+ * "switched_off" */
+const gchar        *po_applicability_to_string        (PoApplicability  applicability);
+gboolean            po_applicability_applies          (PoApplicability  applicability);
+
+PoPolicy           *po_policy_ref                     (PoPolicy        *policy);
+void                po_policy_unref                   (PoPolicy        *policy);
+
+const gchar        *po_policy_get_id                  (PoPolicy        *policy);
+const gchar        *po_policy_get_title               (PoPolicy        *policy);
+const gchar        *po_policy_get_issuer              (PoPolicy        *policy);
+/* ISO 3166-1 alpha-2 ("NL"), a subdivision ("US-TX"), "EU", or "*" */
+const gchar        *po_policy_get_jurisdiction        (PoPolicy        *policy);
+const gchar        *po_policy_get_instrument          (PoPolicy        *policy);
+/* YYYY-MM-DD */
+const gchar        *po_policy_get_issued              (PoPolicy        *policy);
+/* whether the instrument binds those its scope binds (FALSE: guidance) */
+gboolean            po_policy_get_binding             (PoPolicy        *policy);
+/* "verified", "reported" or "unverified" (the latter never built in) */
+const gchar        *po_policy_get_confidence          (PoPolicy        *policy);
+/* vendor ids; never NULL */
+const gchar *const *po_policy_get_vendors             (PoPolicy        *policy);
+/* category ids, or { "all" }; never NULL */
+const gchar *const *po_policy_get_categories          (PoPolicy        *policy);
+/* in date order */
+const PoMilestone  *po_policy_get_milestones          (PoPolicy        *policy,
+                                                       guint           *ret_n_milestones);
+/* the last milestone, or NULL when the instrument sets no date */
+const PoMilestone  *po_policy_get_final_milestone     (PoPolicy        *policy);
+/* organisation types; never NULL, possibly empty */
+const gchar *const *po_policy_get_binds               (PoPolicy        *policy);
+const gchar *const *po_policy_get_advises             (PoPolicy        *policy);
+const gchar *const *po_policy_get_excludes            (PoPolicy        *policy);
+/* the scope in the instrument's words; may be NULL */
+const gchar        *po_policy_get_scope_description   (PoPolicy        *policy);
+const PoSource     *po_policy_get_sources             (PoPolicy        *policy,
+                                                       guint           *ret_n_sources);
+const gchar        *po_policy_get_notes               (PoPolicy        *policy);
+/* "builtin" or the path of the file it was read from */
+const gchar        *po_policy_get_origin              (PoPolicy        *policy);
+/* lower-case hex SHA-256 of the bytes of the file it was read from */
+const gchar        *po_policy_get_sha256              (PoPolicy        *policy);
+
+gboolean            po_policy_covers_vendor           (PoPolicy        *policy,
+                                                       const gchar     *vendor_id);
+/* TRUE for "all" policies whatever the category (also NULL: unknown) */
+gboolean            po_policy_covers_category         (PoPolicy        *policy,
+                                                       const gchar     *category);
+/* vendor and category both covered */
+gboolean            po_policy_covers                  (PoPolicy        *policy,
+                                                       const gchar     *vendor_id,
+                                                       const gchar     *category);
+
+/*
+ * What the policy means for an organisation of this profile, and why in
+ * one sentence (ret_reason, free with g_free).  profile may be NULL (no
+ * profile configured): then the policy is taken to apply as broadly as its
+ * scope allows, and the reason says so.  Rules, in order: switched off by
+ * the profile; other jurisdiction; excluded (an exclusion beats binds and
+ * advises); binding; advisory; out of scope.  Cannot fail.
+ */
+void                po_policy_evaluate                (PoPolicy        *policy,
+                                                       PoProfile       *profile,
+                                                       PoApplicability *ret_applicability,
+                                                       gchar          **ret_reason);
+
+/* [{"kind":...,"date":...,"description":...},...], "[]" when none */
+gchar              *po_policy_milestones_to_json      (PoPolicy        *policy);
+/* {"binds":[...],"advises":[...],"excludes":[...],"description":...} */
+gchar              *po_policy_scope_to_json           (PoPolicy        *policy);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoPolicy, po_policy_unref)
+
+G_END_DECLS

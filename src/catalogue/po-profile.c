@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * PoProfile: the endpoint's organisation as the [profile] group of the
+ * config file and osquery options describe it.  Every value is checked
+ * against the format's vocabulary when it is set, so a typo
+ * ("muncipality") is an error naming the key, never a profile that
+ * silently matches nothing.
+ */
+#include <string.h>
+
+#include "po-catalogue-private.h"
+#include "po-error.h"
+
+#define PROFILE_GROUP "profile"
+#define MAX_GRACE_DAYS 36500
+
+struct _PoProfile {
+  gatomicrefcount  ref_count;
+  gchar           *name;
+  GStrv            jurisdictions;
+  GStrv            types;
+  GStrv            disabled;
+  gint             grace_days;
+};
+
+typedef enum {
+  KEY_NAME,
+  KEY_JURISDICTIONS,
+  KEY_TYPES,
+  KEY_GRACE,
+  KEY_DISABLED,
+} Key;
+
+static const struct {
+  const gchar *name;
+  Key          key;
+} key_names[] = {
+  { "name", KEY_NAME },
+  { "jurisdictions", KEY_JURISDICTIONS },
+  { "jurisdiction", KEY_JURISDICTIONS },
+  { "organisation-types", KEY_TYPES },
+  { "organisation-type", KEY_TYPES },
+  { "organization-types", KEY_TYPES },
+  { "organization-type", KEY_TYPES },
+  { "grace-period-days", KEY_GRACE },
+  { "disabled-policies", KEY_DISABLED },
+  { "disabled-policy", KEY_DISABLED },
+};
+
+PoProfile *
+po_profile_new (void)
+{
+  PoProfile *profile = g_new0 (PoProfile, 1);
+
+  g_atomic_ref_count_init (&profile->ref_count);
+  profile->jurisdictions = g_new0 (gchar *, 1);
+  profile->types = g_new0 (gchar *, 1);
+  profile->disabled = g_new0 (gchar *, 1);
+  profile->grace_days = -1;
+  return profile;
+}
+
+PoProfile *
+po_profile_ref (PoProfile *profile)
+{
+  g_return_val_if_fail (profile != NULL, NULL);
+  g_atomic_ref_count_inc (&profile->ref_count);
+  return profile;
+}
+
+void
+po_profile_unref (PoProfile *profile)
+{
+  if (profile == NULL || !g_atomic_ref_count_dec (&profile->ref_count))
+    return;
+  g_free (profile->name);
+  g_strfreev (profile->jurisdictions);
+  g_strfreev (profile->types);
+  g_strfreev (profile->disabled);
+  g_free (profile);
+}
+
+PoProfile *
+po_profile_copy (PoProfile *profile)
+{
+  PoProfile *copy = po_profile_new ();
+
+  copy->name = g_strdup (profile->name);
+  g_strfreev (copy->jurisdictions);
+  copy->jurisdictions = g_strdupv (profile->jurisdictions);
+  g_strfreev (copy->types);
+  copy->types = g_strdupv (profile->types);
+  g_strfreev (copy->disabled);
+  copy->disabled = g_strdupv (profile->disabled);
+  copy->grace_days = profile->grace_days;
+  return copy;
+}
+
+/* "custom_phaseout_organisation_types" -> KEY_TYPES */
+static gboolean
+lookup_key (const gchar *text, gboolean allow_prefix, Key *ret_key)
+{
+  g_autofree gchar *name = g_ascii_strdown (text, -1);
+  const gchar *bare = name;
+
+  g_strdelimit (name, "_", '-');
+  if (allow_prefix)
+    {
+      if (g_str_has_prefix (bare, "custom-"))
+        bare += strlen ("custom-");
+      if (g_str_has_prefix (bare, "phaseout-"))
+        bare += strlen ("phaseout-");
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (key_names); i++)
+    if (g_str_equal (key_names[i].name, bare))
+      {
+        *ret_key = key_names[i].key;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* a list value: ',' or ';' separated, blanks ignored */
+static GStrv
+split_list (const gchar *value)
+{
+  g_auto(GStrv) parts = g_strsplit_set (value, ",;", -1);
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      gchar *item = g_strstrip (parts[i]);
+      if (*item != '\0' && !g_ptr_array_find_with_equal_func (list, item, g_str_equal, NULL))
+        g_ptr_array_add (list, g_strdup (item));
+    }
+  g_ptr_array_add (list, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
+}
+
+static gboolean
+set_value (PoProfile *profile, Key key, const gchar *value, const gchar *origin,
+           const gchar *key_name, GError **error)
+{
+  g_auto(GStrv) list = split_list (value);
+
+  switch (key)
+    {
+    case KEY_NAME:
+      {
+        g_autofree gchar *name = g_strstrip (g_strdup (value));
+        g_free (profile->name);
+        profile->name = *name != '\0' ? g_steal_pointer (&name) : NULL;
+        return TRUE;
+      }
+    case KEY_JURISDICTIONS:
+      for (guint i = 0; list[i] != NULL; i++)
+        {
+          g_autofree gchar *code = po_vocabulary_normalise_jurisdiction (list[i]);
+          if (code == NULL || g_str_equal (code, "*"))
+            {
+              g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                           "%s: key '%s': '%s' is not a jurisdiction (an ISO 3166 code such as "
+                           "NL or US-TX, or EU)", origin, key_name, list[i]);
+              return FALSE;
+            }
+          g_free (list[i]);
+          list[i] = g_steal_pointer (&code);
+        }
+      g_strfreev (profile->jurisdictions);
+      profile->jurisdictions = g_steal_pointer (&list);
+      return TRUE;
+    case KEY_TYPES:
+      for (guint i = 0; list[i] != NULL; i++)
+        if (!po_vocabulary_is_organisation_type (list[i]))
+          {
+            g_autofree gchar *known =
+                g_strjoinv (", ", (gchar **) po_vocabulary_get_organisation_types ());
+            g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                         "%s: key '%s': unknown organisation type '%s' (known: %s; or x-NAME "
+                         "for your own)", origin, key_name, list[i], known);
+            return FALSE;
+          }
+      g_strfreev (profile->types);
+      profile->types = g_steal_pointer (&list);
+      return TRUE;
+    case KEY_DISABLED:
+      for (guint i = 0; list[i] != NULL; i++)
+        if (!po_vocabulary_is_id (list[i]))
+          {
+            g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                         "%s: key '%s': '%s' is not a policy id", origin, key_name, list[i]);
+            return FALSE;
+          }
+      g_strfreev (profile->disabled);
+      profile->disabled = g_steal_pointer (&list);
+      return TRUE;
+    case KEY_GRACE:
+      {
+        g_autofree gchar *text = g_strstrip (g_strdup (value));
+        guint64 days = 0;
+
+        if (*text == '\0')
+          {
+            profile->grace_days = -1;
+            return TRUE;
+          }
+        if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_GRACE_DAYS, &days, NULL))
+          {
+            g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                         "%s: key '%s': '%s' is not a number of days (0 to %d)", origin,
+                         key_name, text, MAX_GRACE_DAYS);
+            return FALSE;
+          }
+        profile->grace_days = (gint) days;
+        return TRUE;
+      }
+    }
+  g_return_val_if_reached (FALSE);
+}
+
+gboolean
+po_profile_load_key_file (PoProfile *profile, GKeyFile *key_file, const gchar *origin,
+                          GError **error)
+{
+  g_autoptr(PoProfile) scratch = po_profile_copy (profile);
+  g_auto(GStrv) keys = NULL;
+
+  if (!g_key_file_has_group (key_file, PROFILE_GROUP))
+    return TRUE;
+  keys = g_key_file_get_keys (key_file, PROFILE_GROUP, NULL, error);
+  if (keys == NULL)
+    return FALSE;
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autofree gchar *value = NULL;
+      g_autofree gchar *where = g_strdup_printf ("%s: [" PROFILE_GROUP "]", origin);
+      Key key;
+
+      if (!lookup_key (keys[i], FALSE, &key))
+        {
+          g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                       "%s: unknown key '%s' (known: name, jurisdictions, organisation-types, "
+                       "grace-period-days, disabled-policies)", where, keys[i]);
+          return FALSE;
+        }
+      value = g_key_file_get_string (key_file, PROFILE_GROUP, keys[i], error);
+      if (value == NULL)
+        {
+          g_prefix_error (error, "%s: ", where);
+          return FALSE;
+        }
+      if (!set_value (scratch, key, value, where, keys[i], error))
+        return FALSE;
+    }
+
+  g_free (profile->name);
+  profile->name = g_steal_pointer (&scratch->name);
+  g_strfreev (profile->jurisdictions);
+  profile->jurisdictions = g_steal_pointer (&scratch->jurisdictions);
+  g_strfreev (profile->types);
+  profile->types = g_steal_pointer (&scratch->types);
+  g_strfreev (profile->disabled);
+  profile->disabled = g_steal_pointer (&scratch->disabled);
+  profile->grace_days = scratch->grace_days;
+  scratch->jurisdictions = g_new0 (gchar *, 1);
+  scratch->types = g_new0 (gchar *, 1);
+  scratch->disabled = g_new0 (gchar *, 1);
+  return TRUE;
+}
+
+gboolean
+po_profile_new_from_file (const gchar *path, PoProfile **ret_profile, GError **error)
+{
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(PoProfile) profile = po_profile_new ();
+
+  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  if (!po_profile_load_key_file (profile, key_file, path, error))
+    return FALSE;
+  *ret_profile = g_steal_pointer (&profile);
+  return TRUE;
+}
+
+gboolean
+po_profile_apply_option (PoProfile *profile, const gchar *key, const gchar *value,
+                         GError **error)
+{
+  g_autofree gchar *origin = NULL;
+  Key which;
+
+  g_return_val_if_fail (profile != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (!lookup_key (key, TRUE, &which))
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
+                   "unknown profile option '%s' (known: phaseout_name, phaseout_jurisdictions, "
+                   "phaseout_organisation_types, phaseout_grace_period_days, "
+                   "phaseout_disabled_policies)", key);
+      return FALSE;
+    }
+  origin = g_strdup_printf ("option '%s'", key);
+  return set_value (profile, which, value != NULL ? value : "", origin, key, error);
+}
+
+gboolean
+po_profile_is_empty (PoProfile *profile)
+{
+  return profile->name == NULL && profile->jurisdictions[0] == NULL
+         && profile->types[0] == NULL && profile->disabled[0] == NULL
+         && profile->grace_days < 0;
+}
+
+const gchar *
+po_profile_get_name (PoProfile *profile)
+{
+  return profile->name;
+}
+
+const gchar *const *
+po_profile_get_jurisdictions (PoProfile *profile)
+{
+  return (const gchar *const *) profile->jurisdictions;
+}
+
+const gchar *const *
+po_profile_get_organisation_types (PoProfile *profile)
+{
+  return (const gchar *const *) profile->types;
+}
+
+const gchar *const *
+po_profile_get_disabled_policies (PoProfile *profile)
+{
+  return (const gchar *const *) profile->disabled;
+}
+
+gint
+po_profile_get_grace_period_days (PoProfile *profile)
+{
+  return profile->grace_days;
+}
+
+gboolean
+po_profile_has_organisation_type (PoProfile *profile, const gchar *type)
+{
+  for (guint i = 0; profile->types[i] != NULL; i++)
+    for (const gchar *t = profile->types[i]; t != NULL;
+         t = po_vocabulary_get_organisation_parent (t))
+      if (g_strcmp0 (t, type) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+/*
+ * A national policy ("US") reaches an organisation in a subdivision
+ * ("US-TX"); a subdivision's policy does not reach the whole country.  EU
+ * policies reach profiles that list EU: membership is not inferred.
+ */
+gboolean
+po_profile_in_jurisdiction (PoProfile *profile, const gchar *jurisdiction)
+{
+  g_autofree gchar *code = NULL;
+
+  if (profile->jurisdictions[0] == NULL || g_strcmp0 (jurisdiction, "*") == 0)
+    return TRUE;
+  code = po_vocabulary_normalise_jurisdiction (jurisdiction);
+  if (code == NULL)
+    return FALSE;
+  for (guint i = 0; profile->jurisdictions[i] != NULL; i++)
+    {
+      const gchar *mine = profile->jurisdictions[i];
+      gsize length = strlen (code);
+      if (g_str_equal (mine, code) || (strncmp (mine, code, length) == 0 && mine[length] == '-'))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+po_profile_is_policy_disabled (PoProfile *profile, const gchar *policy_id)
+{
+  return g_strv_contains ((const gchar *const *) profile->disabled, policy_id);
+}
+
+gchar *
+po_profile_describe (PoProfile *profile)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree gchar *jurisdictions = g_strjoinv (", ", profile->jurisdictions);
+  g_autofree gchar *types = g_strjoinv (", ", profile->types);
+
+  if (po_profile_is_empty (profile))
+    return g_strdup ("none configured");
+  if (profile->name != NULL)
+    g_string_append_printf (text, "%s; ", profile->name);
+  g_string_append_printf (text, "jurisdictions: %s; organisation types: %s",
+                          *jurisdictions != '\0' ? jurisdictions : "any",
+                          *types != '\0' ? types : "none");
+  if (profile->grace_days >= 0)
+    g_string_append_printf (text, "; grace period: %d days", profile->grace_days);
+  if (profile->disabled[0] != NULL)
+    {
+      g_autofree gchar *disabled = g_strjoinv (", ", profile->disabled);
+      g_string_append_printf (text, "; switched off: %s", disabled);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
