@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The runtime's catalogue and organisation profile: loaded on first use,
- * then kept, and loaded again when a file they come from changes.
- *
- * A catalogue is a pure function of the policy files, so the cache is keyed
- * by what the settings say to read (the --policy-dir list), not by the
- * runtime: runtimes with the same settings share one catalogue, and a
- * runtime that goes away leaves nothing stale behind.  Checking for changes
- * is a stat of each directory and file, cheap next to a query.
- *
- * Profile options from osquery are per runtime.  PoRuntime has no slot for
- * them yet, so they are kept here keyed by the runtime's address; see
- * po_runtime_set_profile_option().
+ * The runtime's catalogue and organisation profile, kept as a runtime
+ * component ("catalogue"): loaded on first use, then kept, and loaded again
+ * when a file they come from changes.  Checking for changes is a stat of
+ * each policy directory and file, cheap next to a query; loading again
+ * passes the old catalogue in, so a file that turned bad keeps its last good
+ * version.  One lock per runtime serialises checking and loading; the
+ * catalogues and profiles handed out are immutable and need none.
  */
 #include <errno.h>
 #include <string.h>
@@ -25,28 +20,23 @@
 #define PHASEOUT_DEFAULT_CONFIG "/etc/phaseout/phaseout.conf"
 #endif
 
-typedef struct {
-  gboolean   exists;
-  struct stat st;
-  PoProfile *profile;      /* last good one from the file, NULL if none */
-} ConfigCache;
+#define COMPONENT_NAME "catalogue"
 
 typedef struct {
   gchar *key;
   gchar *value;
 } Option;
 
-static GMutex lock;
-static GHashTable *catalogues;   /* settings key -> PoCatalogue* */
-static GHashTable *configs;      /* config path -> ConfigCache* */
-static GHashTable *options;      /* PoRuntime* -> GPtrArray of Option* */
-
-static void
-config_cache_free (ConfigCache *cache)
-{
-  g_clear_pointer (&cache->profile, po_profile_unref);
-  g_free (cache);
-}
+typedef struct {
+  GMutex              lock;
+  PoCatalogueOptions *options;
+  PoCatalogue        *catalogue;       /* NULL until first used */
+  gchar              *config_path;
+  gboolean            config_exists;
+  struct stat         config_stat;
+  PoProfile          *config_profile;  /* last good one from the file, or NULL */
+  GPtrArray          *profile_options; /* Option*, osquery's, in the order set */
+} State;
 
 static void
 option_free (Option *option)
@@ -56,61 +46,55 @@ option_free (Option *option)
   g_free (option);
 }
 
-static void
-ensure_tables (void)
+static gpointer
+state_new (PoRuntime *runtime)
 {
-  if (catalogues != NULL)
-    return;
-  catalogues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      (GDestroyNotify) po_catalogue_unref);
-  configs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                   (GDestroyNotify) config_cache_free);
-  options = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                   (GDestroyNotify) g_ptr_array_unref);
+  const PoSettings *settings = po_runtime_get_settings (runtime);
+  State *state = g_new0 (State, 1);
+
+  g_mutex_init (&state->lock);
+  state->options = po_catalogue_options_new_from_settings (settings);
+  state->config_path = g_strdup (settings->config != NULL ? settings->config
+                                                           : PHASEOUT_DEFAULT_CONFIG);
+  state->profile_options = g_ptr_array_new_with_free_func ((GDestroyNotify) option_free);
+  return state;
 }
 
-/* what a catalogue for these settings is loaded from, as one string */
-static gchar *
-settings_key (const PoSettings *settings)
+static void
+state_free (State *state)
 {
-  g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
-  g_autoptr(GString) key = g_string_new (NULL);
-  gboolean given = settings->policy_dirs != NULL && settings->policy_dirs->len > 0;
+  g_clear_pointer (&state->catalogue, po_catalogue_unref);
+  po_catalogue_options_free (state->options);
+  g_free (state->config_path);
+  g_clear_pointer (&state->config_profile, po_profile_unref);
+  g_ptr_array_unref (state->profile_options);
+  g_mutex_clear (&state->lock);
+  g_free (state);
+}
 
-  g_string_append_printf (key, "%d:%u", given, (guint) geteuid ());
-  for (guint i = 0; i < dirs->len; i++)
-    g_string_append_printf (key, "\x1f%s", (const gchar *) g_ptr_array_index (dirs, i));
-  return g_string_free (g_steal_pointer (&key), FALSE);
+static State *
+get_state (PoRuntime *runtime)
+{
+  return po_runtime_get_component (runtime, COMPONENT_NAME, state_new,
+                                   (GDestroyNotify) state_free);
 }
 
 PoCatalogue *
 po_runtime_get_catalogue (PoRuntime *runtime, GError **error)
 {
-  const PoSettings *settings;
-  g_autofree gchar *key = NULL;
+  State *state;
   g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PoCatalogueOptions) catalogue_options = NULL;
-  PoCatalogue *cached, *fresh;
 
   g_return_val_if_fail (runtime != NULL, NULL);
-  settings = po_runtime_get_settings (runtime);
-  if (settings == NULL)
+  state = get_state (runtime);
+  locker = g_mutex_locker_new (&state->lock);
+  if (state->catalogue == NULL || !po_catalogue_is_current (state->catalogue))
     {
-      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT, "the runtime has no settings");
-      return NULL;
+      PoCatalogue *fresh = po_catalogue_load (state->options, state->catalogue);
+      g_clear_pointer (&state->catalogue, po_catalogue_unref);
+      state->catalogue = fresh;
     }
-  key = settings_key (settings);
-
-  locker = g_mutex_locker_new (&lock);
-  ensure_tables ();
-  cached = g_hash_table_lookup (catalogues, key);
-  if (cached != NULL && po_catalogue_is_current (cached))
-    return po_catalogue_ref (cached);
-
-  catalogue_options = po_catalogue_options_new_from_settings (settings);
-  fresh = po_catalogue_load (catalogue_options, cached);
-  g_hash_table_replace (catalogues, g_steal_pointer (&key), fresh);
-  return po_catalogue_ref (fresh);
+  return po_catalogue_ref (state->catalogue);
 }
 
 static gboolean
@@ -123,16 +107,18 @@ same_stat (const struct stat *a, const struct stat *b)
 }
 
 /*
- * The profile from the config file, reloaded when the file changes.  A
- * file that is refused (as root: not root's, or writable by others) or
- * malformed keeps the last good profile: an edit in progress must not turn
- * a "municipality" into "no profile" and back.  Called with the lock held.
+ * The profile from the config file, read again when the file changes.  A
+ * file that is refused (as root: not root's, or writable by group or
+ * others) or malformed keeps the last good profile: an edit in progress
+ * must not turn a "municipality" into "no profile" and back.  With no
+ * profile at all every policy applies, the cautious direction.  Called
+ * with the state's lock held.
  */
 static gboolean
-file_profile (const PoSettings *settings, PoProfile **ret_profile, GError **error)
+file_profile (PoRuntime *runtime, State *state, PoProfile **ret_profile, GError **error)
 {
-  const gchar *path = settings->config != NULL ? settings->config : PHASEOUT_DEFAULT_CONFIG;
-  ConfigCache *cache = g_hash_table_lookup (configs, path);
+  const PoSettings *settings = po_runtime_get_settings (runtime);
+  const gchar *path = state->config_path;
   struct stat st;
 
   if (stat (path, &st) != 0)
@@ -146,65 +132,58 @@ file_profile (const PoSettings *settings, PoProfile **ret_profile, GError **erro
         }
       if (saved != ENOENT)
         g_warning ("configuration file %s: %s", path, g_strerror (saved));
-      /* no file: no profile from it */
-      g_hash_table_remove (configs, path);
+      /* no file, no profile from it */
+      state->config_exists = FALSE;
+      g_clear_pointer (&state->config_profile, po_profile_unref);
       *ret_profile = NULL;
       return TRUE;
     }
 
-  if (cache == NULL || !cache->exists || !same_stat (&cache->st, &st))
+  if (!state->config_exists || !same_stat (&state->config_stat, &st))
     {
       g_autoptr(PoProfile) profile = NULL;
       g_autoptr(GError) local_error = NULL;
+      const gchar *keeping = state->config_profile != NULL
+                                 ? "; keeping the profile read before" : "";
 
-      if (cache == NULL)
-        {
-          cache = g_new0 (ConfigCache, 1);
-          g_hash_table_insert (configs, g_strdup (path), cache);
-        }
-      cache->exists = TRUE;
-      cache->st = st;
+      state->config_exists = TRUE;
+      state->config_stat = st;
       if (geteuid () == 0 && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0))
         g_warning ("configuration file %s: refused: running as root, phaseout only reads a "
                    "configuration owned by root and not writable by group or others%s", path,
-                   cache->profile != NULL ? "; keeping the profile read before" : "");
+                   keeping);
       else if (!po_profile_new_from_file (path, &profile, &local_error))
-        g_warning ("%s%s", local_error->message,
-                   cache->profile != NULL ? "; keeping the profile read before" : "");
+        g_warning ("%s%s", local_error->message, keeping);
       else
         {
-          g_clear_pointer (&cache->profile, po_profile_unref);
-          cache->profile = g_steal_pointer (&profile);
+          g_clear_pointer (&state->config_profile, po_profile_unref);
+          state->config_profile = g_steal_pointer (&profile);
         }
     }
-  *ret_profile = cache->profile != NULL ? po_profile_ref (cache->profile) : NULL;
+  *ret_profile = state->config_profile != NULL ? po_profile_ref (state->config_profile) : NULL;
   return TRUE;
 }
 
 gboolean
 po_runtime_get_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **error)
 {
-  const PoSettings *settings;
+  State *state;
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PoProfile) profile = NULL;
-  GPtrArray *overrides;
 
   g_return_val_if_fail (runtime != NULL, FALSE);
-  settings = po_runtime_get_settings (runtime);
-
-  locker = g_mutex_locker_new (&lock);
-  ensure_tables ();
-  if (!file_profile (settings, &profile, error))
+  state = get_state (runtime);
+  locker = g_mutex_locker_new (&state->lock);
+  if (!file_profile (runtime, state, &profile, error))
     return FALSE;
 
-  overrides = g_hash_table_lookup (options, runtime);
-  if (overrides != NULL && overrides->len > 0)
+  if (state->profile_options->len > 0)
     {
       g_autoptr(PoProfile) layered = profile != NULL ? po_profile_copy (profile)
                                                      : po_profile_new ();
-      for (guint i = 0; i < overrides->len; i++)
+      for (guint i = 0; i < state->profile_options->len; i++)
         {
-          Option *option = g_ptr_array_index (overrides, i);
+          Option *option = g_ptr_array_index (state->profile_options, i);
           g_autoptr(GError) local_error = NULL;
           /* each was checked when it was set */
           if (!po_profile_apply_option (layered, option->key, option->value, &local_error))
@@ -219,21 +198,13 @@ po_runtime_get_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **er
   return TRUE;
 }
 
-/*
- * Remembers an osquery option for the runtime's profile, after checking it.
- * Keyed by the runtime's address because PoRuntime has no place for it:
- * a runtime freed and another allocated at the same address would inherit
- * the options.  The extension has one runtime for its whole life, so this
- * only matters to tests that set options; a po_runtime_set_data() in
- * po-runtime.h would remove the caveat.
- */
 gboolean
 po_runtime_set_profile_option (PoRuntime *runtime, const gchar *key, const gchar *value,
                                GError **error)
 {
   g_autoptr(PoProfile) scratch = po_profile_new ();
   g_autoptr(GMutexLocker) locker = NULL;
-  GPtrArray *list;
+  State *state;
   Option *option;
 
   g_return_val_if_fail (runtime != NULL, FALSE);
@@ -241,23 +212,18 @@ po_runtime_set_profile_option (PoRuntime *runtime, const gchar *key, const gchar
   if (!po_profile_apply_option (scratch, key, value, error))
     return FALSE;
 
-  locker = g_mutex_locker_new (&lock);
-  ensure_tables ();
-  list = g_hash_table_lookup (options, runtime);
-  if (list == NULL)
-    {
-      list = g_ptr_array_new_with_free_func ((GDestroyNotify) option_free);
-      g_hash_table_insert (options, runtime, list);
-    }
-  for (guint i = 0; i < list->len; i++)
-    if (g_str_equal (((Option *) g_ptr_array_index (list, i))->key, key))
+  state = get_state (runtime);
+  locker = g_mutex_locker_new (&state->lock);
+  /* setting a key again replaces it (osqueryd re-sends options on refresh) */
+  for (guint i = 0; i < state->profile_options->len; i++)
+    if (g_str_equal (((Option *) g_ptr_array_index (state->profile_options, i))->key, key))
       {
-        g_ptr_array_remove_index (list, i);
+        g_ptr_array_remove_index (state->profile_options, i);
         break;
       }
   option = g_new0 (Option, 1);
   option->key = g_strdup (key);
   option->value = g_strdup (value != NULL ? value : "");
-  g_ptr_array_add (list, option);
+  g_ptr_array_add (state->profile_options, option);
   return TRUE;
 }
