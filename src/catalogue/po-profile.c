@@ -137,9 +137,9 @@ split_list (const gchar *value)
   return (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
 }
 
+/* where: how messages name the setting, e.g. "FILE: [profile]: key 'KEY'" */
 static gboolean
-set_value (PoProfile *profile, Key key, const gchar *value, const gchar *origin,
-           const gchar *key_name, GError **error)
+set_value (PoProfile *profile, Key key, const gchar *value, const gchar *where, GError **error)
 {
   g_auto(GStrv) list = split_list (value);
 
@@ -159,8 +159,8 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *origin,
           if (code == NULL || g_str_equal (code, "*"))
             {
               g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                           "%s: key '%s': '%s' is not a jurisdiction (an ISO 3166 code such as "
-                           "NL or US-TX, or EU)", origin, key_name, list[i]);
+                           "%s: '%s' is not a jurisdiction (an ISO 3166 code such as NL or "
+                           "US-TX, or EU)", where, list[i]);
               return FALSE;
             }
           g_free (list[i]);
@@ -176,8 +176,8 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *origin,
             g_autofree gchar *known =
                 g_strjoinv (", ", (gchar **) po_vocabulary_get_organisation_types ());
             g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                         "%s: key '%s': unknown organisation type '%s' (known: %s; or x-NAME "
-                         "for your own)", origin, key_name, list[i], known);
+                         "%s: unknown organisation type '%s' (known: %s; or x-NAME for your "
+                         "own)", where, list[i], known);
             return FALSE;
           }
       g_strfreev (profile->types);
@@ -188,7 +188,7 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *origin,
         if (!po_vocabulary_is_id (list[i]))
           {
             g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                         "%s: key '%s': '%s' is not a policy id", origin, key_name, list[i]);
+                         "%s: '%s' is not a policy id", where, list[i]);
             return FALSE;
           }
       g_strfreev (profile->disabled);
@@ -207,8 +207,8 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *origin,
         if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_GRACE_DAYS, &days, NULL))
           {
             g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                         "%s: key '%s': '%s' is not a number of days (0 to %d)", origin,
-                         key_name, text, MAX_GRACE_DAYS);
+                         "%s: '%s' is not a number of days (0 to %d)", where, text,
+                         MAX_GRACE_DAYS);
             return FALSE;
           }
         profile->grace_days = (gint) days;
@@ -233,14 +233,16 @@ po_profile_load_key_file (PoProfile *profile, GKeyFile *key_file, const gchar *o
   for (guint i = 0; keys[i] != NULL; i++)
     {
       g_autofree gchar *value = NULL;
-      g_autofree gchar *where = g_strdup_printf ("%s: [" PROFILE_GROUP "]", origin);
+      g_autofree gchar *where = g_strdup_printf ("%s: [" PROFILE_GROUP "]: key '%s'", origin,
+                                                 keys[i]);
       Key key;
 
       if (!lookup_key (keys[i], FALSE, &key))
         {
           g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                       "%s: unknown key '%s' (known: name, jurisdictions, organisation-types, "
-                       "grace-period-days, disabled-policies)", where, keys[i]);
+                       "%s: [" PROFILE_GROUP "]: unknown key '%s' (known: name, jurisdictions, "
+                       "organisation-types, grace-period-days, disabled-policies)", origin,
+                       keys[i]);
           return FALSE;
         }
       value = g_key_file_get_string (key_file, PROFILE_GROUP, keys[i], error);
@@ -249,7 +251,7 @@ po_profile_load_key_file (PoProfile *profile, GKeyFile *key_file, const gchar *o
           g_prefix_error (error, "%s: ", where);
           return FALSE;
         }
-      if (!set_value (scratch, key, value, where, keys[i], error))
+      if (!set_value (scratch, key, value, where, error))
         return FALSE;
     }
 
@@ -289,7 +291,7 @@ gboolean
 po_profile_apply_option (PoProfile *profile, const gchar *key, const gchar *value,
                          GError **error)
 {
-  g_autofree gchar *origin = NULL;
+  g_autofree gchar *where = NULL;
   Key which;
 
   g_return_val_if_fail (profile != NULL, FALSE);
@@ -303,8 +305,8 @@ po_profile_apply_option (PoProfile *profile, const gchar *key, const gchar *valu
                    "phaseout_disabled_policies)", key);
       return FALSE;
     }
-  origin = g_strdup_printf ("option '%s'", key);
-  return set_value (profile, which, value != NULL ? value : "", origin, key, error);
+  where = g_strdup_printf ("option '%s'", key);
+  return set_value (profile, which, value != NULL ? value : "", where, error);
 }
 
 gboolean

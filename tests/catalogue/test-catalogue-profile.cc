@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The organisation profile and what a policy means for it: the scoping
+ * rules of docs/policy-format.md applied to the built-in policies.
+ */
+#include "catalogue-test-util.h"
+
+using namespace po_test;
+
+namespace {
+
+std::pair<std::string, std::string>
+evaluate_for (const std::string &id, const std::string &profile_text)
+{
+  ProfilePtr profile = profile_from (profile_text);
+  return evaluate (builtin_catalogue (), id, profile.get ());
+}
+
+std::string
+load_error (const std::string &key_file_text)
+{
+  GKeyFile *key_file = g_key_file_new ();
+  PoProfile *profile = po_profile_new ();
+  GError *error = NULL;
+  std::string message;
+
+  EXPECT_TRUE (g_key_file_load_from_data (key_file, key_file_text.c_str (), -1,
+                                          G_KEY_FILE_NONE, NULL));
+  if (po_profile_load_key_file (profile, key_file, "test.conf", &error))
+    ADD_FAILURE () << "accepted: " << key_file_text;
+  else
+    {
+      EXPECT_EQ (error->domain, PO_ERROR);
+      message = error->message;
+      g_error_free (error);
+    }
+  /* unchanged on failure */
+  EXPECT_TRUE (po_profile_is_empty (profile));
+  po_profile_unref (profile);
+  g_key_file_unref (key_file);
+  return message;
+}
+
+}  // namespace
+
+TEST (CatalogueProfile, ReadsTheProfileGroup)
+{
+  ProfilePtr profile = profile_from ("[other]\nkey=value\n"
+                                     "[profile]\nname=Ministerie van Voorbeeldzaken\n"
+                                     "jurisdictions=nl, uk\n"
+                                     "organisation-types=central-government;x-acme-unit\n"
+                                     "grace-period-days=180\n"
+                                     "disabled-policies=uk-ncsc-2017\n");
+  const gchar *const *jurisdictions = po_profile_get_jurisdictions (profile.get ());
+
+  EXPECT_STREQ (po_profile_get_name (profile.get ()), "Ministerie van Voorbeeldzaken");
+  ASSERT_EQ (g_strv_length ((gchar **) jurisdictions), 2u);
+  EXPECT_STREQ (jurisdictions[0], "NL");
+  EXPECT_STREQ (jurisdictions[1], "GB");
+  EXPECT_EQ (po_profile_get_grace_period_days (profile.get ()), 180);
+  EXPECT_TRUE (po_profile_has_organisation_type (profile.get (), "central-government"));
+  EXPECT_TRUE (po_profile_has_organisation_type (profile.get (), "government"));
+  EXPECT_TRUE (po_profile_has_organisation_type (profile.get (), "x-acme-unit"));
+  EXPECT_FALSE (po_profile_has_organisation_type (profile.get (), "municipality"));
+  EXPECT_TRUE (po_profile_is_policy_disabled (profile.get (), "uk-ncsc-2017"));
+  EXPECT_FALSE (po_profile_is_empty (profile.get ()));
+}
+
+TEST (CatalogueProfile, TyposAreErrorsNamingTheKey)
+{
+  EXPECT_TRUE (Contains (load_error ("[profile]\norganisation-types=muncipality\n"),
+                         "test.conf: [profile]: key 'organisation-types': unknown organisation "
+                         "type 'muncipality'"));
+  EXPECT_TRUE (Contains (load_error ("[profile]\njurisdiction=Netherlands\n"),
+                         "key 'jurisdiction': 'Netherlands' is not a jurisdiction"));
+  EXPECT_TRUE (Contains (load_error ("[profile]\nsectors=vital-sector\n"),
+                         "test.conf: [profile]: unknown key 'sectors'"));
+  EXPECT_TRUE (Contains (load_error ("[profile]\ngrace-period-days=soon\n"),
+                         "key 'grace-period-days': 'soon' is not a number of days"));
+  EXPECT_TRUE (Contains (load_error ("[profile]\norganisation-types=all\n"),
+                         "unknown organisation type 'all'"));
+}
+
+TEST (CatalogueProfile, OsqueryOptions)
+{
+  ProfilePtr profile (po_profile_new ());
+  GError *error = NULL;
+
+  ASSERT_TRUE (po_profile_apply_option (profile.get (), "phaseout_jurisdiction", "US", &error));
+  ASSERT_TRUE (po_profile_apply_option (profile.get (), "custom_phaseout_organisation_types",
+                                        "federal-executive", &error));
+  ASSERT_TRUE (po_profile_apply_option (profile.get (), "phaseout_grace_period_days", "30",
+                                        &error));
+  EXPECT_STREQ (po_profile_get_jurisdictions (profile.get ())[0], "US");
+  EXPECT_TRUE (po_profile_has_organisation_type (profile.get (), "central-government"));
+  EXPECT_EQ (po_profile_get_grace_period_days (profile.get ()), 30);
+
+  EXPECT_FALSE (po_profile_apply_option (profile.get (), "phaseout_colour", "red", &error));
+  ASSERT_TRUE (error != NULL);
+  EXPECT_TRUE (Contains (error->message, "unknown profile option 'phaseout_colour'"));
+  g_clear_error (&error);
+  EXPECT_FALSE (po_profile_apply_option (profile.get (), "phaseout_organization_type",
+                                         "municipalty", &error));
+  ASSERT_TRUE (error != NULL);
+  EXPECT_TRUE (Contains (error->message, "option 'phaseout_organization_type': unknown "
+                                         "organisation type 'municipalty'"));
+  g_clear_error (&error);
+  /* a failed option leaves the profile as it was */
+  EXPECT_TRUE (po_profile_has_organisation_type (profile.get (), "federal-executive"));
+}
+
+TEST (CatalogueProfile, NoProfileEveryPolicyApplies)
+{
+  GPtrArray *policies = po_catalogue_get_policies (builtin_catalogue ());
+
+  for (guint i = 0; i < policies->len; i++)
+    {
+      PoPolicy *policy = (PoPolicy *) g_ptr_array_index (policies, i);
+      PoApplicability applicability;
+      gchar *reason = NULL;
+
+      po_policy_evaluate (policy, NULL, &applicability, &reason);
+      EXPECT_TRUE (po_applicability_applies (applicability)) << po_policy_get_id (policy);
+      EXPECT_TRUE (Contains (reason, "no organisation profile configured: evaluated as"));
+      g_free (reason);
+    }
+  auto nl = evaluate (builtin_catalogue (), "nl-kamerbrief-2018", NULL);
+  EXPECT_EQ (nl.first, "binding");
+  EXPECT_EQ (nl.second, "no organisation profile configured: evaluated as binding (the policy "
+                        "binds central-government)");
+  /* guidance stays guidance */
+  EXPECT_EQ (evaluate (builtin_catalogue (), "de-bsi-2022", NULL).first, "advisory");
+}
+
+TEST (CatalogueProfile, MunicipalityIsOutsideTheDutchPolicy)
+{
+  auto result = evaluate_for ("nl-kamerbrief-2018",
+                              "[profile]\njurisdictions=NL\norganisation-types=municipality\n");
+  EXPECT_EQ (result.first, "out_of_scope");
+  EXPECT_TRUE (Contains (result.second, "binds central-government and advises vital-sector, "
+                                        "government-supplier; the profile (municipality) is "
+                                        "neither"));
+}
+
+TEST (CatalogueProfile, RijksoverheidIsBoundByTheDutchPolicy)
+{
+  auto result = evaluate_for ("nl-kamerbrief-2018",
+                              "[profile]\njurisdictions=NL\norganisation-types=central-government\n");
+  EXPECT_EQ (result.first, "binding");
+  EXPECT_EQ (result.second, "the policy binds central-government, as the profile is");
+}
+
+TEST (CatalogueProfile, VitalSectorIsAdvisedByTheDutchPolicy)
+{
+  auto result = evaluate_for ("nl-kamerbrief-2018",
+                              "[profile]\njurisdictions=NL\norganisation-types=vital-sector\n");
+  EXPECT_EQ (result.first, "advisory");
+  EXPECT_EQ (result.second, "the policy advises vital-sector, as the profile is");
+}
+
+TEST (CatalogueProfile, UsFederalAgencyIsBoundByTheDirective)
+{
+  const char *federal = "[profile]\njurisdictions=US\norganisation-types=federal-executive\n";
+  auto bod = evaluate_for ("us-dhs-bod-17-01", federal);
+  EXPECT_EQ (bod.first, "binding");
+  /* NDAA binds central-government, which a federal-executive agency is */
+  auto ndaa = evaluate_for ("us-ndaa18-1634", federal);
+  EXPECT_EQ (ndaa.first, "binding");
+  EXPECT_EQ (ndaa.second, "the policy binds central-government, which includes the profile's "
+                          "federal-executive");
+  /* the Dutch letter is not for a US agency */
+  auto nl = evaluate_for ("nl-kamerbrief-2018", federal);
+  EXPECT_EQ (nl.first, "other_jurisdiction");
+  EXPECT_EQ (nl.second, "the policy is for NL; the profile's jurisdictions are US");
+}
+
+TEST (CatalogueProfile, ExclusionBeatsBinding)
+{
+  /* national security systems are outside the BOD, but not outside the NDAA */
+  const char *nss = "[profile]\njurisdictions=US\n"
+                    "organisation-types=federal-executive;national-security\n";
+  auto bod = evaluate_for ("us-dhs-bod-17-01", nss);
+  EXPECT_EQ (bod.first, "excluded");
+  EXPECT_EQ (bod.second, "the policy excludes national-security, as the profile is");
+  EXPECT_EQ (evaluate_for ("us-ndaa18-1634", nss).first, "binding");
+}
+
+TEST (CatalogueProfile, FederalContractor)
+{
+  const char *contractor = "[profile]\njurisdictions=US\norganisation-types=federal-contractor\n";
+  EXPECT_EQ (evaluate_for ("us-ndaa18-1634", contractor).first, "binding");
+  EXPECT_EQ (evaluate_for ("us-dhs-bod-17-01", contractor).first, "out_of_scope");
+  /* the Commerce determination advises everybody in the US */
+  EXPECT_EQ (evaluate_for ("us-doc-ictsfd-2024", contractor).first, "advisory");
+}
+
+TEST (CatalogueProfile, SubdivisionIsInTheCountry)
+{
+  const char *texas = "[profile]\njurisdictions=US-TX\norganisation-types=business\n";
+  auto commerce = evaluate_for ("us-doc-ictsfd-2024", texas);
+  EXPECT_EQ (commerce.first, "advisory");
+  EXPECT_TRUE (Contains (commerce.second, "advises all organisations, so the profile's business"));
+}
+
+TEST (CatalogueProfile, SwitchedOff)
+{
+  auto result = evaluate_for ("us-dhs-bod-17-01", "[profile]\njurisdictions=US\n"
+                                                  "organisation-types=federal-executive\n"
+                                                  "disabled-policies=us-dhs-bod-17-01\n");
+  EXPECT_EQ (result.first, "switched_off");
+  EXPECT_TRUE (Contains (result.second, "switched off"));
+}
+
+TEST (CatalogueProfile, JurisdictionWithoutOrganisationType)
+{
+  auto result = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n");
+  EXPECT_EQ (result.first, "binding");
+  EXPECT_TRUE (Contains (result.second, "names no organisation type: evaluated as binding"));
+  EXPECT_EQ (evaluate_for ("de-bsi-2022", "[profile]\njurisdictions=NL\n").first,
+             "other_jurisdiction");
+}
+
+TEST (CatalogueProfile, GuidanceOnlyAdvises)
+{
+  const char *german_business = "[profile]\njurisdictions=DE\norganisation-types=business\n";
+  EXPECT_EQ (evaluate_for ("de-bsi-2022", german_business).first, "advisory");
+  /* the NCSC told the public there was no need to remove it */
+  EXPECT_EQ (evaluate_for ("uk-ncsc-2017", "[profile]\njurisdictions=GB\n"
+                                           "organisation-types=individual\n").first,
+             "excluded");
+  EXPECT_EQ (evaluate_for ("uk-ncsc-2017", "[profile]\njurisdictions=UK\n"
+                                           "organisation-types=central-government;"
+                                           "national-security\n").first,
+             "advisory");
+}
+
+TEST (CatalogueProfile, ItalianPublicAdministrations)
+{
+  EXPECT_EQ (evaluate_for ("it-dl21-2022", "[profile]\njurisdictions=IT\n"
+                                           "organisation-types=municipality\n").first,
+             "binding");
+  EXPECT_EQ (evaluate_for ("it-dl21-2022", "[profile]\njurisdictions=IT\n"
+                                           "organisation-types=business\n").first,
+             "excluded");
+}
+
+TEST (CatalogueProfile, DescribeForReports)
+{
+  ProfilePtr profile = profile_from ("[profile]\njurisdictions=NL\n"
+                                     "organisation-types=vital-sector\n");
+  gchar *text = po_profile_describe (profile.get ());
+  EXPECT_STREQ (text, "jurisdictions: NL; organisation types: vital-sector");
+  g_free (text);
+}

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The validator, one error class per test: each bad file in
+ * tests/fixtures/catalogue/bad/ is rejected, and the message names the
+ * file, the policy (or vendor) id, the field and the problem.
+ */
+#include "catalogue-test-util.h"
+
+using namespace po_test;
+
+namespace {
+
+/* checks path and returns the report, expecting failure */
+std::string
+rejected (const std::string &name)
+{
+  std::string path = fixture_path ("catalogue/bad/" + name);
+  auto result = check_file (path);
+
+  EXPECT_FALSE (result.first) << result.second;
+  EXPECT_TRUE (Contains (result.second, path + ": "));
+  EXPECT_EQ (result.second.find (": ok:"), std::string::npos) << result.second;
+  return result.second;
+}
+
+}  // namespace
+
+TEST (CatalogueValidation, GoodFilesPass)
+{
+  for (const char *name : { "one-policy.json", "vendor-and-policy.json" })
+    {
+      auto result = check_file (fixture_path (std::string ("catalogue/good/") + name));
+      EXPECT_TRUE (result.first) << result.second;
+      EXPECT_TRUE (Contains (result.second, ": ok:"));
+    }
+}
+
+TEST (CatalogueValidation, UnknownField)
+{
+  std::string report = rejected ("unknown-field.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-unknown-field': field 'deadlin': unknown field"));
+}
+
+TEST (CatalogueValidation, MissingId)
+{
+  std::string report = rejected ("missing-id.json");
+  EXPECT_TRUE (Contains (report, "policies[0]: field 'id': missing"));
+}
+
+TEST (CatalogueValidation, BadDate)
+{
+  std::string report = rejected ("bad-date.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-bad-date': field 'issued': bad date "
+                                 "'2020-13-01'"));
+}
+
+TEST (CatalogueValidation, BadMilestoneDate)
+{
+  std::string report = rejected ("bad-milestone-date.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-bad-milestone-date': field "
+                                 "'milestones[0].date': bad date '2020-2-1'"));
+}
+
+TEST (CatalogueValidation, UnknownCategory)
+{
+  std::string report = rejected ("unknown-category.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-unknown-category': field 'categories[0]': "
+                                 "unknown category 'antivirs'"));
+}
+
+TEST (CatalogueValidation, MilestoneOutOfOrder)
+{
+  std::string report = rejected ("milestone-out-of-order.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-out-of-order': field 'milestones[1].date': "
+                                 "milestone out of order: 2020-02-01 comes before the previous "
+                                 "milestone's 2020-03-01"));
+}
+
+TEST (CatalogueValidation, DuplicateId)
+{
+  std::string report = rejected ("duplicate-id.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-duplicate': field 'id': duplicate id"));
+}
+
+TEST (CatalogueValidation, InvalidGlob)
+{
+  std::string report = rejected ("invalid-glob.json");
+  EXPECT_TRUE (Contains (report, "vendor 'fixture-vendor': product 'fixture-av': field "
+                                 "'indicators.linux.deb_package[1]': 'fixture-[0-9]*': invalid "
+                                 "glob"));
+}
+
+TEST (CatalogueValidation, GlobMatchingEverythingIsInvalid)
+{
+  TempDir dir;
+  dir.write ("all.json", "{\"format\": 1, \"vendors\": [{\"id\": \"v\", \"name\": \"V\", "
+                         "\"indicators\": {\"windows\": {\"program\": [\"*\"]}}}]}");
+  auto result = check_file (dir.file ("all.json"));
+  EXPECT_FALSE (result.first);
+  EXPECT_TRUE (Contains (result.second, "vendor 'v': field 'indicators.windows.program[0]': "
+                                        "'*': invalid glob: it would match every name"));
+}
+
+TEST (CatalogueValidation, UnknownVendor)
+{
+  std::string report = rejected ("unknown-vendor.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-unknown-vendor': field 'vendors[0]': unknown "
+                                 "vendor 'nosuchvendor'"));
+}
+
+TEST (CatalogueValidation, NewerFormat)
+{
+  std::string report = rejected ("format-version.json");
+  EXPECT_TRUE (Contains (report, "field 'format': format 2 is not one this phaseout reads (1): "
+                                 "upgrade phaseout"));
+}
+
+TEST (CatalogueValidation, CommentsAreNotJson)
+{
+  std::string report = rejected ("comment.json");
+  EXPECT_TRUE (Contains (report, "not valid JSON: 2:3:"));
+}
+
+TEST (CatalogueValidation, DuplicateMember)
+{
+  /* json-glib alone would silently keep "binding": false */
+  std::string report = rejected ("duplicate-member.json");
+  EXPECT_TRUE (Contains (report, "not valid JSON: 7:65: duplicate member \"binding\""));
+}
+
+TEST (CatalogueValidation, AdvisoryPolicyCannotBind)
+{
+  std::string report = rejected ("advisory-binds.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-advisory-binds': field 'scope.binds': a policy "
+                                 "that is not binding"));
+}
+
+TEST (CatalogueValidation, UnknownOrganisationType)
+{
+  std::string report = rejected ("unknown-organisation-type.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-unknown-type': field 'scope.binds[0]': unknown "
+                                 "organisation type 'muncipality'"));
+}
+
+TEST (CatalogueValidation, WrongType)
+{
+  std::string report = rejected ("wrong-type.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-wrong-type': field 'binding': must be true or "
+                                 "false, not a string"));
+}
+
+TEST (CatalogueValidation, UnknownMilestoneKind)
+{
+  std::string report = rejected ("unknown-milestone-kind.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-milestone-kind': field 'milestones[0].kind': "
+                                 "unknown milestone kind 'deadline'"));
+}
+
+TEST (CatalogueValidation, ScopeMustReachSomebody)
+{
+  std::string report = rejected ("empty-scope.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-empty-scope': field 'scope': the policy binds "
+                                 "nobody and advises nobody"));
+}
+
+TEST (CatalogueValidation, AllProblemsOfAFileAreReported)
+{
+  TempDir dir;
+  dir.write ("many.json", policy_file ({ policy_json ("many", { { "issued", "\"yesterday\"" },
+                                                                { "categories", "[\"avs\"]" },
+                                                                { "colour", "\"red\"" } }) }));
+  auto result = check_file (dir.file ("many.json"));
+  EXPECT_FALSE (result.first);
+  EXPECT_TRUE (Contains (result.second, "field 'issued': bad date 'yesterday'"));
+  EXPECT_TRUE (Contains (result.second, "field 'categories[0]': unknown category 'avs'"));
+  EXPECT_TRUE (Contains (result.second, "field 'colour': unknown field"));
+}
+
+TEST (CatalogueValidation, MissingFileIsReported)
+{
+  TempDir dir;
+  auto result = check_file (dir.file ("absent.json"));
+  EXPECT_FALSE (result.first);
+  EXPECT_TRUE (Contains (result.second, dir.file ("absent.json") + ": "));
+}
+
+TEST (CatalogueValidation, EmptyAndNonObjectFiles)
+{
+  TempDir dir;
+  dir.write ("empty.json", "");
+  dir.write ("array.json", "[]");
+  dir.write ("nothing.json", "{\"format\": 1}");
+  EXPECT_TRUE (Contains (check_file (dir.file ("empty.json")).second, "empty file"));
+  EXPECT_TRUE (Contains (check_file (dir.file ("array.json")).second,
+                         "must hold one JSON object"));
+  EXPECT_TRUE (Contains (check_file (dir.file ("nothing.json")).second,
+                         "defines no vendors and no policies"));
+}
+
+TEST (CatalogueValidation, DeepNestingIsRefusedBeforeParsing)
+{
+  TempDir dir;
+  std::string deep = "{\"format\": 1, \"policies\": " + std::string (10000, '[')
+                     + std::string (10000, ']') + "}";
+  dir.write ("deep.json", deep);
+  auto result = check_file (dir.file ("deep.json"));
+  EXPECT_FALSE (result.first);
+  EXPECT_TRUE (Contains (result.second, "nested too deeply"));
+}
