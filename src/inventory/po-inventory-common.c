@@ -93,7 +93,7 @@ po_inventory_sanitize (const gchar *data, gssize length)
   end = data + length;
   while (p < end)
     {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
+      gunichar c = *p == '\0' ? 0 : g_utf8_get_char_validated (p, end - p);
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
           g_string_append (out, "\xef\xbf\xbd");

@@ -260,6 +260,8 @@ stanza_slot (Stanza *stanza, const gchar *name, gsize name_len)
   return NULL;
 }
 
+/* a NUL or a control character other than tab: binary garbage, or terminal
+ * escapes nobody writes into a package database by accident */
 static gboolean
 line_is_text (const gchar *line, gsize length)
 {

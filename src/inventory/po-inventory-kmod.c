@@ -240,6 +240,8 @@ info_set (PoModuleInfo *info, const gchar *key, const gchar *value, gssize lengt
 {
   gchar **slot = NULL;
 
+  if (length < 0)
+    length = (gssize) strlen (value);
   if (strcmp (key, "author") == 0)
     {
       append_value (&info->author, value, length);

@@ -85,6 +85,8 @@ parse_unit_file (const gchar *contents, gchar **ret_description, gchar **ret_exe
       while (line->len > 0 && line->str[line->len - 1] == '\\' && lines[i + 1] != NULL)
         {
           g_string_truncate (line, line->len - 1);
+          while (line->len > 0 && g_ascii_isspace (line->str[line->len - 1]))
+            g_string_truncate (line, line->len - 1);
           g_string_append_c (line, ' ');
           g_string_append (line, g_strstrip (lines[++i]));
         }
