@@ -9,9 +9,12 @@
 #include <thrift/c_glib/protocol/thrift_protocol.h>
 #include <thrift/c_glib/transport/thrift_transport.h>
 
+/* the generated headers do not declare C linkage themselves */
+G_BEGIN_DECLS
 #include "osquery_extension.h"
 #include "osquery_extension_manager.h"
 #include "osquery_osquery_types.h"
+G_END_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThriftTransport, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ThriftProtocol, g_object_unref)
