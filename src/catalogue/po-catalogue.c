@@ -759,11 +759,13 @@ assemble (PoCatalogue *catalogue)
 PoCatalogue *
 po_catalogue_load (const PoCatalogueOptions *options, PoCatalogue *previous)
 {
-  PoCatalogue *catalogue = g_new0 (PoCatalogue, 1);
-  Loader loader = { options, previous, catalogue };
+  PoCatalogue *catalogue;
+  Loader loader;
 
   g_return_val_if_fail (options != NULL, NULL);
 
+  catalogue = g_new0 (PoCatalogue, 1);
+  loader = (Loader) { options, previous, catalogue };
   g_atomic_ref_count_init (&catalogue->ref_count);
   catalogue->options = po_catalogue_options_copy (options);
   catalogue->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_record_free);

@@ -195,17 +195,23 @@ void                po_catalogue_unref             (PoCatalogue  *catalogue);
  */
 gboolean            po_catalogue_is_current        (PoCatalogue  *catalogue);
 
-/* PoPolicy*, by id */
+/*
+ * The accessors below return objects and arrays owned by the catalogue:
+ * valid while a reference to it is held, never to be freed or changed.
+ */
+
+/* the policies in force (after overrides), PoPolicy* in id order */
 GPtrArray          *po_catalogue_get_policies      (PoCatalogue  *catalogue);
+/* NULL when no such policy */
 PoPolicy           *po_catalogue_lookup_policy     (PoCatalogue  *catalogue,
                                                     const gchar  *id);
-/* PoVendor*, by id */
+/* the vendors in force, PoVendor* in id order */
 GPtrArray          *po_catalogue_get_vendors       (PoCatalogue  *catalogue);
 PoVendor           *po_catalogue_lookup_vendor     (PoCatalogue  *catalogue,
                                                     const gchar  *id);
-/* PoCatalogueProblem*; empty when everything loaded */
+/* PoCatalogueProblem*, in load order; empty when everything loaded */
 GPtrArray          *po_catalogue_get_problems      (PoCatalogue  *catalogue);
-/* the files in use (paths, "builtin:..." for built-in ones), in load order */
+/* gchar*: the files in use (paths, "builtin:..." for built-in ones), in load order */
 GPtrArray          *po_catalogue_get_files         (PoCatalogue  *catalogue);
 guint               po_catalogue_get_n_indicators  (PoCatalogue  *catalogue);
 
@@ -222,17 +228,20 @@ gboolean            po_catalogue_match             (PoCatalogue     *catalogue,
                                                     const gchar     *value,
                                                     GPtrArray      **ret_matches);
 
-/* the policies that cover this product (vendor and category), PoPolicy* */
+/* the policies that cover this product (vendor and category): a new array
+ * of borrowed PoPolicy* */
 GPtrArray          *po_catalogue_get_policies_for_product (PoCatalogue *catalogue,
                                                            PoProduct   *product);
 
 /* ---- the runtime's catalogue and profile --------------------------------- */
 
 /*
- * The catalogue for the runtime's settings: loaded on first use, then
- * cached and reloaded (keeping last-good files) when a policy file
- * changes.  Thread-safe.  Returns a new reference; NULL + error only when
- * the settings make no sense.
+ * The catalogue for the runtime's settings (--policy-dir, or the default
+ * directory): loaded on first use, kept as a runtime component, and loaded
+ * again, keeping last-good files, when a policy file or directory changed.
+ * Thread-safe.  Returns a new reference.  Bad files do not make it fail
+ * (they are problems inside the catalogue); error is there for failures
+ * of the runtime itself and is not set today.
  */
 PoCatalogue        *po_runtime_get_catalogue       (PoRuntime    *runtime,
                                                     GError      **error);

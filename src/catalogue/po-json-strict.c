@@ -252,9 +252,15 @@ po_json_check_strict (const gchar *data, gsize length, gchar **ret_problem)
   guint line = 1, column = 1;
 
   if (memchr (data, '\0', length) != NULL)
-    return *ret_problem = g_strdup ("contains a NUL byte"), FALSE;
+    {
+      *ret_problem = g_strdup ("contains a NUL byte");
+      return FALSE;
+    }
   if (!g_utf8_validate_len (data, length, NULL))
-    return *ret_problem = g_strdup ("not valid UTF-8"), FALSE;
+    {
+      *ret_problem = g_strdup ("not valid UTF-8");
+      return FALSE;
+    }
   if (scan_value (&scan))
     {
       skip_space (&scan);

@@ -224,3 +224,42 @@ TEST_F (CatalogueRuntime, PoliciesTableWithoutProfile)
   ASSERT_TRUE (result != nullptr);
   EXPECT_EQ (cell (result.get (), 0, 0), "0");
 }
+
+/* many threads asking while a file changes under them: every answer is a
+ * whole catalogue, with one of the two versions of the file */
+TEST_F (CatalogueRuntime, ConcurrentQueriesWhileFilesChange)
+{
+  struct Shared {
+    PoRuntime *runtime;
+    gint bad;
+  } shared = { runtime_.get (), 0 };
+  auto worker = [] (gpointer data) -> gpointer {
+    Shared *s = (Shared *) data;
+    for (int i = 0; i < 200; i++)
+      {
+        PoCatalogue *catalogue = po_runtime_get_catalogue (s->runtime, NULL);
+        PoPolicy *policy = po_catalogue_lookup_policy (catalogue, "acme");
+        std::string title = policy != NULL ? po_policy_get_title (policy) : "";
+        if (title != "first" && title != "second")
+          g_atomic_int_inc (&s->bad);
+        if (!po_catalogue_match (catalogue, PO_INDICATOR_DEB_PACKAGE, "kesl", NULL))
+          g_atomic_int_inc (&s->bad);
+        po_catalogue_unref (catalogue);
+      }
+    return NULL;
+  };
+  GThread *threads[4];
+
+  for (auto &thread : threads)
+    thread = g_thread_new ("catalogue", worker, &shared);
+  for (int i = 0; i < 20; i++)
+    {
+      dir_.write ("policies/acme.json",
+                  policy_file ({ policy_json ("acme", { { "title", i % 2 ? "\"first\""
+                                                                         : "\"second\"" } }) }));
+      touch_later (dir_.file ("policies/acme.json"));
+    }
+  for (auto &thread : threads)
+    g_thread_join (thread);
+  EXPECT_EQ (shared.bad, 0);
+}
