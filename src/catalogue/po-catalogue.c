@@ -40,6 +40,7 @@ struct _PoCatalogueOptions {
   GPtrArray *files;    /* gchar* */
   gboolean   check_permissions;
   uid_t      trusted_uid;
+  gboolean   log_problems;
 };
 
 /* what stat says about a file or directory, to notice any change */
@@ -101,6 +102,7 @@ po_catalogue_options_new (void)
   options->files = g_ptr_array_new_with_free_func (g_free);
   options->check_permissions = geteuid () == 0;
   options->trusted_uid = 0;
+  options->log_problems = TRUE;
   return options;
 }
 
@@ -122,6 +124,7 @@ po_catalogue_options_copy (const PoCatalogueOptions *options)
   copy->builtin = options->builtin;
   copy->check_permissions = options->check_permissions;
   copy->trusted_uid = options->trusted_uid;
+  copy->log_problems = options->log_problems;
   for (guint i = 0; i < options->dirs->len; i++)
     {
       DirOption *dir = g_ptr_array_index (options->dirs, i);
@@ -161,6 +164,12 @@ po_catalogue_options_set_permissions (PoCatalogueOptions *options, gboolean chec
 {
   options->check_permissions = check;
   options->trusted_uid = trusted_uid;
+}
+
+void
+po_catalogue_options_set_log_problems (PoCatalogueOptions *options, gboolean log_problems)
+{
+  options->log_problems = log_problems;
 }
 
 PoCatalogueOptions *
@@ -399,7 +408,8 @@ add_problem (PoCatalogue *catalogue, const gchar *file, const gchar *message,
   problem->file = g_strdup (file);
   problem->message = g_strdup (message);
   problem->kept_previous = kept_previous;
-  g_warning ("%s", message);
+  if (catalogue->options->log_problems)
+    g_warning ("%s", message);
   g_ptr_array_add (catalogue->problems, problem);
 }
 

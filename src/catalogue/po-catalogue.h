@@ -159,6 +159,10 @@ void                po_catalogue_options_add_file          (PoCatalogueOptions *
 void                po_catalogue_options_set_permissions   (PoCatalogueOptions *options,
                                                             gboolean            check,
                                                             uid_t               trusted_uid);
+/* whether problems are also logged with g_warning() (default TRUE); the
+ * check command prints them itself */
+void                po_catalogue_options_set_log_problems  (PoCatalogueOptions *options,
+                                                            gboolean            log_problems);
 /* the options a runtime's settings ask for (--policy-dir or the default) */
 PoCatalogueOptions *po_catalogue_options_new_from_settings (const PoSettings   *settings);
 
