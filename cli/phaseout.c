@@ -5,12 +5,15 @@
  *   phaseout query [--json|--csv] [SETTINGS] "SQL"
  *   phaseout report [SETTINGS]
  *   phaseout tables
+ *   phaseout policy check FILE...
+ *   phaseout policy list [--verbose] [SETTINGS]
  *
  * SETTINGS are the flags every front end shares (po-settings.h).
  */
 #include <locale.h>
 #include <stdio.h>
 
+#include "po-catalogue.h"
 #include "po-cli.h"
 #include "po-schemas.h"
 #include "po-table.h"
@@ -115,10 +118,58 @@ run_tables (int argc, char **argv)
   return 0;
 }
 
+/*
+ * `policy check FILE...` validates policy files the way phaseout loads
+ * them, for administrators and CI pipelines: exit 0 when every file is
+ * good, 1 when any is not, with the problems named.
+ * `policy list` shows the catalogue in force with these settings.
+ */
+static int
+run_policy (int argc, char **argv)
+{
+  gboolean verbose = FALSE;
+  const GOptionEntry entries[] = {
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "policy list: show every field", NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, "check FILE... | list",
+                                                       entries, &error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean ok;
+
+  if (settings == NULL)
+    return fail (error);
+  if (argc >= 3 && g_str_equal (argv[1], "check"))
+    ok = po_policy_check_files ((const gchar *const *) argv + 2, out, &error);
+  else if (argc == 2 && g_str_equal (argv[1], "list"))
+    {
+      g_autoptr(PoRuntime) runtime = po_runtime_new (settings, &error);
+      ok = runtime != NULL && po_policy_list (runtime, verbose, out, &error);
+    }
+  else
+    {
+      g_printerr ("Usage: phaseout policy check FILE...\n"
+                  "       phaseout policy list [--verbose]\n");
+      return 2;
+    }
+  if (out->len > 0 && out->str[out->len - 1] != '\n')
+    g_string_append_c (out, '\n');
+  fwrite (out->str, 1, out->len, stdout);
+  if (!ok)
+    {
+      if (error != NULL)
+        g_printerr ("phaseout: %s\n", error->message);
+      return 1;
+    }
+  return 0;
+}
+
 static const Command commands[] = {
   { "query", "[--json|--csv] SQL", "Run SQL over phaseout's tables", run_query },
   { "report", "", "Print this machine's compliance summary", run_report },
   { "tables", "", "List the tables and their columns", run_tables },
+  { "policy", "check FILE...|list", "Validate policy files, or list the catalogue", run_policy },
 };
 
 static void
@@ -126,7 +177,7 @@ usage (FILE *stream)
 {
   fprintf (stream, "Usage: phaseout COMMAND [OPTIONS]\n\nCommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-8s %-22s %s\n", commands[i].name, commands[i].parameters,
+    fprintf (stream, "  %-8s %-20s %s\n", commands[i].name, commands[i].parameters,
              commands[i].summary);
   fprintf (stream, "\nEvery command takes --root DIR, --config FILE, --policy-dir DIR, "
                    "--state-db FILE and --now WHEN;\n`phaseout COMMAND --help-all` explains "

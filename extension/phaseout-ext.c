@@ -29,6 +29,7 @@
 #include "po-ext-flags.h"
 #include "po-ext-handler.h"
 #include "po-ext-manager.h"
+#include "po-catalogue.h"
 #include "po-ext-server.h"
 
 #define EXTENSION_NAME "phaseout"
@@ -102,10 +103,12 @@ wait_for_manager (const PoExtFlags *flags, const sigset_t *signals, int *ret_sig
 }
 
 /*
- * osquery options named phaseout_<setting> fill in what the command line
- * left unset (a Fleet deployment sets them in agent options, since it
- * cannot change the argv osqueryd starts extensions with); every
- * phaseout_* option is also kept for the organisation profile
+ * osquery options named custom_phaseout_<setting> fill in what the command
+ * line left unset: a Fleet deployment sets them in agent options, since it
+ * cannot change the argv osqueryd starts extensions with.  osqueryd only
+ * accepts config options that are its own flags or start with "custom_",
+ * so that prefix is what reaches us; it is dropped here, and a bare
+ * phaseout_* name (a flag an operator passed some other way) is taken too.
  */
 static void
 apply_manager_options (PoSettings *settings, GHashTable *options)
@@ -120,8 +123,13 @@ apply_manager_options (PoSettings *settings, GHashTable *options)
 
   g_hash_table_iter_init (&iter, options);
   while (g_hash_table_iter_next (&iter, &key, &value))
-    if (g_str_has_prefix (key, "phaseout_") && *(const gchar *) value != '\0')
-      g_hash_table_replace (settings->options, g_strdup (key), g_strdup (value));
+    {
+      const gchar *name = key;
+      if (g_str_has_prefix (name, "custom_"))
+        name += strlen ("custom_");
+      if (g_str_has_prefix (name, "phaseout_") && *(const gchar *) value != '\0')
+        g_hash_table_replace (settings->options, g_strdup (name), g_strdup (value));
+    }
 
   for (gsize i = 0; i < G_N_ELEMENTS (settable); i++)
     {
@@ -135,6 +143,26 @@ apply_manager_options (PoSettings *settings, GHashTable *options)
         continue;
       if (!po_settings_apply_flag (settings, settable[i].flag, value_text, &error))
         g_warning ("osquery option %s: %s", settable[i].option, error->message);
+    }
+}
+
+/* the remaining phaseout_* options describe the organisation profile */
+static void
+apply_profile_options (PoRuntime *runtime, GHashTable *options)
+{
+  static const gchar *const settings_options[] = { "phaseout_config", "phaseout_policy_dir",
+                                                   "phaseout_state_db", NULL };
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, options);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autoptr(GError) error = NULL;
+      if (g_strv_contains (settings_options, key))
+        continue;
+      if (!po_runtime_set_profile_option (runtime, key, value, &error))
+        g_warning ("osquery option custom_%s: %s", (const gchar *) key, error->message);
     }
 }
 
@@ -246,6 +274,7 @@ main (int argc, char **argv)
       po_ext_manager_deregister (flags->socket, DEREGISTER_TIMEOUT_MS, uuid, NULL);
       return 1;
     }
+  apply_profile_options (runtime, flags->settings->options);
   handler = po_ext_handler_new (runtime, request_shutdown, NULL);
   po_ext_handler_set_uuid (handler, uuid);
   server_path = g_strdup_printf ("%s.%" G_GINT64_FORMAT, flags->socket, uuid);
