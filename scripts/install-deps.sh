@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# Installs what phaseout needs to build and test on Debian 12, from
+# Debian's own packages.  Run as root (or through sudo).
+set -eu
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps.sh: run as root (sudo $0)" >&2
+  exit 1
+fi
+
+# build: compiler, CMake, the libraries phaseout links, the Thrift compiler
+build_packages="
+  build-essential cmake pkg-config
+  libglib2.0-dev libglib2.0-bin libjson-glib-dev libsqlite3-dev
+  libthrift-c-glib-dev thrift-compiler
+  libkmod-dev librpm-dev"
+
+# tests: GoogleTest, the C++ Thrift library for the osqueryd stand-in (its
+# headers need Boost), the sqlite3 shell, valgrind, and the tools the
+# inventory tests build their fixtures with (signed kernel modules, a
+# private D-Bus, an rpm database)
+test_packages="
+  googletest libgtest-dev libthrift-dev libboost-dev
+  sqlite3 valgrind
+  binutils openssl xz-utils zstd kmod dbus rpm"
+
+# packaging: CPack's dpkg/rpm back ends and lintian
+packaging_packages="dpkg-dev file lintian fakeroot"
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $build_packages $test_packages $packaging_packages

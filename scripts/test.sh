@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# The second of the README's two commands, and what CI runs: every test.
+#   1. the normal build and its whole suite (unit, integration through the
+#      osqueryd stand-in, memcheck of phaseout.ext);
+#   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the package test: build the .deb, install, use, remove, purge.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+scripts/install-deps.sh
+
+echo "== normal build =="
+cmake --preset default
+cmake --build --preset default -j "$jobs"
+ctest --preset default -j "$jobs"
+
+echo "== sanitizer build (ASan + UBSan) =="
+cmake --preset sanitize
+cmake --build --preset sanitize -j "$jobs"
+ctest --preset sanitize -j "$jobs"
+
+if [ -x tests/packaging/test-deb.sh ]; then
+  echo "== packaging =="
+  tests/packaging/test-deb.sh build
+fi
