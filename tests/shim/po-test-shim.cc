@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "po-test-shim.h"
 
+#include <ftw.h>
 #include <gio/gio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <gtest/gtest.h>
 
@@ -33,34 +36,42 @@ TempDir::TempDir ()
   g_free (dir);
 }
 
-static void
-remove_tree (GFile *file)
+/*
+ * removes one entry of the walk.  nftw() with FTW_PHYS never follows a
+ * symlink, and FTW_DEPTH visits a directory after its contents, so a link
+ * to /etc planted in a fixture is unlinked as a link: nothing outside the
+ * temp dir is ever listed, chmod'ed or removed.
+ */
+static int
+remove_entry (const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
-  g_autoptr(GFileEnumerator) children =
-      g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                 G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
+  if (type == FTW_DP)
     {
-      GFileInfo *info;
-      while ((info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-        {
-          g_autoptr(GFile) child = g_file_get_child (file, g_file_info_get_name (info));
-          remove_tree (child);
-          g_object_unref (info);
-        }
+      /* a test may have made its own directory unwritable; this is a real
+       * directory inside the temp dir (FTW_PHYS), so chmod is safe */
+      chmod (path, 0700);
+      rmdir (path);
+      return 0;
     }
-  g_autofree gchar *path = g_file_get_path (file);
-  /* a test may have made something unreadable; make it removable again */
-  g_chmod (path, 0700);
-  g_file_delete (file, NULL, NULL);
+  unlink (path);
+  return 0;
+}
+
+/* directories a test made unreadable must be listable before the walk */
+static int
+open_up_entry (const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+  if (type == FTW_D || type == FTW_DNR)
+    chmod (path, 0700);
+  return 0;
 }
 
 TempDir::~TempDir ()
 {
   if (path_.empty ())
     return;
-  g_autoptr(GFile) top = g_file_new_for_path (path_.c_str ());
-  remove_tree (top);
+  nftw (path_.c_str (), open_up_entry, 16, FTW_PHYS);
+  nftw (path_.c_str (), remove_entry, 16, FTW_PHYS | FTW_DEPTH);
 }
 
 void

@@ -127,4 +127,25 @@ TEST (Root, HostRootReadsTheHost)
   po_root_unref (root);
 }
 
+/* the shim's cleanup once followed a fixture's link to /etc as root and
+ * emptied it: a link out of a TempDir must be removed as a link */
+TEST (TempDir, NeverFollowsLinksOutOfTheTree)
+{
+  po_test::TempDir outside;
+  outside.write ("keep/sentinel", "precious", 0640);
+  ASSERT_EQ (chmod (outside.file ("keep").c_str (), 0750), 0);
+  {
+    po_test::TempDir tree;
+    tree.write ("sub/file", "x");
+    ASSERT_EQ (symlink (outside.file ("keep").c_str (), tree.file ("sub/link-to-dir").c_str ()), 0);
+    ASSERT_EQ (symlink (outside.file ("keep/sentinel").c_str (), tree.file ("link-to-file").c_str ()), 0);
+    ASSERT_EQ (chmod (tree.file ("sub").c_str (), 0500), 0);
+  }
+  struct stat st;
+  ASSERT_EQ (stat (outside.file ("keep/sentinel").c_str (), &st), 0) << "followed a link";
+  EXPECT_EQ (st.st_mode & 0777, 0640u);
+  ASSERT_EQ (stat (outside.file ("keep").c_str (), &st), 0);
+  EXPECT_EQ (st.st_mode & 0777, 0750u);
+}
+
 }  // namespace
