@@ -115,6 +115,11 @@ mkdir -p "$osquery_backup"
 # maintainer scripts must not restart a real osqueryd on a CI machine
 export PHASEOUT_NO_OSQUERYD_RESTART=1
 
+# ---------------------------------------------- maintainer scripts' logic
+echo "== autoload editing (tests/packaging/test-autoload.sh)"
+check "autoload editing: comments, directory lines, CRLF, links, modes" \
+  "$source_dir/tests/packaging/test-autoload.sh"
+
 # ------------------------------------------------------------------ build
 pkg_build=${PHASEOUT_PKG_BUILD_DIR:-$work/build}
 echo "== building packages in $pkg_build"
@@ -173,7 +178,7 @@ dpkg -L phaseout | sort > "$work/files-installed"
 check "file modes and owners (root:root; programs 0755, data 0644, directories 0755)" sh -c "
   for spec in '$ext 755' '/usr/lib/phaseout 755' '/usr/bin/phaseout 755' \
               '$sqlite_module 644' '/etc/phaseout 755' '/etc/phaseout/phaseout.conf 644' \
-              '/etc/phaseout/policies.d 755' '/var/lib/phaseout 755' \
+              '/etc/phaseout/policies.d 755' \
               '/usr/share/man/man1/phaseout.1.gz 644' '/usr/share/doc/phaseout/copyright 644'; do
     set -- \$spec
     got=\$(stat -c '%a %U %G' \"\$1\" 2>&1)
@@ -210,6 +215,10 @@ check "the example configuration is valid: with it uncommented, the profile appl
     /etc/phaseout/phaseout.conf > '$work/profile.conf' &&
   /usr/bin/phaseout query --csv --config='$work/profile.conf' \
     \"SELECT applicability FROM phaseout_policies WHERE id = 'nl-kamerbrief-2018'\" | tr -d '\\r' | grep -qx binding"
+
+# the state directory is phaseout's to create, for root only
+check "the state directory, once phaseout has made it, is root's alone (0700)" sh -c "
+  [ ! -e /var/lib/phaseout ] || [ \"\$(stat -c '%a %U' /var/lib/phaseout)\" = '700 root' ]"
 
 # the administrator's policies: the shipped examples, installed as documented
 install -m 0644 /usr/share/doc/phaseout/examples/policies/*.json /etc/phaseout/policies.d/
@@ -248,7 +257,10 @@ check "custom_phaseout_jurisdictions from osquery's options reaches the extensio
 # -------------------------------------------------------------- reinstall
 echo "== reinstall (as an upgrade would)"
 sed -i 's/^#jurisdictions=NL;EU/jurisdictions=NL;EU/' /etc/phaseout/phaseout.conf
-echo 'fixture standing in for the state database' > /var/lib/phaseout/state.db
+[ -e /var/lib/phaseout/state.db ] || {
+  mkdir -p -m 0700 /var/lib/phaseout
+  echo 'fixture standing in for the state database' > /var/lib/phaseout/state.db
+}
 check "dpkg -i again" dpkg -i "$deb"
 check "autoload: still exactly once" test "$(autoload_lines)" = 1
 check "the administrator's edit of the conffile is kept" grep -qx 'jurisdictions=NL;EU' /etc/phaseout/phaseout.conf
