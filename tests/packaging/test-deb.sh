@@ -4,8 +4,8 @@
 # The package test: builds phaseout's .deb (and .rpm where rpmbuild exists)
 # with packaging/build-packages.sh, lints them, installs the .deb on this
 # machine, checks what a fleet administrator relies on, uses every front end
-# from the installed paths, then removes and purges it and checks that only
-# what policy says stays is left.  Run as root, on a machine where phaseout is
+# from the installed paths, reinstalls and upgrades it, then removes and
+# purges it and checks that only what policy says stays is left.  Run as root, on a machine where phaseout is
 # not installed; it restores /etc/osquery and removes everything it made.
 #
 #   tests/packaging/test-deb.sh BUILD_DIR
@@ -255,7 +255,7 @@ check "custom_phaseout_jurisdictions from osquery's options reaches the extensio
   grep -qx '{"applicability":"other_jurisdiction"}' "$work/standin.out"
 
 # -------------------------------------------------------------- reinstall
-echo "== reinstall (as an upgrade would)"
+echo "== reinstall the same version"
 sed -i 's/^#jurisdictions=NL;EU/jurisdictions=NL;EU/' /etc/phaseout/phaseout.conf
 [ -e /var/lib/phaseout/state.db ] || {
   mkdir -p -m 0700 /var/lib/phaseout
@@ -271,6 +271,24 @@ sed -i "s|^$ext\$|# $ext|" "$autoload"
 check "a commented-out autoload line is respected by the next install" sh -c "
   dpkg -i '$deb' && [ \$(grep -cx '$ext' '$autoload') -eq 0 ] && grep -qx '# $ext' '$autoload'"
 sed -i "s|^# $ext\$|$ext|" "$autoload"
+
+# ---------------------------------------------------------------- upgrade
+echo "== upgrade to a new release of the package"
+if cmake -DPHASEOUT_PACKAGE_RELEASE=2 "$pkg_build" > "$work/release2.log" 2>&1 \
+   && (cd "$pkg_build" && cpack -G DEB) >> "$work/release2.log" 2>&1; then
+  deb2=$(ls "$pkg_build"/packages/phaseout_*-2_*.deb 2>/dev/null | head -n 1)
+fi
+cmake -DPHASEOUT_PACKAGE_RELEASE=1 "$pkg_build" > /dev/null 2>&1
+if [ -n "${deb2:-}" ]; then
+  check "dpkg -i $(basename "$deb2") upgrades $version" sh -c "
+    dpkg -i '$deb2' && dpkg-query -W -f='\${Version}' phaseout | grep -qx '${upstream_version}-2'"
+  check "after the upgrade: autoload once, conffile edit, state and policies kept" sh -c "
+    [ \$(grep -cx '$ext' '$autoload') -eq 1 ] && grep -qx 'jurisdictions=NL;EU' /etc/phaseout/phaseout.conf &&
+    [ -f /var/lib/phaseout/state.db ] && [ -f /etc/phaseout/policies.d/50-acme-no-kaspersky.json ]"
+else
+  tail -n 20 "$work/release2.log"
+  fail "cpack made no release 2 package to upgrade to"
+fi
 
 # ----------------------------------------------------------------- remove
 echo "== remove"
