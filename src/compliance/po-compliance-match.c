@@ -1,0 +1,774 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The inventory matched against the catalogue: one PoFinding per thing on
+ * the host and vendor/product that an indicator attributes it to.
+ *
+ * Each collector's items are offered to the catalogue's matcher under the
+ * names the catalogue defines for them (a package name, a process name and
+ * executable, a unit name, a module name, signer and author).  Of all the
+ * indicators that match one item, each owner (product, or vendor for the
+ * vendor-wide indicators) keeps its best (see rank below), and a product
+ * match makes the same vendor's vendor-wide match redundant: "kesl" is
+ * more than "something by Kaspersky".  README.md has the rules per source.
+ */
+#include "po-compliance-private.h"
+
+#include <string.h>
+
+/* ---- sources ------------------------------------------------------------ */
+
+static const gchar *const source_names[PO_FINDING_SOURCE_N] = {
+  [PO_FINDING_SOURCE_DEB] = "deb",
+  [PO_FINDING_SOURCE_RPM] = "rpm",
+  [PO_FINDING_SOURCE_SNAP] = "snap",
+  [PO_FINDING_SOURCE_FLATPAK] = "flatpak",
+  [PO_FINDING_SOURCE_PROCESS] = "process",
+  [PO_FINDING_SOURCE_SYSTEMD_UNIT] = "systemd_unit",
+  [PO_FINDING_SOURCE_PATH] = "path",
+  [PO_FINDING_SOURCE_KERNEL_MODULE] = "kernel_module",
+};
+
+const gchar *
+po_finding_source_to_string (PoFindingSource source)
+{
+  return (guint) source < PO_FINDING_SOURCE_N ? source_names[source] : NULL;
+}
+
+gboolean
+po_finding_source_from_string (const gchar *text, PoFindingSource *ret_source)
+{
+  for (guint i = 0; i < PO_FINDING_SOURCE_N; i++)
+    if (g_strcmp0 (text, source_names[i]) == 0)
+      {
+        *ret_source = (PoFindingSource) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+po_finding_free (PoFinding *finding)
+{
+  if (finding == NULL)
+    return;
+  g_free (finding->indicator);
+  g_free (finding->key);
+  g_free (finding->name);
+  g_free (finding->version);
+  g_free (finding->path);
+  g_free (finding);
+}
+
+/* ---- free text ---------------------------------------------------------- */
+
+gchar *
+po_compliance_normalise_text (const gchar *text)
+{
+  g_autofree gchar *valid = g_utf8_make_valid (text, -1);
+  g_autofree gchar *nfc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
+  g_autofree gchar *folded = g_utf8_casefold (nfc != NULL ? nfc : valid, -1);
+  g_auto(GStrv) words = g_strsplit_set (folded, " \t\r\n\f\v", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_string_append_printf (out, "%s%s", out->len > 0 ? " " : "", words[i]);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* "Kaspersky Lab <support@kaspersky.com>" -> "Kaspersky Lab" */
+static gchar *
+strip_email (const gchar *text)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean in_angle = FALSE;
+
+  for (const gchar *p = text; *p != '\0'; p++)
+    {
+      if (*p == '<')
+        in_angle = TRUE;
+      else if (*p == '>')
+        in_angle = FALSE;
+      else if (!in_angle)
+        g_string_append_c (out, *p);
+    }
+  return g_strstrip (g_string_free (g_steal_pointer (&out), FALSE));
+}
+
+/* ---- candidates --------------------------------------------------------- */
+
+/*
+ * One way an item matched.  rank orders the ways within one owner, lower
+ * first: the item's own name before names derived from it, exact names
+ * before globs.
+ */
+typedef struct {
+  PoVendor    *vendor;
+  PoProduct   *product;
+  gchar       *indicator;
+  const gchar *confidence;
+  guint        rank;
+} Candidate;
+
+static void
+candidate_clear (Candidate *candidate)
+{
+  g_free (candidate->indicator);
+}
+
+static GArray *
+candidates_new (void)
+{
+  GArray *candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
+  g_array_set_clear_func (candidates, (GDestroyNotify) candidate_clear);
+  return candidates;
+}
+
+static gboolean
+owner_wanted (GHashTable *owners, PoVendor *vendor, PoProduct *product)
+{
+  /* owners == NULL: every vendor and product (vendor_drivers) */
+  return owners == NULL || g_hash_table_contains (owners, product != NULL ? (gpointer) product
+                                                                          : (gpointer) vendor);
+}
+
+/* every indicator of kind matching value, at rank (globs one lower) */
+static void
+add_indicator_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candidates,
+                       PoIndicatorKind kind, const gchar *value, guint rank)
+{
+  g_autoptr(GPtrArray) matches = NULL;
+
+  if (value == NULL || *value == '\0'
+      || !po_catalogue_match (catalogue, kind, value, &matches))
+    return;
+  for (guint i = 0; i < matches->len; i++)
+    {
+      const PoIndicator *indicator = g_ptr_array_index (matches, i);
+      Candidate candidate = { 0 };
+
+      candidate.vendor = po_indicator_get_vendor (indicator);
+      candidate.product = po_indicator_get_product (indicator);
+      if (!owner_wanted (owners, candidate.vendor, candidate.product))
+        continue;
+      candidate.indicator = g_strdup_printf ("%s:%s", po_indicator_kind_to_string (kind),
+                                             po_indicator_get_pattern (indicator));
+      candidate.confidence = po_indicator_get_confidence (indicator);
+      candidate.rank = rank + (po_indicator_is_glob (indicator) ? 1 : 0);
+      g_array_append_val (candidates, candidate);
+    }
+}
+
+/*
+ * A signer or author that is one of a vendor's names (its name
+ * or an alias, compared as free text): a vendor-wide match.  Organisation
+ * names are what vendors sign and publish as, so this needs no indicator
+ * per vendor; "Kaspersky Lab, Inc." and "kaspersky  lab, inc." are equal.
+ */
+static void
+add_vendor_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candidates,
+                         const gchar *value, guint rank)
+{
+  GPtrArray *vendors = po_catalogue_get_vendors (catalogue);
+  g_autofree gchar *wanted = NULL;
+
+  if (value == NULL || *value == '\0')
+    return;
+  wanted = po_compliance_normalise_text (value);
+  if (*wanted == '\0')
+    return;
+  for (guint i = 0; i < vendors->len; i++)
+    {
+      PoVendor *vendor = g_ptr_array_index (vendors, i);
+      const gchar *const *aliases = po_vendor_get_aliases (vendor);
+      const gchar *hit = NULL;
+      g_autofree gchar *name = po_compliance_normalise_text (po_vendor_get_name (vendor));
+
+      if (!owner_wanted (owners, vendor, NULL))
+        continue;
+      if (g_str_equal (name, wanted))
+        hit = po_vendor_get_name (vendor);
+      for (guint a = 0; hit == NULL && aliases[a] != NULL; a++)
+        {
+          g_autofree gchar *alias = po_compliance_normalise_text (aliases[a]);
+          if (g_str_equal (alias, wanted))
+            hit = aliases[a];
+        }
+      if (hit != NULL)
+        {
+          Candidate candidate = { 0 };
+          candidate.vendor = vendor;
+          candidate.indicator = g_strdup_printf ("vendor-name:%s", hit);
+          candidate.confidence = "corroborated";
+          candidate.rank = rank;
+          g_array_append_val (candidates, candidate);
+        }
+    }
+}
+
+/* an author field: whole (without e-mail addresses), then each comma-separated name */
+static void
+add_author_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candidates,
+                         const gchar *author, guint rank)
+{
+  g_autofree gchar *whole = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  if (author == NULL)
+    return;
+  whole = strip_email (author);
+  add_vendor_name_matches (catalogue, owners, candidates, whole, rank);
+  parts = g_strsplit (whole, ",", -1);
+  for (guint i = 0; parts[i] != NULL && parts[1] != NULL; i++)
+    add_vendor_name_matches (catalogue, owners, candidates, g_strstrip (parts[i]), rank);
+}
+
+/*
+ * The chosen matches of one item: per owner the best-ranked candidate, and
+ * no vendor-wide candidate of a vendor that also has a product candidate.
+ * Returns indexes into candidates, in the order owners first matched.
+ */
+static GArray *
+resolve (GArray *candidates)
+{
+  GArray *chosen = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      Candidate *c = &g_array_index (candidates, Candidate, i);
+      gboolean keep = TRUE;
+
+      for (guint j = 0; j < candidates->len && keep; j++)
+        {
+          Candidate *other = &g_array_index (candidates, Candidate, j);
+          if (j == i || other->vendor != c->vendor)
+            continue;
+          if (other->product == c->product)
+            keep = other->rank > c->rank || (other->rank == c->rank && j > i);
+          else if (c->product == NULL)
+            keep = FALSE;
+        }
+      if (keep)
+        g_array_append_val (chosen, i);
+    }
+  return chosen;
+}
+
+/* ---- findings ----------------------------------------------------------- */
+
+static PoFinding *
+finding_new (PoFindingSource source, const Candidate *candidate, const gchar *name)
+{
+  PoFinding *finding = g_new0 (PoFinding, 1);
+
+  finding->source = source;
+  finding->vendor = candidate->vendor;
+  finding->product = candidate->product;
+  finding->indicator = g_strdup (candidate->indicator);
+  finding->confidence = candidate->confidence;
+  finding->name = g_strdup (name);
+  finding->key = g_strdup_printf ("%s:%s", po_finding_source_to_string (source), name);
+  finding->pid = -1;
+  return finding;
+}
+
+/* one finding per chosen candidate, each filled in by the caller's template */
+static void
+add_findings (GPtrArray *findings, GArray *candidates, PoFindingSource source,
+              const gchar *name, const gchar *version, const gchar *path, gint64 pid)
+{
+  g_autoptr(GArray) chosen = resolve (candidates);
+
+  for (guint i = 0; i < chosen->len; i++)
+    {
+      const Candidate *c = &g_array_index (candidates, Candidate, g_array_index (chosen, guint, i));
+      PoFinding *finding = finding_new (source, c, name);
+      finding->version = g_strdup (version);
+      finding->path = g_strdup (path);
+      finding->pid = pid;
+      g_ptr_array_add (findings, finding);
+    }
+}
+
+static gboolean
+no_real_warnings (GPtrArray *warnings)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    if (!((PoInventoryWarning *) g_ptr_array_index (warnings, i))->absent)
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- per source ------------------------------------------------------------ */
+
+/*
+ * deb and rpm: installed packages by name; a deb removed but not purged
+ * (config-files) is not installed.  snap and flatpak have no indicator kind
+ * in the catalogue (and snap publishers are not on disk), so nothing asks
+ * for their collectors (README.md).
+ */
+static gboolean
+collect_packages (const PoCollectRequest *request, PoFindingSource source, GPtrArray *findings)
+{
+  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr(GPtrArray) packages = NULL;
+  PoIndicatorKind kind;
+
+  if (source == PO_FINDING_SOURCE_DEB)
+    {
+      packages = po_inventory_collect_deb (request->runtime, warnings);
+      kind = PO_INDICATOR_DEB_PACKAGE;
+    }
+  else
+    {
+      packages = po_inventory_collect_rpm (request->runtime, warnings);
+      kind = PO_INDICATOR_RPM_PACKAGE;
+    }
+
+  for (guint i = 0; i < packages->len; i++)
+    {
+      PoPackage *package = g_ptr_array_index (packages, i);
+      g_autoptr(GArray) candidates = candidates_new ();
+
+      if (!package->installed)
+        continue;
+      add_indicator_matches (request->catalogue, request->owners, candidates, kind,
+                             package->name, 0);
+      add_findings (findings, candidates, source, package->name, package->version,
+                    package->path, -1);
+    }
+  return no_real_warnings (warnings);
+}
+
+/* processes: the name, the executable's base name, and the executable's path */
+static gboolean
+collect_processes (const PoCollectRequest *request, GPtrArray *findings)
+{
+  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr(GPtrArray) processes = po_inventory_collect_processes (request->runtime, warnings);
+
+  for (guint i = 0; i < processes->len; i++)
+    {
+      PoProcess *process = g_ptr_array_index (processes, i);
+      g_autoptr(GArray) candidates = candidates_new ();
+
+      add_indicator_matches (request->catalogue, request->owners, candidates,
+                             PO_INDICATOR_LINUX_PROCESS, process->name, 0);
+      if (process->path != NULL)
+        {
+          g_autofree gchar *base = g_path_get_basename (process->path);
+          if (!g_str_equal (base, process->name))
+            add_indicator_matches (request->catalogue, request->owners, candidates,
+                                   PO_INDICATOR_LINUX_PROCESS, base, 2);
+          add_indicator_matches (request->catalogue, request->owners, candidates,
+                                 PO_INDICATOR_LINUX_PATH, process->path, 4);
+        }
+      add_findings (findings, candidates, PO_FINDING_SOURCE_PROCESS, process->name, NULL,
+                    process->path, process->pid);
+    }
+  return no_real_warnings (warnings);
+}
+
+/* systemd units by name; a masked unit cannot start and is not a finding */
+static gboolean
+collect_units (const PoCollectRequest *request, GPtrArray *findings)
+{
+  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr(GPtrArray) units = po_inventory_collect_units (request->runtime, warnings);
+
+  for (guint i = 0; i < units->len; i++)
+    {
+      PoUnit *unit = g_ptr_array_index (units, i);
+      g_autoptr(GArray) candidates = candidates_new ();
+
+      if (unit->masked)
+        continue;
+      add_indicator_matches (request->catalogue, request->owners, candidates,
+                             PO_INDICATOR_SYSTEMD_UNIT, unit->name, 0);
+      add_findings (findings, candidates, PO_FINDING_SOURCE_SYSTEMD_UNIT, unit->name, NULL,
+                    unit->path, -1);
+    }
+  return no_real_warnings (warnings);
+}
+
+/* a path indicator DIR/STAR (a last component "*", no other wildcard): DIR holds something */
+static gchar *
+directory_of_contents_pattern (const gchar *pattern)
+{
+  gsize length = strlen (pattern);
+
+  if (length < 3 || !g_str_has_suffix (pattern, "/*"))
+    return NULL;
+  if (strpbrk (pattern, "*?") != pattern + length - 1)
+    return NULL;
+  return g_strndup (pattern, length - 2);
+}
+
+typedef struct {
+  gchar  *path;
+  GArray *candidates;
+} PathHit;
+
+static void
+path_hit_free (PathHit *hit)
+{
+  g_free (hit->path);
+  g_array_unref (hit->candidates);
+  g_free (hit);
+}
+
+static gboolean
+is_same_or_beneath (const gchar *path, const gchar *ancestor)
+{
+  gsize length = strlen (ancestor);
+
+  if (!g_str_has_prefix (path, ancestor))
+    return FALSE;
+  return path[length] == '\0' || path[length] == '/' || g_str_equal (ancestor, "/");
+}
+
+/* probes one indicator's pattern and notes each path it stands for */
+static gboolean
+probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
+                 GHashTable *hits_by_path, GPtrArray *hits, GPtrArray *warnings)
+{
+  const gchar *pattern = po_indicator_get_pattern (indicator);
+  g_autofree gchar *directory = directory_of_contents_pattern (pattern);
+  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  if (!po_inventory_probe_pattern (request->runtime, pattern, warnings, &infos, &error))
+    {
+      /* a pattern the probe cannot expand is a catalogue matter, not this host's */
+      g_debug ("path indicator %s: %s", pattern, error->message);
+      return TRUE;
+    }
+  if (directory != NULL && infos->len > 0)
+    g_ptr_array_add (paths, g_steal_pointer (&directory));
+  else if (directory == NULL)
+    for (guint i = 0; i < infos->len; i++)
+      g_ptr_array_add (paths, g_strdup (((PoPathInfo *) g_ptr_array_index (infos, i))->path));
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const gchar *path = g_ptr_array_index (paths, i);
+      PathHit *hit = g_hash_table_lookup (hits_by_path, path);
+      Candidate candidate = { 0 };
+
+      if (hit == NULL)
+        {
+          hit = g_new0 (PathHit, 1);
+          hit->path = g_strdup (path);
+          hit->candidates = candidates_new ();
+          g_hash_table_insert (hits_by_path, hit->path, hit);
+          g_ptr_array_add (hits, hit);
+        }
+      candidate.vendor = po_indicator_get_vendor (indicator);
+      candidate.product = po_indicator_get_product (indicator);
+      candidate.indicator = g_strdup_printf ("%s:%s",
+                                             po_indicator_kind_to_string (PO_INDICATOR_LINUX_PATH),
+                                             pattern);
+      candidate.confidence = po_indicator_get_confidence (indicator);
+      candidate.rank = po_indicator_is_glob (indicator) ? 1 : 0;
+      g_array_append_val (hit->candidates, candidate);
+    }
+  return TRUE;
+}
+
+static void
+probe_indicators (const PoCollectRequest *request, GPtrArray *indicators, GHashTable *hits_by_path,
+                  GPtrArray *hits, GPtrArray *warnings)
+{
+  for (guint i = 0; i < indicators->len; i++)
+    {
+      const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+      if (po_indicator_get_kind (indicator) == PO_INDICATOR_LINUX_PATH
+          && owner_wanted (request->owners, po_indicator_get_vendor (indicator),
+                           po_indicator_get_product (indicator)))
+        probe_indicator (request, indicator, hits_by_path, hits, warnings);
+    }
+}
+
+/*
+ * Paths: every path indicator of the wanted owners is probed beneath the
+ * root.  DIR/STAR (a last "*" component) reports DIR when it holds
+ * anything; other patterns report each path they match.  A vendor-wide path (/opt/kaspersky) is left out when a
+ * product's path lies at or beneath it: the product's row says more.
+ */
+static gboolean
+collect_paths (const PoCollectRequest *request, GPtrArray *findings)
+{
+  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr(GHashTable) hits_by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
+  g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
+  GPtrArray *vendors = po_catalogue_get_vendors (request->catalogue);
+
+  for (guint v = 0; v < vendors->len; v++)
+    {
+      PoVendor *vendor = g_ptr_array_index (vendors, v);
+      GPtrArray *products = po_vendor_get_products (vendor);
+      probe_indicators (request, po_vendor_get_indicators (vendor), hits_by_path, hits, warnings);
+      for (guint p = 0; p < products->len; p++)
+        probe_indicators (request, po_product_get_indicators (g_ptr_array_index (products, p)),
+                          hits_by_path, hits, warnings);
+    }
+
+  for (guint i = 0; i < hits->len; i++)
+    {
+      PathHit *hit = g_ptr_array_index (hits, i);
+      g_autoptr(GArray) chosen = resolve (hit->candidates);
+      for (guint c = 0; c < chosen->len; c++)
+        {
+          const Candidate *candidate =
+              &g_array_index (hit->candidates, Candidate, g_array_index (chosen, guint, c));
+          PoFinding *finding = finding_new (PO_FINDING_SOURCE_PATH, candidate, hit->path);
+          finding->path = g_strdup (hit->path);
+          g_ptr_array_add (path_findings, finding);
+        }
+    }
+
+  for (guint i = 0; i < path_findings->len; i++)
+    {
+      PoFinding *finding = g_ptr_array_index (path_findings, i);
+      gboolean redundant = FALSE;
+
+      for (guint j = 0; j < path_findings->len && finding->product == NULL && !redundant; j++)
+        {
+          PoFinding *other = g_ptr_array_index (path_findings, j);
+          redundant = other->product != NULL && other->vendor == finding->vendor
+                      && is_same_or_beneath (other->path, finding->path);
+        }
+      if (redundant)
+        po_finding_free (finding);
+      else
+        g_ptr_array_add (findings, finding);
+    }
+  return no_real_warnings (warnings);
+}
+
+/* the catalogue candidates for a module: name, then signer, then author */
+static void
+module_candidates (PoCatalogue *catalogue, GHashTable *owners, const PoKernelModule *module,
+                   GArray *candidates)
+{
+  add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE, module->name,
+                         0);
+  add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE_SIGNER,
+                         module->signer, 2);
+  add_vendor_name_matches (catalogue, owners, candidates, module->signer, 4);
+  add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE_AUTHOR,
+                         module->author, 6);
+  add_author_name_matches (catalogue, owners, candidates, module->author, 8);
+}
+
+static gboolean
+collect_modules (const PoCollectRequest *request, GPtrArray *findings)
+{
+  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr(GPtrArray) modules = po_inventory_collect_kernel_modules (request->runtime, warnings);
+
+  for (guint i = 0; i < modules->len; i++)
+    {
+      PoKernelModule *module = g_ptr_array_index (modules, i);
+      g_autoptr(GArray) candidates = candidates_new ();
+
+      module_candidates (request->catalogue, request->owners, module, candidates);
+      add_findings (findings, candidates, PO_FINDING_SOURCE_KERNEL_MODULE, module->name,
+                    module->version, module->path, -1);
+    }
+  return no_real_warnings (warnings);
+}
+
+/* ---- the request -------------------------------------------------------- */
+
+static guint
+source_for_kind (PoIndicatorKind kind)
+{
+  switch (kind)
+    {
+    case PO_INDICATOR_DEB_PACKAGE:
+      return 1u << PO_FINDING_SOURCE_DEB;
+    case PO_INDICATOR_RPM_PACKAGE:
+      return 1u << PO_FINDING_SOURCE_RPM;
+    case PO_INDICATOR_LINUX_PATH:
+      /* probed as paths, and matched against executables */
+      return (1u << PO_FINDING_SOURCE_PATH) | (1u << PO_FINDING_SOURCE_PROCESS);
+    case PO_INDICATOR_SYSTEMD_UNIT:
+      return 1u << PO_FINDING_SOURCE_SYSTEMD_UNIT;
+    case PO_INDICATOR_LINUX_PROCESS:
+      return 1u << PO_FINDING_SOURCE_PROCESS;
+    case PO_INDICATOR_KERNEL_MODULE:
+    case PO_INDICATOR_KERNEL_MODULE_SIGNER:
+    case PO_INDICATOR_KERNEL_MODULE_AUTHOR:
+      return 1u << PO_FINDING_SOURCE_KERNEL_MODULE;
+    default:
+      /* Windows and macOS indicators: nothing on Linux looks for them */
+      return 0;
+    }
+}
+
+static guint
+sources_of (GPtrArray *indicators)
+{
+  guint sources = 0;
+
+  for (guint i = 0; i < indicators->len; i++)
+    sources |= source_for_kind (po_indicator_get_kind (g_ptr_array_index (indicators, i)));
+  return sources;
+}
+
+guint
+po_compliance_sources_needed (const PoCollectRequest *request)
+{
+  guint sources = 0;
+  GPtrArray *vendors = po_catalogue_get_vendors (request->catalogue);
+
+  for (guint v = 0; v < vendors->len; v++)
+    {
+      PoVendor *vendor = g_ptr_array_index (vendors, v);
+      GPtrArray *products = po_vendor_get_products (vendor);
+
+      if (g_hash_table_contains (request->owners, vendor))
+        /* vendor-wide: its indicators, and its names as module signer or author */
+        sources |= sources_of (po_vendor_get_indicators (vendor))
+                   | (1u << PO_FINDING_SOURCE_KERNEL_MODULE);
+      for (guint p = 0; p < products->len; p++)
+        {
+          PoProduct *product = g_ptr_array_index (products, p);
+          if (g_hash_table_contains (request->owners, product))
+            sources |= sources_of (po_product_get_indicators (product));
+        }
+    }
+  return sources & request->sources;
+}
+
+void
+po_compliance_collect (const PoCollectRequest *request, guint sources, GPtrArray *findings,
+                       guint *ret_complete)
+{
+  guint complete = 0;
+
+  for (guint s = 0; s < PO_FINDING_SOURCE_N; s++)
+    {
+      gboolean ok;
+
+      if (!(sources & (1u << s)))
+        continue;
+      switch ((PoFindingSource) s)
+        {
+        case PO_FINDING_SOURCE_DEB:
+        case PO_FINDING_SOURCE_RPM:
+          ok = collect_packages (request, (PoFindingSource) s, findings);
+          break;
+        case PO_FINDING_SOURCE_PROCESS:
+          ok = collect_processes (request, findings);
+          break;
+        case PO_FINDING_SOURCE_SYSTEMD_UNIT:
+          ok = collect_units (request, findings);
+          break;
+        case PO_FINDING_SOURCE_PATH:
+          ok = collect_paths (request, findings);
+          break;
+        case PO_FINDING_SOURCE_KERNEL_MODULE:
+          ok = collect_modules (request, findings);
+          break;
+        default:
+          ok = FALSE;
+          break;
+        }
+      if (ok)
+        complete |= 1u << s;
+    }
+  *ret_complete = complete;
+}
+
+/* ---- kernel module attribution ------------------------------------------ */
+
+const gchar *
+po_attribution_kind_to_string (PoAttributionKind kind)
+{
+  switch (kind)
+    {
+    case PO_ATTRIBUTION_CATALOGUE: return "catalogue";
+    case PO_ATTRIBUTION_SIGNER: return "signer";
+    case PO_ATTRIBUTION_AUTHOR: return "author";
+    case PO_ATTRIBUTION_IN_TREE: return "in_tree";
+    case PO_ATTRIBUTION_NONE:
+    default:
+      return NULL;
+    }
+}
+
+void
+po_attribution_clear (PoAttribution *attribution)
+{
+  g_clear_pointer (&attribution->vendor_name, g_free);
+  g_clear_pointer (&attribution->indicator, g_free);
+  memset (attribution, 0, sizeof *attribution);
+}
+
+/*
+ * For vendor_drivers.  The catalogue first (it is the only attribution a
+ * policy can act on), then in-tree (the code is the kernel's, whoever
+ * built and signed it), then the author before the signer: on Linux a
+ * third-party module is usually signed on the machine itself by a DKMS or
+ * MOK key ("DKMS module signing key"), which names the machine, not the
+ * vendor; the author field is the vendor's own statement.
+ */
+void
+po_compliance_attribute_module (PoCatalogue *catalogue, const PoKernelModule *module,
+                                PoAttribution *ret_attribution)
+{
+  g_autoptr(GArray) candidates = candidates_new ();
+  PoAttribution attribution = { 0 };
+
+  module_candidates (catalogue, NULL, module, candidates);
+  if (candidates->len > 0)
+    {
+      g_autoptr(GArray) chosen = resolve (candidates);
+      const Candidate *best = NULL;
+      for (guint i = 0; i < chosen->len; i++)
+        {
+          const Candidate *c = &g_array_index (candidates, Candidate, g_array_index (chosen, guint, i));
+          if (best == NULL || (c->product != NULL && best->product == NULL)
+              || ((c->product != NULL) == (best->product != NULL) && c->rank < best->rank))
+            best = c;
+        }
+      attribution.kind = best->rank < 2 ? PO_ATTRIBUTION_CATALOGUE
+                         : best->rank < 6 ? PO_ATTRIBUTION_SIGNER : PO_ATTRIBUTION_AUTHOR;
+      attribution.vendor = best->vendor;
+      attribution.product = best->product;
+      attribution.vendor_name = g_strdup (po_vendor_get_name (best->vendor));
+      attribution.indicator = g_strdup (best->indicator);
+      attribution.confidence = best->confidence;
+    }
+  else if (module->in_tree || module->builtin)
+    {
+      attribution.kind = PO_ATTRIBUTION_IN_TREE;
+      attribution.vendor_name = g_strdup ("Linux kernel");
+    }
+  else if (module->author != NULL && *module->author != '\0')
+    {
+      g_autofree gchar *author = strip_email (module->author);
+      attribution.kind = PO_ATTRIBUTION_AUTHOR;
+      attribution.vendor_name = g_strdup (*author != '\0' ? author : module->author);
+    }
+  else if (module->signer != NULL && *module->signer != '\0')
+    {
+      attribution.kind = PO_ATTRIBUTION_SIGNER;
+      attribution.vendor_name = g_strdup (module->signer);
+    }
+  *ret_attribution = attribution;
+}
+
+gchar *
+po_compliance_format_time (gint64 seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+
+  if (time == NULL)
+    return NULL;
+  return g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+}

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A policy's status on this endpoint: its deadline, the days left, and
+ * what to do.  The rules (README.md, "Deadlines and status"):
+ *
+ *   - The deadline is the policy's last milestone.  A policy with no
+ *     milestone, on an endpoint whose profile sets grace-period-days, has
+ *     the end of the grace period instead, counted from the day its present
+ *     findings were first detected (the state database knows when).
+ *   - A date without a time of day is a whole day: "by 2017-12-12" is met
+ *     on 12 December and missed from 13 December, UTC.  A milestone with a
+ *     time (2024-09-29T00:00:00-04:00) passes at that instant.
+ *   - days_remaining counts whole days to the deadline: 0 on the day
+ *     itself, negative once it has passed (-1 the day after).
+ *   - The next milestone is the first that has not passed; when all have,
+ *     the last (so an overdue policy shows what it is overdue with).
+ *   - status: not_applicable unless the policy binds or advises this
+ *     profile; compliant without findings; advisory for advice; overdue
+ *     when binding and days_remaining < 0; otherwise action_required.
+ */
+#include "po-compliance-private.h"
+
+#include <string.h>
+
+const gchar *
+po_status_to_string (PoStatus status)
+{
+  switch (status)
+    {
+    case PO_STATUS_COMPLIANT: return "compliant";
+    case PO_STATUS_ACTION_REQUIRED: return "action_required";
+    case PO_STATUS_OVERDUE: return "overdue";
+    case PO_STATUS_ADVISORY: return "advisory";
+    case PO_STATUS_NOT_APPLICABLE: return "not_applicable";
+    default: return NULL;
+    }
+}
+
+void
+po_policy_result_free (PoPolicyResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->reason);
+  g_ptr_array_unref (result->matches);
+  g_free (result->next_milestone_date);
+  g_free (result->deadline);
+  g_free (result->required_action);
+  g_free (result->advice);
+  g_free (result);
+}
+
+/* the UTC calendar day of a time, as a day number */
+static gint64
+day_number (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) g_date_time_get_day_of_month (utc),
+                  (GDateMonth) g_date_time_get_month (utc),
+                  (GDateYear) g_date_time_get_year (utc));
+  return g_date_get_julian (&date);
+}
+
+static gboolean
+milestone_has_time (const PoMilestone *milestone)
+{
+  return strlen (milestone->date) > 10;
+}
+
+/* whole days from now to the milestone; negative once it has passed */
+static gint64
+days_until (const PoMilestone *milestone, GDateTime *now)
+{
+  GTimeSpan span;
+
+  if (!milestone_has_time (milestone))
+    return day_number (milestone->when) - day_number (now);
+  span = g_date_time_difference (milestone->when, now);
+  if (span > 0)
+    return span / G_TIME_SPAN_DAY;
+  return -((-span) / G_TIME_SPAN_DAY) - 1;
+}
+
+static gboolean
+milestone_passed (const PoMilestone *milestone, GDateTime *now)
+{
+  return days_until (milestone, now) < 0;
+}
+
+/* what a milestone of this kind asks, by its date */
+static gchar *
+kind_action (const PoMilestone *milestone)
+{
+  static const struct { const gchar *kind; const gchar *format; } actions[] = {
+    { "identify", "identify and report the products by %s" },
+    { "report", "report the products by %s" },
+    { "plan", "plan the removal by %s" },
+    { "begin-removal", "begin removal by %s" },
+    { "remove", "remove the products by %s" },
+    { "use-prohibited", "stop using the products by %s" },
+    { "procurement-prohibited", "buy no more of the products from %s" },
+    { "no-new-sales", "replace the products (sales end %s)" },
+    { "end-of-updates", "replace the products (updates end %s)" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_str_equal (milestone->kind, actions[i].kind))
+      return g_strdup_printf (actions[i].format, milestone->date);
+  return g_strdup_printf ("act as the policy requires by %s", milestone->date);
+}
+
+static gchar *
+format_day (gint64 julian)
+{
+  GDate date;
+  gchar text[16];
+
+  g_date_clear (&date, 1);
+  g_date_set_julian (&date, (guint32) julian);
+  g_date_strftime (text, sizeof text, "%Y-%m-%d", &date);
+  return g_strdup (text);
+}
+
+static void
+compute_deadline (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
+{
+  guint n_milestones = 0;
+  const PoMilestone *milestones = po_policy_get_milestones (result->policy, &n_milestones);
+  gint grace = profile != NULL ? po_profile_get_grace_period_days (profile) : -1;
+
+  if (n_milestones > 0)
+    {
+      const PoMilestone *last = &milestones[n_milestones - 1];
+      const PoMilestone *next = last;
+
+      for (guint i = 0; i < n_milestones; i++)
+        if (!milestone_passed (&milestones[i], now))
+          {
+            next = &milestones[i];
+            break;
+          }
+      result->next_milestone = next->kind;
+      result->next_milestone_date = g_strdup (next->date);
+      result->deadline = g_strdup (last->date);
+      result->deadline_source = "policy";
+      result->has_days = TRUE;
+      result->days_remaining = days_until (last, now);
+      return;
+    }
+  if (grace >= 0 && result->applies && result->matches->len > 0 && result->first_detected > 0)
+    {
+      g_autoptr(GDateTime) detected = g_date_time_new_from_unix_utc (result->first_detected);
+      gint64 end = day_number (detected) + grace;
+
+      result->next_milestone = "grace-period-end";
+      result->deadline = format_day (end);
+      result->next_milestone_date = g_strdup (result->deadline);
+      result->deadline_source = "grace_period";
+      result->has_days = TRUE;
+      result->days_remaining = end - day_number (now);
+    }
+}
+
+static gchar *
+required_action (PoPolicyResult *result, PoProfile *profile)
+{
+  const PoMilestone *last = po_policy_get_final_milestone (result->policy);
+  gint grace = profile != NULL ? po_profile_get_grace_period_days (profile) : -1;
+
+  if (!result->applies)
+    return NULL;
+  if (result->applicability == PO_APPLICABILITY_ADVISORY)
+    {
+      g_autofree gchar *action = last != NULL ? kind_action (last) : NULL;
+      return g_strdup_printf ("advised, not binding: %s",
+                              action != NULL ? action : "replace the products");
+    }
+  if (last != NULL)
+    return kind_action (last);
+  if (g_strcmp0 (result->deadline_source, "grace_period") == 0)
+    return g_strdup_printf ("remove the products by %s (the organisation's grace period of %d "
+                            "days from first detection; the policy sets no deadline)",
+                            result->deadline, grace);
+  if (grace >= 0)
+    return g_strdup_printf ("remove the products within the organisation's grace period of %d "
+                            "days from first detection (the policy sets no deadline)", grace);
+  return g_strdup ("phase the products out (the policy sets no deadline)");
+}
+
+static gchar *
+advice (PoPolicyResult *result)
+{
+  guint n = result->matches->len;
+  const gchar *findings = n == 1 ? "finding" : "findings";
+
+  switch (result->status)
+    {
+    case PO_STATUS_OVERDUE:
+      return g_strdup_printf ("%u %s: %s; overdue by %" G_GINT64_FORMAT " day%s", n, findings,
+                              result->required_action, -result->days_remaining,
+                              result->days_remaining == -1 ? "" : "s");
+    case PO_STATUS_ACTION_REQUIRED:
+      if (result->has_days)
+        return g_strdup_printf ("%u %s: %s; %" G_GINT64_FORMAT " day%s left", n, findings,
+                                result->required_action, result->days_remaining,
+                                result->days_remaining == 1 ? "" : "s");
+      return g_strdup_printf ("%u %s: %s", n, findings, result->required_action);
+    case PO_STATUS_ADVISORY:
+      return g_strdup_printf ("%u %s: %s", n, findings, result->required_action);
+    case PO_STATUS_COMPLIANT:
+    case PO_STATUS_NOT_APPLICABLE:
+    default:
+      return NULL;
+    }
+}
+
+void
+po_policy_result_compute (PoPolicyResult *result, PoProfile *profile, GDateTime *now,
+                          gboolean history)
+{
+  result->first_detected = 0;
+  for (guint i = 0; history && i < result->matches->len; i++)
+    {
+      PoMatch *match = g_ptr_array_index (result->matches, i);
+      if (match->first_seen > 0
+          && (result->first_detected == 0 || match->first_seen < result->first_detected))
+        result->first_detected = match->first_seen;
+    }
+  compute_deadline (result, profile, now);
+
+  if (!result->applies)
+    result->status = PO_STATUS_NOT_APPLICABLE;
+  else if (result->matches->len == 0)
+    result->status = PO_STATUS_COMPLIANT;
+  else if (result->applicability == PO_APPLICABILITY_ADVISORY)
+    result->status = PO_STATUS_ADVISORY;
+  else if (result->has_days && result->days_remaining < 0)
+    result->status = PO_STATUS_OVERDUE;
+  else
+    result->status = PO_STATUS_ACTION_REQUIRED;
+
+  result->required_action = required_action (result, profile);
+  result->advice = advice (result);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * phaseout_status: one row per policy in the catalogue with its status on
+ * this endpoint (src/compliance/po-compliance-status.c has the rules).
+ *
+ * A constraint policy_id = '...' (or IN) evaluates only those policies;
+ * the scan is otherwise complete, so it also records removals.
+ */
+#include "po-compliance.h"
+#include "po-schemas.h"
+#include "po-table.h"
+
+/* space-separated URLs of a policy's sources (URLs cannot contain spaces) */
+static gchar *
+source_urls (PoPolicy *policy)
+{
+  g_autoptr(GString) urls = g_string_new (NULL);
+  guint n_sources;
+  const PoSource *sources = po_policy_get_sources (policy, &n_sources);
+
+  for (guint i = 0; i < n_sources; i++)
+    if (sources[i].url != NULL)
+      g_string_append_printf (urls, "%s%s", urls->len > 0 ? " " : "", sources[i].url);
+  return g_string_free (g_steal_pointer (&urls), FALSE);
+}
+
+gboolean
+po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
+                                   GError **error)
+{
+  PoScanFilter filter = PO_SCAN_FILTER_INIT;
+  g_autoptr(PoScan) scan = NULL;
+  g_autofree gchar *evaluated_at = NULL;
+
+  filter.policy_ids = po_query_context_get_equals (query, COL_PHASEOUT_STATUS_POLICY_ID);
+  if (!po_compliance_scan (runtime, &filter, &scan, error))
+    return FALSE;
+  evaluated_at = po_compliance_format_time (g_date_time_to_unix (scan->now));
+
+  for (guint i = 0; i < scan->policies->len; i++)
+    {
+      PoPolicyResult *result = g_ptr_array_index (scan->policies, i);
+      g_autofree gchar *urls = source_urls (result->policy);
+      g_autofree gchar *first_detected =
+          result->first_detected > 0 ? po_compliance_format_time (result->first_detected)
+                                     : NULL;
+
+      po_rows_add (rows);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_POLICY_ID, po_policy_get_id (result->policy));
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_TITLE, po_policy_get_title (result->policy));
+      po_rows_set_bool (rows, COL_PHASEOUT_STATUS_BINDING,
+                        po_policy_get_binding (result->policy));
+      po_rows_set_bool (rows, COL_PHASEOUT_STATUS_APPLIES, result->applies);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_APPLICABILITY,
+                        po_applicability_to_string (result->applicability));
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_REASON, result->reason);
+      po_rows_set_uint (rows, COL_PHASEOUT_STATUS_FINDINGS, result->matches->len);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_STATUS, po_status_to_string (result->status));
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE, result->next_milestone);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE_DATE,
+                        result->next_milestone_date);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_DEADLINE, result->deadline);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_DEADLINE_SOURCE, result->deadline_source);
+      if (result->has_days)
+        po_rows_set_int (rows, COL_PHASEOUT_STATUS_DAYS_REMAINING, result->days_remaining);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_FIRST_DETECTED, first_detected);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_ACTION, result->advice);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_SOURCE, urls);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_EVALUATED_AT, evaluated_at);
+    }
+  return TRUE;
+}

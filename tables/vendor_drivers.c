@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vendor_drivers: every kernel module the inventory sees (loaded and built
+ * in), with the vendor it is attributed to and how
+ * (po_compliance_attribute_module), and the applicable policies that cover
+ * it.  No history: a module is a finding in banned_software when a policy
+ * covers it; this table is the inventory view.
+ *
+ * A constraint name = '...' (or IN) skips the other modules; the kernel
+ * module collector runs either way (it is one read of /proc/modules and
+ * the modules.* indexes, with module file details cached per runtime).
+ */
+#include "po-compliance.h"
+#include "po-schemas.h"
+#include "po-table.h"
+
+/* the applicable policies covering the module, comma-separated */
+static gchar *
+covering_policies (GPtrArray *policies, PoProfile *profile, const PoAttribution *attribution)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+  const gchar *category;
+
+  if (attribution->vendor == NULL)
+    return g_string_free (g_steal_pointer (&ids), FALSE);
+  category = attribution->product != NULL ? po_product_get_category (attribution->product)
+                                          : NULL;
+  for (guint i = 0; i < policies->len; i++)
+    {
+      PoPolicy *policy = g_ptr_array_index (policies, i);
+      PoApplicability applicability;
+      g_autofree gchar *reason = NULL;
+
+      if (!po_policy_covers (policy, po_vendor_get_id (attribution->vendor), category))
+        continue;
+      po_policy_evaluate (policy, profile, &applicability, &reason);
+      if (po_applicability_applies (applicability))
+        g_string_append_printf (ids, "%s%s", ids->len > 0 ? "," : "", po_policy_get_id (policy));
+    }
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+gboolean
+po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
+                                  GError **error)
+{
+  g_autoptr(PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
+  g_autoptr(PoProfile) profile = NULL;
+  g_autoptr(GPtrArray) modules = NULL;
+  GPtrArray *policies;
+
+  if (catalogue == NULL || !po_runtime_get_profile (runtime, &profile, error))
+    return FALSE;
+  policies = po_catalogue_get_policies (catalogue);
+  modules = po_inventory_collect_kernel_modules (runtime, NULL);
+
+  for (guint i = 0; i < modules->len; i++)
+    {
+      PoKernelModule *module = g_ptr_array_index (modules, i);
+      g_auto(PoAttribution) attribution = { 0 };
+      g_autofree gchar *policy_ids = NULL;
+      gboolean info_known = module->path != NULL && module->info_error == NULL;
+
+      if (!po_query_context_matches (query, COL_VENDOR_DRIVERS_NAME, module->name))
+        continue;
+      po_compliance_attribute_module (catalogue, module, &attribution);
+      policy_ids = covering_policies (policies, profile, &attribution);
+
+      po_rows_add (rows);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_NAME, module->name);
+      po_rows_set_bool (rows, COL_VENDOR_DRIVERS_LOADED, module->loaded);
+      po_rows_set_bool (rows, COL_VENDOR_DRIVERS_BUILTIN, module->builtin);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_PATH, module->path);
+      po_rows_set_uint (rows, COL_VENDOR_DRIVERS_SIZE, module->size);
+      if (module->refcount >= 0)
+        po_rows_set_int (rows, COL_VENDOR_DRIVERS_REFCOUNT, module->refcount);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_USED_BY, module->used_by);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_STATE, module->state);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_TAINT, module->taint);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_VERSION, module->version);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_SRCVERSION, module->srcversion);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_AUTHOR, module->author);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_DESCRIPTION, module->description);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_LICENSE, module->license);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_VERMAGIC, module->vermagic);
+      po_rows_set_bool (rows, COL_VENDOR_DRIVERS_IN_TREE, module->in_tree);
+      if (info_known)
+        po_rows_set_bool (rows, COL_VENDOR_DRIVERS_SIGNED, module->is_signed);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_SIGNER, module->signer);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_SIG_KEY, module->sig_key);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_SIG_HASHALGO, module->sig_hashalgo);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_INFO_ERROR, module->info_error);
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_VENDOR, attribution.vendor_name);
+      if (attribution.vendor != NULL)
+        po_rows_set_text (rows, COL_VENDOR_DRIVERS_VENDOR_ID, po_vendor_get_id (attribution.vendor));
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_ATTRIBUTION,
+                        po_attribution_kind_to_string (attribution.kind));
+      if (attribution.product != NULL)
+        {
+          po_rows_set_text (rows, COL_VENDOR_DRIVERS_PRODUCT,
+                            po_product_get_id (attribution.product));
+          po_rows_set_text (rows, COL_VENDOR_DRIVERS_CATEGORY,
+                            po_product_get_category (attribution.product));
+        }
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_INDICATOR, attribution.indicator);
+      po_rows_set_bool (rows, COL_VENDOR_DRIVERS_COVERED, *policy_ids != '\0');
+      po_rows_set_text (rows, COL_VENDOR_DRIVERS_POLICY_IDS, policy_ids);
+    }
+  return TRUE;
+}

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * banned_software against the fixture hosts: what is found under which
+ * policy for which profile, and which collectors a query runs.
+ */
+#include "compliance-test-util.h"
+
+using namespace po_test;
+
+namespace {
+
+const char *const kBod = "us-dhs-bod-17-01";
+const char *const kNl = "nl-kamerbrief-2018";
+
+std::vector<Row>
+banned (PoRuntime *runtime, const std::string &where_clause = "")
+{
+  return query (runtime, "SELECT * FROM banned_software " + where_clause);
+}
+
+/* "source name" pairs of some rows, sorted, for whole-set comparisons */
+std::vector<std::string>
+findings (const std::vector<Row> &rows)
+{
+  std::vector<std::string> out;
+  for (const auto &row : rows)
+    out.push_back (row.at ("source") + " " + row.at ("name"));
+  std::sort (out.begin (), out.end ());
+  return out;
+}
+
+}  // namespace
+
+/* BOD 17-01 covers every Kaspersky product: KESL and the Network Agent, found every way */
+TEST (BannedSoftware, UsDirectiveFindsPackageProcessUnitAndPath)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  auto bod = where (banned (runtime.get ()), "policy_id", kBod);
+
+  EXPECT_EQ (findings (bod), (std::vector<std::string>{
+                                 "deb kesl", "deb klnagent64",
+                                 "path /opt/kaspersky/kesl", "path /opt/kaspersky/klnagent64",
+                                 "path /var/opt/kaspersky/kesl",
+                                 "path /var/opt/kaspersky/klnagent64",
+                                 "process kesl", "process klnagent",
+                                 "systemd_unit kesl.service", "systemd_unit klnagent64.service" }));
+
+  auto deb = where (bod, "name", "kesl")[0];
+  EXPECT_EQ (deb.at ("source"), "deb");
+  EXPECT_EQ (deb.at ("vendor"), "kaspersky");
+  EXPECT_EQ (deb.at ("vendor_name"), "Kaspersky");
+  EXPECT_EQ (deb.at ("product"), "kesl");
+  EXPECT_EQ (deb.at ("product_name"), "Kaspersky Endpoint Security for Linux");
+  EXPECT_EQ (deb.at ("category"), "antivirus");
+  EXPECT_EQ (deb.at ("version"), "12.1.0-1297");
+  EXPECT_EQ (deb.at ("indicator"), "linux.deb_package:kesl");
+  EXPECT_EQ (deb.at ("confidence"), "verified");
+  EXPECT_EQ (deb.at ("finding"), "deb:kesl");
+  EXPECT_EQ (deb.at ("pid"), "<NULL>");
+  EXPECT_EQ (deb.at ("applicability"), "binding");
+  EXPECT_EQ (deb.at ("required_action"), "begin removal by 2017-12-12");
+  EXPECT_EQ (deb.at ("next_milestone"), "begin-removal");
+  EXPECT_EQ (deb.at ("next_milestone_date"), "2017-12-12");
+  EXPECT_EQ (deb.at ("deadline"), "2017-12-12");
+  EXPECT_EQ (deb.at ("days_remaining"), "11");
+  EXPECT_EQ (deb.at ("first_seen"), "2017-12-01T00:00:00Z");
+  EXPECT_EQ (deb.at ("last_seen"), "2017-12-01T00:00:00Z");
+
+  auto process = where (where (bod, "source", "process"), "name", "kesl")[0];
+  EXPECT_EQ (process.at ("pid"), "812");
+  EXPECT_EQ (process.at ("path"), "/opt/kaspersky/kesl/libexec/kesl");
+  EXPECT_EQ (process.at ("product"), "kesl");
+  EXPECT_EQ (process.at ("indicator"), "linux.process:kesl");
+
+  auto unit = where (bod, "name", "kesl.service")[0];
+  EXPECT_EQ (unit.at ("path"), "/usr/lib/systemd/system/kesl.service");
+  EXPECT_EQ (unit.at ("product"), "kesl");
+
+  /* DIR/STAR indicators name the directory; the vendor-wide /opt/kaspersky
+   * is left out because product paths lie beneath it */
+  auto var = where (bod, "name", "/var/opt/kaspersky/kesl")[0];
+  EXPECT_EQ (var.at ("indicator"), "linux.path:/var/opt/kaspersky/kesl/*");
+  auto opt = where (bod, "name", "/opt/kaspersky/kesl")[0];
+  EXPECT_EQ (opt.at ("indicator"), "linux.path:/opt/kaspersky/kesl");
+  EXPECT_TRUE (where (bod, "name", "/opt/kaspersky").empty ());
+
+  auto agent = where (bod, "name", "klnagent64");
+  ASSERT_EQ (agent.size (), 1u);
+  EXPECT_EQ (agent[0].at ("product"), "ksc-network-agent");
+  EXPECT_EQ (agent[0].at ("category"), "management");
+}
+
+/* a package removed but not purged (config-files) is not installed software */
+TEST (BannedSoftware, ConfigFilesPackageIsNotAFinding)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  EXPECT_TRUE (where (banned (runtime.get ()), "name", "kesl-gui").empty ());
+}
+
+/* a process is recognised by its executable's path as well as its name */
+TEST (BannedSoftware, ProcessMatchedByExecutablePath)
+{
+  World world ("kes-host", kUsFederal);
+  world.write ("proc/790/comm", "wdserver\n");
+  world.write ("proc/790/status", "Name:\twdserver\nPid:\t790\nPPid:\t1\nUid:\t0\t0\t0\t0\n");
+  world.write ("proc/790/cmdline", std::string ("/opt/kaspersky/kesl/libexec/wdserver\0", 37));
+  ASSERT_EQ (symlink ("/opt/kaspersky/kesl/libexec/wdserver",
+                      world.host_file ("proc/790/exe").c_str ()), 0);
+  auto runtime = world.runtime ("2017-12-01");
+  auto rows = where (where (banned (runtime.get (), "WHERE source = 'process'"), "policy_id", kBod),
+                     "name", "wdserver");
+  ASSERT_EQ (rows.size (), 1u);
+  EXPECT_EQ (rows[0].at ("product"), "kesl");
+  EXPECT_EQ (rows[0].at ("indicator"), "linux.path:/opt/kaspersky/kesl/*");
+  EXPECT_EQ (rows[0].at ("pid"), "790");
+}
+
+/* a kernel module named by the catalogue is a finding of the policies covering its product */
+TEST (BannedSoftware, KernelModuleFinding)
+{
+  World world ("kes-host", kUsFederal);
+  world.write ("proc/modules", "e1000e 335872 0 - Live 0x0000000000000000\n"
+                               "kav4fs_oas 16384 2 - Live 0x0000000000000000 (PO)\n");
+  auto runtime = world.runtime ("2017-12-01");
+  auto rows = where (banned (runtime.get (), "WHERE source = 'kernel_module'"), "policy_id", kBod);
+  ASSERT_EQ (rows.size (), 1u);
+  EXPECT_EQ (rows[0].at ("name"), "kav4fs_oas");
+  EXPECT_EQ (rows[0].at ("product"), "kav4fs");
+  EXPECT_EQ (rows[0].at ("confidence"), "weak");
+  EXPECT_EQ (rows[0].at ("indicator"), "linux.kernel_module:kav4fs_oas*");
+}
+
+/* NL: anti-virus only; the Network Agent is management software */
+TEST (BannedSoftware, DutchLetterCountsAntivirusNotTheNetworkAgent)
+{
+  World world ("kes-host", kNlCentral);
+  auto runtime = world.runtime ("2019-01-01");
+  auto rows = banned (runtime.get ());
+
+  EXPECT_EQ (values (rows, "policy_id"), (std::vector<std::string>{ kNl }));
+  EXPECT_EQ (values (rows, "product"), (std::vector<std::string>{ "kesl" }));
+  EXPECT_EQ (findings (rows), (std::vector<std::string>{
+                                  "deb kesl", "path /opt/kaspersky/kesl",
+                                  "path /var/opt/kaspersky/kesl", "process kesl",
+                                  "systemd_unit kesl.service" }));
+  EXPECT_EQ (rows[0].at ("applicability"), "binding");
+  EXPECT_EQ (rows[0].at ("deadline"), "<NULL>");
+  EXPECT_EQ (rows[0].at ("days_remaining"), "<NULL>");
+  EXPECT_EQ (rows[0].at ("required_action"), "phase the products out (the policy sets no deadline)");
+}
+
+TEST (BannedSoftware, DutchLetterIgnoresAHostWithOnlyTheNetworkAgent)
+{
+  World world ("agent-only-host", kNlCentral);
+  auto runtime = world.runtime ("2019-01-01");
+  EXPECT_TRUE (banned (runtime.get ()).empty ());
+
+  /* the same host under the US directive: the agent is a Kaspersky product */
+  world.set_profile (kUsFederal);
+  auto us = world.runtime ("2019-01-01");
+  EXPECT_EQ (values (where (banned (us.get ()), "policy_id", kBod), "product"),
+             (std::vector<std::string>{ "ksc-network-agent" }));
+}
+
+TEST (BannedSoftware, DutchMunicipalityHasNoFindingsAndRunsNoCollector)
+{
+  World world ("kes-host", kNlMunicipality);
+  auto runtime = world.runtime ("2019-01-01");
+  EXPECT_TRUE (banned (runtime.get ()).empty ());
+  EXPECT_EQ (collectors_run (runtime.get ()), 0u) << collector_counts (runtime.get ());
+}
+
+TEST (BannedSoftware, DutchVitalSectorIsAdvised)
+{
+  World world ("kes-host", kNlVitalSector);
+  auto runtime = world.runtime ("2019-01-01");
+  auto rows = banned (runtime.get ());
+  ASSERT_FALSE (rows.empty ());
+  EXPECT_EQ (values (rows, "applicability"), (std::vector<std::string>{ "advisory" }));
+  EXPECT_EQ (rows[0].at ("required_action"), "advised, not binding: replace the products");
+}
+
+TEST (BannedSoftware, CleanHostHasNoRows)
+{
+  for (const char *profile : { kUsFederal, kNlCentral, "" })
+    {
+      World world ("clean-host", profile);
+      auto runtime = world.runtime ("2019-01-01");
+      EXPECT_TRUE (banned (runtime.get ()).empty ()) << profile;
+    }
+}
+
+/* without a profile every policy applies as broadly as its scope allows */
+TEST (BannedSoftware, NoProfileMeansEveryPolicy)
+{
+  World world ("kes-host", "");
+  auto runtime = world.runtime ("2019-01-01");
+  auto rows = banned (runtime.get ());
+  EXPECT_EQ (values (rows, "policy_id"),
+             (std::vector<std::string>{ "de-bsi-2022", "it-dl21-2022", "lt-gov-2017",
+                                        "nl-kamerbrief-2018", "uk-ncsc-2017", kBod,
+                                        "us-doc-ictsfd-2024", "us-ndaa18-1634" }));
+  /* anti-virus-only policies see KESL, not the agent */
+  EXPECT_EQ (values (where (rows, "policy_id", "de-bsi-2022"), "product"),
+             (std::vector<std::string>{ "kesl" }));
+}
+
+/* ---- pushdown ----------------------------------------------------------- */
+
+TEST (BannedSoftwarePushdown, SourceDebRunsOnlyThePackageCollector)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  auto rows = banned (runtime.get (), "WHERE source = 'deb'");
+
+  EXPECT_EQ (findings (where (rows, "policy_id", kBod)),
+             (std::vector<std::string>{ "deb kesl", "deb klnagent64" }));
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.deb"), 1u);
+  EXPECT_EQ (collectors_run (runtime.get ()), 1u) << collector_counts (runtime.get ());
+}
+
+TEST (BannedSoftwarePushdown, SourceInListRunsThoseCollectors)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  auto rows = banned (runtime.get (), "WHERE source IN ('process', 'systemd_unit')");
+
+  EXPECT_EQ (values (rows, "source"), (std::vector<std::string>{ "process", "systemd_unit" }));
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.process"), 1u);
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.systemd"), 1u);
+  EXPECT_EQ (collectors_run (runtime.get ()), 2u) << collector_counts (runtime.get ());
+}
+
+TEST (BannedSoftwarePushdown, UnknownSourceRunsNothing)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  EXPECT_TRUE (banned (runtime.get (), "WHERE source = 'msi'").empty ());
+  EXPECT_EQ (collectors_run (runtime.get ()), 0u) << collector_counts (runtime.get ());
+}
+
+/* snap and flatpak: no catalogue indicators, so nothing asks for their collectors */
+TEST (BannedSoftwarePushdown, SnapAndFlatpakAreNeverRun)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  banned (runtime.get ());
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.snap"), 0u);
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.flatpak"), 0u);
+  EXPECT_GE (po_runtime_get_count (runtime.get (), "collector.deb"), 1u);
+}
+
+TEST (BannedSoftwarePushdown, CategoryLimitsProductsAndCollectors)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  auto rows = banned (runtime.get (), "WHERE category = 'management'");
+
+  EXPECT_EQ (values (rows, "product"), (std::vector<std::string>{ "ksc-network-agent" }));
+  /* no management product has a kernel module indicator, and the vendor-wide
+   * indicators (which would need the module signer) have no category */
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.kmod"), 0u)
+      << collector_counts (runtime.get ());
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.deb"), 1u);
+}
+
+TEST (BannedSoftwarePushdown, PolicyIdLimitsPolicies)
+{
+  World world ("kes-host", "");
+  auto runtime = world.runtime ("2019-01-01");
+  auto rows = banned (runtime.get (), "WHERE policy_id = 'nl-kamerbrief-2018'");
+  EXPECT_EQ (values (rows, "policy_id"), (std::vector<std::string>{ kNl }));
+  EXPECT_EQ (values (rows, "product"), (std::vector<std::string>{ "kesl" }));
+  /* each collector ran once: one scan */
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.deb"), 1u);
+}
+
+TEST (BannedSoftwarePushdown, UnknownVendorRunsNothing)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  EXPECT_TRUE (banned (runtime.get (), "WHERE vendor = 'acme'").empty ());
+  EXPECT_EQ (collectors_run (runtime.get ()), 0u) << collector_counts (runtime.get ());
+  auto kaspersky = banned (runtime.get (), "WHERE vendor = 'kaspersky'");
+  EXPECT_FALSE (kaspersky.empty ());
+}
+
+/* constraints pushdown does not handle are still applied by SQLite */
+TEST (BannedSoftwarePushdown, OtherConstraintsAreRechecked)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  auto rows = banned (runtime.get (), "WHERE name LIKE 'kesl%' AND pid IS NOT NULL");
+  EXPECT_EQ (findings (rows), (std::vector<std::string>{ "process kesl", "process kesl",
+                                                         "process kesl" }));
+}

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * phaseout_status: status, milestones and days remaining at injected
+ * times, profiles, grace periods.
+ */
+#include "compliance-test-util.h"
+
+using namespace po_test;
+
+namespace {
+
+Row
+status_of (PoRuntime *runtime, const std::string &policy)
+{
+  auto rows = query (runtime, "SELECT * FROM phaseout_status WHERE policy_id = '" + policy + "'");
+  EXPECT_EQ (rows.size (), 1u) << policy;
+  return rows.empty () ? Row () : rows[0];
+}
+
+}  // namespace
+
+TEST (PhaseoutStatus, OneRowPerPolicy)
+{
+  World world ("clean-host", kUsFederal);
+  auto runtime = world.runtime ("2019-01-01");
+  auto rows = query (runtime.get (), "SELECT policy_id FROM phaseout_status");
+  EXPECT_EQ (values (rows, "policy_id"),
+             (std::vector<std::string>{ "de-bsi-2022", "it-dl21-2022", "lt-gov-2017",
+                                        "nl-kamerbrief-2018", "uk-ncsc-2017", "us-dhs-bod-17-01",
+                                        "us-doc-ictsfd-2024", "us-ndaa18-1634" }));
+  EXPECT_EQ (rows.size (), 8u);
+}
+
+/* BOD 17-01 on a KESL host, day by day around the D+90 deadline */
+TEST (PhaseoutStatus, UsDirectiveDaysRemainingAndOverdue)
+{
+  struct {
+    const char *now, *status, *days, *next, *next_date;
+  } cases[] = {
+    { "2017-10-01", "action_required", "72", "identify", "2017-10-13" },
+    { "2017-10-13", "action_required", "60", "identify", "2017-10-13" },
+    { "2017-10-14", "action_required", "59", "plan", "2017-11-12" },
+    { "2017-12-01", "action_required", "11", "begin-removal", "2017-12-12" },
+    { "2017-12-12T23:59:59Z", "action_required", "0", "begin-removal", "2017-12-12" },
+    { "2017-12-13", "overdue", "-1", "begin-removal", "2017-12-12" },
+    { "2018-12-12", "overdue", "-365", "begin-removal", "2017-12-12" },
+  };
+  World world ("kes-host", kUsFederal);
+
+  for (const auto &c : cases)
+    {
+      auto runtime = world.runtime (c.now);
+      auto row = status_of (runtime.get (), "us-dhs-bod-17-01");
+      EXPECT_EQ (row["status"], c.status) << c.now;
+      EXPECT_EQ (row["days_remaining"], c.days) << c.now;
+      EXPECT_EQ (row["next_milestone"], c.next) << c.now;
+      EXPECT_EQ (row["next_milestone_date"], c.next_date) << c.now;
+      EXPECT_EQ (row["deadline"], "2017-12-12") << c.now;
+      EXPECT_EQ (row["deadline_source"], "policy") << c.now;
+      EXPECT_EQ (row["findings"], "10") << c.now;
+      EXPECT_EQ (row["applies"], "1");
+      EXPECT_EQ (row["applicability"], "binding");
+    }
+}
+
+TEST (PhaseoutStatus, ActionTextSaysWhatToDo)
+{
+  World world ("kes-host", kUsFederal);
+  auto early = world.runtime ("2017-12-01");
+  EXPECT_EQ (status_of (early.get (), "us-dhs-bod-17-01")["action"],
+             "10 findings: begin removal by 2017-12-12; 11 days left");
+  auto late = world.runtime ("2017-12-14");
+  EXPECT_EQ (status_of (late.get (), "us-dhs-bod-17-01")["action"],
+             "10 findings: begin removal by 2017-12-12; overdue by 2 days");
+  World clean ("clean-host", kUsFederal);
+  auto runtime = clean.runtime ("2017-12-14");
+  EXPECT_EQ (status_of (runtime.get (), "us-dhs-bod-17-01")["action"], "<NULL>");
+}
+
+/* a milestone with a time of day passes at that instant (Commerce: 00:00 EDT = 04:00 UTC) */
+TEST (PhaseoutStatus, MilestoneWithTimePassesAtItsInstant)
+{
+  World world ("kes-host", kUsFederal);
+  auto before = world.runtime ("2024-09-29T03:59:59Z");
+  auto row = status_of (before.get (), "us-doc-ictsfd-2024");
+  EXPECT_EQ (row["status"], "advisory");
+  EXPECT_EQ (row["days_remaining"], "0");
+  EXPECT_EQ (row["next_milestone"], "end-of-updates");
+  EXPECT_EQ (row["next_milestone_date"], "2024-09-29T00:00:00-04:00");
+
+  auto after = world.runtime ("2024-09-29T04:00:00Z");
+  row = status_of (after.get (), "us-doc-ictsfd-2024");
+  EXPECT_EQ (row["days_remaining"], "-1");
+  EXPECT_EQ (row["status"], "advisory");
+
+  auto earlier = world.runtime ("2024-07-01");
+  row = status_of (earlier.get (), "us-doc-ictsfd-2024");
+  EXPECT_EQ (row["next_milestone"], "no-new-sales");
+  EXPECT_EQ (row["next_milestone_date"], "2024-07-20");
+  EXPECT_EQ (row["action"], "10 findings: advised, not binding: replace the products "
+                            "(updates end 2024-09-29T00:00:00-04:00)");
+}
+
+TEST (PhaseoutStatus, DutchProfiles)
+{
+  World world ("kes-host", kNlCentral);
+  auto central = world.runtime ("2019-01-01");
+  auto row = status_of (central.get (), "nl-kamerbrief-2018");
+  EXPECT_EQ (row["status"], "action_required");
+  EXPECT_EQ (row["findings"], "5");
+  EXPECT_EQ (row["days_remaining"], "<NULL>");
+  EXPECT_EQ (row["deadline"], "<NULL>");
+  EXPECT_EQ (row["next_milestone"], "<NULL>");
+  EXPECT_EQ (status_of (central.get (), "us-dhs-bod-17-01")["status"], "not_applicable");
+  EXPECT_EQ (status_of (central.get (), "us-dhs-bod-17-01")["applicability"],
+             "other_jurisdiction");
+
+  world.set_profile (kNlMunicipality);
+  auto municipality = world.runtime ("2019-01-01");
+  row = status_of (municipality.get (), "nl-kamerbrief-2018");
+  EXPECT_EQ (row["status"], "not_applicable");
+  EXPECT_EQ (row["applies"], "0");
+  EXPECT_EQ (row["applicability"], "out_of_scope");
+  EXPECT_EQ (row["findings"], "0");
+  EXPECT_EQ (row["action"], "<NULL>");
+
+  world.set_profile (kNlVitalSector);
+  auto vital = world.runtime ("2019-01-01");
+  row = status_of (vital.get (), "nl-kamerbrief-2018");
+  EXPECT_EQ (row["status"], "advisory");
+  EXPECT_EQ (row["applicability"], "advisory");
+  EXPECT_EQ (row["findings"], "5");
+}
+
+TEST (PhaseoutStatus, NetworkAgentAloneIsCompliantWithTheDutchLetter)
+{
+  World world ("agent-only-host", kNlCentral);
+  auto runtime = world.runtime ("2019-01-01");
+  auto row = status_of (runtime.get (), "nl-kamerbrief-2018");
+  EXPECT_EQ (row["status"], "compliant");
+  EXPECT_EQ (row["findings"], "0");
+}
+
+TEST (PhaseoutStatus, CleanHostIsCompliantWithEveryApplicablePolicy)
+{
+  for (const char *profile : { kUsFederal, kNlCentral, "" })
+    {
+      World world ("clean-host", profile);
+      auto runtime = world.runtime ("2019-01-01");
+      auto rows = query (runtime.get (), "SELECT * FROM phaseout_status");
+      ASSERT_EQ (rows.size (), 8u);
+      for (const auto &row : rows)
+        {
+          EXPECT_EQ (row.at ("status"), row.at ("applies") == "1" ? "compliant" : "not_applicable")
+              << profile << " " << row.at ("policy_id");
+          EXPECT_EQ (row.at ("findings"), "0");
+          EXPECT_EQ (row.at ("first_detected"), "<NULL>");
+        }
+      EXPECT_FALSE (where (rows, "status", "compliant").empty ()) << profile;
+    }
+}
+
+/* the grace period counts from first detection, which the state database remembers */
+TEST (PhaseoutStatus, GracePeriodCountsFromFirstDetection)
+{
+  World world ("kes-host", std::string (kNlCentral) + "grace-period-days=180\n");
+
+  auto first = world.runtime ("2018-06-01T10:00:00Z");
+  auto row = status_of (first.get (), "nl-kamerbrief-2018");
+  EXPECT_EQ (row["first_detected"], "2018-06-01T10:00:00Z");
+  EXPECT_EQ (row["deadline"], "2018-11-28");
+  EXPECT_EQ (row["deadline_source"], "grace_period");
+  EXPECT_EQ (row["next_milestone"], "grace-period-end");
+  EXPECT_EQ (row["next_milestone_date"], "2018-11-28");
+  EXPECT_EQ (row["days_remaining"], "180");
+  EXPECT_EQ (row["status"], "action_required");
+
+  auto on_the_day = world.runtime ("2018-11-28T23:00:00Z");
+  row = status_of (on_the_day.get (), "nl-kamerbrief-2018");
+  EXPECT_EQ (row["days_remaining"], "0");
+  EXPECT_EQ (row["status"], "action_required");
+  EXPECT_EQ (row["first_detected"], "2018-06-01T10:00:00Z");
+
+  auto later = world.runtime ("2018-12-01");
+  row = status_of (later.get (), "nl-kamerbrief-2018");
+  EXPECT_EQ (row["days_remaining"], "-3");
+  EXPECT_EQ (row["status"], "overdue");
+
+  /* banned_software carries the same deadline */
+  auto rows = query (later.get (), "SELECT DISTINCT deadline, days_remaining FROM banned_software");
+  ASSERT_EQ (rows.size (), 1u);
+  EXPECT_EQ (rows[0]["deadline"], "2018-11-28");
+  EXPECT_EQ (rows[0]["days_remaining"], "-3");
+}
+
+/* a grace period needs a detection date: without history there is no deadline */
+TEST (PhaseoutStatus, GracePeriodWithoutHistoryHasNoDays)
+{
+  World world ("kes-host", std::string (kNlCentral) + "grace-period-days=30\n");
+  auto runtime = world.runtime_without_state ("2018-06-01");
+  auto row = status_of (runtime.get (), "nl-kamerbrief-2018");
+  EXPECT_EQ (row["status"], "action_required");
+  EXPECT_EQ (row["days_remaining"], "<NULL>");
+  EXPECT_EQ (row["first_detected"], "<NULL>");
+  EXPECT_NE (row["action"].find ("grace period of 30 days"), std::string::npos) << row["action"];
+}
+
+/* a policy with its own deadline ignores the grace period */
+TEST (PhaseoutStatus, PolicyDeadlineBeatsGracePeriod)
+{
+  World world ("kes-host", std::string (kUsFederal) + "grace-period-days=1000\n");
+  auto runtime = world.runtime ("2017-12-20");
+  auto row = status_of (runtime.get (), "us-dhs-bod-17-01");
+  EXPECT_EQ (row["deadline_source"], "policy");
+  EXPECT_EQ (row["status"], "overdue");
+}
+
+TEST (PhaseoutStatus, SwitchedOffPolicyIsNotApplicable)
+{
+  World world ("kes-host", std::string (kUsFederal) + "disabled-policies=us-dhs-bod-17-01\n");
+  auto runtime = world.runtime ("2017-12-20");
+  auto row = status_of (runtime.get (), "us-dhs-bod-17-01");
+  EXPECT_EQ (row["applicability"], "switched_off");
+  EXPECT_EQ (row["status"], "not_applicable");
+  EXPECT_TRUE (query (runtime.get (), "SELECT * FROM banned_software WHERE policy_id = "
+                                      "'us-dhs-bod-17-01'").empty ());
+}
+
+/* findings equals the policy's banned_software rows, for every policy */
+TEST (PhaseoutStatus, FindingsMatchBannedSoftware)
+{
+  World world ("kes-host", "");
+  auto runtime = world.runtime ("2019-01-01");
+  auto rows = query (runtime.get (),
+                     "SELECT s.policy_id, s.findings, (SELECT count(*) FROM banned_software b "
+                     "WHERE b.policy_id = s.policy_id) AS rows FROM phaseout_status s");
+  ASSERT_EQ (rows.size (), 8u);
+  for (const auto &row : rows)
+    {
+      EXPECT_EQ (row.at ("findings"), row.at ("rows")) << row.at ("policy_id");
+      EXPECT_NE (row.at ("findings"), "0") << row.at ("policy_id");
+    }
+}
+
+TEST (PhaseoutStatus, EvaluatedAtIsTheInjectedClock)
+{
+  World world ("clean-host", kUsFederal);
+  auto runtime = world.runtime ("2020-02-29T12:34:56Z");
+  EXPECT_EQ (status_of (runtime.get (), "us-dhs-bod-17-01")["evaluated_at"],
+             "2020-02-29T12:34:56Z");
+}
