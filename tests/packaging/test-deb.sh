@@ -185,6 +185,13 @@ check "file modes and owners (root:root; programs 0755, data 0644, directories 0
     [ \"\$got\" = \"\$2 root root\" ] || { echo \"\$1: \$got, expected \$2 root root\"; exit 1; }
   done"
 
+# the query pack and Fleet policies: every file of fleet/ the install rule takes
+if [ -d "$source_dir/fleet" ]; then
+  check "fleet/ is installed in /usr/share/phaseout/fleet/" sh -c "
+    cd '$source_dir/fleet' && find . -type f ! -name '*.sh' ! -name CMakeLists.txt ! -path '*/test*' |
+    while read -r f; do cmp \"\$f\" \"/usr/share/phaseout/fleet/\$f\" || exit 1; done"
+fi
+
 # osqueryd's own test before it autoloads (protocol notes §6.6)
 check "osqueryd would autoload $ext: *.ext, root-owned, u+x, not world-writable, no sticky bit on its directory" sh -c "
   case '$ext' in *.ext) ;; *) echo 'no .ext suffix'; exit 1 ;; esac
