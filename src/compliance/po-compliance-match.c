@@ -503,6 +503,7 @@ collect_paths (const PoCollectRequest *request, GPtrArray *findings)
   g_autoptr(GHashTable) hits_by_path = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
   g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
+  g_autofree gboolean *redundant = NULL;
   GPtrArray *vendors = po_catalogue_get_vendors (request->catalogue);
 
   for (guint v = 0; v < vendors->len; v++)
@@ -529,18 +530,22 @@ collect_paths (const PoCollectRequest *request, GPtrArray *findings)
         }
     }
 
+  /* decide every finding's fate before freeing any: they are compared with each other */
+  redundant = g_new0 (gboolean, MAX (path_findings->len, 1));
   for (guint i = 0; i < path_findings->len; i++)
     {
       PoFinding *finding = g_ptr_array_index (path_findings, i);
-      gboolean redundant = FALSE;
-
-      for (guint j = 0; j < path_findings->len && finding->product == NULL && !redundant; j++)
+      for (guint j = 0; j < path_findings->len && finding->product == NULL && !redundant[i]; j++)
         {
           PoFinding *other = g_ptr_array_index (path_findings, j);
-          redundant = other->product != NULL && other->vendor == finding->vendor
-                      && is_same_or_beneath (other->path, finding->path);
+          redundant[i] = other->product != NULL && other->vendor == finding->vendor
+                         && is_same_or_beneath (other->path, finding->path);
         }
-      if (redundant)
+    }
+  for (guint i = 0; i < path_findings->len; i++)
+    {
+      PoFinding *finding = g_ptr_array_index (path_findings, i);
+      if (redundant[i])
         po_finding_free (finding);
       else
         g_ptr_array_add (findings, finding);
