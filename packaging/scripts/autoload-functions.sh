@@ -63,7 +63,7 @@ phaseout_autoload_add ()
   esac
   _file=$(phaseout_autoload_file)
   _dir=${_file%/*}
-  [ -d "$_dir" ] || mkdir -p -m 0755 "$_dir"
+  [ -d "$_dir" ] || ( umask 022; mkdir -p "$_dir" )
   (
     umask 022
     # a last line without its newline must not swallow ours

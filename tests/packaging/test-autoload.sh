@@ -53,7 +53,7 @@ verify () {
   fi
 }
 fresh () {
-  rm -rf "$work/etc"
+  rm -rf "${work:?}/etc"
   mkdir -p "$work/etc/osquery"
   PHASEOUT_AUTOLOAD="$work/etc/osquery/extensions.load"
 }

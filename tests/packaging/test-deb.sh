@@ -5,8 +5,11 @@
 # with packaging/build-packages.sh, lints them, installs the .deb on this
 # machine, checks what a fleet administrator relies on, uses every front end
 # from the installed paths, reinstalls and upgrades it, then removes and
-# purges it and checks that only what policy says stays is left.  Run as root, on a machine where phaseout is
-# not installed; it restores /etc/osquery and removes everything it made.
+# purges it and checks that only what policy says stays is left.  Run as
+# root, on a machine where the phaseout package is not installed.  What is
+# already in the places the package touches (/etc/osquery, /etc/phaseout,
+# /var/lib/phaseout, the program directories) is moved aside and put back
+# at the end.
 #
 #   tests/packaging/test-deb.sh BUILD_DIR
 #
@@ -76,16 +79,14 @@ if dpkg-query -W -f='${Status}' phaseout 2>/dev/null | grep -q 'installed\|confi
   echo "test-deb: phaseout is installed on this machine; refusing to replace or purge it" >&2
   exit 2
 fi
-for path in /etc/phaseout /var/lib/phaseout /usr/lib/phaseout "${sqlite_module%/*}"; do
-  if [ -e "$path" ]; then
-    echo "test-deb: $path exists (a source install?); refusing to run over it" >&2
-    exit 2
-  fi
-done
-
+# The places the package owns or touches.  Whatever is there already (a
+# state database left by the test suite, which runs phaseout as root; a
+# source install; osquery's configuration) is moved aside into the work
+# directory and put back at the end.
+touched="/etc/osquery /etc/phaseout /var/lib/phaseout /usr/lib/phaseout ${sqlite_module%/*}"
 work=$(mktemp -d /tmp/phaseout-test-deb.XXXXXX)
+backup="$work/backup"
 standin_pid=
-osquery_backup=
 cleanup () {
   if [ -n "$standin_pid" ]; then
     kill "$standin_pid" 2>/dev/null
@@ -94,23 +95,24 @@ cleanup () {
   if dpkg-query -W -f='${Status}' phaseout 2>/dev/null | grep -q 'installed\|config-files'; then
     PHASEOUT_NO_OSQUERYD_RESTART=1 dpkg --purge phaseout > /dev/null 2>&1
   fi
-  # what the test put in the administrator's places
-  rm -rf /etc/phaseout
-  # /etc/osquery as it was before the test
-  if [ -n "$osquery_backup" ]; then
-    rm -rf /etc/osquery
-    if [ -e "$osquery_backup/osquery" ]; then
-      cp -a "$osquery_backup/osquery" /etc/osquery
+  for _path in $touched; do
+    rm -rf "$_path"
+    if [ -e "$backup$_path" ] || [ -L "$backup$_path" ]; then
+      mv "$backup$_path" "$_path" || echo "test-deb: could not put $_path back from $backup$_path" >&2
     fi
-  fi
-  rm -rf "$work"
+  done
+  [ -n "$(find "$backup" -mindepth 1 ! -type d 2>/dev/null)" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-osquery_backup="$work/etc-backup"
-mkdir -p "$osquery_backup"
-[ -e /etc/osquery ] && cp -a /etc/osquery "$osquery_backup/osquery"
+for path in $touched; do
+  if [ -e "$path" ] || [ -L "$path" ]; then
+    mkdir -p "$backup${path%/*}"
+    mv "$path" "$backup$path" || abort "cannot move $path aside"
+    echo "test-deb: moved $path aside to $backup$path; it is put back at the end"
+  fi
+done
 
 # maintainer scripts must not restart a real osqueryd on a CI machine
 export PHASEOUT_NO_OSQUERYD_RESTART=1
@@ -265,7 +267,7 @@ check "custom_phaseout_jurisdictions from osquery's options reaches the extensio
 echo "== reinstall the same version"
 sed -i 's/^#jurisdictions=NL;EU/jurisdictions=NL;EU/' /etc/phaseout/phaseout.conf
 [ -e /var/lib/phaseout/state.db ] || {
-  mkdir -p -m 0700 /var/lib/phaseout
+  (umask 077; mkdir -p /var/lib/phaseout)
   echo 'fixture standing in for the state database' > /var/lib/phaseout/state.db
 }
 check "dpkg -i again" dpkg -i "$deb"
