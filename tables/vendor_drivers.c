@@ -92,7 +92,8 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
       po_rows_set_text (rows, COL_VENDOR_DRIVERS_INFO_ERROR, module->info_error);
       po_rows_set_text (rows, COL_VENDOR_DRIVERS_VENDOR, attribution.vendor_name);
       if (attribution.vendor != NULL)
-        po_rows_set_text (rows, COL_VENDOR_DRIVERS_VENDOR_ID, po_vendor_get_id (attribution.vendor));
+        po_rows_set_text (rows, COL_VENDOR_DRIVERS_VENDOR_ID,
+                          po_vendor_get_id (attribution.vendor));
       po_rows_set_text (rows, COL_VENDOR_DRIVERS_ATTRIBUTION,
                         po_attribution_kind_to_string (attribution.kind));
       if (attribution.product != NULL)

@@ -493,8 +493,9 @@ probe_indicators (const PoCollectRequest *request, GPtrArray *indicators, GHashT
 /*
  * Paths: every path indicator of the wanted owners is probed beneath the
  * root.  DIR/STAR (a last "*" component) reports DIR when it holds
- * anything; other patterns report each path they match.  A vendor-wide path (/opt/kaspersky) is left out when a
- * product's path lies at or beneath it: the product's row says more.
+ * anything; other patterns report each path they match.  A vendor-wide
+ * path (/opt/kaspersky) is left out when a product's path lies at or
+ * beneath it: the product's row says more.
  */
 static gboolean
 collect_paths (const PoCollectRequest *request, GPtrArray *findings)
@@ -736,7 +737,8 @@ po_compliance_attribute_module (PoCatalogue *catalogue, const PoKernelModule *mo
       const Candidate *best = NULL;
       for (guint i = 0; i < chosen->len; i++)
         {
-          const Candidate *c = &g_array_index (candidates, Candidate, g_array_index (chosen, guint, i));
+          guint index = g_array_index (chosen, guint, i);
+          const Candidate *c = &g_array_index (candidates, Candidate, index);
           if (best == NULL || (c->product != NULL && best->product == NULL)
               || ((c->product != NULL) == (best->product != NULL) && c->rank < best->rank))
             best = c;

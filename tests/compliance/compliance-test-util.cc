@@ -179,9 +179,11 @@ collector_counts (PoRuntime *runtime)
 {
   std::string out;
   for (const char *name : kCollectors)
-    out += std::string (name) + "="
-           + std::to_string (po_runtime_get_count (runtime, (std::string ("collector.") + name).c_str ()))
-           + " ";
+    {
+      std::string counter = std::string ("collector.") + name;
+      out += std::string (name) + "="
+             + std::to_string (po_runtime_get_count (runtime, counter.c_str ())) + " ";
+    }
   return out;
 }
 

@@ -148,7 +148,8 @@ TEST (BannedSoftware, DutchLetterCountsAntivirusNotTheNetworkAgent)
   EXPECT_EQ (rows[0].at ("applicability"), "binding");
   EXPECT_EQ (rows[0].at ("deadline"), "<NULL>");
   EXPECT_EQ (rows[0].at ("days_remaining"), "<NULL>");
-  EXPECT_EQ (rows[0].at ("required_action"), "phase the products out (the policy sets no deadline)");
+  EXPECT_EQ (rows[0].at ("required_action"),
+             "phase the products out (the policy sets no deadline)");
 }
 
 TEST (BannedSoftware, DutchLetterIgnoresAHostWithOnlyTheNetworkAgent)

@@ -21,7 +21,9 @@ attribute (PoCatalogue *catalogue, const PoKernelModule &module)
 {
   PoAttribution a = {};
   po_compliance_attribute_module (catalogue, &module, &a);
-  auto str = [] (const gchar *s) { return s != nullptr ? std::string (s) : std::string ("<NULL>"); };
+  auto str = [] (const gchar *s) {
+    return s != nullptr ? std::string (s) : std::string ("<NULL>");
+  };
   Attribution out = { str (po_attribution_kind_to_string (a.kind)), str (a.vendor_name),
                       a.vendor != nullptr ? po_vendor_get_id (a.vendor) : "<NULL>",
                       a.product != nullptr ? po_product_get_id (a.product) : "<NULL>",

@@ -59,7 +59,8 @@ class Engine {
         ADD_FAILURE () << sql << ": " << sqlite3_errmsg (db_);
         return -1;
       }
-    EXPECT_TRUE (tail == nullptr || std::string (tail).find_first_not_of (" \t\n;") == std::string::npos)
+    EXPECT_TRUE (tail == nullptr
+                 || std::string (tail).find_first_not_of (" \t\n;") == std::string::npos)
         << "more than one statement: " << sql;
     while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
       rows++;

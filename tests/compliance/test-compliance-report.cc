@@ -71,7 +71,8 @@ TEST (Report, KesHostUnderTheUsDirective)
                               "overdue by 8 days"));
   EXPECT_TRUE (Contains (out, "    deb           kesl 12.1.0-1297: Kaspersky Endpoint Security "
                               "for Linux, since 2017-12-20T00:00:00Z"));
-  EXPECT_TRUE (Contains (out, "    process       kesl (pid 812, /opt/kaspersky/kesl/libexec/kesl)"));
+  EXPECT_TRUE (Contains (out, "    process       kesl (pid 812, "
+                              "/opt/kaspersky/kesl/libexec/kesl)"));
   EXPECT_TRUE (Contains (out, "  findings        the same as us-dhs-bod-17-01"));
   EXPECT_TRUE (Contains (out, "  nl-kamerbrief-2018     other_jurisdiction: "));
   EXPECT_EQ (out.find ("Recently removed"), std::string::npos);

@@ -80,8 +80,9 @@ TEST_F (SchemaTest, ColumnsAndTypesMatchTheSchemas)
       /* SELECT *: names and order */
       PoResult *result = nullptr;
       GError *error = nullptr;
-      ASSERT_TRUE (po_engine_query (runtime_.get (), (std::string ("SELECT * FROM ") + name).c_str (),
-                                    &result, &error)) << error->message;
+      std::string select = std::string ("SELECT * FROM ") + name;
+      ASSERT_TRUE (po_engine_query (runtime_.get (), select.c_str (), &result, &error))
+          << error->message;
       ASSERT_EQ (result->column_names->len, schema->n_columns) << name;
       for (guint c = 0; c < schema->n_columns; c++)
         EXPECT_STREQ ((const char *) g_ptr_array_index (result->column_names, c),
