@@ -14,6 +14,8 @@ struct _PoExtHandler {
 
 G_DEFINE_TYPE (PoExtHandler, po_ext_handler, OSQUERY_TYPE_EXTENSION_HANDLER)
 
+const gchar *const po_ext_handler_methods[] = { "ping", "call", "shutdown", NULL };
+
 static void
 set_status (OsqueryExtensionStatus *status, gint32 code, gint64 uuid, const gchar *message)
 {

@@ -21,6 +21,23 @@
 
 namespace {
 
+std::string
+be32 (guint32 value)
+{
+  std::string out (4, '\0');
+  out[0] = (char) (value >> 24);
+  out[1] = (char) (value >> 16);
+  out[2] = (char) (value >> 8);
+  out[3] = (char) value;
+  return out;
+}
+
+std::string
+message (guint32 type, const std::string &name, guint32 seqid)
+{
+  return be32 (0x80010000 | type) + be32 ((guint32) name.size ()) + name + be32 (seqid);
+}
+
 /*
  * fuzz-query-context: json-glib 1.6 recurses once per nesting level with no
  * limit, so a context of a few hundred KB of "[" overflowed the stack of
@@ -53,6 +70,109 @@ TEST (FuzzRegression, OsquerydContextsStillParse)
   po_test::ErrorPtr error (raw);
   ASSERT_NE (context, nullptr) << error->message;
   po_query_context_free (context);
+}
+
+/* a server-side protocol over one end of a socketpair */
+struct ServerWire {
+  ServerWire ()
+  {
+    int fds[2];
+    EXPECT_EQ (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+    transport = po_socket_transport_new (fds[0], 5000, 64 * 1024 * 1024);
+    protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (transport));
+    po_bounded_protocol_set_server_methods (protocol, po_ext_handler_methods);
+    peer = fds[1];
+  }
+  ~ServerWire ()
+  {
+    g_object_unref (protocol);
+    g_object_unref (transport);
+    close (peer);
+  }
+  /* read_message_begin on bytes; the error, if it failed */
+  po_test::ErrorPtr ReadHeader (const std::string &bytes, std::string *ret_name = nullptr)
+  {
+    EXPECT_EQ (write (peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
+    gchar *name = NULL;
+    ThriftMessageType type;
+    gint32 seqid;
+    GError *error = NULL;
+    gint32 n = thrift_protocol_read_message_begin (THRIFT_PROTOCOL (protocol), &name, &type,
+                                                   &seqid, &error);
+    if (n < 0)
+      EXPECT_EQ (name, nullptr) << "a refused header must not hand out a name to leak";
+    else if (ret_name != nullptr)
+      *ret_name = name;
+    g_free (name);
+    return po_test::ErrorPtr (error);
+  }
+
+  PoSocketTransport *transport;
+  PoBoundedProtocol *protocol;
+  int peer;
+};
+
+/*
+ * fuzz-thrift: c_glib 0.17's dispatcher leaks the method name of a message
+ * that is not a call, and for a call to an unknown method leaks the name
+ * and the exception it answers with, on a connection that stays open: with
+ * 16 MiB names a peer could exhaust memory.  The server's protocol now
+ * refuses both before the dispatcher sees them.
+ */
+TEST (FuzzRegression, ServerRefusesRepliesAndUnknownMethodsBeforeDispatch)
+{
+  {
+    ServerWire wire;
+    std::string name;
+    EXPECT_EQ (wire.ReadHeader (message (T_CALL, "ping", 1), &name), nullptr);
+    EXPECT_EQ (name, "ping");
+  }
+  for (guint32 type : { (guint32) T_REPLY, (guint32) T_EXCEPTION, 0u, 5u, 0xffu })
+    {
+      ServerWire wire;
+      auto error = wire.ReadHeader (message (type, "ping", 1));
+      ASSERT_NE (error, nullptr) << "type " << type;
+      EXPECT_TRUE (g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR,
+                                    THRIFT_PROTOCOL_ERROR_INVALID_DATA));
+    }
+  {
+    ServerWire wire;
+    auto error = wire.ReadHeader (message (T_CALL, "shudon", 7));
+    ASSERT_NE (error, nullptr);
+  }
+  {
+    /* the old non-strict header goes through the same check */
+    ServerWire wire;
+    auto error = wire.ReadHeader (be32 (4) + "nope" + std::string ("\x01", 1) + be32 (1));
+    ASSERT_NE (error, nullptr);
+  }
+}
+
+/* a client-side protocol (the manager connection) still reads replies */
+TEST (FuzzRegression, ClientProtocolStillReadsReplies)
+{
+  int fds[2];
+  ASSERT_EQ (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  PoSocketTransport *transport = po_socket_transport_new (fds[0], 5000, 1024 * 1024);
+  PoBoundedProtocol *protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (transport));
+  for (guint32 type : { (guint32) T_REPLY, (guint32) T_EXCEPTION })
+    {
+      std::string bytes = message (type, "extensions", 3);
+      ASSERT_EQ (write (fds[1], bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
+      gchar *name = NULL;
+      ThriftMessageType read_type;
+      gint32 seqid;
+      GError *error = NULL;
+      EXPECT_GT (thrift_protocol_read_message_begin (THRIFT_PROTOCOL (protocol), &name,
+                                                     &read_type, &seqid, &error), 0);
+      EXPECT_EQ (error, nullptr);
+      EXPECT_EQ ((guint32) read_type, type);
+      g_free (name);
+      g_clear_error (&error);
+    }
+  g_object_unref (protocol);
+  g_object_unref (transport);
+  close (fds[1]);
 }
 
 }  // namespace
