@@ -175,4 +175,36 @@ TEST (FuzzRegression, ClientProtocolStillReadsReplies)
   close (fds[1]);
 }
 
+/*
+ * fuzz-query-context: json-glib decodes a lone surrogate escape ("\ud800")
+ * into bytes that are not UTF-8; an error naming such a column (or json-glib
+ * quoting such a token) went back to osqueryd as the call's status message.  The one place
+ * an error becomes a status now makes it valid.
+ */
+TEST (FuzzRegression, StatusMessageIsValidUtf8WhatTheErrorQuotes)
+{
+  GError *raw = NULL;
+  PoQueryContext *context = po_query_context_new_from_json (
+      &po_schema_phaseout_info,
+      "{\"constraints\":[{\"name\":\"\\ud800\",\"list\":[{\"expr\":\"1\"}]}]}", &raw);
+  po_test::ErrorPtr error (raw);
+  ASSERT_EQ (context, nullptr);
+  ASSERT_NE (error, nullptr);
+  /* the column name as json-glib decoded it: not UTF-8 */
+  EXPECT_FALSE (g_utf8_validate (error->message, -1, NULL)) << error->message;
+  auto *status = (OsqueryExtensionStatus *) g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
+  po_ext_status_set_error (status, 7, error.get ());
+  EXPECT_EQ (status->code, 1);
+  EXPECT_TRUE (g_utf8_validate (status->message, -1, NULL)) << status->message;
+  EXPECT_NE (strstr (status->message, "query context"), nullptr) << status->message;
+
+  /* any message, whatever produced it */
+  GError *bytes = g_error_new_literal (PO_ERROR, PO_ERROR_INVALID_DATA, "bad \xff\xfe name");
+  po_ext_status_set_error (status, 7, bytes);
+  EXPECT_TRUE (g_utf8_validate (status->message, -1, NULL));
+  EXPECT_NE (strstr (status->message, "bad "), nullptr);
+  g_error_free (bytes);
+  g_object_unref (status);
+}
+
 }  // namespace
