@@ -207,4 +207,26 @@ TEST (FuzzRegression, StatusMessageIsValidUtf8WhatTheErrorQuotes)
   g_object_unref (status);
 }
 
+/*
+ * fuzz-dpkg-status: the Status field's want and flag words were kept as
+ * bytes, so "i\x91stall ok installed" gave a package whose status was not
+ * UTF-8 (every other field goes through po_inventory_sanitize).
+ */
+TEST (FuzzRegression, DpkgStatusWordsAreSanitised)
+{
+  const std::string status = "Package: kesl\nStatus: i\x91stall ok\tinstalled\nVersion: 12.0\n\n";
+  GPtrArray *packages = g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
+  GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  po_inventory_parse_dpkg_status (status.data (), status.size (), "/var/lib/dpkg/status", packages,
+                                  index, NULL);
+  /* still found: a damaged want word must not hide the package */
+  ASSERT_EQ (packages->len, 1u);
+  auto *package = static_cast<PoPackage *> (packages->pdata[0]);
+  EXPECT_STREQ (package->name, "kesl");
+  EXPECT_TRUE (package->installed);
+  EXPECT_TRUE (g_utf8_validate (package->status, -1, NULL)) << package->status;
+  EXPECT_STREQ (package->status, "i\xef\xbf\xbdstall ok installed");
+  g_hash_table_unref (index);
+  g_ptr_array_unref (packages);
+}
 }  // namespace
