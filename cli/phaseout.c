@@ -7,6 +7,7 @@
  *   phaseout tables
  *   phaseout policy check FILE...
  *   phaseout policy list [--verbose] [SETTINGS]
+ *   phaseout export fleet-policies|pack|sql [OPTIONS] [SETTINGS]
  *
  * SETTINGS are the flags every front end shares (po-settings.h).
  */
@@ -165,11 +166,27 @@ run_policy (int argc, char **argv)
   return 0;
 }
 
+/* `export`: the catalogue as osquery SQL (po-cli-export.c) */
+static int
+run_export (int argc, char **argv)
+{
+  g_autoptr(PoCliExport) export = po_cli_export_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, PO_CLI_EXPORT_PARAMETERS,
+                                                       po_cli_export_get_entries (export), &error);
+
+  if (settings == NULL)
+    return fail (error);
+  return po_cli_export_run (export, settings, argc, argv);
+}
+
 static const Command commands[] = {
   { "query", "[--json|--csv] SQL", "Run SQL over phaseout's tables", run_query },
   { "report", "", "Print this machine's compliance summary", run_report },
   { "tables", "", "List the tables and their columns", run_tables },
   { "policy", "check FILE...|list", "Validate policy files, or list the catalogue", run_policy },
+  { "export", "fleet-policies|pack|sql", "Compile policies to osquery SQL (Fleet, packs)",
+    run_export },
 };
 
 static void

@@ -22,4 +22,25 @@ gboolean po_cli_report       (PoRuntime      *runtime,
                               GString        *out,
                               GError        **error);
 
+/*
+ * `phaseout export fleet-policies|pack|sql`: the catalogue compiled to
+ * osquery SQL (po-cli-export.c).  The command's own options live in a
+ * PoCliExport that phaseout.c adds to the shared settings when it parses
+ * the command line, then hands to po_cli_export_run(), which returns the
+ * exit code (0, 1 on failure, 2 on a usage error).
+ */
+#define PO_CLI_EXPORT_PARAMETERS "fleet-policies | pack | sql"
+
+typedef struct _PoCliExport PoCliExport;
+
+PoCliExport        *po_cli_export_new         (void);
+void                po_cli_export_free        (PoCliExport      *export);
+const GOptionEntry *po_cli_export_get_entries (PoCliExport      *export);
+int                 po_cli_export_run         (PoCliExport      *export,
+                                               const PoSettings *settings,
+                                               int               argc,
+                                               char            **argv);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoCliExport, po_cli_export_free)
+
 G_END_DECLS

@@ -18,12 +18,13 @@ build_packages="
   libkmod-dev librpm-dev"
 
 # tests: GoogleTest, the C++ Thrift library for the osqueryd stand-in (its
-# headers need Boost), the sqlite3 shell, valgrind, and the tools the
+# headers need Boost), the sqlite3 shell, valgrind, libyaml (the export
+# tests read the Fleet YAML back), and the tools the
 # inventory tests build their fixtures with (signed kernel modules, a
 # private D-Bus, an rpm database)
 test_packages="
   googletest libgtest-dev libthrift-dev libboost-dev
-  sqlite3 valgrind
+  sqlite3 valgrind libyaml-dev
   binutils openssl xz-utils zstd kmod dbus rpm"
 
 # packaging: CPack's dpkg/rpm back ends and lintian

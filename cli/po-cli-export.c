@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * `phaseout export`: the policy catalogue compiled to plain osquery SQL for
+ * endpoints without the extension (docs/export.md).
+ *
+ *   phaseout export fleet-policies [--platform P] [--policy ID]... [--team NAME]
+ *   phaseout export pack [--platform P] [--policy ID]... [--interval S] [--snapshot]
+ *   phaseout export sql --policy ID --platform P [--pass-query]
+ *
+ * P is windows, darwin (or macos), linux or all (the default).  Output goes
+ * to standard output, or to --output FILE (written whole, then renamed into
+ * place).  The catalogue is the one the shared settings select: the
+ * built-in data plus --policy-dir files.  The compiler and the writers are
+ * in src/export/; here are only the options and the exit codes.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "po-catalogue.h"
+#include "po-cli.h"
+#include "po-error.h"
+#include "po-export.h"
+
+struct _PoCliExport {
+  gchar        *platform;
+  gchar       **policies;
+  gchar        *output;
+  gchar        *team;
+  gint          interval;
+  gboolean      snapshot;
+  gboolean      pass_query;
+  gboolean      verbose;
+  GOptionEntry  entries[9];
+};
+
+PoCliExport *
+po_cli_export_new (void)
+{
+  PoCliExport *export = g_new0 (PoCliExport, 1);
+  const GOptionEntry entries[] = {
+    { "platform", 0, 0, G_OPTION_ARG_STRING, &export->platform,
+      "windows, darwin (macos), linux or all (default)", "P" },
+    { "policy", 0, 0, G_OPTION_ARG_STRING_ARRAY, &export->policies,
+      "Only this policy (repeatable; default: every policy)", "ID" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &export->output,
+      "Write to FILE instead of standard output", "FILE" },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &export->team,
+      "fleet-policies: the Fleet team the policies belong to (Fleet Premium)", "NAME" },
+    { "interval", 0, 0, G_OPTION_ARG_INT, &export->interval,
+      "pack: seconds between runs (default 3600)", "S" },
+    { "snapshot", 0, 0, G_OPTION_ARG_NONE, &export->snapshot,
+      "pack: log every run's findings, not only the changes", NULL },
+    { "pass-query", 0, 0, G_OPTION_ARG_NONE, &export->pass_query,
+      "sql: print the Fleet policy form (a row when compliant)", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &export->verbose,
+      "Say on standard error which indicators the SQL leaves out, and why", NULL },
+    { NULL }
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (entries) == G_N_ELEMENTS (export->entries));
+  memcpy (export->entries, entries, sizeof entries);
+  return export;
+}
+
+void
+po_cli_export_free (PoCliExport *export)
+{
+  if (export == NULL)
+    return;
+  g_free (export->platform);
+  g_strfreev (export->policies);
+  g_free (export->output);
+  g_free (export->team);
+  g_free (export);
+}
+
+const GOptionEntry *
+po_cli_export_get_entries (PoCliExport *export)
+{
+  return export->entries;
+}
+
+static int
+usage (void)
+{
+  g_printerr ("Usage: phaseout export fleet-policies [--platform P] [--policy ID]... "
+              "[--team NAME] [--output FILE]\n"
+              "       phaseout export pack [--platform P] [--policy ID]... [--interval S] "
+              "[--snapshot] [--output FILE]\n"
+              "       phaseout export sql --policy ID --platform P [--pass-query]\n"
+              "P: windows, darwin (or macos), linux, all\n");
+  return 2;
+}
+
+static int
+fail (const GError *error)
+{
+  g_printerr ("phaseout export: %s\n", error->message);
+  return 1;
+}
+
+/* the --policy selection as PoPolicy*, or NULL (every policy) */
+static gboolean
+select_policies (PoCatalogue *catalogue, gchar **ids, GPtrArray **ret_policies, GError **error)
+{
+  g_autoptr(GPtrArray) selected = NULL;
+
+  if (ids == NULL)
+    {
+      *ret_policies = NULL;
+      return TRUE;
+    }
+  selected = g_ptr_array_new ();
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      PoPolicy *policy = po_catalogue_lookup_policy (catalogue, ids[i]);
+
+      if (policy == NULL)
+        {
+          GPtrArray *all = po_catalogue_get_policies (catalogue);
+          g_autoptr(GString) known = g_string_new (NULL);
+
+          for (guint p = 0; p < all->len; p++)
+            g_string_append_printf (known, "%s%s", p > 0 ? ", " : "",
+                                    po_policy_get_id (g_ptr_array_index (all, p)));
+          g_set_error (error, PO_ERROR, PO_ERROR_NOT_FOUND,
+                       "no policy '%s' in the catalogue (known: %s)", ids[i], known->str);
+          return FALSE;
+        }
+      g_ptr_array_add (selected, policy);
+    }
+  *ret_policies = g_steal_pointer (&selected);
+  return TRUE;
+}
+
+/* `export sql`: one policy on one platform */
+static gboolean
+export_sql (PoCatalogue *catalogue, GPtrArray *policies, guint mask, gboolean pass_query,
+            GString *out, GString *notes, GError **error)
+{
+  PoExportPlatform platform = PO_EXPORT_PLATFORM_N;
+  g_autoptr(PoExportQuery) query = NULL;
+  const gchar *sql;
+
+  for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+    if (mask == 1u << p)
+      platform = (PoExportPlatform) p;
+  if (policies == NULL || policies->len != 1 || platform == PO_EXPORT_PLATFORM_N)
+    {
+      g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
+                           "export sql needs one --policy and one --platform (not all)");
+      return FALSE;
+    }
+  query = po_export_query_new (catalogue, g_ptr_array_index (policies, 0), platform);
+  g_string_append (notes, po_export_query_get_notes (query));
+  sql = pass_query ? po_export_query_get_policy_sql (query)
+                   : po_export_query_get_findings_sql (query);
+  if (sql == NULL)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_NOT_FOUND,
+                   "policy %s covers no indicator that osquery's core tables show on %s",
+                   po_policy_get_id (g_ptr_array_index (policies, 0)),
+                   po_export_platform_to_string (platform));
+      return FALSE;
+    }
+  g_string_append_printf (out, "%s;\n", sql);
+  return TRUE;
+}
+
+int
+po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PoRuntime) runtime = NULL;
+  g_autoptr(PoCatalogue) catalogue = NULL;
+  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) notes = g_string_new (NULL);
+  PoExportOptions options = { 0 };
+  const gchar *what;
+  gboolean ok;
+
+  if (argc != 2)
+    return usage ();
+  what = argv[1];
+  if (!g_str_equal (what, "fleet-policies") && !g_str_equal (what, "pack")
+      && !g_str_equal (what, "sql"))
+    return usage ();
+  if (!po_export_platform_parse (export->platform != NULL ? export->platform : "all",
+                                 &options.platforms))
+    {
+      g_printerr ("phaseout export: unknown platform '%s' (windows, darwin, macos, linux, all)\n",
+                  export->platform);
+      return 2;
+    }
+  if (export->interval < 0)
+    {
+      g_printerr ("phaseout export: --interval must be a positive number of seconds\n");
+      return 2;
+    }
+  options.team = export->team;
+  options.interval = (guint) export->interval;
+  options.snapshot = export->snapshot;
+
+  runtime = po_runtime_new (settings, &error);
+  if (runtime == NULL)
+    return fail (error);
+  catalogue = po_runtime_get_catalogue (runtime, &error);
+  if (catalogue == NULL)
+    return fail (error);
+  if (!select_policies (catalogue, export->policies, &policies, &error))
+    return fail (error);
+
+  if (g_str_equal (what, "fleet-policies"))
+    ok = po_export_fleet_policies (catalogue, policies, &options, out, notes, &error);
+  else if (g_str_equal (what, "pack"))
+    ok = po_export_pack (catalogue, policies, &options, out, notes, &error);
+  else
+    ok = export_sql (catalogue, policies, options.platforms, export->pass_query, out, notes,
+                     &error);
+  if (export->verbose && notes->len > 0)
+    g_printerr ("%s", notes->str);
+  if (!ok)
+    return fail (error);
+
+  if (export->output != NULL && !g_str_equal (export->output, "-"))
+    {
+      if (!g_file_set_contents (export->output, out->str, (gssize) out->len, &error))
+        return fail (error);
+      return 0;
+    }
+  if (fwrite (out->str, 1, out->len, stdout) != out->len || fflush (stdout) != 0)
+    {
+      g_printerr ("phaseout export: cannot write to standard output\n");
+      return 1;
+    }
+  return 0;
+}

@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What `phaseout export` writes: Fleet policies (YAML, the `fleetctl apply`
+ * format) and an osquery query pack (JSON), from the queries compiled in
+ * po-export-sql.c, with the descriptions taken from the policy data.
+ *
+ * The YAML is written by hand, not by a library: it is a fixed shape
+ * (documents of one mapping with scalar values), so the only care needed is
+ * in the scalars, and po_export_yaml_scalar() takes it: a literal block for
+ * multi-line text only when every character can stand in one (YAML 1.1
+ * parsers, such as Fleet's, also break lines at U+0085, U+2028 and U+2029),
+ * else a double-quoted string with the escapes JSON and YAML share.  The
+ * tests parse the output with libyaml.  The pack is JSON from json-glib.
+ */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "po-error.h"
+#include "po-export.h"
+
+/* ---- YAML scalars ----------------------------------------------------------- */
+
+/* a character that cannot appear as itself in a YAML scalar */
+static gboolean
+yaml_needs_escape (gunichar c)
+{
+  return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029
+         || c == 0xfeff || c == 0xfffe || c == 0xffff;
+}
+
+/* whether value can be a literal block scalar (|-) and read back the same */
+static gboolean
+yaml_block_safe (const gchar *value)
+{
+  gsize len = strlen (value);
+
+  if (strchr (value, '\n') == NULL)
+    return FALSE;
+  /* the first line sets the indentation; a trailing newline would be
+   * stripped by |-; trailing blanks are invisible to a reviewer */
+  if (value[0] == ' ' || value[0] == '\n' || value[len - 1] == '\n' || value[len - 1] == ' ')
+    return FALSE;
+  for (const gchar *p = value; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c == '\n')
+        {
+          if (p > value && p[-1] == ' ')
+            return FALSE;
+          continue;
+        }
+      if (yaml_needs_escape (c))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gchar *
+yaml_double_quoted (const gchar *value)
+{
+  GString *out = g_string_new ("\"");
+
+  for (const gchar *p = value; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        default:
+          if (yaml_needs_escape (c))
+            g_string_append_printf (out, "\\u%04X", c);
+          else
+            g_string_append_unichar (out, c);
+        }
+    }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+gchar *
+po_export_yaml_scalar (const gchar *value, guint indent)
+{
+  g_autofree gchar *valid = g_utf8_make_valid (value != NULL ? value : "", -1);
+  g_autoptr(GString) out = NULL;
+  const gchar *line;
+
+  if (!yaml_block_safe (valid))
+    return yaml_double_quoted (valid);
+  out = g_string_new ("|-");
+  line = valid;
+  while (line != NULL)
+    {
+      const gchar *end = strchr (line, '\n');
+      gsize length = end != NULL ? (gsize) (end - line) : strlen (line);
+
+      g_string_append_c (out, '\n');
+      if (length > 0)
+        {
+          g_string_append_printf (out, "%*s", (int) indent + 2, "");
+          g_string_append_len (out, line, (gssize) length);
+        }
+      line = end != NULL ? end + 1 : NULL;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* ---- the words around the queries ---------------------------------------- */
+
+/* "Kaspersky" or "Kaspersky, Acme" */
+static gchar *
+vendor_names (PoCatalogue *catalogue, PoPolicy *policy)
+{
+  const gchar *const *ids = po_policy_get_vendors (policy);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      PoVendor *vendor = po_catalogue_lookup_vendor (catalogue, ids[i]);
+      g_string_append_printf (out, "%s%s", i > 0 ? ", " : "",
+                              vendor != NULL ? po_vendor_get_name (vendor) : ids[i]);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+covers_all (PoPolicy *policy)
+{
+  return g_strv_contains (po_policy_get_categories (policy), "all");
+}
+
+/* "antivirus", "antivirus/edr", or "software" for every category */
+static gchar *
+category_words (PoPolicy *policy)
+{
+  if (covers_all (policy))
+    return g_strdup ("software");
+  return g_strjoinv ("/", (gchar **) po_policy_get_categories (policy));
+}
+
+static gchar *
+fleet_name (PoCatalogue *catalogue, PoExportQuery *query)
+{
+  PoPolicy *policy = po_export_query_get_policy (query);
+  g_autofree gchar *vendors = vendor_names (catalogue, policy);
+  g_autofree gchar *categories = category_words (policy);
+
+  return g_strdup_printf ("phaseout: %s - no %s %s (%s)", po_policy_get_id (policy), vendors,
+                          categories,
+                          po_export_platform_get_title (po_export_query_get_platform (query)));
+}
+
+static void
+append_list (GString *out, const gchar *const *items)
+{
+  for (guint i = 0; items[i] != NULL; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", items[i]);
+}
+
+/* "Deadline: ..." and the milestones, one line each */
+static void
+append_dates (GString *out, PoPolicy *policy)
+{
+  guint n_milestones = 0;
+  const PoMilestone *milestones = po_policy_get_milestones (policy, &n_milestones);
+  const PoMilestone *final = po_policy_get_final_milestone (policy);
+
+  if (final == NULL)
+    {
+      g_string_append (out, "Deadline: none; the instrument sets no date.\n");
+      return;
+    }
+  g_string_append_printf (out, "Deadline: %s (%s).\n", final->date, final->kind);
+  for (guint i = 0; i < n_milestones; i++)
+    g_string_append_printf (out, "- %s %s%s%s\n", milestones[i].date, milestones[i].kind,
+                            milestones[i].description != NULL ? ": " : "",
+                            milestones[i].description != NULL ? milestones[i].description : "");
+}
+
+/* who the policy binds, advises and excludes, in one line */
+static void
+append_scope (GString *out, PoPolicy *policy)
+{
+  const gchar *const *binds = po_policy_get_binds (policy);
+  const gchar *const *advises = po_policy_get_advises (policy);
+  const gchar *const *excludes = po_policy_get_excludes (policy);
+
+  g_string_append (out, po_policy_get_binding (policy) ? "Binding instrument." : "Guidance, not binding.");
+  if (binds[0] != NULL)
+    {
+      g_string_append (out, " Binds: ");
+      append_list (out, binds);
+      g_string_append_c (out, '.');
+    }
+  if (advises[0] != NULL)
+    {
+      g_string_append (out, " Advises: ");
+      append_list (out, advises);
+      g_string_append_c (out, '.');
+    }
+  if (excludes[0] != NULL)
+    {
+      g_string_append (out, " Excludes: ");
+      append_list (out, excludes);
+      g_string_append_c (out, '.');
+    }
+  g_string_append_c (out, '\n');
+}
+
+static const gchar *
+first_url (PoPolicy *policy)
+{
+  guint n_sources = 0;
+  const PoSource *sources = po_policy_get_sources (policy, &n_sources);
+
+  for (guint i = 0; i < n_sources; i++)
+    if (sources[i].url != NULL)
+      return sources[i].url;
+  return NULL;
+}
+
+static gchar *
+describe (PoCatalogue *catalogue, PoExportQuery *query, gboolean fleet)
+{
+  PoPolicy *policy = po_export_query_get_policy (query);
+  PoExportPlatform platform = po_export_query_get_platform (query);
+  g_autofree gchar *vendors = vendor_names (catalogue, policy);
+  g_autoptr(GString) out = g_string_new (NULL);
+  const gchar *url = first_url (policy);
+
+  if (fleet)
+    g_string_append_printf (out, "Passes when none of the %s %s that %s covers is found on this "
+                            "%s host.\n", vendors,
+                            covers_all (policy) ? "software" : "products", po_policy_get_id (policy),
+                            po_export_platform_get_title (platform));
+  else
+    g_string_append_printf (out, "Lists the %s %s that %s covers found on this %s host, one "
+                            "row each with how it matched; no rows: none found.\n", vendors,
+                            covers_all (policy) ? "software" : "products", po_policy_get_id (policy),
+                            po_export_platform_get_title (platform));
+  g_string_append_printf (out, "%s\n", po_policy_get_title (policy));
+  g_string_append_printf (out, "Instrument: %s\n", po_policy_get_instrument (policy));
+  g_string_append_printf (out, "Issuer: %s (%s), issued %s.\n", po_policy_get_issuer (policy),
+                          po_policy_get_jurisdiction (policy), po_policy_get_issued (policy));
+  append_scope (out, policy);
+  if (po_policy_get_scope_description (policy) != NULL)
+    g_string_append_printf (out, "Scope: %s\n", po_policy_get_scope_description (policy));
+  g_string_append (out, "Covers: ");
+  if (covers_all (policy))
+    g_string_append (out, "every product category");
+  else
+    append_list (out, po_policy_get_categories (policy));
+  g_string_append_printf (out, " (%s).\n", vendors);
+  append_dates (out, policy);
+  if (url != NULL)
+    g_string_append_printf (out, "Source: %s\n", url);
+  g_string_append_printf (out, "Policy data: %s, sha256 %s.\n", po_policy_get_origin (policy),
+                          po_policy_get_sha256 (policy));
+  g_string_append_printf (out, "Compiled by phaseout %s from %u indicators to osquery core "
+                          "tables (", PHASEOUT_VERSION, po_export_query_get_n_indicators (query));
+  append_list (out, po_export_query_get_tables (query));
+  g_string_append (out, "); without the phaseout extension there is no history and no days "
+                        "remaining: ");
+  g_string_append (out, fleet ? "this policy's pass or fail is the answer."
+                              : "the rows found are the answer.");
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gchar *
+resolution (PoCatalogue *catalogue, PoExportQuery *query)
+{
+  PoPolicy *policy = po_export_query_get_policy (query);
+  PoExportPlatform platform = po_export_query_get_platform (query);
+  const gchar *const *products = po_export_query_get_products (query);
+  g_autofree gchar *vendors = vendor_names (catalogue, policy);
+  g_autofree gchar *pack_name = po_export_pack_query_name (policy, platform);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_string_append (out, "Uninstall the software this policy finds (or replace it), then let "
+                        "Fleet run the policy again.\n");
+  if (products[0] != NULL)
+    {
+      g_string_append_printf (out, "Covered on %s: ", po_export_platform_get_title (platform));
+      append_list (out, products);
+      g_string_append (out, po_export_query_get_vendor_wide (query)
+                            ? "; and anything else published or signed by " : ".\n");
+      if (po_export_query_get_vendor_wide (query))
+        g_string_append_printf (out, "%s.\n", vendors);
+    }
+  else if (po_export_query_get_vendor_wide (query))
+    g_string_append_printf (out, "Covered on %s: anything published or signed by %s.\n",
+                            po_export_platform_get_title (platform), vendors);
+  g_string_append_printf (out, "To see what was found and how it matched, run the findings "
+                          "query: `phaseout export sql --policy %s --platform %s`, or the query "
+                          "pack's %s.",
+                          po_policy_get_id (policy), po_export_platform_to_string (platform),
+                          pack_name);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+gchar *
+po_export_pack_query_name (PoPolicy *policy, PoExportPlatform platform)
+{
+  return g_strdup_printf ("phaseout_%s_%s", po_policy_get_id (policy),
+                          po_export_platform_to_string (platform));
+}
+
+/* ---- selection ------------------------------------------------------------- */
+
+typedef void (*EmitFunc) (PoCatalogue *catalogue, PoExportQuery *query,
+                          const PoExportOptions *options, gpointer user_data);
+
+/*
+ * Compiles every selected policy for every selected platform and hands
+ * the queries with something to look for to emit; notes the rest.
+ * Returns how many were emitted.
+ */
+static guint
+for_each_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
+                GString *notes, EmitFunc emit, gpointer user_data)
+{
+  GPtrArray *selected = policies != NULL ? policies : po_catalogue_get_policies (catalogue);
+  guint mask = options->platforms != 0 ? options->platforms : PO_EXPORT_PLATFORMS_ALL;
+  guint n_emitted = 0;
+
+  for (guint i = 0; i < selected->len; i++)
+    for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+      {
+        PoPolicy *policy = g_ptr_array_index (selected, i);
+        g_autoptr(PoExportQuery) query = NULL;
+
+        if ((mask & (1u << p)) == 0)
+          continue;
+        query = po_export_query_new (catalogue, policy, (PoExportPlatform) p);
+        if (notes != NULL)
+          g_string_append (notes, po_export_query_get_notes (query));
+        if (po_export_query_get_findings_sql (query) == NULL)
+          {
+            if (notes != NULL)
+              g_string_append_printf (notes, "%s on %s: left out: none of the indicators it "
+                                      "covers can be seen through osquery's core tables there\n",
+                                      po_policy_get_id (policy),
+                                      po_export_platform_to_string ((PoExportPlatform) p));
+            continue;
+          }
+        emit (catalogue, query, options, user_data);
+        n_emitted++;
+      }
+  return n_emitted;
+}
+
+static gboolean
+nothing_exported (GError **error)
+{
+  g_set_error_literal (error, PO_ERROR, PO_ERROR_NOT_FOUND,
+                       "nothing to export: none of the selected policies covers an indicator "
+                       "that osquery's core tables show on the selected platforms");
+  return FALSE;
+}
+
+/* ---- Fleet ------------------------------------------------------------------ */
+
+static void
+yaml_field (GString *out, const gchar *key, const gchar *value)
+{
+  g_autofree gchar *scalar = po_export_yaml_scalar (value, 2);
+  g_string_append_printf (out, "  %s: %s\n", key, scalar);
+}
+
+static void
+emit_fleet_policy (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
+                   gpointer user_data)
+{
+  GString *out = user_data;
+  PoPolicy *policy = po_export_query_get_policy (query);
+  g_autofree gchar *name = fleet_name (catalogue, query);
+  g_autofree gchar *description = describe (catalogue, query, TRUE);
+  g_autofree gchar *fix = resolution (catalogue, query);
+
+  g_string_append (out, "---\napiVersion: v1\nkind: policy\nspec:\n");
+  yaml_field (out, "name", name);
+  g_string_append_printf (out, "  platform: %s\n",
+                          po_export_platform_to_string (po_export_query_get_platform (query)));
+  g_string_append_printf (out, "  critical: %s\n", po_policy_get_binding (policy) ? "true" : "false");
+  if (options->team != NULL)
+    yaml_field (out, "team", options->team);
+  yaml_field (out, "description", description);
+  yaml_field (out, "resolution", fix);
+  yaml_field (out, "query", po_export_query_get_policy_sql (query));
+}
+
+gboolean
+po_export_fleet_policies (PoCatalogue *catalogue, GPtrArray *policies,
+                          const PoExportOptions *options, GString *out, GString *notes,
+                          GError **error)
+{
+  g_autoptr(GString) documents = g_string_new (NULL);
+
+  g_return_val_if_fail (catalogue != NULL, FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (for_each_query (catalogue, policies, options, notes, emit_fleet_policy, documents) == 0)
+    return nothing_exported (error);
+  g_string_append_printf (out,
+                          "# Fleet policies compiled by phaseout %s from its policy catalogue.\n"
+                          "# Apply with: fleetctl apply -f FILE\n"
+                          "# A Fleet policy passes when its query returns a row; each query here\n"
+                          "# returns one when none of the software its policy covers is found.\n",
+                          PHASEOUT_VERSION);
+  g_string_append (out, documents->str);
+  return TRUE;
+}
+
+/* ---- osquery pack ------------------------------------------------------------ */
+
+typedef struct {
+  JsonBuilder *builder;
+} PackEmit;
+
+static void
+emit_pack_query (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
+                 gpointer user_data)
+{
+  PackEmit *emit = user_data;
+  PoPolicy *policy = po_export_query_get_policy (query);
+  PoExportPlatform platform = po_export_query_get_platform (query);
+  g_autofree gchar *name = po_export_pack_query_name (policy, platform);
+  g_autofree gchar *description = describe (catalogue, query, FALSE);
+
+  json_builder_set_member_name (emit->builder, name);
+  json_builder_begin_object (emit->builder);
+  json_builder_set_member_name (emit->builder, "query");
+  json_builder_add_string_value (emit->builder, po_export_query_get_findings_sql (query));
+  json_builder_set_member_name (emit->builder, "interval");
+  json_builder_add_int_value (emit->builder, options->interval != 0 ? options->interval : 3600);
+  json_builder_set_member_name (emit->builder, "platform");
+  json_builder_add_string_value (emit->builder, po_export_platform_to_string (platform));
+  json_builder_set_member_name (emit->builder, "description");
+  json_builder_add_string_value (emit->builder, description);
+  if (options->snapshot)
+    {
+      json_builder_set_member_name (emit->builder, "snapshot");
+      json_builder_add_boolean_value (emit->builder, TRUE);
+    }
+  json_builder_end_object (emit->builder);
+}
+
+gboolean
+po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
+                GString *out, GString *notes, GError **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree gchar *text = NULL;
+  PackEmit emit = { builder };
+  guint n_queries;
+
+  g_return_val_if_fail (catalogue != NULL, FALSE);
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "queries");
+  json_builder_begin_object (builder);
+  n_queries = for_each_query (catalogue, policies, options, notes, emit_pack_query, &emit);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  if (n_queries == 0)
+    return nothing_exported (error);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, NULL);
+  g_string_append (out, text);
+  g_string_append_c (out, '\n');
+  return TRUE;
+}

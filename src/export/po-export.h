@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib.h>
+
+#include "po-catalogue.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The policy catalogue compiled to plain osquery SQL, for endpoints that
+ * cannot load phaseout.ext (Windows, macOS, or any osqueryd without the
+ * extension).  For one policy and one platform the compiler builds a query
+ * over osquery's own core tables that lists the findings, from the
+ * indicators of every product the policy covers (and the vendor-wide ones
+ * for policies that cover every category); nothing is written per vendor.
+ * docs/export.md is the user's guide, with the rules per platform.
+ *
+ * Every query returns the same columns:
+ *
+ *   source   the osquery table the row came from ("programs", "file", ...)
+ *   name     what was found (program, package, service, driver file, ...)
+ *   version  its version, where the table has one
+ *   path     its path, where the table has one
+ *   signer   publisher, Authenticode signer, Team ID or maintainer
+ *   detail   state worth knowing (package status, service type, ...)
+ *   matched  which indicator matched: "kaspersky/kesl (antivirus):
+ *            linux.deb_package", "kaspersky (vendor-wide):
+ *            windows.publisher *kaspersky*"
+ *
+ * The policy form, for Fleet, returns one row when the host is compliant
+ * and none when something was found (a Fleet policy passes when its query
+ * returns a row):  SELECT 1 WHERE NOT EXISTS (<findings>).
+ */
+
+typedef enum {
+  PO_EXPORT_PLATFORM_LINUX,
+  PO_EXPORT_PLATFORM_WINDOWS,
+  PO_EXPORT_PLATFORM_DARWIN,
+  PO_EXPORT_PLATFORM_N
+} PoExportPlatform;
+
+#define PO_EXPORT_PLATFORMS_ALL ((1u << PO_EXPORT_PLATFORM_N) - 1)
+
+/* osquery's and Fleet's names: "linux", "windows", "darwin" */
+const gchar *po_export_platform_to_string   (PoExportPlatform  platform);
+/* the above, "macos" for darwin, or "all" (every platform); ret_mask gets
+ * a bit (1 << platform) per platform named; untouched on FALSE */
+gboolean     po_export_platform_parse       (const gchar      *text,
+                                             guint            *ret_mask);
+/* "Linux", "Windows", "macOS" */
+const gchar *po_export_platform_get_title   (PoExportPlatform  platform);
+/* the catalogue's platform name: "linux", "windows", "macos" */
+const gchar *po_export_platform_get_catalogue_name (PoExportPlatform platform);
+
+/* ---- one policy on one platform ------------------------------------------ */
+
+typedef struct _PoExportQuery PoExportQuery;
+
+/*
+ * Compiles policy (of catalogue) for platform.  Cannot fail: a catalogue
+ * is valid once loaded.  Holds a reference to the catalogue.
+ */
+PoExportQuery      *po_export_query_new               (PoCatalogue      *catalogue,
+                                                       PoPolicy         *policy,
+                                                       PoExportPlatform  platform);
+void                po_export_query_free              (PoExportQuery    *query);
+
+PoPolicy           *po_export_query_get_policy        (PoExportQuery    *query);
+PoExportPlatform    po_export_query_get_platform      (PoExportQuery    *query);
+/* the findings query; NULL when none of the covered indicators can be seen
+ * through osquery's core tables on this platform */
+const gchar        *po_export_query_get_findings_sql  (PoExportQuery    *query);
+/* SELECT 1 WHERE NOT EXISTS (findings): a row when compliant; NULL as above */
+const gchar        *po_export_query_get_policy_sql    (PoExportQuery    *query);
+/* the osquery tables the SQL reads, NULL-terminated, in first-use order */
+const gchar *const *po_export_query_get_tables        (PoExportQuery    *query);
+/* how many indicators the SQL looks for */
+guint               po_export_query_get_n_indicators  (PoExportQuery    *query);
+/* names of the covered products that have indicators on this platform */
+const gchar *const *po_export_query_get_products      (PoExportQuery    *query);
+/* whether vendor-wide indicators are in (the policy covers every category) */
+gboolean            po_export_query_get_vendor_wide   (PoExportQuery    *query);
+/*
+ * One line per covered indicator of this platform that the SQL does not
+ * look for, with the reason (a kind no core table shows, or one used only
+ * to confirm a signer); empty when there are none.
+ */
+const gchar        *po_export_query_get_notes         (PoExportQuery    *query);
+
+/* ---- whole exports -------------------------------------------------------- */
+
+typedef struct {
+  guint        platforms;  /* bit mask of 1 << PoExportPlatform; 0 means all */
+  const gchar *team;       /* Fleet: spec.team (Fleet Premium), or NULL for global */
+  guint        interval;   /* pack: seconds between runs; 0 means 3600 */
+  gboolean     snapshot;   /* pack: snapshot results instead of differential */
+} PoExportOptions;
+
+/*
+ * Fleet policies in the `fleetctl apply -f` format: one YAML document
+ * (apiVersion v1, kind policy) per policy and platform, in policy id order
+ * then platform order.  policies: PoPolicy* (NULL: every policy of the
+ * catalogue).  Pairs with nothing to look for are left out, with a line in
+ * notes (may be NULL), as are the per-indicator notes.  Fails with
+ * PO_ERROR_NOT_FOUND when nothing at all is left to write.
+ */
+gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
+                                    GPtrArray              *policies,
+                                    const PoExportOptions  *options,
+                                    GString                *out,
+                                    GString                *notes,
+                                    GError                **error);
+
+/*
+ * An osquery query pack (JSON): {"queries": {"phaseout_<policy>_<platform>":
+ * {"query", "interval", "platform", "description", "snapshot"?}}}, the
+ * queries listing the findings.  Same selection and failure as above.
+ */
+gboolean  po_export_pack           (PoCatalogue            *catalogue,
+                                    GPtrArray              *policies,
+                                    const PoExportOptions  *options,
+                                    GString                *out,
+                                    GString                *notes,
+                                    GError                **error);
+
+/* the pack's query name for a policy and platform */
+gchar    *po_export_pack_query_name (PoPolicy        *policy,
+                                     PoExportPlatform platform);
+
+/* ---- helpers, public for their tests ------------------------------------- */
+
+/* 'text' as an SQL string literal: quotes doubled */
+gchar    *po_export_sql_literal    (const gchar *text);
+/* a catalogue glob as the body of LIKE '...' ESCAPE '\': '*' -> '%',
+ * '?' -> '_', and '%', '_', '\' escaped with '\' (not quoted) */
+gchar    *po_export_glob_to_like   (const gchar *glob);
+/* a catalogue glob as the body of GLOB '...' (case-sensitive); '[' is
+ * bracketed so it is taken literally (not quoted) */
+gchar    *po_export_glob_to_glob   (const gchar *glob);
+/*
+ * value as a YAML scalar to follow "key: " at a mapping indented by indent
+ * spaces: a literal block (|-) for multi-line text that can be one safely,
+ * else a double-quoted string using only escapes JSON has too.
+ */
+gchar    *po_export_yaml_scalar    (const gchar *value,
+                                    guint        indent);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoExportQuery, po_export_query_free)
+
+G_END_DECLS

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * Helpers for the export tests: an in-memory SQLite database holding
+ * osquery's core tables of one platform (from the JSON files in osquery-schemas/) and
+ * fixture rows (tests/fixtures/export/<platform>/<name>.json), and owners
+ * for the catalogue and compiled queries.
+ */
+#include "po-test-shim.h"
+#include "po-catalogue.h"
+#include "po-export.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace po_test {
+
+struct CatalogueDeleter { void operator() (PoCatalogue *c) const { po_catalogue_unref (c); } };
+struct ExportQueryDeleter { void operator() (PoExportQuery *q) const { po_export_query_free (q); } };
+using CataloguePtr = std::unique_ptr<PoCatalogue, CatalogueDeleter>;
+using ExportQueryPtr = std::unique_ptr<PoExportQuery, ExportQueryDeleter>;
+
+/* one result row, column name -> text ("<NULL>" for NULL) */
+using Row = std::map<std::string, std::string>;
+
+const PoExportPlatform kPlatforms[] = { PO_EXPORT_PLATFORM_LINUX, PO_EXPORT_PLATFORM_WINDOWS,
+                                        PO_EXPORT_PLATFORM_DARWIN };
+
+class OsqueryDb {
+ public:
+  explicit OsqueryDb (PoExportPlatform platform);
+  ~OsqueryDb ();
+  OsqueryDb (const OsqueryDb &) = delete;
+  OsqueryDb &operator= (const OsqueryDb &) = delete;
+
+  /* rows from tests/fixtures/export/<platform>/<name>.json */
+  void load (const std::string &name);
+  /* rows from JSON text: {"table": [{"column": value, ...}, ...], ...} */
+  void load_json (const std::string &text);
+  /* sqlite3_prepare_v2 succeeds (the message names the error otherwise) */
+  ::testing::AssertionResult prepares (const std::string &sql);
+  /* every row; a failing statement fails the test and returns none */
+  std::vector<Row> query (const std::string &sql);
+  const std::set<std::string> &tables () const { return tables_; }
+
+ private:
+  sqlite3 *db_ = nullptr;
+  PoExportPlatform platform_;
+  std::set<std::string> tables_;
+};
+
+/* the built-in catalogue, loaded once */
+PoCatalogue *builtin_catalogue ();
+/* the catalogue of the built-in data plus the files in dir (permissions
+ * not checked); fails the test on any problem */
+CataloguePtr catalogue_with (const std::string &dir, bool builtin = true);
+
+ExportQueryPtr compile (PoCatalogue *catalogue, const std::string &policy_id,
+                        PoExportPlatform platform);
+
+/* what the findings query finds in db: "source:name" */
+std::set<std::string> found (OsqueryDb &db, PoExportQuery *query);
+/* the findings rows themselves */
+std::vector<Row> finding_rows (OsqueryDb &db, PoExportQuery *query);
+
+/* the ids of the built-in policies */
+std::vector<std::string> builtin_policy_ids ();
+
+::testing::AssertionResult Contains (const std::string &haystack, const std::string &needle);
+
+}  // namespace po_test
