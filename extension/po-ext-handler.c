@@ -14,6 +14,8 @@ struct _PoExtHandler {
 
 G_DEFINE_TYPE (PoExtHandler, po_ext_handler, OSQUERY_TYPE_EXTENSION_HANDLER)
 
+const gchar *const po_ext_handler_methods[] = { "ping", "call", "shutdown", NULL };
+
 static void
 set_status (OsqueryExtensionStatus *status, gint32 code, gint64 uuid, const gchar *message)
 {
@@ -29,7 +31,13 @@ set_status (OsqueryExtensionStatus *status, gint32 code, gint64 uuid, const gcha
 void
 po_ext_status_set_error (OsqueryExtensionStatus *status, gint64 uuid, const GError *error)
 {
-  set_status (status, 1, uuid, error != NULL ? error->message : "unknown error");
+  /* a message may quote what the peer sent (json-glib quotes the token it
+   * choked on, "\ud800" included); osqueryd passes it on as it came, into
+   * JSON logs and Fleet's results, so it must be valid UTF-8 */
+  g_autofree gchar *message =
+      g_utf8_make_valid (error != NULL ? error->message : "unknown error", -1);
+
+  set_status (status, 1, uuid, message);
 }
 
 void

@@ -41,6 +41,10 @@ void          po_ext_status_set_ok         (OsqueryExtensionStatus *status,
                                             gint64                  uuid,
                                             const gchar            *message);
 
+/* the methods of the Extension service, NULL-terminated: "ping", "call",
+ * "shutdown" (what a server's protocol accepts) */
+extern const gchar *const po_ext_handler_methods[];
+
 /* {"table": {name: route rows}} for registerExtension(), every table */
 GHashTable   *po_ext_handler_build_registry (void);
 

@@ -4,6 +4,7 @@
 struct _PoBoundedProtocol {
   ThriftBinaryProtocol  parent;
   guint                 depth;
+  const gchar *const   *server_methods;  /* NULL: a client, any reply accepted */
 };
 
 G_DEFINE_TYPE (PoBoundedProtocol, po_bounded_protocol, THRIFT_TYPE_BINARY_PROTOCOL)
@@ -161,9 +162,19 @@ read_binary (ThriftProtocol *protocol, gpointer *buf, guint32 *len, GError **err
   return n;
 }
 
+static gboolean
+message_acceptable (PoBoundedProtocol *self, const gchar *name, ThriftMessageType type)
+{
+  if (self->server_methods == NULL)
+    return type == T_CALL || type == T_ONEWAY || type == T_REPLY || type == T_EXCEPTION;
+  return (type == T_CALL || type == T_ONEWAY) && g_strv_contains (self->server_methods, name);
+}
+
 /*
  * strict header: 0x8001 | type, name, seqid.  Old non-strict header:
- * name length (>= 0), name, type byte, seqid.  Anything else is refused.
+ * name length (>= 0), name, type byte, seqid.  Anything else is refused,
+ * and so is a type that does not exist or, on a server, anything but a
+ * call to one of its methods.
  */
 static gint32
 read_message_begin (ThriftProtocol *protocol, gchar **name, ThriftMessageType *message_type,
@@ -220,6 +231,13 @@ read_message_begin (ThriftProtocol *protocol, gchar **name, ThriftMessageType *m
       g_clear_pointer (name, g_free);
       return -1;
     }
+  if (!message_acceptable (PO_BOUNDED_PROTOCOL (protocol), *name, *message_type))
+    {
+      g_set_error (error, THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_INVALID_DATA,
+                   "message of type %d to an unknown method refused", (gint) *message_type);
+      g_clear_pointer (name, g_free);
+      return -1;
+    }
   return total + n;
 }
 
@@ -250,4 +268,11 @@ PoBoundedProtocol *
 po_bounded_protocol_new (ThriftTransport *transport)
 {
   return g_object_new (PO_TYPE_BOUNDED_PROTOCOL, "transport", transport, NULL);
+}
+
+void
+po_bounded_protocol_set_server_methods (PoBoundedProtocol *protocol,
+                                        const gchar *const *methods)
+{
+  protocol->server_methods = methods;
 }

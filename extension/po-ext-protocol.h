@@ -25,4 +25,17 @@ G_DECLARE_FINAL_TYPE (PoBoundedProtocol, po_bounded_protocol, PO, BOUNDED_PROTOC
 
 PoBoundedProtocol *po_bounded_protocol_new (ThriftTransport *transport);
 
+/*
+ * A server's protocol: read_message_begin refuses every message but a call
+ * (or oneway) to one of these methods, so the connection ends there.
+ * c_glib 0.17's dispatcher leaks on everything else: the method name of a
+ * message that is not a call, and for a call to an unknown method the name
+ * plus the "Invalid method name" exception it answers with, on a
+ * connection that stays open; with names of up to 16 MiB a peer could
+ * exhaust memory.  Message types that do not exist are refused either way.
+ * `methods` is NULL-terminated and must outlive the protocol.
+ */
+void               po_bounded_protocol_set_server_methods (PoBoundedProtocol  *protocol,
+                                                           const gchar *const *methods);
+
 G_END_DECLS

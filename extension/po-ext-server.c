@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "po-ext-handler.h"
 #include "po-ext-protocol.h"
 #include "po-ext-transport.h"
 
@@ -81,6 +82,7 @@ serve_connection (gpointer data)
   g_autoptr(OsqueryExtensionProcessor) processor =
       g_object_new (OSQUERY_TYPE_EXTENSION_PROCESSOR, "handler", state->handler, NULL);
 
+  po_bounded_protocol_set_server_methods (protocol, po_ext_handler_methods);
   for (;;)
     {
       g_autoptr(GError) error = NULL;

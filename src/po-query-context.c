@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "po-error.h"
+#include "po-json-strict.h"
 
 /* osquery's context JSON is small; anything much larger is not from osquery */
 #define PO_QUERY_CONTEXT_MAX_JSON (4 * 1024 * 1024)
@@ -245,6 +246,7 @@ po_query_context_new_from_json (const PoTableSchema *schema, const gchar *json, 
 {
   g_autoptr(PoQueryContext) context = po_query_context_new (schema);
   g_autoptr(JsonParser) parser = NULL;
+  g_autofree gchar *problem = NULL;
   JsonObject *root;
   JsonNode *node;
   gsize length;
@@ -257,6 +259,16 @@ po_query_context_new_from_json (const PoTableSchema *schema, const gchar *json, 
       g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
                    "query context: %" G_GSIZE_FORMAT " bytes is more than the %d accepted",
                    length, PO_QUERY_CONTEXT_MAX_JSON);
+      return NULL;
+    }
+  /* json-glib 1.6 recurses once per nesting level without a limit: a few
+   * hundred KB of "[" from a broken or hostile peer overflow a worker's
+   * stack.  osqueryd writes strict JSON nested four deep; the strict check
+   * (nesting at most 64) runs first */
+  if (!po_json_check_strict (json, length, &problem))
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "query context: not valid JSON: %s",
+                   problem);
       return NULL;
     }
   parser = json_parser_new_immutable ();

@@ -187,7 +187,11 @@ stanza_to_package (Stanza *stanza, const gchar **ret_reason)
     }
   else
     package->source = g_strdup (package->name);
-  package->status = g_strjoinv (" ", words);
+  {
+    /* only the state word is checked; the want and flag words are bytes */
+    g_autofree gchar *status = g_strjoinv (" ", words);
+    package->status = po_inventory_sanitize (status, -1);
+  }
   package->installed = installed;
   return g_steal_pointer (&package);
 }

@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One test per bug the fuzz targets (tests/fuzz/) found, at the level it
+ * was fixed.  The input that found it is also kept in
+ * tests/fuzz/regressions/<target>/ and replayed by fuzz-replay-<target>;
+ * these tests say what was wrong in words and fail on a build without the
+ * fix even where no sanitizer runs.
+ */
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+
+#include "po-test-shim.h"
+#include "po-ext-handler.h"
+#include "po-ext-protocol.h"
+#include "po-ext-transport.h"
+#include "po-inventory-private.h"
+
+namespace {
+
+std::string
+be32 (guint32 value)
+{
+  std::string out (4, '\0');
+  out[0] = (char) (value >> 24);
+  out[1] = (char) (value >> 16);
+  out[2] = (char) (value >> 8);
+  out[3] = (char) value;
+  return out;
+}
+
+std::string
+message (guint32 type, const std::string &name, guint32 seqid)
+{
+  return be32 (0x80010000 | type) + be32 ((guint32) name.size ()) + name + be32 (seqid);
+}
+
+/*
+ * fuzz-query-context: json-glib 1.6 recurses once per nesting level with no
+ * limit, so a context of a few hundred KB of "[" overflowed the stack of
+ * the worker serving the connection and killed phaseout.ext.
+ */
+TEST (FuzzRegression, DeeplyNestedQueryContextIsRefusedNotRecursed)
+{
+  const gsize depth = 1000000;
+  std::string json = "{\"constraints\":" + std::string (depth, '[') + std::string (depth, ']') + "}";
+  GError *raw = NULL;
+  PoQueryContext *context =
+      po_query_context_new_from_json (&po_schema_phaseout_info, json.c_str (), &raw);
+  po_test::ErrorPtr error (raw);
+  EXPECT_EQ (context, nullptr);
+  ASSERT_NE (error, nullptr);
+  EXPECT_TRUE (g_error_matches (error.get (), PO_ERROR, PO_ERROR_INVALID_DATA)) << error->message;
+  EXPECT_NE (strstr (error->message, "nested too deeply"), nullptr) << error->message;
+  po_query_context_free (context);
+}
+
+/* what osqueryd sends still parses */
+TEST (FuzzRegression, OsquerydContextsStillParse)
+{
+  GError *raw = NULL;
+  PoQueryContext *context = po_query_context_new_from_json (
+      &po_schema_phaseout_info,
+      "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":2,\"expr\":\"1\"}],"
+      "\"affinity\":\"BIGINT\"}],\"colsUsed\":[\"pid\"],\"colsUsedBitset\":2}",
+      &raw);
+  po_test::ErrorPtr error (raw);
+  ASSERT_NE (context, nullptr) << error->message;
+  po_query_context_free (context);
+}
+
+/* a server-side protocol over one end of a socketpair */
+struct ServerWire {
+  ServerWire ()
+  {
+    int fds[2];
+    EXPECT_EQ (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+    transport = po_socket_transport_new (fds[0], 5000, 64 * 1024 * 1024);
+    protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (transport));
+    po_bounded_protocol_set_server_methods (protocol, po_ext_handler_methods);
+    peer = fds[1];
+  }
+  ~ServerWire ()
+  {
+    g_object_unref (protocol);
+    g_object_unref (transport);
+    close (peer);
+  }
+  /* read_message_begin on bytes; the error, if it failed */
+  po_test::ErrorPtr ReadHeader (const std::string &bytes, std::string *ret_name = nullptr)
+  {
+    EXPECT_EQ (write (peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
+    gchar *name = NULL;
+    ThriftMessageType type;
+    gint32 seqid;
+    GError *error = NULL;
+    gint32 n = thrift_protocol_read_message_begin (THRIFT_PROTOCOL (protocol), &name, &type,
+                                                   &seqid, &error);
+    if (n < 0)
+      EXPECT_EQ (name, nullptr) << "a refused header must not hand out a name to leak";
+    else if (ret_name != nullptr)
+      *ret_name = name;
+    g_free (name);
+    return po_test::ErrorPtr (error);
+  }
+
+  PoSocketTransport *transport;
+  PoBoundedProtocol *protocol;
+  int peer;
+};
+
+/*
+ * fuzz-thrift: c_glib 0.17's dispatcher leaks the method name of a message
+ * that is not a call, and for a call to an unknown method leaks the name
+ * and the exception it answers with, on a connection that stays open: with
+ * 16 MiB names a peer could exhaust memory.  The server's protocol now
+ * refuses both before the dispatcher sees them.
+ */
+TEST (FuzzRegression, ServerRefusesRepliesAndUnknownMethodsBeforeDispatch)
+{
+  {
+    ServerWire wire;
+    std::string name;
+    EXPECT_EQ (wire.ReadHeader (message (T_CALL, "ping", 1), &name), nullptr);
+    EXPECT_EQ (name, "ping");
+  }
+  for (guint32 type : { (guint32) T_REPLY, (guint32) T_EXCEPTION, 0u, 5u, 0xffu })
+    {
+      ServerWire wire;
+      auto error = wire.ReadHeader (message (type, "ping", 1));
+      ASSERT_NE (error, nullptr) << "type " << type;
+      EXPECT_TRUE (g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR,
+                                    THRIFT_PROTOCOL_ERROR_INVALID_DATA));
+    }
+  {
+    ServerWire wire;
+    auto error = wire.ReadHeader (message (T_CALL, "shudon", 7));
+    ASSERT_NE (error, nullptr);
+  }
+  {
+    /* the old non-strict header goes through the same check */
+    ServerWire wire;
+    auto error = wire.ReadHeader (be32 (4) + "nope" + std::string ("\x01", 1) + be32 (1));
+    ASSERT_NE (error, nullptr);
+  }
+}
+
+/* a client-side protocol (the manager connection) still reads replies */
+TEST (FuzzRegression, ClientProtocolStillReadsReplies)
+{
+  int fds[2];
+  ASSERT_EQ (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  PoSocketTransport *transport = po_socket_transport_new (fds[0], 5000, 1024 * 1024);
+  PoBoundedProtocol *protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (transport));
+  for (guint32 type : { (guint32) T_REPLY, (guint32) T_EXCEPTION })
+    {
+      std::string bytes = message (type, "extensions", 3);
+      ASSERT_EQ (write (fds[1], bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
+      gchar *name = NULL;
+      ThriftMessageType read_type;
+      gint32 seqid;
+      GError *error = NULL;
+      EXPECT_GT (thrift_protocol_read_message_begin (THRIFT_PROTOCOL (protocol), &name,
+                                                     &read_type, &seqid, &error), 0);
+      EXPECT_EQ (error, nullptr);
+      EXPECT_EQ ((guint32) read_type, type);
+      g_free (name);
+      g_clear_error (&error);
+    }
+  g_object_unref (protocol);
+  g_object_unref (transport);
+  close (fds[1]);
+}
+
+/*
+ * fuzz-query-context: json-glib decodes a lone surrogate escape ("\ud800")
+ * into bytes that are not UTF-8; an error naming such a column (or json-glib
+ * quoting such a token) went back to osqueryd as the call's status message.  The one place
+ * an error becomes a status now makes it valid.
+ */
+TEST (FuzzRegression, StatusMessageIsValidUtf8WhatTheErrorQuotes)
+{
+  GError *raw = NULL;
+  PoQueryContext *context = po_query_context_new_from_json (
+      &po_schema_phaseout_info,
+      "{\"constraints\":[{\"name\":\"\\ud800\",\"list\":[{\"expr\":\"1\"}]}]}", &raw);
+  po_test::ErrorPtr error (raw);
+  ASSERT_EQ (context, nullptr);
+  ASSERT_NE (error, nullptr);
+  /* the column name as json-glib decoded it: not UTF-8 */
+  EXPECT_FALSE (g_utf8_validate (error->message, -1, NULL)) << error->message;
+  auto *status = (OsqueryExtensionStatus *) g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
+  po_ext_status_set_error (status, 7, error.get ());
+  EXPECT_EQ (status->code, 1);
+  EXPECT_TRUE (g_utf8_validate (status->message, -1, NULL)) << status->message;
+  EXPECT_NE (strstr (status->message, "query context"), nullptr) << status->message;
+
+  /* any message, whatever produced it */
+  GError *bytes = g_error_new_literal (PO_ERROR, PO_ERROR_INVALID_DATA, "bad \xff\xfe name");
+  po_ext_status_set_error (status, 7, bytes);
+  EXPECT_TRUE (g_utf8_validate (status->message, -1, NULL));
+  EXPECT_NE (strstr (status->message, "bad "), nullptr);
+  g_error_free (bytes);
+  g_object_unref (status);
+}
+
+/*
+ * fuzz-dpkg-status: the Status field's want and flag words were kept as
+ * bytes, so "i\x91stall ok installed" gave a package whose status was not
+ * UTF-8 (every other field goes through po_inventory_sanitize).
+ */
+TEST (FuzzRegression, DpkgStatusWordsAreSanitised)
+{
+  const std::string status = "Package: kesl\nStatus: i\x91stall ok\tinstalled\nVersion: 12.0\n\n";
+  GPtrArray *packages = g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
+  GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  po_inventory_parse_dpkg_status (status.data (), status.size (), "/var/lib/dpkg/status", packages,
+                                  index, NULL);
+  /* still found: a damaged want word must not hide the package */
+  ASSERT_EQ (packages->len, 1u);
+  auto *package = static_cast<PoPackage *> (packages->pdata[0]);
+  EXPECT_STREQ (package->name, "kesl");
+  EXPECT_TRUE (package->installed);
+  EXPECT_TRUE (g_utf8_validate (package->status, -1, NULL)) << package->status;
+  EXPECT_STREQ (package->status, "i\xef\xbf\xbdstall ok installed");
+  g_hash_table_unref (index);
+  g_ptr_array_unref (packages);
+}
+}  // namespace
