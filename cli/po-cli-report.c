@@ -110,10 +110,15 @@ report_policy_table (PoResult *status, GString *out)
           : g_str_equal (cell (status, r, S_DEADLINE_SOURCE), "grace_period")
               ? g_strdup_printf ("%s (grace)", deadline)
               : g_strdup (deadline);
+      /* days left only mean something where there is something to remove:
+       * a compliant host is not "3,000 days late" for a 2017 deadline */
+      const gchar *status_text = cell (status, r, S_STATUS);
+      gboolean nothing_to_do = g_str_equal (status_text, "compliant")
+                               || g_str_equal (status_text, "not_applicable");
       g_string_append_printf (out, "  %-22s %-16s %8s  %-26s %9s\n", cell (status, r, S_ID),
-                              cell (status, r, S_STATUS), cell (status, r, S_FINDINGS),
-                              deadline_text,
-                              is_empty (cell (status, r, S_DAYS)) ? "-" : cell (status, r, S_DAYS));
+                              status_text, cell (status, r, S_FINDINGS), deadline_text,
+                              nothing_to_do || is_empty (cell (status, r, S_DAYS))
+                                  ? "-" : cell (status, r, S_DAYS));
     }
 }
 
