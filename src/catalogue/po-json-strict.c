@@ -8,7 +8,9 @@
  * "binding": true and further down "binding": false means something other
  * than what a reviewer sees.  So policy files must be strict JSON (what
  * jq, editors and schema validators in CI also read), with no duplicate
- * member names, and nested at most MAX_DEPTH deep (json-glib recurses).
+ * member names, nested at most MAX_DEPTH deep (json-glib recurses), and
+ * with surrogate escapes only in pairs (I-JSON, RFC 7493; json-glib turns
+ * a lone one into invalid UTF-8).
  */
 #include <string.h>
 
@@ -55,6 +57,22 @@ scan_literal (Scan *scan, const gchar *word)
   return TRUE;
 }
 
+/* four hex digits at p (within the scan), as a number */
+static gboolean
+scan_hex4 (Scan *scan, const gchar *p, guint *ret_value)
+{
+  guint value = 0;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      if (p + i >= scan->end || !g_ascii_isxdigit (p[i]))
+        return FALSE;
+      value = value * 16 + (guint) g_ascii_xdigit_value (p[i]);
+    }
+  *ret_value = value;
+  return TRUE;
+}
+
 /* a string; ret_raw (may be NULL) receives its bytes between the quotes */
 static gboolean
 scan_string (Scan *scan, gchar **ret_raw)
@@ -76,10 +94,23 @@ scan_string (Scan *scan, gchar **ret_raw)
             break;
           if (*scan->p == 'u')
             {
-              for (guint i = 1; i <= 4; i++)
-                if (scan->p + i >= scan->end || !g_ascii_isxdigit (scan->p[i]))
-                  return fail (scan, scan->p, "bad \\u escape");
+              guint unit;
+              if (!scan_hex4 (scan, scan->p + 1, &unit))
+                return fail (scan, scan->p, "bad \\u escape");
               scan->p += 4;
+              /* a surrogate must come as a high-low pair: json-glib turns a
+               * lone one into bytes that are not UTF-8 (and leaks when a
+               * high one is followed by another escape) */
+              if (unit >= 0xdc00 && unit <= 0xdfff)
+                return fail (scan, scan->p - 5, "unpaired surrogate in a \\u escape");
+              if (unit >= 0xd800 && unit <= 0xdbff)
+                {
+                  guint low;
+                  if (scan->p + 2 >= scan->end || scan->p[1] != '\\' || scan->p[2] != 'u'
+                      || !scan_hex4 (scan, scan->p + 3, &low) || low < 0xdc00 || low > 0xdfff)
+                    return fail (scan, scan->p - 5, "unpaired surrogate in a \\u escape");
+                  scan->p += 6;
+                }
             }
           else if (strchr ("\"\\/bfnrt", *scan->p) == NULL)
             return fail (scan, scan->p, "bad escape in a string");
