@@ -11,6 +11,10 @@
 #     so a reply's stack use grows with its row count (about 90,000 rows
 #     overflow a default stack).  The array becomes a g_autofree heap
 #     allocation scoped to the loop body.
+#  3. Map readers return on a failed value read without freeing the key
+#     they just read (and, for a struct value, the value): a request whose
+#     map is cut after a key leaked that key, up to 16 MiB, per connection
+#     (found by tests/fuzz/fuzz-thrift).  The key (and value) are freed.
 #
 # Usage: cmake -DINPUT=in.c -DOUTPUT=out.c -P patch-thrift-c-glib.cmake
 # Fails loudly when a pattern no longer matches, so a new Thrift release
@@ -25,6 +29,37 @@ string(REPLACE "keys = g_newa (" "keys = g_new (" code "${code}")
 string(FIND "${code}" "g_newa" leftover)
 if(NOT leftover EQUAL -1)
   message(FATAL_ERROR "${INPUT}: a g_newa() the patch does not know remains")
+endif()
+
+# 3. the map readers' key on a failed value read: valN is always read
+#    right after keyM, M = N - 1.  (The matches stop short of the ';':
+#    CMake lists are ';'-separated.)
+string(REGEX MATCHALL "read_string \\(protocol, &val[0-9]+, error\\)\\) < 0\\)\n *return -1"
+       string_reads "${code}")
+string(REGEX MATCHALL "THRIFT_STRUCT \\(val[0-9]+\\), protocol, error\\)\\) < 0\\)\n *\\{\n *g_object_unref"
+       struct_reads "${code}")
+foreach(read IN LISTS string_reads struct_reads)
+  string(REGEX MATCH "val([0-9]+)" unused "${read}")
+  set(value "${CMAKE_MATCH_1}")
+  math(EXPR key "${value} - 1")
+  string(FIND "${code}" "key${key} = NULL;" key_string)
+  string(FIND "${code}" "key${key} = g_new (" key_new)
+  if(key_string EQUAL -1 AND key_new EQUAL -1)
+    message(FATAL_ERROR "${INPUT}: val${value} is not read after a key${key}")
+  endif()
+  if(read MATCHES "g_object_unref$")
+    string(REGEX REPLACE "g_object_unref$" "g_free (key${key}); g_object_unref" mended "${read}")
+  else()
+    # a bare `return -1` under the if: it becomes a block (the ';' that
+    # followed stays, as an empty statement)
+    string(REGEX REPLACE "return -1$" "{ g_free (key${key}); return -1; }" mended "${read}")
+  endif()
+  string(REPLACE "${read}" "${mended}" code "${code}")
+endforeach()
+list(LENGTH string_reads n_string_reads)
+get_filename_component(name "${INPUT}" NAME)
+if(name MATCHES "_types\\.c$" AND n_string_reads EQUAL 0)
+  message(FATAL_ERROR "${INPUT}: no map reader found to mend")
 endif()
 
 # 1. the finalize chain-up (only the struct types use this signature;
@@ -43,7 +78,6 @@ foreach(head IN LISTS heads)
   math(EXPR patched "${patched} + 1")
 endforeach()
 
-get_filename_component(name "${INPUT}" NAME)
 if(name MATCHES "_types\\.c$" AND patched EQUAL 0)
   message(FATAL_ERROR "${INPUT}: no struct finalize function found to chain up")
 endif()
