@@ -33,11 +33,18 @@ via_osquery (po_standin::OsquerydStandin &standin, const char *sql)
   return Rows (result.rows.begin (), result.rows.end ());
 }
 
+using Flags = std::vector<std::pair<std::string, std::string>>;
+
 Rows
-via_cli (const char *sql)
+via_cli (const char *sql, const Flags &flags = {})
 {
   g_autofree gchar *quoted = g_shell_quote (sql);
   std::string command = build_path ("cli/phaseout") + " query --json " + quoted;
+  for (const auto &flag : flags)
+    {
+      g_autofree gchar *value = g_shell_quote (flag.second.c_str ());
+      command += " --" + flag.first + " " + value;
+    }
   gchar *out = NULL, *err = NULL;
   gint status = 0;
   GError *error = NULL;
@@ -68,7 +75,7 @@ via_cli (const char *sql)
 }
 
 Rows
-via_loadable_extension (const char *sql)
+via_loadable_extension (const char *sql, const Flags &flags = {})
 {
   sqlite3 *db = NULL;
   Rows rows;
@@ -79,6 +86,12 @@ via_loadable_extension (const char *sql)
   EXPECT_EQ (sqlite3_load_extension (db, module.c_str (), NULL, &message), SQLITE_OK)
       << (message ? message : "");
   sqlite3_free (message);
+  for (const auto &flag : flags)
+    {
+      g_autofree gchar *set = g_strdup_printf ("SELECT phaseout_flag('--%s', '%s')",
+                                               flag.first.c_str (), flag.second.c_str ());
+      EXPECT_EQ (sqlite3_exec (db, set, NULL, NULL, NULL), SQLITE_OK) << set;
+    }
   sqlite3_stmt *statement = NULL;
   EXPECT_EQ (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), SQLITE_OK) << sqlite3_errmsg (db);
   while (statement != NULL && sqlite3_step (statement) == SQLITE_ROW)
@@ -112,6 +125,104 @@ TEST_F (FrontEnds, SameRowsEverywhere)
     }
 }
 
+/*
+ * Every table on a host with findings (the KES fixture, clock set before
+ * the BOD 17-01 deadline), through all three front ends: the same rows,
+ * and every value of the type its schema declares.  osqueryd cannot pass
+ * flags to an extension, so a wrapper adds them, as an administrator's
+ * custom_phaseout_* options would for the config and policy settings.
+ */
+class FrontEndsOnAFixtureHost : public ExtensionFixture {
+ protected:
+  void SetUp () override
+  {
+    root = fixture_path ("compliance/kes-host");
+    flags = { { "root", root }, { "now", "2017-12-01" } };
+    std::string wrapper = "#!/bin/sh\nexec " + build_path ("extension/phaseout.ext") +
+                          " \"$@\" --root '" + root + "' --now 2017-12-01\n";
+    dir.write ("phaseout-fixture.ext", wrapper, 0755);
+    Launch (dir.file ("phaseout-fixture.ext"));
+  }
+
+  std::string root;
+  Flags flags;
+};
+
+/* the value text osquery would accept for the declared type */
+void
+expect_type (const PoColumn &column, const std::optional<std::string> &value, const char *table)
+{
+  if (!value.has_value ())
+    return;
+  const char *text = value->c_str ();
+  EXPECT_TRUE (g_utf8_validate (text, -1, NULL)) << table << "." << column.name;
+  switch (column.type)
+    {
+    case PO_COLUMN_INTEGER:
+    case PO_COLUMN_BIGINT:
+    case PO_COLUMN_UNSIGNED_BIGINT:
+      EXPECT_TRUE (g_regex_match_simple ("^-?[0-9]+$", text, (GRegexCompileFlags) 0,
+                                         (GRegexMatchFlags) 0))
+          << table << "." << column.name << " = \"" << text << "\"";
+      break;
+    case PO_COLUMN_DOUBLE:
+      {
+        gchar *end = NULL;
+        g_ascii_strtod (text, &end);
+        EXPECT_TRUE (*text != '\0' && *end == '\0') << table << "." << column.name << " = " << text;
+      }
+      break;
+    case PO_COLUMN_TEXT:
+      break;
+    }
+}
+
+TEST_F (FrontEndsOnAFixtureHost, EveryTableSameRowsAndSchemaTypes)
+{
+  guint n_tables;
+  const PoTable *const *tables = po_tables_get_all (&n_tables);
+  guint tables_with_rows = 0;
+  for (guint t = 0; t < n_tables; t++)
+    {
+      const PoTableSchema *schema = tables[t]->schema;
+      /* every column but the answering process's pid, in schema order */
+      std::string columns;
+      for (guint c = 0; c < schema->n_columns; c++)
+        if (g_strcmp0 (schema->columns[c].name, "pid") != 0 || g_strcmp0 (schema->name, "phaseout_info") != 0)
+          columns += std::string (columns.empty () ? "" : ", ") + "`" + schema->columns[c].name + "`";
+      std::string sql = "SELECT " + columns + " FROM " + schema->name + " ORDER BY " + columns;
+
+      Rows osquery = via_osquery (standin, sql.c_str ());
+      Rows cli = via_cli (sql.c_str (), flags);
+      Rows loadable = via_loadable_extension (sql.c_str (), flags);
+      EXPECT_EQ (osquery, cli) << schema->name;
+      EXPECT_EQ (osquery, loadable) << schema->name;
+      if (!osquery.empty ())
+        tables_with_rows++;
+      for (const auto &row : osquery)
+        {
+          for (guint c = 0; c < schema->n_columns; c++)
+            {
+              auto it = row.find (schema->columns[c].name);
+              if (it != row.end ())
+                expect_type (schema->columns[c], it->second, schema->name);
+            }
+          /* no column the schema does not declare */
+          for (const auto &cell : row)
+            EXPECT_GE (po_table_schema_find_column (schema, cell.first.c_str ()), 0)
+                << schema->name << "." << cell.first;
+        }
+    }
+  /* the fixture host has findings: most tables must have rows */
+  EXPECT_GE (tables_with_rows, n_tables - 1);
+
+  auto overdue = via_osquery (standin, "SELECT status, days_remaining FROM phaseout_status "
+                                       "WHERE policy_id = 'us-dhs-bod-17-01'");
+  ASSERT_EQ (overdue.size (), 1u);
+  EXPECT_EQ (overdue[0]["status"], std::optional<std::string> ("action_required"));
+  EXPECT_EQ (overdue[0]["days_remaining"], std::optional<std::string> ("11"));
+}
+
 TEST (LoadableExtension, FlagsUseTheSharedNames)
 {
   TempDir dir;
@@ -135,6 +246,31 @@ TEST (LoadableExtension, FlagsUseTheSharedNames)
   EXPECT_NE (strstr (message, "unknown flag --rooot"), nullptr) << message;
   sqlite3_free (message);
   sqlite3_close (db);
+}
+
+/* SQLite unloads an extension with its last connection; GLib keeps the
+ * quarks and resources the module registered, so the module must stay
+ * resident or the next load crashes on them (it did, before -z nodelete) */
+TEST (LoadableExtension, LoadsAgainAfterEveryConnectionClosed)
+{
+  std::string module = build_path ("sqlite/phaseout");
+  for (int round = 0; round < 8; round++)
+    {
+      /* move the allocator and mappings around between rounds */
+      std::vector<std::string> ballast (round * 100, std::string (4096, 'x'));
+      sqlite3 *db = NULL;
+      ASSERT_EQ (sqlite3_open (":memory:", &db), SQLITE_OK);
+      sqlite3_enable_load_extension (db, 1);
+      ASSERT_EQ (sqlite3_load_extension (db, module.c_str (), NULL, NULL), SQLITE_OK);
+      char *message = NULL;
+      /* a failing flag goes through phaseout's GError domain (a quark) */
+      EXPECT_NE (sqlite3_exec (db, "SELECT phaseout_flag('--bogus', '1')", NULL, NULL, &message),
+                 SQLITE_OK);
+      sqlite3_free (message);
+      EXPECT_EQ (sqlite3_exec (db, "SELECT count(*) FROM phaseout_policies", NULL, NULL, NULL),
+                 SQLITE_OK);
+      sqlite3_close (db);
+    }
 }
 
 TEST (Cli, ReportAndErrors)
