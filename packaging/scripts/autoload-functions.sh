@@ -1,7 +1,8 @@
 # Shared by the deb and rpm maintainer scripts (packaging/CMakeLists.txt
 # pastes this file into each of them, so they need nothing from the package
-# at run time: postrm runs after the files are gone).  POSIX sh, the tools of
-# Debian's essential set / an RPM system's base (awk, sed, grep, coreutils).
+# at run time: postrm runs after the files are gone).  POSIX sh with sed,
+# grep and coreutils (essential on Debian), and awk (de facto essential:
+# lintian rejects a dependency on it; part of every RPM system's base).
 #
 # osqueryd reads /etc/osquery/extensions.load once, at start: one path per
 # line, trimmed; empty lines and lines starting with '#' or ';' are skipped;

@@ -48,9 +48,12 @@ done < "$tmp/commands"
 sort -u -o "$tmp/options" "$tmp/options"
 
 # the man page's own words: commands are the first word after .B in the
-# .TP entries of the COMMANDS section; options are every \-\-name
+# top-level .TP entries of the COMMANDS section (not those of an .RS block);
+# options are every \-\-name
 sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$tmp/man" \
-  | awk 'prev == ".TP" && $1 == ".B" { print $2 } { prev = $1 }' | sort -u > "$tmp/man-commands"
+  | awk '$1 == ".RS" { depth++ } $1 == ".RE" { depth-- }
+         depth == 0 && prev == ".TP" && $1 == ".B" { print $2 } { prev = $1 }' \
+  | sort -u > "$tmp/man-commands"
 sed 's/\\-/-/g' "$tmp/man" | grep -o -e '--[a-z][a-z-]*' | sed 's/^--//' | sort -u > "$tmp/man-options"
 
 while read -r command; do

@@ -247,16 +247,27 @@ check "sqlite3: .load of the installed module" sh -c "
 autoloaded=$(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$autoload" | grep -v -e '^$' -e '^[#;]' | grep -x "$ext")
 standin_dir="$work/osquery"
 mkdir -p "$standin_dir"
-"$standin" --socket "$standin_dir/osquery.em" --extension "$autoloaded" \
-  --wait-registered phaseout --wait-timeout 20 \
-  --option custom_phaseout_jurisdictions=US \
-  --query "SELECT version FROM phaseout_info" \
-  --query "SELECT applicability FROM phaseout_policies WHERE id = 'nl-kamerbrief-2018'" \
-  --json --stop-grace 5 > "$work/standin.out" 2> "$work/standin.err" &
-standin_pid=$!
-wait "$standin_pid"
-standin_rc=$?
-standin_pid=
+run_standin () {
+  "$standin" --socket "$standin_dir/osquery.em" --extension "$autoloaded" \
+    --wait-registered phaseout --wait-timeout 20 \
+    --option custom_phaseout_jurisdictions=US \
+    --query "SELECT version FROM phaseout_info" \
+    --query "SELECT applicability FROM phaseout_policies WHERE id = 'nl-kamerbrief-2018'" \
+    --json --stop-grace 5 > "$work/standin.out" 2> "$work/standin.err" &
+  standin_pid=$!
+  wait "$standin_pid"
+  standin_rc=$?
+  standin_pid=
+}
+run_standin
+# phaseout.ext builds its runtime between registering and listening, so a
+# query that comes at once can find no socket on a loaded machine (protocol
+# notes §3.3): say so, and try once more, since this test is about the package
+if [ "$standin_rc" -ne 0 ] && grep -q 'Extension socket not available' "$work/standin.err"; then
+  echo "note: phaseout.ext was registered but not yet listening when the first query came;" \
+       "running the stand-in again"
+  run_standin
+fi
 check "the installed phaseout.ext registers with the osqueryd stand-in and answers queries" sh -c "
   cat '$work/standin.out'; [ $standin_rc -eq 0 ] || { tail -n 20 '$work/standin.err'; exit 1; }
   grep -qx '{\"version\":\"$upstream_version\"}' '$work/standin.out'"
