@@ -7,14 +7,17 @@ phaseout_path_is_packaged ()
   return 0
 }
 
-# see deb-common.sh; RPM systems have no policy-rc.d
+# see deb-common.sh (osqueryd.service, or fleetd's orbit.service); RPM
+# systems have no policy-rc.d
 phaseout_restart_osqueryd ()
 {
   [ "${PHASEOUT_NO_OSQUERYD_RESTART:-0}" = 1 ] && return 0
   [ -d /run/systemd/system ] || return 0
-  if systemctl cat osqueryd.service >/dev/null 2>&1; then
-    systemctl try-restart osqueryd.service \
-      || echo "phaseout: could not restart osqueryd.service; restart it to apply $PHASEOUT_AUTOLOAD" >&2
-  fi
+  for _unit in osqueryd.service orbit.service; do
+    if systemctl cat "$_unit" >/dev/null 2>&1; then
+      systemctl try-restart "$_unit" \
+        || echo "phaseout: could not restart $_unit; restart it to apply $PHASEOUT_AUTOLOAD" >&2
+    fi
+  done
   return 0
 }

@@ -124,5 +124,33 @@ phaseout_autoload_remove
 verify "a file's mode is kept when it is rewritten" test "$(stat -c %a "$work/real.load")" = 600
 verify "no temporary file is left" test -z "$(find "$work/etc" "$work" -maxdepth 1 -name '*.phaseout-tmp')"
 
+# restarting osqueryd (deb-common.sh) with a stand-in for deb-systemd-invoke
+sed "s|@PHASEOUT_EXTENSION_PATH@|$ext|" "$source_dir/packaging/scripts/deb-common.sh" \
+  > "$work/deb-common.sh"
+# shellcheck disable=SC1091
+. "$work/deb-common.sh"
+mkdir -p "$work/bin" "$work/run-systemd" "$work/units"
+printf '#!/bin/sh\necho "$*" >> "%s"\n' "$work/invoked" > "$work/bin/deb-systemd-invoke"
+chmod +x "$work/bin/deb-systemd-invoke"
+PATH="$work/bin:$PATH"
+export PHASEOUT_TEST_SYSTEMD_RUN="$work/run-systemd"
+export PHASEOUT_TEST_UNIT_DIRS="$work/units"
+restarts () {
+  rm -f "$work/invoked"
+  phaseout_restart_osqueryd
+  [ -f "$work/invoked" ] && tr '\n' ';' < "$work/invoked"
+}
+verify "no osqueryd unit: nothing is restarted" test -z "$(restarts)"
+touch "$work/units/osqueryd.service"
+verify "osqueryd.service: try-restart (a stopped unit stays stopped)" \
+  test "$(restarts)" = "try-restart osqueryd.service;"
+touch "$work/units/orbit.service"
+verify "and fleetd's orbit.service too" \
+  test "$(restarts)" = "try-restart osqueryd.service;try-restart orbit.service;"
+verify "PHASEOUT_NO_OSQUERYD_RESTART=1: nothing is restarted" \
+  test -z "$(PHASEOUT_NO_OSQUERYD_RESTART=1 restarts)"
+rm -rf "$work/run-systemd"
+verify "no systemd running: nothing is restarted" test -z "$(restarts)"
+
 echo "autoload: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
