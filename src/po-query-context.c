@@ -182,6 +182,7 @@ parse_constraint_entry (PoQueryContext *context, JsonNode *entry_node, GError **
 {
   JsonObject *entry;
   JsonNode *list_node;
+  JsonNode *name_node;
   const gchar *name;
   gint column;
 
@@ -192,7 +193,11 @@ parse_constraint_entry (PoQueryContext *context, JsonNode *entry_node, GError **
       return FALSE;
     }
   entry = json_node_get_object (entry_node);
-  name = json_object_get_string_member_with_default (entry, "name", NULL);
+  /* not json_object_get_string_member_with_default(): it is a critical
+   * warning (g_return_val_if_fail) when "name" is an array or object */
+  name_node = json_object_get_member (entry, "name");
+  name = name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node) ? json_node_get_string (name_node)
+                                                                 : NULL;
   if (name == NULL)
     {
       g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_DATA,

@@ -73,6 +73,31 @@ TEST (FuzzRegression, OsquerydContextsStillParse)
   po_query_context_free (context);
 }
 
+/*
+ * fuzz-query-context: a constraint whose "name" was an array or an object
+ * tripped a g_return_val_if_fail() in json-glib (a critical warning per
+ * request; fatal under G_DEBUG=fatal-criticals).  It is the "no column
+ * name" error it always meant to be, with no critical on the way.
+ */
+TEST (FuzzRegression, NonStringColumnNameIsAnErrorNotACritical)
+{
+  for (const char *json : { "{\"constraints\":[{\"name\":[{\"ex\":\"1\"}]}]}",
+                            "{\"constraints\":[{\"name\":{\"a\":1},\"list\":[]}]}",
+                            "{\"constraints\":[{\"name\":7,\"list\":[]}]}",
+                            "{\"constraints\":[{\"name\":null,\"list\":[]}]}" })
+    {
+      GLogLevelFlags old = g_log_set_always_fatal (
+          (GLogLevelFlags) (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_ERROR));
+      GError *raw = NULL;
+      PoQueryContext *context = po_query_context_new_from_json (&po_schema_phaseout_info, json, &raw);
+      g_log_set_always_fatal (old);
+      po_test::ErrorPtr error (raw);
+      EXPECT_EQ (context, nullptr) << json;
+      ASSERT_NE (error, nullptr) << json;
+      EXPECT_NE (strstr (error->message, "no column name"), nullptr) << error->message;
+    }
+}
+
 /* a server-side protocol over one end of a socketpair */
 struct ServerWire {
   ServerWire ()
