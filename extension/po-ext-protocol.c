@@ -133,13 +133,22 @@ read_sized (ThriftProtocol *protocol, gpointer *ret_buffer, guint32 *ret_length,
   return header + length;
 }
 
+/*
+ * The outputs are set (to NULL) even on failure: c_glib 0.17's
+ * thrift_protocol_skip() frees what read_string/read_binary return whether
+ * they failed or not, and an unset pointer was an uninitialised one (a
+ * call with an unknown string field of a refused size made it free a
+ * stack address).
+ */
 static gint32
 read_string (ThriftProtocol *protocol, gchar **str, GError **error)
 {
   gpointer buffer = NULL;
   guint32 length;
-  gint32 n = read_sized (protocol, &buffer, &length, error);
+  gint32 n;
 
+  *str = NULL;
+  n = read_sized (protocol, &buffer, &length, error);
   if (n < 0)
     return -1;
   *str = buffer;
@@ -151,8 +160,11 @@ read_binary (ThriftProtocol *protocol, gpointer *buf, guint32 *len, GError **err
 {
   gpointer buffer = NULL;
   guint32 length;
-  gint32 n = read_sized (protocol, &buffer, &length, error);
+  gint32 n;
 
+  *buf = NULL;
+  *len = 0;
+  n = read_sized (protocol, &buffer, &length, error);
   if (n < 0)
     return -1;
   if (length == 0)

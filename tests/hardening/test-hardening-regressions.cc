@@ -220,6 +220,48 @@ TEST (FuzzRegression, CallArgsWithACutRequestMapFailCleanly)
     }
 }
 
+/*
+ * fuzz-thrift under ASan: c_glib 0.17's thrift_protocol_skip() frees what
+ * read_binary returns whether it failed or not; a call with an unknown
+ * string field whose declared size is refused left the pointer unset, so
+ * skip() freed whatever was on the stack (a bad free, an abort in a gcc
+ * build when the garbage is not NULL).  The outputs are now always set.
+ */
+TEST (FuzzRegression, RefusedStringsLeaveNoPointerToFree)
+{
+  {
+    ServerWire wire;
+    std::string bytes = be32 (0x462d3874);  /* 1.1 GB declared */
+    ASSERT_EQ (write (wire.peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
+    gpointer data = GINT_TO_POINTER (0x1);  /* what an uninitialised pointer might hold */
+    guint32 length = 77;
+    GError *raw = NULL;
+    EXPECT_LT (thrift_protocol_read_binary (THRIFT_PROTOCOL (wire.protocol), &data, &length, &raw), 0);
+    po_test::ErrorPtr error (raw);
+    EXPECT_EQ (data, nullptr);
+    EXPECT_EQ (length, 0u);
+  }
+  {
+    ServerWire wire;
+    std::string bytes = be32 (0xfffffff0);  /* negative */
+    ASSERT_EQ (write (wire.peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
+    gchar *str = (gchar *) GINT_TO_POINTER (0x1);
+    GError *raw = NULL;
+    EXPECT_LT (thrift_protocol_read_string (THRIFT_PROTOCOL (wire.protocol), &str, &raw), 0);
+    po_test::ErrorPtr error (raw);
+    EXPECT_EQ (str, nullptr);
+  }
+  {
+    /* and skip() over such a field fails without freeing anything it should not */
+    ServerWire wire;
+    std::string bytes = be32 (0x462d3874) + "F-8t";
+    ASSERT_EQ (write (wire.peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
+    GError *raw = NULL;
+    EXPECT_LT (thrift_protocol_skip (THRIFT_PROTOCOL (wire.protocol), T_STRING, &raw), 0);
+    po_test::ErrorPtr error (raw);
+  }
+}
+
 /* a client-side protocol (the manager connection) still reads replies */
 TEST (FuzzRegression, ClientProtocolStillReadsReplies)
 {
