@@ -368,4 +368,122 @@ TEST (FuzzRegression, DpkgStatusWordsAreSanitised)
   g_hash_table_unref (index);
   g_ptr_array_unref (packages);
 }
+
+/*
+ * fuzz-kmod: libkmod 30 (Debian's, built with assertions) aborts the whole
+ * process on an ELF module file whose section-name table index is outside
+ * its section table, one corrupted byte in a .ko.  A corrupt or
+ * half-written module file now costs its row's modinfo (info_error), not
+ * phaseout.ext.
+ */
+class KmodRegression : public ::testing::Test {
+ protected:
+  void SetUp () override
+  {
+    dir.write ("proc/sys/kernel/osrelease", "6.1.0-fuzz\n");
+    dir.write ("proc/modules", "fuzzmod 16384 1 - Live 0x0000000000000000 (OE)\n");
+    /* depmod's index of one module, extra/fuzzmod.ko (as tests/fuzz/fuzz-kmod.c) */
+    static const guint8 dep_bin[] = {
+      0xb0, 0x07, 0xf4, 0x57, 0x00, 0x02, 0x00, 0x01, 0x20, 0x00, 0x00, 0x2d, 0x75, 0x7a, 0x7a,
+      0x6d, 0x6f, 0x64, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x65, 0x78, 0x74,
+      0x72, 0x61, 0x2f, 0x66, 0x75, 0x7a, 0x7a, 0x6d, 0x6f, 0x64, 0x2e, 0x6b, 0x6f, 0x3a, 0x00,
+      0x66, 0x66, 0xc0, 0x00, 0x00, 0x0c
+    };
+    dir.write ("lib/modules/6.1.0-fuzz/modules.dep.bin",
+               std::string ((const char *) dep_bin, sizeof dep_bin));
+  }
+
+  /* the collector over a module file of these bytes: fuzzmod's row */
+  PoKernelModule *Collect (const std::string &module_bytes)
+  {
+    dir.write ("lib/modules/6.1.0-fuzz/extra/fuzzmod.ko", module_bytes);
+    auto runtime = po_test::make_runtime ({ { "root", dir.path () } });
+    modules.reset (po_inventory_collect_kernel_modules (runtime.get (), NULL));
+    for (guint i = 0; i < modules->len; i++)
+      if (g_strcmp0 (static_cast<PoKernelModule *> (modules->pdata[i])->name, "fuzzmod") == 0)
+        return static_cast<PoKernelModule *> (modules->pdata[i]);
+    return nullptr;
+  }
+
+  /*
+   * a minimal 64-bit little-endian relocatable ELF: sections null,
+   * .modinfo, .shstrtab; modinfo_at_end: .modinfo empty and starting at the
+   * very end of the file
+   */
+  static std::string Elf (guint16 shstrndx, bool modinfo_at_end = false)
+  {
+    auto put = [] (std::string &s, gsize at, guint64 value, gsize size) {
+      for (gsize i = 0; i < size; i++)
+        s[at + i] = (char) (value >> (8 * i));
+    };
+    std::string modinfo ("version=1.0\0author=Fuzz\0", 24);
+    std::string names ("\0.modinfo\0.shstrtab\0", 20);
+    std::string out (64, '\0');
+    out.replace (0, 4, "\x7f" "ELF");
+    out[4] = 2;   /* ELFCLASS64 */
+    out[5] = 1;   /* little endian */
+    out[6] = 1;
+    put (out, 0x10, 1, 2);    /* ET_REL */
+    put (out, 0x12, 62, 2);   /* EM_X86_64 */
+    put (out, 0x14, 1, 4);
+    guint64 modinfo_at = out.size ();
+    out += modinfo;
+    guint64 names_at = out.size ();
+    out += names;
+    guint64 shoff = out.size ();
+    put (out, 0x28, shoff, 8);
+    put (out, 0x34, 64, 2);   /* e_ehsize */
+    put (out, 0x3a, 64, 2);   /* e_shentsize */
+    put (out, 0x3c, 3, 2);    /* e_shnum */
+    put (out, 0x3e, shstrndx, 2);
+    std::string sections (3 * 64, '\0');
+    guint64 end = shoff + sections.size ();
+    auto section = [&] (int i, guint32 name, guint32 type, guint64 offset, guint64 size) {
+      put (sections, i * 64 + 0x00, name, 4);
+      put (sections, i * 64 + 0x04, type, 4);
+      put (sections, i * 64 + 0x18, offset, 8);
+      put (sections, i * 64 + 0x20, size, 8);
+      put (sections, i * 64 + 0x30, 1, 8);
+    };
+    section (1, 1, 1, modinfo_at_end ? end : modinfo_at, modinfo_at_end ? 0 : modinfo.size ());
+    section (2, 10, 3, names_at, names.size ());
+    return out + sections;
+  }
+
+  po_test::TempDir dir;
+  std::unique_ptr<GPtrArray, void (*) (GPtrArray *)> modules { nullptr, [] (GPtrArray *a) {
+    if (a != nullptr)
+      g_ptr_array_unref (a);
+  } };
+};
+
+TEST_F (KmodRegression, WellFormedModuleIsRead)
+{
+  PoKernelModule *module = Collect (Elf (2));
+  ASSERT_NE (module, nullptr);
+  EXPECT_EQ (module->info_error, nullptr) << module->info_error;
+  EXPECT_STREQ (module->version, "1.0");
+  EXPECT_STREQ (module->author, "Fuzz");
+}
+
+TEST_F (KmodRegression, SectionNameIndexOutOfRangeIsAnInfoErrorNotAnAbort)
+{
+  for (guint16 index : { (guint16) 0, (guint16) 3, (guint16) 0xff0b })
+    {
+      PoKernelModule *module = Collect (Elf (index));
+      ASSERT_NE (module, nullptr) << index;
+      EXPECT_TRUE (module->loaded);
+      ASSERT_NE (module->info_error, nullptr) << index;
+      EXPECT_NE (strstr (module->info_error, "malformed ELF"), nullptr) << module->info_error;
+      EXPECT_EQ (module->version, nullptr);
+    }
+}
+
+TEST_F (KmodRegression, SectionAtTheVeryEndIsAnInfoErrorNotAnAbort)
+{
+  PoKernelModule *module = Collect (Elf (2, true));
+  ASSERT_NE (module, nullptr);
+  ASSERT_NE (module->info_error, nullptr);
+  EXPECT_NE (strstr (module->info_error, "end of the file"), nullptr) << module->info_error;
+}
 }  // namespace
