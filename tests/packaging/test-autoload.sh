@@ -125,6 +125,8 @@ verify "a file's mode is kept when it is rewritten" test "$(stat -c %a "$work/re
 verify "no temporary file is left" test -z "$(find "$work/etc" "$work" -maxdepth 1 -name '*.phaseout-tmp')"
 
 # restarting osqueryd (deb-common.sh) with a stand-in for deb-systemd-invoke
+# (test-deb.sh exports the opt-out for the real package; not wanted here)
+unset PHASEOUT_NO_OSQUERYD_RESTART
 sed "s|@PHASEOUT_EXTENSION_PATH@|$ext|" "$source_dir/packaging/scripts/deb-common.sh" \
   > "$work/deb-common.sh"
 # shellcheck disable=SC1091

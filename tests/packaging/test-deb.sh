@@ -49,7 +49,7 @@ check () {
     pass "$_what"
   else
     fail "$_what"
-    sed 's/^/     | /' "$work/check.out" | head -n 20
+    grep -v '^ok ' "$work/check.out" | sed 's/^/     | /' | head -n 30
   fi
 }
 finish () {
