@@ -81,6 +81,8 @@ struct _PoCatalogue {
   GPtrArray           *problems;       /* PoCatalogueProblem* */
   GPtrArray           *file_names;     /* gchar*: files in use */
   PoMatcher           *matcher;
+  GMutex               memo_lock;
+  GData               *memos;          /* po_catalogue_get_memo() */
 };
 
 /* ---- options ---- */
@@ -787,6 +789,8 @@ po_catalogue_load (const PoCatalogueOptions *options, PoCatalogue *previous)
   catalogue->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
   catalogue->file_names = g_ptr_array_new_with_free_func (g_free);
   catalogue->matcher = po_matcher_new ();
+  g_mutex_init (&catalogue->memo_lock);
+  g_datalist_init (&catalogue->memos);
 
   if (options->builtin)
     load_builtin (&loader);
@@ -819,7 +823,9 @@ po_catalogue_unref (PoCatalogue *catalogue)
 {
   if (catalogue == NULL || !g_atomic_ref_count_dec (&catalogue->ref_count))
     return;
-  /* the matcher borrows indicators from the vendors: it goes first */
+  /* memos and the matcher borrow from the vendors and policies: they go first */
+  g_datalist_clear (&catalogue->memos);
+  g_mutex_clear (&catalogue->memo_lock);
   po_matcher_free (catalogue->matcher);
   g_hash_table_unref (catalogue->vendor_by_id);
   g_hash_table_unref (catalogue->policy_by_id);
@@ -926,6 +932,21 @@ po_catalogue_match (PoCatalogue *catalogue, PoIndicatorKind kind, const gchar *v
   if (ret_matches != NULL)
     *ret_matches = g_steal_pointer (&matches);
   return TRUE;
+}
+
+gpointer
+po_catalogue_get_memo (PoCatalogue *catalogue, const gchar *key, PoCatalogueMemoBuild build,
+                       gpointer user_data, GDestroyNotify destroy)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&catalogue->memo_lock);
+  gpointer memo = g_datalist_get_data (&catalogue->memos, key);
+
+  if (memo == NULL)
+    {
+      memo = build (catalogue, user_data);
+      g_datalist_set_data_full (&catalogue->memos, key, memo, destroy);
+    }
+  return memo;
 }
 
 GPtrArray *

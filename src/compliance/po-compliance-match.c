@@ -61,8 +61,8 @@ po_finding_free (PoFinding *finding)
 
 /* ---- free text ---------------------------------------------------------- */
 
-gchar *
-po_compliance_normalise_text (const gchar *text)
+static gchar *
+normalise_text_slow (const gchar *text)
 {
   g_autofree gchar *valid = g_utf8_make_valid (text, -1);
   g_autofree gchar *nfc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
@@ -74,6 +74,38 @@ po_compliance_normalise_text (const gchar *text)
     if (words[i][0] != '\0')
       g_string_append_printf (out, "%s%s", out->len > 0 ? " " : "", words[i]);
   return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+gchar *
+po_compliance_normalise_text (const gchar *text)
+{
+  gboolean ascii = TRUE;
+  gchar *out;
+  gchar *q;
+
+  for (const gchar *p = text; *p != '\0' && ascii; p++)
+    ascii = (guchar) *p < 0x80;
+  if (!ascii)
+    return normalise_text_slow (text);
+
+  /* the common case, with the same result: ASCII is valid UTF-8, NFC leaves
+   * it as it is, and case folding makes it lower case */
+  out = g_malloc (strlen (text) + 1);
+  q = out;
+  for (const gchar *p = text; *p != '\0'; p++)
+    {
+      if (strchr (" \t\r\n\f\v", *p) != NULL)
+        {
+          if (q > out && q[-1] != ' ')
+            *q++ = ' ';
+          continue;
+        }
+      *q++ = g_ascii_tolower (*p);
+    }
+  if (q > out && q[-1] == ' ')
+    q--;
+  *q = '\0';
+  return out;
 }
 
 /* "Kaspersky Lab <support@kaspersky.com>" -> "Kaspersky Lab" */
@@ -165,11 +197,55 @@ add_indicator_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candi
  * names are what vendors sign and publish as, so this needs no indicator
  * per vendor; "Kaspersky Lab, Inc." and "kaspersky  lab, inc." are equal.
  */
+typedef struct {
+  PoVendor    *vendor;
+  const gchar *name;    /* as the catalogue writes it: the name or an alias */
+} VendorName;
+
+/*
+ * normalised name -> GArray of VendorName, in vendor order and with each
+ * vendor once (its name before its aliases): built once per catalogue, so
+ * a signer costs one lookup however many vendors the catalogue holds
+ */
+static gpointer
+vendor_names_build (PoCatalogue *catalogue, gpointer user_data)
+{
+  GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify) g_array_unref);
+  GPtrArray *vendors = po_catalogue_get_vendors (catalogue);
+
+  for (guint i = 0; i < vendors->len; i++)
+    {
+      PoVendor *vendor = g_ptr_array_index (vendors, i);
+      const gchar *const *aliases = po_vendor_get_aliases (vendor);
+
+      for (gint a = -1; a < 0 || aliases[a] != NULL; a++)
+        {
+          VendorName entry = { vendor, a < 0 ? po_vendor_get_name (vendor) : aliases[a] };
+          g_autofree gchar *key = po_compliance_normalise_text (entry.name);
+          GArray *entries = g_hash_table_lookup (index, key);
+          gboolean known = FALSE;
+
+          if (entries == NULL)
+            {
+              entries = g_array_new (FALSE, FALSE, sizeof (VendorName));
+              g_hash_table_insert (index, g_steal_pointer (&key), entries);
+            }
+          for (guint e = 0; e < entries->len && !known; e++)
+            known = g_array_index (entries, VendorName, e).vendor == vendor;
+          if (!known)
+            g_array_append_val (entries, entry);
+        }
+    }
+  return index;
+}
+
 static void
 add_vendor_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candidates,
                          const gchar *value, guint rank)
 {
-  GPtrArray *vendors = po_catalogue_get_vendors (catalogue);
+  GHashTable *index;
+  GArray *entries;
   g_autofree gchar *wanted = NULL;
 
   if (value == NULL || *value == '\0')
@@ -177,32 +253,21 @@ add_vendor_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *can
   wanted = po_compliance_normalise_text (value);
   if (*wanted == '\0')
     return;
-  for (guint i = 0; i < vendors->len; i++)
+  index = po_catalogue_get_memo (catalogue, "compliance.vendor-names", vendor_names_build, NULL,
+                                 (GDestroyNotify) g_hash_table_unref);
+  entries = g_hash_table_lookup (index, wanted);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
     {
-      PoVendor *vendor = g_ptr_array_index (vendors, i);
-      const gchar *const *aliases = po_vendor_get_aliases (vendor);
-      const gchar *hit = NULL;
-      g_autofree gchar *name = po_compliance_normalise_text (po_vendor_get_name (vendor));
+      const VendorName *entry = &g_array_index (entries, VendorName, i);
+      Candidate candidate = { 0 };
 
-      if (!owner_wanted (owners, vendor, NULL))
+      if (!owner_wanted (owners, entry->vendor, NULL))
         continue;
-      if (g_str_equal (name, wanted))
-        hit = po_vendor_get_name (vendor);
-      for (guint a = 0; hit == NULL && aliases[a] != NULL; a++)
-        {
-          g_autofree gchar *alias = po_compliance_normalise_text (aliases[a]);
-          if (g_str_equal (alias, wanted))
-            hit = aliases[a];
-        }
-      if (hit != NULL)
-        {
-          Candidate candidate = { 0 };
-          candidate.vendor = vendor;
-          candidate.indicator = g_strdup_printf ("vendor-name:%s", hit);
-          candidate.confidence = "corroborated";
-          candidate.rank = rank;
-          g_array_append_val (candidates, candidate);
-        }
+      candidate.vendor = entry->vendor;
+      candidate.indicator = g_strdup_printf ("vendor-name:%s", entry->name);
+      candidate.confidence = "corroborated";
+      candidate.rank = rank;
+      g_array_append_val (candidates, candidate);
     }
 }
 
