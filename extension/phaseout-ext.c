@@ -6,14 +6,16 @@
  *   1. parse osqueryd's argv; ignore SIGPIPE; block the signals we wait for
  *      so that no worker thread is ever interrupted by them;
  *   2. wait up to --timeout for the manager socket to answer a ping;
- *   3. registerExtension with every table's column rows; a refusal is
- *      logged and ends the process (osqueryd's watcher starts it again);
- *   4. read phaseout_* options from osqueryd's configuration;
- *   5. serve on <socket>.<uuid> at once, a worker per connection;
- *   6. every --interval, ask extensions() whether our uuid is still known
+ *   3. read custom_phaseout_* options from osqueryd's configuration;
+ *   4. listen on a staging path, registerExtension with every table's
+ *      column rows (a refusal is logged and ends the process; osqueryd's
+ *      watcher starts it again), then rename the socket to
+ *      <socket>.<uuid>: served as soon as the uuid is known, a worker
+ *      per connection;
+ *   5. every --interval, ask extensions() whether our uuid is still known
  *      (a restarted osqueryd forgets it); exit when it is not, when the
  *      call fails or when the manager socket is gone;
- *   7. on SIGTERM, SIGINT or a shutdown() call: stop serving, remove the
+ *   6. on SIGTERM, SIGINT or a shutdown() call: stop serving, remove the
  *      socket, deregister, exit 0, all within about a second.
  * The process never forks: osqueryd's watchdog judges the pid it started.
  */
@@ -200,6 +202,7 @@ main (int argc, char **argv)
   g_autoptr(PoRuntime) runtime = NULL;
   g_autoptr(PoExtHandler) handler = NULL;
   g_autoptr(PoExtServer) server = NULL;
+  g_autofree gchar *staging_path = NULL;
   g_autofree gchar *server_path = NULL;
   sigset_t signals = waited_signals ();
   guint interval_ms;
@@ -249,6 +252,34 @@ main (int argc, char **argv)
       return 1;
     }
 
+  /* osquery's options first: they complete the settings the tables use */
+  if (po_ext_manager_get_options (flags->socket, MANAGER_CALL_TIMEOUT_MS, &options, &error))
+    apply_manager_options (flags->settings, options);
+  else
+    {
+      g_warning ("cannot read osquery's options: %s", error->message);
+      g_clear_error (&error);
+    }
+  runtime = po_runtime_new (flags->settings, &error);
+  if (runtime == NULL)
+    {
+      g_printerr ("phaseout.ext: %s\n", error->message);
+      return 1;
+    }
+  apply_profile_options (runtime, flags->settings->options);
+  handler = po_ext_handler_new (runtime, request_shutdown, NULL);
+
+  /* listening before registering, then publishing under the uuid's name,
+   * shrinks the time osqueryd knows us but cannot reach us to the transit
+   * of its reply (po-ext-server.h) */
+  staging_path = g_strdup_printf ("%s.s%04x", flags->socket, g_random_int_range (0, 0x10000));
+  server = po_ext_server_new (staging_path, OSQUERY_EXTENSION_HANDLER (handler), &error);
+  if (server == NULL)
+    {
+      g_printerr ("phaseout.ext: %s\n", error->message);
+      return 1;
+    }
+
   registry = po_ext_handler_build_registry ();
   if (!po_ext_manager_register (flags->socket, MANAGER_CALL_TIMEOUT_MS, EXTENSION_NAME,
                                 PHASEOUT_VERSION, registry, &uuid, &error))
@@ -257,36 +288,16 @@ main (int argc, char **argv)
                   error->message);
       return 1;
     }
-  g_debug ("registered as extension uuid %" G_GINT64_FORMAT, uuid);
-
-  if (po_ext_manager_get_options (flags->socket, MANAGER_CALL_TIMEOUT_MS, &options, &error))
-    apply_manager_options (flags->settings, options);
-  else
-    {
-      g_warning ("cannot read osquery's options: %s", error->message);
-      g_clear_error (&error);
-    }
-
-  runtime = po_runtime_new (flags->settings, &error);
-  if (runtime == NULL)
-    {
-      g_printerr ("phaseout.ext: %s\n", error->message);
-      po_ext_manager_deregister (flags->socket, DEREGISTER_TIMEOUT_MS, uuid, NULL);
-      return 1;
-    }
-  apply_profile_options (runtime, flags->settings->options);
-  handler = po_ext_handler_new (runtime, request_shutdown, NULL);
   po_ext_handler_set_uuid (handler, uuid);
   server_path = g_strdup_printf ("%s.%" G_GINT64_FORMAT, flags->socket, uuid);
-  server = po_ext_server_new (server_path, OSQUERY_EXTENSION_HANDLER (handler), &error);
-  if (server == NULL)
+  if (!po_ext_server_publish (server, server_path, &error))
     {
       g_printerr ("phaseout.ext: %s\n", error->message);
       po_ext_manager_deregister (flags->socket, DEREGISTER_TIMEOUT_MS, uuid, NULL);
       return 1;
     }
-  g_debug ("serving %u tables on %s", g_hash_table_size (g_hash_table_lookup (registry, "table")),
-           server_path);
+  g_debug ("registered as extension uuid %" G_GINT64_FORMAT "; serving %u tables on %s", uuid,
+           g_hash_table_size (g_hash_table_lookup (registry, "table")), server_path);
 
   /* the C++ SDK's watcher: interval in seconds, at least 200 ms */
   interval_ms = MAX (flags->interval_s * 1000, 200);

@@ -7,7 +7,7 @@
 struct _PoExtHandler {
   OsqueryExtensionHandler  parent;
   PoRuntime               *runtime;
-  gint64                   uuid;
+  gpointer                 uuid;   /* a gint64 in an atomic pointer-sized word */
   PoExtShutdownFunc        on_shutdown;
   gpointer                 user_data;
 };
@@ -46,11 +46,12 @@ po_ext_status_set_ok (OsqueryExtensionStatus *status, gint64 uuid, const gchar *
   set_status (status, 0, uuid, message);
 }
 
-/* set once, before the server that calls the handler starts */
+/* set once, after registration, while the server may already answer on
+ * its staging path: an atomic word (osquery's uuids are 16-bit anyway) */
 static gint64
 get_uuid (PoExtHandler *self)
 {
-  return self->uuid;
+  return (gint64) GPOINTER_TO_SIZE (g_atomic_pointer_get (&self->uuid));
 }
 
 static gboolean
@@ -224,7 +225,7 @@ po_ext_handler_new (PoRuntime *runtime, PoExtShutdownFunc on_shutdown, gpointer 
 void
 po_ext_handler_set_uuid (PoExtHandler *handler, gint64 uuid)
 {
-  handler->uuid = uuid;
+  g_atomic_pointer_set (&handler->uuid, GSIZE_TO_POINTER ((gsize) uuid));
 }
 
 GHashTable *

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,7 +23,7 @@
  */
 typedef struct {
   gint                     ref_count;
-  gchar                   *path;
+  gchar                   *path;        /* where the socket is: staging, then published */
   int                      listen_fd;
   int                      wake[2];     /* self-pipe: stop() wakes the accept loop */
   OsqueryExtensionHandler *handler;
@@ -166,7 +167,7 @@ accept_loop (gpointer data)
         {
           if (errno == EINTR)
             continue;
-          g_warning ("poll on %s: %s", state->path, g_strerror (errno));
+          g_warning ("poll on the extension socket: %s", g_strerror (errno));
           break;
         }
       if (fds[1].revents != 0)
@@ -298,6 +299,34 @@ po_ext_server_new (const gchar *path, OsqueryExtensionHandler *handler, GError *
       return NULL;
     }
   return server;
+}
+
+gboolean
+po_ext_server_publish (PoExtServer *server, const gchar *path, GError **error)
+{
+  ServerState *state = server->state;
+  struct sockaddr_un address;
+
+  if (strlen (path) >= sizeof address.sun_path)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG,
+                   "socket path %s is longer than the %zu bytes a UNIX socket allows", path,
+                   sizeof address.sun_path - 1);
+      return FALSE;
+    }
+  if (!remove_stale_socket (path, error))
+    return FALSE;
+  if (rename (state->path, path) < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "cannot move %s to %s: %s",
+                   state->path, path, g_strerror (errsv));
+      return FALSE;
+    }
+  /* the path is only used by the owner's thread (publish, stop) */
+  g_free (state->path);
+  state->path = g_strdup (path);
+  return TRUE;
 }
 
 void
