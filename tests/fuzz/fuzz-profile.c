@@ -31,8 +31,11 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
+/* text: the profile came from a key file, which GLib only reads as UTF-8
+ * (an osquery option is taken as it comes; only `phaseout policy list`
+ * shows it, and the CLI takes no osquery options) */
 static void
-check_profile (PoProfile *profile)
+check_profile (PoProfile *profile, gboolean text)
 {
   static const gchar *const types[] = { "government", "central-government", "municipality",
                                         "x-acme", "", NULL };
@@ -40,8 +43,11 @@ check_profile (PoProfile *profile)
   g_autofree gchar *description = po_profile_describe (profile);
   const gchar *const *lists[3];
 
-  po_fuzz_check_utf8 ("description", description);
-  po_fuzz_check_utf8 ("name", po_profile_get_name (profile));
+  if (text)
+    {
+      po_fuzz_check_utf8 ("description", description);
+      po_fuzz_check_utf8 ("name", po_profile_get_name (profile));
+    }
   lists[0] = po_profile_get_jurisdictions (profile);
   lists[1] = po_profile_get_organisation_types (profile);
   lists[2] = po_profile_get_disabled_policies (profile);
@@ -49,7 +55,7 @@ check_profile (PoProfile *profile)
     {
       if (lists[l] == NULL)
         abort ();
-      for (guint i = 0; lists[l][i] != NULL; i++)
+      for (guint i = 0; text && lists[l][i] != NULL; i++)
         po_fuzz_check_utf8 ("list entry", lists[l][i]);
     }
   for (guint i = 0; types[i] != NULL; i++)
@@ -76,7 +82,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   po_fuzz_write_file ("phaseout.conf", parts[0].data, parts[0].length);
 
   if (po_profile_new_from_file (config_path, &profile, &error))
-    check_profile (profile);
+    check_profile (profile, TRUE);
   else
     profile = po_profile_new ();
   g_clear_error (&error);
@@ -96,12 +102,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       /* the runtime's way: the file as --config, the options on top */
       po_runtime_set_profile_option (runtime, lines[i], eq + 1, NULL);
     }
-  check_profile (copy);
+  check_profile (copy, FALSE);
 
   {
     g_autoptr(PoProfile) from_runtime = NULL;
     if (po_runtime_get_profile (runtime, &from_runtime, &error) && from_runtime != NULL)
-      check_profile (from_runtime);
+      check_profile (from_runtime, FALSE);
     g_clear_error (&error);
   }
   po_fuzz_generate (runtime, "phaseout_policies");
