@@ -105,8 +105,18 @@ run_report (int argc, char **argv)
 static int
 run_tables (int argc, char **argv)
 {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, NULL, NULL, &error);
   guint n_tables;
   const PoTable *const *tables = po_tables_get_all (&n_tables);
+
+  if (settings == NULL)
+    return fail (error);
+  if (argc > 1)
+    {
+      g_printerr ("phaseout tables: takes no arguments\n");
+      return 2;
+    }
 
   for (guint i = 0; i < n_tables; i++)
     {

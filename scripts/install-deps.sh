@@ -28,7 +28,7 @@ test_packages="
   binutils openssl xz-utils zstd kmod dbus rpm"
 
 # packaging: CPack's dpkg/rpm back ends and lintian
-packaging_packages="dpkg-dev file lintian fakeroot"
+packaging_packages="dpkg-dev file lintian fakeroot rpmlint"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

@@ -88,7 +88,7 @@ TEST (Report, CleanHost)
   World world ("clean-host", kUsFederal);
   std::string out = report (world, "2019-01-01");
   EXPECT_TRUE (Contains (out, "Verdict: compliant with every applicable policy"));
-  EXPECT_TRUE (HasLine (out, "us-dhs-bod-17-01 +compliant +0 +2017-12-12 +-?[0-9]+"));
+  EXPECT_TRUE (HasLine (out, "us-dhs-bod-17-01 +compliant +0 +2017-12-12 +-"));
   EXPECT_EQ (out.find ("what to do"), std::string::npos);
 }
 
