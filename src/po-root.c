@@ -150,18 +150,19 @@ po_root_open (PoRoot *root, const gchar *host_path, int flags, GError **error)
   return fd;
 }
 
-gboolean
-po_root_read_file (PoRoot *root, const gchar *host_path, gsize max_bytes,
-                   gchar **ret_contents, gsize *ret_length, GError **error)
+/* reads what fd holds (and closes it), as po_root_read_file() */
+static gboolean
+read_fd (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, gchar **ret_contents,
+         gsize *ret_length, GError **error)
 {
-  g_autoptr(GByteArray) buffer = NULL;
+  g_autofree gchar *data = NULL;
+  gsize capacity;
+  gsize length = 0;
   struct stat st;
-  int fd;
 
-  fd = po_root_open (root, host_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, error);
-  if (fd < 0)
-    return FALSE;
-  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+  if (fstat (fd, &st) != 0)
+    st.st_mode = 0;
+  if (S_ISDIR (st.st_mode))
     {
       close (fd);
       set_errno_error (error, EISDIR, root, host_path, "cannot read");
@@ -176,12 +177,21 @@ po_root_read_file (PoRoot *root, const gchar *host_path, gsize max_bytes,
                    " phaseout reads", host_path, (gint64) st.st_size, max_bytes);
       return FALSE;
     }
-  buffer = g_byte_array_sized_new (S_ISREG (st.st_mode) && st.st_size > 0
-                                   ? (guint) st.st_size + 1 : 4096);
+  /* straight into the result: room for the whole file (its size as stat
+   * says, or a page for /proc and /sys), the terminating NUL, and one more
+   * byte so that the end of the file is seen without growing */
+  capacity = S_ISREG (st.st_mode) && st.st_size > 0 ? (gsize) st.st_size + 2 : 4096;
+  data = g_malloc (capacity);
   for (;;)
     {
-      guint8 chunk[16384];
-      ssize_t n = read (fd, chunk, sizeof chunk);
+      ssize_t n;
+
+      if (capacity - length < 2)
+        {
+          capacity = MIN (capacity * 2, max_bytes + 2);
+          data = g_realloc (data, capacity);
+        }
+      n = read (fd, data + length, capacity - length - 1);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -193,7 +203,8 @@ po_root_read_file (PoRoot *root, const gchar *host_path, gsize max_bytes,
         }
       if (n == 0)
         break;
-      if (buffer->len + (gsize) n > max_bytes)
+      length += (gsize) n;
+      if (length > max_bytes)
         {
           close (fd);
           g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
@@ -201,13 +212,12 @@ po_root_read_file (PoRoot *root, const gchar *host_path, gsize max_bytes,
                        host_path, max_bytes);
           return FALSE;
         }
-      g_byte_array_append (buffer, chunk, (guint) n);
     }
   close (fd);
+  data[length] = '\0';
   if (ret_length != NULL)
-    *ret_length = buffer->len;
-  g_byte_array_append (buffer, (const guint8 *) "", 1);
-  *ret_contents = (gchar *) g_byte_array_free (g_steal_pointer (&buffer), FALSE);
+    *ret_length = length;
+  *ret_contents = g_steal_pointer (&data);
   return TRUE;
 }
 
@@ -279,6 +289,104 @@ po_root_readlink (PoRoot *root, const gchar *host_path, gchar **ret_target, GErr
       return FALSE;
     }
   close (dirfd);
+  target[n] = '\0';
+  *ret_target = g_strdup (target);
+  return TRUE;
+}
+
+gboolean
+po_root_read_file (PoRoot *root, const gchar *host_path, gsize max_bytes,
+                   gchar **ret_contents, gsize *ret_length, GError **error)
+{
+  int fd = po_root_open (root, host_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, error);
+
+  if (fd < 0)
+    return FALSE;
+  return read_fd (root, fd, host_path, max_bytes, ret_contents, ret_length, error);
+}
+
+int
+po_root_open_directory (PoRoot *root, const gchar *host_path, GError **error)
+{
+  int fd = open_beneath (root, host_path, O_PATH | O_DIRECTORY, 0);
+
+  if (fd < 0)
+    set_errno_error (error, errno, root, host_path, "cannot open");
+  return fd;
+}
+
+/*
+ * name in the directory dirfd (opened beneath the root).  On the host root
+ * a plain openat() is what open_beneath() does with the whole path.  Under
+ * another root, openat2() beneath dirfd without following symlinks gives
+ * the same file as resolving the whole path in the root, unless the name
+ * is a symlink (ELOOP): that one is resolved from the root, whole.
+ */
+static int
+open_at (PoRoot *root, int dirfd, const gchar *dir_host_path, const gchar *name, int flags,
+         GError **error)
+{
+  int fd;
+
+  if (root->is_host)
+    {
+      do
+        fd = openat (dirfd, name, flags | O_CLOEXEC);
+      while (fd < 0 && errno == EINTR);
+    }
+  else
+    {
+      struct open_how how;
+
+      memset (&how, 0, sizeof how);
+      how.flags = (guint64) flags | O_CLOEXEC;
+      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+      do
+        fd = (int) syscall (SYS_openat2, dirfd, name, &how, sizeof how);
+      while (fd < 0 && errno == EINTR);
+      if (fd < 0 && (errno == ELOOP || errno == EXDEV || errno == ENOSYS))
+        {
+          g_autofree gchar *path = g_build_filename (dir_host_path, name, NULL);
+          return po_root_open (root, path, flags, error);
+        }
+    }
+  if (fd < 0)
+    {
+      g_autofree gchar *path = g_build_filename (dir_host_path, name, NULL);
+      set_errno_error (error, errno, root, path, "cannot open");
+    }
+  return fd;
+}
+
+gboolean
+po_root_read_file_at (PoRoot *root, int dirfd, const gchar *dir_host_path, const gchar *name,
+                      gsize max_bytes, gchar **ret_contents, gsize *ret_length, GError **error)
+{
+  int fd = open_at (root, dirfd, dir_host_path, name, O_RDONLY | O_NOCTTY | O_NONBLOCK, error);
+  g_autofree gchar *path = NULL;
+
+  if (fd < 0)
+    return FALSE;
+  path = g_build_filename (dir_host_path, name, NULL);
+  return read_fd (root, fd, path, max_bytes, ret_contents, ret_length, error);
+}
+
+gboolean
+po_root_readlink_at (PoRoot *root, int dirfd, const gchar *dir_host_path, const gchar *name,
+                     gchar **ret_target, GError **error)
+{
+  gchar target[4097];
+  ssize_t n;
+
+  /* readlinkat acts on the name itself, as po_root_readlink() does on the
+   * last component of the whole path */
+  n = readlinkat (dirfd, name, target, sizeof target - 1);
+  if (n < 0)
+    {
+      g_autofree gchar *path = g_build_filename (dir_host_path, name, NULL);
+      set_errno_error (error, errno, root, path, "cannot read link");
+      return FALSE;
+    }
   target[n] = '\0';
   *ret_target = g_strdup (target);
   return TRUE;

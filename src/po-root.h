@@ -64,6 +64,32 @@ gboolean     po_root_readlink        (PoRoot       *root,
                                       gchar       **ret_target,
                                       GError      **error);
 
+/*
+ * Several files of one directory (/proc/PID/comm, /proc/PID/exe, ...) with
+ * one path walk: po_root_open_directory() resolves the directory beneath
+ * the root once (an O_PATH descriptor; close it), and the *_at functions
+ * take a single name in it.  The result is the same as with the whole path:
+ * a name that is a symlink is resolved beneath the root as po_root_open()
+ * resolves it.  dir_host_path is the directory's host path, for messages.
+ */
+int          po_root_open_directory  (PoRoot       *root,
+                                      const gchar  *host_path,
+                                      GError      **error);
+gboolean     po_root_read_file_at    (PoRoot       *root,
+                                      int           dirfd,
+                                      const gchar  *dir_host_path,
+                                      const gchar  *name,
+                                      gsize         max_bytes,
+                                      gchar       **ret_contents,
+                                      gsize        *ret_length,
+                                      GError      **error);
+gboolean     po_root_readlink_at     (PoRoot       *root,
+                                      int           dirfd,
+                                      const gchar  *dir_host_path,
+                                      const gchar  *name,
+                                      gchar       **ret_target,
+                                      GError      **error);
+
 /* a directory stream; close with closedir() (g_autoptr(DIR) works) */
 DIR         *po_root_opendir         (PoRoot       *root,
                                       const gchar  *host_path,

@@ -410,7 +410,10 @@ static gboolean
 collect_processes (const PoCollectRequest *request, GPtrArray *findings)
 {
   g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
-  g_autoptr(GPtrArray) processes = po_inventory_collect_processes (request->runtime, warnings);
+  /* the name and the executable are all that is matched */
+  g_autoptr(GPtrArray) processes =
+      po_inventory_collect_processes_full (request->runtime, PO_PROCESS_READ_NAME_AND_PATH,
+                                           warnings);
 
   for (guint i = 0; i < processes->len; i++)
     {

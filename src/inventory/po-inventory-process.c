@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_PROCESSES      1000000
 #define MAX_CMDLINE_BYTES  (128u * 1024)
@@ -132,17 +133,16 @@ cmdline_join (const gchar *data, gsize length)
 
 /*
  * one /proc/<pid>; NULL when the process is gone (silently) or cannot be
- * read (a warning)
+ * read (a warning).  The directory is resolved beneath the root once and
+ * its files are opened relative to it.  Without PO_PROCESS_READ_STATUS,
+ * status is read only when comm cannot be (for the name); without
+ * PO_PROCESS_READ_CMDLINE, cmdline is not read.
  */
 static PoProcess *
-read_process (PoRoot *root, gint pid, GPtrArray *warnings)
+read_process (PoRoot *root, gint pid, PoProcessFields fields, GPtrArray *warnings)
 {
   g_autoptr(PoProcess) process = g_new0 (PoProcess, 1);
   g_autofree gchar *dir = g_strdup_printf ("/proc/%d", pid);
-  g_autofree gchar *comm_path = g_strconcat (dir, "/comm", NULL);
-  g_autofree gchar *status_path = g_strconcat (dir, "/status", NULL);
-  g_autofree gchar *exe_path = g_strconcat (dir, "/exe", NULL);
-  g_autofree gchar *cmdline_path = g_strconcat (dir, "/cmdline", NULL);
   g_autofree gchar *comm = NULL;
   g_autofree gchar *status = NULL;
   g_autofree gchar *status_name = NULL;
@@ -155,15 +155,31 @@ read_process (PoRoot *root, gint pid, GPtrArray *warnings)
   gsize comm_len = 0;
   gsize status_len = 0;
   gsize cmdline_len = 0;
+  gboolean have_comm;
+  int dirfd;
 
   process->pid = pid;
   process->ppid = -1;
   process->uid = -1;
 
-  if (po_root_read_file (root, status_path, MAX_STATUS_BYTES, &status, &status_len,
-                         &status_error))
-    parse_status (status, status_len, &status_name, &process->ppid, &process->uid);
-  if (po_root_read_file (root, comm_path, MAX_COMM_BYTES, &comm, &comm_len, &comm_error))
+  dirfd = po_root_open_directory (root, dir, &error);
+  if (dirfd < 0)
+    {
+      if (process_vanished (root, dir))
+        g_debug ("process: %s went away while being read", dir);
+      else
+        po_inventory_warn (warnings, "process", dir, FALSE, "no name: %s; %s", error->message,
+                           error->message);
+      return NULL;
+    }
+
+  have_comm = po_root_read_file_at (root, dirfd, dir, "comm", MAX_COMM_BYTES, &comm, &comm_len,
+                                    &comm_error);
+  if ((fields & PO_PROCESS_READ_STATUS) || !have_comm)
+    if (po_root_read_file_at (root, dirfd, dir, "status", MAX_STATUS_BYTES, &status, &status_len,
+                              &status_error))
+      parse_status (status, status_len, &status_name, &process->ppid, &process->uid);
+  if (have_comm)
     {
       /* the kernel ends comm with one newline; the name itself may hold more */
       if (comm_len > 0 && comm[comm_len - 1] == '\n')
@@ -181,6 +197,7 @@ read_process (PoRoot *root, gint pid, GPtrArray *warnings)
 
   if (process->name == NULL && raw_name == NULL)
     {
+      close (dirfd);
       if (process_vanished (root, dir))
         {
           g_debug ("process: %s went away while being read", dir);
@@ -194,7 +211,8 @@ read_process (PoRoot *root, gint pid, GPtrArray *warnings)
   if (process->name == NULL)
     process->name = po_inventory_sanitize (raw_name, -1);
 
-  if (po_root_readlink (root, exe_path, &exe, &error))
+  g_clear_error (&error);
+  if (po_root_readlink_at (root, dirfd, dir, "exe", &exe, &error))
     {
       gsize len = strlen (exe);
       gsize suffix_len = strlen (DELETED_SUFFIX);
@@ -207,21 +225,26 @@ read_process (PoRoot *root, gint pid, GPtrArray *warnings)
     }
   else if (!po_inventory_error_is_missing (error) &&
            !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    g_debug ("process: %s: %s", exe_path, error->message);
+    g_debug ("process: %s/exe: %s", dir, error->message);
   /* ENOENT: a kernel thread (or gone); EACCES: not ours to see: both leave
    * the path NULL, which is what the row says */
   g_clear_error (&error);
+  close (dirfd);
 
-  if (po_inventory_read_prefix (root, cmdline_path, MAX_CMDLINE_BYTES, &cmdline, &cmdline_len,
-                                &process->cmdline_truncated, &error))
-    process->cmdline = cmdline_join (cmdline, cmdline_len);
-  else if (process_vanished (root, dir))
+  if (fields & PO_PROCESS_READ_CMDLINE)
     {
-      g_debug ("process: %s went away while being read", dir);
-      return NULL;
+      g_autofree gchar *cmdline_path = g_strconcat (dir, "/cmdline", NULL);
+      if (po_inventory_read_prefix (root, cmdline_path, MAX_CMDLINE_BYTES, &cmdline, &cmdline_len,
+                                    &process->cmdline_truncated, &error))
+        process->cmdline = cmdline_join (cmdline, cmdline_len);
+      else if (process_vanished (root, dir))
+        {
+          g_debug ("process: %s went away while being read", dir);
+          return NULL;
+        }
+      else if (!po_inventory_error_is_missing (error))
+        g_debug ("process: %s: %s", cmdline_path, error->message);
     }
-  else if (!po_inventory_error_is_missing (error))
-    g_debug ("process: %s: %s", cmdline_path, error->message);
 
   return g_steal_pointer (&process);
 }
@@ -236,6 +259,13 @@ compare_pids (gconstpointer a, gconstpointer b)
 
 GPtrArray *
 po_inventory_collect_processes (PoRuntime *runtime, GPtrArray *warnings)
+{
+  return po_inventory_collect_processes_full (runtime, PO_PROCESS_READ_ALL, warnings);
+}
+
+GPtrArray *
+po_inventory_collect_processes_full (PoRuntime *runtime, PoProcessFields fields,
+                                     GPtrArray *warnings)
 {
   PoRoot *root = po_runtime_get_root (runtime);
   g_autoptr(GPtrArray) processes =
@@ -266,7 +296,7 @@ po_inventory_collect_processes (PoRuntime *runtime, GPtrArray *warnings)
         }
       if (!parse_pid (entry->d_name, &pid))
         continue;
-      process = read_process (root, pid, warnings);
+      process = read_process (root, pid, fields, warnings);
       if (process != NULL)
         g_ptr_array_add (processes, process);
     }

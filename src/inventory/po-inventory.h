@@ -124,6 +124,20 @@ void       po_process_free (PoProcess *process);
  * read is skipped silently.  Counter "collector.process". */
 GPtrArray *po_inventory_collect_processes (PoRuntime *runtime, GPtrArray *warnings);
 
+/* what to read beyond the name (comm) and the executable (the exe link) */
+typedef enum {
+  PO_PROCESS_READ_NAME_AND_PATH = 0,
+  PO_PROCESS_READ_STATUS        = 1 << 0,  /* ppid, uid (and the name when comm fails) */
+  PO_PROCESS_READ_CMDLINE       = 1 << 1,
+  PO_PROCESS_READ_ALL           = PO_PROCESS_READ_STATUS | PO_PROCESS_READ_CMDLINE,
+} PoProcessFields;
+
+/* the same, reading only what `fields` asks for: the rest stays unknown
+ * (ppid and uid -1, cmdline NULL) */
+GPtrArray *po_inventory_collect_processes_full (PoRuntime       *runtime,
+                                                PoProcessFields  fields,
+                                                GPtrArray       *warnings);
+
 /* ---- systemd units -------------------------------------------------- */
 
 typedef struct {

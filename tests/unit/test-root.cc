@@ -92,6 +92,62 @@ TEST_F (RootTest, LstatAndReadlinkSeeTheLinkItself)
   EXPECT_TRUE (S_ISDIR (st.st_mode));
 }
 
+TEST_F (RootTest, FilesOfOneDirectoryReadLikeWholePaths)
+{
+  GError *error = NULL;
+  int dirfd = po_root_open_directory (root, "/etc", &error);
+  ASSERT_GE (dirfd, 0) << error->message;
+  gchar *contents = NULL;
+  gsize length = 0;
+  ASSERT_TRUE (po_root_read_file_at (root, dirfd, "/etc", "os-release", 1024, &contents, &length,
+                                     NULL));
+  EXPECT_STREQ (contents, "ID=debian\n");
+  EXPECT_EQ (length, 10u);
+  g_clear_pointer (&contents, g_free);
+  /* a link is resolved beneath the root, as with the whole path */
+  ASSERT_TRUE (po_root_read_file_at (root, dirfd, "/etc", "inside-link", 1024, &contents, NULL,
+                                     NULL));
+  EXPECT_STREQ (contents, "ID=debian\n");
+  g_clear_pointer (&contents, g_free);
+  GError *raw = NULL;
+  EXPECT_FALSE (po_root_read_file_at (root, dirfd, "/etc", "dotdot-link", 1024, &contents, NULL,
+                                      &raw));
+  po_test::ErrorPtr missing (raw);
+  ASSERT_NE (missing, nullptr);
+  EXPECT_TRUE (g_error_matches (missing.get (), G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
+  EXPECT_NE (strstr (missing->message, "/etc/dotdot-link"), nullptr) << missing->message;
+  gchar *target = NULL;
+  ASSERT_TRUE (po_root_readlink_at (root, dirfd, "/etc", "dotdot-link", &target, NULL));
+  EXPECT_STREQ (target, "../../../../../../etc/hostname");
+  g_free (target);
+  close (dirfd);
+
+  int top = po_root_open_directory (root, "/", NULL);
+  ASSERT_GE (top, 0);
+  raw = NULL;
+  EXPECT_FALSE (po_root_read_file_at (root, top, "/", "absolute-link", 1024, &contents, NULL,
+                                      &raw));
+  po_test::ErrorPtr outside (raw);
+  ASSERT_NE (outside, nullptr);
+  EXPECT_TRUE (g_error_matches (outside.get (), G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
+  close (top);
+}
+
+TEST_F (RootTest, ReadsExactlyTheSizeOrRefuse)
+{
+  dir.write ("big", std::string (10000, 'y'));
+  gchar *contents = NULL;
+  gsize length = 0;
+  ASSERT_TRUE (po_root_read_file (root, "/big", 10000, &contents, &length, NULL));
+  EXPECT_EQ (length, 10000u);
+  EXPECT_EQ (strlen (contents), 10000u);
+  g_free (contents);
+  GError *raw = NULL;
+  EXPECT_FALSE (po_root_read_file (root, "/big", 9999, &contents, NULL, &raw));
+  po_test::ErrorPtr error (raw);
+  EXPECT_TRUE (g_error_matches (error.get (), PO_ERROR, PO_ERROR_TOO_LARGE));
+}
+
 TEST_F (RootTest, ListsDirectories)
 {
   GError *error = NULL;
@@ -123,6 +179,13 @@ TEST (Root, HostRootReadsTheHost)
   EXPECT_TRUE (po_root_is_host (root));
   gchar *contents = NULL;
   EXPECT_TRUE (po_root_read_file (root, "/proc/self/stat", 65536, &contents, NULL, NULL));
+  g_free (contents);
+  /* /proc files say size 0: the read grows past its first page */
+  gsize length = 0;
+  ASSERT_TRUE (po_root_read_file (root, "/proc/self/maps", 16 << 20, &contents, &length, NULL));
+  EXPECT_GT (length, 4096u);
+  EXPECT_EQ (strlen (contents), length);
+  EXPECT_EQ (contents[length - 1], '\n');
   g_free (contents);
   po_root_unref (root);
 }
