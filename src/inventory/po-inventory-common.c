@@ -88,6 +88,14 @@ po_inventory_sanitize (const gchar *data, gssize length)
     return NULL;
   if (length < 0)
     length = (gssize) strlen (data);
+  {
+    /* printable ASCII, nearly every string a host holds, stays as it is */
+    gssize i = 0;
+    while (i < length && (guchar) data[i] >= 0x20 && (guchar) data[i] < 0x7f)
+      i++;
+    if (i == length)
+      return g_strndup (data, (gsize) length);
+  }
   out = g_string_sized_new ((gsize) length + 1);
   p = data;
   end = data + length;

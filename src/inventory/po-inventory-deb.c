@@ -122,12 +122,29 @@ is_package_name (const gchar *name)
   return TRUE;
 }
 
-/* finishes a stanza: a package, or a reason why not */
+/* a stanza's field as a row value: taken as it is when it is printable
+ * ASCII (nearly always), else sanitised */
+static gchar *
+sanitize_take (gchar **slot)
+{
+  g_autofree gchar *value = g_steal_pointer (slot);
+
+  if (value == NULL)
+    return NULL;
+  for (const gchar *p = value; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
+      return po_inventory_sanitize (value, -1);
+  return g_steal_pointer (&value);
+}
+
+/* finishes a stanza: a package, or a reason why not (it takes the fields
+ * it keeps out of the stanza) */
 static PoPackage *
 stanza_to_package (Stanza *stanza, const gchar **ret_reason)
 {
   g_autoptr(PoPackage) package = NULL;
-  g_auto(GStrv) words = NULL;
+  const gchar *state = NULL;
+  guint n_separators = 0;
   gboolean installed = FALSE;
 
   if (stanza->truncated)
@@ -155,15 +172,23 @@ stanza_to_package (Stanza *stanza, const gchar **ret_reason)
       *ret_reason = "no Status field";
       return NULL;
     }
-  words = g_strsplit_set (stanza->status, " \t", -1);
-  if (g_strv_length (words) != 3 || !dpkg_state_is_known (words[2], &installed))
+  /* "want flag state", three words split at each space or tab (so two
+   * separators in a row make an empty word, and a fourth word) */
+  for (gchar *p = stanza->status; *p != '\0'; p++)
+    if (*p == ' ' || *p == '\t')
+      {
+        if (++n_separators == 2)
+          state = p + 1;
+        *p = ' ';
+      }
+  if (n_separators != 2 || !dpkg_state_is_known (state, &installed))
     {
       *ret_reason = "Status is not \"want flag state\"";
       return NULL;
     }
   /* every state but not-installed has a version (dpkg refuses to write one
    * without); a missing one means the stanza is damaged */
-  if (stanza->version == NULL && g_strcmp0 (words[2], "not-installed") != 0)
+  if (stanza->version == NULL && strcmp (state, "not-installed") != 0)
     {
       *ret_reason = "no Version field";
       return NULL;
@@ -171,27 +196,24 @@ stanza_to_package (Stanza *stanza, const gchar **ret_reason)
 
   package = g_new0 (PoPackage, 1);
   package->kind = PO_PACKAGE_KIND_DEB;
-  package->name = g_strdup (stanza->package);
-  package->version = po_inventory_sanitize (stanza->version, -1);
-  package->architecture = po_inventory_sanitize (stanza->architecture, -1);
-  package->maintainer = po_inventory_sanitize (stanza->maintainer, -1);
+  package->name = g_steal_pointer (&stanza->package);
+  package->version = sanitize_take (&stanza->version);
+  package->architecture = sanitize_take (&stanza->architecture);
+  package->maintainer = sanitize_take (&stanza->maintainer);
   if (stanza->source != NULL)
     {
       /* "Source: name (version)" when the versions differ */
-      g_autofree gchar *source = g_strdup (stanza->source);
-      gchar *paren = strchr (source, '(');
+      gchar *paren = strchr (stanza->source, '(');
       if (paren != NULL)
         *paren = '\0';
-      g_strstrip (source);
-      package->source = po_inventory_sanitize (source, -1);
+      g_strstrip (stanza->source);
+      package->source = sanitize_take (&stanza->source);
     }
   else
     package->source = g_strdup (package->name);
-  {
-    /* only the state word is checked; the want and flag words are bytes */
-    g_autofree gchar *status = g_strjoinv (" ", words);
-    package->status = po_inventory_sanitize (status, -1);
-  }
+  /* only the state word is checked; the want and flag words are bytes (tabs
+   * between them became spaces above) */
+  package->status = sanitize_take (&stanza->status);
   package->installed = installed;
   return g_steal_pointer (&package);
 }
@@ -225,9 +247,9 @@ stanza_finish (Stanza *stanza, const gchar *host_path, GPtrArray *packages, GHas
     }
   else
     {
-      g_autofree gchar *key = g_strdup_printf ("%s:%s", package->name,
-                                               package->architecture != NULL
-                                               ? package->architecture : "");
+      g_autofree gchar *key = g_strconcat (package->name, ":",
+                                           package->architecture != NULL
+                                           ? package->architecture : "", NULL);
       gpointer slot;
       if (g_hash_table_lookup_extended (index, key, NULL, &slot))
         {
@@ -249,16 +271,16 @@ stanza_finish (Stanza *stanza, const gchar *host_path, GPtrArray *packages, GHas
 static gchar **
 stanza_slot (Stanza *stanza, const gchar *name, gsize name_len)
 {
-  static const struct { const gchar *name; gsize offset; } fields[] = {
-    { "Package", G_STRUCT_OFFSET (Stanza, package) },
-    { "Status", G_STRUCT_OFFSET (Stanza, status) },
-    { "Version", G_STRUCT_OFFSET (Stanza, version) },
-    { "Architecture", G_STRUCT_OFFSET (Stanza, architecture) },
-    { "Maintainer", G_STRUCT_OFFSET (Stanza, maintainer) },
-    { "Source", G_STRUCT_OFFSET (Stanza, source) },
+  static const struct { const gchar *name; gsize length; gsize offset; } fields[] = {
+    { "Package", 7, G_STRUCT_OFFSET (Stanza, package) },
+    { "Status", 6, G_STRUCT_OFFSET (Stanza, status) },
+    { "Version", 7, G_STRUCT_OFFSET (Stanza, version) },
+    { "Architecture", 12, G_STRUCT_OFFSET (Stanza, architecture) },
+    { "Maintainer", 10, G_STRUCT_OFFSET (Stanza, maintainer) },
+    { "Source", 6, G_STRUCT_OFFSET (Stanza, source) },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (strlen (fields[i].name) == name_len &&
+    if (fields[i].length == name_len &&
         g_ascii_strncasecmp (fields[i].name, name, name_len) == 0)
       return G_STRUCT_MEMBER_P (stanza, fields[i].offset);
   return NULL;
@@ -269,7 +291,27 @@ stanza_slot (Stanza *stanza, const gchar *name, gsize name_len)
 static gboolean
 line_is_text (const gchar *line, gsize length)
 {
-  for (gsize i = 0; i < length; i++)
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  gsize i = 0;
+
+  /* eight bytes at a time: a word with no byte below 0x20 and none equal
+   * to 0x7f is text; any other word is looked at byte by byte */
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word, del;
+      memcpy (&word, line + i, 8);
+      del = word ^ (ones * 0x7f);
+      /* the classic "has a byte less than n" and "has a zero byte" tests */
+      if ((((word - ones * 0x20) & ~word) | ((del - ones) & ~del)) & highs)
+        for (gsize j = i; j < i + 8; j++)
+          {
+            guchar c = (guchar) line[j];
+            if ((c < 0x20 && c != '\t') || c == 0x7f)
+              return FALSE;
+          }
+    }
+  for (; i < length; i++)
     {
       guchar c = (guchar) line[i];
       if ((c < 0x20 && c != '\t') || c == 0x7f)
