@@ -5,8 +5,9 @@
  * policy directory and goes the whole way a real file goes: the catalogue
  * loader (strict JSON check, json-glib, the validator, vendor references
  * against the built-in data, the indicator index), the matcher over a few
- * names, `phaseout policy check`, and every table generated over the
- * compliance fixture with this catalogue, whose cells must be valid UTF-8.
+ * names, `phaseout policy check` (for one input in eight), and every table
+ * generated over the compliance fixture with this catalogue, whose cells
+ * must be valid UTF-8.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +74,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   po_fuzz_generate (runtime, NULL);
 
-  po_policy_check_files (files, report, NULL);
-  po_fuzz_check_utf8 ("policy check report", report->str);
+  /* `phaseout policy check` parses the file again beside a second copy of
+   * the built-in data: two thirds of a run's time, for little code of its
+   * own, so one input in eight (chosen by its bytes) goes through it */
+  if (size > 0 && data[size / 2] % 8 == 0)
+    {
+      po_policy_check_files (files, report, NULL);
+      po_fuzz_check_utf8 ("policy check report", report->str);
+    }
   return 0;
 }

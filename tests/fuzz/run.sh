@@ -34,7 +34,10 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S "$top" -B "$build" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPHASEOUT_FUZZ=ON >/dev/null
 fi
-cmake --build "$build" --target phaseout-fuzzers -j "$(nproc)" >/dev/null
+if ! cmake --build "$build" --target phaseout-fuzzers -j "$(nproc)" > "$build/fuzz-build.log" 2>&1; then
+  cat "$build/fuzz-build.log" >&2
+  exit 2
+fi
 
 out="$build/fuzz"
 mkdir -p "$out"
