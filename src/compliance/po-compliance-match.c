@@ -442,7 +442,9 @@ static gboolean
 collect_units (const PoCollectRequest *request, GPtrArray *findings)
 {
   g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
-  g_autoptr(GPtrArray) units = po_inventory_collect_units (request->runtime, warnings);
+  /* names are matched: the unit files need not be read */
+  g_autoptr(GPtrArray) units = po_inventory_collect_units_fields (request->runtime,
+                                                                  PO_UNIT_READ_NAMES, warnings);
 
   for (guint i = 0; i < units->len; i++)
     {

@@ -15,6 +15,8 @@
 #include "po-inventory-private.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #define MAX_UNITS_PER_DIR   100000
@@ -121,36 +123,59 @@ parse_unit_file (const gchar *contents, gchar **ret_description, gchar **ret_exe
     }
 }
 
+/*
+ * one entry of a unit directory, read relative to the directory (dirfd):
+ * readdir's type saves an lstat for regular files, and the file is read
+ * only when its Description= and ExecStart= are wanted
+ */
 static PoUnit *
-read_unit (PoRoot *root, const gchar *dir, const gchar *name, GPtrArray *warnings)
+read_unit (PoRoot *root, int dirfd, const gchar *dir, const struct dirent *entry,
+           gboolean read_contents, GPtrArray *warnings)
 {
+  const gchar *name = entry->d_name;
   g_autoptr(PoUnit) unit = g_new0 (PoUnit, 1);
   g_autofree gchar *path = g_build_filename (dir, name, NULL);
   g_autoptr(GError) error = NULL;
   g_autofree gchar *contents = NULL;
-  struct stat st;
+  mode_t type;
 
   unit->name = g_strdup (name);
   unit->path = g_strdup (path);
-  if (!po_root_lstat (root, path, &st, &error))
+  switch (entry->d_type)
     {
-      po_inventory_warn (warnings, "systemd", path, FALSE, "%s", error->message);
-      return NULL;
+    case DT_REG: type = S_IFREG; break;
+    case DT_LNK: type = S_IFLNK; break;
+    case DT_UNKNOWN:
+      {
+        struct stat st;
+        if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+          {
+            po_inventory_warn (warnings, "systemd", path, FALSE, "cannot stat %s: %s", path,
+                               g_strerror (errno));
+            return NULL;
+          }
+        type = st.st_mode & S_IFMT;
+      }
+      break;
+    default: type = 0; break;
     }
-  if (S_ISLNK (st.st_mode))
+  if (type == S_IFLNK)
     {
       g_autofree gchar *target = NULL;
-      if (po_root_readlink (root, path, &target, NULL) && g_strcmp0 (target, "/dev/null") == 0)
+      if (po_root_readlink_at (root, dirfd, dir, name, &target, NULL)
+          && g_strcmp0 (target, "/dev/null") == 0)
         {
           unit->masked = TRUE;
           return g_steal_pointer (&unit);
         }
     }
-  else if (!S_ISREG (st.st_mode))
+  else if (type != S_IFREG)
     return NULL;  /* a directory named foo.service: not a unit file */
-
+  if (!read_contents)
+    return g_steal_pointer (&unit);
   /* the link (an alias, "systemctl link") is followed beneath the root */
-  if (!po_root_read_file (root, path, MAX_UNIT_FILE_BYTES, &contents, NULL, &error))
+  if (!po_root_read_file_at (root, dirfd, dir, name, MAX_UNIT_FILE_BYTES, &contents, NULL,
+                             &error))
     {
       if (!po_inventory_error_is_missing (error))
         po_inventory_warn (warnings, "systemd", path, FALSE, "%s", error->message);
@@ -168,7 +193,7 @@ compare_units (gconstpointer a, gconstpointer b)
 }
 
 static void
-collect_unit_files (PoRoot *root, GPtrArray *units, GPtrArray *warnings)
+collect_unit_files (PoRoot *root, gboolean read_contents, GPtrArray *units, GPtrArray *warnings)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
@@ -197,7 +222,7 @@ collect_unit_files (PoRoot *root, GPtrArray *units, GPtrArray *warnings)
             }
           if (!is_unit_name (entry->d_name) || g_hash_table_contains (seen, entry->d_name))
             continue;
-          unit = read_unit (root, unit_dirs[d], entry->d_name, warnings);
+          unit = read_unit (root, dirfd (dir), unit_dirs[d], entry, read_contents, warnings);
           if (unit == NULL)
             continue;
           g_hash_table_add (seen, g_strdup (entry->d_name));
@@ -338,15 +363,15 @@ list_units (GError **error)
   return reply;
 }
 
-GPtrArray *
-po_inventory_collect_units_full (PoRuntime *runtime, PoUnitsBus bus, GPtrArray *warnings)
+static GPtrArray *
+collect_units (PoRuntime *runtime, PoUnitsBus bus, PoUnitFields fields, GPtrArray *warnings)
 {
   PoRoot *root = po_runtime_get_root (runtime);
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify) po_unit_free);
   gboolean ask = FALSE;
 
   po_runtime_count (runtime, "collector.systemd");
-  collect_unit_files (root, units, warnings);
+  collect_unit_files (root, (fields & PO_UNIT_READ_CONTENTS) != 0, units, warnings);
 
   if (bus == PO_UNITS_BUS_ALWAYS)
     ask = TRUE;
@@ -371,7 +396,19 @@ po_inventory_collect_units_full (PoRuntime *runtime, PoUnitsBus bus, GPtrArray *
 }
 
 GPtrArray *
+po_inventory_collect_units_full (PoRuntime *runtime, PoUnitsBus bus, GPtrArray *warnings)
+{
+  return collect_units (runtime, bus, PO_UNIT_READ_CONTENTS, warnings);
+}
+
+GPtrArray *
 po_inventory_collect_units (PoRuntime *runtime, GPtrArray *warnings)
 {
-  return po_inventory_collect_units_full (runtime, PO_UNITS_BUS_AUTO, warnings);
+  return collect_units (runtime, PO_UNITS_BUS_AUTO, PO_UNIT_READ_CONTENTS, warnings);
+}
+
+GPtrArray *
+po_inventory_collect_units_fields (PoRuntime *runtime, PoUnitFields fields, GPtrArray *warnings)
+{
+  return collect_units (runtime, PO_UNITS_BUS_AUTO, fields, warnings);
 }

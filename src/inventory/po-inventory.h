@@ -165,6 +165,20 @@ void       po_unit_free (PoUnit *unit);
  */
 GPtrArray *po_inventory_collect_units (PoRuntime *runtime, GPtrArray *warnings);
 
+/* what to read of each unit beyond its name, its file's path and whether it
+ * is masked */
+typedef enum {
+  PO_UNIT_READ_NAMES    = 0,
+  PO_UNIT_READ_CONTENTS = 1 << 0,  /* the files: description and exec_start */
+} PoUnitFields;
+
+/* the same, reading the unit files only when `fields` asks for their
+ * contents (description and exec_start stay NULL otherwise, unless systemd
+ * says what the description is) */
+GPtrArray *po_inventory_collect_units_fields (PoRuntime    *runtime,
+                                              PoUnitFields  fields,
+                                              GPtrArray    *warnings);
+
 /* ---- path probes ---------------------------------------------------- */
 
 typedef enum {
