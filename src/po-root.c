@@ -319,12 +319,13 @@ po_root_open_directory (PoRoot *root, const gchar *host_path, GError **error)
  * name in the directory dirfd (opened beneath the root).  On the host root
  * a plain openat() is what open_beneath() does with the whole path.  Under
  * another root, openat2() beneath dirfd without following symlinks gives
- * the same file as resolving the whole path in the root, unless the name
- * is a symlink (ELOOP): that one is resolved from the root, whole.
+ * the same file as resolving the whole path in the root, unless a
+ * component is a symlink (ELOOP) or ".." leads out of dirfd (EXDEV): then
+ * the whole path is resolved from the root.
  */
-static int
-open_at (PoRoot *root, int dirfd, const gchar *dir_host_path, const gchar *name, int flags,
-         GError **error)
+int
+po_root_open_at (PoRoot *root, int dirfd, const gchar *dir_host_path, const gchar *name,
+                 int flags, GError **error)
 {
   int fd;
 
@@ -362,7 +363,8 @@ gboolean
 po_root_read_file_at (PoRoot *root, int dirfd, const gchar *dir_host_path, const gchar *name,
                       gsize max_bytes, gchar **ret_contents, gsize *ret_length, GError **error)
 {
-  int fd = open_at (root, dirfd, dir_host_path, name, O_RDONLY | O_NOCTTY | O_NONBLOCK, error);
+  int fd = po_root_open_at (root, dirfd, dir_host_path, name, O_RDONLY | O_NOCTTY | O_NONBLOCK,
+                            error);
   g_autofree gchar *path = NULL;
 
   if (fd < 0)

@@ -75,6 +75,14 @@ gboolean     po_root_readlink        (PoRoot       *root,
 int          po_root_open_directory  (PoRoot       *root,
                                       const gchar  *host_path,
                                       GError      **error);
+/* open(2) of a path relative to dirfd (several components allowed, none
+ * leading out of it unless the whole path resolved beneath the root does) */
+int          po_root_open_at         (PoRoot       *root,
+                                      int           dirfd,
+                                      const gchar  *dir_host_path,
+                                      const gchar  *name,
+                                      int           flags,
+                                      GError      **error);
 gboolean     po_root_read_file_at    (PoRoot       *root,
                                       int           dirfd,
                                       const gchar  *dir_host_path,

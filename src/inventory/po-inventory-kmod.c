@@ -398,7 +398,14 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
   int fd;
   int rc;
 
-  fd = po_root_open (c->root, host_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &error);
+  /* beneath the modules directory, already resolved, when the file is there */
+  if (c->modules_fd >= 0 && g_str_has_prefix (host_path, c->modules_dir)
+      && host_path[strlen (c->modules_dir)] == '/')
+    fd = po_root_open_at (c->root, c->modules_fd, c->modules_dir,
+                          host_path + strlen (c->modules_dir) + 1,
+                          O_RDONLY | O_NOCTTY | O_NONBLOCK, &error);
+  else
+    fd = po_root_open (c->root, host_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &error);
   if (fd < 0)
     {
       *ret_error = g_strdup (error->message);
@@ -545,6 +552,12 @@ open_modules_dir (Collection *c, const gchar *release)
       return;
     }
   kmod_set_log_fn (c->ctx, kmod_log_to_glib, NULL);
+  /* map the indexes once: without this libkmod opens and reads
+   * modules.dep.bin again for every module it looks up.  Any index missing
+   * (a partial tree) and it falls back to that, which still works. */
+  if (kmod_load_resources (c->ctx) < 0)
+    g_debug ("libkmod: cannot map the module indexes of %s; looking up by reading them",
+             c->modules_dir);
 }
 
 /* modules.builtin.modinfo: "name.key=value\0" strings, into name -> PoModuleInfo */
