@@ -119,7 +119,15 @@ po_indicator_kind_is_case_insensitive (PoIndicatorKind kind)
 static gchar *
 fold (const gchar *text)
 {
-  g_autofree gchar *composed = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+  g_autofree gchar *composed = NULL;
+  const gchar *p;
+
+  /* ASCII: composing changes nothing and case folding is lowering */
+  for (p = text; *p != '\0' && (guchar) *p < 0x80; p++)
+    ;
+  if (*p == '\0')
+    return g_ascii_strdown (text, -1);
+  composed = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
   return g_utf8_casefold (composed != NULL ? composed : text, -1);
 }
 
