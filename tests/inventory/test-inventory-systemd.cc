@@ -198,10 +198,26 @@ TEST (InventorySystemd, AsksSystemdOverTheBus)
   const gchar *argv[] = { "dbus-daemon", "--nofork", "--nopidfile", nullptr, nullptr };
   std::string config_arg = "--config-file=" + config;
   argv[3] = config_arg.c_str ();
-  GPid pid = 0;
+  /* the daemon must never outlive the test, whatever assertion fails: a
+   * left-over daemon holding ctest's output pipe hangs the whole run */
+  struct DaemonGuard {
+    GPid pid = 0;
+    ~DaemonGuard ()
+    {
+      if (pid > 0)
+        {
+          kill (pid, SIGTERM);
+          waitpid (pid, nullptr, 0);
+          g_spawn_close_pid (pid);
+        }
+    }
+  } daemon;
   GError *error = nullptr;
-  ASSERT_TRUE (g_spawn_async (nullptr, (gchar **) argv, nullptr, G_SPAWN_SEARCH_PATH, nullptr,
-                              nullptr, &pid, &error)) << error->message;
+  ASSERT_TRUE (g_spawn_async (nullptr, (gchar **) argv, nullptr,
+                              (GSpawnFlags) (G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                                             | G_SPAWN_STDOUT_TO_DEV_NULL
+                                             | G_SPAWN_STDERR_TO_DEV_NULL),
+                              nullptr, nullptr, &daemon.pid, &error)) << error->message;
   for (int i = 0; i < 500 && !g_file_test (socket.c_str (), G_FILE_TEST_EXISTS); i++)
     g_usleep (10000);
   ASSERT_TRUE (g_file_test (socket.c_str (), G_FILE_TEST_EXISTS));
@@ -234,9 +250,6 @@ TEST (InventorySystemd, AsksSystemdOverTheBus)
   g_thread_join (fake.thread);
   g_main_loop_unref (fake.loop);
   g_main_context_unref (fake.context);
-  kill (pid, SIGTERM);
-  waitpid (pid, nullptr, 0);
-  g_spawn_close_pid (pid);
 
   EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
   auto *agent = find_named<PoUnit> (units.get (), "klnagent64.service");

@@ -303,7 +303,8 @@ INSTANTIATE_TEST_SUITE_P (
         BadCall { "table", "phaseout_info", { { "action", "routes" } },
                   "Unknown table plugin action: routes" },
         BadCall { "table", "phaseout_info", { { "action", "generate" }, { "context", "{oops" } },
-                  "query context" }));
+                  "query context" }),
+    [] (const auto &info) { return "case" + std::to_string (info.index); });
 
 TEST_F (HandlerTest, WritesAreReadonly)
 {

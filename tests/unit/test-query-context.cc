@@ -144,7 +144,8 @@ INSTANTIATE_TEST_SUITE_P (
                     "no valid \"op\"" },
         Malformed { "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":2,\"expr\":5}]}]}",
                     "no string \"expr\"" },
-        Malformed { "{\"constraints\":[{\"name\":\"pid\",\"list\":[3]}]}", "is not an object" }));
+        Malformed { "{\"constraints\":[{\"name\":\"pid\",\"list\":[3]}]}", "is not an object" }),
+    [] (const auto &info) { return "case" + std::to_string (info.index); });
 
 TEST (QueryContext, OversizedJsonIsRefused)
 {
