@@ -144,11 +144,19 @@ fake_systemd_thread (gpointer data)
   auto *fake = static_cast<FakeSystemd *> (data);
   g_main_context_push_thread_default (fake->context);
   GError *error = nullptr;
-  fake->connection = g_dbus_connection_new_for_address_sync (
-      fake->address.c_str (),
-      (GDBusConnectionFlags) (G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                              G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
-      nullptr, nullptr, &error);
+  /* the socket file appears at bind(), a moment before the daemon
+   * listens: retry a refused connection for a while */
+  for (int attempt = 0; attempt < 100 && fake->connection == nullptr; attempt++)
+    {
+      g_clear_error (&error);
+      fake->connection = g_dbus_connection_new_for_address_sync (
+          fake->address.c_str (),
+          (GDBusConnectionFlags) (G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                  G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
+          nullptr, nullptr, &error);
+      if (fake->connection == nullptr)
+        g_usleep (50 * 1000);
+    }
   if (fake->connection != nullptr)
     {
       g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (kManagerXml, nullptr);
