@@ -20,6 +20,7 @@
  * The process never forks: osqueryd's watchdog judges the pid it started.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -209,6 +210,21 @@ main (int argc, char **argv)
   gint64 uuid = 0;
   int signal_number = 0;
   int status = 0;
+
+  /*
+   * Memory stays flat over months of scheduled queries only with these.
+   * Every call is served on its own thread, and glibc gives threads arenas
+   * of their own (up to eight per CPU) that keep what they freed; it also
+   * raises its mmap threshold to the largest block freed (a 4 MB dpkg
+   * status file), after which such blocks live in the heap and stay
+   * resident.  bench/run measured 40 MB after 1,000 mixed queries on a host
+   * with 5,000 packages; with one arena and fixed thresholds, 14 MB, flat.
+   * Calls rarely overlap (osqueryd runs a query at a time), so one arena
+   * costs nothing measurable.
+   */
+  mallopt (M_ARENA_MAX, 1);
+  mallopt (M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt (M_TRIM_THRESHOLD, 1024 * 1024);
 
   /* a peer hanging up before our reply must cost an error, not the process */
   signal (SIGPIPE, SIG_IGN);
