@@ -497,10 +497,57 @@ is_same_or_beneath (const gchar *path, const gchar *ancestor)
   return path[length] == '\0' || path[length] == '/' || g_str_equal (ancestor, "/");
 }
 
+/*
+ * Can anything match pattern?  Not when one of the directories its literal
+ * part names does not exist: its probe would find nothing and say nothing.
+ * known_dirs remembers, for one scan, each directory looked at (TRUE:
+ * there, or not known to be missing), so the patterns of a catalogue with
+ * a thousand /opt/<vendor>/... indicators cost one lstat per vendor
+ * directory instead of a walk each.  Anything but "missing" (a link, an
+ * error) leaves the decision to the probe itself.
+ */
+static gboolean
+could_exist (const PoCollectRequest *request, const gchar *pattern, GHashTable *known_dirs)
+{
+  g_autofree gchar *literal = g_strndup (pattern, strcspn (pattern, "*?["));
+  gchar *last = strrchr (literal, '/');
+
+  /* the directories above the last component (or above the first wildcard) */
+  if (last == NULL || pattern[0] != '/' || strstr (literal, "/..") != NULL)
+    return TRUE;
+  *last = '\0';
+  for (gchar *slash = strchr (literal + 1, '/'); ; slash = strchr (slash + 1, '/'))
+    {
+      gpointer known;
+      g_autoptr(PoPathInfo) info = NULL;
+      gboolean there;
+
+      if (slash != NULL)
+        *slash = '\0';
+      if (literal[0] != '\0' && literal[1] != '\0')
+        {
+          if (g_hash_table_lookup_extended (known_dirs, literal, NULL, &known))
+            there = GPOINTER_TO_INT (known);
+          else
+            {
+              there = !po_inventory_probe_path (request->runtime, literal, &info, NULL)
+                      || info->type != PO_PATH_TYPE_MISSING;
+              g_hash_table_insert (known_dirs, g_strdup (literal), GINT_TO_POINTER (there));
+            }
+          if (!there)
+            return FALSE;
+        }
+      if (slash == NULL)
+        return TRUE;
+      *slash = '/';
+    }
+}
+
 /* probes one indicator's pattern and notes each path it stands for */
 static gboolean
 probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
-                 GHashTable *hits_by_path, GPtrArray *hits, GPtrArray *warnings)
+                 GHashTable *hits_by_path, GPtrArray *hits, GHashTable *known_dirs,
+                 GPtrArray *warnings)
 {
   const gchar *pattern = po_indicator_get_pattern (indicator);
   g_autofree gchar *directory = directory_of_contents_pattern (pattern);
@@ -508,6 +555,8 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 
+  if (!could_exist (request, pattern, known_dirs))
+    return TRUE;
   if (!po_inventory_probe_pattern (request->runtime, pattern, warnings, &infos, &error))
     {
       /* a pattern the probe cannot expand is a catalogue matter, not this host's */
@@ -548,7 +597,7 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
 
 static void
 probe_indicators (const PoCollectRequest *request, GPtrArray *indicators, GHashTable *hits_by_path,
-                  GPtrArray *hits, GPtrArray *warnings)
+                  GPtrArray *hits, GHashTable *known_dirs, GPtrArray *warnings)
 {
   for (guint i = 0; i < indicators->len; i++)
     {
@@ -556,7 +605,7 @@ probe_indicators (const PoCollectRequest *request, GPtrArray *indicators, GHashT
       if (po_indicator_get_kind (indicator) == PO_INDICATOR_LINUX_PATH
           && owner_wanted (request->owners, po_indicator_get_vendor (indicator),
                            po_indicator_get_product (indicator)))
-        probe_indicator (request, indicator, hits_by_path, hits, warnings);
+        probe_indicator (request, indicator, hits_by_path, hits, known_dirs, warnings);
     }
 }
 
@@ -574,6 +623,7 @@ collect_paths (const PoCollectRequest *request, GPtrArray *findings)
   g_autoptr(GHashTable) hits_by_path = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
   g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
+  g_autoptr(GHashTable) known_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree gboolean *redundant = NULL;
   GPtrArray *vendors = po_catalogue_get_vendors (request->catalogue);
 
@@ -581,10 +631,11 @@ collect_paths (const PoCollectRequest *request, GPtrArray *findings)
     {
       PoVendor *vendor = g_ptr_array_index (vendors, v);
       GPtrArray *products = po_vendor_get_products (vendor);
-      probe_indicators (request, po_vendor_get_indicators (vendor), hits_by_path, hits, warnings);
+      probe_indicators (request, po_vendor_get_indicators (vendor), hits_by_path, hits, known_dirs,
+                        warnings);
       for (guint p = 0; p < products->len; p++)
         probe_indicators (request, po_product_get_indicators (g_ptr_array_index (products, p)),
-                          hits_by_path, hits, warnings);
+                          hits_by_path, hits, known_dirs, warnings);
     }
 
   for (guint i = 0; i < hits->len; i++)
