@@ -246,7 +246,7 @@ listen_on (const gchar *path, GError **error)
   old_umask = umask (0177);
   rc = bind (fd, (struct sockaddr *) &address, sizeof address);
   umask (old_umask);
-  if (rc < 0 || listen (fd, 128) < 0)
+  if (rc < 0 || listen (fd, SOMAXCONN) < 0)
     {
       int errsv = errno;
       close (fd);

@@ -21,11 +21,12 @@ build_packages="
 # headers need Boost), the sqlite3 shell, valgrind, libyaml (the export
 # tests read the Fleet YAML back), and the tools the
 # inventory tests build their fixtures with (signed kernel modules, a
-# private D-Bus, an rpm database)
+# private D-Bus, an rpm database), and clang's libFuzzer for the fuzz targets
 test_packages="
   googletest libgtest-dev libthrift-dev libboost-dev
   sqlite3 valgrind libyaml-dev
-  binutils openssl xz-utils zstd kmod dbus rpm"
+  binutils openssl xz-utils zstd kmod dbus rpm
+  clang libclang-rt-14-dev"
 
 # packaging: CPack's dpkg/rpm back ends and lintian
 packaging_packages="dpkg-dev file lintian fakeroot rpmlint"

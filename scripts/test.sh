@@ -5,7 +5,8 @@
 #   1. the normal build and its whole suite (unit, integration through the
 #      osqueryd stand-in, memcheck of phaseout.ext);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. the package test: build the .deb, install, use, remove, purge.
+#   3. the fuzz targets, 45 s each (libFuzzer + ASan + UBSan, clang);
+#   4. the package test: build the .deb, install, use, remove, purge.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -21,6 +22,9 @@ echo "== sanitizer build (ASan + UBSan) =="
 cmake --preset sanitize
 cmake --build --preset sanitize -j "$jobs"
 ctest --preset sanitize -j "$jobs"
+
+echo "== fuzzing (libFuzzer + ASan + UBSan, 45 s per target) =="
+tests/fuzz/run.sh build-fuzz 45
 
 if [ -x tests/packaging/test-deb.sh ]; then
   echo "== packaging =="

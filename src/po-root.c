@@ -168,6 +168,16 @@ read_fd (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, gchar **
       set_errno_error (error, EISDIR, root, host_path, "cannot read");
       return FALSE;
     }
+  /* host data lives in regular files (/proc and /sys ones included); a
+   * device or FIFO planted where a status file belongs (/dev/zero as the
+   * dpkg database) would otherwise be read up to the bound every query */
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "%s is not a regular file; not read",
+                   host_path);
+      return FALSE;
+    }
   /* /proc and /sys files report size 0, so the size is only a hint */
   if (S_ISREG (st.st_mode) && (gsize) st.st_size > max_bytes)
     {

@@ -162,6 +162,28 @@ TEST_F (RootTest, ListsDirectories)
   EXPECT_TRUE (names.count ("dotdot-link"));
 }
 
+TEST (Root, DevicesAndFifosAreNotRead)
+{
+  GError *raw = NULL;
+  PoRoot *host = po_root_new ("/", &raw);
+  ASSERT_NE (host, nullptr);
+  gchar *contents = NULL;
+  EXPECT_FALSE (po_root_read_file (host, "/dev/zero", 64 * 1024 * 1024, &contents, NULL, &raw));
+  po_test::ErrorPtr error (raw);
+  ASSERT_NE (error, nullptr);
+  EXPECT_NE (strstr (error->message, "not a regular file"), nullptr) << error->message;
+  po_root_unref (host);
+
+  po_test::TempDir dir;
+  ASSERT_EQ (mkfifo (dir.file ("fifo").c_str (), 0600), 0);
+  PoRoot *root = po_root_new (dir.path ().c_str (), NULL);
+  raw = NULL;
+  EXPECT_FALSE (po_root_read_file (root, "/fifo", 1024, &contents, NULL, &raw));
+  error.reset (raw);
+  ASSERT_NE (error, nullptr);
+  po_root_unref (root);
+}
+
 TEST (Root, MissingRootIsAClearError)
 {
   GError *raw = NULL;
