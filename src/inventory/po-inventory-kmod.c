@@ -291,12 +291,24 @@ typedef struct {
   gchar           *modules_dir;    /* "/lib/modules/<release>" (host path) */
   int              modules_fd;     /* O_PATH descriptor of it, or -1 */
   gchar           *modules_fd_dir; /* "/proc/self/fd/N" */
-  struct kmod_ctx *ctx;
+  struct kmod_ctx *ctx;            /* made when first needed */
+  gboolean         ctx_tried;
+  gboolean         have_index;     /* index: what modules.dep.bin is, for the cache */
+  struct stat      index;
+  GHashTable      *dirs;           /* host directory -> its descriptor + 1 (0: none) */
 } Collection;
+
+static void
+close_dir (gpointer fd_plus_one)
+{
+  if (GPOINTER_TO_INT (fd_plus_one) > 0)
+    close (GPOINTER_TO_INT (fd_plus_one) - 1);
+}
 
 static void
 collection_clear (Collection *c)
 {
+  g_clear_pointer (&c->dirs, g_hash_table_unref);
   if (c->ctx != NULL)
     kmod_unref (c->ctx);
   if (c->modules_fd >= 0)
@@ -381,6 +393,57 @@ elf_safe_for_libkmod (int fd, guint64 file_size, gchar **ret_error)
   return TRUE;
 }
 
+/* the libkmod context, made on first use (a warm collection needs none) */
+static gboolean
+collection_ctx (Collection *c)
+{
+  const char *no_config[] = { NULL };
+
+  if (c->ctx_tried)
+    return c->ctx != NULL;
+  c->ctx_tried = TRUE;
+  if (c->modules_fd_dir == NULL)
+    return FALSE;
+  c->ctx = kmod_new (c->modules_fd_dir, no_config);
+  if (c->ctx == NULL)
+    {
+      po_inventory_warn (c->warnings, "kmod", c->modules_dir, FALSE, "libkmod: out of memory");
+      return FALSE;
+    }
+  kmod_set_log_fn (c->ctx, kmod_log_to_glib, NULL);
+  /* map the indexes once: without this libkmod opens and reads
+   * modules.dep.bin again for every module it looks up.  Any index missing
+   * (a partial tree) and it falls back to that, which still works. */
+  if (kmod_load_resources (c->ctx) < 0)
+    g_debug ("libkmod: cannot map the module indexes of %s; looking up by reading them",
+             c->modules_dir);
+  return TRUE;
+}
+
+/* an O_PATH descriptor of the directory holding host_path, or -1 */
+static int
+directory_fd (Collection *c, const gchar *host_path)
+{
+  g_autofree gchar *dir = g_path_get_dirname (host_path);
+  gpointer known;
+  int fd;
+
+  if (c->dirs == NULL)
+    c->dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, close_dir);
+  if (g_hash_table_lookup_extended (c->dirs, dir, NULL, &known))
+    return GPOINTER_TO_INT (known) - 1;
+  if (c->modules_fd >= 0 && g_str_has_prefix (dir, c->modules_dir)
+      && dir[strlen (c->modules_dir)] == '/')
+    fd = po_root_open_at (c->root, c->modules_fd, c->modules_dir,
+                          dir + strlen (c->modules_dir) + 1, O_PATH | O_DIRECTORY, NULL);
+  else if (g_strcmp0 (dir, c->modules_dir) == 0 && c->modules_fd >= 0)
+    fd = dup (c->modules_fd);
+  else
+    fd = po_root_open_directory (c->root, dir, NULL);
+  g_hash_table_insert (c->dirs, g_steal_pointer (&dir), GINT_TO_POINTER (MAX (fd, -1) + 1));
+  return fd;
+}
+
 /*
  * reads one module file's .modinfo and signature with libkmod, through
  * the cache; NULL and *ret_error when it cannot be read
@@ -395,8 +458,21 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
   struct kmod_list *list = NULL;
   struct kmod_list *item;
   struct stat st;
+  int dirfd;
   int fd;
   int rc;
+
+  /* a cached entry needs only the file's identity: one fstatat in its
+   * directory (resolved beneath the root once per collection); a link, or
+   * anything unusual, takes the way below */
+  dirfd = directory_fd (c, host_path);
+  if (dirfd >= 0 && fstatat (dirfd, strrchr (host_path, '/') + 1, &st, AT_SYMLINK_NOFOLLOW) == 0
+      && S_ISREG (st.st_mode) && (guint64) st.st_size <= MAX_MODULE_FILE_BYTES)
+    {
+      info = po_module_cache_lookup (c->cache, host_path, &st);
+      if (info != NULL)
+        return g_steal_pointer (&info);
+    }
 
   /* beneath the modules directory, already resolved, when the file is there */
   if (c->modules_fd >= 0 && g_str_has_prefix (host_path, c->modules_dir)
@@ -432,6 +508,12 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
     }
 
   po_runtime_count (c->runtime, "collector.kmod.read");
+  if (!collection_ctx (c))
+    {
+      *ret_error = g_strdup_printf ("cannot read module %s: libkmod: out of memory", host_path);
+      close (fd);
+      return NULL;
+    }
   if (!elf_safe_for_libkmod (fd, (guint64) st.st_size, ret_error))
     {
       gchar *why = g_strdup_printf ("cannot read module %s: %s", host_path, *ret_error);
@@ -484,7 +566,7 @@ module_apply_info (PoKernelModule *module, PoModuleInfo *info)
   module->sig_hashalgo = g_steal_pointer (&info->sig_hashalgo);
 }
 
-/* the host path of a loaded module's file, from modules.dep.bin */
+/* the host path of a loaded module's file, from modules.dep.bin (or the cache) */
 static gchar *
 find_module_file (Collection *c, const gchar *name)
 {
@@ -492,7 +574,10 @@ find_module_file (Collection *c, const gchar *name)
   const char *path;
   gchar *host_path = NULL;
 
-  if (c->ctx == NULL || kmod_module_new_from_name (c->ctx, name, &mod) < 0)
+  if (c->have_index
+      && po_module_cache_lookup_path (c->cache, c->modules_dir, &c->index, name, &host_path))
+    return host_path;
+  if (!collection_ctx (c) || kmod_module_new_from_name (c->ctx, name, &mod) < 0)
     return NULL;
   path = kmod_module_get_path (mod);
   if (path != NULL)
@@ -505,6 +590,8 @@ find_module_file (Collection *c, const gchar *name)
         host_path = g_strdup (path);
     }
   kmod_module_unref (mod);
+  if (c->have_index)
+    po_module_cache_insert_path (c->cache, c->modules_dir, &c->index, name, host_path);
   return host_path;
 }
 
@@ -534,7 +621,6 @@ static void
 open_modules_dir (Collection *c, const gchar *release)
 {
   g_autoptr(GError) error = NULL;
-  const char *no_config[] = { NULL };
 
   c->modules_dir = g_strdup_printf ("/lib/modules/%s", release);
   c->modules_fd = po_root_open (c->root, c->modules_dir, O_PATH | O_DIRECTORY, &error);
@@ -545,19 +631,10 @@ open_modules_dir (Collection *c, const gchar *release)
       return;
     }
   c->modules_fd_dir = g_strdup_printf ("/proc/self/fd/%d", c->modules_fd);
-  c->ctx = kmod_new (c->modules_fd_dir, no_config);
-  if (c->ctx == NULL)
-    {
-      po_inventory_warn (c->warnings, "kmod", c->modules_dir, FALSE, "libkmod: out of memory");
-      return;
-    }
-  kmod_set_log_fn (c->ctx, kmod_log_to_glib, NULL);
-  /* map the indexes once: without this libkmod opens and reads
-   * modules.dep.bin again for every module it looks up.  Any index missing
-   * (a partial tree) and it falls back to that, which still works. */
-  if (kmod_load_resources (c->ctx) < 0)
-    g_debug ("libkmod: cannot map the module indexes of %s; looking up by reading them",
-             c->modules_dir);
+  /* the index the module files are found with: what it is now decides
+   * whether the cached answers still hold */
+  c->have_index = fstatat (c->modules_fd, "modules.dep.bin", &c->index, AT_SYMLINK_NOFOLLOW) == 0
+                  && S_ISREG (c->index.st_mode);
 }
 
 /* modules.builtin.modinfo: "name.key=value\0" strings, into name -> PoModuleInfo */
@@ -612,18 +689,24 @@ read_builtin_modinfo (Collection *c, gboolean *ret_present)
   return g_steal_pointer (&infos);
 }
 
-static void
-collect_builtin (Collection *c, GPtrArray *modules, GHashTable *seen)
+/*
+ * the built-in modules' names and, for each, its modinfo (NULL: none), as
+ * modules.builtin and modules.builtin.modinfo say; TRUE when both files
+ * were read
+ */
+static gboolean
+read_builtin (Collection *c, GPtrArray *names, GPtrArray *module_infos)
 {
   g_autofree gchar *path = g_strconcat (c->modules_dir, "/modules.builtin", NULL);
   g_autofree gchar *contents = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) infos = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   gboolean have_modinfo = FALSE;
+  gboolean have_list;
 
   infos = read_builtin_modinfo (c, &have_modinfo);
-  if (po_root_read_file (c->root, path, MAX_BUILTIN_BYTES, &contents, NULL, &error))
+  have_list = po_root_read_file (c->root, path, MAX_BUILTIN_BYTES, &contents, NULL, &error);
+  if (have_list)
     {
       g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
       for (guint i = 0; lines[i] != NULL && names->len < MAX_MODULES; i++)
@@ -649,12 +732,40 @@ collect_builtin (Collection *c, GPtrArray *modules, GHashTable *seen)
         if (((PoModuleInfo *) value)->in_tree)
           g_ptr_array_add (names, g_strdup (key));
     }
+  for (guint i = 0; i < names->len; i++)
+    {
+      PoModuleInfo *info = g_hash_table_lookup (infos, names->pdata[i]);
+      g_ptr_array_add (module_infos, info != NULL ? po_module_info_copy (info) : NULL);
+    }
+  return have_list && have_modinfo;
+}
+
+static void
+collect_builtin (Collection *c, GPtrArray *modules, GHashTable *seen)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(GPtrArray) infos = NULL;
+  struct stat st[2];
+  /* both files as they are now, for the cache: regular files only */
+  gboolean identified =
+      fstatat (c->modules_fd, "modules.builtin", &st[0], AT_SYMLINK_NOFOLLOW) == 0
+      && fstatat (c->modules_fd, "modules.builtin.modinfo", &st[1], AT_SYMLINK_NOFOLLOW) == 0
+      && S_ISREG (st[0].st_mode) && S_ISREG (st[1].st_mode);
+
+  if (!identified
+      || !po_module_cache_lookup_builtin (c->cache, c->modules_dir, st, &names, &infos))
+    {
+      names = g_ptr_array_new_with_free_func (g_free);
+      infos = g_ptr_array_new_with_free_func ((GDestroyNotify) po_module_info_free);
+      if (read_builtin (c, names, infos) && identified)
+        po_module_cache_insert_builtin (c->cache, c->modules_dir, st, names, infos);
+    }
 
   for (guint i = 0; i < names->len; i++)
     {
       const gchar *name = names->pdata[i];
+      const PoModuleInfo *info = infos->pdata[i];
       PoKernelModule *module;
-      PoModuleInfo *info;
 
       if (!is_module_name (name) || g_hash_table_contains (seen, name))
         continue;
@@ -663,9 +774,11 @@ collect_builtin (Collection *c, GPtrArray *modules, GHashTable *seen)
       module->builtin = TRUE;
       module->refcount = -1;
       module->state = g_strdup ("builtin");
-      info = g_hash_table_lookup (infos, name);
       if (info != NULL)
-        module_apply_info (module, info);
+        {
+          g_autoptr(PoModuleInfo) copy = po_module_info_copy (info);
+          module_apply_info (module, copy);
+        }
       /* built into the kernel image, hence from the kernel's own tree */
       module->in_tree = TRUE;
       g_hash_table_add (seen, g_strdup (name));

@@ -124,5 +124,29 @@ void           po_module_cache_insert (PoModuleCache       *cache,
                                        const struct stat   *st,
                                        const PoModuleInfo  *info);
 guint          po_module_cache_size   (PoModuleCache       *cache);
+/* the file modules.dep.bin (identified by index) gives for a module name:
+ * TRUE and *ret_path (NULL: none) when known */
+gboolean       po_module_cache_lookup_path (PoModuleCache     *cache,
+                                            const gchar       *modules_dir,
+                                            const struct stat *index,
+                                            const gchar       *name,
+                                            gchar            **ret_path);
+/* the built-in modules (names, and their PoModuleInfo* or NULL, parallel;
+ * references to arrays nobody modifies) while both files are unchanged */
+gboolean       po_module_cache_lookup_builtin (PoModuleCache     *cache,
+                                               const gchar       *modules_dir,
+                                               const struct stat  files[2],
+                                               GPtrArray        **ret_names,
+                                               GPtrArray        **ret_infos);
+void           po_module_cache_insert_builtin (PoModuleCache     *cache,
+                                               const gchar       *modules_dir,
+                                               const struct stat  files[2],
+                                               GPtrArray         *names,
+                                               GPtrArray         *infos);
+void           po_module_cache_insert_path (PoModuleCache     *cache,
+                                            const gchar       *modules_dir,
+                                            const struct stat *index,
+                                            const gchar       *name,
+                                            const gchar       *path);
 
 G_END_DECLS

@@ -4,7 +4,12 @@
  * remembered per runtime so a repeated query does not decompress and parse
  * every .ko again.  An entry is valid while the file's device, inode, size
  * and mtime (to the nanosecond) are what they were; any change (a kernel
- * update, a DKMS rebuild) makes the next lookup a miss.
+ * update, a DKMS rebuild) makes the next lookup a miss.  Likewise which
+ * file each loaded module's name leads to, valid while modules.dep.bin is
+ * the file it was (depmod writes a new one whenever modules change), and
+ * the built-in modules, while modules.builtin and modules.builtin.modinfo
+ * are.  What is cached is never changed, only replaced: callers get
+ * references to it and must not modify it.
  *
  * One cache per runtime (po_runtime_get_component), hence per root, behind
  * a mutex: generate functions run on several threads.  Bounded: when full
@@ -17,7 +22,18 @@
 
 struct _PoModuleCache {
   GMutex      lock;
-  GHashTable *entries;  /* host path -> Entry */
+  GHashTable *entries;     /* host path -> Entry */
+  /* which file each loaded module's name leads to, as one modules.dep.bin
+   * says: valid while that index file is the one it was */
+  gchar      *paths_dir;   /* "/lib/modules/<release>" */
+  struct stat paths_index;
+  GHashTable *paths;       /* name -> host path, or NULL for "no file" */
+  /* the built-in modules, valid while modules.builtin and
+   * modules.builtin.modinfo are the files they were */
+  gchar      *builtin_dir;
+  struct stat builtin_files[2];
+  GPtrArray  *builtin_names;
+  GPtrArray  *builtin_infos;
 };
 
 typedef struct {
@@ -80,6 +96,7 @@ cache_new (PoRuntime *runtime)
   g_mutex_init (&cache->lock);
   cache->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) entry_free);
+  cache->paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return cache;
 }
 
@@ -88,6 +105,11 @@ cache_free (gpointer data)
 {
   PoModuleCache *cache = data;
   g_hash_table_unref (cache->entries);
+  g_hash_table_unref (cache->paths);
+  g_free (cache->paths_dir);
+  g_free (cache->builtin_dir);
+  g_clear_pointer (&cache->builtin_names, g_ptr_array_unref);
+  g_clear_pointer (&cache->builtin_infos, g_ptr_array_unref);
   g_mutex_clear (&cache->lock);
   g_free (cache);
 }
@@ -137,6 +159,84 @@ po_module_cache_insert (PoModuleCache *cache, const gchar *host_path, const stru
       !g_hash_table_contains (cache->entries, host_path))
     g_hash_table_remove_all (cache->entries);
   g_hash_table_replace (cache->entries, g_strdup (host_path), entry);
+  g_mutex_unlock (&cache->lock);
+}
+
+static gboolean
+same_file (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
+         && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+gboolean
+po_module_cache_lookup_path (PoModuleCache *cache, const gchar *modules_dir,
+                             const struct stat *index, const gchar *name, gchar **ret_path)
+{
+  gpointer path = NULL;
+  gboolean known = FALSE;
+
+  g_mutex_lock (&cache->lock);
+  if (g_strcmp0 (cache->paths_dir, modules_dir) == 0 && same_file (&cache->paths_index, index)
+      && g_hash_table_lookup_extended (cache->paths, name, NULL, &path))
+    {
+      known = TRUE;
+      *ret_path = g_strdup (path);
+    }
+  g_mutex_unlock (&cache->lock);
+  return known;
+}
+
+void
+po_module_cache_insert_path (PoModuleCache *cache, const gchar *modules_dir,
+                             const struct stat *index, const gchar *name, const gchar *path)
+{
+  g_mutex_lock (&cache->lock);
+  if (g_strcmp0 (cache->paths_dir, modules_dir) != 0 || !same_file (&cache->paths_index, index)
+      || g_hash_table_size (cache->paths) >= MAX_ENTRIES)
+    {
+      g_hash_table_remove_all (cache->paths);
+      g_free (cache->paths_dir);
+      cache->paths_dir = g_strdup (modules_dir);
+      cache->paths_index = *index;
+    }
+  g_hash_table_replace (cache->paths, g_strdup (name), g_strdup (path));
+  g_mutex_unlock (&cache->lock);
+}
+
+gboolean
+po_module_cache_lookup_builtin (PoModuleCache *cache, const gchar *modules_dir,
+                                const struct stat files[2], GPtrArray **ret_names,
+                                GPtrArray **ret_infos)
+{
+  gboolean known = FALSE;
+
+  g_mutex_lock (&cache->lock);
+  if (cache->builtin_names != NULL && g_strcmp0 (cache->builtin_dir, modules_dir) == 0
+      && same_file (&cache->builtin_files[0], &files[0])
+      && same_file (&cache->builtin_files[1], &files[1]))
+    {
+      known = TRUE;
+      *ret_names = g_ptr_array_ref (cache->builtin_names);
+      *ret_infos = g_ptr_array_ref (cache->builtin_infos);
+    }
+  g_mutex_unlock (&cache->lock);
+  return known;
+}
+
+void
+po_module_cache_insert_builtin (PoModuleCache *cache, const gchar *modules_dir,
+                                const struct stat files[2], GPtrArray *names, GPtrArray *infos)
+{
+  g_mutex_lock (&cache->lock);
+  g_free (cache->builtin_dir);
+  cache->builtin_dir = g_strdup (modules_dir);
+  cache->builtin_files[0] = files[0];
+  cache->builtin_files[1] = files[1];
+  g_clear_pointer (&cache->builtin_names, g_ptr_array_unref);
+  g_clear_pointer (&cache->builtin_infos, g_ptr_array_unref);
+  cache->builtin_names = g_ptr_array_ref (names);
+  cache->builtin_infos = g_ptr_array_ref (infos);
   g_mutex_unlock (&cache->lock);
 }
 

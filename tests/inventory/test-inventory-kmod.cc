@@ -185,6 +185,48 @@ TEST_F (KmodFixture, ModuleInfoIsCachedByPathSizeAndMtime)
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.kmod"), 3u);
 }
 
+TEST_F (KmodFixture, IndexAndBuiltinListsAreReadAgainWhenTheyChange)
+{
+  /* a copy of its own: the indexes are rewritten */
+  FixtureRoot root ("kesl-host");
+  build_module_fixtures (root.path (), kFixtureRelease);
+  RuntimePtr runtime = root.runtime ();
+  ArrayPtr first (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr second (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ASSERT_EQ (first->len, second->len);
+  for (guint i = 0; i < first->len; i++)
+    {
+      auto *a = static_cast<PoKernelModule *> (first->pdata[i]);
+      auto *b = static_cast<PoKernelModule *> (second->pdata[i]);
+      EXPECT_STREQ (a->name, b->name);
+      EXPECT_STREQ (a->path, b->path) << a->name;
+      EXPECT_STREQ (a->description, b->description) << a->name;
+    }
+
+  /* the module moves and depmod runs: the new modules.dep.bin is used */
+  std::string moddir = root.file ("usr/lib/modules/6.1.0-18-amd64");
+  ASSERT_EQ (rename ((moddir + "/extra/kav4fs_oas.ko").c_str (),
+                     (moddir + "/updates/dkms/kav4fs_oas.ko").c_str ()), 0);
+  std::string depmod = "depmod -b '" + root.path () + "' 6.1.0-18-amd64 2>/dev/null";
+  ASSERT_EQ (system (depmod.c_str ()), 0);
+  ArrayPtr moved (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  auto *kav = find_named<PoKernelModule> (moved.get (), "kav4fs_oas");
+  ASSERT_NE (kav, nullptr);
+  EXPECT_STREQ (kav->path, "/lib/modules/6.1.0-18-amd64/updates/dkms/kav4fs_oas.ko");
+  EXPECT_STREQ (kav->signer, "AO Kaspersky Lab: kernel module signing key");
+
+  /* a new kernel build lists another built-in module */
+  ASSERT_TRUE (g_file_set_contents (root.file ("usr/lib/modules/6.1.0-18-amd64/modules.builtin")
+                                       .c_str (),
+                                   "kernel/fs/ext4/ext4.ko\nkernel/fs/btrfs/btrfs.ko\n", -1,
+                                   NULL));
+  ArrayPtr rebuilt (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  auto *btrfs = find_named<PoKernelModule> (rebuilt.get (), "btrfs");
+  ASSERT_NE (btrfs, nullptr);
+  EXPECT_TRUE (btrfs->builtin);
+  EXPECT_EQ (find_named<PoKernelModule> (rebuilt.get (), "xhci_pci"), nullptr);
+}
+
 TEST_F (KmodFixture, ModuleFileLinkedOutOfTheRootIsNotRead)
 {
   /* a copy whose kav4fs_oas.ko is a link to a real file outside the root */
