@@ -50,8 +50,8 @@ po_rows_get_n_rows (PoRows *rows)
 void
 po_rows_add (PoRows *rows)
 {
-  for (guint i = 0; i < rows->schema->n_columns; i++)
-    g_ptr_array_add (rows->cells, NULL);
+  /* the new cells are NULL */
+  g_ptr_array_set_size (rows->cells, rows->cells->len + rows->schema->n_columns);
 }
 
 void
@@ -132,7 +132,11 @@ po_rows_set_double (PoRows *rows, guint column, gdouble value)
 void
 po_rows_set_bool (PoRows *rows, guint column, gboolean value)
 {
-  po_rows_set_text (rows, column, value ? "1" : "0");
+  const gchar **slot = cell (rows, column);
+
+  /* constant strings need no copy: cells are never freed one by one */
+  if (slot != NULL)
+    *slot = value ? "1" : "0";
 }
 
 const gchar *
