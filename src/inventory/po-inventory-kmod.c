@@ -92,38 +92,55 @@ normalize_name (const gchar *name, gssize length)
 PoKernelModule *
 po_inventory_parse_proc_modules_line (const gchar *line, const gchar **ret_reason)
 {
-  g_auto(GStrv) fields = g_strsplit_set (line, " \t", -1);
-  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  /* split in place at runs of spaces and tabs: one copy of the line, no
+   * array per field (a few hundred lines per query) */
+  g_autofree gchar *copy = g_strdup (line);
+  gchar *words[7];
+  guint n_words = 0;
   g_autoptr(PoKernelModule) module = NULL;
   guint64 size = 0;
   gint64 refcount = -1;
 
-  for (guint i = 0; fields[i] != NULL; i++)
-    if (fields[i][0] != '\0')
-      g_ptr_array_add (words, fields[i]);
-  if (words->len < 5 || words->len > 7)
+  for (gchar *p = copy; *p != '\0';)
+    {
+      gchar *start;
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '\0')
+        break;
+      start = p;
+      while (*p != '\0' && *p != ' ' && *p != '\t')
+        p++;
+      if (*p != '\0')
+        *p++ = '\0';
+      if (n_words < G_N_ELEMENTS (words))
+        words[n_words] = start;
+      n_words++;
+    }
+  if (n_words < 5 || n_words > 7)
     {
       *ret_reason = "not six fields";
       return NULL;
     }
-  if (!is_module_name (words->pdata[0]))
+  if (!is_module_name (words[0]))
     {
       *ret_reason = "not a module name";
       return NULL;
     }
-  if (!g_ascii_string_to_unsigned (words->pdata[1], 10, 0, G_MAXUINT64, &size, NULL))
+  if (!g_ascii_string_to_unsigned (words[1], 10, 0, G_MAXUINT64, &size, NULL))
     {
       *ret_reason = "size is not a number";
       return NULL;
     }
-  if (g_strcmp0 (words->pdata[2], "-") != 0 &&
-      !g_ascii_string_to_signed (words->pdata[2], 10, -1, G_MAXINT, &refcount, NULL))
+  if (g_strcmp0 (words[2], "-") != 0 &&
+      !g_ascii_string_to_signed (words[2], 10, -1, G_MAXINT, &refcount, NULL))
     {
       *ret_reason = "refcount is not a number";
       return NULL;
     }
   {
-    const gchar *state = words->pdata[4];
+    const gchar *state = words[4];
     if (g_strcmp0 (state, "Live") != 0 && g_strcmp0 (state, "Loading") != 0 &&
         g_strcmp0 (state, "Unloading") != 0)
       {
@@ -133,25 +150,38 @@ po_inventory_parse_proc_modules_line (const gchar *line, const gchar **ret_reaso
   }
 
   module = g_new0 (PoKernelModule, 1);
-  module->name = normalize_name (words->pdata[0], -1);
+  module->name = normalize_name (words[0], -1);
   module->loaded = TRUE;
   module->size = size;
   module->refcount = (gint) refcount;
-  module->state = g_strdup (words->pdata[4]);
+  module->state = g_strdup (words[4]);
   {
-    const gchar *deps = words->pdata[3];
-    g_auto(GStrv) users = g_strsplit (g_strcmp0 (deps, "-") == 0 ? "" : deps, ",", -1);
-    g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-    for (guint i = 0; users[i] != NULL; i++)
-      if (users[i][0] != '\0' && is_module_name (users[i]))
-        g_ptr_array_add (kept, users[i]);
-    g_ptr_array_add (kept, NULL);
-    module->used_by = g_strjoinv (",", (gchar **) kept->pdata);
+    /* "a,b," or "-": the module names, joined with "," */
+    gchar *deps = g_strcmp0 (words[3], "-") == 0 ? words[3] + 1 : words[3];
+    GString *kept = g_string_sized_new (strlen (deps));
+    gchar *user = deps;
+
+    for (;;)
+      {
+        gchar *comma = strchr (user, ',');
+        if (comma != NULL)
+          *comma = '\0';
+        if (user[0] != '\0' && is_module_name (user))
+          {
+            if (kept->len > 0)
+              g_string_append_c (kept, ',');
+            g_string_append (kept, user);
+          }
+        if (comma == NULL)
+          break;
+        user = comma + 1;
+      }
+    module->used_by = g_string_free (kept, FALSE);
   }
   module->taint = g_strdup ("");
-  if (words->len >= 7)
+  if (n_words >= 7)
     {
-      const gchar *taint = words->pdata[6];
+      const gchar *taint = words[6];
       gsize len = strlen (taint);
       if (len < 2 || taint[0] != '(' || taint[len - 1] != ')')
         {
@@ -424,12 +454,23 @@ collection_ctx (Collection *c)
 static int
 directory_fd (Collection *c, const gchar *host_path)
 {
-  g_autofree gchar *dir = g_path_get_dirname (host_path);
+  const gchar *slash = strrchr (host_path, '/');
+  g_autofree gchar *dir = NULL;
+  gchar key[512];
   gpointer known;
   int fd;
 
   if (c->dirs == NULL)
     c->dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, close_dir);
+  /* the usual case looks the directory up without allocating */
+  if (slash != NULL && slash > host_path && (gsize) (slash - host_path) < sizeof key)
+    {
+      memcpy (key, host_path, (gsize) (slash - host_path));
+      key[slash - host_path] = '\0';
+      if (g_hash_table_lookup_extended (c->dirs, key, NULL, &known))
+        return GPOINTER_TO_INT (known) - 1;
+    }
+  dir = g_path_get_dirname (host_path);
   if (g_hash_table_lookup_extended (c->dirs, dir, NULL, &known))
     return GPOINTER_TO_INT (known) - 1;
   if (c->modules_fd >= 0 && g_str_has_prefix (dir, c->modules_dir)
