@@ -359,6 +359,7 @@ po_result_free (PoResult *result)
     return;
   g_ptr_array_unref (result->column_names);
   g_ptr_array_unref (result->rows);
+  g_string_chunk_free (result->strings);
   g_free (result);
 }
 
@@ -383,6 +384,8 @@ po_engine_query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result, GE
 
   result->column_names = g_ptr_array_new_with_free_func (g_free);
   result->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  /* one chunk for every cell's text: a large result is not a malloc per cell */
+  result->strings = g_string_chunk_new (16 * 1024);
   if (sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)
       != SQLITE_OK)
     {
@@ -415,9 +418,13 @@ po_engine_query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result, GE
     g_ptr_array_add (result->column_names, g_strdup (sqlite3_column_name (statement, c)));
   while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
     {
-      GPtrArray *row = g_ptr_array_new_full ((guint) n_columns, g_free);
+      GPtrArray *row = g_ptr_array_sized_new ((guint) n_columns);
       for (int c = 0; c < n_columns; c++)
-        g_ptr_array_add (row, g_strdup ((const gchar *) sqlite3_column_text (statement, c)));
+        {
+          const gchar *text = (const gchar *) sqlite3_column_text (statement, c);
+          g_ptr_array_add (row, text != NULL ? g_string_chunk_insert (result->strings, text)
+                                             : NULL);
+        }
       g_ptr_array_add (result->rows, row);
     }
   if (rc != SQLITE_DONE)

@@ -24,8 +24,10 @@ gboolean po_engine_register (sqlite3    *db,
 
 /* the result of a statement: column names and rows of nullable strings */
 typedef struct {
-  GPtrArray *column_names;  /* gchar* */
-  GPtrArray *rows;          /* GPtrArray of gchar* (NULL = SQL NULL) */
+  GPtrArray    *column_names;  /* gchar* */
+  GPtrArray    *rows;          /* GPtrArray of const gchar* (NULL = SQL NULL), read-only:
+                                * the strings live in `strings` */
+  GStringChunk *strings;
 } PoResult;
 
 void     po_result_free     (PoResult *result);
