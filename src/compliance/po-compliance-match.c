@@ -13,7 +13,10 @@
  */
 #include "po-compliance-private.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- sources ------------------------------------------------------------ */
 
@@ -498,41 +501,105 @@ is_same_or_beneath (const gchar *path, const gchar *ancestor)
 }
 
 /*
+ * What one scan learnt about the directories path patterns name: whether
+ * each is there (TRUE: there, or not known to be missing) and, for those
+ * looked into, an O_PATH descriptor resolved beneath the root.
+ */
+typedef struct {
+  GHashTable *there;  /* directory -> gboolean */
+  GHashTable *fds;    /* directory -> descriptor + 1 (0: none) */
+} PathMemo;
+
+static void
+close_memo_fd (gpointer fd_plus_one)
+{
+  if (GPOINTER_TO_INT (fd_plus_one) > 0)
+    close (GPOINTER_TO_INT (fd_plus_one) - 1);
+}
+
+static void
+path_memo_init (PathMemo *memo)
+{
+  memo->there = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  memo->fds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, close_memo_fd);
+}
+
+static void
+path_memo_clear (PathMemo *memo)
+{
+  g_clear_pointer (&memo->there, g_hash_table_unref);
+  g_clear_pointer (&memo->fds, g_hash_table_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PathMemo, path_memo_clear)
+
+static int
+memo_dir_fd (const PoCollectRequest *request, PathMemo *memo, const gchar *dir)
+{
+  gpointer known;
+  int fd;
+
+  if (g_hash_table_lookup_extended (memo->fds, dir, NULL, &known))
+    return GPOINTER_TO_INT (known) - 1;
+  fd = po_root_open_directory (po_runtime_get_root (request->runtime), dir, NULL);
+  g_hash_table_insert (memo->fds, g_strdup (dir), GINT_TO_POINTER (MAX (fd, -1) + 1));
+  return fd;
+}
+
+/* is directory `path` (whose parent is there) missing?  An lstat of its
+ * name in the parent, as po_root_lstat() does it */
+static gboolean
+is_there (const PoCollectRequest *request, PathMemo *memo, gchar *path)
+{
+  gchar *slash = strrchr (path, '/');
+  g_autoptr(PoPathInfo) info = NULL;
+  struct stat st;
+  int fd;
+
+  *slash = '\0';
+  fd = memo_dir_fd (request, memo, slash == path ? "/" : path);
+  *slash = '/';
+  if (fd >= 0)
+    return fstatat (fd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0
+           || (errno != ENOENT && errno != ENOTDIR);
+  return !po_inventory_probe_path (request->runtime, path, &info, NULL)
+         || info->type != PO_PATH_TYPE_MISSING;
+}
+
+/*
  * Can anything match pattern?  Not when one of the directories its literal
  * part names does not exist: its probe would find nothing and say nothing.
- * known_dirs remembers, for one scan, each directory looked at (TRUE:
- * there, or not known to be missing), so the patterns of a catalogue with
- * a thousand /opt/<vendor>/... indicators cost one lstat per vendor
- * directory instead of a walk each.  Anything but "missing" (a link, an
- * error) leaves the decision to the probe itself.
+ * The memo remembers, for one scan, each directory looked at, so the
+ * patterns of a catalogue with a thousand /opt/<vendor>/... indicators
+ * cost one fstatat per vendor directory instead of a walk each.  Anything
+ * but "missing" (a link, an error) leaves the decision to the probe itself.
  */
 static gboolean
-could_exist (const PoCollectRequest *request, const gchar *pattern, GHashTable *known_dirs)
+could_exist (const PoCollectRequest *request, const gchar *pattern, PathMemo *memo)
 {
   g_autofree gchar *literal = g_strndup (pattern, strcspn (pattern, "*?["));
   gchar *last = strrchr (literal, '/');
 
   /* the directories above the last component (or above the first wildcard) */
-  if (last == NULL || pattern[0] != '/' || strstr (literal, "/..") != NULL)
+  if (last == NULL || pattern[0] != '/' || strstr (literal, "/..") != NULL
+      || strstr (literal, "//") != NULL)
     return TRUE;
   *last = '\0';
   for (gchar *slash = strchr (literal + 1, '/'); ; slash = strchr (slash + 1, '/'))
     {
       gpointer known;
-      g_autoptr(PoPathInfo) info = NULL;
       gboolean there;
 
       if (slash != NULL)
         *slash = '\0';
       if (literal[0] != '\0' && literal[1] != '\0')
         {
-          if (g_hash_table_lookup_extended (known_dirs, literal, NULL, &known))
+          if (g_hash_table_lookup_extended (memo->there, literal, NULL, &known))
             there = GPOINTER_TO_INT (known);
           else
             {
-              there = !po_inventory_probe_path (request->runtime, literal, &info, NULL)
-                      || info->type != PO_PATH_TYPE_MISSING;
-              g_hash_table_insert (known_dirs, g_strdup (literal), GINT_TO_POINTER (there));
+              there = is_there (request, memo, literal);
+              g_hash_table_insert (memo->there, g_strdup (literal), GINT_TO_POINTER (there));
             }
           if (!there)
             return FALSE;
@@ -546,7 +613,7 @@ could_exist (const PoCollectRequest *request, const gchar *pattern, GHashTable *
 /* probes one indicator's pattern and notes each path it stands for */
 static gboolean
 probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
-                 GHashTable *hits_by_path, GPtrArray *hits, GHashTable *known_dirs,
+                 GHashTable *hits_by_path, GPtrArray *hits, PathMemo *memo,
                  GPtrArray *warnings)
 {
   const gchar *pattern = po_indicator_get_pattern (indicator);
@@ -555,7 +622,7 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 
-  if (!could_exist (request, pattern, known_dirs))
+  if (!could_exist (request, pattern, memo))
     return TRUE;
   if (!po_inventory_probe_pattern (request->runtime, pattern, warnings, &infos, &error))
     {
@@ -597,7 +664,7 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
 
 static void
 probe_indicators (const PoCollectRequest *request, GPtrArray *indicators, GHashTable *hits_by_path,
-                  GPtrArray *hits, GHashTable *known_dirs, GPtrArray *warnings)
+                  GPtrArray *hits, PathMemo *memo, GPtrArray *warnings)
 {
   for (guint i = 0; i < indicators->len; i++)
     {
@@ -605,7 +672,7 @@ probe_indicators (const PoCollectRequest *request, GPtrArray *indicators, GHashT
       if (po_indicator_get_kind (indicator) == PO_INDICATOR_LINUX_PATH
           && owner_wanted (request->owners, po_indicator_get_vendor (indicator),
                            po_indicator_get_product (indicator)))
-        probe_indicator (request, indicator, hits_by_path, hits, known_dirs, warnings);
+        probe_indicator (request, indicator, hits_by_path, hits, memo, warnings);
     }
 }
 
@@ -623,19 +690,20 @@ collect_paths (const PoCollectRequest *request, GPtrArray *findings)
   g_autoptr(GHashTable) hits_by_path = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
   g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
-  g_autoptr(GHashTable) known_dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(PathMemo) memo = { 0 };
   g_autofree gboolean *redundant = NULL;
   GPtrArray *vendors = po_catalogue_get_vendors (request->catalogue);
 
+  path_memo_init (&memo);
   for (guint v = 0; v < vendors->len; v++)
     {
       PoVendor *vendor = g_ptr_array_index (vendors, v);
       GPtrArray *products = po_vendor_get_products (vendor);
-      probe_indicators (request, po_vendor_get_indicators (vendor), hits_by_path, hits, known_dirs,
+      probe_indicators (request, po_vendor_get_indicators (vendor), hits_by_path, hits, &memo,
                         warnings);
       for (guint p = 0; p < products->len; p++)
         probe_indicators (request, po_product_get_indicators (g_ptr_array_index (products, p)),
-                          hits_by_path, hits, known_dirs, warnings);
+                          hits_by_path, hits, &memo, warnings);
     }
 
   for (guint i = 0; i < hits->len; i++)
