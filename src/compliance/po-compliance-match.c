@@ -408,7 +408,35 @@ collect_packages (const PoCollectRequest *request, PoFindingSource source, GPtrA
   return no_real_warnings (warnings);
 }
 
-/* processes: the name, the executable's base name, and the executable's path */
+/*
+ * Whether an executable could only have been put there by root or by the
+ * user phaseout runs as: owned by one of them and writable by no one
+ * else.  A user can copy any program to ~/kesl, but cannot make it root's.
+ */
+static gboolean
+executable_is_trusted (PoRuntime *runtime, gint pid)
+{
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  if (!po_inventory_process_stat_executable (runtime, pid, &st, &error))
+    {
+      g_debug ("process %d: %s", pid, error->message);
+      return FALSE;
+    }
+  return (st.st_uid == 0 || st.st_uid == geteuid ()) && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+/*
+ * Processes, matched on the executable (its base name and its path) and
+ * on the name.  Anyone can start a process under any name, so a match
+ * counts only where an unprivileged user could not have made it:
+ *  - an executable match, when the executable is trusted (above);
+ *  - a name match alone, only when the executable cannot be read (another
+ *    user's process and phaseout not root) and the process runs as root.
+ * A name match next to a readable executable that does not match is a
+ * look-alike (a symlink named kesl to any program gives comm "kesl").
+ */
 static gboolean
 collect_processes (const PoCollectRequest *request, GPtrArray *findings)
 {
@@ -423,16 +451,24 @@ collect_processes (const PoCollectRequest *request, GPtrArray *findings)
       PoProcess *process = g_ptr_array_index (processes, i);
       g_autoptr(GArray) candidates = candidates_new ();
 
-      add_indicator_matches (request->catalogue, request->owners, candidates,
-                             PO_INDICATOR_LINUX_PROCESS, process->name, 0);
       if (process->path != NULL)
         {
           g_autofree gchar *base = g_path_get_basename (process->path);
-          if (!g_str_equal (base, process->name))
-            add_indicator_matches (request->catalogue, request->owners, candidates,
-                                   PO_INDICATOR_LINUX_PROCESS, base, 2);
+          add_indicator_matches (request->catalogue, request->owners, candidates,
+                                 PO_INDICATOR_LINUX_PROCESS, base,
+                                 g_str_equal (base, process->name) ? 0 : 2);
           add_indicator_matches (request->catalogue, request->owners, candidates,
                                  PO_INDICATOR_LINUX_PATH, process->path, 4);
+          if (candidates->len > 0 && !executable_is_trusted (request->runtime, process->pid))
+            g_array_set_size (candidates, 0);
+        }
+      else
+        {
+          add_indicator_matches (request->catalogue, request->owners, candidates,
+                                 PO_INDICATOR_LINUX_PROCESS, process->name, 0);
+          if (candidates->len > 0 && po_inventory_process_real_uid (request->runtime,
+                                                                    process->pid) != 0)
+            g_array_set_size (candidates, 0);
         }
       add_findings (findings, candidates, PO_FINDING_SOURCE_PROCESS, process->name, NULL,
                     process->path, process->pid);

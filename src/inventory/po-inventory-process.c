@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -302,4 +303,47 @@ po_inventory_collect_processes_full (PoRuntime *runtime, PoProcessFields fields,
     }
   g_ptr_array_sort (processes, compare_pids);
   return g_steal_pointer (&processes);
+}
+
+gboolean
+po_inventory_process_stat_executable (PoRuntime *runtime, gint pid, struct stat *ret_stat,
+                                      GError **error)
+{
+  PoRoot *root = po_runtime_get_root (runtime);
+  g_autofree gchar *exe = g_strdup_printf ("/proc/%d/exe", pid);
+  int fd;
+  int saved_errno;
+
+  /* O_PATH follows the link without opening the file for reading: no
+   * access to its contents is needed, and none is taken */
+  fd = po_root_open (root, exe, O_PATH, error);
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, ret_stat) == 0)
+    {
+      close (fd);
+      return TRUE;
+    }
+  saved_errno = errno;
+  close (fd);
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", exe,
+               g_strerror (saved_errno));
+  return FALSE;
+}
+
+gint64
+po_inventory_process_real_uid (PoRuntime *runtime, gint pid)
+{
+  PoRoot *root = po_runtime_get_root (runtime);
+  g_autofree gchar *path = g_strdup_printf ("/proc/%d/status", pid);
+  g_autofree gchar *status = NULL;
+  g_autofree gchar *name = NULL;
+  gsize length = 0;
+  gint ppid = -1;
+  gint64 uid = -1;
+
+  if (!po_root_read_file (root, path, MAX_STATUS_BYTES, &status, &length, NULL))
+    return -1;
+  parse_status (status, length, &name, &ppid, &uid);
+  return uid;
 }

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include "po-runtime.h"
 
@@ -137,6 +138,20 @@ typedef enum {
 GPtrArray *po_inventory_collect_processes_full (PoRuntime       *runtime,
                                                 PoProcessFields  fields,
                                                 GPtrArray       *warnings);
+
+/*
+ * Who could have started a process, for telling a vendor's daemon from a
+ * user's look-alike.  The executable is stat(2)ed through /proc/PID/exe,
+ * so it is the file the kernel runs even when it has since been deleted,
+ * replaced or lives in another mount namespace.  The real uid comes from
+ * /proc/PID/status (-1 when unknown).
+ */
+gboolean   po_inventory_process_stat_executable (PoRuntime    *runtime,
+                                                 gint          pid,
+                                                 struct stat  *ret_stat,
+                                                 GError      **error);
+gint64     po_inventory_process_real_uid        (PoRuntime    *runtime,
+                                                 gint          pid);
 
 /* ---- systemd units -------------------------------------------------- */
 

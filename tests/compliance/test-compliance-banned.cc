@@ -5,6 +5,10 @@
  */
 #include "compliance-test-util.h"
 
+#include <set>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace po_test;
 
 namespace {
@@ -106,6 +110,7 @@ TEST (BannedSoftware, ProcessMatchedByExecutablePath)
   world.write ("proc/790/comm", "wdserver\n");
   world.write ("proc/790/status", "Name:\twdserver\nPid:\t790\nPPid:\t1\nUid:\t0\t0\t0\t0\n");
   world.write ("proc/790/cmdline", std::string ("/opt/kaspersky/kesl/libexec/wdserver\0", 37));
+  world.write ("opt/kaspersky/kesl/libexec/wdserver", "\x7f" "ELF");
   ASSERT_EQ (symlink ("/opt/kaspersky/kesl/libexec/wdserver",
                       world.host_file ("proc/790/exe").c_str ()), 0);
   auto runtime = world.runtime ("2017-12-01");
@@ -115,6 +120,71 @@ TEST (BannedSoftware, ProcessMatchedByExecutablePath)
   EXPECT_EQ (rows[0].at ("product"), "kesl");
   EXPECT_EQ (rows[0].at ("indicator"), "linux.path:/opt/kaspersky/kesl/*");
   EXPECT_EQ (rows[0].at ("pid"), "790");
+}
+
+/* one process of a test under proc/<pid>: comm, status with real uid, exe link (if any) */
+static void
+add_process (const World &world, int pid, const std::string &name, int uid, const char *exe)
+{
+  std::string dir = "proc/" + std::to_string (pid) + "/";
+  world.write (dir + "comm", name + "\n");
+  world.write (dir + "status", "Name:\t" + name + "\nPPid:\t1\nUid:\t" + std::to_string (uid) +
+                                   "\t" + std::to_string (uid) + "\t0\t0\n");
+  if (exe != nullptr)
+    {
+      ASSERT_EQ (symlink (exe, world.host_file (dir + "exe").c_str ()), 0);
+    }
+}
+
+static std::set<std::string>
+process_finding_pids (const World &world)
+{
+  auto runtime = world.runtime ("2017-12-01");
+  std::set<std::string> pids;
+  for (auto &row : where (banned (runtime.get (), "WHERE source = 'process'"), "policy_id", kBod))
+    pids.insert (row.at ("pid"));
+  return pids;
+}
+
+/*
+ * Anyone can name a process "kesl": a process counts only where an
+ * unprivileged user could not have made it (po-compliance-match.c).
+ */
+TEST (BannedSoftware, ProcessLookAlikesAreNotFindings)
+{
+  World world ("kes-host", kUsFederal);
+  /* a copy anyone could have made: a writable file (and, as root, a user's) */
+  world.write ("home/user/kesl", "\x7f" "ELF");
+  ASSERT_EQ (chmod (world.host_file ("home/user/kesl").c_str (), 0777), 0);
+  add_process (world, 4001, "kesl", 1000, "/home/user/kesl");
+  if (geteuid () == 0)
+    {
+      world.write ("home/user/kesl-gui", "\x7f" "ELF");
+      ASSERT_EQ (chown (world.host_file ("home/user/kesl-gui").c_str (), 1000, 1000), 0);
+      add_process (world, 4002, "kesl-gui", 1000, "/home/user/kesl-gui");
+    }
+  /* a symlink named kesl to some root-owned program: comm says kesl, exe does not */
+  add_process (world, 4003, "kesl", 1000, "/usr/sbin/sshd");
+  /* a name and nothing else, started by a user */
+  add_process (world, 4004, "kesl", 1000, nullptr);
+
+  auto pids = process_finding_pids (world);
+  EXPECT_TRUE (pids.count ("812")) << "the real kesl daemon";
+  for (const char *pid : { "4001", "4002", "4003", "4004" })
+    EXPECT_FALSE (pids.count (pid)) << "look-alike " << pid << " reported as banned software";
+}
+
+/* a root process whose executable cannot be read still counts by its name */
+TEST (BannedSoftware, RootProcessWithoutReadableExecutableCountsByName)
+{
+  World world ("kes-host", kUsFederal);
+  add_process (world, 4005, "kesl", 0, nullptr);
+  add_process (world, 4006, "kesl-control", 0, "/opt/kaspersky/kesl/bin/kesl-control");
+  world.write ("opt/kaspersky/kesl/bin/kesl-control", "\x7f" "ELF");
+
+  auto pids = process_finding_pids (world);
+  EXPECT_TRUE (pids.count ("4005")) << "root's kesl with no readable exe";
+  EXPECT_TRUE (pids.count ("4006")) << "kesl-control from the install directory";
 }
 
 /* a kernel module named by the catalogue is a finding of the policies covering its product */

@@ -230,15 +230,24 @@ TEST_F (Hostile, EndlessDeviceAsTheDpkgDatabase)
 }
 
 /*
- * A user's own process named like banned software: reported (a process
- * name is what the indicator matches), never crashes or hides the real
- * one.  This documents the behaviour: an unprivileged user can add a
- * process finding, not remove one.
+ * A user's own process named like banned software, from a program in the
+ * user's home: not a finding (an unprivileged user can neither hide a
+ * finding nor make one up), and the real kesl is still reported.
  */
 TEST_F (Hostile, UserProcessNamedLikeBannedSoftware)
 {
   if (po_tables_lookup ("banned_software") == NULL)
     GTEST_SKIP () << "no banned_software table in this build";
+  dir.write ("root/home/user/kesl", "\x7f" "ELF");
+  if (geteuid () == 0)
+    {
+      ASSERT_EQ (chown (dir.file ("root/home/user/kesl").c_str (), 1000, 1000), 0);
+    }
+  else
+    {
+      /* not root: a file of one's own is trusted, a writable one is not */
+      ASSERT_EQ (chmod (dir.file ("root/home/user/kesl").c_str (), 0666), 0);
+    }
   add_process (dir, 4001, "kesl", std::string ("kesl\0", 5), "/home/user/kesl", 1000);
   LaunchWith ("--root '" + root + "' --now 2018-06-01 --state-db '" + dir.file ("state.db") + "'");
   auto result = standin.Query ("SELECT pid, path FROM banned_software WHERE source = 'process'");
@@ -247,8 +256,7 @@ TEST_F (Hostile, UserProcessNamedLikeBannedSoftware)
   for (auto &row : result.rows)
     pids.insert (row["pid"].value_or (""));
   EXPECT_TRUE (pids.count ("812")) << "the real kesl process";
-  RecordProperty ("user_named_process_reported", (int) pids.count ("4001"));
-  printf ("a user's process named kesl is %sreported as a finding\n", pids.count ("4001") ? "" : "not ");
+  EXPECT_FALSE (pids.count ("4001")) << "a user's look-alike is reported as banned software";
 }
 
 /* ---- socket and file permissions, as osquery checks extensions -------- */
