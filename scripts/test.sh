@@ -6,7 +6,9 @@
 #      osqueryd stand-in, memcheck of phaseout.ext);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the fuzz targets, 45 s each (libFuzzer + ASan + UBSan, clang);
-#   4. the package test: build the .deb, install, use, remove, purge.
+#   4. the package test: build the .deb, install, use, remove, purge;
+#   5. a quick benchmark run, so bench/ keeps building and running (its
+#      figures are printed, never judged here: timings are not tests).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -30,3 +32,6 @@ if [ -x tests/packaging/test-deb.sh ]; then
   echo "== packaging =="
   tests/packaging/test-deb.sh build
 fi
+
+echo "== benchmark smoke run (bench/run --quick; figures only) =="
+bench/run --quick --build build --work "${TMPDIR:-/tmp}/phaseout-bench-quick"
