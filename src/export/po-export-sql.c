@@ -32,9 +32,14 @@
  *   file (drivers)     no Authenticode signer other than the vendor's or
  *                      Microsoft's (Windows signs kernel drivers too)
  * The identity on its own (publisher, Team ID) is a vendor-wide indicator,
- * so it is a finding only for policies that cover every category.  Where a
- * table carries no identity (packages, services, processes, units,
- * modules, launchd, kexts) the catalogue's name is the whole evidence.
+ * so it is a finding only for policies that cover every category.
+ * Linux processes follow banned_software's rule, since any user can start
+ * a program under any name: the executable (base name or path) counts when
+ * the file table shows it owned by root and writable by no one else, the
+ * process name alone only for a root process with no readable executable.
+ * Where a table carries no identity (packages, services, Windows and macOS
+ * processes, units, modules, launchd, kexts) the catalogue's name is the
+ * whole evidence.
  *
  * Only core SQLite is used (lower, trim, replace, substr, rtrim, char,
  * LIKE ... ESCAPE, GLOB, EXISTS), so every osqueryd runs it.  lower() and
@@ -289,6 +294,20 @@ key_literal (KeyRule rule, const gchar *pattern)
 #define WIN_BASENAME \
   "substr(" WIN_PATH ", length(rtrim(" WIN_PATH ", replace(" WIN_PATH ", '\\', ''))) + 1)"
 
+/*
+ * A Linux process's executable as evidence: owned by root and writable by
+ * neither group nor others (mode is octal text, "0755").  A deleted
+ * executable (on_disk = 0) is not in the file table any more; it counts
+ * when the process runs as root.
+ */
+#define LINUX_EXECUTABLE_IS_TRUSTED \
+  "(EXISTS (SELECT 1 FROM file AS f WHERE f.path = b.path AND f.uid = 0\n" \
+  "                    AND substr(f.mode, -2, 1) IN ('0', '1', '4', '5')\n" \
+  "                    AND substr(f.mode, -1, 1) IN ('0', '1', '4', '5'))\n" \
+  "                OR (b.k_on_disk = 0 AND b.k_uid = 0))"
+/* the name alone: only a root process whose executable osquery could not read */
+#define LINUX_ROOT_WITHOUT_EXECUTABLE "coalesce(b.path, '') = '' AND b.k_uid = 0"
+
 /* where Windows keeps kernel drivers, the versioned subfolders included */
 #define WIN_DRIVERS_LIKE "'C:\\Windows\\System32\\drivers\\%%'"
 
@@ -320,9 +339,9 @@ typedef struct {
   const gchar     *columns;
   const gchar     *where;        /* constraint on the table, or NULL */
   const gchar     *late_signer;  /* the signer of a matched row (over t.path), or NULL */
-  const gchar     *late_table;   /* the table late_signer and the gate read, or NULL */
+  const gchar     *late_table;   /* the table late_signer, the gate or a guard reads, or NULL */
   Gate             gate;
-  Key              keys[4];
+  Key              keys[5];
   Rule             rules[3];
 } Site;
 
@@ -359,14 +378,21 @@ static const Site sites[] = {
     { { PO_INDICATOR_SYSTEMD_UNIT, { "k_id" }, NULL } },
   },
   {
+    /* as banned_software does: anyone can run a copy of a program as
+     * ~/kesl, so the executable counts only when the file table shows it
+     * root's and writable by no one else; the name alone only for a root
+     * process whose executable could not be read */
     PO_EXPORT_PLATFORM_LINUX, "processes",
     "name AS name, NULL AS version, path AS path, NULL AS signer, 'pid ' || pid AS detail",
-    NULL, NULL, NULL, GATE_NONE,
+    NULL, NULL, "file", GATE_NONE,
     { { "k_name", "name", KEY_PLAIN },
       { "k_exe", POSIX_BASENAME, KEY_PLAIN },
-      { "k_path", "path", KEY_PLAIN } },
-    { { PO_INDICATOR_LINUX_PROCESS, { "k_name", "k_exe" }, NULL },
-      { PO_INDICATOR_LINUX_PATH, { "k_path" }, NULL } },
+      { "k_path", "path", KEY_PLAIN },
+      { "k_uid", "uid", KEY_PLAIN },
+      { "k_on_disk", "on_disk", KEY_PLAIN } },
+    { { PO_INDICATOR_LINUX_PROCESS, { "k_exe" }, LINUX_EXECUTABLE_IS_TRUSTED },
+      { PO_INDICATOR_LINUX_PATH, { "k_path" }, LINUX_EXECUTABLE_IS_TRUSTED },
+      { PO_INDICATOR_LINUX_PROCESS, { "k_name" }, LINUX_ROOT_WITHOUT_EXECUTABLE } },
   },
   {
     PO_EXPORT_PLATFORM_LINUX, "kernel_modules",

@@ -10,7 +10,8 @@
  *   lookalike  names like Kaspersky's that are not Kaspersky's: another
  *              publisher or signer or Team ID, a name merely containing
  *              the vendor's, a removed-but-not-purged package, a unit
- *              systemd only remembers
+ *              systemd only remembers, a user's copy of a program run
+ *              as kesl, a root-owned but world-writable kesl
  */
 #include "export-test-util.h"
 
@@ -279,17 +280,57 @@ TEST (ExportBuiltin, LinuxProcessByExecutableName)
   OsqueryDb db (PO_EXPORT_PLATFORM_LINUX);
   db.load_json (R"json({
     "processes": [
-      {"pid": 10, "name": "wrapper", "path": "/usr/local/bin/kesl-control"},
-      {"pid": 11, "name": "Kesl", "path": "/usr/bin/Kesl"},
-      {"pid": 12, "name": "kav4fs-supervisor", "path": ""}
+      {"pid": 10, "name": "wrapper", "path": "/usr/local/bin/kesl-control", "uid": 1000, "on_disk": 1},
+      {"pid": 11, "name": "Kesl", "path": "/usr/bin/Kesl", "uid": 0, "on_disk": 1},
+      {"pid": 12, "name": "kav4fs-supervisor", "path": "", "uid": 0, "on_disk": -1},
+      {"pid": 13, "name": "kav4fs-watchdog", "path": "/opt/gone/kav4fs-watchdog", "uid": 0, "on_disk": 0}
+    ],
+    "file": [
+      {"path": "/usr/local/bin/kesl-control", "uid": 0, "mode": "0755"},
+      {"path": "/usr/bin/Kesl", "uid": 0, "mode": "0755"}
     ]
   })json");
   ExportQueryPtr query = compile (builtin_catalogue (), "nl-kamerbrief-2018",
                                   PO_EXPORT_PLATFORM_LINUX);
 
-  /* Linux names are case-sensitive: Kesl is not kesl */
+  /* Linux names are case-sensitive: Kesl is not kesl.  The executable
+   * counts whoever runs it (root owns it); the name alone for a root
+   * process with no executable to read; a deleted one for a root process */
   EXPECT_EQ (found (db, query.get ()),
-             (std::set<std::string>{ "processes:wrapper", "processes:kav4fs-supervisor" }));
+             (std::set<std::string>{ "processes:wrapper", "processes:kav4fs-supervisor",
+                                     "processes:kav4fs-watchdog" }));
+}
+
+/* anyone can start a program under a banned name: only what a user could
+ * not have made counts (the rule banned_software applies on the host) */
+TEST (ExportBuiltin, LinuxProcessLookAlikesAreNotFindings)
+{
+  OsqueryDb db (PO_EXPORT_PLATFORM_LINUX);
+  db.load_json (R"json({
+    "processes": [
+      {"pid": 20, "name": "kesl", "path": "/home/alice/kesl", "uid": 1000, "on_disk": 1},
+      {"pid": 21, "name": "kesl", "path": "/usr/bin/sleep", "uid": 0, "on_disk": 1},
+      {"pid": 22, "name": "kesl", "path": "/srv/drop/kesl", "uid": 0, "on_disk": 1},
+      {"pid": 23, "name": "kesl", "path": "/srv/drop/kesl", "uid": 0, "on_disk": 1},
+      {"pid": 24, "name": "kesl", "path": "/home/alice/old/kesl", "uid": 1000, "on_disk": 0},
+      {"pid": 25, "name": "kesl", "path": "", "uid": 1000, "on_disk": -1},
+      {"pid": 26, "name": "kesl", "path": "/tmp/unseen/kesl", "uid": 0, "on_disk": 1}
+    ],
+    "file": [
+      {"path": "/home/alice/kesl", "uid": 1000, "mode": "0755"},
+      {"path": "/usr/bin/sleep", "uid": 0, "mode": "0755"},
+      {"path": "/srv/drop/kesl", "uid": 0, "mode": "0775"}
+    ]
+  })json");
+  ExportQueryPtr query = compile (builtin_catalogue (), "nl-kamerbrief-2018",
+                                  PO_EXPORT_PLATFORM_LINUX);
+
+  EXPECT_EQ (found (db, query.get ()), std::set<std::string>{});
+
+  /* the same processes with root's executables are findings */
+  db.query ("UPDATE file SET uid = 0, mode = '0755'");
+  db.query ("INSERT INTO file (path, uid, mode) VALUES ('/tmp/unseen/kesl', 0, '0755')");
+  EXPECT_EQ (finding_rows (db, query.get ()).size (), 4u);  /* 20, 22, 23, 26 */
 }
 
 TEST (ExportBuiltin, MacTeamIdentity)

@@ -241,8 +241,8 @@ TEST_F (ExportAcme, AStatementInANameIsJustAName)
   ExportQueryPtr query = compile (catalogue (), "acme-all", PO_EXPORT_PLATFORM_LINUX);
   db.load_json (R"json({
     "processes": [
-      {"pid": 9, "name": "x'); DROP TABLE processes; --", "path": "/tmp/x"},
-      {"pid": 10, "name": "x", "path": "/tmp/x"}
+      {"pid": 9, "name": "x'); DROP TABLE processes; --", "path": "", "uid": 0},
+      {"pid": 10, "name": "x", "path": "", "uid": 0}
     ]
   })json");
 
