@@ -40,6 +40,7 @@ static gboolean
 report_header (PoRuntime *runtime, GString *out, GError **error)
 {
   g_autoptr(PoResult) info = NULL;
+  g_autoptr(PoResult) unprofiled = NULL;
   g_autofree gchar *hostname = g_strdup (g_get_host_name ());
 
   if (!query (runtime, "SELECT version, root, config, config_present, policy_dirs, clock, "
@@ -52,6 +53,17 @@ report_header (PoRuntime *runtime, GString *out, GError **error)
   g_string_append_printf (out, "  host root     %s\n", cell (info, 0, 1));
   g_string_append_printf (out, "  profile       %s%s\n", cell (info, 0, 2),
                           g_str_equal (cell (info, 0, 3), "1") ? "" : " (not present)");
+  /* without a profile every policy applies as broadly as it can, which a
+   * newcomer would otherwise read as "all these bans bind me" */
+  if (!query (runtime, "SELECT count(*) FROM phaseout_policies"
+                       " WHERE reason LIKE 'no organisation profile configured%'",
+              &unprofiled, error))
+    return FALSE;
+  if (!g_str_equal (cell (unprofiled, 0, 0), "0"))
+    g_string_append (out, "                (no organisation profile: each policy is evaluated as "
+                          "broadly as its scope allows;\n"
+                          "                 set jurisdiction and organisation type as in "
+                          "docs/deployment.md)\n");
   g_string_append_printf (out, "  policy dirs   %s\n", cell (info, 0, 4));
   g_string_append_printf (out, "  state db      %s\n",
                           is_empty (cell (info, 0, 7)) ? "(default)" : cell (info, 0, 7));

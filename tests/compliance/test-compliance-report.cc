@@ -92,6 +92,18 @@ TEST (Report, CleanHost)
   EXPECT_EQ (out.find ("what to do"), std::string::npos);
 }
 
+/* every policy applies when no profile says who this is: the report says so */
+TEST (Report, NoProfileSaysPoliciesApplyBroadly)
+{
+  World world ("clean-host", "");
+  std::string out = report (world, "2019-01-01");
+  EXPECT_TRUE (Contains (out, "(no organisation profile: each policy is evaluated as broadly"));
+
+  world.set_profile (kUsFederal);
+  out = report (world, "2019-01-01");
+  EXPECT_FALSE (Contains (out, "no organisation profile"));
+}
+
 TEST (Report, MunicipalityHasNothingToDo)
 {
   World world ("kes-host", kNlMunicipality);
