@@ -44,7 +44,9 @@ report_header (PoRuntime *runtime, GString *out, GError **error)
   g_autofree gchar *hostname = g_strdup (g_get_host_name ());
 
   if (!query (runtime, "SELECT version, root, config, config_present, policy_dirs, clock, "
-                       "clock_injected, state_db FROM phaseout_info", &info, error))
+                       "clock_injected, state_db, policy_problem_messages, state_db_problem, "
+                       "policy_problems "
+                       "FROM phaseout_info", &info, error))
     return FALSE;
   g_string_append_printf (out, "phaseout %s compliance report for %s\n", cell (info, 0, 0),
                           hostname);
@@ -66,7 +68,24 @@ report_header (PoRuntime *runtime, GString *out, GError **error)
                           "docs/deployment.md)\n");
   g_string_append_printf (out, "  policy dirs   %s\n", cell (info, 0, 4));
   g_string_append_printf (out, "  state db      %s\n",
-                          is_empty (cell (info, 0, 7)) ? "(default)" : cell (info, 0, 7));
+                          is_empty (cell (info, 0, 7)) ? "(none: history is off)"
+                                                       : cell (info, 0, 7));
+  /* a verdict over a partial catalogue or without history must say so:
+   * the same text the log has, where the reader of the report looks */
+  if (!is_empty (cell (info, 0, 8)))
+    {
+      g_auto(GStrv) lines = g_strsplit (cell (info, 0, 8), "\n", -1);
+      gboolean one = g_str_equal (cell (info, 0, 10), "1");
+      g_string_append_printf (out, "\n  WARNING: %s policy %s not in force as written (left "
+                                   "out, or the last good version kept):\n",
+                              cell (info, 0, 10), one ? "file is" : "files are");
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_string_append_printf (out, "    %s\n", lines[i]);
+    }
+  if (!is_empty (cell (info, 0, 9)))
+    g_string_append_printf (out, "\n  WARNING: %s; first-detected dates and removals are not "
+                                 "shown\n",
+                            cell (info, 0, 9));
   return TRUE;
 }
 

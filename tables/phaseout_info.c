@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "po-catalogue.h"
 #include "po-schemas.h"
+#include "po-state.h"
 #include "po-table.h"
 
 gboolean
@@ -23,8 +25,25 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
                                                     glib_minor_version, glib_micro_version);
   const gchar *config = settings->config != NULL ? settings->config : PHASEOUT_DEFAULT_CONFIG;
   g_autofree gchar *policy_dirs = NULL;
+  PoState *state = po_runtime_get_state (runtime);
+  g_autoptr(PoCatalogue) catalogue = NULL;
+  g_autoptr(GString) problem_messages = g_string_new (NULL);
+  g_autoptr(GError) state_error = NULL;
+  GPtrArray *problems;
   guint n_tables;
   struct stat st;
+
+  /* what went wrong reaches the fleet here, not only the extension's log */
+  catalogue = po_runtime_get_catalogue (runtime, error);
+  if (catalogue == NULL)
+    return FALSE;
+  problems = po_catalogue_get_problems (catalogue);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const PoCatalogueProblem *problem = g_ptr_array_index (problems, i);
+      g_string_append_printf (problem_messages, "%s%s", i > 0 ? "\n" : "", problem->message);
+    }
+  po_state_check (state, &state_error);
 
   g_ptr_array_add (dirs, NULL);
   policy_dirs = g_strjoinv (":", (gchar **) dirs->pdata);
@@ -38,8 +57,12 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   /* the configuration is phaseout's own file, not host data: not under --root */
   po_rows_set_bool (rows, COL_PHASEOUT_INFO_CONFIG_PRESENT, stat (config, &st) == 0);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_POLICY_DIRS, policy_dirs);
+  po_rows_set_int (rows, COL_PHASEOUT_INFO_POLICY_PROBLEMS, problems->len);
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_POLICY_PROBLEM_MESSAGES, problem_messages->str);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_STATE_DB,
-                    settings->state_db != NULL ? settings->state_db : "");
+                    po_state_get_path (state) != NULL ? po_state_get_path (state) : "");
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_STATE_DB_PROBLEM,
+                    state_error != NULL ? state_error->message : "");
   po_rows_set_text (rows, COL_PHASEOUT_INFO_CLOCK, clock);
   po_rows_set_bool (rows, COL_PHASEOUT_INFO_CLOCK_INJECTED, settings->now != NULL);
   po_rows_set_int (rows, COL_PHASEOUT_INFO_TABLES, n_tables);

@@ -574,3 +574,20 @@ po_state_get_episodes (PoState *state, const gchar *const *policy_ids, GPtrArray
   *ret_episodes = g_steal_pointer (&episodes);
   return TRUE;
 }
+
+gboolean
+po_state_check (PoState *state, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&state->lock);
+
+  if (state->path == NULL)
+    return TRUE;
+  if (!ensure_open (state, &local_error))
+    {
+      report_failure (state, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -43,6 +43,15 @@ const gchar *po_state_get_path          (PoState     *state);
 gchar       *po_state_get_default_path  (void);
 
 /*
+ * Opens the database if it is not open yet, so that a fleet can see a
+ * broken one before any scan (phaseout_info).  TRUE when it works or
+ * history is off; FALSE with the reason otherwise, reported as a scan
+ * failure is.
+ */
+gboolean     po_state_check             (PoState     *state,
+                                         GError     **error);
+
+/*
  * One finding of a scan, for one policy.  The key is (policy_id, finding,
  * vendor, product): finding is "<source>:<name>" ("deb:kesl",
  * "path:/opt/kaspersky/kesl"), product NULL for a vendor-wide finding.

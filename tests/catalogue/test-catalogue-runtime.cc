@@ -100,6 +100,26 @@ TEST_F (CatalogueRuntime, LoadsOnceAndReloadsOnChange)
   EXPECT_TRUE (Contains (problems_text (third.get ()), "keeping the version loaded before"));
 }
 
+/* a fleet sees a rejected policy file in phaseout_info, not only in the log */
+TEST_F (CatalogueRuntime, ProblemsAreShownInPhaseoutInfo)
+{
+  auto clean = query (runtime_.get (), "SELECT policy_problems, policy_problem_messages "
+                                       "FROM phaseout_info");
+  EXPECT_EQ (cell (clean.get (), 0, 0), "0");
+  EXPECT_EQ (cell (clean.get (), 0, 1), "");
+
+  dir_.write ("policies/acme.json", "{ \"format\": 1, ");
+  touch_later (dir_.file ("policies/acme.json"));
+  dir_.write ("policies/other.json", "[]");
+  auto broken = query (runtime_.get (), "SELECT policy_problems, policy_problem_messages "
+                                        "FROM phaseout_info");
+  EXPECT_EQ (cell (broken.get (), 0, 0), "2");
+  std::string messages = cell (broken.get (), 0, 1);
+  EXPECT_TRUE (Contains (messages, dir_.file ("policies/acme.json") + ": "));
+  EXPECT_TRUE (Contains (messages, "keeping the version loaded before"));
+  EXPECT_TRUE (Contains (messages, dir_.file ("policies/other.json") + ": "));
+}
+
 TEST_F (CatalogueRuntime, ProfileFromConfigAndOptions)
 {
   PoProfile *profile = NULL;

@@ -302,6 +302,11 @@ TEST (StateDatabase, CorruptDatabaseIsReportedAndTablesStillAnswer)
   EXPECT_TRUE (history (runtime.get ()).empty ());
   EXPECT_EQ (warnings.count (), 1u) << warnings.last ();
   EXPECT_NE (warnings.last ().find (world.state_db ()), std::string::npos) << warnings.last ();
+  /* the fleet sees it too, not only the log */
+  auto info = query (runtime.get (), "SELECT state_db, state_db_problem FROM phaseout_info");
+  EXPECT_EQ (info[0]["state_db"], world.state_db ());
+  EXPECT_NE (info[0]["state_db_problem"].find (world.state_db ()), std::string::npos)
+      << info[0]["state_db_problem"];
   /* and the file is left for the administrator to look at */
   g_autofree gchar *contents = nullptr;
   gsize length = 0;
@@ -353,7 +358,11 @@ TEST (StateDatabase, RecoversWhenTheProblemGoesAway)
   auto runtime = world.runtime ("2017-12-01", { { "state-db", path } });
   EXPECT_EQ (values (query (runtime.get (), "SELECT first_seen FROM banned_software"),
                      "first_seen"), (std::vector<std::string>{ "<NULL>" }));
+  EXPECT_NE (query (runtime.get (), "SELECT state_db_problem FROM phaseout_info")[0]
+                 ["state_db_problem"], "");
   ASSERT_EQ (g_mkdir (dir.c_str (), 0700), 0);
+  EXPECT_EQ (query (runtime.get (), "SELECT state_db_problem FROM phaseout_info")[0]
+                 ["state_db_problem"], "");
   EXPECT_EQ (values (query (runtime.get (), "SELECT first_seen FROM banned_software"),
                      "first_seen"), (std::vector<std::string>{ "2017-12-01T00:00:00Z" }));
   EXPECT_EQ (warnings.count (), 1u);
@@ -370,6 +379,9 @@ TEST (StateDatabase, RootWithoutStateDbKeepsNoHistory)
   EXPECT_FALSE (rows.empty ());
   EXPECT_EQ (values (rows, "first_seen"), (std::vector<std::string>{ "<NULL>" }));
   EXPECT_TRUE (history (runtime.get ()).empty ());
+  auto info = query (runtime.get (), "SELECT state_db, state_db_problem FROM phaseout_info");
+  EXPECT_EQ (info[0]["state_db"], "");
+  EXPECT_EQ (info[0]["state_db_problem"], "");
   EXPECT_EQ (warnings.count (), 0u) << warnings.last ();
 }
 
