@@ -55,6 +55,8 @@ typedef enum {
   PO_INDICATOR_KERNEL_MODULE,         /* linux.kernel_module */
   PO_INDICATOR_KERNEL_MODULE_SIGNER,  /* linux.kernel_module_signer */
   PO_INDICATOR_KERNEL_MODULE_AUTHOR,  /* linux.kernel_module_author */
+  PO_INDICATOR_SNAP,                  /* linux.snap: snap name, e.g. kesl */
+  PO_INDICATOR_FLATPAK,               /* linux.flatpak: application id, e.g. com.kaspersky.Kesl */
   PO_INDICATOR_WINDOWS_PROGRAM,       /* windows.program: Add/Remove Programs display name */
   PO_INDICATOR_WINDOWS_PUBLISHER,     /* windows.publisher */
   PO_INDICATOR_WINDOWS_SERVICE,       /* windows.service: service (key) name */

@@ -29,6 +29,8 @@ typedef enum {
   CHECK_DEB_NAME,        /* Debian package names are lower case, no spaces */
   CHECK_NO_SPACE,
   CHECK_ABSOLUTE_PATH,   /* starts with '/' (or a wildcard) */
+  CHECK_SNAP_NAME,       /* snap names: lower case, digits, '-' */
+  CHECK_FLATPAK_ID,      /* reverse-DNS application ids */
 } Check;
 
 static const struct {
@@ -46,6 +48,8 @@ static const struct {
   [PO_INDICATOR_KERNEL_MODULE] = { "linux.kernel_module", "linux", "kernel_module", NORMALISE_KMOD, CHECK_NO_SPACE },
   [PO_INDICATOR_KERNEL_MODULE_SIGNER] = { "linux.kernel_module_signer", "linux", "kernel_module_signer", NORMALISE_TEXT, CHECK_NONE },
   [PO_INDICATOR_KERNEL_MODULE_AUTHOR] = { "linux.kernel_module_author", "linux", "kernel_module_author", NORMALISE_TEXT, CHECK_NONE },
+  [PO_INDICATOR_SNAP] = { "linux.snap", "linux", "snap", NORMALISE_NONE, CHECK_SNAP_NAME },
+  [PO_INDICATOR_FLATPAK] = { "linux.flatpak", "linux", "flatpak", NORMALISE_NONE, CHECK_FLATPAK_ID },
   [PO_INDICATOR_WINDOWS_PROGRAM] = { "windows.program", "windows", "program", NORMALISE_TEXT, CHECK_NONE },
   [PO_INDICATOR_WINDOWS_PUBLISHER] = { "windows.publisher", "windows", "publisher", NORMALISE_TEXT, CHECK_NONE },
   [PO_INDICATOR_WINDOWS_SERVICE] = { "windows.service", "windows", "service", NORMALISE_FOLD, CHECK_NONE },
@@ -177,10 +181,72 @@ po_indicator_normalise (PoIndicatorKind kind, const gchar *value)
   g_return_val_if_reached (NULL);
 }
 
+/*
+ * Snap names as snapd takes them: lower-case letters, digits and '-', at
+ * most 40, a letter somewhere, no '-' at either end or twice in a row.  A
+ * glob is held to the characters only: its wildcards stand for the rest.
+ */
+static gchar *
+check_snap_name (const gchar *pattern, gboolean is_glob)
+{
+  gboolean letter = FALSE;
+
+  for (const gchar *p = pattern; *p != '\0'; p++)
+    {
+      if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || strchr ("-*?", *p) != NULL))
+        return g_strdup ("snap names are lower-case letters, digits and '-'");
+      letter = letter || g_ascii_islower (*p);
+    }
+  if (is_glob)
+    return NULL;
+  if (strlen (pattern) > 40)
+    return g_strdup ("snap names are at most 40 characters");
+  if (!letter || pattern[0] == '-' || pattern[strlen (pattern) - 1] == '-'
+      || strstr (pattern, "--") != NULL)
+    return g_strdup ("not a snap name: it needs a letter, and no '-' at either end or twice "
+                     "in a row");
+  return NULL;
+}
+
+/*
+ * Flatpak application ids as flatpak takes them: reverse DNS, elements of
+ * letters, digits, '_' and '-' ('-' in the last only), none empty or
+ * starting with a digit, at least three, at most 255 characters.  A glob
+ * (com.kaspersky.*) is held to the characters and non-empty elements.
+ */
+static gchar *
+check_flatpak_id (const gchar *pattern, gboolean is_glob)
+{
+  g_auto(GStrv) elements = NULL;
+  guint n;
+
+  for (const gchar *p = pattern; *p != '\0'; p++)
+    if (!(g_ascii_isalnum (*p) || strchr ("._-*?", *p) != NULL))
+      return g_strdup ("flatpak application ids are letters, digits and '._-'");
+  elements = g_strsplit (pattern, ".", -1);
+  n = g_strv_length (elements);
+  for (guint i = 0; i < n; i++)
+    if (elements[i][0] == '\0')
+      return g_strdup ("not a flatpak application id: an empty element");
+  if (is_glob)
+    return NULL;
+  if (strlen (pattern) > 255)
+    return g_strdup ("flatpak application ids are at most 255 characters");
+  if (n < 3)
+    return g_strdup ("not a flatpak application id: it needs at least three elements "
+                     "(org.example.App)");
+  for (guint i = 0; i < n; i++)
+    if (g_ascii_isdigit (elements[i][0]) || (i + 1 < n && strchr (elements[i], '-') != NULL))
+      return g_strdup ("not a flatpak application id: an element starts with a digit, or "
+                       "has '-' before the last");
+  return NULL;
+}
+
 /* checks a pattern as written; NULL when fine, else what is wrong */
 static gchar *
 check_pattern (PoIndicatorKind kind, const gchar *pattern, gboolean *ret_is_glob)
 {
+  gchar *problem = NULL;
   gboolean is_glob = FALSE;
   gboolean literal = FALSE;
 
@@ -223,7 +289,15 @@ check_pattern (PoIndicatorKind kind, const gchar *pattern, gboolean *ret_is_glob
       if (pattern[0] != '/' && pattern[0] != '*')
         return g_strdup ("not an absolute path");
       break;
+    case CHECK_SNAP_NAME:
+      problem = check_snap_name (pattern, is_glob);
+      break;
+    case CHECK_FLATPAK_ID:
+      problem = check_flatpak_id (pattern, is_glob);
+      break;
     }
+  if (problem != NULL)
+    return problem;
   *ret_is_glob = is_glob;
   return NULL;
 }

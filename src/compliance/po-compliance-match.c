@@ -369,11 +369,18 @@ no_real_warnings (GPtrArray *warnings)
 
 /* ---- per source ------------------------------------------------------------ */
 
+/* the snap a snap instance is of: "kesl_beta" (a parallel install) is "kesl" */
+static gchar *
+snap_name_of_instance (const gchar *instance)
+{
+  return g_strndup (instance, strcspn (instance, "_"));
+}
+
 /*
- * deb and rpm: installed packages by name; a deb removed but not purged
- * (config-files) is not installed.  snap and flatpak have no indicator kind
- * in the catalogue (and snap publishers are not on disk), so nothing asks
- * for their collectors (README.md).
+ * Packages by name: deb, rpm, snap (the snap name) and flatpak (the
+ * application id).  A deb removed but not purged (config-files) is not
+ * installed; the snap and flatpak collectors return only what is
+ * installed and current (a disabled snap has no "current" link).
  */
 static gboolean
 collect_packages (const PoCollectRequest *request, PoFindingSource source, GPtrArray *findings)
@@ -382,26 +389,39 @@ collect_packages (const PoCollectRequest *request, PoFindingSource source, GPtrA
   g_autoptr(GPtrArray) packages = NULL;
   PoIndicatorKind kind;
 
-  if (source == PO_FINDING_SOURCE_DEB)
+  switch (source)
     {
+    case PO_FINDING_SOURCE_DEB:
       packages = po_inventory_collect_deb (request->runtime, warnings);
       kind = PO_INDICATOR_DEB_PACKAGE;
-    }
-  else
-    {
+      break;
+    case PO_FINDING_SOURCE_RPM:
       packages = po_inventory_collect_rpm (request->runtime, warnings);
       kind = PO_INDICATOR_RPM_PACKAGE;
+      break;
+    case PO_FINDING_SOURCE_SNAP:
+      packages = po_inventory_collect_snap (request->runtime, warnings);
+      kind = PO_INDICATOR_SNAP;
+      break;
+    case PO_FINDING_SOURCE_FLATPAK:
+      packages = po_inventory_collect_flatpak (request->runtime, warnings);
+      kind = PO_INDICATOR_FLATPAK;
+      break;
+    default:
+      g_return_val_if_reached (FALSE);
     }
 
   for (guint i = 0; i < packages->len; i++)
     {
       PoPackage *package = g_ptr_array_index (packages, i);
       g_autoptr(GArray) candidates = candidates_new ();
+      g_autofree gchar *matched = NULL;
 
       if (!package->installed)
         continue;
-      add_indicator_matches (request->catalogue, request->owners, candidates, kind,
-                             package->name, 0);
+      matched = source == PO_FINDING_SOURCE_SNAP ? snap_name_of_instance (package->name)
+                                                 : g_strdup (package->name);
+      add_indicator_matches (request->catalogue, request->owners, candidates, kind, matched, 0);
       add_findings (findings, candidates, source, package->name, package->version,
                     package->path, -1);
     }
@@ -823,6 +843,10 @@ source_for_kind (PoIndicatorKind kind)
       return 1u << PO_FINDING_SOURCE_DEB;
     case PO_INDICATOR_RPM_PACKAGE:
       return 1u << PO_FINDING_SOURCE_RPM;
+    case PO_INDICATOR_SNAP:
+      return 1u << PO_FINDING_SOURCE_SNAP;
+    case PO_INDICATOR_FLATPAK:
+      return 1u << PO_FINDING_SOURCE_FLATPAK;
     case PO_INDICATOR_LINUX_PATH:
       /* probed as paths, and matched against executables */
       return (1u << PO_FINDING_SOURCE_PATH) | (1u << PO_FINDING_SOURCE_PROCESS);
@@ -891,6 +915,8 @@ po_compliance_collect (const PoCollectRequest *request, guint sources, GPtrArray
         {
         case PO_FINDING_SOURCE_DEB:
         case PO_FINDING_SOURCE_RPM:
+        case PO_FINDING_SOURCE_SNAP:
+        case PO_FINDING_SOURCE_FLATPAK:
           ok = collect_packages (request, (PoFindingSource) s, findings);
           break;
         case PO_FINDING_SOURCE_PROCESS:

@@ -183,6 +183,8 @@ kind_rule (PoIndicatorKind kind)
     case PO_INDICATOR_LINUX_PATH:
     case PO_INDICATOR_SYSTEMD_UNIT:
     case PO_INDICATOR_LINUX_PROCESS:
+    case PO_INDICATOR_SNAP:
+    case PO_INDICATOR_FLATPAK:
       return KEY_PLAIN;
     case PO_INDICATOR_KERNEL_MODULE:
       return KEY_KMOD;
@@ -516,6 +518,12 @@ unused_kind_reason (PoIndicatorKind kind)
              "(checking every file's signature would be too slow)";
     case PO_INDICATOR_MACOS_PACKAGE_RECEIPT:
       return "package receipts outlive uninstalls, so a receipt is not a finding";
+    case PO_INDICATOR_SNAP:
+      /* one missing table fails the whole query, hiding its other findings */
+      return "osquery's snap_packages table is too new to rely on (osquery pull request 9053, "
+             "2026): on an osquery without it the whole query would fail";
+    case PO_INDICATOR_FLATPAK:
+      return "osquery has no flatpak table";
     default:
       return "no osquery core table shows it";
     }

@@ -3,9 +3,12 @@
  * Snap and Flatpak applications, from what their managers leave on disk:
  *
  *  snap:    /snap/<name>/current -> <revision>, with meta/snap.yaml
- *           (/var/lib/snapd/snap on distributions without /snap), and
- *           /var/lib/snapd/snaps/<name>_<revision>.snap for snaps that are
- *           installed but not mounted (an offline image)
+ *           (/var/lib/snapd/snap on distributions without /snap), or
+ *           /var/lib/snapd/snaps/<name>_<revision>.snap when that revision
+ *           is not mounted (an offline image).  The "current" link is what
+ *           makes a snap installed: snapd removes it to disable a snap and
+ *           keeps older revisions (mounted, and their .snap files) beside
+ *           the current one, so neither of those is a snap on its own
  *  flatpak: /var/lib/flatpak/app/<id>/current -> <arch>/<branch>, whose
  *           active/metadata names the application and whose AppStream
  *           metainfo gives the version (the system installation only)
@@ -93,19 +96,46 @@ yaml_top_value (const gchar *contents, const gchar *key)
 }
 
 static PoPackage *
-read_mounted_snap (PoRoot *root, const gchar *mount_dir, const gchar *name, GPtrArray *warnings)
+snap_new (const gchar *name, const gchar *revision, gchar *path)
+{
+  PoPackage *package = g_new0 (PoPackage, 1);
+
+  package->kind = PO_PACKAGE_KIND_SNAP;
+  /* the directory is the instance name ("foo_beta" for a parallel install) */
+  package->name = g_strdup (name);
+  package->status = g_strdup ("installed");
+  package->installed = TRUE;
+  package->path = path;
+  package->branch = g_strdup (revision);
+  return package;
+}
+
+/* the current revision's .snap file, for a revision that is not mounted */
+static PoPackage *
+read_unmounted_snap (PoRoot *root, const gchar *name, const gchar *revision)
+{
+  g_autofree gchar *blob = g_strdup_printf (SNAP_BLOBS "/%s_%s.snap", name, revision);
+  struct stat st;
+
+  if (!po_root_lstat (root, blob, &st, NULL) || !S_ISREG (st.st_mode))
+    return NULL;
+  return snap_new (name, revision, g_steal_pointer (&blob));
+}
+
+static PoPackage *
+read_snap (PoRoot *root, const gchar *mount_dir, const gchar *name, GPtrArray *warnings)
 {
   g_autofree gchar *current = g_build_filename (mount_dir, name, "current", NULL);
   g_autofree gchar *revision = NULL;
   g_autofree gchar *yaml_path = NULL;
   g_autofree gchar *contents = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(PoPackage) package = NULL;
   g_autofree gchar *yaml_name = NULL;
+  PoPackage *package;
 
   if (!po_root_readlink (root, current, &revision, &error))
     {
-      /* /snap/bin, /snap/README and snaps with no revision mounted */
+      /* no link: a disabled snap, or /snap/bin, /snap/README */
       if (!po_inventory_error_is_missing (error) &&
           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
         po_inventory_warn (warnings, "snap", current, FALSE, "%s", error->message);
@@ -119,6 +149,12 @@ read_mounted_snap (PoRoot *root, const gchar *mount_dir, const gchar *name, GPtr
   yaml_path = g_build_filename (mount_dir, name, revision, "meta", "snap.yaml", NULL);
   if (!po_root_read_file (root, yaml_path, MAX_SNAP_YAML, &contents, NULL, &error))
     {
+      if (po_inventory_error_is_missing (error))
+        {
+          package = read_unmounted_snap (root, name, revision);
+          if (package != NULL)
+            return package;
+        }
       po_inventory_warn (warnings, "snap", yaml_path, FALSE, "%s", error->message);
       return NULL;
     }
@@ -128,59 +164,10 @@ read_mounted_snap (PoRoot *root, const gchar *mount_dir, const gchar *name, GPtr
       po_inventory_warn (warnings, "snap", yaml_path, FALSE, "no name");
       return NULL;
     }
-  package = g_new0 (PoPackage, 1);
-  package->kind = PO_PACKAGE_KIND_SNAP;
-  /* the directory is the instance name ("foo_beta" for a parallel install) */
-  package->name = g_strdup (name);
+  package = snap_new (name, revision, g_build_filename (mount_dir, name, revision, NULL));
   package->version = yaml_top_value (contents, "version");
   package->architecture = yaml_top_value (contents, "architectures");
-  package->status = g_strdup ("installed");
-  package->installed = TRUE;
-  package->path = g_build_filename (mount_dir, name, revision, NULL);
-  package->branch = g_strdup (revision);
-  return g_steal_pointer (&package);
-}
-
-static void
-collect_snap_blobs (PoRoot *root, GPtrArray *packages, GHashTable *seen, GPtrArray *warnings)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DIR) dir = po_root_opendir (root, SNAP_BLOBS, &error);
-  struct dirent *entry;
-  guint n = 0;
-
-  if (dir == NULL)
-    {
-      if (!po_inventory_error_is_missing (error))
-        po_inventory_warn (warnings, "snap", SNAP_BLOBS, FALSE, "%s", error->message);
-      return;
-    }
-  while ((entry = readdir (dir)) != NULL && ++n <= MAX_APPS)
-    {
-      g_autofree gchar *stem = NULL;
-      gchar *underscore;
-      PoPackage *package;
-
-      if (!g_str_has_suffix (entry->d_name, ".snap"))
-        continue;
-      stem = g_strndup (entry->d_name, strlen (entry->d_name) - strlen (".snap"));
-      underscore = strrchr (stem, '_');
-      if (underscore == NULL)
-        continue;
-      *underscore = '\0';
-      if (!is_snap_name (stem) || !is_revision (underscore + 1) ||
-          g_hash_table_contains (seen, stem))
-        continue;
-      package = g_new0 (PoPackage, 1);
-      package->kind = PO_PACKAGE_KIND_SNAP;
-      package->name = g_strdup (stem);
-      package->status = g_strdup ("installed");
-      package->installed = TRUE;
-      package->path = g_build_filename (SNAP_BLOBS, entry->d_name, NULL);
-      package->branch = g_strdup (underscore + 1);
-      g_hash_table_add (seen, g_strdup (stem));
-      g_ptr_array_add (packages, package);
-    }
+  return package;
 }
 
 static gint
@@ -225,7 +212,7 @@ po_inventory_collect_snap (PoRuntime *runtime, GPtrArray *warnings)
           if (!is_snap_name (base) || g_strcmp0 (entry->d_name, "bin") == 0 ||
               g_hash_table_contains (seen, entry->d_name))
             continue;
-          package = read_mounted_snap (root, snap_mount_dirs[m], entry->d_name, warnings);
+          package = read_snap (root, snap_mount_dirs[m], entry->d_name, warnings);
           if (package == NULL)
             continue;
           g_hash_table_add (seen, g_strdup (entry->d_name));
@@ -237,7 +224,6 @@ po_inventory_collect_snap (PoRuntime *runtime, GPtrArray *warnings)
     if (po_root_lstat (root, SNAP_BLOBS, &st, NULL))
       any_source = TRUE;
   }
-  collect_snap_blobs (root, packages, seen, warnings);
   if (!any_source)
     po_inventory_warn (warnings, "snap", "/snap", TRUE, "snapd is not installed");
   g_ptr_array_sort (packages, compare_packages);

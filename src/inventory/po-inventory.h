@@ -97,7 +97,9 @@ GPtrArray *po_inventory_collect_deb     (PoRuntime *runtime, GPtrArray *warnings
  */
 GPtrArray *po_inventory_collect_rpm     (PoRuntime *runtime, GPtrArray *warnings);
 
-/* /snap/<name>/current/meta/snap.yaml for each installed snap.  Counter "collector.snap". */
+/* /snap/<name>/current/meta/snap.yaml for each installed snap: the revision
+ * "current" points to, so not disabled snaps or older revisions.
+ * Counter "collector.snap". */
 GPtrArray *po_inventory_collect_snap    (PoRuntime *runtime, GPtrArray *warnings);
 
 /* /var/lib/flatpak/app/<id>/current/active/metadata (system installation).

@@ -80,6 +80,23 @@ TEST (CatalogueMatcher, LinuxNamesAreCaseSensitive)
   EXPECT_FALSE (po_indicator_kind_is_case_insensitive (PO_INDICATOR_DEB_PACKAGE));
 }
 
+TEST (CatalogueMatcher, SnapNamesAndFlatpakIds)
+{
+  CataloguePtr c = catalogue_with ("{\"linux\": {\"snap\": [\"kesl\", \"kesl-*\"], "
+                                   "\"flatpak\": [\"com.kaspersky.*\", \"org.example.Kesl\"]}}");
+
+  EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_SNAP, "kesl"), Strings ({ "kesl" }));
+  EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_SNAP, "kesl-gui"), Strings ({ "kesl-*" }));
+  EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_DEB_PACKAGE, "kesl"), Strings ());
+  EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_FLATPAK, "com.kaspersky.Kesl"),
+             Strings ({ "com.kaspersky.*" }));
+  /* flatpak ids are case-sensitive, as flatpak compares them */
+  EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_FLATPAK, "org.example.kesl"), Strings ());
+  EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_FLATPAK, "Com.Kaspersky.Kesl"), Strings ());
+  EXPECT_STREQ (po_indicator_kind_to_string (PO_INDICATOR_SNAP), "linux.snap");
+  EXPECT_STREQ (po_indicator_kind_to_string (PO_INDICATOR_FLATPAK), "linux.flatpak");
+}
+
 TEST (CatalogueMatcher, WindowsIsCaseInsensitive)
 {
   CataloguePtr c = catalogue_with ("{\"windows\": {\"service\": [\"AVP.KES.*\"], "

@@ -101,6 +101,47 @@ TEST (CatalogueValidation, GlobMatchingEverythingIsInvalid)
                                         "'*': invalid glob: it would match every name"));
 }
 
+/* one vendor with a single indicator of kind key; the validator's report */
+static std::pair<bool, std::string>
+check_one_indicator (const std::string &key, const std::string &pattern)
+{
+  TempDir dir;
+  dir.write ("one.json", "{\"format\": 1, \"vendors\": [{\"id\": \"v\", \"name\": \"V\", "
+                         "\"products\": [{\"id\": \"p\", \"name\": \"P\", \"category\": "
+                         "\"antivirus\", \"indicators\": {\"linux\": {\"" + key + "\": [\""
+                             + pattern + "\"]}}}]}]}");
+  return check_file (dir.file ("one.json"));
+}
+
+TEST (CatalogueValidation, MalformedSnapName)
+{
+  auto upper = check_one_indicator ("snap", "Kesl");
+  EXPECT_FALSE (upper.first);
+  EXPECT_TRUE (Contains (upper.second, "vendor 'v': product 'p': field 'indicators.linux.snap[0]': "
+                                       "'Kesl': snap names are lower-case letters, digits and '-'"))
+      << upper.second;
+  for (const char *bad : { "kesl_beta", "kesl endpoint", "-kesl", "kesl--gui", "1234",
+                           "a-snap-name-that-is-longer-than-forty-chars" })
+    EXPECT_FALSE (check_one_indicator ("snap", bad).first) << bad;
+  for (const char *good : { "kesl", "kesl-gui", "k3sl", "kesl*" })
+    EXPECT_TRUE (check_one_indicator ("snap", good).first) << good;
+}
+
+TEST (CatalogueValidation, MalformedFlatpakId)
+{
+  auto short_id = check_one_indicator ("flatpak", "com.kaspersky");
+  EXPECT_FALSE (short_id.first);
+  EXPECT_TRUE (Contains (short_id.second, "field 'indicators.linux.flatpak[0]': 'com.kaspersky': "
+                                          "not a flatpak application id"))
+      << short_id.second;
+  for (const char *bad : { "com..kaspersky.Kesl", "com.kaspersky.Kesl/x86_64", ".com.kaspersky.x",
+                           "com.1kaspersky.Kesl", "com.kas-persky.Kesl", "com.kaspersky.*." })
+    EXPECT_FALSE (check_one_indicator ("flatpak", bad).first) << bad;
+  for (const char *good : { "com.kaspersky.Kesl", "com.kaspersky.*", "org.example.my-app",
+                            "io.github.some_one.App" })
+    EXPECT_TRUE (check_one_indicator ("flatpak", good).first) << good;
+}
+
 TEST (CatalogueValidation, UnknownVendor)
 {
   std::string report = rejected ("unknown-vendor.json");

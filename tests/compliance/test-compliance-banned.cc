@@ -312,8 +312,9 @@ TEST (BannedSoftwarePushdown, UnknownSourceRunsNothing)
   EXPECT_EQ (collectors_run (runtime.get ()), 0u) << collector_counts (runtime.get ());
 }
 
-/* snap and flatpak: no catalogue indicators, so nothing asks for their collectors */
-TEST (BannedSoftwarePushdown, SnapAndFlatpakAreNeverRun)
+/* the built-in catalogue has no snap or flatpak indicators, so nothing asks for
+ * their collectors (test-compliance-apps.cc has a policy that does) */
+TEST (BannedSoftwarePushdown, BuiltinCatalogueRunsNoSnapOrFlatpakCollector)
 {
   World world ("kes-host", kUsFederal);
   auto runtime = world.runtime ("2017-12-01");

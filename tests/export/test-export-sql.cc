@@ -329,3 +329,38 @@ TEST_F (ExportAcme, NothingToLookForOnAPlatform)
   EXPECT_STREQ (po_export_query_get_tables (on_linux.get ())[0], "deb_packages");
   EXPECT_EQ (po_export_query_get_tables (on_linux.get ())[1], nullptr);
 }
+
+/* snaps and flatpaks are left out, with the reason, and the SQL names no table for them */
+TEST (ExportSql, SnapAndFlatpakAreNotLookedFor)
+{
+  TempDir dir;
+  dir.write ("apps.json", R"json({
+    "format": 1,
+    "vendors": [{"id": "tux", "name": "Tux", "products": [
+      {"id": "tuxav", "name": "Tux AV", "category": "antivirus",
+       "indicators": {"linux": {"deb_package": ["tuxav"], "snap": ["tuxav"],
+                                "flatpak": ["org.tux.*"]}}}]}],
+    "policies": [{
+      "id": "no-tux", "title": "No Tux", "issuer": "Test issuer", "jurisdiction": "*",
+      "instrument": "Test instrument", "issued": "2020-01-01", "binding": true,
+      "vendors": ["tux"], "categories": ["antivirus"],
+      "scope": {"binds": ["all"], "advises": [], "excludes": []}, "milestones": [],
+      "sources": [{"title": "Test source", "url": "https://example.org/tux"}]
+    }]
+  })json");
+  CataloguePtr tux = catalogue_with (dir.path (), false);
+  ExportQueryPtr on_linux = compile (tux.get (), "no-tux", PO_EXPORT_PLATFORM_LINUX);
+  OsqueryDb db (PO_EXPORT_PLATFORM_LINUX);
+
+  EXPECT_EQ (po_export_query_get_n_indicators (on_linux.get ()), 1u);
+  EXPECT_STREQ (po_export_query_get_tables (on_linux.get ())[0], "deb_packages");
+  EXPECT_EQ (po_export_query_get_tables (on_linux.get ())[1], nullptr);
+  EXPECT_TRUE (db.prepares (po_export_query_get_findings_sql (on_linux.get ())));
+  std::string notes = po_export_query_get_notes (on_linux.get ());
+  EXPECT_TRUE (Contains (notes, "no-tux on linux: tux/tuxav (antivirus): linux.snap tuxav not "
+                                "looked for: osquery's snap_packages table is too new"))
+      << notes;
+  EXPECT_TRUE (Contains (notes, "linux.flatpak org.tux.* not looked for: osquery has no "
+                                "flatpak table"))
+      << notes;
+}
