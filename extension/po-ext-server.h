@@ -24,7 +24,7 @@ G_BEGIN_DECLS
  *   - the server: at most max_connections workers; more are refused
  *     (closed at once) with a warning.
  * osqueryd opens a connection per call and writes each request in one go,
- * so none of these ever touches it.
+ * so the time bounds never touch it.
  *
  * The socket file is created mode 0600 (osqueryd runs as the same user,
  * normally root).
