@@ -3,7 +3,7 @@
  * phaseout: phaseout's tables without osqueryd.
  *
  *   phaseout query [--json|--csv] [SETTINGS] "SQL"
- *   phaseout report [SETTINGS]
+ *   phaseout report [--fail-on-findings] [SETTINGS]
  *   phaseout tables
  *   phaseout policy check FILE...
  *   phaseout policy list [--verbose] [SETTINGS]
@@ -85,21 +85,58 @@ run_query (int argc, char **argv)
   return 0;
 }
 
+/*
+ * Exit status: 0, or 1 on an error.  With --fail-on-findings, for scripts
+ * and CI, as grep and diff do: 0 when no policy needs action, 1 when one
+ * is action_required or overdue, 2 on an error (so an error can never
+ * pass for a verdict).  Without it nothing changes for existing scripts.
+ */
+#define REPORT_EXIT_FINDINGS 1
+#define REPORT_EXIT_ERROR_WHEN_FAILING_ON_FINDINGS 2
+
+/* GOption resets every option when parsing fails (a flag to FALSE), so a
+ * typo beside the flag would lose it and exit 1, which reads as
+ * "findings": look for it in argv first */
+static gboolean
+asks_to_fail_on_findings (int argc, char **argv)
+{
+  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
+    if (g_str_equal (argv[i], "--fail-on-findings"))
+      return TRUE;
+  return FALSE;
+}
+
+static int
+fail_report (GError *error, gboolean fail_on_findings)
+{
+  int status = fail (error);
+  return fail_on_findings ? REPORT_EXIT_ERROR_WHEN_FAILING_ON_FINDINGS : status;
+}
+
 static int
 run_report (int argc, char **argv)
 {
+  gboolean fail_on_findings = FALSE;
+  gboolean fail_on_findings_asked = asks_to_fail_on_findings (argc, argv);
+  const GOptionEntry entries[] = {
+    { "fail-on-findings", 0, 0, G_OPTION_ARG_NONE, &fail_on_findings,
+      "Exit 1 when a binding policy is action_required or overdue (advisory does not count); "
+      "errors then exit 2", NULL },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
-  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, NULL, NULL, &error);
+  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, NULL, entries, &error);
   g_autoptr(PoRuntime) runtime = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  gboolean action_required = FALSE;
 
   if (settings == NULL)
-    return fail (error);
+    return fail_report (error, fail_on_findings_asked);
   runtime = po_runtime_new (settings, &error);
-  if (runtime == NULL || !po_cli_report (runtime, out, &error))
-    return fail (error);
+  if (runtime == NULL || !po_cli_report (runtime, out, &action_required, &error))
+    return fail_report (error, fail_on_findings);
   fwrite (out->str, 1, out->len, stdout);
-  return 0;
+  return fail_on_findings && action_required ? REPORT_EXIT_FINDINGS : 0;
 }
 
 static int
@@ -192,7 +229,7 @@ run_export (int argc, char **argv)
 
 static const Command commands[] = {
   { "query", "[--json|--csv] SQL", "Run SQL over phaseout's tables", run_query },
-  { "report", "", "Print this machine's compliance summary", run_report },
+  { "report", "[--fail-on-findings]", "Print this machine's compliance summary", run_report },
   { "tables", "", "List the tables and their columns", run_tables },
   { "policy", "check FILE...|list", "Validate policy files, or list the catalogue", run_policy },
   { "export", "fleet-policies|pack|sql", "Compile policies to osquery SQL (Fleet, packs)",

@@ -100,6 +100,23 @@ static const gchar status_sql[] =
     " ORDER BY CASE status WHEN 'overdue' THEN 0 WHEN 'action_required' THEN 1"
     " WHEN 'advisory' THEN 2 WHEN 'compliant' THEN 3 ELSE 4 END, policy_id";
 
+/* the statuses `--fail-on-findings` fails on: a binding policy with
+ * findings, before or after its deadline (advisory never fails) */
+static gboolean
+status_requires_action (const gchar *status)
+{
+  return g_str_equal (status, "action_required") || g_str_equal (status, "overdue");
+}
+
+static gboolean
+any_requires_action (PoResult *status)
+{
+  for (guint r = 0; r < status->rows->len; r++)
+    if (status_requires_action (cell (status, r, S_STATUS)))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 report_summary (PoResult *status, GString *out)
 {
@@ -276,7 +293,7 @@ report_removals (PoRuntime *runtime, GString *out, GError **error)
 }
 
 gboolean
-po_cli_report (PoRuntime *runtime, GString *out, GError **error)
+po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required, GError **error)
 {
   g_autoptr(PoResult) status = NULL;
 
@@ -289,5 +306,9 @@ po_cli_report (PoRuntime *runtime, GString *out, GError **error)
   if (!report_findings (runtime, status, out, error))
     return FALSE;
   report_not_applicable (status, out);
-  return report_removals (runtime, out, error);
+  if (!report_removals (runtime, out, error))
+    return FALSE;
+  if (ret_action_required != NULL)
+    *ret_action_required = any_requires_action (status);
+  return TRUE;
 }

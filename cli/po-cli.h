@@ -17,9 +17,14 @@ void     po_cli_print_result (PoResult       *result,
                               PoOutputFormat  format,
                               GString        *out);
 
-/* the readable compliance summary of `phaseout report` */
+/*
+ * the readable compliance summary of `phaseout report`; ret_action_required
+ * (may be NULL; untouched on failure): whether any policy is
+ * action_required or overdue
+ */
 gboolean po_cli_report       (PoRuntime      *runtime,
                               GString        *out,
+                              gboolean       *ret_action_required,
                               GError        **error);
 
 /*

@@ -31,6 +31,8 @@ typedef struct {
   GCond                    idle;
   GHashTable              *active;      /* fds being served */
   gboolean                 stopping;
+  PoExtServerLimits        limits;
+  guint                    refused;     /* since the last accepted connection */
 } ServerState;
 
 struct _PoExtServer {
@@ -42,6 +44,13 @@ typedef struct {
   ServerState *state;
   int          fd;
 } Connection;
+
+const PoExtServerLimits po_ext_server_default_limits = {
+  .receive_timeout_ms = PO_EXT_SERVER_TIMEOUT_MS,
+  .request_deadline_ms = PO_EXT_SERVER_REQUEST_DEADLINE_MS,
+  .lifetime_ms = PO_EXT_SERVER_LIFETIME_MS,
+  .max_connections = PO_EXT_SERVER_MAX_CONNECTIONS,
+};
 
 static ServerState *
 state_ref (ServerState *state)
@@ -68,6 +77,23 @@ state_unref (ServerState *state)
 }
 
 /*
+** why a connection ended, once: a request that did not arrive whole in time
+** is not osqueryd (whose requests come in one write) and is worth a
+** warning; the rest (silence, hang-ups, garbage) is debug noise
+*/
+static void
+log_connection_end (int fd, const GError *error)
+{
+  if (error == NULL)  /* the peer hung up between requests: the normal end */
+    return;
+  if (g_error_matches (error, PO_SOCKET_TRANSPORT_ERROR,
+                       PO_SOCKET_TRANSPORT_ERROR_REQUEST_DEADLINE))
+    g_warning ("connection %d closed: %s; a peer trickling its request?", fd, error->message);
+  else
+    g_debug ("connection %d: %s", fd, error->message);
+}
+
+/*
 ** the worker: one osquery connection, any number of RPCs on it (osqueryd
 ** sends one), until the peer closes, times out or sends garbage
 */
@@ -77,24 +103,24 @@ serve_connection (gpointer data)
   Connection *connection = data;
   ServerState *state = connection->state;
   g_autoptr(PoSocketTransport) transport =
-      po_socket_transport_new (connection->fd, PO_EXT_SERVER_TIMEOUT_MS,
+      po_socket_transport_new (connection->fd, state->limits.receive_timeout_ms,
                                PO_EXT_SERVER_MAX_MESSAGE);
   g_autoptr(PoBoundedProtocol) protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (transport));
   g_autoptr(OsqueryExtensionProcessor) processor =
       g_object_new (OSQUERY_TYPE_EXTENSION_PROCESSOR, "handler", state->handler, NULL);
 
+  po_socket_transport_set_deadlines (transport, state->limits.request_deadline_ms,
+                                     state->limits.lifetime_ms);
   po_bounded_protocol_set_server_methods (protocol, po_ext_handler_methods);
   for (;;)
     {
       g_autoptr(GError) error = NULL;
 
-      if (!thrift_transport_peek (THRIFT_TRANSPORT (transport), &error))
-        break;
-      if (!thrift_processor_process (THRIFT_PROCESSOR (processor), THRIFT_PROTOCOL (protocol),
-                                     THRIFT_PROTOCOL (protocol), &error))
+      if (!thrift_transport_peek (THRIFT_TRANSPORT (transport), &error)
+          || !thrift_processor_process (THRIFT_PROCESSOR (processor), THRIFT_PROTOCOL (protocol),
+                                        THRIFT_PROTOCOL (protocol), &error))
         {
-          g_debug ("connection %d: %s", connection->fd,
-                   error != NULL ? error->message : "request failed");
+          log_connection_end (connection->fd, error);
           break;
         }
     }
@@ -122,13 +148,27 @@ start_worker (ServerState *state, int fd)
   g_autoptr(GError) error = NULL;
 
   g_mutex_lock (&state->lock);
-  if (state->stopping || g_hash_table_size (state->active) >= PO_EXT_SERVER_MAX_CONNECTIONS)
+  if (state->stopping)
     {
       g_mutex_unlock (&state->lock);
-      g_debug ("refusing a connection: %s", state->stopping ? "stopping" : "too many open");
+      g_debug ("refusing a connection: stopping");
       close (fd);
       return;
     }
+  if (g_hash_table_size (state->active) >= state->limits.max_connections)
+    {
+      /* a warning for the first refusal of a run, not one per connection:
+       * a flood must not flood the log too */
+      if (state->refused++ == 0)
+        g_warning ("refusing connections: %u already open, the most served at once",
+                   state->limits.max_connections);
+      g_mutex_unlock (&state->lock);
+      close (fd);
+      return;
+    }
+  if (state->refused > 0)
+    g_message ("accepting connections again, after refusing %u", state->refused);
+  state->refused = 0;
   g_hash_table_add (state->active, GINT_TO_POINTER (fd));
   g_mutex_unlock (&state->lock);
 
@@ -260,6 +300,13 @@ listen_on (const gchar *path, GError **error)
 PoExtServer *
 po_ext_server_new (const gchar *path, OsqueryExtensionHandler *handler, GError **error)
 {
+  return po_ext_server_new_with_limits (path, handler, &po_ext_server_default_limits, error);
+}
+
+PoExtServer *
+po_ext_server_new_with_limits (const gchar *path, OsqueryExtensionHandler *handler,
+                               const PoExtServerLimits *limits, GError **error)
+{
   g_autoptr(GError) thread_error = NULL;
   ServerState *state;
   PoExtServer *server;
@@ -271,6 +318,7 @@ po_ext_server_new (const gchar *path, OsqueryExtensionHandler *handler, GError *
   state->ref_count = 1;
   state->path = g_strdup (path);
   state->listen_fd = fd;
+  state->limits = *limits;
   if (pipe2 (state->wake, O_CLOEXEC) < 0)
     {
       int errsv = errno;

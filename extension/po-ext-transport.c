@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <gio/gio.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -22,9 +23,15 @@ struct _PoSocketTransport {
   GByteArray      *write_buffer;
   gsize            message_bytes;      /* read so far in the current message */
   gsize            max_message_bytes;
+  guint            receive_timeout_ms; /* longest silence; 0: none */
+  gint64           request_budget_us;  /* a whole message from its first byte; 0: none */
+  gint64           request_deadline;   /* monotonic; 0 between messages */
+  gint64           lifetime_end;       /* monotonic: no new message after it; 0: none */
 };
 
 G_DEFINE_TYPE (PoSocketTransport, po_socket_transport, THRIFT_TYPE_TRANSPORT)
+
+G_DEFINE_QUARK (po-socket-transport-error-quark, po_socket_transport_error)
 
 static void
 set_transport_error (GError **error, ThriftTransportError code, int errsv, const gchar *what)
@@ -65,6 +72,74 @@ transport_close (ThriftTransport *transport, GError **error)
   return TRUE;
 }
 
+/* the first byte of a message starts its clock (peek or read, whichever sees it) */
+static void
+begin_message (PoSocketTransport *self)
+{
+  if (self->request_deadline == 0 && self->request_budget_us > 0)
+    self->request_deadline = g_get_monotonic_time () + self->request_budget_us;
+}
+
+/* the error for a wait that reached the deadline: the message's, or between
+ * messages the connection's lifetime */
+static void
+set_deadline_error (PoSocketTransport *self, GError **error)
+{
+  if (self->request_deadline != 0)
+    g_set_error (error, PO_SOCKET_TRANSPORT_ERROR, PO_SOCKET_TRANSPORT_ERROR_REQUEST_DEADLINE,
+                 "request not complete %" G_GINT64_FORMAT " ms after its first byte "
+                 "(%" G_GSIZE_FORMAT " bytes read)",
+                 self->request_budget_us / 1000, self->message_bytes);
+  else
+    g_set_error_literal (error, PO_SOCKET_TRANSPORT_ERROR, PO_SOCKET_TRANSPORT_ERROR_LIFETIME,
+                         "connection open too long to start another request");
+}
+
+/*
+** waits until the socket is readable, for at most the receive timeout and
+** never past the message's deadline (or, between messages, the end of the
+** connection's lifetime); one poll() per wait, re-armed only after EINTR
+*/
+static gboolean
+wait_readable (PoSocketTransport *self, GError **error)
+{
+  gint64 deadline = self->request_deadline != 0 ? self->request_deadline : self->lifetime_end;
+  struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 wait_us = self->receive_timeout_ms > 0
+                           ? (gint64) self->receive_timeout_ms * 1000 : -1;
+      gboolean deadline_first = deadline != 0 && (wait_us < 0 || deadline - now <= wait_us);
+      int rc;
+
+      if (deadline_first && deadline <= now)
+        {
+          set_deadline_error (self, error);
+          return FALSE;
+        }
+      if (deadline_first)
+        wait_us = deadline - now;
+      /* rounded up, so a wait never ends just short of its deadline */
+      rc = poll (&pfd, 1, wait_us < 0 ? -1 : (int) MIN ((wait_us + 999) / 1000, G_MAXINT));
+      if (rc > 0)
+        return TRUE;
+      if (rc < 0 && errno == EINTR)
+        continue;
+      if (rc < 0)
+        {
+          set_transport_error (error, THRIFT_TRANSPORT_ERROR_RECEIVE, errno, "poll failed");
+          return FALSE;
+        }
+      if (deadline_first)
+        continue;  /* at the deadline now: the check above says which */
+      g_set_error_literal (error, PO_SOCKET_TRANSPORT_ERROR, PO_SOCKET_TRANSPORT_ERROR_SILENT,
+                           "receive failed: timed out");
+      return FALSE;
+    }
+}
+
 /* one recv() into the read-ahead buffer; 0 at end of stream */
 static gssize
 fill (PoSocketTransport *self, GError **error)
@@ -77,8 +152,10 @@ fill (PoSocketTransport *self, GError **error)
                            "socket transport is closed");
       return -1;
     }
+  if (!wait_readable (self, error))
+    return -1;
   do
-    n = recv (self->fd, self->read_buffer, READ_AHEAD_BYTES, 0);
+    n = recv (self->fd, self->read_buffer, READ_AHEAD_BYTES, MSG_DONTWAIT);
   while (n < 0 && errno == EINTR);
   if (n < 0)
     {
@@ -96,9 +173,19 @@ transport_peek (ThriftTransport *transport, GError **error)
 {
   PoSocketTransport *self = PO_SOCKET_TRANSPORT (transport);
 
-  if (self->read_position < self->read_length)
-    return TRUE;
-  return fill (self, error) > 0;
+  /* bytes read ahead do not let a new message in after the lifetime */
+  if (self->request_deadline == 0 && self->lifetime_end != 0
+      && g_get_monotonic_time () >= self->lifetime_end)
+    {
+      set_deadline_error (self, error);
+      return FALSE;
+    }
+  if (self->read_position < self->read_length || fill (self, error) > 0)
+    {
+      begin_message (self);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static gint32
@@ -126,6 +213,7 @@ transport_read (ThriftTransport *transport, gpointer buf, guint32 len, GError **
           return -1;
         }
     }
+  begin_message (self);
   available = MIN ((gsize) len, self->read_length - self->read_position);
   memcpy (buf, self->read_buffer + self->read_position, available);
   self->read_position += available;
@@ -151,7 +239,10 @@ transport_read_all (ThriftTransport *transport, gpointer buf, guint32 len, GErro
 static gboolean
 transport_read_end (ThriftTransport *transport, GError **error)
 {
-  PO_SOCKET_TRANSPORT (transport)->message_bytes = 0;
+  PoSocketTransport *self = PO_SOCKET_TRANSPORT (transport);
+
+  self->message_bytes = 0;
+  self->request_deadline = 0;
   return TRUE;
 }
 
@@ -279,14 +370,14 @@ po_socket_transport_init (PoSocketTransport *self)
   self->write_buffer = g_byte_array_new ();
 }
 
+/* receives wait in poll() (wait_readable); sends rely on the socket's timeout */
 static void
-set_timeouts (int fd, guint timeout_ms)
+set_send_timeout (int fd, guint timeout_ms)
 {
   struct timeval tv = { .tv_sec = timeout_ms / 1000, .tv_usec = (timeout_ms % 1000) * 1000 };
 
   if (timeout_ms == 0)
     return;
-  setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
@@ -297,8 +388,18 @@ po_socket_transport_new (int fd, guint timeout_ms, gsize max_message_bytes)
 
   self->fd = fd;
   self->max_message_bytes = max_message_bytes;
-  set_timeouts (fd, timeout_ms);
+  self->receive_timeout_ms = timeout_ms;
+  set_send_timeout (fd, timeout_ms);
   return self;
+}
+
+void
+po_socket_transport_set_deadlines (PoSocketTransport *transport, guint request_ms,
+                                   guint lifetime_ms)
+{
+  transport->request_budget_us = (gint64) request_ms * 1000;
+  transport->lifetime_end = lifetime_ms > 0
+                                ? g_get_monotonic_time () + (gint64) lifetime_ms * 1000 : 0;
 }
 
 PoSocketTransport *
@@ -323,7 +424,7 @@ po_socket_transport_connect (const gchar *path, guint timeout_ms, gsize max_mess
       return NULL;
     }
   /* the send timeout also bounds connect() on a UNIX socket whose backlog is full */
-  set_timeouts (fd, timeout_ms);
+  set_send_timeout (fd, timeout_ms);
   do
     rc = connect (fd, (struct sockaddr *) &address, sizeof address);
   while (rc < 0 && errno == EINTR);

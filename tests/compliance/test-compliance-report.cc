@@ -5,34 +5,59 @@
  */
 #include "compliance-test-util.h"
 
+#include <sys/wait.h>
+
 #include <regex>
 #include <sstream>
+#include <vector>
 
 using namespace po_test;
 
 namespace {
 
-std::string
-report (const World &world, const std::string &now)
+struct ReportRun {
+  std::string out;
+  int exit_status = -1;
+};
+
+/* the command over a world, with more arguments; its output and exit status */
+ReportRun
+run_report (const World &world, const std::string &now, std::vector<std::string> more = {})
 {
   std::string binary = build_path ("cli/phaseout");
-  const gchar *argv[] = { binary.c_str (), "report", "--root", world.root ().c_str (),
-                          "--config", world.config ().c_str (), "--policy-dir",
-                          world.policy_dir ().c_str (), "--state-db", world.state_db ().c_str (),
-                          "--now", now.c_str (), nullptr };
+  std::vector<std::string> args = { binary, "report", "--root", world.root (), "--config",
+                                    world.config (), "--policy-dir", world.policy_dir (),
+                                    "--state-db", world.state_db (), "--now", now };
+  args.insert (args.end (), more.begin (), more.end ());
+  std::vector<const gchar *> argv;
+  for (auto &arg : args)
+    argv.push_back (arg.c_str ());
+  argv.push_back (nullptr);
   g_autofree gchar *out = nullptr;
   g_autofree gchar *err = nullptr;
   gint status = 0;
   GError *error = nullptr;
-  if (!g_spawn_sync (nullptr, (gchar **) argv, nullptr, G_SPAWN_DEFAULT, nullptr, nullptr, &out,
-                     &err, &status, &error))
+  ReportRun run;
+  if (!g_spawn_sync (nullptr, (gchar **) argv.data (), nullptr, G_SPAWN_DEFAULT, nullptr, nullptr,
+                     &out, &err, &status, &error))
     {
       ADD_FAILURE () << error->message;
       g_error_free (error);
-      return "";
+      return run;
     }
-  EXPECT_TRUE (g_spawn_check_wait_status (status, nullptr)) << err;
-  return out != nullptr ? out : "";
+  EXPECT_TRUE (WIFEXITED (status)) << err;
+  run.exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  run.out = out != nullptr ? out : "";
+  return run;
+}
+
+/* the report of a run that must succeed */
+std::string
+report (const World &world, const std::string &now)
+{
+  ReportRun run = run_report (world, now);
+  EXPECT_EQ (run.exit_status, 0);
+  return run.out;
 }
 
 ::testing::AssertionResult
@@ -119,4 +144,59 @@ TEST (Report, GracePeriodDeadline)
   std::string out = report (world, "2019-01-11");
   EXPECT_TRUE (HasLine (out, "nl-kamerbrief-2018 +action_required +5 +2019-01-31 \\(grace\\) +20"));
   EXPECT_TRUE (Contains (out, "first detected  2019-01-01T00:00:00Z"));
+}
+
+/*
+ * --fail-on-findings: 1 when a binding policy is action_required or
+ * overdue, 0 when compliant or only advised, 2 on an error; without the
+ * flag the exit status is 0 whatever the verdict
+ */
+TEST (Report, FailOnFindingsWhenActionIsRequired)
+{
+  World world ("kes-host", kUsFederal);
+  ReportRun run = run_report (world, "2017-12-20", { "--fail-on-findings" });
+  EXPECT_EQ (run.exit_status, 1);
+  EXPECT_TRUE (Contains (run.out, "1 overdue, 1 action required"));
+
+  /* before the deadline: action_required (no overdue) fails too */
+  World early ("kes-host", kUsFederal);
+  run = run_report (early, "2017-09-14", { "--fail-on-findings" });
+  EXPECT_EQ (run.exit_status, 1);
+  EXPECT_TRUE (Contains (run.out, "0 overdue, 2 action required"));
+}
+
+TEST (Report, FailOnFindingsPassesACompliantHost)
+{
+  World world ("clean-host", kUsFederal);
+  ReportRun run = run_report (world, "2019-01-01", { "--fail-on-findings" });
+  EXPECT_EQ (run.exit_status, 0);
+  EXPECT_TRUE (Contains (run.out, "Verdict: compliant with every applicable policy"));
+}
+
+TEST (Report, FailOnFindingsIgnoresAdvice)
+{
+  World world ("kes-host", kNlVitalSector);
+  ReportRun run = run_report (world, "2019-01-01", { "--fail-on-findings" });
+  EXPECT_EQ (run.exit_status, 0);
+  EXPECT_TRUE (Contains (run.out, "0 overdue, 0 action required, 1 advisory"));
+}
+
+TEST (Report, WithoutTheFlagFindingsExitZero)
+{
+  World world ("kes-host", kUsFederal);
+  ReportRun run = run_report (world, "2017-12-20");
+  EXPECT_EQ (run.exit_status, 0);
+  EXPECT_TRUE (Contains (run.out, "Verdict: ACTION REQUIRED"));
+}
+
+TEST (Report, FailOnFindingsErrorsAreDistinct)
+{
+  World world ("kes-host", kUsFederal);
+  ReportRun run = run_report (world, "not-a-date", { "--fail-on-findings" });
+  EXPECT_EQ (run.exit_status, 2);
+  run = run_report (world, "2017-12-20", { "--fail-on-findings", "--no-such-option" });
+  EXPECT_EQ (run.exit_status, 2);
+  /* without the flag an error keeps its old status */
+  run = run_report (world, "not-a-date");
+  EXPECT_EQ (run.exit_status, 1);
 }
