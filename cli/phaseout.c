@@ -9,10 +9,12 @@
  *   phaseout policy list [--verbose] [SETTINGS]
  *   phaseout export fleet-policies|pack|sql [OPTIONS] [SETTINGS]
  *
- * SETTINGS are the flags every front end shares (po-settings.h).
+ * SETTINGS are the flags every front end shares (po-settings.h); they may
+ * also come before the command (`phaseout --root DIR report`).
  */
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "po-catalogue.h"
 #include "po-cli.h"
@@ -236,16 +238,56 @@ static const Command commands[] = {
     run_export },
 };
 
+/*
+ * Settings may come before the command, as with most tools: a throwaway
+ * parse of the settings alone finds the command word (the first argument
+ * none of them consumed), which is moved to argv[1]; the command then
+ * parses every setting as usual.  FALSE with the reason when a setting is
+ * malformed or no command follows the settings.
+ */
+static gboolean
+move_command_first (int argc, char **argv, GError **error)
+{
+  g_autoptr(PoSettings) scratch = po_settings_new ();
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autofree gchar **copy = g_new0 (gchar *, argc + 1);
+  gchar **rest = copy;
+  int n_rest = argc;
+
+  memcpy (copy, argv, sizeof (gchar *) * argc);
+  g_option_context_set_help_enabled (context, FALSE);
+  g_option_context_set_ignore_unknown_options (context, TRUE);
+  g_option_context_add_group (context, po_settings_option_group (scratch));
+  if (!g_option_context_parse (context, &n_rest, &rest, error))
+    return FALSE;
+  if (n_rest < 2)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           "settings, but no command");
+      return FALSE;
+    }
+  /* the parse keeps the strings and reorders the pointers: find the word */
+  for (int i = 1; i < argc; i++)
+    if (argv[i] == rest[1])
+      {
+        gchar *command = argv[i];
+        memmove (argv + 2, argv + 1, sizeof (gchar *) * (gsize) (i - 1));
+        argv[1] = command;
+        break;
+      }
+  return TRUE;
+}
+
 static void
 usage (FILE *stream)
 {
-  fprintf (stream, "Usage: phaseout COMMAND [OPTIONS]\n\nCommands:\n");
+  fprintf (stream, "Usage: phaseout [SETTINGS] COMMAND [OPTIONS]\n\nCommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-8s %-20s %s\n", commands[i].name, commands[i].parameters,
+    fprintf (stream, "  %-8s %-24s %s\n", commands[i].name, commands[i].parameters,
              commands[i].summary);
   fprintf (stream, "\nEvery command takes --root DIR, --config FILE, --policy-dir DIR, "
-                   "--state-db FILE and --now WHEN;\n`phaseout COMMAND --help-all` explains "
-                   "them.\n");
+                   "--state-db FILE and --now WHEN,\nbefore or after the command; "
+                   "`phaseout COMMAND --help-all` explains them.\n");
 }
 
 int
@@ -262,6 +304,17 @@ main (int argc, char **argv)
       g_print ("phaseout %s\n", PHASEOUT_VERSION);
       return 0;
     }
+  if (argv[1][0] == '-')
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!move_command_first (argc, argv, &error))
+        {
+          g_printerr ("phaseout: %s\n\n", error->message);
+          usage (stderr);
+          return 2;
+        }
+    }
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].name))
       {
@@ -270,7 +323,11 @@ main (int argc, char **argv)
         argv[1] = name;
         return commands[i].run (argc - 1, argv + 1);
       }
-  g_printerr ("phaseout: unknown command \"%s\"\n\n", argv[1]);
+  if (argv[1][0] == '-')
+    g_printerr ("phaseout: \"%s\" is not a setting; a command's own options follow "
+                "the command\n\n", argv[1]);
+  else
+    g_printerr ("phaseout: unknown command \"%s\"\n\n", argv[1]);
   usage (stderr);
   return 2;
 }

@@ -303,5 +303,39 @@ TEST (Cli, ReportAndErrors)
   g_free (err);
 }
 
+/* the shared settings work before the command too, as with most tools */
+TEST (Cli, SettingsBeforeTheCommand)
+{
+  std::string phaseout = build_path ("cli/phaseout");
+  TempDir dir;
+  struct Case {
+    std::string arguments;
+    int status;
+    std::string out, err;
+  } cases[] = {
+    { "--root " + dir.path () + " --now=2019-01-01 query 'SELECT root, clock FROM phaseout_info'",
+      0, "2019-01-01T00:00:00Z", "" },
+    { "--root=" + dir.path () + " query --csv 'SELECT root FROM phaseout_info'", 0,
+      "root\r\n" + dir.path () + "\r\n", "" },
+    /* the command's value is never taken for the command */
+    { "--policy-dir report --root " + dir.path () + " tables", 0, "phaseout_info", "" },
+    { "--now=soon report", 2, "", "--now: \"soon\" is not an ISO 8601 date or time" },
+    { "--root " + dir.path (), 2, "", "settings, but no command" },
+    { "--json query 'SELECT 1'", 2, "", "\"--json\" is not a setting" },
+  };
+  for (const Case &c : cases)
+    {
+      gchar *out = NULL, *err = NULL;
+      gint status = 0;
+      ASSERT_TRUE (g_spawn_command_line_sync ((phaseout + " " + c.arguments).c_str (), &out, &err,
+                                              &status, NULL));
+      EXPECT_EQ (WIFEXITED (status) ? WEXITSTATUS (status) : -1, c.status) << c.arguments << err;
+      EXPECT_NE (strstr (out, c.out.c_str ()), nullptr) << c.arguments << ": " << out;
+      EXPECT_NE (strstr (err, c.err.c_str ()), nullptr) << c.arguments << ": " << err;
+      g_free (out);
+      g_free (err);
+    }
+}
+
 }  // namespace
 }  // namespace po_test
