@@ -240,6 +240,18 @@ TEST_F (Extension, SigtermRemovesSocketDeregistersAndExitsZero)
                   (int) std::chrono::duration_cast<std::chrono::milliseconds> (took).count ());
 }
 
+/* osqueryi in a terminal: Ctrl-C reaches the extension too */
+TEST_F (Extension, SigintRemovesSocketDeregistersAndExitsZero)
+{
+  std::string socket = standin.ExtensionSocket (uuid);
+  ASSERT_TRUE (standin.Kill (pid, SIGINT));
+  int status = WaitExit (5s);
+  ASSERT_TRUE (WIFEXITED (status)) << status;
+  EXPECT_EQ (WEXITSTATUS (status), 0);
+  EXPECT_NE (access (socket.c_str (), F_OK), 0) << "socket left behind";
+  EXPECT_EQ (standin.Extensions ().count (uuid), 0u) << "still registered";
+}
+
 TEST_F (Extension, ShutdownCallExitsZero)
 {
   auto result = standin.CallExtension (uuid, "", "", {});  /* warm-up: an error status */
