@@ -13,6 +13,38 @@
 #include "po-state.h"
 #include "po-table.h"
 
+/*
+ * One digest of the whole catalogue in force.  A policy's own sha256 does
+ * not cover the vendor data it matches with, which a --policy-dir file
+ * may replace; this covers both, so one value compares fleets.  Origins
+ * are part of it: the same bytes from another file are another setup.
+ */
+static gchar *
+catalogue_digest (PoCatalogue *catalogue)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  GPtrArray *vendors = po_catalogue_get_vendors (catalogue);
+  GPtrArray *policies = po_catalogue_get_policies (catalogue);
+
+  for (guint i = 0; i < vendors->len; i++)
+    {
+      PoVendor *vendor = g_ptr_array_index (vendors, i);
+      g_autofree gchar *line = g_strdup_printf ("vendor\t%s\t%s\t%s\n", po_vendor_get_id (vendor),
+                                                po_vendor_get_origin (vendor),
+                                                po_vendor_get_sha256 (vendor));
+      g_checksum_update (checksum, (const guchar *) line, -1);
+    }
+  for (guint i = 0; i < policies->len; i++)
+    {
+      PoPolicy *policy = g_ptr_array_index (policies, i);
+      g_autofree gchar *line = g_strdup_printf ("policy\t%s\t%s\t%s\n", po_policy_get_id (policy),
+                                                po_policy_get_origin (policy),
+                                                po_policy_get_sha256 (policy));
+      g_checksum_update (checksum, (const guchar *) line, -1);
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
 gboolean
 po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                  GError **error)
@@ -29,6 +61,7 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   g_autoptr(PoCatalogue) catalogue = NULL;
   g_autoptr(GString) problem_messages = g_string_new (NULL);
   g_autoptr(GError) state_error = NULL;
+  g_autofree gchar *digest = NULL;
   GPtrArray *problems;
   guint n_tables;
   struct stat st;
@@ -37,6 +70,7 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   catalogue = po_runtime_get_catalogue (runtime, error);
   if (catalogue == NULL)
     return FALSE;
+  digest = catalogue_digest (catalogue);
   problems = po_catalogue_get_problems (catalogue);
   for (guint i = 0; i < problems->len; i++)
     {
@@ -57,6 +91,7 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   /* the configuration is phaseout's own file, not host data: not under --root */
   po_rows_set_bool (rows, COL_PHASEOUT_INFO_CONFIG_PRESENT, stat (config, &st) == 0);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_POLICY_DIRS, policy_dirs);
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_CATALOGUE_SHA256, digest);
   po_rows_set_int (rows, COL_PHASEOUT_INFO_POLICY_PROBLEMS, problems->len);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_POLICY_PROBLEM_MESSAGES, problem_messages->str);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_STATE_DB,

@@ -100,6 +100,26 @@ TEST_F (CatalogueRuntime, LoadsOnceAndReloadsOnChange)
   EXPECT_TRUE (Contains (problems_text (third.get ()), "keeping the version loaded before"));
 }
 
+/* one digest of the catalogue in force: equal for equal data, changed by any file */
+TEST_F (CatalogueRuntime, CatalogueDigestInPhaseoutInfo)
+{
+  const std::string sql = "SELECT catalogue_sha256 FROM phaseout_info";
+  std::string first = cell (query (runtime_.get (), sql).get (), 0, 0);
+  EXPECT_EQ (first.size (), 64u) << first;
+
+  RuntimePtr twin = make_runtime ({ { "policy-dir", dir_.file ("policies") },
+                                    { "config", dir_.file ("phaseout.conf") } });
+  EXPECT_EQ (cell (query (twin.get (), sql).get (), 0, 0), first);
+  RuntimePtr builtin_only = make_runtime ({ { "policy-dir", dir_.file ("none") } });
+  EXPECT_NE (cell (query (builtin_only.get (), sql).get (), 0, 0), first);
+
+  /* a one-byte edit of a policy file is another catalogue */
+  dir_.write ("policies/acme.json",
+              policy_file ({ policy_json ("acme", { { "title", "\"firsT\"" } }) }));
+  touch_later (dir_.file ("policies/acme.json"));
+  EXPECT_NE (cell (query (runtime_.get (), sql).get (), 0, 0), first);
+}
+
 /* a fleet sees a rejected policy file in phaseout_info, not only in the log */
 TEST_F (CatalogueRuntime, ProblemsAreShownInPhaseoutInfo)
 {
