@@ -149,9 +149,20 @@ if [ -n "$rpm_file" ]; then
     rpm -qlvp '$rpm_file' 2>/dev/null | grep -q '^-rwxr-xr-x .* root *root .* $ext\$' &&
     rpm -qlvp '$rpm_file' 2>/dev/null | grep -q '^-rw-r--r-- .* root *root .* $sqlite_module\$' &&
     rpm -qp --configfiles '$rpm_file' 2>/dev/null | grep -qx /etc/phaseout/phaseout.conf"
-  check "rpm: scriptlets add and remove the autoload line" sh -c "
-    rpm -qp --scripts '$rpm_file' 2>/dev/null | grep -q phaseout_autoload_add &&
-    rpm -qp --scripts '$rpm_file' 2>/dev/null | grep -q phaseout_autoload_remove"
+  # the scriptlets themselves, as rpm runs them (sh, $1 the count of
+  # versions left), on a scratch autoload file: install, upgrade (post 2,
+  # then the old version's preun 1), erase (preun 0)
+  rpm -qp --qf '%{POSTIN}' "$rpm_file" > "$work/rpm-post.sh" 2>/dev/null
+  rpm -qp --qf '%{PREUN}' "$rpm_file" > "$work/rpm-preun.sh" 2>/dev/null
+  check "rpm: %post adds the autoload line once, %preun keeps it on upgrade and removes it on erase" sh -c "
+    export PHASEOUT_AUTOLOAD='$work/rpm-extensions.load' PHASEOUT_NO_OSQUERYD_RESTART=1
+    printf '# kept\\n/usr/lib/other/other.ext\\n' > \$PHASEOUT_AUTOLOAD
+    sh '$work/rpm-post.sh' 1 && sh '$work/rpm-post.sh' 2 && sh '$work/rpm-preun.sh' 1 || exit 1
+    n=\$(grep -c '/phaseout\\.ext\$' \$PHASEOUT_AUTOLOAD)
+    [ \"\$n\" = 1 ] || { echo \"after install and upgrade: \$n phaseout lines\"; cat \$PHASEOUT_AUTOLOAD; exit 1; }
+    sh '$work/rpm-preun.sh' 0 || exit 1
+    ! grep -q phaseout \$PHASEOUT_AUTOLOAD || { echo 'after erase:'; cat \$PHASEOUT_AUTOLOAD; exit 1; }
+    grep -qx '/usr/lib/other/other.ext' \$PHASEOUT_AUTOLOAD && grep -qx '# kept' \$PHASEOUT_AUTOLOAD"
   if command -v rpmlint >/dev/null 2>&1; then
     check "rpmlint: no finding beyond the justified filters" sh -c "
       rpmlint -r '$source_dir/packaging/phaseout.rpmlintrc' '$rpm_file' > '$work/rpmlint.out' 2>&1;
