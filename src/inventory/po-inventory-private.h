@@ -75,6 +75,16 @@ void      po_inventory_parse_dpkg_status (const gchar *data,
 PoKernelModule *po_inventory_parse_proc_modules_line (const gchar  *line,
                                                       const gchar **ret_reason);
 
+/*
+ * the module file open at fd (of file_size bytes) as libkmod may see it: a
+ * new descriptor of its uncompressed bytes (xz and zstd decompressed, at
+ * most 128 MiB) once they are an ELF file libkmod 30 will not abort on;
+ * -1 and *error otherwise (po-inventory-kmod-file.c)
+ */
+int       po_inventory_module_file_open_checked (int       fd,
+                                                 guint64   file_size,
+                                                 GError  **error);
+
 /* merges ListUnits' reply (a(ssssssouso)) into units (PoUnit*, sorted by name) */
 void      po_inventory_units_merge_list_units (GPtrArray *units,
                                                GVariant  *list_units_reply);
