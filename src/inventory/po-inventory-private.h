@@ -159,4 +159,21 @@ void           po_module_cache_insert_path (PoModuleCache     *cache,
                                             const gchar       *name,
                                             const gchar       *path);
 
+/* ---- rpm databases librpm failed to open (po-rpm-failures.c) ---- */
+
+typedef struct _PoRpmFailures PoRpmFailures;
+
+/* the runtime's memory of failed opens (a runtime component) */
+PoRpmFailures *po_rpm_failures_get      (PoRuntime          *runtime);
+/* the message of the failed open of this database file if it is unchanged, else NULL */
+gchar         *po_rpm_failures_lookup   (PoRpmFailures      *failures,
+                                         const gchar        *host_path,
+                                         const struct stat  *st);
+void           po_rpm_failures_remember (PoRpmFailures      *failures,
+                                         const gchar        *host_path,
+                                         const struct stat  *st,
+                                         const gchar        *message);
+void           po_rpm_failures_forget   (PoRpmFailures      *failures,
+                                         const gchar        *host_path);
+
 G_END_DECLS
