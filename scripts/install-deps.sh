@@ -11,11 +11,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # build: compiler, CMake, the libraries phaseout links, the Thrift compiler
+# (liblzma, libzstd: kernel modules are decompressed and checked before libkmod reads them)
 build_packages="
   build-essential cmake pkg-config
   libglib2.0-dev libglib2.0-bin libjson-glib-dev libsqlite3-dev
   libthrift-c-glib-dev thrift-compiler
-  libkmod-dev librpm-dev"
+  libkmod-dev librpm-dev
+  liblzma-dev libzstd-dev"
 
 # tests: GoogleTest, the C++ Thrift library for the osqueryd stand-in (its
 # headers need Boost), the sqlite3 shell, valgrind, libyaml (the export

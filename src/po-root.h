@@ -33,8 +33,9 @@ void         po_root_unref           (PoRoot       *root);
 const gchar *po_root_get_directory   (PoRoot       *root);
 gboolean     po_root_is_host         (PoRoot       *root);
 
-/* the real filesystem path for libraries that only take paths (libkmod,
- * librpm); prefer po_root_open() and friends everywhere else */
+/* the real filesystem path, walked again by whoever opens it, so not
+ * beneath the root: a library that only takes paths (libkmod, librpm) is
+ * given "/proc/self/fd/N" of a descriptor opened here instead */
 gchar       *po_root_build_path      (PoRoot       *root,
                                       const gchar  *host_path);
 

@@ -9,8 +9,10 @@
  * For a loaded module, libkmod finds its file through the modules.dep.bin
  * index of /lib/modules/<release> beneath the root, and reads its .modinfo
  * and signature (kmod_module_get_info: signer, sig_key, sig_hashalgo come
- * from the PKCS#7 blob, parsed by libkmod with OpenSSL; xz and zstd
- * compressed modules are decompressed by libkmod, as Debian builds it).
+ * from the PKCS#7 blob, parsed by libkmod with OpenSSL).  libkmod never
+ * sees a module file as it is on disk: po-inventory-kmod-file.c
+ * decompresses xz and zstd modules itself, bounded, and checks the ELF
+ * bytes for what libkmod 30 would abort on.
  *
  * libkmod only takes paths, and would follow a planted link anywhere.  So
  * it is given /proc/self/fd/N paths of descriptors PoRoot opened beneath the
@@ -349,80 +351,6 @@ collection_clear (Collection *c)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Collection, collection_clear)
 
-/* an unsigned field of the ELF file at offset, in its byte order */
-static guint64
-elf_field (const guint8 *p, gsize size, gboolean msb)
-{
-  guint64 value = 0;
-
-  for (gsize i = 0; i < size; i++)
-    value |= (guint64) p[msb ? size - 1 - i : i] << (8 * i);
-  return value;
-}
-
-/*
- * libkmod (30, as Debian builds it, with assertions) aborts the process on
- * some malformed ELF files instead of refusing them: a section-name table
- * index outside the section table, or a section that starts at the very
- * end of the file.  A corrupt or half-written module file must cost its
- * row's modinfo, not phaseout, so uncompressed ELF files are checked for
- * exactly those here first.  FALSE and *ret_error when libkmod must not
- * see the file; TRUE for anything else (libkmod refuses the rest cleanly;
- * compressed files are decompressed inside libkmod, out of our reach).
- */
-static gboolean
-elf_safe_for_libkmod (int fd, guint64 file_size, gchar **ret_error)
-{
-  guint8 header[64] = { 0 };
-  g_autofree guint8 *sections = NULL;
-  gboolean is_64, msb;
-  guint64 shoff, shentsize, shnum, shstrndx, table_size;
-  ssize_t n = pread (fd, header, sizeof header, 0);
-
-  if (n < 6 || memcmp (header, "\x7f" "ELF", 4) != 0)
-    return TRUE;
-  if ((header[4] != 1 && header[4] != 2) || (header[5] != 1 && header[5] != 2))
-    return TRUE;
-  is_64 = header[4] == 2;
-  msb = header[5] == 2;
-  /* libkmod refuses a file no longer than its ELF header (so n covers it) */
-  if (file_size <= (is_64 ? 64u : 52u) || (guint64) n < MIN (file_size, sizeof header))
-    return TRUE;
-  shoff = is_64 ? elf_field (header + 0x28, 8, msb) : elf_field (header + 0x20, 4, msb);
-  shentsize = elf_field (header + (is_64 ? 0x3a : 0x2e), 2, msb);
-  shnum = elf_field (header + (is_64 ? 0x3c : 0x30), 2, msb);
-  shstrndx = elf_field (header + (is_64 ? 0x3e : 0x32), 2, msb);
-  table_size = shentsize * shnum;
-  /* what libkmod checks itself before it looks any further */
-  if (shentsize != (is_64 ? 64u : 40u) || shoff > file_size || table_size > file_size - shoff)
-    return TRUE;
-  if (shstrndx == 0 || shstrndx >= shnum)
-    {
-      *ret_error = g_strdup_printf ("malformed ELF file: section name table %" G_GUINT64_FORMAT
-                                    " of %" G_GUINT64_FORMAT " sections", shstrndx, shnum);
-      return FALSE;
-    }
-  sections = g_malloc (table_size);
-  if (pread (fd, sections, table_size, (off_t) shoff) != (ssize_t) table_size)
-    {
-      *ret_error = g_strdup ("cannot read the ELF section table");
-      return FALSE;
-    }
-  for (guint64 i = 1; i < shnum; i++)
-    {
-      const guint8 *section = sections + i * shentsize;
-      guint64 offset = is_64 ? elf_field (section + 0x18, 8, msb) : elf_field (section + 0x10, 4, msb);
-      guint64 size = is_64 ? elf_field (section + 0x20, 8, msb) : elf_field (section + 0x14, 4, msb);
-      if (offset == file_size && size == 0)
-        {
-          *ret_error = g_strdup_printf ("malformed ELF file: section %" G_GUINT64_FORMAT
-                                        " starts at the end of the file", i);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 /* the libkmod context, made on first use (a warm collection needs none) */
 static gboolean
 collection_ctx (Collection *c)
@@ -501,6 +429,7 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
   struct stat st;
   int dirfd;
   int fd;
+  int plain;
   int rc;
 
   /* a cached entry needs only the file's identity: one fstatat in its
@@ -555,15 +484,15 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
       close (fd);
       return NULL;
     }
-  if (!elf_safe_for_libkmod (fd, (guint64) st.st_size, ret_error))
+  /* libkmod sees only checked, uncompressed ELF bytes (po-inventory-kmod-file.c) */
+  plain = po_inventory_module_file_open_checked (fd, (guint64) st.st_size, &error);
+  close (fd);
+  if (plain < 0)
     {
-      gchar *why = g_strdup_printf ("cannot read module %s: %s", host_path, *ret_error);
-      g_free (*ret_error);
-      *ret_error = why;
-      close (fd);
+      *ret_error = g_strdup_printf ("cannot read module %s: %s", host_path, error->message);
       return NULL;
     }
-  fd_path = g_strdup_printf ("/proc/self/fd/%d", fd);
+  fd_path = g_strdup_printf ("/proc/self/fd/%d", plain);
   rc = kmod_module_new_from_path (c->ctx, fd_path, &mod);
   if (rc == 0)
     rc = kmod_module_get_info (mod, &list);
@@ -571,7 +500,7 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
     {
       *ret_error = g_strdup_printf ("cannot read module %s: %s", host_path, g_strerror (-rc));
       kmod_module_unref (mod);
-      close (fd);
+      close (plain);
       return NULL;
     }
   info = g_new0 (PoModuleInfo, 1);
@@ -585,7 +514,7 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
   info->is_signed = info->sig_id != NULL || info->signer != NULL || info->sig_hashalgo != NULL;
   kmod_module_info_free_list (list);
   kmod_module_unref (mod);
-  close (fd);
+  close (plain);
   po_module_cache_insert (c->cache, host_path, &st, info);
   return g_steal_pointer (&info);
 }

@@ -75,6 +75,16 @@ void      po_inventory_parse_dpkg_status (const gchar *data,
 PoKernelModule *po_inventory_parse_proc_modules_line (const gchar  *line,
                                                       const gchar **ret_reason);
 
+/*
+ * the module file open at fd (of file_size bytes) as libkmod may see it: a
+ * new descriptor of its uncompressed bytes (xz and zstd decompressed, at
+ * most 128 MiB) once they are an ELF file libkmod 30 will not abort on;
+ * -1 and *error otherwise (po-inventory-kmod-file.c)
+ */
+int       po_inventory_module_file_open_checked (int       fd,
+                                                 guint64   file_size,
+                                                 GError  **error);
+
 /* merges ListUnits' reply (a(ssssssouso)) into units (PoUnit*, sorted by name) */
 void      po_inventory_units_merge_list_units (GPtrArray *units,
                                                GVariant  *list_units_reply);
@@ -148,5 +158,22 @@ void           po_module_cache_insert_path (PoModuleCache     *cache,
                                             const struct stat *index,
                                             const gchar       *name,
                                             const gchar       *path);
+
+/* ---- rpm databases librpm failed to open (po-rpm-failures.c) ---- */
+
+typedef struct _PoRpmFailures PoRpmFailures;
+
+/* the runtime's memory of failed opens (a runtime component) */
+PoRpmFailures *po_rpm_failures_get      (PoRuntime          *runtime);
+/* the message of the failed open of this database file if it is unchanged, else NULL */
+gchar         *po_rpm_failures_lookup   (PoRpmFailures      *failures,
+                                         const gchar        *host_path,
+                                         const struct stat  *st);
+void           po_rpm_failures_remember (PoRpmFailures      *failures,
+                                         const gchar        *host_path,
+                                         const struct stat  *st,
+                                         const gchar        *message);
+void           po_rpm_failures_forget   (PoRpmFailures      *failures,
+                                         const gchar        *host_path);
 
 G_END_DECLS

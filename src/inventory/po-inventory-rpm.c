@@ -24,9 +24,18 @@
  *    the installed database, not a package from outside, and the header
  *    sanity checks stay on.
  *
- * librpm opens the database by its real path (po_root_build_path), not
- * through PoRoot: under a fixture root a symlinked /var/lib/rpm could
- * lead it outside the root.  On the real root that changes nothing.
+ *  - librpm never leaves the root: the database directory is resolved
+ *    beneath it by PoRoot (RESOLVE_IN_ROOT: an absolute link in an image,
+ *    /var/lib/rpm -> /var/lib/rpm or -> /srv/rpm, is followed inside the
+ *    image) and librpm is given "/proc/self/fd/N" of that directory as
+ *    %_dbpath, with "/" as its root directory.  A descriptor rather than
+ *    the resolved path as a string: the string would be walked again, and
+ *    a link changed in between would lead anywhere; the descriptor is the
+ *    directory that was checked.  The database file in it must be a
+ *    regular file (not a link), checked just before librpm opens it.
+ *  - a failed open is remembered (po-rpm-failures.c) while the database
+ *    file is unchanged: librpm leaks about 100 KB per failed open of a
+ *    corrupt rpmdb.sqlite, and this runs on every query.
  */
 #include "po-inventory-private.h"
 
@@ -38,6 +47,7 @@
 #include <rpm/rpmmacro.h>
 #include <rpm/rpmts.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_RPM_PACKAGES 1000000
 
@@ -67,7 +77,8 @@ rpmlog_to_glib (rpmlogRec rec, rpmlogCallbackData data)
 
 /* the first database directory beneath the root that has a database file */
 static gboolean
-find_database (PoRoot *root, const gchar **ret_dir, const gchar **ret_backend)
+find_database (PoRoot *root, const gchar **ret_dir, const gchar **ret_file,
+               const gchar **ret_backend)
 {
   for (gsize d = 0; d < G_N_ELEMENTS (db_dirs); d++)
     for (gsize f = 0; f < G_N_ELEMENTS (db_files); f++)
@@ -77,6 +88,7 @@ find_database (PoRoot *root, const gchar **ret_dir, const gchar **ret_backend)
         if (po_root_lstat (root, path, &st, NULL) && S_ISREG (st.st_mode) && st.st_size > 0)
           {
             *ret_dir = db_dirs[d];
+            *ret_file = db_files[f].file;
             *ret_backend = db_files[f].backend;
             return TRUE;
           }
@@ -119,16 +131,67 @@ header_to_package (Header h)
   return g_steal_pointer (&package);
 }
 
+/* the packages of an open database */
 static void
-read_database (PoRoot *root, const gchar *db_dir, const gchar *backend, GPtrArray *packages,
-               GPtrArray *warnings)
+read_packages (rpmts ts, const gchar *db_dir, GPtrArray *packages, GPtrArray *warnings)
 {
-  g_autofree gchar *root_dir = po_root_build_path (root, "/");
-  rpmts ts;
-  rpmdbMatchIterator iterator;
+  rpmdbMatchIterator iterator = rpmtsInitIterator (ts, RPMDBI_PACKAGES, NULL, 0);
   Header h;
   guint n = 0;
+
+  while (iterator != NULL && (h = rpmdbNextIterator (iterator)) != NULL)
+    {
+      PoPackage *package;
+      if (++n > MAX_RPM_PACKAGES)
+        {
+          po_inventory_warn (warnings, "rpm", db_dir, FALSE,
+                             "more than %u packages; the rest are ignored", MAX_RPM_PACKAGES);
+          break;
+        }
+      package = header_to_package (h);
+      if (package == NULL)
+        {
+          po_inventory_warn (warnings, "rpm", db_dir, FALSE,
+                             "a header without name or version (record %u)",
+                             rpmdbGetIteratorOffset (iterator));
+          continue;
+        }
+      /* imported signing keys are stored as packages; they are not software */
+      if (g_strcmp0 (package->name, "gpg-pubkey") == 0)
+        {
+          po_package_free (package);
+          continue;
+        }
+      g_ptr_array_add (packages, package);
+    }
+  rpmdbFreeIterator (iterator);
+}
+
+/* opens the database whose directory is dirfd (resolved beneath the root) and reads it */
+static void
+read_database (PoRuntime *runtime, int dirfd, const gchar *db_dir, const gchar *db_file,
+               const gchar *backend, GPtrArray *packages, GPtrArray *warnings)
+{
+  PoRpmFailures *failures = po_rpm_failures_get (runtime);
+  g_autofree gchar *db_path = g_build_filename (db_dir, db_file, NULL);
+  g_autofree gchar *dbpath_macro = g_strdup_printf ("/proc/self/fd/%d", dirfd);
+  g_autofree gchar *failed = NULL;
+  struct stat st;
+  rpmts ts;
   int rc;
+
+  /* what librpm will open, as it is now: a regular file, not a link */
+  if (fstatat (dirfd, db_file, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG (st.st_mode))
+    {
+      po_inventory_warn (warnings, "rpm", db_path, FALSE, "not a regular file");
+      return;
+    }
+  failed = po_rpm_failures_lookup (failures, db_path, &st);
+  if (failed != NULL)
+    {
+      po_inventory_warn (warnings, "rpm", db_dir, FALSE, "%s", failed);
+      return;
+    }
 
   if (!rpm_configured)
     {
@@ -141,47 +204,27 @@ read_database (PoRoot *root, const gchar *db_dir, const gchar *backend, GPtrArra
       rpmlogSetCallback (rpmlog_to_glib, NULL);
       rpm_configured = TRUE;
     }
-  rpmPushMacro (NULL, "_dbpath", NULL, db_dir, RMIL_CMDLINE);
+  rpmPushMacro (NULL, "_dbpath", NULL, dbpath_macro, RMIL_CMDLINE);
   rpmPushMacro (NULL, "_db_backend", NULL, backend, RMIL_CMDLINE);
 
   ts = rpmtsCreate ();
-  rpmtsSetRootDir (ts, root_dir);
+  /* %_dbpath is already the directory beneath the root */
+  rpmtsSetRootDir (ts, "/");
   rpmtsSetVSFlags (ts, RPMVSF_MASK_NOSIGNATURES | RPMVSF_MASK_NODIGESTS);
+  po_runtime_count (runtime, "collector.rpm.open");
   rc = rpmtsOpenDB (ts, O_RDONLY);
   if (rc != 0)
-    po_inventory_warn (warnings, "rpm", db_dir, FALSE,
-                       "cannot open the %s rpm database read-only (librpm error %d)", backend,
-                       rc);
+    {
+      g_autofree gchar *message =
+          g_strdup_printf ("cannot open the %s rpm database read-only (librpm error %d)",
+                           backend, rc);
+      po_inventory_warn (warnings, "rpm", db_dir, FALSE, "%s", message);
+      po_rpm_failures_remember (failures, db_path, &st, message);
+    }
   else
     {
-      iterator = rpmtsInitIterator (ts, RPMDBI_PACKAGES, NULL, 0);
-      while (iterator != NULL && (h = rpmdbNextIterator (iterator)) != NULL)
-        {
-          PoPackage *package;
-          if (++n > MAX_RPM_PACKAGES)
-            {
-              po_inventory_warn (warnings, "rpm", db_dir, FALSE,
-                                 "more than %u packages; the rest are ignored",
-                                 MAX_RPM_PACKAGES);
-              break;
-            }
-          package = header_to_package (h);
-          if (package == NULL)
-            {
-              po_inventory_warn (warnings, "rpm", db_dir, FALSE,
-                                 "a header without name or version (record %u)",
-                                 rpmdbGetIteratorOffset (iterator));
-              continue;
-            }
-          /* imported signing keys are stored as packages; they are not software */
-          if (g_strcmp0 (package->name, "gpg-pubkey") == 0)
-            {
-              po_package_free (package);
-              continue;
-            }
-          g_ptr_array_add (packages, package);
-        }
-      rpmdbFreeIterator (iterator);
+      po_rpm_failures_forget (failures, db_path);
+      read_packages (ts, db_dir, packages, warnings);
       rpmtsCloseDB (ts);
     }
   rpmtsFree (ts);
@@ -204,18 +247,29 @@ po_inventory_collect_rpm (PoRuntime *runtime, GPtrArray *warnings)
   PoRoot *root = po_runtime_get_root (runtime);
   g_autoptr(GPtrArray) packages =
       g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
+  g_autoptr(GError) error = NULL;
   const gchar *db_dir = NULL;
+  const gchar *db_file = NULL;
   const gchar *backend = NULL;
+  int dirfd;
 
   po_runtime_count (runtime, "collector.rpm");
-  if (!find_database (root, &db_dir, &backend))
+  if (!find_database (root, &db_dir, &db_file, &backend))
     {
       po_inventory_warn (warnings, "rpm", "/var/lib/rpm", TRUE, "no rpm database");
       return g_steal_pointer (&packages);
     }
+  dirfd = po_root_open_directory (root, db_dir, &error);
+  if (dirfd < 0)
+    {
+      po_inventory_warn (warnings, "rpm", db_dir, po_inventory_error_is_missing (error), "%s",
+                         error->message);
+      return g_steal_pointer (&packages);
+    }
   g_mutex_lock (&rpm_lock);
-  read_database (root, db_dir, backend, packages, warnings);
+  read_database (runtime, dirfd, db_dir, db_file, backend, packages, warnings);
   g_mutex_unlock (&rpm_lock);
+  close (dirfd);
   g_ptr_array_sort (packages, compare_packages);
   return g_steal_pointer (&packages);
 }

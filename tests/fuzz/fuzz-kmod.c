@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kernel-module information: the module file of a loaded module (its ELF
- * .modinfo and appended PKCS#7 signature, possibly xz/zstd compressed,
- * read by libkmod through phaseout), /proc/modules, modules.builtin and
+ * .modinfo and appended PKCS#7 signature, possibly xz/zstd compressed:
+ * decompressed and checked by phaseout, po-inventory-kmod-file.c, then
+ * read by libkmod), /proc/modules, modules.builtin and
  * modules.builtin.modinfo (parsed by phaseout).  Module files come from
  * packages and DKMS builds: third-party bytes read as root.
  *
@@ -12,6 +13,11 @@
  * "fuzzmod" at extra/fuzzmod.ko).  They are written under a scratch root
  * whose kernel release is 6.1.0-fuzz, and po_inventory_collect_kernel_modules()
  * reads them with a fresh runtime (so the module cache never answers).
+ *
+ * The module file's first bytes choose the way (as libkmod chooses):
+ * an xz or zstd magic goes through phaseout's decompression, so the
+ * fuzzer reaches the decoders' error paths and the size bound, and the
+ * ELF check behind them; the seeds include an xz and a zstd module.
  *
  * libkmod itself is not instrumented (Debian's build): the fuzzer cannot
  * steer inside it, but a crash there still shows.

@@ -343,3 +343,175 @@ TEST (InventoryKmod, RealHostShape)
         }
     }
 }
+
+namespace {
+
+constexpr const char *kModules = "usr/lib/modules/6.1.0-18-amd64";
+
+/* a fixture module file's bytes */
+std::string
+read_bytes (const std::string &path)
+{
+  g_autofree gchar *contents = nullptr;
+  gsize length = 0;
+  EXPECT_TRUE (g_file_get_contents (path.c_str (), &contents, &length, nullptr)) << path;
+  return std::string (contents != nullptr ? contents : "", length);
+}
+
+/* writes bytes to path through a shell command that compresses stdin to stdout */
+void
+write_compressed (const std::string &path, const std::string &bytes,
+                  const std::string &compressor)
+{
+  std::string plain = path + ".plain";
+  ASSERT_TRUE (g_file_set_contents (plain.c_str (), bytes.data (), (gssize) bytes.size (),
+                                    nullptr));
+  run_or_fail ({ "sh", "-c", "{ " + compressor + "; } < \"$1\" > \"$2\"", "sh", plain, path });
+  ASSERT_EQ (unlink (plain.c_str ()), 0);
+}
+
+/*
+ * kav4fs_oas.ko (a real 64-bit little-endian module) with its section-name
+ * table index out of range: what libkmod 30 asserts on
+ * (elf_get_section_header: idx < elf->header.section.count)
+ */
+std::string
+corrupt_elf (const FixtureRoot &root)
+{
+  std::string elf = read_bytes (root.file (std::string (kModules) + "/extra/kav4fs_oas.ko"));
+  EXPECT_GT (elf.size (), 64u);
+  elf[0x3e] = '\xff';
+  elf[0x3f] = '\x7f';
+  return elf;
+}
+
+}  // namespace
+
+/*
+ * libkmod 30 decompresses xz and zstd modules itself and then asserts on a
+ * malformed ELF file inside: before phaseout decompressed and checked them
+ * first, one corrupt .ko.xz aborted the process (vendor_drivers and
+ * banned_software both read modules).
+ */
+TEST_F (KmodFixture, CorruptCompressedModulesAreSkippedWithAWarning)
+{
+  FixtureRoot root ("kesl-host");
+  build_module_fixtures (root.path (), kFixtureRelease);
+  std::string moddir = root.file (kModules);
+  std::string bad = corrupt_elf (root);
+  /* a valid signed module, zstd-compressed and indexed so by depmod (first:
+   * depmod's libkmod aborts on the corrupt ones too) */
+  write_compressed (moddir + "/extra/kav4fs_oas.ko.zst",
+                    read_bytes (moddir + "/extra/kav4fs_oas.ko"), "zstd -q -c");
+  ASSERT_EQ (unlink ((moddir + "/extra/kav4fs_oas.ko").c_str ()), 0);
+  run_or_fail ({ "sh", "-c", "PATH=$PATH:/usr/sbin:/sbin depmod -b \"$1\" \"$2\" 2>/dev/null",
+                 "sh", root.path (), kFixtureRelease });
+  write_compressed (moddir + "/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz", bad,
+                    "xz --check=crc32 -c");
+  write_compressed (moddir + "/updates/dkms/vboxdrv.ko.zst", bad, "zstd -q -c");
+
+  RuntimePtr runtime = root.runtime ();
+  for (int round = 0; round < 2; round++)
+    {
+      ArrayPtr warnings = new_warnings ();
+      ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+      ASSERT_EQ (modules->len, 10u) << warnings_text (warnings.get ());
+
+      /* the corrupt ones: loaded, so their rows stay, marked; no field from the file */
+      for (const char *name : { "e1000e", "vboxdrv" })
+        {
+          auto *m = find_named<PoKernelModule> (modules.get (), name);
+          ASSERT_NE (m, nullptr) << name;
+          ASSERT_NE (m->info_error, nullptr) << name;
+          EXPECT_NE (strstr (m->info_error, "malformed ELF file"), nullptr) << m->info_error;
+          EXPECT_EQ (m->license, nullptr) << name;
+          EXPECT_EQ (m->signer, nullptr) << name;
+          EXPECT_FALSE (m->is_signed) << name;
+        }
+      EXPECT_EQ (count_warnings (warnings.get (), "e1000e.ko.xz", false), 1u)
+          << warnings_text (warnings.get ());
+      EXPECT_EQ (count_warnings (warnings.get (), "vboxdrv.ko.zst", false), 1u)
+          << warnings_text (warnings.get ());
+
+      /* the others carry on: a valid compressed module is read whole */
+      auto *kav = find_named<PoKernelModule> (modules.get (), "kav4fs_oas");
+      ASSERT_NE (kav, nullptr);
+      EXPECT_STREQ (kav->path, "/lib/modules/6.1.0-18-amd64/extra/kav4fs_oas.ko.zst");
+      EXPECT_EQ (kav->info_error, nullptr) << kav->info_error;
+      EXPECT_TRUE (kav->is_signed);
+      EXPECT_STREQ (kav->signer, "AO Kaspersky Lab: kernel module signing key");
+      EXPECT_STREQ (kav->sig_key, "4B:4C");
+      EXPECT_STREQ (kav->sig_hashalgo, "sha256");
+      EXPECT_STREQ (kav->version, "8.0.4.312");
+      EXPECT_STREQ (kav->license, "Proprietary");
+    }
+  /* the valid module was decompressed once and then came from the cache;
+   * the failures (and broken.ko) are read again each time */
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.kmod.read"), 4u + 3u);
+}
+
+/*
+ * what is not ELF once decompressed never reaches libkmod: it would
+ * decompress a second layer itself, unchecked (libkmod 30 happens to take
+ * only one layer; this guards the rule, not a crash)
+ */
+TEST_F (KmodFixture, CompressedTwiceIsNotHandedToLibkmod)
+{
+  FixtureRoot root ("kesl-host");
+  build_module_fixtures (root.path (), kFixtureRelease);
+  std::string moddir = root.file (kModules);
+  write_compressed (moddir + "/updates/dkms/vboxdrv.ko.zst", corrupt_elf (root),
+                    "xz --check=crc32 -c | zstd -q -c");
+
+  RuntimePtr runtime = root.runtime ();
+  ArrayPtr warnings = new_warnings ();
+  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  auto *vbox = find_named<PoKernelModule> (modules.get (), "vboxdrv");
+  ASSERT_NE (vbox, nullptr);
+  ASSERT_NE (vbox->info_error, nullptr);
+  EXPECT_NE (strstr (vbox->info_error, "not an ELF file once decompressed"), nullptr)
+      << vbox->info_error;
+  EXPECT_EQ (count_warnings (warnings.get (), "vboxdrv.ko.zst", false), 1u)
+      << warnings_text (warnings.get ());
+}
+
+/*
+ * a small file that decompresses to more than any module (a valid module
+ * followed by 129 MiB of zeros): refused as the output passes 128 MiB,
+ * where libkmod would have decompressed it all into memory and read it
+ */
+TEST_F (KmodFixture, DecompressionBombIsRefused)
+{
+  FixtureRoot root ("kesl-host");
+  build_module_fixtures (root.path (), kFixtureRelease);
+  std::string moddir = root.file (kModules);
+  std::string module = moddir + "/extra/kav4fs_oas.ko";
+  std::string xz_bomb = moddir + "/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz";
+  std::string zstd_bomb = moddir + "/updates/dkms/vboxdrv.ko.zst";
+  run_or_fail ({ "sh", "-c",
+                 "{ cat \"$1\"; head -c 135266304 /dev/zero; } | zstd -q -c > \"$2\" && "
+                 "{ cat \"$1\"; head -c 135266304 /dev/zero; } | xz -0 -T1 -c > \"$3\"",
+                 "sh", module, zstd_bomb, xz_bomb });
+  struct stat st;
+  ASSERT_EQ (stat (zstd_bomb.c_str (), &st), 0);
+  EXPECT_LT (st.st_size, 1024 * 1024);
+  ASSERT_EQ (stat (xz_bomb.c_str (), &st), 0);
+  EXPECT_LT (st.st_size, 1024 * 1024);
+
+  RuntimePtr runtime = root.runtime ();
+  ArrayPtr warnings = new_warnings ();
+  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  for (const char *name : { "e1000e", "vboxdrv" })
+    {
+      auto *m = find_named<PoKernelModule> (modules.get (), name);
+      ASSERT_NE (m, nullptr) << name;
+      ASSERT_NE (m->info_error, nullptr) << name;
+      EXPECT_NE (strstr (m->info_error, "decompression bomb"), nullptr) << m->info_error;
+      EXPECT_EQ (m->version, nullptr) << name;
+    }
+  EXPECT_EQ (count_warnings (warnings.get (), "decompression bomb", false), 2u)
+      << warnings_text (warnings.get ());
+  /* the uncompressed original beside them is unaffected */
+  EXPECT_STREQ (find_named<PoKernelModule> (modules.get (), "kav4fs_oas")->signer,
+                "AO Kaspersky Lab: kernel module signing key");
+}

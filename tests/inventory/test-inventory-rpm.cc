@@ -116,6 +116,78 @@ TEST (InventoryRpm, CorruptDatabaseIsAWarning)
   EXPECT_EQ (count_real_warnings (warnings.get ()), 1u) << warnings_text (warnings.get ());
 }
 
+/*
+ * librpm is never given a path it would walk outside the root: an image
+ * whose /var/lib/rpm is an absolute link is read as RESOLVE_IN_ROOT reads
+ * it (the link's target inside the image), never the host's directory of
+ * that name.  Before, librpm opened <root>/var/lib/rpm by plain path and
+ * so read the database outside.
+ */
+TEST (InventoryRpm, DatabaseLinkedOutOfTheRootIsReadInsideIt)
+{
+  ScratchDir outside;
+  build_rpm_database (outside.path (), { { "outside-package", "1.0", "1", "x86_64", "Host" } });
+  std::string target = outside.path () + "/var/lib/rpm";
+
+  /* the image: /var/lib/rpm -> <target>, and <target> inside it holds its own database */
+  ScratchDir root;
+  build_rpm_database (root.path (), { { "inside-package", "2.0", "1", "x86_64", "Image" } });
+  std::string inside_target = root.path () + target;
+  g_autofree gchar *inside_parent = g_path_get_dirname (inside_target.c_str ());
+  ASSERT_EQ (g_mkdir_with_parents (inside_parent, 0755), 0);
+  ASSERT_EQ (rename (root.file ("var/lib/rpm").c_str (), inside_target.c_str ()), 0);
+  ASSERT_EQ (symlink (target.c_str (), root.file ("var/lib/rpm").c_str ()), 0);
+
+  RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
+  ArrayPtr warnings = new_warnings ();
+  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+  EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
+  ASSERT_EQ (packages->len, 1u) << warnings_text (warnings.get ());
+  EXPECT_STREQ (item<PoPackage> (packages.get (), 0)->name, "inside-package");
+
+  /* with nothing at the link's target inside the image: no database, not the host's */
+  ASSERT_EQ (rename (inside_target.c_str (), (inside_target + ".gone").c_str ()), 0);
+  ArrayPtr none (po_inventory_collect_rpm (runtime.get (), nullptr));
+  EXPECT_EQ (none->len, 0u);
+  EXPECT_EQ (find_named<PoPackage> (none.get (), "outside-package"), nullptr);
+}
+
+/* librpm leaks ~100 KB per failed open of a corrupt rpmdb.sqlite: it is not asked twice */
+TEST (InventoryRpm, CorruptDatabaseIsOpenedOnceWhileUnchanged)
+{
+  ScratchDir root;
+  root.write ("var/lib/rpm/rpmdb.sqlite", "this is not an sqlite database, not at all\n");
+  RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
+  std::string first_warning;
+  for (int query = 0; query < 2; query++)
+    {
+      ArrayPtr warnings = new_warnings ();
+      ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+      EXPECT_EQ (packages->len, 0u);
+      ASSERT_EQ (count_real_warnings (warnings.get ()), 1u) << warnings_text (warnings.get ());
+      if (query == 0)
+        first_warning = warnings_text (warnings.get ());
+      else
+        EXPECT_EQ (warnings_text (warnings.get ()), first_warning);
+    }
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.rpm"), 2u);
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.rpm.open"), 1u);
+
+  /* a changed file (rebuilt, repaired) is opened again */
+  struct timespec times[2] = { { 0, UTIME_OMIT }, { 1700000000, 0 } };
+  ASSERT_EQ (utimensat (AT_FDCWD, root.file ("var/lib/rpm/rpmdb.sqlite").c_str (), times, 0), 0);
+  ArrayPtr warnings = new_warnings ();
+  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+  EXPECT_EQ (count_real_warnings (warnings.get ()), 1u) << warnings_text (warnings.get ());
+  EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.rpm.open"), 2u);
+
+  /* and a repaired database is read */
+  ASSERT_EQ (unlink (root.file ("var/lib/rpm/rpmdb.sqlite").c_str ()), 0);
+  make_kesl_rpmdb (root.path ());
+  ArrayPtr repaired (po_inventory_collect_rpm (runtime.get (), nullptr));
+  EXPECT_EQ (repaired->len, 4u);
+}
+
 TEST (InventoryRpm, ConcurrentCollectionsAreSerialised)
 {
   ScratchDir root;
