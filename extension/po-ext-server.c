@@ -89,6 +89,9 @@ log_connection_end (int fd, const GError *error)
   if (g_error_matches (error, PO_SOCKET_TRANSPORT_ERROR,
                        PO_SOCKET_TRANSPORT_ERROR_REQUEST_DEADLINE))
     g_warning ("connection %d closed: %s; a peer trickling its request?", fd, error->message);
+  else if (g_error_matches (error, PO_SOCKET_TRANSPORT_ERROR,
+                            PO_SOCKET_TRANSPORT_ERROR_REPLY_DEADLINE))
+    g_warning ("connection %d closed: %s; a peer not reading its reply?", fd, error->message);
   else
     g_debug ("connection %d: %s", fd, error->message);
 }

@@ -19,7 +19,8 @@ G_BEGIN_DECLS
  *   - silence: receive_timeout_ms, before a request or within one;
  *   - a request: request_deadline_ms from its first byte to its last, so
  *     a byte trickled just inside each receive timeout no longer keeps a
- *     worker forever;
+ *     worker forever; its reply gets as long from its first send, so
+ *     neither does a reply read a little at a time;
  *   - the connection: no new request after lifetime_ms;
  *   - the server: at most max_connections workers; more are refused
  *     (closed at once) with a warning.

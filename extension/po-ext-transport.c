@@ -26,6 +26,7 @@ struct _PoSocketTransport {
   guint            receive_timeout_ms; /* longest silence; 0: none */
   gint64           request_budget_us;  /* a whole message from its first byte; 0: none */
   gint64           request_deadline;   /* monotonic; 0 between messages */
+  gint64           reply_deadline;     /* monotonic, from a reply's first send; 0: none */
   gint64           lifetime_end;       /* monotonic: no new message after it; 0: none */
 };
 
@@ -243,16 +244,59 @@ transport_read_end (ThriftTransport *transport, GError **error)
 
   self->message_bytes = 0;
   self->request_deadline = 0;
+  /* what is written next is the reply to this request: its own clock */
+  self->reply_deadline = 0;
   return TRUE;
+}
+
+/*
+ * waits until the socket takes more of a reply, never past the reply's
+ * deadline: a peer that asks for a large reply and reads it a few bytes
+ * at a time would otherwise hold its worker for as long as it reads
+ */
+static gboolean
+wait_writable (PoSocketTransport *self, GError **error)
+{
+  struct pollfd pfd = { .fd = self->fd, .events = POLLOUT };
+
+  for (;;)
+    {
+      gint64 left_us = self->reply_deadline - g_get_monotonic_time ();
+      int rc;
+
+      if (left_us <= 0)
+        {
+          g_set_error (error, PO_SOCKET_TRANSPORT_ERROR, PO_SOCKET_TRANSPORT_ERROR_REPLY_DEADLINE,
+                       "reply not taken %" G_GINT64_FORMAT " ms after its first byte",
+                       self->request_budget_us / 1000);
+          return FALSE;
+        }
+      rc = poll (&pfd, 1, (int) MIN ((left_us + 999) / 1000, G_MAXINT));
+      if (rc > 0)
+        return TRUE;
+      if (rc < 0 && errno != EINTR)
+        {
+          set_transport_error (error, THRIFT_TRANSPORT_ERROR_SEND, errno, "poll failed");
+          return FALSE;
+        }
+    }
 }
 
 static gboolean
 send_all (PoSocketTransport *self, const guint8 *data, gsize length, GError **error)
 {
+  /* a reply gets the same budget as a request, from its first send */
+  if (self->request_budget_us > 0 && self->reply_deadline == 0)
+    self->reply_deadline = g_get_monotonic_time () + self->request_budget_us;
   while (length > 0)
     {
-      ssize_t n = send (self->fd, data, length, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR)
+      ssize_t n;
+
+      if (self->reply_deadline != 0 && !wait_writable (self, error))
+        return FALSE;
+      n = send (self->fd, data, length,
+                MSG_NOSIGNAL | (self->reply_deadline != 0 ? MSG_DONTWAIT : 0));
+      if (n < 0 && (errno == EINTR || (self->reply_deadline != 0 && errno == EAGAIN)))
         continue;
       if (n < 0)
         {

@@ -18,8 +18,10 @@ G_BEGIN_DECLS
  *   - optionally (the server's side, po_socket_transport_set_deadlines())
  *     a whole message must arrive within a budget counted from its first
  *     byte, so a peer trickling a byte just inside each timeout cannot
- *     hold the connection, and no new message may begin once the
- *     connection has lived its lifetime;
+ *     hold the connection, the reply must be taken within the same budget
+ *     from its first send (sends then wait in poll(), not SO_SNDTIMEO),
+ *     and no new message may begin once the connection has lived its
+ *     lifetime;
  *   - one message may not read more than max_message_bytes, so a declared
  *     size or a stream of garbage cannot make the reader allocate or loop
  *     without bound (reset at each read_end).
@@ -31,11 +33,12 @@ G_DECLARE_FINAL_TYPE (PoSocketTransport, po_socket_transport, PO, SOCKET_TRANSPO
 #define PO_SOCKET_TRANSPORT_ERROR (po_socket_transport_error_quark ())
 GQuark po_socket_transport_error_quark (void);
 
-/* why a receive gave up waiting */
+/* why a receive or a send gave up waiting */
 typedef enum {
   PO_SOCKET_TRANSPORT_ERROR_SILENT,            /* nothing for timeout_ms */
   PO_SOCKET_TRANSPORT_ERROR_REQUEST_DEADLINE,  /* a message not whole within its budget */
   PO_SOCKET_TRANSPORT_ERROR_LIFETIME,          /* no new message after the lifetime */
+  PO_SOCKET_TRANSPORT_ERROR_REPLY_DEADLINE,    /* a reply not taken within the same budget */
 } PoSocketTransportError;
 
 /* timeout_ms 0: no timeout */
@@ -51,8 +54,10 @@ PoSocketTransport *po_socket_transport_connect (const gchar *path,
 
 /*
  * request_ms: each message must be read whole within this many ms of its
- * first byte (until read_end); lifetime_ms: from now, after which no new
- * message may begin (one in progress is never cut short).  0: unbounded.
+ * first byte (until read_end), and the peer must take the reply written
+ * after it within as long from its first send; lifetime_ms: from now,
+ * after which no new message may begin (one in progress is never cut
+ * short).  0: unbounded.
  */
 void               po_socket_transport_set_deadlines (PoSocketTransport *transport,
                                                       guint              request_ms,

@@ -97,7 +97,8 @@ class Deadlines : public ::testing::Test {
   void Start (guint request_ms, guint lifetime_ms, guint max_connections)
   {
     PoExtServerLimits limits = { kTimeoutMs, request_ms, lifetime_ms, max_connections };
-    runtime = po_test::make_runtime ({ { "now", "2018-05-01" } });
+    if (!runtime)
+      runtime = po_test::make_runtime ({ { "now", "2018-05-01" } });
     handler = po_ext_handler_new (runtime.get (), [] (gpointer) {}, nullptr);
     path = dir.file ("ext.sock");
     GError *raw = nullptr;
@@ -181,6 +182,104 @@ TEST_F (Deadlines, TricklingRequestIsClosedAtItsDeadline)
   printf ("trickled request %s after %ld ms and %zu bytes (deadline %u ms); %d pings "
           "answered meanwhile\n", closed ? "closed" : "still open", (long) held.count (), sent,
           request_ms, pings.load ());
+}
+
+namespace {
+
+/* call("table", "phaseout_policies", {action: generate}), whole */
+std::string
+generate_policies_request ()
+{
+  auto tstr = [] (const std::string &s) { return be32 ((guint32) s.size ()) + s; };
+  return be32 (0x80010001) + tstr ("call") + be32 (1) + std::string ("\x0b\x00\x01", 3) +
+         tstr ("table") + std::string ("\x0b\x00\x02", 3) + tstr ("phaseout_policies") +
+         std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (1) + tstr ("action") +
+         tstr ("generate") + std::string (1, '\0');
+}
+
+/* a policy file of n policies, so phaseout_policies replies with megabytes */
+void
+write_bulk_policies (const std::string &path, int n)
+{
+  std::string json = "{\"format\": 1, \"policies\": [";
+  for (int i = 0; i < n; i++)
+    json += std::string (i > 0 ? "," : "") + "{\"id\": \"bulk-" + std::to_string (i) +
+            "\", \"title\": \"A bulk policy for the reply deadline test\", "
+            "\"issuer\": \"tests\", \"jurisdiction\": \"*\", \"instrument\": \"none\", "
+            "\"issued\": \"2025-01-15\", \"binding\": true, \"vendors\": [\"kaspersky\"], "
+            "\"categories\": [\"all\"], \"scope\": {\"binds\": [\"all\"], \"description\": \"" +
+            std::string (1000, 'x') + "\"}, \"milestones\": [{\"kind\": \"remove\", "
+            "\"date\": \"2025-06-30\"}], \"sources\": [{\"title\": \"t\", "
+            "\"url\": \"https://example.com/\"}]}";
+  json += "]}";
+  ASSERT_TRUE (g_file_set_contents (path.c_str (), json.c_str (), -1, nullptr));
+}
+
+}  // namespace
+
+/*
+ * A peer that asks for a large reply and reads it slowly, a little just
+ * inside each send timeout: each send() makes progress, so only the
+ * reply's own deadline ends it.  A peer reading promptly gets the whole
+ * reply beside it.
+ */
+TEST_F (Deadlines, SlowlyReadReplyIsCutAtItsDeadline)
+{
+  const guint request_ms = 5 * kTimeoutMs / 2;
+  write_bulk_policies (dir.file ("bulk.json"), 2000);
+  runtime = po_test::make_runtime ({ { "now", "2018-05-01" }, { "policy-dir", dir.path () } });
+  Start (request_ms, 0, PO_EXT_SERVER_MAX_CONNECTIONS);
+  std::string request = generate_policies_request ();
+
+  /* the whole reply, read at once */
+  int prompt = connect_to (path);
+  ASSERT_GE (prompt, 0);
+  ASSERT_EQ (::send (prompt, request.data (), request.size (), MSG_NOSIGNAL),
+             (ssize_t) request.size ());
+  size_t whole = 0;
+  for (char buffer[65536];;)
+    {
+      struct pollfd pfd = { prompt, POLLIN, 0 };
+      if (poll (&pfd, 1, 5 * kTimeoutMs) != 1)
+        break;
+      ssize_t n = recv (prompt, buffer, sizeof buffer, 0);
+      if (n <= 0)
+        break;
+      whole += (size_t) n;
+    }
+  close (prompt);
+  ASSERT_GT (whole, (size_t) 1 << 20) << "the reply should outgrow the socket's buffers";
+
+  /* 16 KiB every half send timeout: 32 KiB/s, a reply of megabytes takes minutes */
+  int slow = connect_to (path);
+  ASSERT_GE (slow, 0);
+  ASSERT_EQ (::send (slow, request.data (), request.size (), MSG_NOSIGNAL),
+             (ssize_t) request.size ());
+  auto asked = Clock::now ();
+  size_t taken = 0;
+  bool closed = false;
+  while (!closed && Clock::now () - asked < 4 * std::chrono::milliseconds (request_ms))
+    {
+      std::this_thread::sleep_for (std::chrono::milliseconds (kTimeoutMs / 2));
+      char buffer[16384];
+      ssize_t n = recv (slow, buffer, sizeof buffer, MSG_DONTWAIT);
+      if (n > 0)
+        taken += (size_t) n;
+      /* the server's end closed, whatever of the reply is still queued here */
+      struct pollfd pfd = { slow, POLLRDHUP, 0 };
+      closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)
+               || (poll (&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP)) != 0);
+    }
+  auto held = std::chrono::duration_cast<std::chrono::milliseconds> (Clock::now () - asked);
+  close (slow);
+
+  EXPECT_TRUE (closed) << "still sending after " << held.count () << " ms, " << taken << " of "
+                       << whole << " bytes taken";
+  EXPECT_GE (held.count (), (long) request_ms * 9 / 10) << "cut before its deadline";
+  EXPECT_LT (taken, whole);
+  EXPECT_TRUE (Ping ());
+  printf ("slowly read reply cut after %ld ms, %zu of %zu bytes taken (deadline %u ms)\n",
+          (long) held.count (), taken, whole, request_ms);
 }
 
 /* the receive timeout still ends a peer that says nothing at all */
