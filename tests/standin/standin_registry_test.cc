@@ -46,6 +46,9 @@ class StandinRegistry : public ::testing::Test {
     standin_ = std::make_unique<OsquerydStandin> (options);
     std::string error;
     ASSERT_TRUE (standin_->Start (socket (), &error)) << error;
+    /* under load the pass at start could otherwise come between a test's
+     * Register() and Serve(), find no socket and drop the extension */
+    ASSERT_TRUE (standin_->WaitForFirstWatch (std::chrono::seconds (30)));
   }
   void TearDown () override { standin_.reset (); }
   std::string socket () const { return dir_.file ("osquery.em"); }
