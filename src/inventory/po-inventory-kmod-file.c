@@ -238,6 +238,25 @@ decompress_xz (int in_fd, Output *out, GError **error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ZSTD_DCtx, ZSTD_freeDCtx)
 
+/* one decoding step into buffer, written out; *ret_left is zstd's hint
+ * (0: at the end of a frame), *ret_produced the bytes it gave */
+static gboolean
+zstd_step (ZSTD_DCtx *dctx, ZSTD_inBuffer *input, guint8 *buffer, Output *out, size_t *ret_left,
+           gsize *ret_produced, GError **error)
+{
+  ZSTD_outBuffer output = { buffer, CHUNK_BYTES, 0 };
+  size_t left = ZSTD_decompressStream (dctx, &output, input);
+
+  if (ZSTD_isError (left))
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "zstd: %s", ZSTD_getErrorName (left));
+      return FALSE;
+    }
+  *ret_left = left;
+  *ret_produced = output.pos;
+  return output_write (out, buffer, output.pos, error);
+}
+
 static gboolean
 decompress_zstd (int in_fd, Output *out, GError **error)
 {
@@ -245,7 +264,8 @@ decompress_zstd (int in_fd, Output *out, GError **error)
   g_autofree guint8 *in = g_malloc (CHUNK_BYTES);
   g_autofree guint8 *buffer = g_malloc (CHUNK_BYTES);
   ZSTD_inBuffer input = { in, 0, 0 };
-  size_t last = 0;
+  size_t left = 0;
+  gsize produced;
 
   if (dctx == NULL)
     {
@@ -254,7 +274,6 @@ decompress_zstd (int in_fd, Output *out, GError **error)
     }
   for (;;)
     {
-      ZSTD_outBuffer output = { buffer, CHUNK_BYTES, 0 };
       if (input.pos == input.size)
         {
           gssize n = input_read (in_fd, in, CHUNK_BYTES, error);
@@ -266,33 +285,17 @@ decompress_zstd (int in_fd, Output *out, GError **error)
           input.pos = 0;
         }
       /* one call may decode several frames (concatenated, as libkmod takes them) */
-      last = ZSTD_decompressStream (dctx, &output, &input);
-      if (ZSTD_isError (last))
-        {
-          g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "zstd: %s",
-                       ZSTD_getErrorName (last));
-          return FALSE;
-        }
-      if (!output_write (out, buffer, output.pos, error))
+      if (!zstd_step (dctx, &input, buffer, out, &left, &produced, error))
         return FALSE;
     }
   /* the decoder may still hold output for input it has consumed */
-  while (last != 0)
+  while (left != 0)
     {
-      ZSTD_outBuffer output = { buffer, CHUNK_BYTES, 0 };
-      last = ZSTD_decompressStream (dctx, &output, &input);
-      if (ZSTD_isError (last))
-        {
-          g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "zstd: %s",
-                       ZSTD_getErrorName (last));
-          return FALSE;
-        }
-      if (!output_write (out, buffer, output.pos, error))
+      if (!zstd_step (dctx, &input, buffer, out, &left, &produced, error))
         return FALSE;
-      if (output.pos == 0 && last != 0)
+      if (produced == 0 && left != 0)
         {
-          g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                               "zstd: truncated data");
+          g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_DATA, "zstd: truncated data");
           return FALSE;
         }
     }

@@ -121,6 +121,15 @@ void          po_module_info_free (PoModuleInfo *info);
 PoModuleInfo *po_module_info_copy (const PoModuleInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoModuleInfo, po_module_info_free)
 
+/* whether two stats describe the same, unchanged file (device, inode,
+ * size, modification time): what the inventory's caches are keyed on */
+static inline gboolean
+po_inventory_same_file (const struct stat *a, const struct stat *b)
+{
+  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
+         && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
 typedef struct _PoModuleCache PoModuleCache;
 
 /* the runtime's cache (a runtime component: one per runtime, so per root) */

@@ -162,13 +162,6 @@ po_module_cache_insert (PoModuleCache *cache, const gchar *host_path, const stru
   g_mutex_unlock (&cache->lock);
 }
 
-static gboolean
-same_file (const struct stat *a, const struct stat *b)
-{
-  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
-         && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
-
 gboolean
 po_module_cache_lookup_path (PoModuleCache *cache, const gchar *modules_dir,
                              const struct stat *index, const gchar *name, gchar **ret_path)
@@ -177,7 +170,8 @@ po_module_cache_lookup_path (PoModuleCache *cache, const gchar *modules_dir,
   gboolean known = FALSE;
 
   g_mutex_lock (&cache->lock);
-  if (g_strcmp0 (cache->paths_dir, modules_dir) == 0 && same_file (&cache->paths_index, index)
+  if (g_strcmp0 (cache->paths_dir, modules_dir) == 0
+      && po_inventory_same_file (&cache->paths_index, index)
       && g_hash_table_lookup_extended (cache->paths, name, NULL, &path))
     {
       known = TRUE;
@@ -192,7 +186,8 @@ po_module_cache_insert_path (PoModuleCache *cache, const gchar *modules_dir,
                              const struct stat *index, const gchar *name, const gchar *path)
 {
   g_mutex_lock (&cache->lock);
-  if (g_strcmp0 (cache->paths_dir, modules_dir) != 0 || !same_file (&cache->paths_index, index)
+  if (g_strcmp0 (cache->paths_dir, modules_dir) != 0
+      || !po_inventory_same_file (&cache->paths_index, index)
       || g_hash_table_size (cache->paths) >= MAX_ENTRIES)
     {
       g_hash_table_remove_all (cache->paths);
@@ -213,8 +208,8 @@ po_module_cache_lookup_builtin (PoModuleCache *cache, const gchar *modules_dir,
 
   g_mutex_lock (&cache->lock);
   if (cache->builtin_names != NULL && g_strcmp0 (cache->builtin_dir, modules_dir) == 0
-      && same_file (&cache->builtin_files[0], &files[0])
-      && same_file (&cache->builtin_files[1], &files[1]))
+      && po_inventory_same_file (&cache->builtin_files[0], &files[0])
+      && po_inventory_same_file (&cache->builtin_files[1], &files[1]))
     {
       known = TRUE;
       *ret_names = g_ptr_array_ref (cache->builtin_names);

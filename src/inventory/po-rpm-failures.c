@@ -22,12 +22,8 @@ struct _PoRpmFailures {
 };
 
 typedef struct {
-  dev_t    dev;
-  ino_t    ino;
-  off_t    size;
-  gint64   mtime_sec;
-  glong    mtime_nsec;
-  gchar   *message;
+  struct stat  st;       /* the database file as it was when the open failed */
+  gchar       *message;
 } Failure;
 
 static void
@@ -63,14 +59,6 @@ po_rpm_failures_get (PoRuntime *runtime)
                                    failures_free);
 }
 
-static gboolean
-failure_matches (const Failure *failure, const struct stat *st)
-{
-  return failure->dev == st->st_dev && failure->ino == st->st_ino && failure->size == st->st_size
-         && failure->mtime_sec == (gint64) st->st_mtim.tv_sec
-         && failure->mtime_nsec == st->st_mtim.tv_nsec;
-}
-
 gchar *
 po_rpm_failures_lookup (PoRpmFailures *failures, const gchar *host_path, const struct stat *st)
 {
@@ -79,7 +67,7 @@ po_rpm_failures_lookup (PoRpmFailures *failures, const gchar *host_path, const s
 
   g_mutex_lock (&failures->lock);
   failure = g_hash_table_lookup (failures->entries, host_path);
-  if (failure != NULL && failure_matches (failure, st))
+  if (failure != NULL && po_inventory_same_file (&failure->st, st))
     message = g_strdup (failure->message);
   g_mutex_unlock (&failures->lock);
   return message;
@@ -91,11 +79,7 @@ po_rpm_failures_remember (PoRpmFailures *failures, const gchar *host_path, const
 {
   Failure *failure = g_new0 (Failure, 1);
 
-  failure->dev = st->st_dev;
-  failure->ino = st->st_ino;
-  failure->size = st->st_size;
-  failure->mtime_sec = (gint64) st->st_mtim.tv_sec;
-  failure->mtime_nsec = st->st_mtim.tv_nsec;
+  failure->st = *st;
   failure->message = g_strdup (message);
   g_mutex_lock (&failures->lock);
   g_hash_table_replace (failures->entries, g_strdup (host_path), failure);
