@@ -171,6 +171,22 @@ values (const std::vector<Row> &rows, const std::string &column)
   return out;
 }
 
+std::vector<Row>
+banned (PoRuntime *runtime, const std::string &where_clause)
+{
+  return query (runtime, "SELECT * FROM banned_software " + where_clause);
+}
+
+std::vector<std::string>
+findings (const std::vector<Row> &rows)
+{
+  std::vector<std::string> out;
+  for (const auto &row : rows)
+    out.push_back (row.at ("source") + " " + row.at ("name"));
+  std::sort (out.begin (), out.end ());
+  return out;
+}
+
 static const char *const kCollectors[] = { "deb", "rpm", "snap", "flatpak", "process",
                                            "systemd", "path", "kmod" };
 

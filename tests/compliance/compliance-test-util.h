@@ -75,6 +75,10 @@ std::vector<Row> where (const std::vector<Row> &rows, const std::string &column,
                         const std::string &value);
 /* the distinct values of a column, sorted */
 std::vector<std::string> values (const std::vector<Row> &rows, const std::string &column);
+/* SELECT * FROM banned_software, with an optional WHERE ... clause */
+std::vector<Row> banned (PoRuntime *runtime, const std::string &where_clause = "");
+/* "source name" pairs of some rows, sorted, for whole-set comparisons */
+std::vector<std::string> findings (const std::vector<Row> &rows);
 
 /* the counters the collectors bump, as "deb=1 process=0 ..." for messages */
 std::string collector_counts (PoRuntime *runtime);

@@ -16,23 +16,6 @@ namespace {
 const char *const kBod = "us-dhs-bod-17-01";
 const char *const kNl = "nl-kamerbrief-2018";
 
-std::vector<Row>
-banned (PoRuntime *runtime, const std::string &where_clause = "")
-{
-  return query (runtime, "SELECT * FROM banned_software " + where_clause);
-}
-
-/* "source name" pairs of some rows, sorted, for whole-set comparisons */
-std::vector<std::string>
-findings (const std::vector<Row> &rows)
-{
-  std::vector<std::string> out;
-  for (const auto &row : rows)
-    out.push_back (row.at ("source") + " " + row.at ("name"));
-  std::sort (out.begin (), out.end ());
-  return out;
-}
-
 }  // namespace
 
 /* BOD 17-01 covers every Kaspersky product: KESL and the Network Agent, found every way */
