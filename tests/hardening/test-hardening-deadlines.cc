@@ -23,20 +23,15 @@
 #include "po-ext-handler.h"
 #include "po-ext-manager.h"
 #include "po-ext-server.h"
+#include "po-wire.h"
 
 using namespace std::chrono_literals;
+using namespace po_test;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 constexpr guint kTimeoutMs = 1000;
-
-std::string
-be32 (guint32 value)
-{
-  return std::string { (char) (value >> 24), (char) (value >> 16), (char) (value >> 8),
-                       (char) value };
-}
 
 /* ping() as osqueryd writes it: strict header, empty argument struct */
 std::string
@@ -50,27 +45,11 @@ ping_request (guint32 seqid)
 std::string
 long_call_request ()
 {
-  auto tstr = [] (const std::string &s) { return be32 ((guint32) s.size ()) + s; };
   std::string padding (400, 'x');
   return be32 (0x80010001) + tstr ("call") + be32 (1) + std::string ("\x0b\x00\x01", 3) +
          tstr ("table") + std::string ("\x0b\x00\x02", 3) + tstr ("phaseout_info") +
          std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (2) + tstr (padding) + tstr ("") +
          tstr ("action") + tstr ("generate") + std::string (1, '\0');
-}
-
-int
-connect_to (const std::string &path)
-{
-  struct sockaddr_un address = {};
-  address.sun_family = AF_UNIX;
-  strncpy (address.sun_path, path.c_str (), sizeof address.sun_path - 1);
-  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd >= 0 && connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
-    {
-      close (fd);
-      return -1;
-    }
-  return fd;
 }
 
 /* whether the server closed fd within `wait` (end of stream or reset;
@@ -186,17 +165,6 @@ TEST_F (Deadlines, TricklingRequestIsClosedAtItsDeadline)
 
 namespace {
 
-/* call("table", "phaseout_policies", {action: generate}), whole */
-std::string
-generate_policies_request ()
-{
-  auto tstr = [] (const std::string &s) { return be32 ((guint32) s.size ()) + s; };
-  return be32 (0x80010001) + tstr ("call") + be32 (1) + std::string ("\x0b\x00\x01", 3) +
-         tstr ("table") + std::string ("\x0b\x00\x02", 3) + tstr ("phaseout_policies") +
-         std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (1) + tstr ("action") +
-         tstr ("generate") + std::string (1, '\0');
-}
-
 /* a policy file of n policies, so phaseout_policies replies with megabytes */
 void
 write_bulk_policies (const std::string &path, int n)
@@ -229,7 +197,7 @@ TEST_F (Deadlines, SlowlyReadReplyIsCutAtItsDeadline)
   write_bulk_policies (dir.file ("bulk.json"), 2000);
   runtime = po_test::make_runtime ({ { "now", "2018-05-01" }, { "policy-dir", dir.path () } });
   Start (request_ms, 0, PO_EXT_SERVER_MAX_CONNECTIONS);
-  std::string request = generate_policies_request ();
+  std::string request = generate_call ("phaseout_policies");
 
   /* the whole reply, read at once */
   int prompt = connect_to (path);

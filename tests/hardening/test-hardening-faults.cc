@@ -28,47 +28,10 @@
 
 #include "Extension.h"
 #include "po-hardening.h"
+#include "po-wire.h"
 
 namespace po_test {
 namespace {
-
-std::string
-be32 (guint32 value)
-{
-  return std::string { (char) (value >> 24), (char) (value >> 16), (char) (value >> 8), (char) value };
-}
-
-std::string
-tstr (const std::string &s)
-{
-  return be32 ((guint32) s.size ()) + s;
-}
-
-/* call("table", table, {action: generate}) as bytes */
-std::string
-generate_call (const std::string &table)
-{
-  std::string args = std::string ("\x0b\x00\x01", 3) + tstr ("table") +
-                     std::string ("\x0b\x00\x02", 3) + tstr (table) +
-                     std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (1) + tstr ("action") +
-                     tstr ("generate") + std::string ("\x00", 1);
-  return be32 (0x80010001) + tstr ("call") + be32 (1) + args;
-}
-
-int
-connect_to (const std::string &path)
-{
-  struct sockaddr_un address = {};
-  address.sun_family = AF_UNIX;
-  strncpy (address.sun_path, path.c_str (), sizeof address.sun_path - 1);
-  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd >= 0 && connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
-    {
-      close (fd);
-      return -1;
-    }
-  return fd;
-}
 
 /* a generate call on its own connection with the C++ Thrift client, as
  * osqueryd makes it; false on any failure (a status or the transport) */
