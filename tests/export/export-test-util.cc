@@ -256,6 +256,24 @@ builtin_catalogue ()
   return catalogue;
 }
 
+std::string
+tux_policy_file (const std::string &linux_indicators)
+{
+  return R"json({
+    "format": 1,
+    "vendors": [{"id": "tux", "name": "Tux", "products": [
+      {"id": "tuxav", "name": "Tux AV", "category": "antivirus",
+       "indicators": {"linux": {)json" + linux_indicators + R"json(}}}]}],
+    "policies": [{
+      "id": "no-tux", "title": "No Tux", "issuer": "Test issuer", "jurisdiction": "*",
+      "instrument": "Test instrument", "issued": "2020-01-01", "binding": true,
+      "vendors": ["tux"], "categories": ["antivirus"],
+      "scope": {"binds": ["all"], "advises": [], "excludes": []}, "milestones": [],
+      "sources": [{"title": "Test source", "url": "https://example.org/tux"}]
+    }]
+  })json";
+}
+
 CataloguePtr
 catalogue_with (const std::string &dir, bool builtin)
 {

@@ -61,6 +61,10 @@ PoCatalogue *builtin_catalogue ();
 /* the catalogue of the built-in data plus the files in dir (permissions
  * not checked); fails the test on any problem */
 CataloguePtr catalogue_with (const std::string &dir, bool builtin = true);
+/* a policy file: vendor "tux" with one anti-virus product whose Linux
+ * indicators are linux_indicators (a JSON object's members), and the
+ * policy "no-tux" covering it */
+std::string tux_policy_file (const std::string &linux_indicators);
 
 ExportQueryPtr compile (PoCatalogue *catalogue, const std::string &policy_id,
                         PoExportPlatform platform);

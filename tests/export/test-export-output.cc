@@ -334,19 +334,7 @@ TEST (ExportOutput, PackOptions)
 TEST (ExportOutput, NothingToExport)
 {
   TempDir dir;
-  dir.write ("tux.json", R"json({
-    "format": 1,
-    "vendors": [{"id": "tux", "name": "Tux", "products": [
-      {"id": "tuxav", "name": "Tux AV", "category": "antivirus",
-       "indicators": {"linux": {"deb_package": ["tuxav"]}}}]}],
-    "policies": [{
-      "id": "no-tux", "title": "No Tux", "issuer": "Test issuer", "jurisdiction": "*",
-      "instrument": "Test instrument", "issued": "2020-01-01", "binding": true,
-      "vendors": ["tux"], "categories": ["antivirus"],
-      "scope": {"binds": ["all"], "advises": [], "excludes": []}, "milestones": [],
-      "sources": [{"title": "Test source", "url": "https://example.org/tux"}]
-    }]
-  })json");
+  dir.write ("tux.json", tux_policy_file (R"("deb_package": ["tuxav"])"));
   CataloguePtr tux = catalogue_with (dir.path (), false);
   PoExportOptions options = {};
   options.platforms = (1u << PO_EXPORT_PLATFORM_WINDOWS) | (1u << PO_EXPORT_PLATFORM_DARWIN);

@@ -303,19 +303,7 @@ TEST_F (ExportAcme, SeveralVendors)
 TEST_F (ExportAcme, NothingToLookForOnAPlatform)
 {
   TempDir dir;
-  dir.write ("linux-only.json", R"json({
-    "format": 1,
-    "vendors": [{"id": "tux", "name": "Tux", "products": [
-      {"id": "tuxav", "name": "Tux AV", "category": "antivirus",
-       "indicators": {"linux": {"deb_package": ["tuxav"]}}}]}],
-    "policies": [{
-      "id": "no-tux", "title": "No Tux", "issuer": "Test issuer", "jurisdiction": "*",
-      "instrument": "Test instrument", "issued": "2020-01-01", "binding": true,
-      "vendors": ["tux"], "categories": ["antivirus"],
-      "scope": {"binds": ["all"], "advises": [], "excludes": []}, "milestones": [],
-      "sources": [{"title": "Test source", "url": "https://example.org/tux"}]
-    }]
-  })json");
+  dir.write ("linux-only.json", tux_policy_file (R"("deb_package": ["tuxav"])"));
   CataloguePtr tux = catalogue_with (dir.path (), false);
   ExportQueryPtr windows = compile (tux.get (), "no-tux", PO_EXPORT_PLATFORM_WINDOWS);
   ExportQueryPtr on_linux = compile (tux.get (), "no-tux", PO_EXPORT_PLATFORM_LINUX);
@@ -334,20 +322,8 @@ TEST_F (ExportAcme, NothingToLookForOnAPlatform)
 TEST (ExportSql, SnapAndFlatpakAreNotLookedFor)
 {
   TempDir dir;
-  dir.write ("apps.json", R"json({
-    "format": 1,
-    "vendors": [{"id": "tux", "name": "Tux", "products": [
-      {"id": "tuxav", "name": "Tux AV", "category": "antivirus",
-       "indicators": {"linux": {"deb_package": ["tuxav"], "snap": ["tuxav"],
-                                "flatpak": ["org.tux.*"]}}}]}],
-    "policies": [{
-      "id": "no-tux", "title": "No Tux", "issuer": "Test issuer", "jurisdiction": "*",
-      "instrument": "Test instrument", "issued": "2020-01-01", "binding": true,
-      "vendors": ["tux"], "categories": ["antivirus"],
-      "scope": {"binds": ["all"], "advises": [], "excludes": []}, "milestones": [],
-      "sources": [{"title": "Test source", "url": "https://example.org/tux"}]
-    }]
-  })json");
+  dir.write ("apps.json", tux_policy_file (R"("deb_package": ["tuxav"], "snap": ["tuxav"],
+                                             "flatpak": ["org.tux.*"])"));
   CataloguePtr tux = catalogue_with (dir.path (), false);
   ExportQueryPtr on_linux = compile (tux.get (), "no-tux", PO_EXPORT_PLATFORM_LINUX);
   OsqueryDb db (PO_EXPORT_PLATFORM_LINUX);
