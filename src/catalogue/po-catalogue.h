@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <sys/types.h>
 
+#include "po-indicator-kind.h"
 #include "po-policy.h"
 #include "po-profile.h"
 #include "po-runtime.h"
@@ -36,52 +37,6 @@ const gchar *const *po_vocabulary_get_milestone_kinds     (void);
 const gchar        *po_vocabulary_get_organisation_parent (const gchar *type);
 
 /* ---- indicators ---------------------------------------------------------- */
-
-/*
- * What an indicator is matched against.  Names are exact unless they
- * contain '*' or '?' (then a glob: '*' any run of characters, '/' and '\'
- * included, '?' one character).  Matching is case-insensitive where the
- * platform is: everything on Windows, paths and app names on macOS, and the
- * free-text organisation names (signers, publishers, module authors)
- * everywhere; free text is also compared with runs of white space as one
- * space.  Linux kernel module names treat '-' and '_' alike, as kmod does.
- */
-typedef enum {
-  PO_INDICATOR_DEB_PACKAGE,           /* linux.deb_package */
-  PO_INDICATOR_RPM_PACKAGE,           /* linux.rpm_package */
-  PO_INDICATOR_LINUX_PATH,            /* linux.path */
-  PO_INDICATOR_SYSTEMD_UNIT,          /* linux.systemd_unit */
-  PO_INDICATOR_LINUX_PROCESS,         /* linux.process */
-  PO_INDICATOR_KERNEL_MODULE,         /* linux.kernel_module */
-  PO_INDICATOR_KERNEL_MODULE_SIGNER,  /* linux.kernel_module_signer */
-  PO_INDICATOR_KERNEL_MODULE_AUTHOR,  /* linux.kernel_module_author */
-  PO_INDICATOR_SNAP,                  /* linux.snap: snap name, e.g. kesl */
-  PO_INDICATOR_FLATPAK,               /* linux.flatpak: application id, e.g. com.kaspersky.Kesl */
-  PO_INDICATOR_WINDOWS_PROGRAM,       /* windows.program: Add/Remove Programs display name */
-  PO_INDICATOR_WINDOWS_PUBLISHER,     /* windows.publisher */
-  PO_INDICATOR_WINDOWS_SERVICE,       /* windows.service: service (key) name */
-  PO_INDICATOR_WINDOWS_DRIVER,        /* windows.driver: driver file name, e.g. klif.sys */
-  PO_INDICATOR_WINDOWS_SIGNER,        /* windows.signer: Authenticode subject */
-  PO_INDICATOR_WINDOWS_PROCESS,       /* windows.process: image file name */
-  PO_INDICATOR_WINDOWS_PATH,          /* windows.path */
-  PO_INDICATOR_MACOS_TEAM_ID,         /* macos.team_id */
-  PO_INDICATOR_MACOS_BUNDLE_ID,       /* macos.bundle_id */
-  PO_INDICATOR_MACOS_SYSTEM_EXTENSION,/* macos.system_extension */
-  PO_INDICATOR_MACOS_KERNEL_EXTENSION,/* macos.kernel_extension */
-  PO_INDICATOR_MACOS_PACKAGE_RECEIPT, /* macos.package_receipt */
-  PO_INDICATOR_MACOS_LAUNCHD_LABEL,   /* macos.launchd_label */
-  PO_INDICATOR_MACOS_APP_NAME,        /* macos.app_name, e.g. Kaspersky.app */
-  PO_INDICATOR_MACOS_PATH,            /* macos.path */
-  PO_INDICATOR_KIND_N
-} PoIndicatorKind;
-
-/* "linux.deb_package" etc. */
-const gchar *po_indicator_kind_to_string          (PoIndicatorKind  kind);
-gboolean     po_indicator_kind_from_string        (const gchar     *text,
-                                                   PoIndicatorKind *ret_kind);
-/* "linux", "windows", "macos" */
-const gchar *po_indicator_kind_get_platform       (PoIndicatorKind  kind);
-gboolean     po_indicator_kind_is_case_insensitive (PoIndicatorKind kind);
 
 typedef struct _PoVendor    PoVendor;
 typedef struct _PoProduct   PoProduct;

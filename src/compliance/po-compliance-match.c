@@ -18,37 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* ---- sources ------------------------------------------------------------ */
-
-static const gchar *const source_names[PO_FINDING_SOURCE_N] = {
-  [PO_FINDING_SOURCE_DEB] = "deb",
-  [PO_FINDING_SOURCE_RPM] = "rpm",
-  [PO_FINDING_SOURCE_SNAP] = "snap",
-  [PO_FINDING_SOURCE_FLATPAK] = "flatpak",
-  [PO_FINDING_SOURCE_PROCESS] = "process",
-  [PO_FINDING_SOURCE_SYSTEMD_UNIT] = "systemd_unit",
-  [PO_FINDING_SOURCE_PATH] = "path",
-  [PO_FINDING_SOURCE_KERNEL_MODULE] = "kernel_module",
-};
-
-const gchar *
-po_finding_source_to_string (PoFindingSource source)
-{
-  return (guint) source < PO_FINDING_SOURCE_N ? source_names[source] : NULL;
-}
-
-gboolean
-po_finding_source_from_string (const gchar *text, PoFindingSource *ret_source)
-{
-  for (guint i = 0; i < PO_FINDING_SOURCE_N; i++)
-    if (g_strcmp0 (text, source_names[i]) == 0)
-      {
-        *ret_source = (PoFindingSource) i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
 void
 po_finding_free (PoFinding *finding)
 {
@@ -63,53 +32,6 @@ po_finding_free (PoFinding *finding)
 }
 
 /* ---- free text ---------------------------------------------------------- */
-
-static gchar *
-normalise_text_slow (const gchar *text)
-{
-  g_autofree gchar *valid = g_utf8_make_valid (text, -1);
-  g_autofree gchar *nfc = g_utf8_normalize (valid, -1, G_NORMALIZE_NFC);
-  g_autofree gchar *folded = g_utf8_casefold (nfc != NULL ? nfc : valid, -1);
-  g_auto(GStrv) words = g_strsplit_set (folded, " \t\r\n\f\v", -1);
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    if (words[i][0] != '\0')
-      g_string_append_printf (out, "%s%s", out->len > 0 ? " " : "", words[i]);
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-gchar *
-po_compliance_normalise_text (const gchar *text)
-{
-  gboolean ascii = TRUE;
-  gchar *out;
-  gchar *q;
-
-  for (const gchar *p = text; *p != '\0' && ascii; p++)
-    ascii = (guchar) *p < 0x80;
-  if (!ascii)
-    return normalise_text_slow (text);
-
-  /* the common case, with the same result: ASCII is valid UTF-8, NFC leaves
-   * it as it is, and case folding makes it lower case */
-  out = g_malloc (strlen (text) + 1);
-  q = out;
-  for (const gchar *p = text; *p != '\0'; p++)
-    {
-      if (strchr (" \t\r\n\f\v", *p) != NULL)
-        {
-          if (q > out && q[-1] != ' ')
-            *q++ = ' ';
-          continue;
-        }
-      *q++ = g_ascii_tolower (*p);
-    }
-  if (q > out && q[-1] == ' ')
-    q--;
-  *q = '\0';
-  return out;
-}
 
 /* "Kaspersky Lab <support@kaspersky.com>" -> "Kaspersky Lab" */
 static gchar *
@@ -225,7 +147,7 @@ vendor_names_build (PoCatalogue *catalogue, gpointer user_data)
       for (gint a = -1; a < 0 || aliases[a] != NULL; a++)
         {
           VendorName entry = { vendor, a < 0 ? po_vendor_get_name (vendor) : aliases[a] };
-          g_autofree gchar *key = po_compliance_normalise_text (entry.name);
+          g_autofree gchar *key = po_text_normalise (entry.name, PO_TEXT_FREE, PO_TEXT_UNICODE);
           GArray *entries = g_hash_table_lookup (index, key);
           gboolean known = FALSE;
 
@@ -253,7 +175,7 @@ add_vendor_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *can
 
   if (value == NULL || *value == '\0')
     return;
-  wanted = po_compliance_normalise_text (value);
+  wanted = po_text_normalise (value, PO_TEXT_FREE, PO_TEXT_UNICODE);
   if (*wanted == '\0')
     return;
   index = po_catalogue_get_memo (catalogue, "compliance.vendor-names", vendor_names_build, NULL,
@@ -382,34 +304,14 @@ snap_name_of_instance (const gchar *instance)
  * installed; the snap and flatpak collectors return only what is
  * installed and current (a disabled snap has no "current" link).
  */
+typedef GPtrArray *(*PackageCollector) (PoRuntime *runtime, GPtrArray *warnings);
+
 static gboolean
-collect_packages (const PoCollectRequest *request, PoFindingSource source, GPtrArray *findings)
+collect_packages (const PoCollectRequest *request, PoFindingSource source, PoIndicatorKind kind,
+                  PackageCollector collector, GPtrArray *findings)
 {
   g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
-  g_autoptr(GPtrArray) packages = NULL;
-  PoIndicatorKind kind;
-
-  switch (source)
-    {
-    case PO_FINDING_SOURCE_DEB:
-      packages = po_inventory_collect_deb (request->runtime, warnings);
-      kind = PO_INDICATOR_DEB_PACKAGE;
-      break;
-    case PO_FINDING_SOURCE_RPM:
-      packages = po_inventory_collect_rpm (request->runtime, warnings);
-      kind = PO_INDICATOR_RPM_PACKAGE;
-      break;
-    case PO_FINDING_SOURCE_SNAP:
-      packages = po_inventory_collect_snap (request->runtime, warnings);
-      kind = PO_INDICATOR_SNAP;
-      break;
-    case PO_FINDING_SOURCE_FLATPAK:
-      packages = po_inventory_collect_flatpak (request->runtime, warnings);
-      kind = PO_INDICATOR_FLATPAK;
-      break;
-    default:
-      g_return_val_if_reached (FALSE);
-    }
+  g_autoptr(GPtrArray) packages = collector (request->runtime, warnings);
 
   for (guint i = 0; i < packages->len; i++)
     {
@@ -835,42 +737,13 @@ collect_modules (const PoCollectRequest *request, GPtrArray *findings)
 /* ---- the request -------------------------------------------------------- */
 
 static guint
-source_for_kind (PoIndicatorKind kind)
-{
-  switch (kind)
-    {
-    case PO_INDICATOR_DEB_PACKAGE:
-      return 1u << PO_FINDING_SOURCE_DEB;
-    case PO_INDICATOR_RPM_PACKAGE:
-      return 1u << PO_FINDING_SOURCE_RPM;
-    case PO_INDICATOR_SNAP:
-      return 1u << PO_FINDING_SOURCE_SNAP;
-    case PO_INDICATOR_FLATPAK:
-      return 1u << PO_FINDING_SOURCE_FLATPAK;
-    case PO_INDICATOR_LINUX_PATH:
-      /* probed as paths, and matched against executables */
-      return (1u << PO_FINDING_SOURCE_PATH) | (1u << PO_FINDING_SOURCE_PROCESS);
-    case PO_INDICATOR_SYSTEMD_UNIT:
-      return 1u << PO_FINDING_SOURCE_SYSTEMD_UNIT;
-    case PO_INDICATOR_LINUX_PROCESS:
-      return 1u << PO_FINDING_SOURCE_PROCESS;
-    case PO_INDICATOR_KERNEL_MODULE:
-    case PO_INDICATOR_KERNEL_MODULE_SIGNER:
-    case PO_INDICATOR_KERNEL_MODULE_AUTHOR:
-      return 1u << PO_FINDING_SOURCE_KERNEL_MODULE;
-    default:
-      /* Windows and macOS indicators: nothing on Linux looks for them */
-      return 0;
-    }
-}
-
-static guint
 sources_of (GPtrArray *indicators)
 {
   guint sources = 0;
 
   for (guint i = 0; i < indicators->len; i++)
-    sources |= source_for_kind (po_indicator_get_kind (g_ptr_array_index (indicators, i)));
+    sources |= po_indicator_kind_get_info (po_indicator_get_kind (g_ptr_array_index (indicators, i)))
+                   ->sources;
   return sources;
 }
 
@@ -914,10 +787,20 @@ po_compliance_collect (const PoCollectRequest *request, guint sources, GPtrArray
       switch ((PoFindingSource) s)
         {
         case PO_FINDING_SOURCE_DEB:
+          ok = collect_packages (request, s, PO_INDICATOR_DEB_PACKAGE, po_inventory_collect_deb,
+                                 findings);
+          break;
         case PO_FINDING_SOURCE_RPM:
+          ok = collect_packages (request, s, PO_INDICATOR_RPM_PACKAGE, po_inventory_collect_rpm,
+                                 findings);
+          break;
         case PO_FINDING_SOURCE_SNAP:
+          ok = collect_packages (request, s, PO_INDICATOR_SNAP, po_inventory_collect_snap,
+                                 findings);
+          break;
         case PO_FINDING_SOURCE_FLATPAK:
-          ok = collect_packages (request, (PoFindingSource) s, findings);
+          ok = collect_packages (request, s, PO_INDICATOR_FLATPAK, po_inventory_collect_flatpak,
+                                 findings);
           break;
         case PO_FINDING_SOURCE_PROCESS:
           ok = collect_processes (request, findings);
@@ -931,9 +814,8 @@ po_compliance_collect (const PoCollectRequest *request, guint sources, GPtrArray
         case PO_FINDING_SOURCE_KERNEL_MODULE:
           ok = collect_modules (request, findings);
           break;
-        default:
-          ok = FALSE;
-          break;
+        case PO_FINDING_SOURCE_N:
+          g_return_if_reached ();
         }
       if (ok)
         complete |= 1u << s;
@@ -953,9 +835,9 @@ po_attribution_kind_to_string (PoAttributionKind kind)
     case PO_ATTRIBUTION_AUTHOR: return "author";
     case PO_ATTRIBUTION_IN_TREE: return "in_tree";
     case PO_ATTRIBUTION_NONE:
-    default:
       return NULL;
     }
+  return NULL;
 }
 
 void

@@ -38,7 +38,4 @@ void      po_policy_result_compute     (PoPolicyResult         *result,
                                         gboolean                history);
 void      po_policy_result_free        (PoPolicyResult         *result);
 
-/* free text as the catalogue compares it: NFC, case-folded, one space */
-gchar    *po_compliance_normalise_text (const gchar            *text);
-
 G_END_DECLS

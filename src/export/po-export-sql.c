@@ -164,369 +164,49 @@ po_export_glob_to_glob (const gchar *glob)
 
 /* ---- how names compare ---------------------------------------------------- */
 
-/* the comparison rules of docs/policy-format.md ("case"), as SQL can do them */
-typedef enum {
-  KEY_PLAIN,    /* byte for byte (Linux names) */
-  KEY_FOLD,     /* ASCII letters folded to lower case */
-  KEY_TEXT,     /* free text: white space runs as one space, trimmed, folded */
-  KEY_WINPATH,  /* '/' as '\', folded */
-  KEY_KMOD,     /* '-' as '_' (kmod's rule), otherwise byte for byte */
-} KeyRule;
-
-static KeyRule
-kind_rule (PoIndicatorKind kind)
-{
-  switch (kind)
-    {
-    case PO_INDICATOR_DEB_PACKAGE:
-    case PO_INDICATOR_RPM_PACKAGE:
-    case PO_INDICATOR_LINUX_PATH:
-    case PO_INDICATOR_SYSTEMD_UNIT:
-    case PO_INDICATOR_LINUX_PROCESS:
-    case PO_INDICATOR_SNAP:
-    case PO_INDICATOR_FLATPAK:
-      return KEY_PLAIN;
-    case PO_INDICATOR_KERNEL_MODULE:
-      return KEY_KMOD;
-    case PO_INDICATOR_KERNEL_MODULE_SIGNER:
-    case PO_INDICATOR_KERNEL_MODULE_AUTHOR:
-    case PO_INDICATOR_WINDOWS_PROGRAM:
-    case PO_INDICATOR_WINDOWS_PUBLISHER:
-    case PO_INDICATOR_WINDOWS_SIGNER:
-      return KEY_TEXT;
-    case PO_INDICATOR_WINDOWS_PATH:
-      return KEY_WINPATH;
-    case PO_INDICATOR_WINDOWS_SERVICE:
-    case PO_INDICATOR_WINDOWS_DRIVER:
-    case PO_INDICATOR_WINDOWS_PROCESS:
-    case PO_INDICATOR_MACOS_TEAM_ID:
-    case PO_INDICATOR_MACOS_BUNDLE_ID:
-    case PO_INDICATOR_MACOS_SYSTEM_EXTENSION:
-    case PO_INDICATOR_MACOS_KERNEL_EXTENSION:
-    case PO_INDICATOR_MACOS_PACKAGE_RECEIPT:
-    case PO_INDICATOR_MACOS_LAUNCHD_LABEL:
-    case PO_INDICATOR_MACOS_APP_NAME:
-    case PO_INDICATOR_MACOS_PATH:
-    case PO_INDICATOR_KIND_N:
-      break;
-    }
-  return KEY_FOLD;
-}
-
-static gboolean
-rule_is_case_sensitive (KeyRule rule)
-{
-  return rule == KEY_PLAIN || rule == KEY_KMOD;
-}
-
 /* expr (a column or expression) normalised by rule, in SQL */
 static gchar *
-key_sql (KeyRule rule, const gchar *expr)
+key_sql (PoTextRule rule, const gchar *expr)
 {
   switch (rule)
     {
-    case KEY_PLAIN:
+    case PO_TEXT_EXACT:
       return g_strdup (expr);
-    case KEY_FOLD:
+    case PO_TEXT_FOLD:
       return g_strdup_printf ("lower(%s)", expr);
-    case KEY_TEXT:
-      /* tabs and line breaks to spaces; then every run of spaces to one
-       * (each space becomes \1\2, the \2\1 between two of them goes, the
-       * \1\2 left is one space), trimmed, folded */
-      return g_strdup_printf ("lower(trim(replace(replace(replace(replace(replace(replace(%s, "
-                              "char(9), ' '), char(10), ' '), char(13), ' '), ' ', "
-                              "char(1) || char(2)), char(2) || char(1), ''), "
-                              "char(1) || char(2), ' ')))", expr);
-    case KEY_WINPATH:
+    case PO_TEXT_FREE:
+      {
+        g_autoptr(GString) out = g_string_new (NULL);
+        guint n_spaces;
+        const gunichar *spaces = po_text_get_other_spaces (&n_spaces);
+
+        /* every other white space character to a space (po_text_is_space());
+         * then every run of spaces to one (each space becomes \1\2, the
+         * \2\1 between two of them goes, the \1\2 left is one space),
+         * trimmed, folded */
+        for (guint i = 0; i < n_spaces; i++)
+          g_string_append (out, "replace(");
+        g_string_append (out, expr);
+        for (guint i = 0; i < n_spaces; i++)
+          g_string_append_printf (out, ", char(%u), ' ')", spaces[i]);
+        return g_strdup_printf ("lower(trim(replace(replace(replace(%s, ' ', "
+                                "char(1) || char(2)), char(2) || char(1), ''), "
+                                "char(1) || char(2), ' ')))", out->str);
+      }
+    case PO_TEXT_WINPATH:
       return g_strdup_printf ("lower(replace(%s, '/', '\\'))", expr);
-    case KEY_KMOD:
+    case PO_TEXT_KMOD:
       return g_strdup_printf ("replace(%s, '-', '_')", expr);
     }
   g_return_val_if_reached (NULL);
 }
 
-/* a pattern as written, normalised by rule the way key_sql() treats values */
+/* a pattern as written, normalised by rule the way key_sql() treats values:
+ * SQL's lower() folds ASCII letters only */
 static gchar *
-key_literal (KeyRule rule, const gchar *pattern)
+key_literal (PoTextRule rule, const gchar *pattern)
 {
-  switch (rule)
-    {
-    case KEY_PLAIN:
-      return g_strdup (pattern);
-    case KEY_FOLD:
-      return g_ascii_strdown (pattern, -1);
-    case KEY_TEXT:
-      {
-        g_autoptr(GString) text = g_string_new (NULL);
-        gboolean space = FALSE;
-
-        for (const gchar *p = pattern; *p != '\0'; p++)
-          {
-            if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-              {
-                space = TRUE;
-                continue;
-              }
-            if (space && text->len > 0)
-              g_string_append_c (text, ' ');
-            space = FALSE;
-            g_string_append_c (text, g_ascii_tolower (*p));
-          }
-        return g_string_free (g_steal_pointer (&text), FALSE);
-      }
-    case KEY_WINPATH:
-      {
-        gchar *folded = g_ascii_strdown (pattern, -1);
-        return g_strdelimit (folded, "/", '\\');
-      }
-    case KEY_KMOD:
-      {
-        gchar *copy = g_strdup (pattern);
-        return g_strdelimit (copy, "-", '_');
-      }
-    }
-  g_return_val_if_reached (NULL);
-}
-
-/* ---- the sites ------------------------------------------------------------ */
-
-/* the file name of a path, in plain SQL: what follows the last separator */
-#define POSIX_BASENAME "substr(path, length(rtrim(path, replace(path, '/', ''))) + 1)"
-#define WIN_PATH "replace(path, '/', '\\')"
-#define WIN_BASENAME \
-  "substr(" WIN_PATH ", length(rtrim(" WIN_PATH ", replace(" WIN_PATH ", '\\', ''))) + 1)"
-
-/*
- * A Linux process's executable as evidence: owned by root and writable by
- * neither group nor others (mode is octal text, "0755").  A deleted
- * executable (on_disk = 0) is not in the file table any more; it counts
- * when the process runs as root.
- */
-#define LINUX_EXECUTABLE_IS_TRUSTED \
-  "(EXISTS (SELECT 1 FROM file AS f WHERE f.path = b.path AND f.uid = 0\n" \
-  "                    AND substr(f.mode, -2, 1) IN ('0', '1', '4', '5')\n" \
-  "                    AND substr(f.mode, -1, 1) IN ('0', '1', '4', '5'))\n" \
-  "                OR (b.k_on_disk = 0 AND b.k_uid = 0))"
-/* the name alone: only a root process whose executable osquery could not read */
-#define LINUX_ROOT_WITHOUT_EXECUTABLE "coalesce(b.path, '') = '' AND b.k_uid = 0"
-
-/* where Windows keeps kernel drivers, the versioned subfolders included */
-#define WIN_DRIVERS_LIKE "'C:\\Windows\\System32\\drivers\\%%'"
-
-typedef enum {
-  GATE_NONE,
-  GATE_PUBLISHER,       /* programs: the row's publisher is the vendor's */
-  GATE_TEAM_COLUMN,     /* system_extensions: the row's team is the vendor's */
-  GATE_TEAM_SIGNATURE,  /* apps: the bundle's signature has the vendor's Team ID */
-  GATE_DRIVER_SIGNER,   /* driver files: no third-party Authenticode signer */
-} Gate;
-
-typedef struct {
-  const gchar *alias;   /* k_... in the b layer */
-  const gchar *expr;    /* over the table's columns */
-  KeyRule      rule;
-} Key;
-
-typedef struct {
-  PoIndicatorKind kind;
-  const gchar    *keys[2];  /* aliases; a name matching either matches */
-  const gchar    *guard;    /* also required (over b.*), or NULL */
-} Rule;
-
-typedef struct {
-  PoExportPlatform platform;
-  const gchar     *table;
-  /* the b layer's common columns, in this order: name, version, path,
-   * signer, detail */
-  const gchar     *columns;
-  const gchar     *where;        /* constraint on the table, or NULL */
-  const gchar     *late_signer;  /* the signer of a matched row (over t.path), or NULL */
-  const gchar     *late_table;   /* the table late_signer, the gate or a guard reads, or NULL */
-  Gate             gate;
-  Key              keys[5];
-  Rule             rules[3];
-} Site;
-
-static const Site sites[] = {
-  /* ---- Linux ---- */
-  {
-    /* only packages whose files are on disk: dpkg keeps removed-not-purged
-     * packages as "deinstall ok config-files" (osquery#4740) */
-    PO_EXPORT_PLATFORM_LINUX, "deb_packages",
-    "name AS name, version AS version, NULL AS path, maintainer AS signer, status AS detail",
-    "(' ' || coalesce(status, '')) NOT LIKE '% config-files' "
-    "AND (' ' || coalesce(status, '')) NOT LIKE '% not-installed'",
-    NULL, NULL, GATE_NONE,
-    { { "k_name", "name", KEY_PLAIN } },
-    { { PO_INDICATOR_DEB_PACKAGE, { "k_name" }, NULL } },
-  },
-  {
-    PO_EXPORT_PLATFORM_LINUX, "rpm_packages",
-    "name AS name, CASE WHEN coalesce(release, '') = '' THEN version "
-    "ELSE version || '-' || release END AS version, NULL AS path, NULL AS signer, "
-    "arch AS detail",
-    NULL, NULL, NULL, GATE_NONE,
-    { { "k_name", "name", KEY_PLAIN } },
-    { { PO_INDICATOR_RPM_PACKAGE, { "k_name" }, NULL } },
-  },
-  {
-    /* a unit systemd only remembers ("not-found") is not installed */
-    PO_EXPORT_PLATFORM_LINUX, "systemd_units",
-    "id AS name, NULL AS version, fragment_path AS path, NULL AS signer, "
-    "coalesce(active_state, '') || ' ' || coalesce(sub_state, '') AS detail",
-    "coalesce(load_state, '') <> 'not-found'",
-    NULL, NULL, GATE_NONE,
-    { { "k_id", "id", KEY_PLAIN } },
-    { { PO_INDICATOR_SYSTEMD_UNIT, { "k_id" }, NULL } },
-  },
-  {
-    /* as banned_software does: anyone can run a copy of a program as
-     * ~/kesl, so the executable counts only when the file table shows it
-     * root's and writable by no one else; the name alone only for a root
-     * process whose executable could not be read */
-    PO_EXPORT_PLATFORM_LINUX, "processes",
-    "name AS name, NULL AS version, path AS path, NULL AS signer, 'pid ' || pid AS detail",
-    NULL, NULL, "file", GATE_NONE,
-    { { "k_name", "name", KEY_PLAIN },
-      { "k_exe", POSIX_BASENAME, KEY_PLAIN },
-      { "k_path", "path", KEY_PLAIN },
-      { "k_uid", "uid", KEY_PLAIN },
-      { "k_on_disk", "on_disk", KEY_PLAIN } },
-    { { PO_INDICATOR_LINUX_PROCESS, { "k_exe" }, LINUX_EXECUTABLE_IS_TRUSTED },
-      { PO_INDICATOR_LINUX_PATH, { "k_path" }, LINUX_EXECUTABLE_IS_TRUSTED },
-      { PO_INDICATOR_LINUX_PROCESS, { "k_name" }, LINUX_ROOT_WITHOUT_EXECUTABLE } },
-  },
-  {
-    PO_EXPORT_PLATFORM_LINUX, "kernel_modules",
-    "name AS name, NULL AS version, NULL AS path, NULL AS signer, status AS detail",
-    NULL, NULL, NULL, GATE_NONE,
-    { { "k_name", "name", KEY_KMOD } },
-    { { PO_INDICATOR_KERNEL_MODULE, { "k_name" }, NULL } },
-  },
-
-  /* ---- Windows ---- */
-  {
-    PO_EXPORT_PLATFORM_WINDOWS, "programs",
-    "name AS name, version AS version, install_location AS path, publisher AS signer, "
-    "NULL AS detail",
-    NULL, NULL, NULL, GATE_PUBLISHER,
-    { { "k_name", "name", KEY_TEXT },
-      { "k_publisher", "publisher", KEY_TEXT },
-      { "k_path", "install_location", KEY_WINPATH } },
-    { { PO_INDICATOR_WINDOWS_PROGRAM, { "k_name" }, NULL },
-      { PO_INDICATOR_WINDOWS_PUBLISHER, { "k_publisher" }, NULL },
-      { PO_INDICATOR_WINDOWS_PATH, { "k_path" }, NULL } },
-  },
-  {
-    /* services lists kernel and file-system drivers too (osquery 5.10.2,
-     * osquery#8119); the drivers table has only plug-and-play ones */
-    PO_EXPORT_PLATFORM_WINDOWS, "services",
-    "name AS name, NULL AS version, path AS path, NULL AS signer, "
-    "coalesce(service_type, '') || ' ' || coalesce(status, '') AS detail",
-    NULL, NULL, NULL, GATE_NONE,
-    { { "k_name", "name", KEY_FOLD },
-      { "k_file", WIN_BASENAME, KEY_FOLD },
-      { "k_path", "path", KEY_WINPATH },
-      { "k_type", "service_type", KEY_PLAIN } },
-    { { PO_INDICATOR_WINDOWS_SERVICE, { "k_name" }, NULL },
-      { PO_INDICATOR_WINDOWS_DRIVER, { "k_file" },
-        "b.k_type IN ('KERNEL_DRIVER', 'FILE_SYSTEM_DRIVER')" },
-      { PO_INDICATOR_WINDOWS_PATH, { "k_path" }, NULL } },
-  },
-  {
-    /* driver files, whether or not a service points at them; the LIKE
-     * (no ESCAPE clause, so osquery can expand it) lists the folder and
-     * its subfolders (%% is osquery's recursive wildcard) */
-    PO_EXPORT_PLATFORM_WINDOWS, "file",
-    "filename AS name, file_version AS version, path AS path, NULL AS signer, NULL AS detail",
-    "path LIKE " WIN_DRIVERS_LIKE,
-    "(SELECT a.subject_name FROM authenticode AS a WHERE a.path = t.path LIMIT 1)",
-    "authenticode", GATE_DRIVER_SIGNER,
-    { { "k_file", "filename", KEY_FOLD } },
-    { { PO_INDICATOR_WINDOWS_DRIVER, { "k_file" }, NULL } },
-  },
-  {
-    PO_EXPORT_PLATFORM_WINDOWS, "processes",
-    "name AS name, NULL AS version, path AS path, NULL AS signer, 'pid ' || pid AS detail",
-    NULL, NULL, NULL, GATE_NONE,
-    { { "k_name", "name", KEY_FOLD },
-      { "k_path", "path", KEY_WINPATH } },
-    { { PO_INDICATOR_WINDOWS_PROCESS, { "k_name" }, NULL },
-      { PO_INDICATOR_WINDOWS_PATH, { "k_path" }, NULL } },
-  },
-
-  /* ---- macOS ---- */
-  {
-    PO_EXPORT_PLATFORM_DARWIN, "apps",
-    "name AS name, bundle_short_version AS version, path AS path, NULL AS signer, "
-    "bundle_identifier AS detail",
-    NULL,
-    "(SELECT s.team_identifier FROM signature AS s WHERE s.path = t.path "
-    "AND coalesce(s.team_identifier, '') <> '' LIMIT 1)",
-    "signature", GATE_TEAM_SIGNATURE,
-    { { "k_bundle", "bundle_identifier", KEY_FOLD },
-      { "k_name", "name", KEY_FOLD },
-      { "k_path", "path", KEY_FOLD } },
-    { { PO_INDICATOR_MACOS_BUNDLE_ID, { "k_bundle" }, NULL },
-      { PO_INDICATOR_MACOS_APP_NAME, { "k_name" }, NULL },
-      { PO_INDICATOR_MACOS_PATH, { "k_path" }, NULL } },
-  },
-  {
-    PO_EXPORT_PLATFORM_DARWIN, "system_extensions",
-    "identifier AS name, version AS version, path AS path, team AS signer, state AS detail",
-    NULL, NULL, NULL, GATE_TEAM_COLUMN,
-    { { "k_identifier", "identifier", KEY_FOLD },
-      { "k_team", "team", KEY_FOLD } },
-    { { PO_INDICATOR_MACOS_SYSTEM_EXTENSION, { "k_identifier" }, NULL },
-      { PO_INDICATOR_MACOS_TEAM_ID, { "k_team" }, NULL } },
-  },
-  {
-    PO_EXPORT_PLATFORM_DARWIN, "kernel_extensions",
-    "name AS name, version AS version, path AS path, NULL AS signer, NULL AS detail",
-    NULL, NULL, NULL, GATE_NONE,
-    { { "k_name", "name", KEY_FOLD } },
-    { { PO_INDICATOR_MACOS_KERNEL_EXTENSION, { "k_name" }, NULL } },
-  },
-  {
-    PO_EXPORT_PLATFORM_DARWIN, "launchd",
-    "label AS name, NULL AS version, path AS path, NULL AS signer, "
-    "coalesce(nullif(program, ''), program_arguments) AS detail",
-    NULL, NULL, NULL, GATE_NONE,
-    { { "k_label", "label", KEY_FOLD } },
-    { { PO_INDICATOR_MACOS_LAUNCHD_LABEL, { "k_label" }, NULL } },
-  },
-  {
-    PO_EXPORT_PLATFORM_DARWIN, "processes",
-    "name AS name, NULL AS version, path AS path, NULL AS signer, 'pid ' || pid AS detail",
-    NULL, NULL, NULL, GATE_NONE,
-    { { "k_path", "path", KEY_FOLD } },
-    { { PO_INDICATOR_MACOS_PATH, { "k_path" }, NULL } },
-  },
-};
-
-/* why a kind that no site matches is left out */
-static const gchar *
-unused_kind_reason (PoIndicatorKind kind)
-{
-  switch (kind)
-    {
-    case PO_INDICATOR_KERNEL_MODULE_SIGNER:
-    case PO_INDICATOR_KERNEL_MODULE_AUTHOR:
-      return "osquery's kernel_modules table has no signer or author column";
-    case PO_INDICATOR_WINDOWS_SIGNER:
-      return "used only to confirm the Authenticode signer of driver files found by name "
-             "(checking every file's signature would be too slow)";
-    case PO_INDICATOR_MACOS_PACKAGE_RECEIPT:
-      return "package receipts outlive uninstalls, so a receipt is not a finding";
-    case PO_INDICATOR_SNAP:
-      /* one missing table fails the whole query, hiding its other findings */
-      return "osquery's snap_packages table is too new to rely on (osquery pull request 9053, "
-             "2026): on an osquery without it the whole query would fail";
-    case PO_INDICATOR_FLATPAK:
-      return "osquery has no flatpak table";
-    default:
-      return "no osquery core table shows it";
-    }
+  return po_text_normalise (pattern, rule, PO_TEXT_ASCII);
 }
 
 /* ---- the query ------------------------------------------------------------ */
@@ -594,17 +274,17 @@ line_length (GString *out)
  * columns under its opening parenthesis.
  */
 static void
-append_comparison (GString *out, const gchar *key, KeyRule rule, GPtrArray *patterns,
+append_comparison (GString *out, const gchar *key, PoTextRule rule, GPtrArray *patterns,
                    gboolean glob)
 {
   if (glob)
     {
       g_autofree gchar *normal = key_literal (rule, g_ptr_array_index (patterns, 0));
-      g_autofree gchar *body = rule_is_case_sensitive (rule) ? po_export_glob_to_glob (normal)
+      g_autofree gchar *body = po_text_rule_is_case_sensitive (rule) ? po_export_glob_to_glob (normal)
                                                             : po_export_glob_to_like (normal);
       g_autofree gchar *literal = po_export_sql_literal (body);
 
-      if (rule_is_case_sensitive (rule))
+      if (po_text_rule_is_case_sensitive (rule))
         g_string_append_printf (out, "%s GLOB %s", key, literal);
       else
         g_string_append_printf (out, "%s LIKE %s ESCAPE '\\'", key, literal);
@@ -647,10 +327,10 @@ append_comparison (GString *out, const gchar *key, KeyRule rule, GPtrArray *patt
 
 /* the comparison over every key of a rule: (k1 ... OR k2 ...) */
 static void
-append_rule_comparison (GString *out, const Site *site, const Rule *rule, GPtrArray *patterns,
-                        gboolean glob)
+append_rule_comparison (GString *out, PoIndicatorKind kind, const PoIndicatorExport *rule,
+                        GPtrArray *patterns, gboolean glob)
 {
-  KeyRule key_rule = kind_rule (rule->kind);
+  PoTextRule key_rule = po_indicator_kind_get_info (kind)->rule;
   guint n_keys = rule->keys[1] != NULL ? 2 : 1;
 
   if (n_keys > 1)
@@ -695,7 +375,7 @@ vendor_identity_sql (PoVendor *vendor, PoIndicatorKind kind, const gchar *key)
   g_string_append_c (out, '(');
   if (exact->len > 0)
     {
-      append_comparison (out, key, kind_rule (kind), exact, FALSE);
+      append_comparison (out, key, po_indicator_kind_get_info (kind)->rule, exact, FALSE);
       n_terms++;
     }
   for (guint i = 0; i < globs->len; i++)
@@ -704,7 +384,7 @@ vendor_identity_sql (PoVendor *vendor, PoIndicatorKind kind, const gchar *key)
       g_ptr_array_add (one, g_ptr_array_index (globs, i));
       if (n_terms++ > 0)
         g_string_append (out, " OR ");
-      append_comparison (out, key, kind_rule (kind), one, TRUE);
+      append_comparison (out, key, po_indicator_kind_get_info (kind)->rule, one, TRUE);
     }
   g_string_append_c (out, ')');
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -716,31 +396,31 @@ vendor_identity_sql (PoVendor *vendor, PoIndicatorKind kind, const gchar *key)
  * is the identity itself, whose own arms are not gated.
  */
 static gchar *
-gate_sql (const Site *site, PoVendor *vendor, PoIndicatorKind *ret_identity)
+gate_sql (const PoOsquerySiteInfo *site, PoVendor *vendor, PoIndicatorKind *ret_identity)
 {
   *ret_identity = PO_INDICATOR_KIND_N;
   switch (site->gate)
     {
-    case GATE_NONE:
+    case PO_OSQUERY_GATE_NONE:
       return NULL;
-    case GATE_PUBLISHER:
+    case PO_OSQUERY_GATE_PUBLISHER:
       *ret_identity = PO_INDICATOR_WINDOWS_PUBLISHER;
       return vendor_identity_sql (vendor, PO_INDICATOR_WINDOWS_PUBLISHER, "b.k_publisher");
-    case GATE_TEAM_COLUMN:
+    case PO_OSQUERY_GATE_TEAM_COLUMN:
       *ret_identity = PO_INDICATOR_MACOS_TEAM_ID;
       return vendor_identity_sql (vendor, PO_INDICATOR_MACOS_TEAM_ID, "b.k_team");
-    case GATE_TEAM_SIGNATURE:
+    case PO_OSQUERY_GATE_TEAM_SIGNATURE:
       {
-        g_autofree gchar *key = key_sql (KEY_FOLD, "s.team_identifier");
+        g_autofree gchar *key = key_sql (PO_TEXT_FOLD, "s.team_identifier");
         g_autofree gchar *teams = vendor_identity_sql (vendor, PO_INDICATOR_MACOS_TEAM_ID, key);
         if (teams == NULL)
           return NULL;
         return g_strdup_printf ("EXISTS (SELECT 1 FROM signature AS s WHERE s.path = b.path "
                                 "AND %s)", teams);
       }
-    case GATE_DRIVER_SIGNER:
+    case PO_OSQUERY_GATE_DRIVER_SIGNER:
       {
-        g_autofree gchar *key = key_sql (KEY_TEXT, "a.subject_name");
+        g_autofree gchar *key = key_sql (PO_TEXT_FREE, "a.subject_name");
         g_autofree gchar *signers = vendor_identity_sql (vendor, PO_INDICATOR_WINDOWS_SIGNER,
                                                          "sig.k");
         if (signers == NULL)
@@ -769,19 +449,19 @@ add_table (PoExportQuery *query, const gchar *table)
 
 /* one WHEN arm */
 static void
-append_arm (GString *cases, const Site *site, const Rule *rule, const Owner *owner,
-            GPtrArray *patterns, gboolean glob, const gchar *gate)
+append_arm (GString *cases, PoIndicatorKind kind, const PoIndicatorExport *rule,
+            const Owner *owner, GPtrArray *patterns, gboolean glob, const gchar *gate)
 {
   g_autofree gchar *label = owner_label (owner);
   g_autofree gchar *text = glob ? g_strdup_printf ("%s: %s %s", label,
-                                                   po_indicator_kind_to_string (rule->kind),
+                                                   po_indicator_kind_to_string (kind),
                                                    (const gchar *) g_ptr_array_index (patterns, 0))
                                 : g_strdup_printf ("%s: %s", label,
-                                                   po_indicator_kind_to_string (rule->kind));
+                                                   po_indicator_kind_to_string (kind));
   g_autofree gchar *literal = po_export_sql_literal (text);
 
   g_string_append (cases, "      WHEN ");
-  append_rule_comparison (cases, site, rule, patterns, glob);
+  append_rule_comparison (cases, kind, rule, patterns, glob);
   if (rule->guard != NULL)
     g_string_append_printf (cases, "\n           AND %s", rule->guard);
   if (gate != NULL)
@@ -789,59 +469,83 @@ append_arm (GString *cases, const Site *site, const Rule *rule, const Owner *own
   g_string_append_printf (cases, "\n        THEN %s\n", literal);
 }
 
-/* the arms of one site for one owner; returns how many */
+/* the arms of one kind's export rule for one owner; returns how many */
 static guint
-append_owner_arms (Build *build, GString *cases, const Site *site, const Owner *owner)
+append_rule_arms (Build *build, GString *cases, PoIndicatorKind kind,
+                  const PoIndicatorExport *rule, const Owner *owner, const gchar *gate)
 {
-  PoExportPlatform platform = build->query->platform;
   GPtrArray *indicators = owner_indicators (owner);
+  g_autoptr(GPtrArray) exact = g_ptr_array_new ();
+  g_autoptr(GPtrArray) globs = g_ptr_array_new ();
+  guint n_arms = 0;
+
+  for (guint i = 0; i < indicators->len; i++)
+    {
+      const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+
+      if (po_indicator_get_kind (indicator) != kind)
+        continue;
+      g_hash_table_add (build->compiled, (gpointer) indicator);
+      g_ptr_array_add (po_indicator_is_glob (indicator) ? globs : exact,
+                       (gpointer) po_indicator_get_pattern (indicator));
+    }
+  /* the exact names in one arm, then each glob in its own */
+  if (exact->len > 0)
+    {
+      append_arm (cases, kind, rule, owner, exact, FALSE, gate);
+      n_arms++;
+    }
+  for (guint g = 0; g < globs->len; g++)
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, g_ptr_array_index (globs, g));
+      append_arm (cases, kind, rule, owner, one, TRUE, gate);
+      n_arms++;
+    }
+  return n_arms;
+}
+
+/*
+ * The arms of one site for one owner; returns how many.  They follow the
+ * site's keys: for each key, the export rules (of every kind, in kind
+ * order) that compare it first.
+ */
+static guint
+append_owner_arms (Build *build, GString *cases, PoOsquerySite site_id, const Owner *owner)
+{
+  const PoOsquerySiteInfo *site = po_osquery_site_get_info (site_id);
   PoIndicatorKind identity;
   g_autofree gchar *gate = gate_sql (site, owner->vendor, &identity);
   guint n_arms = 0;
 
-  for (guint r = 0; r < G_N_ELEMENTS (site->rules) && site->rules[r].keys[0] != NULL; r++)
-    {
-      const Rule *rule = &site->rules[r];
-      g_autoptr(GPtrArray) exact = g_ptr_array_new ();
-      g_autoptr(GPtrArray) globs = g_ptr_array_new ();
-      const gchar *arm_gate = rule->kind == identity ? NULL : gate;
+  for (guint k = 0; k < G_N_ELEMENTS (site->keys) && site->keys[k].alias != NULL; k++)
+    for (guint kind = 0; kind < PO_INDICATOR_KIND_N; kind++)
+      {
+        const PoIndicatorKindInfo *info = po_indicator_kind_get_info (kind);
 
-      for (guint i = 0; i < indicators->len; i++)
-        {
-          const PoIndicator *indicator = g_ptr_array_index (indicators, i);
-
-          if (po_indicator_get_kind (indicator) != rule->kind || !on_platform (indicator, platform))
-            continue;
-          g_hash_table_add (build->compiled, (gpointer) indicator);
-          g_ptr_array_add (po_indicator_is_glob (indicator) ? globs : exact,
-                           (gpointer) po_indicator_get_pattern (indicator));
-        }
-      /* the exact names in one arm, then each glob in its own */
-      if (exact->len > 0)
-        {
-          append_arm (cases, site, rule, owner, exact, FALSE, arm_gate);
-          n_arms++;
-        }
-      for (guint g = 0; g < globs->len; g++)
-        {
-          g_autoptr(GPtrArray) one = g_ptr_array_new ();
-          g_ptr_array_add (one, g_ptr_array_index (globs, g));
-          append_arm (cases, site, rule, owner, one, TRUE, arm_gate);
-          n_arms++;
-        }
-    }
+        for (guint e = 0; e < G_N_ELEMENTS (info->exports) && info->exports[e].keys[0] != NULL;
+             e++)
+          {
+            const PoIndicatorExport *rule = &info->exports[e];
+            if (rule->site == site_id && g_str_equal (rule->keys[0], site->keys[k].alias))
+              n_arms += append_rule_arms (build, cases, kind, rule, owner,
+                                          kind == identity ? NULL : gate);
+          }
+      }
   return n_arms;
 }
 
 /* one site's SELECT, appended to findings; FALSE when it has no arms */
 static gboolean
-append_site (Build *build, GString *findings, const Site *site)
+append_site (Build *build, GString *findings, PoOsquerySite site_id)
 {
+  const PoOsquerySiteInfo *site = po_osquery_site_get_info (site_id);
   g_autoptr(GString) cases = g_string_new (NULL);
   guint n_arms = 0;
 
   for (guint o = 0; o < build->owners->len; o++)
-    n_arms += append_owner_arms (build, cases, site, &g_array_index (build->owners, Owner, o));
+    n_arms += append_owner_arms (build, cases, site_id,
+                                &g_array_index (build->owners, Owner, o));
   if (n_arms == 0)
     return FALSE;
 
@@ -949,7 +653,8 @@ note_skipped (Build *build)
                                   po_policy_get_id (query->policy),
                                   platforms[query->platform].name, label,
                                   po_indicator_kind_to_string (kind),
-                                  po_indicator_get_pattern (indicator), unused_kind_reason (kind));
+                                  po_indicator_get_pattern (indicator),
+                                  po_indicator_kind_get_info (kind)->not_exported);
         }
     }
 }
@@ -991,9 +696,11 @@ po_export_query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform 
 
   build = (Build) { query, compiled, owners };
   collect_owners (&build);
-  for (guint s = 0; s < G_N_ELEMENTS (sites); s++)
-    if (sites[s].platform == platform)
-      append_site (&build, findings, &sites[s]);
+  for (guint s = 0; s < PO_OSQUERY_SITE_N; s++)
+    {
+      if (g_str_equal (po_osquery_site_get_info (s)->platform, platforms[platform].catalogue))
+        append_site (&build, findings, s);
+    }
   query->n_indicators = g_hash_table_size (compiled);
   note_skipped (&build);
 
