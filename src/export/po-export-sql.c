@@ -3,8 +3,9 @@
  * The compiler from the policy catalogue to osquery SQL over osquery's own
  * core tables (docs/export.md is the user's guide).
  *
- * A "site" below is one osquery table and what it can be asked: which
- * indicator kinds it matches, against which of its columns, normalised how.
+ * A "site" is one osquery table and what it can be asked; the indicator
+ * kind descriptors (po-indicator-kinds.c) say which sites find each kind,
+ * against which of the site's keys, normalised how.
  * For one policy and platform the compiler walks every site of the
  * platform and, for every product the policy covers (and the vendor-wide
  * indicators when it covers every category), writes one CASE arm per group
@@ -23,23 +24,8 @@
  *
  * and the sites are joined with UNION ALL.
  *
- * Look-alikes: where the table carries the vendor's identity, a match on
- * a name must also carry the identity, so a program merely called
- * "Kaspersky ..." by another publisher is not a finding:
- *   programs           publisher matches the vendor's windows.publisher
- *   apps               the bundle's code signature has the vendor's Team ID
- *   system_extensions  its team column is the vendor's Team ID
- *   file (drivers)     no Authenticode signer other than the vendor's or
- *                      Microsoft's (Windows signs kernel drivers too)
- * The identity on its own (publisher, Team ID) is a vendor-wide indicator,
- * so it is a finding only for policies that cover every category.
- * Linux processes follow banned_software's rule, since any user can start
- * a program under any name: the executable (base name or path) counts when
- * the file table shows it owned by root and writable by no one else, the
- * process name alone only for a root process with no readable executable.
- * Where a table carries no identity (packages, services, Windows and macOS
- * processes, units, modules, launchd, kexts) the catalogue's name is the
- * whole evidence.
+ * Look-alikes (po-export-gate.c): where the table carries the vendor's
+ * identity, a match on a name must also carry the identity.
  *
  * Only core SQLite is used (lower, trim, replace, substr, rtrim, char,
  * LIKE ... ESCAPE, GLOB, EXISTS), so every osqueryd runs it.  lower() and
@@ -49,165 +35,7 @@
  */
 #include <string.h>
 
-#include "po-export.h"
-
-/* ---- platforms ----------------------------------------------------------- */
-
-static const struct {
-  const gchar *name;
-  const gchar *title;
-  const gchar *catalogue;
-} platforms[PO_EXPORT_PLATFORM_N] = {
-  [PO_EXPORT_PLATFORM_LINUX] = { "linux", "Linux", "linux" },
-  [PO_EXPORT_PLATFORM_WINDOWS] = { "windows", "Windows", "windows" },
-  [PO_EXPORT_PLATFORM_DARWIN] = { "darwin", "macOS", "macos" },
-};
-
-const gchar *
-po_export_platform_to_string (PoExportPlatform platform)
-{
-  g_return_val_if_fail (platform < PO_EXPORT_PLATFORM_N, NULL);
-  return platforms[platform].name;
-}
-
-const gchar *
-po_export_platform_get_title (PoExportPlatform platform)
-{
-  g_return_val_if_fail (platform < PO_EXPORT_PLATFORM_N, NULL);
-  return platforms[platform].title;
-}
-
-const gchar *
-po_export_platform_get_catalogue_name (PoExportPlatform platform)
-{
-  g_return_val_if_fail (platform < PO_EXPORT_PLATFORM_N, NULL);
-  return platforms[platform].catalogue;
-}
-
-gboolean
-po_export_platform_parse (const gchar *text, guint *ret_mask)
-{
-  if (text == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (text, "all") == 0)
-    {
-      *ret_mask = PO_EXPORT_PLATFORMS_ALL;
-      return TRUE;
-    }
-  for (guint i = 0; i < PO_EXPORT_PLATFORM_N; i++)
-    if (g_ascii_strcasecmp (text, platforms[i].name) == 0
-        || g_ascii_strcasecmp (text, platforms[i].catalogue) == 0)
-      {
-        *ret_mask = 1u << i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-/* ---- literals and patterns ----------------------------------------------- */
-
-gchar *
-po_export_sql_literal (const gchar *text)
-{
-  GString *out = g_string_new ("'");
-
-  for (const gchar *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\'')
-        g_string_append_c (out, '\'');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '\'');
-  return g_string_free (out, FALSE);
-}
-
-gchar *
-po_export_glob_to_like (const gchar *glob)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const gchar *p = glob; *p != '\0'; p++)
-    switch (*p)
-      {
-      case '*':
-        g_string_append_c (out, '%');
-        break;
-      case '?':
-        g_string_append_c (out, '_');
-        break;
-      case '%':
-      case '_':
-      case '\\':
-        g_string_append_c (out, '\\');
-        g_string_append_c (out, *p);
-        break;
-      default:
-        g_string_append_c (out, *p);
-      }
-  return g_string_free (out, FALSE);
-}
-
-gchar *
-po_export_glob_to_glob (const gchar *glob)
-{
-  GString *out = g_string_new (NULL);
-
-  /* the format refuses '[' and ']' in globs; bracket '[' all the same, so
-   * a literal one can never open a character class */
-  for (const gchar *p = glob; *p != '\0'; p++)
-    if (*p == '[')
-      g_string_append (out, "[[]");
-    else
-      g_string_append_c (out, *p);
-  return g_string_free (out, FALSE);
-}
-
-/* ---- how names compare ---------------------------------------------------- */
-
-/* expr (a column or expression) normalised by rule, in SQL */
-static gchar *
-key_sql (PoTextRule rule, const gchar *expr)
-{
-  switch (rule)
-    {
-    case PO_TEXT_EXACT:
-      return g_strdup (expr);
-    case PO_TEXT_FOLD:
-      return g_strdup_printf ("lower(%s)", expr);
-    case PO_TEXT_FREE:
-      {
-        g_autoptr(GString) out = g_string_new (NULL);
-        guint n_spaces;
-        const gunichar *spaces = po_text_get_other_spaces (&n_spaces);
-
-        /* every other white space character to a space (po_text_is_space());
-         * then every run of spaces to one (each space becomes \1\2, the
-         * \2\1 between two of them goes, the \1\2 left is one space),
-         * trimmed, folded */
-        for (guint i = 0; i < n_spaces; i++)
-          g_string_append (out, "replace(");
-        g_string_append (out, expr);
-        for (guint i = 0; i < n_spaces; i++)
-          g_string_append_printf (out, ", char(%u), ' ')", spaces[i]);
-        return g_strdup_printf ("lower(trim(replace(replace(replace(%s, ' ', "
-                                "char(1) || char(2)), char(2) || char(1), ''), "
-                                "char(1) || char(2), ' ')))", out->str);
-      }
-    case PO_TEXT_WINPATH:
-      return g_strdup_printf ("lower(replace(%s, '/', '\\'))", expr);
-    case PO_TEXT_KMOD:
-      return g_strdup_printf ("replace(%s, '-', '_')", expr);
-    }
-  g_return_val_if_reached (NULL);
-}
-
-/* a pattern as written, normalised by rule the way key_sql() treats values:
- * SQL's lower() folds ASCII letters only */
-static gchar *
-key_literal (PoTextRule rule, const gchar *pattern)
-{
-  return po_text_normalise (pattern, rule, PO_TEXT_ASCII);
-}
+#include "po-export-private.h"
 
 /* ---- the query ------------------------------------------------------------ */
 
@@ -240,7 +68,7 @@ static gboolean
 on_platform (const PoIndicator *indicator, PoExportPlatform platform)
 {
   return g_strcmp0 (po_indicator_kind_get_platform (po_indicator_get_kind (indicator)),
-                    platforms[platform].catalogue) == 0;
+                    po_export_platform_get_catalogue_name (platform)) == 0;
 }
 
 static GPtrArray *
@@ -260,70 +88,6 @@ owner_label (const Owner *owner)
                           po_product_get_category (owner->product));
 }
 
-/* the length of the last line of out */
-static gsize
-line_length (GString *out)
-{
-  const gchar *newline = memrchr (out->str, '\n', out->len);
-  return newline == NULL ? out->len : out->len - (gsize) (newline - out->str) - 1;
-}
-
-/*
- * One comparison of key (SQL) with patterns all exact (an = or IN list)
- * or one glob.  Literals are normalised by rule; an IN list wraps at 96
- * columns under its opening parenthesis.
- */
-static void
-append_comparison (GString *out, const gchar *key, PoTextRule rule, GPtrArray *patterns,
-                   gboolean glob)
-{
-  if (glob)
-    {
-      g_autofree gchar *normal = key_literal (rule, g_ptr_array_index (patterns, 0));
-      g_autofree gchar *body = po_text_rule_is_case_sensitive (rule) ? po_export_glob_to_glob (normal)
-                                                            : po_export_glob_to_like (normal);
-      g_autofree gchar *literal = po_export_sql_literal (body);
-
-      if (po_text_rule_is_case_sensitive (rule))
-        g_string_append_printf (out, "%s GLOB %s", key, literal);
-      else
-        g_string_append_printf (out, "%s LIKE %s ESCAPE '\\'", key, literal);
-      return;
-    }
-
-  g_autoptr(GPtrArray) literals = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint i = 0; i < patterns->len; i++)
-    {
-      gchar *normal = key_literal (rule, g_ptr_array_index (patterns, i));
-      if (!g_hash_table_add (seen, normal))
-        continue;
-      g_ptr_array_add (literals, po_export_sql_literal (normal));
-    }
-  if (literals->len == 1)
-    {
-      g_string_append_printf (out, "%s = %s", key, (const gchar *) g_ptr_array_index (literals, 0));
-      return;
-    }
-  g_string_append_printf (out, "%s IN (", key);
-  /* wrap under the parenthesis, unless that is too far right to help */
-  gsize column = line_length (out) <= 60 ? line_length (out) : 0;
-  for (guint i = 0; i < literals->len; i++)
-    {
-      const gchar *literal = g_ptr_array_index (literals, i);
-      if (i > 0)
-        {
-          g_string_append_c (out, ',');
-          if (column > 0 && line_length (out) + 1 + strlen (literal) > 96)
-            g_string_append_printf (out, "\n%*s", (int) column, "");
-          else
-            g_string_append_c (out, ' ');
-        }
-      g_string_append (out, literal);
-    }
-  g_string_append_c (out, ')');
-}
 
 /* the comparison over every key of a rule: (k1 ... OR k2 ...) */
 static void
@@ -340,103 +104,12 @@ append_rule_comparison (GString *out, PoIndicatorKind kind, const PoIndicatorExp
       g_autofree gchar *key = g_strdup_printf ("b.%s", rule->keys[k]);
       if (k > 0)
         g_string_append (out, " OR ");
-      append_comparison (out, key, key_rule, patterns, glob);
+      po_export_append_comparison (out, key, key_rule, patterns, glob);
     }
   if (n_keys > 1)
     g_string_append_c (out, ')');
 }
 
-/* "(c1 OR c2 ...)" of all of a vendor's indicators of kind against key (SQL);
- * NULL when the vendor has none */
-static gchar *
-vendor_identity_sql (PoVendor *vendor, PoIndicatorKind kind, const gchar *key)
-{
-  g_autoptr(GPtrArray) exact = g_ptr_array_new ();
-  g_autoptr(GPtrArray) globs = g_ptr_array_new ();
-  g_autoptr(GString) out = g_string_new (NULL);
-  GPtrArray *products = po_vendor_get_products (vendor);
-  guint n_terms = 0;
-
-  for (gint p = -1; p < (gint) products->len; p++)
-    {
-      GPtrArray *indicators = p < 0 ? po_vendor_get_indicators (vendor)
-                                    : po_product_get_indicators (g_ptr_array_index (products, p));
-      for (guint i = 0; i < indicators->len; i++)
-        {
-          const PoIndicator *indicator = g_ptr_array_index (indicators, i);
-          if (po_indicator_get_kind (indicator) != kind)
-            continue;
-          g_ptr_array_add (po_indicator_is_glob (indicator) ? globs : exact,
-                           (gpointer) po_indicator_get_pattern (indicator));
-        }
-    }
-  if (exact->len == 0 && globs->len == 0)
-    return NULL;
-  g_string_append_c (out, '(');
-  if (exact->len > 0)
-    {
-      append_comparison (out, key, po_indicator_kind_get_info (kind)->rule, exact, FALSE);
-      n_terms++;
-    }
-  for (guint i = 0; i < globs->len; i++)
-    {
-      g_autoptr(GPtrArray) one = g_ptr_array_new ();
-      g_ptr_array_add (one, g_ptr_array_index (globs, i));
-      if (n_terms++ > 0)
-        g_string_append (out, " OR ");
-      append_comparison (out, key, po_indicator_kind_get_info (kind)->rule, one, TRUE);
-    }
-  g_string_append_c (out, ')');
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/*
- * The condition a vendor's name matches need on this site (see the
- * comment at the top), or NULL for none.  *ret_identity is the kind that
- * is the identity itself, whose own arms are not gated.
- */
-static gchar *
-gate_sql (const PoOsquerySiteInfo *site, PoVendor *vendor, PoIndicatorKind *ret_identity)
-{
-  *ret_identity = PO_INDICATOR_KIND_N;
-  switch (site->gate)
-    {
-    case PO_OSQUERY_GATE_NONE:
-      return NULL;
-    case PO_OSQUERY_GATE_PUBLISHER:
-      *ret_identity = PO_INDICATOR_WINDOWS_PUBLISHER;
-      return vendor_identity_sql (vendor, PO_INDICATOR_WINDOWS_PUBLISHER, "b.k_publisher");
-    case PO_OSQUERY_GATE_TEAM_COLUMN:
-      *ret_identity = PO_INDICATOR_MACOS_TEAM_ID;
-      return vendor_identity_sql (vendor, PO_INDICATOR_MACOS_TEAM_ID, "b.k_team");
-    case PO_OSQUERY_GATE_TEAM_SIGNATURE:
-      {
-        g_autofree gchar *key = key_sql (PO_TEXT_FOLD, "s.team_identifier");
-        g_autofree gchar *teams = vendor_identity_sql (vendor, PO_INDICATOR_MACOS_TEAM_ID, key);
-        if (teams == NULL)
-          return NULL;
-        return g_strdup_printf ("EXISTS (SELECT 1 FROM signature AS s WHERE s.path = b.path "
-                                "AND %s)", teams);
-      }
-    case PO_OSQUERY_GATE_DRIVER_SIGNER:
-      {
-        g_autofree gchar *key = key_sql (PO_TEXT_FREE, "a.subject_name");
-        g_autofree gchar *signers = vendor_identity_sql (vendor, PO_INDICATOR_WINDOWS_SIGNER,
-                                                         "sig.k");
-        if (signers == NULL)
-          return NULL;
-        /* Microsoft signs drivers too (WHQL, attestation, early-launch
-         * anti-malware), and authenticode reports one signer; a file
-         * with no signature osquery can read (catalog-signed) is judged
-         * by its name alone */
-        return g_strdup_printf ("NOT EXISTS (SELECT 1 FROM (SELECT %s AS k FROM authenticode AS a "
-                                "WHERE a.path = b.path) AS sig\n"
-                                "             WHERE sig.k <> '' AND NOT (%s "
-                                "OR sig.k LIKE 'microsoft windows%%'))", key, signers);
-      }
-    }
-  g_return_val_if_reached (NULL);
-}
 
 static void
 add_table (PoExportQuery *query, const gchar *table)
@@ -515,7 +188,7 @@ append_owner_arms (Build *build, GString *cases, PoOsquerySite site_id, const Ow
 {
   const PoOsquerySiteInfo *site = po_osquery_site_get_info (site_id);
   PoIndicatorKind identity;
-  g_autofree gchar *gate = gate_sql (site, owner->vendor, &identity);
+  g_autofree gchar *gate = po_export_gate_sql (site, owner->vendor, &identity);
   guint n_arms = 0;
 
   for (guint k = 0; k < G_N_ELEMENTS (site->keys) && site->keys[k].alias != NULL; k++)
@@ -569,7 +242,7 @@ append_site (Build *build, GString *findings, PoOsquerySite site_id)
                           cases->str, site->columns);
   for (guint k = 0; k < G_N_ELEMENTS (site->keys) && site->keys[k].alias != NULL; k++)
     {
-      g_autofree gchar *key = key_sql (site->keys[k].rule, site->keys[k].expr);
+      g_autofree gchar *key = po_export_key_sql (site->keys[k].rule, site->keys[k].expr);
       g_string_append_printf (findings, ",\n      %s AS %s", key, site->keys[k].alias);
     }
   g_string_append_printf (findings, "\n    FROM %s", site->table);
@@ -651,7 +324,7 @@ note_skipped (Build *build)
             continue;
           g_string_append_printf (query->notes, "%s on %s: %s: %s %s not looked for: %s\n",
                                   po_policy_get_id (query->policy),
-                                  platforms[query->platform].name, label,
+                                  po_export_platform_to_string (query->platform), label,
                                   po_indicator_kind_to_string (kind),
                                   po_indicator_get_pattern (indicator),
                                   po_indicator_kind_get_info (kind)->not_exported);
@@ -698,7 +371,7 @@ po_export_query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform 
   collect_owners (&build);
   for (guint s = 0; s < PO_OSQUERY_SITE_N; s++)
     {
-      if (g_str_equal (po_osquery_site_get_info (s)->platform, platforms[platform].catalogue))
+      if (g_str_equal (po_osquery_site_get_info (s)->platform, po_export_platform_get_catalogue_name (platform)))
         append_site (&build, findings, s);
     }
   query->n_indicators = g_hash_table_size (compiled);
@@ -781,3 +454,4 @@ po_export_query_get_notes (PoExportQuery *query)
 {
   return query->notes->str;
 }
+
