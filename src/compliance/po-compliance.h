@@ -133,6 +133,18 @@ gboolean     po_compliance_scan            (PoRuntime          *runtime,
                                             PoScan            **ret_scan,
                                             GError            **error);
 
+/* does policy cover product (vendor-wide: NULL) of vendor */
+gboolean     po_compliance_policy_covers_owner   (PoPolicy    *policy,
+                                                  PoVendor    *vendor,
+                                                  PoProduct   *product);
+
+/* the catalogue's policies that apply to profile and cover vendor and
+ * product (NULL: vendor-wide): a new array of borrowed PoPolicy*, id order */
+GPtrArray   *po_compliance_get_covering_policies (PoCatalogue *catalogue,
+                                                  PoProfile   *profile,
+                                                  PoVendor    *vendor,
+                                                  PoProduct   *product);
+
 /* ---- kernel module attribution (vendor_drivers) ------------------------- */
 
 /* how a module's vendor was decided; the values of vendor_drivers.attribution */
