@@ -2,6 +2,7 @@
 #pragma once
 
 #include <glib.h>
+
 #include "po-catalogue-load.h"
 #include "po-catalogue-match.h"
 #include "po-indicator.h"
