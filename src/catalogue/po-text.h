@@ -41,7 +41,9 @@ gboolean        po_text_rule_is_case_sensitive (PoTextRule     rule);
  * Unicode's space, line and paragraph separators (U+00A0, U+2028 ...) */
 gboolean        po_text_is_space               (gunichar       c);
 
-/* every white space character but ' ', for code that must list them (SQL) */
+/* every white space character but ' ', for code that must list them
+ * (SQL), the ones names carry most often first: ASCII's, then the
+ * no-break spaces U+00A0, U+202F, U+2007 and the ideographic space */
 const gunichar *po_text_get_other_spaces       (guint         *ret_n);
 
 G_END_DECLS

@@ -68,6 +68,9 @@ po_export_glob_to_glob (const gchar *glob)
 
 /* ---- how names compare ---------------------------------------------------- */
 
+/* how many of po_text_get_other_spaces() the SQL folds (see below) */
+#define SQL_SPACES 9
+
 /* expr (a column or expression) normalised by rule, in SQL */
 gchar *
 po_export_key_sql (PoTextRule rule, const gchar *expr)
@@ -84,10 +87,13 @@ po_export_key_sql (PoTextRule rule, const gchar *expr)
         guint n_spaces;
         const gunichar *spaces = po_text_get_other_spaces (&n_spaces);
 
-        /* every other white space character to a space (po_text_is_space());
-         * then every run of spaces to one (each space becomes \1\2, the
-         * \2\1 between two of them goes, the \1\2 left is one space),
-         * trimmed, folded */
+        /* the other white space characters to spaces (po_text_is_space()),
+         * as many as SQLite's parser stack takes nested (osquery's as
+         * ours: YYSTACKDEPTH 100): ASCII's and the no-break and
+         * ideographic spaces.  Then every run of spaces to one (each
+         * space becomes \1\2, the \2\1 between two of them goes, the
+         * \1\2 left is one space), trimmed, folded */
+        n_spaces = MIN (n_spaces, SQL_SPACES);
         for (guint i = 0; i < n_spaces; i++)
           g_string_append (out, "replace(");
         g_string_append (out, expr);
