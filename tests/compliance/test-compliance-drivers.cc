@@ -9,9 +9,6 @@ using namespace po_test;
 
 namespace {
 
-struct CatalogueDeleter { void operator() (PoCatalogue *c) const { po_catalogue_unref (c); } };
-using CataloguePtr = std::unique_ptr<PoCatalogue, CatalogueDeleter>;
-
 struct Attribution {
   std::string kind, vendor, vendor_id, product, indicator;
 };

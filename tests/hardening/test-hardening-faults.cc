@@ -28,7 +28,7 @@
 
 #include "Extension.h"
 #include "po-hardening.h"
-#include "po-wire.h"
+#include "po-test-wire.h"
 
 namespace po_test {
 namespace {
