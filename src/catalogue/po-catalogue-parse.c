@@ -88,14 +88,46 @@ is_string_node (JsonNode *node)
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
-/* a member that must be a non-empty string; NULL when absent or bad */
-static const gchar *
-get_string (Check *check, const gchar *object, const gchar *prefix, JsonObject *json,
-            const gchar *member, gboolean required)
+typedef enum {
+  WANT_STRING,
+  WANT_BOOLEAN,
+  WANT_OBJECT,
+  WANT_ARRAY,
+} Want;
+
+static gboolean
+node_is (JsonNode *node, Want want)
 {
+  switch (want)
+    {
+    case WANT_STRING:
+      return is_string_node (node);
+    case WANT_BOOLEAN:
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN;
+    case WANT_OBJECT:
+      return JSON_NODE_HOLDS_OBJECT (node);
+    case WANT_ARRAY:
+      return JSON_NODE_HOLDS_ARRAY (node);
+    }
+  return FALSE;
+}
+
+/*
+ * A member of the wanted type, or NULL (reported, unless it is absent and
+ * optional): the one place the getters below say "missing" or "must be".
+ */
+static JsonNode *
+get_member (Check *check, const gchar *object, const gchar *prefix, JsonObject *json,
+            const gchar *member, gboolean required, Want want)
+{
+  static const gchar *const wanted[] = {
+    [WANT_STRING] = "a string",
+    [WANT_BOOLEAN] = "true or false",
+    [WANT_OBJECT] = "an object",
+    [WANT_ARRAY] = "an array",
+  };
   g_autofree gchar *field = field_name (prefix, member);
   JsonNode *node = json_object_get_member (json, member);
-  const gchar *value;
 
   if (node == NULL)
     {
@@ -103,14 +135,28 @@ get_string (Check *check, const gchar *object, const gchar *prefix, JsonObject *
         report (check, object, field, "missing");
       return NULL;
     }
-  if (!is_string_node (node))
+  if (!node_is (node, want))
     {
-      report (check, object, field, "must be a string, not %s", node_type_name (node));
+      report (check, object, field, "must be %s, not %s", wanted[want], node_type_name (node));
       return NULL;
     }
+  return node;
+}
+
+/* a member that must be a non-empty string; NULL when absent or bad */
+static const gchar *
+get_string (Check *check, const gchar *object, const gchar *prefix, JsonObject *json,
+            const gchar *member, gboolean required)
+{
+  JsonNode *node = get_member (check, object, prefix, json, member, required, WANT_STRING);
+  const gchar *value;
+
+  if (node == NULL)
+    return NULL;
   value = json_node_get_string (node);
   if (*value == '\0' || g_ascii_isspace (value[0]))
     {
+      g_autofree gchar *field = field_name (prefix, member);
       report (check, object, field, "must not be empty or start with white space");
       return NULL;
     }
@@ -122,20 +168,10 @@ static gint
 get_bool (Check *check, const gchar *object, const gchar *prefix, JsonObject *json,
           const gchar *member, gboolean required)
 {
-  g_autofree gchar *field = field_name (prefix, member);
-  JsonNode *node = json_object_get_member (json, member);
+  JsonNode *node = get_member (check, object, prefix, json, member, required, WANT_BOOLEAN);
 
   if (node == NULL)
-    {
-      if (required)
-        report (check, object, field, "missing");
-      return -1;
-    }
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      report (check, object, field, "must be true or false, not %s", node_type_name (node));
-      return -1;
-    }
+    return -1;
   return json_node_get_boolean (node) ? 1 : 0;
 }
 
@@ -143,42 +179,16 @@ static JsonObject *
 get_object (Check *check, const gchar *object, const gchar *prefix, JsonObject *json,
             const gchar *member, gboolean required)
 {
-  g_autofree gchar *field = field_name (prefix, member);
-  JsonNode *node = json_object_get_member (json, member);
-
-  if (node == NULL)
-    {
-      if (required)
-        report (check, object, field, "missing");
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      report (check, object, field, "must be an object, not %s", node_type_name (node));
-      return NULL;
-    }
-  return json_node_get_object (node);
+  JsonNode *node = get_member (check, object, prefix, json, member, required, WANT_OBJECT);
+  return node != NULL ? json_node_get_object (node) : NULL;
 }
 
 static JsonArray *
 get_array (Check *check, const gchar *object, const gchar *prefix, JsonObject *json,
            const gchar *member, gboolean required)
 {
-  g_autofree gchar *field = field_name (prefix, member);
-  JsonNode *node = json_object_get_member (json, member);
-
-  if (node == NULL)
-    {
-      if (required)
-        report (check, object, field, "missing");
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      report (check, object, field, "must be an array, not %s", node_type_name (node));
-      return NULL;
-    }
-  return json_node_get_array (node);
+  JsonNode *node = get_member (check, object, prefix, json, member, required, WANT_ARRAY);
+  return node != NULL ? json_node_get_array (node) : NULL;
 }
 
 typedef gboolean (*ValueCheck) (const gchar *value);
