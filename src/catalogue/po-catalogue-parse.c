@@ -524,18 +524,19 @@ parse_product (Check *check, PoVendor *vendor, const gchar *vendor_object, JsonN
   return product;
 }
 
-static PoVendor *
-parse_vendor (Check *check, JsonNode *node, guint index)
+/*
+ * Element index of the top-level array plural ("vendors", "policies"):
+ * its JSON object, or NULL (reported) when it is not one.  *ret_object is
+ * how messages name it (by id, or by position when it has none), *ret_id
+ * its id (NULL when missing or bad).
+ */
+static JsonObject *
+open_object (Check *check, JsonNode *node, const gchar *kind, const gchar *plural, guint index,
+             gchar **ret_object, const gchar **ret_id)
 {
-  static const gchar *const allowed[] = { "id", "name", "aliases", "notes", "sources",
-                                          "indicators", "products", NULL };
-  g_autoptr(PoVendor) vendor = NULL;
-  g_autofree gchar *object = object_name ("vendor", NULL, "vendors", index);
-  g_auto(GStrv) aliases = NULL;
+  g_autofree gchar *object = object_name (kind, NULL, plural, index);
   JsonObject *json;
-  JsonArray *products;
   const gchar *id;
-  guint errors_before = check->errors->len;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
@@ -547,8 +548,29 @@ parse_vendor (Check *check, JsonNode *node, guint index)
   if (id != NULL)
     {
       g_free (object);
-      object = object_name ("vendor", id, NULL, 0);
+      object = object_name (kind, id, NULL, 0);
     }
+  *ret_object = g_steal_pointer (&object);
+  *ret_id = id;
+  return json;
+}
+
+static PoVendor *
+parse_vendor (Check *check, JsonNode *node, guint index)
+{
+  static const gchar *const allowed[] = { "id", "name", "aliases", "notes", "sources",
+                                          "indicators", "products", NULL };
+  g_autoptr(PoVendor) vendor = NULL;
+  g_autofree gchar *object = NULL;
+  g_auto(GStrv) aliases = NULL;
+  JsonObject *json;
+  JsonArray *products;
+  const gchar *id;
+  guint errors_before = check->errors->len;
+
+  json = open_object (check, node, "vendor", "vendors", index, &object, &id);
+  if (json == NULL)
+    return NULL;
   vendor = po_vendor_new ();
   vendor->id = g_strdup (id);
   check_members (check, object, NULL, json, allowed);
@@ -706,7 +728,7 @@ parse_policy (Check *check, JsonNode *node, guint index)
                                           "categories", "milestones", "scope", "sources",
                                           "notes", NULL };
   g_autoptr(PoPolicy) policy = NULL;
-  g_autofree gchar *object = object_name ("policy", NULL, "policies", index);
+  g_autofree gchar *object = NULL;
   g_autoptr(GDateTime) issued = NULL;
   JsonObject *json;
   const gchar *id, *text;
@@ -714,18 +736,9 @@ parse_policy (Check *check, JsonNode *node, guint index)
   gint binding;
   guint errors_before = check->errors->len;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      report (check, object, NULL, "must be an object, not %s", node_type_name (node));
-      return NULL;
-    }
-  json = json_node_get_object (node);
-  id = get_id (check, object, json);
-  if (id != NULL)
-    {
-      g_free (object);
-      object = object_name ("policy", id, NULL, 0);
-    }
+  json = open_object (check, node, "policy", "policies", index, &object, &id);
+  if (json == NULL)
+    return NULL;
   policy = po_policy_new ();
   policy->id = g_strdup (id);
   check_members (check, object, NULL, json, allowed);
