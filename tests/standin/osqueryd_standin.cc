@@ -1069,29 +1069,23 @@ OsquerydStandin::RunQuery (sqlite3 *db, const std::string &sql, bool types_only)
 QueryResult
 OsquerydStandin::Query (const std::string &sql)
 {
-  {
-    std::unique_lock<std::mutex> lock (primary_mu_, std::try_to_lock);
-    if (lock.owns_lock () && primary_ != nullptr)
-      return RunQuery (primary_, sql, false);
-  }
-  std::string error;
-  auto connection = OpenConnection (&error);
-  if (!connection) {
-    QueryResult result;
-    result.code = 1;
-    result.message = error;
-    return result;
-  }
-  return connection->Query (sql);
+  return QueryOnAnyConnection (sql, false);
 }
 
 QueryResult
 OsquerydStandin::QueryColumns (const std::string &sql)
 {
+  return QueryOnAnyConnection (sql, true);
+}
+
+/* on the primary connection when it is free, else on a new one */
+QueryResult
+OsquerydStandin::QueryOnAnyConnection (const std::string &sql, bool types_only)
+{
   {
     std::unique_lock<std::mutex> lock (primary_mu_, std::try_to_lock);
     if (lock.owns_lock () && primary_ != nullptr)
-      return RunQuery (primary_, sql, true);
+      return RunQuery (primary_, sql, types_only);
   }
   std::string error;
   auto connection = OpenConnection (&error);
@@ -1101,7 +1095,7 @@ OsquerydStandin::QueryColumns (const std::string &sql)
     result.message = error;
     return result;
   }
-  return RunSql (connection->db_, sql, true);
+  return RunSql (connection->db_, sql, types_only);
 }
 
 std::unique_ptr<StandinConnection>
