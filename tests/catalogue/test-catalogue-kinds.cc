@@ -7,9 +7,7 @@
  */
 #include "catalogue-test-util.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 using namespace po_test;
 
@@ -131,15 +129,13 @@ TEST (IndicatorKinds, EverySiteAndSourceIsUsed)
 /* docs/policy-format.md has a row "| `key` | doc | case |" for every kind */
 TEST (IndicatorKinds, PolicyFormatDocumentsEveryKind)
 {
-  std::ifstream in (project_path ("docs/policy-format.md"));
-  std::stringstream text;
-  text << in.rdbuf ();
+  std::string text = read_file (project_path ("docs/policy-format.md"));
 
   for (guint k = 0; k < PO_INDICATOR_KIND_N; k++)
     {
       const PoIndicatorKindInfo *info = po_indicator_kind_get_info ((PoIndicatorKind) k);
       std::string row = std::string ("| `") + info->key + "` | " + info->doc + " | "
                         + case_word (info->rule) + " |";
-      EXPECT_TRUE (Contains (text.str (), row)) << info->name;
+      EXPECT_TRUE (Contains (text, row)) << info->name;
     }
 }

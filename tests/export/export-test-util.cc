@@ -129,17 +129,7 @@ OsqueryDb::load (const std::string &name)
 {
   std::string path = fixture_path (std::string ("export/") + po_export_platform_to_string (platform_)
                                    + "/" + name + ".json");
-  gchar *text = NULL;
-  GError *error = NULL;
-
-  if (!g_file_get_contents (path.c_str (), &text, NULL, &error))
-    {
-      ADD_FAILURE () << error->message;
-      g_error_free (error);
-      return;
-    }
-  load_json (text);
-  g_free (text);
+  load_json (read_file (path));
 }
 
 void

@@ -309,7 +309,7 @@ TEST_F (Permissions, PolicyFilesCheckedAsOsqueryChecksExtensions)
 {
   if (geteuid () != 0)
     GTEST_SKIP () << "the checks apply when running as root";
-  std::string good = read_text (fixture_path ("catalogue/good/one-policy.json"));
+  std::string good = read_file (fixture_path ("catalogue/good/one-policy.json"));
   ASSERT_FALSE (good.empty ());
   struct Case { std::string name; std::string setup; bool refused; };
   std::vector<Case> cases = {

@@ -69,6 +69,22 @@ TempDir::write (const std::string &name, const std::string &contents, int mode) 
   ASSERT_EQ (g_chmod (full.c_str (), mode), 0);
 }
 
+std::string
+read_file (const std::string &path)
+{
+  g_autofree gchar *contents = nullptr;
+  gsize length = 0;
+  GError *error = nullptr;
+
+  if (!g_file_get_contents (path.c_str (), &contents, &length, &error))
+    {
+      ADD_FAILURE () << error->message;
+      g_error_free (error);
+      return "";
+    }
+  return std::string (contents, length);
+}
+
 void
 copy_tree (const std::string &source, const std::string &dest)
 {

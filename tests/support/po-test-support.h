@@ -78,6 +78,10 @@ class TempDir {
   bool strict_;
 };
 
+/* the whole of a file, bytes as they are; a file that cannot be read
+ * fails the test (and is "") */
+std::string read_file (const std::string &path);
+
 /* copies the contents of source into dest (cp -a: symlinks stay links) */
 void copy_tree (const std::string &source, const std::string &dest);
 /* copies tests/fixtures/<relative> into dest */
