@@ -53,8 +53,8 @@ po_file_identity_equal (const PoFileIdentity *a, const PoFileIdentity *b)
 
 /* osquery's rule for extensions, made a little stricter (no group write) */
 gboolean
-po_catalogue_check_permissions (const PoCatalogueOptions *options, const gchar *path, uid_t uid, mode_t mode,
-                   GError **error)
+po_catalogue_check_permissions (const PoCatalogueOptions *options, const gchar *path, uid_t uid,
+                                mode_t mode, GError **error)
 {
   if (!options->check_permissions)
     return TRUE;
@@ -83,8 +83,8 @@ po_catalogue_check_permissions (const PoCatalogueOptions *options, const gchar *
  * check and the read cannot slip another file in.
  */
 gboolean
-po_catalogue_read_policy_file (const PoCatalogueOptions *options, const gchar *path, GBytes **ret_bytes,
-                  PoFileIdentity *ret_identity, GError **error)
+po_catalogue_read_policy_file (const PoCatalogueOptions *options, const gchar *path,
+                               GBytes **ret_bytes, PoFileIdentity *ret_identity, GError **error)
 {
   g_autoptr(GByteArray) data = NULL;
   struct stat st;

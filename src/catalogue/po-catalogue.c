@@ -309,7 +309,8 @@ load_dir (Loader *loader, const DirOption *option)
       add_problem (loader->catalogue, option->path, message, FALSE);
       return;
     }
-  if (!po_catalogue_check_permissions (loader->options, option->path, st.st_uid, st.st_mode, &error))
+  if (!po_catalogue_check_permissions (loader->options, option->path, st.st_uid, st.st_mode,
+                                       &error))
     {
       add_problem (loader->catalogue, option->path, error->message, FALSE);
       keep_previous_files_of (loader, option->path, "its directory was refused");

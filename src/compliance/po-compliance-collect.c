@@ -43,9 +43,10 @@ collect_packages (const PoCollectRequest *request, PoFindingSource source, PoInd
         continue;
       matched = source == PO_FINDING_SOURCE_SNAP ? snap_name_of_instance (package->name)
                                                  : g_strdup (package->name);
-      po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates, kind, matched, 0);
+      po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates, kind,
+                                           matched, 0);
       po_compliance_add_findings (findings, candidates, source, package->name, package->version,
-                    package->path, -1);
+                                  package->path, -1);
     }
   return po_compliance_warnings_complete (warnings);
 }
@@ -97,23 +98,23 @@ collect_processes (const PoCollectRequest *request, GPtrArray *findings)
         {
           g_autofree gchar *base = g_path_get_basename (process->path);
           po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates,
-                                 PO_INDICATOR_LINUX_PROCESS, base,
-                                 g_str_equal (base, process->name) ? 0 : 2);
+                                               PO_INDICATOR_LINUX_PROCESS, base,
+                                               g_str_equal (base, process->name) ? 0 : 2);
           po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates,
-                                 PO_INDICATOR_LINUX_PATH, process->path, 4);
+                                               PO_INDICATOR_LINUX_PATH, process->path, 4);
           if (candidates->len > 0 && !executable_is_trusted (request->runtime, process->pid))
             g_array_set_size (candidates, 0);
         }
       else
         {
           po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates,
-                                 PO_INDICATOR_LINUX_PROCESS, process->name, 0);
+                                               PO_INDICATOR_LINUX_PROCESS, process->name, 0);
           if (candidates->len > 0 && po_inventory_process_real_uid (request->runtime,
                                                                     process->pid) != 0)
             g_array_set_size (candidates, 0);
         }
-      po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_PROCESS, process->name, NULL,
-                    process->path, process->pid);
+      po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_PROCESS, process->name,
+                                  NULL, process->path, process->pid);
     }
   return po_compliance_warnings_complete (warnings);
 }
@@ -135,9 +136,9 @@ collect_units (const PoCollectRequest *request, GPtrArray *findings)
       if (unit->masked)
         continue;
       po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates,
-                             PO_INDICATOR_SYSTEMD_UNIT, unit->name, 0);
-      po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_SYSTEMD_UNIT, unit->name, NULL,
-                    unit->path, -1);
+                                           PO_INDICATOR_SYSTEMD_UNIT, unit->name, 0);
+      po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_SYSTEMD_UNIT, unit->name,
+                                  NULL, unit->path, -1);
     }
   return po_compliance_warnings_complete (warnings);
 }
@@ -154,8 +155,8 @@ collect_modules (const PoCollectRequest *request, GPtrArray *findings)
       g_autoptr(GArray) candidates = po_candidates_new ();
 
       po_candidates_add_module (request->catalogue, request->owners, module, candidates);
-      po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_KERNEL_MODULE, module->name,
-                    module->version, module->path, -1);
+      po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_KERNEL_MODULE,
+                                  module->name, module->version, module->path, -1);
     }
   return po_compliance_warnings_complete (warnings);
 }
@@ -168,8 +169,10 @@ sources_of (GPtrArray *indicators)
   guint sources = 0;
 
   for (guint i = 0; i < indicators->len; i++)
-    sources |= po_indicator_kind_get_info (po_indicator_get_kind (g_ptr_array_index (indicators, i)))
-                   ->sources;
+    {
+      const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+      sources |= po_indicator_kind_get_info (po_indicator_get_kind (indicator))->sources;
+    }
   return sources;
 }
 

@@ -75,7 +75,7 @@ po_compliance_owner_wanted (GHashTable *owners, PoVendor *vendor, PoProduct *pro
 /* every indicator of kind matching value, at rank (globs one lower) */
 void
 po_candidates_add_indicator_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candidates,
-                       PoIndicatorKind kind, const gchar *value, guint rank)
+                                     PoIndicatorKind kind, const gchar *value, guint rank)
 {
   g_autoptr(GPtrArray) matches = NULL;
 
@@ -230,7 +230,8 @@ po_candidates_resolve (GArray *candidates)
 /* ---- findings ----------------------------------------------------------- */
 
 PoFinding *
-po_finding_new_from_candidate (PoFindingSource source, const PoCandidate *candidate, const gchar *name)
+po_finding_new_from_candidate (PoFindingSource source, const PoCandidate *candidate,
+                               const gchar *name)
 {
   PoFinding *finding = g_new0 (PoFinding, 1);
 
@@ -248,13 +249,14 @@ po_finding_new_from_candidate (PoFindingSource source, const PoCandidate *candid
 /* one finding per chosen candidate, each filled in by the caller's template */
 void
 po_compliance_add_findings (GPtrArray *findings, GArray *candidates, PoFindingSource source,
-              const gchar *name, const gchar *version, const gchar *path, gint64 pid)
+                            const gchar *name, const gchar *version, const gchar *path, gint64 pid)
 {
   g_autoptr(GArray) chosen = po_candidates_resolve (candidates);
 
   for (guint i = 0; i < chosen->len; i++)
     {
-      const PoCandidate *c = &g_array_index (candidates, PoCandidate, g_array_index (chosen, guint, i));
+      guint index = g_array_index (chosen, guint, i);
+      const PoCandidate *c = &g_array_index (candidates, PoCandidate, index);
       PoFinding *finding = po_finding_new_from_candidate (source, c, name);
       finding->version = g_strdup (version);
       finding->path = g_strdup (path);
@@ -275,14 +277,16 @@ po_compliance_warnings_complete (GPtrArray *warnings)
 /* the catalogue candidates for a module: name, then signer, then author */
 void
 po_candidates_add_module (PoCatalogue *catalogue, GHashTable *owners, const PoKernelModule *module,
-                   GArray *candidates)
+                          GArray *candidates)
 {
-  po_candidates_add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE, module->name,
-                         0);
-  po_candidates_add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE_SIGNER,
-                         module->signer, 2);
+  po_candidates_add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE,
+                                       module->name, 0);
+  po_candidates_add_indicator_matches (catalogue, owners, candidates,
+                                       PO_INDICATOR_KERNEL_MODULE_SIGNER,
+                                       module->signer, 2);
   add_vendor_name_matches (catalogue, owners, candidates, module->signer, 4);
-  po_candidates_add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE_AUTHOR,
-                         module->author, 6);
+  po_candidates_add_indicator_matches (catalogue, owners, candidates,
+                                       PO_INDICATOR_KERNEL_MODULE_AUTHOR,
+                                       module->author, 6);
   add_author_name_matches (catalogue, owners, candidates, module->author, 8);
 }

@@ -106,7 +106,7 @@ probe_indicators (const PoCollectRequest *request, GPtrArray *indicators, GHashT
       const PoIndicator *indicator = g_ptr_array_index (indicators, i);
       if (po_indicator_get_kind (indicator) == PO_INDICATOR_LINUX_PATH
           && po_compliance_owner_wanted (request->owners, po_indicator_get_vendor (indicator),
-                           po_indicator_get_product (indicator)))
+                                         po_indicator_get_product (indicator)))
         probe_indicator (request, indicator, hits_by_path, hits, memo, warnings);
     }
 }
@@ -148,7 +148,8 @@ po_compliance_collect_paths (const PoCollectRequest *request, GPtrArray *finding
         {
           const PoCandidate *candidate =
               &g_array_index (hit->candidates, PoCandidate, g_array_index (chosen, guint, c));
-          PoFinding *finding = po_finding_new_from_candidate (PO_FINDING_SOURCE_PATH, candidate, hit->path);
+          PoFinding *finding = po_finding_new_from_candidate (PO_FINDING_SOURCE_PATH, candidate,
+                                                              hit->path);
           finding->path = g_strdup (hit->path);
           g_ptr_array_add (path_findings, finding);
         }

@@ -134,12 +134,13 @@ po_export_append_comparison (GString *out, const gchar *key, PoTextRule rule,
 {
   if (glob)
     {
+      gboolean sensitive = po_text_rule_is_case_sensitive (rule);
       g_autofree gchar *normal = key_literal (rule, g_ptr_array_index (patterns, 0));
-      g_autofree gchar *body = po_text_rule_is_case_sensitive (rule) ? po_export_glob_to_glob (normal)
-                                                            : po_export_glob_to_like (normal);
+      g_autofree gchar *body = sensitive ? po_export_glob_to_glob (normal)
+                                         : po_export_glob_to_like (normal);
       g_autofree gchar *literal = po_export_sql_literal (body);
 
-      if (po_text_rule_is_case_sensitive (rule))
+      if (sensitive)
         g_string_append_printf (out, "%s GLOB %s", key, literal);
       else
         g_string_append_printf (out, "%s LIKE %s ESCAPE '\\'", key, literal);

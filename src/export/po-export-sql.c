@@ -218,7 +218,7 @@ append_site (Build *build, GString *findings, PoOsquerySite site_id)
 
   for (guint o = 0; o < build->owners->len; o++)
     n_arms += append_owner_arms (build, cases, site_id,
-                                &g_array_index (build->owners, Owner, o));
+                                 &g_array_index (build->owners, Owner, o));
   if (n_arms == 0)
     return FALSE;
 
@@ -371,7 +371,8 @@ po_export_query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform 
   collect_owners (&build);
   for (guint s = 0; s < PO_OSQUERY_SITE_N; s++)
     {
-      if (g_str_equal (po_osquery_site_get_info (s)->platform, po_export_platform_get_catalogue_name (platform)))
+      if (g_str_equal (po_osquery_site_get_info (s)->platform,
+                       po_export_platform_get_catalogue_name (platform)))
         append_site (&build, findings, s);
     }
   query->n_indicators = g_hash_table_size (compiled);
