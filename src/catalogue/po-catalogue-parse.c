@@ -249,6 +249,22 @@ parse_vendor (PoCheck *check, JsonNode *node, guint index)
   return g_steal_pointer (&vendor);
 }
 
+typedef const gchar *(*GetId) (gpointer object);
+
+/* reports id when an earlier object of the file (in earlier) has it too */
+static void
+check_unique_id (PoCheck *check, const gchar *kind, const gchar *plural, const gchar *id,
+                 GPtrArray *earlier, GetId get_id)
+{
+  for (guint j = 0; j < earlier->len; j++)
+    if (g_str_equal (get_id (g_ptr_array_index (earlier, j)), id))
+      {
+        g_autofree gchar *object = po_check_object_name (kind, id, NULL, 0);
+        po_check_report (check, object, "id", "duplicate id: %s[%u] has the same", plural, j);
+        return;
+      }
+}
+
 PoCatalogueContent *
 po_catalogue_content_new (void)
 {
@@ -359,13 +375,8 @@ po_catalogue_parse (const gchar *name, const gchar *origin, GBytes *bytes, GPtrA
       PoVendor *vendor = parse_vendor (&check, json_array_get_element (vendors, i), i);
       if (vendor == NULL)
         continue;
-      for (guint j = 0; j < content->vendors->len; j++)
-        if (g_str_equal (((PoVendor *) g_ptr_array_index (content->vendors, j))->id, vendor->id))
-          {
-            g_autofree gchar *object = po_check_object_name ("vendor", vendor->id, NULL, 0);
-            po_check_report (&check, object, "id", "duplicate id: vendors[%u] has the same", j);
-            break;
-          }
+      check_unique_id (&check, "vendor", "vendors", vendor->id, content->vendors,
+                       (GetId) po_vendor_get_id);
       vendor->origin = g_strdup (origin);
       vendor->sha256 = g_strdup (sha256);
       g_ptr_array_add (content->vendors, vendor);
@@ -376,14 +387,8 @@ po_catalogue_parse (const gchar *name, const gchar *origin, GBytes *bytes, GPtrA
                                                     i);
       if (policy == NULL)
         continue;
-      for (guint j = 0; j < content->policies->len; j++)
-        if (g_str_equal (((PoPolicy *) g_ptr_array_index (content->policies, j))->id,
-                         policy->id))
-          {
-            g_autofree gchar *object = po_check_object_name ("policy", policy->id, NULL, 0);
-            po_check_report (&check, object, "id", "duplicate id: policies[%u] has the same", j);
-            break;
-          }
+      check_unique_id (&check, "policy", "policies", policy->id, content->policies,
+                       (GetId) po_policy_get_id);
       policy->origin = g_strdup (origin);
       policy->sha256 = g_strdup (sha256);
       g_ptr_array_add (content->policies, policy);
