@@ -97,6 +97,22 @@ copy_fixture (const std::string &relative, const std::string &dest)
   copy_tree (fixture_path (relative), dest);
 }
 
+ScopedEnv::ScopedEnv (const std::string &name, const std::string &value) : name_ (name)
+{
+  const gchar *old = g_getenv (name.c_str ());
+  if (old != nullptr)
+    old_.reset (new std::string (old));
+  g_setenv (name.c_str (), value.c_str (), TRUE);
+}
+
+ScopedEnv::~ScopedEnv ()
+{
+  if (old_ != nullptr)
+    g_setenv (name_.c_str (), old_->c_str (), TRUE);
+  else
+    g_unsetenv (name_.c_str ());
+}
+
 std::string
 run_or_fail (const std::vector<std::string> &argv)
 {

@@ -87,6 +87,18 @@ void copy_tree (const std::string &source, const std::string &dest);
 /* copies tests/fixtures/<relative> into dest */
 void copy_fixture (const std::string &relative, const std::string &dest);
 
+/* an environment variable set for as long as the object lives, then restored */
+class ScopedEnv {
+ public:
+  ScopedEnv (const std::string &name, const std::string &value);
+  ~ScopedEnv ();
+  ScopedEnv (const ScopedEnv &) = delete;
+  ScopedEnv &operator= (const ScopedEnv &) = delete;
+ private:
+  std::string name_;
+  std::unique_ptr<std::string> old_;
+};
+
 /* ---- processes ----------------------------------------------------------- */
 
 /* runs argv (no shell, PATH searched), failing the test unless it exits 0;
