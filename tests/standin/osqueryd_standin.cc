@@ -318,21 +318,17 @@ class OsquerydStandin::ManagerHandler : public ext::ExtensionManagerIf {
 
   void query (ext::ExtensionResponse &_return, const std::string &sql) override
   {
-    QueryResult result = s_->Query (sql);
-    _return.status.code = result.code;
-    _return.status.message = result.message;
-    _return.status.uuid = 0;
-    for (const auto &row : result.rows) {
-      std::map<std::string, std::string> out;
-      for (const auto &value : row)
-        out[value.first] = value.second.value_or ("");
-      _return.response.push_back (std::move (out));
-    }
+    ToResponse (s_->Query (sql), _return);
   }
 
   void getQueryColumns (ext::ExtensionResponse &_return, const std::string &sql) override
   {
-    QueryResult result = s_->QueryColumns (sql);
+    ToResponse (s_->QueryColumns (sql), _return);
+  }
+
+  /* a result as the ExtensionResponse osqueryd answers with (NULL as "") */
+  static void ToResponse (const QueryResult &result, ext::ExtensionResponse &_return)
+  {
     _return.status.code = result.code;
     _return.status.message = result.message;
     _return.status.uuid = 0;
