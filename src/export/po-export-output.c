@@ -178,17 +178,22 @@ append_dates (GString *out, PoPolicy *policy)
   guint n_milestones = 0;
   const PoMilestone *milestones = po_policy_get_milestones (policy, &n_milestones);
   const PoMilestone *final = po_policy_get_final_milestone (policy);
+  g_autofree gchar *deadline = NULL;
 
   if (final == NULL)
     {
       g_string_append (out, "Deadline: none; the instrument sets no date.\n");
       return;
     }
-  g_string_append_printf (out, "Deadline: %s (%s).\n", final->date, final->kind);
+  deadline = po_milestone_format_readable (final);
+  g_string_append_printf (out, "Deadline: %s (%s).\n", deadline, final->kind);
   for (guint i = 0; i < n_milestones; i++)
-    g_string_append_printf (out, "- %s %s%s%s\n", milestones[i].date, milestones[i].kind,
-                            milestones[i].description != NULL ? ": " : "",
-                            milestones[i].description != NULL ? milestones[i].description : "");
+    {
+      g_autofree gchar *date = po_milestone_format_readable (&milestones[i]);
+      g_string_append_printf (out, "- %s %s%s%s\n", date, milestones[i].kind,
+                              milestones[i].description != NULL ? ": " : "",
+                              milestones[i].description != NULL ? milestones[i].description : "");
+    }
 }
 
 /* who the policy binds, advises and excludes, in one line */
