@@ -21,6 +21,11 @@
 /* the tables give instants as unix seconds, as osquery does; a person
  * reads them as ISO 8601 UTC */
 #define READABLE_TIME(column) "strftime('%Y-%m-%dT%H:%M:%SZ', " column ", 'unixepoch')"
+/* a date, and the UTC time it passes at when that is not the end of the day
+ * (a milestone with a time of day: "2024-09-29 04:00 UTC") */
+#define READABLE_DATE(date, at)                                                          \
+  date " || CASE WHEN " at " <> CAST(strftime('%s', " date ", '+1 day') AS INTEGER)"      \
+  " THEN strftime(' %H:%M UTC', " at ", 'unixepoch') ELSE '' END"
 
 static gboolean
 query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result, GError **error)
@@ -101,8 +106,9 @@ enum { S_ID, S_TITLE, S_APPLICABILITY, S_REASON, S_FINDINGS, S_STATUS, S_NEXT, S
        S_DEADLINE, S_DEADLINE_SOURCE, S_DAYS, S_FIRST, S_ACTION };
 
 static const gchar status_sql[] =
-    "SELECT policy_id, title, applicability, reason, findings, status, next_milestone,"
-    " next_milestone_date, deadline, deadline_source, days_remaining, "
+    "SELECT policy_id, title, applicability, reason, findings, status, next_milestone, "
+    READABLE_DATE ("next_milestone_date", "next_milestone_at") ", "
+    READABLE_DATE ("deadline", "deadline_at") ", deadline_source, days_remaining, "
     READABLE_TIME ("first_detected") ", action"
     " FROM phaseout_status"
     " ORDER BY CASE status WHEN 'overdue' THEN 0 WHEN 'action_required' THEN 1"
