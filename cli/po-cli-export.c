@@ -217,6 +217,11 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
       g_printerr ("phaseout export: unknown --format '%s' (apply, gitops)\n", export->format);
       return 2;
     }
+  if (export->format != NULL && !g_str_equal (what, "fleet-policies"))
+    {
+      g_printerr ("phaseout export: --format is for fleet-policies\n");
+      return 2;
+    }
   options.fleet_format = export->format != NULL && g_str_equal (export->format, "gitops")
                              ? PO_EXPORT_FLEET_GITOPS : PO_EXPORT_FLEET_APPLY;
   if (options.fleet_format == PO_EXPORT_FLEET_GITOPS && export->team != NULL)

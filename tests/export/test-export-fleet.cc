@@ -323,6 +323,9 @@ TEST (FleetFiles, GitOpsFormMistakes)
   EXPECT_EQ (team.out, "");
   EXPECT_EQ (format.status, 2);
   EXPECT_TRUE (Contains (format.err, "unknown --format 'yaml' (apply, gitops)"));
+  CliRun pack = run_export ({ "pack", "--format", "gitops" }, empty.path ());
+  EXPECT_EQ (pack.status, 2);
+  EXPECT_TRUE (Contains (pack.err, "--format is for fleet-policies"));
 }
 
 /*
