@@ -151,7 +151,8 @@ TEST (ExportCli, PolicyDirFilesAreExported)
 
 /*
  * osquery drops a pack query whose interval is 0 or over 604800 s, with
- * only a warning in its log (osquery/config/packs.cpp, kMaxQueryInterval):
+ * only a warning in its log (osquery/config/packs.cpp, kMaxQueryInterval and
+ * Pack::initialize, osquery commit a5b14f63d98c0d4992ab8ae07d933e0d5ff008df):
  * such an interval is a usage error, not a pack that never runs
  */
 TEST (ExportCli, IntervalWithinOsquerysLimit)
