@@ -52,7 +52,6 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   const PoSettings *settings = po_runtime_get_settings (runtime);
   g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
   g_autoptr(GDateTime) now = po_runtime_now (runtime);
-  g_autofree gchar *clock = g_date_time_format_iso8601 (now);
   g_autofree gchar *glib_version = g_strdup_printf ("%u.%u.%u", glib_major_version,
                                                     glib_minor_version, glib_micro_version);
   const gchar *config = settings->config != NULL ? settings->config : PHASEOUT_DEFAULT_CONFIG;
@@ -98,7 +97,7 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
                     po_state_get_path (state) != NULL ? po_state_get_path (state) : "");
   po_rows_set_text (rows, COL_PHASEOUT_INFO_STATE_DB_PROBLEM,
                     state_error != NULL ? state_error->message : "");
-  po_rows_set_text (rows, COL_PHASEOUT_INFO_CLOCK, clock);
+  po_rows_set_int (rows, COL_PHASEOUT_INFO_CLOCK, g_date_time_to_unix (now));
   po_rows_set_bool (rows, COL_PHASEOUT_INFO_CLOCK_INJECTED, settings->now != NULL);
   po_rows_set_int (rows, COL_PHASEOUT_INFO_TABLES, n_tables);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_SQLITE_VERSION, sqlite3_libversion ());

@@ -78,7 +78,9 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_CATEGORIES, categories);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_MILESTONES, milestones);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_DEADLINE,
-                        deadline != NULL ? deadline->date : "");
+                        deadline != NULL ? deadline->day : "");
+      if (deadline != NULL)
+        po_rows_set_int (rows, COL_PHASEOUT_POLICIES_DEADLINE_AT, deadline->passed_at);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_SCOPE, scope);
       po_rows_set_bool (rows, COL_PHASEOUT_POLICIES_APPLIES,
                         po_applicability_applies (applicability));

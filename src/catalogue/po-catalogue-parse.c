@@ -596,7 +596,7 @@ parse_milestones (Check *check, const gchar *object, JsonObject *json, GDateTime
       g_autofree gchar *date_field = g_strdup_printf ("milestones[%u].date", i);
       g_autoptr(GDateTime) when = NULL;
       const gchar *kind, *date, *description;
-      PoMilestone milestone = { NULL, NULL, NULL, NULL };
+      PoMilestone milestone = { 0 };
       JsonObject *item;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -634,6 +634,10 @@ parse_milestones (Check *check, const gchar *object, JsonObject *json, GDateTime
       previous_date = date;
       milestone.kind = g_strdup (kind);
       milestone.date = g_strdup (date);
+      milestone.day = g_strndup (date, 10);
+      milestone.time = date[10] == 'T' ? g_strdup (date + 11) : NULL;
+      /* a plain date is a whole UTC day: passed once the next one begins */
+      milestone.passed_at = g_date_time_to_unix (when) + (milestone.time != NULL ? 0 : 86400);
       milestone.when = g_steal_pointer (&when);
       milestone.description = g_strdup (description);
       g_array_append_val (milestones, milestone);

@@ -196,8 +196,9 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
           for (guint m = 0; m < policy->milestones->len; m++)
             {
               const PoMilestone *milestone = &g_array_index (policy->milestones, PoMilestone, m);
+              g_autofree gchar *date = po_milestone_format_readable (milestone);
               g_string_append_printf (report, "    %-14s%s %s%s%s\n",
-                                      m == 0 ? "milestones:" : "", milestone->date,
+                                      m == 0 ? "milestones:" : "", date,
                                       milestone->kind, milestone->description != NULL ? ": " : "",
                                       milestone->description != NULL ? milestone->description
                                                                      : "");

@@ -3,6 +3,8 @@
  * PoPolicy: the immutable record of one ban or advice instrument, and the
  * one place that decides what a policy means for an organisation profile.
  */
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
 #include "po-catalogue-private.h"
@@ -36,6 +38,26 @@ milestone_clear (PoMilestone *milestone)
   g_free ((gchar *) milestone->date);
   g_clear_pointer (&milestone->when, g_date_time_unref);
   g_free ((gchar *) milestone->description);
+  g_free ((gchar *) milestone->day);
+  g_free ((gchar *) milestone->time);
+}
+
+gchar *
+po_milestone_format_readable (const PoMilestone *milestone)
+{
+  const gchar *time = milestone->time;
+  gsize clock_length;
+  const gchar *zone;
+
+  if (time == NULL)
+    return g_strdup (milestone->day);
+  /* "00:00:00-04:00" -> "00:00 UTC-04:00"; "12:30:15Z" -> "12:30:15 UTC" */
+  clock_length = strcspn (time, "Z+-");
+  zone = time + clock_length;
+  if (clock_length == 8 && strncmp (time + 5, ":00", 3) == 0)
+    clock_length = 5;
+  return g_strdup_printf ("%s %.*s UTC%s", milestone->day, (int) clock_length, time,
+                          *zone == 'Z' ? "" : zone);
 }
 
 PoPolicy *
@@ -406,7 +428,14 @@ po_policy_milestones_to_json (PoPolicy *policy)
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, milestone->kind);
       json_builder_set_member_name (builder, "date");
-      json_builder_add_string_value (builder, milestone->date);
+      json_builder_add_string_value (builder, milestone->day);
+      if (milestone->time != NULL)
+        {
+          json_builder_set_member_name (builder, "time");
+          json_builder_add_string_value (builder, milestone->time);
+        }
+      json_builder_set_member_name (builder, "at");
+      json_builder_add_int_value (builder, milestone->passed_at);
       if (milestone->description != NULL)
         {
           json_builder_set_member_name (builder, "description");

@@ -30,6 +30,11 @@ typedef struct {
  * A dated step the instrument sets.  date is as written in the file,
  * YYYY-MM-DD or RFC 3339 with an offset ("2024-09-29T00:00:00-04:00");
  * when is the same instant in UTC, a plain date counting as 00:00 UTC.
+ * day is the calendar date as written (the first ten characters of date,
+ * "2024-09-29"), time the rest when the file gives a time of day
+ * ("00:00:00-04:00"), else NULL.  passed_at is the second (since the
+ * epoch) from which the milestone counts as passed: the instant given, or
+ * for a plain date, which is a whole UTC day, the next day's 00:00 UTC.
  * kind is one of the milestone kinds in docs/policy-format.md ("identify",
  * "plan", "begin-removal", "remove", "use-prohibited", ...).
  */
@@ -38,7 +43,14 @@ typedef struct {
   const gchar *date;
   GDateTime   *when;
   const gchar *description;  /* may be NULL */
+  const gchar *day;
+  const gchar *time;         /* may be NULL */
+  gint64       passed_at;
 } PoMilestone;
+
+/* the milestone's date for a person: "2017-12-12", or with its time of
+ * day as the instrument gives it, "2024-09-29 00:00 UTC-04:00" */
+gchar              *po_milestone_format_readable      (const PoMilestone *milestone);
 
 /*
  * What a policy means for the endpoint's profile (po_policy_evaluate()).
@@ -119,7 +131,9 @@ void                po_policy_evaluate                (PoPolicy        *policy,
                                                        PoApplicability *ret_applicability,
                                                        gchar          **ret_reason);
 
-/* [{"kind":...,"date":...,"description":...},...], "[]" when none */
+/* [{"kind":...,"date":"YYYY-MM-DD","time":...,"at":...,"description":...},...],
+ * "[]" when none: time only when the policy gives one, at always (the
+ * milestone's passed_at) */
 gchar              *po_policy_milestones_to_json      (PoPolicy        *policy);
 /* {"binds":[...],"advises":[...],"excludes":[...],"description":...} */
 gchar              *po_policy_scope_to_json           (PoPolicy        *policy);

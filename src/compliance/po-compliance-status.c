@@ -106,10 +106,12 @@ kind_action (const PoMilestone *milestone)
     { "end-of-updates", "replace the products (updates end %s)" },
   };
 
+  g_autofree gchar *date = po_milestone_format_readable (milestone);
+
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
     if (g_str_equal (milestone->kind, actions[i].kind))
-      return g_strdup_printf (actions[i].format, milestone->date);
-  return g_strdup_printf ("act as the policy requires by %s", milestone->date);
+      return g_strdup_printf (actions[i].format, date);
+  return g_strdup_printf ("act as the policy requires by %s", date);
 }
 
 static gchar *
@@ -122,6 +124,17 @@ format_day (gint64 julian)
   g_date_set_julian (&date, (guint32) julian);
   g_date_strftime (text, sizeof text, "%Y-%m-%d", &date);
   return g_strdup (text);
+}
+
+/* the second a UTC day (a day number) begins, since the epoch */
+static gint64
+day_start (gint64 julian)
+{
+  GDate epoch;
+
+  g_date_clear (&epoch, 1);
+  g_date_set_dmy (&epoch, 1, G_DATE_JANUARY, 1970);
+  return (julian - (gint64) g_date_get_julian (&epoch)) * 86400;
 }
 
 static void
@@ -143,8 +156,10 @@ compute_deadline (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
             break;
           }
       result->next_milestone = next->kind;
-      result->next_milestone_date = g_strdup (next->date);
-      result->deadline = g_strdup (last->date);
+      result->next_milestone_date = g_strdup (next->day);
+      result->next_milestone_at = next->passed_at;
+      result->deadline = g_strdup (last->day);
+      result->deadline_at = last->passed_at;
       result->deadline_source = "policy";
       result->has_days = TRUE;
       result->days_remaining = days_until (last, now);
@@ -157,7 +172,9 @@ compute_deadline (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
 
       result->next_milestone = "grace-period-end";
       result->deadline = format_day (end);
+      result->deadline_at = day_start (end + 1);
       result->next_milestone_date = g_strdup (result->deadline);
+      result->next_milestone_at = result->deadline_at;
       result->deadline_source = "grace_period";
       result->has_days = TRUE;
       result->days_remaining = end - day_number (now);

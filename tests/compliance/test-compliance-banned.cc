@@ -51,8 +51,8 @@ TEST (BannedSoftware, UsDirectiveFindsPackageProcessUnitAndPath)
   EXPECT_EQ (deb.at ("next_milestone_date"), "2017-12-12");
   EXPECT_EQ (deb.at ("deadline"), "2017-12-12");
   EXPECT_EQ (deb.at ("days_remaining"), "11");
-  EXPECT_EQ (deb.at ("first_seen"), "2017-12-01T00:00:00Z");
-  EXPECT_EQ (deb.at ("last_seen"), "2017-12-01T00:00:00Z");
+  EXPECT_EQ (deb.at ("first_seen"), unix_time ("2017-12-01T00:00:00Z"));
+  EXPECT_EQ (deb.at ("last_seen"), unix_time ("2017-12-01T00:00:00Z"));
 
   auto process = where (where (bod, "source", "process"), "name", "kesl")[0];
   EXPECT_EQ (process.at ("pid"), "812");

@@ -72,8 +72,8 @@ TEST (History, FirstAndLastSeen)
   ASSERT_EQ (rows.size (), 10u);
   for (const auto &row : rows)
     {
-      EXPECT_EQ (row.at ("first_seen"), "2017-12-01T00:00:00Z") << row.at ("finding");
-      EXPECT_EQ (row.at ("last_seen"), "2017-12-03T08:00:00Z") << row.at ("finding");
+      EXPECT_EQ (row.at ("first_seen"), unix_time ("2017-12-01T00:00:00Z")) << row.at ("finding");
+      EXPECT_EQ (row.at ("last_seen"), unix_time ("2017-12-03T08:00:00Z")) << row.at ("finding");
     }
   auto episodes = history (second.get (), "WHERE policy_id = 'us-dhs-bod-17-01'");
   EXPECT_EQ (episodes.size (), 10u);
@@ -109,9 +109,9 @@ TEST (History, RemovalIsRecordedAndStatusTurnsCompliant)
   for (const auto &episode : removed)
     {
       removed_findings.push_back (episode.at ("finding"));
-      EXPECT_EQ (episode.at ("removed_at"), "2017-12-05T00:00:00Z");
-      EXPECT_EQ (episode.at ("first_seen"), "2017-12-01T00:00:00Z");
-      EXPECT_EQ (episode.at ("last_seen"), "2017-12-01T00:00:00Z");
+      EXPECT_EQ (episode.at ("removed_at"), unix_time ("2017-12-05T00:00:00Z"));
+      EXPECT_EQ (episode.at ("first_seen"), unix_time ("2017-12-01T00:00:00Z"));
+      EXPECT_EQ (episode.at ("last_seen"), unix_time ("2017-12-01T00:00:00Z"));
       EXPECT_EQ (episode.at ("product"), "kesl");
     }
   std::sort (removed_findings.begin (), removed_findings.end ());
@@ -130,7 +130,7 @@ TEST (History, RemovalIsRecordedAndStatusTurnsCompliant)
   episodes = history (clean.get (), "WHERE policy_id = 'us-dhs-bod-17-01'");
   EXPECT_EQ (episodes.size (), 10u);
   EXPECT_TRUE (where (episodes, "present", "1").empty ());
-  EXPECT_EQ (where (episodes, "removed_at", "2017-12-20T00:00:00Z").size (), 5u);
+  EXPECT_EQ (where (episodes, "removed_at", unix_time ("2017-12-20T00:00:00Z")).size (), 5u);
 }
 
 /* a query constrained on source, vendor or category does not see everything: no removals */
@@ -205,19 +205,19 @@ TEST (History, ReappearanceOpensANewEpisode)
   auto rows = where (query (t3.get (), "SELECT * FROM banned_software WHERE policy_id = "
                                        "'us-dhs-bod-17-01'"), "finding", "deb:kesl");
   ASSERT_EQ (rows.size (), 1u);
-  EXPECT_EQ (rows[0]["first_seen"], "2017-12-03T00:00:00Z");
+  EXPECT_EQ (rows[0]["first_seen"], unix_time ("2017-12-03T00:00:00Z"));
 
   auto episodes = history (t3.get (), "WHERE policy_id = 'us-dhs-bod-17-01'");
   auto kesl = where (episodes, "finding", "deb:kesl");
   ASSERT_EQ (kesl.size (), 2u);
-  EXPECT_EQ (kesl[0]["first_seen"], "2017-12-01T00:00:00Z");
-  EXPECT_EQ (kesl[0]["removed_at"], "2017-12-02T00:00:00Z");
-  EXPECT_EQ (kesl[1]["first_seen"], "2017-12-03T00:00:00Z");
+  EXPECT_EQ (kesl[0]["first_seen"], unix_time ("2017-12-01T00:00:00Z"));
+  EXPECT_EQ (kesl[0]["removed_at"], unix_time ("2017-12-02T00:00:00Z"));
+  EXPECT_EQ (kesl[1]["first_seen"], unix_time ("2017-12-03T00:00:00Z"));
   EXPECT_EQ (kesl[1]["removed_at"], "<NULL>");
   /* the status counts from the present episode */
   auto status_row = query (t3.get (), "SELECT first_detected FROM phaseout_status WHERE "
                                       "policy_id = 'us-dhs-bod-17-01'");
-  EXPECT_EQ (status_row[0]["first_detected"], "2017-12-01T00:00:00Z");
+  EXPECT_EQ (status_row[0]["first_detected"], unix_time ("2017-12-01T00:00:00Z"));
 }
 
 /* querying the history brings it up to date first */
@@ -364,7 +364,7 @@ TEST (StateDatabase, RecoversWhenTheProblemGoesAway)
   EXPECT_EQ (query (runtime.get (), "SELECT state_db_problem FROM phaseout_info")[0]
                  ["state_db_problem"], "");
   EXPECT_EQ (values (query (runtime.get (), "SELECT first_seen FROM banned_software"),
-                     "first_seen"), (std::vector<std::string>{ "2017-12-01T00:00:00Z" }));
+                     "first_seen"), (std::vector<std::string>{ unix_time ("2017-12-01T00:00:00Z") }));
   EXPECT_EQ (warnings.count (), 1u);
 }
 

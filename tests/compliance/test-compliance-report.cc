@@ -108,6 +108,23 @@ TEST (Report, KesHostUnderTheUsDirective)
                               "deb:kesl\n"));
 }
 
+/*
+ * the report prints instants as ISO 8601 UTC whatever offset --now has,
+ * and a milestone's time of day where the instrument sets one (Commerce:
+ * 2024-09-29 00:00 EDT, 04:00 UTC)
+ */
+TEST (Report, TimesInUtcAndTimesOfDay)
+{
+  World world ("kes-host", kUsFederal);
+  std::string out = report (world, "2024-09-29T05:00:00+02:00");
+  EXPECT_TRUE (Contains (out, "evaluated at  2024-09-29T03:00:00Z (--now)"));
+  EXPECT_TRUE (HasLine (out, "us-doc-ictsfd-2024 +advisory +10 +2024-09-29 04:00 UTC +0"));
+  EXPECT_TRUE (HasLine (out, "us-dhs-bod-17-01 +overdue +10 +2017-12-12 +-2483"));
+  EXPECT_TRUE (Contains (out, "next milestone  end-of-updates 2024-09-29 04:00 UTC\n"));
+  EXPECT_TRUE (Contains (out, "first detected  2024-09-29T03:00:00Z\n"));
+  EXPECT_TRUE (Contains (out, "(updates end 2024-09-29 00:00 UTC-04:00)"));
+}
+
 TEST (Report, CleanHost)
 {
   World world ("clean-host", kUsFederal);

@@ -34,16 +34,17 @@ TEST (PhaseoutStatus, OneRowPerPolicy)
 /* BOD 17-01 on a KESL host, day by day around the D+90 deadline */
 TEST (PhaseoutStatus, UsDirectiveDaysRemainingAndOverdue)
 {
+  /* a plain date is a whole UTC day: its _at is the next day's 00:00 UTC */
   struct {
-    const char *now, *status, *days, *next, *next_date;
+    const char *now, *status, *days, *next, *next_date, *next_at;
   } cases[] = {
-    { "2017-10-01", "action_required", "72", "identify", "2017-10-13" },
-    { "2017-10-13", "action_required", "60", "identify", "2017-10-13" },
-    { "2017-10-14", "action_required", "59", "plan", "2017-11-12" },
-    { "2017-12-01", "action_required", "11", "begin-removal", "2017-12-12" },
-    { "2017-12-12T23:59:59Z", "action_required", "0", "begin-removal", "2017-12-12" },
-    { "2017-12-13", "overdue", "-1", "begin-removal", "2017-12-12" },
-    { "2018-12-12", "overdue", "-365", "begin-removal", "2017-12-12" },
+    { "2017-10-01", "action_required", "72", "identify", "2017-10-13", "1507939200" },
+    { "2017-10-13", "action_required", "60", "identify", "2017-10-13", "1507939200" },
+    { "2017-10-14", "action_required", "59", "plan", "2017-11-12", "1510531200" },
+    { "2017-12-01", "action_required", "11", "begin-removal", "2017-12-12", "1513123200" },
+    { "2017-12-12T23:59:59Z", "action_required", "0", "begin-removal", "2017-12-12", "1513123200" },
+    { "2017-12-13", "overdue", "-1", "begin-removal", "2017-12-12", "1513123200" },
+    { "2018-12-12", "overdue", "-365", "begin-removal", "2017-12-12", "1513123200" },
   };
   World world ("kes-host", kUsFederal);
 
@@ -55,7 +56,9 @@ TEST (PhaseoutStatus, UsDirectiveDaysRemainingAndOverdue)
       EXPECT_EQ (row["days_remaining"], c.days) << c.now;
       EXPECT_EQ (row["next_milestone"], c.next) << c.now;
       EXPECT_EQ (row["next_milestone_date"], c.next_date) << c.now;
+      EXPECT_EQ (row["next_milestone_at"], c.next_at) << c.now;
       EXPECT_EQ (row["deadline"], "2017-12-12") << c.now;
+      EXPECT_EQ (row["deadline_at"], "1513123200") << c.now;
       EXPECT_EQ (row["deadline_source"], "policy") << c.now;
       EXPECT_EQ (row["findings"], "10") << c.now;
       EXPECT_EQ (row["applies"], "1");
@@ -86,7 +89,11 @@ TEST (PhaseoutStatus, MilestoneWithTimePassesAtItsInstant)
   EXPECT_EQ (row["status"], "advisory");
   EXPECT_EQ (row["days_remaining"], "0");
   EXPECT_EQ (row["next_milestone"], "end-of-updates");
-  EXPECT_EQ (row["next_milestone_date"], "2024-09-29T00:00:00-04:00");
+  /* the date as the instrument writes it, its instant beside it */
+  EXPECT_EQ (row["next_milestone_date"], "2024-09-29");
+  EXPECT_EQ (row["next_milestone_at"], "1727582400");
+  EXPECT_EQ (row["deadline"], "2024-09-29");
+  EXPECT_EQ (row["deadline_at"], "1727582400");
 
   auto after = world.runtime ("2024-09-29T04:00:00Z");
   row = status_of (after.get (), "us-doc-ictsfd-2024");
@@ -97,8 +104,61 @@ TEST (PhaseoutStatus, MilestoneWithTimePassesAtItsInstant)
   row = status_of (earlier.get (), "us-doc-ictsfd-2024");
   EXPECT_EQ (row["next_milestone"], "no-new-sales");
   EXPECT_EQ (row["next_milestone_date"], "2024-07-20");
+  EXPECT_EQ (row["next_milestone_at"], "1721520000");
   EXPECT_EQ (row["action"], "10 findings: advised, not binding: replace the products "
-                            "(updates end 2024-09-29T00:00:00-04:00)");
+                            "(updates end 2024-09-29 00:00 UTC-04:00)");
+}
+
+/*
+ * every date column compares as text with every other and with a date
+ * literal, and every _at column as a number with osquery's unix_time: the
+ * Commerce deadline was "2024-09-29T00:00:00-04:00" next to plain dates,
+ * so it sorted after "2024-09-29" and a Fleet query comparing dates as
+ * strings got it wrong
+ */
+TEST (PhaseoutStatus, DatesCompareAsDatesAndInstantsAsNumbers)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2024-09-29T03:00:00Z");
+  auto rows = query (runtime.get (),
+                     "SELECT policy_id, deadline, typeof(deadline_at) AS t, deadline_at, "
+                     "deadline <= '2024-09-29' AS by_date, "
+                     "deadline_at <= 1727582400 AS by_instant "
+                     "FROM phaseout_status WHERE deadline IS NOT NULL ORDER BY deadline");
+  ASSERT_GE (rows.size (), 3u);
+  for (const auto &row : rows)
+    {
+      SCOPED_TRACE (row.at ("policy_id"));
+      EXPECT_TRUE (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", row.at ("deadline").c_str (),
+                                         (GRegexCompileFlags) 0, (GRegexMatchFlags) 0))
+          << row.at ("deadline");
+      EXPECT_EQ (row.at ("t"), "integer");
+      EXPECT_EQ (row.at ("by_date"), "1");
+      EXPECT_EQ (row.at ("by_instant"), "1");
+    }
+  EXPECT_EQ (rows.back ().at ("policy_id"), "us-doc-ictsfd-2024");
+  /* the same in every table that carries a deadline */
+  auto banned = query (runtime.get (), "SELECT DISTINCT deadline, deadline_at, next_milestone_date, "
+                                       "next_milestone_at FROM banned_software WHERE policy_id = "
+                                       "'us-doc-ictsfd-2024'");
+  ASSERT_EQ (banned.size (), 1u);
+  EXPECT_EQ (banned[0]["deadline"], "2024-09-29");
+  EXPECT_EQ (banned[0]["deadline_at"], "1727582400");
+  EXPECT_EQ (banned[0]["next_milestone_date"], "2024-09-29");
+  EXPECT_EQ (banned[0]["next_milestone_at"], "1727582400");
+  auto policy = query (runtime.get (), "SELECT deadline, deadline_at, milestones FROM "
+                                       "phaseout_policies WHERE id = 'us-doc-ictsfd-2024'");
+  ASSERT_EQ (policy.size (), 1u);
+  EXPECT_EQ (policy[0]["deadline"], "2024-09-29");
+  EXPECT_EQ (policy[0]["deadline_at"], "1727582400");
+  EXPECT_TRUE (g_str_has_prefix (policy[0]["milestones"].c_str (),
+                                 "[{\"kind\":\"no-new-sales\",\"date\":\"2024-07-20\","
+                                 "\"at\":1721520000,"))
+      << policy[0]["milestones"];
+  EXPECT_NE (policy[0]["milestones"].find ("{\"kind\":\"end-of-updates\",\"date\":\"2024-09-29\","
+                                           "\"time\":\"00:00:00-04:00\",\"at\":1727582400,"),
+             std::string::npos)
+      << policy[0]["milestones"];
 }
 
 TEST (PhaseoutStatus, DutchProfiles)
@@ -167,11 +227,13 @@ TEST (PhaseoutStatus, GracePeriodCountsFromFirstDetection)
 
   auto first = world.runtime ("2018-06-01T10:00:00Z");
   auto row = status_of (first.get (), "nl-kamerbrief-2018");
-  EXPECT_EQ (row["first_detected"], "2018-06-01T10:00:00Z");
+  EXPECT_EQ (row["first_detected"], "1527847200");
   EXPECT_EQ (row["deadline"], "2018-11-28");
+  EXPECT_EQ (row["deadline_at"], "1543449600");
   EXPECT_EQ (row["deadline_source"], "grace_period");
   EXPECT_EQ (row["next_milestone"], "grace-period-end");
   EXPECT_EQ (row["next_milestone_date"], "2018-11-28");
+  EXPECT_EQ (row["next_milestone_at"], "1543449600");
   EXPECT_EQ (row["days_remaining"], "180");
   EXPECT_EQ (row["status"], "action_required");
 
@@ -179,7 +241,7 @@ TEST (PhaseoutStatus, GracePeriodCountsFromFirstDetection)
   row = status_of (on_the_day.get (), "nl-kamerbrief-2018");
   EXPECT_EQ (row["days_remaining"], "0");
   EXPECT_EQ (row["status"], "action_required");
-  EXPECT_EQ (row["first_detected"], "2018-06-01T10:00:00Z");
+  EXPECT_EQ (row["first_detected"], "1527847200");
 
   auto later = world.runtime ("2018-12-01");
   row = status_of (later.get (), "nl-kamerbrief-2018");
@@ -246,6 +308,28 @@ TEST (PhaseoutStatus, EvaluatedAtIsTheInjectedClock)
 {
   World world ("clean-host", kUsFederal);
   auto runtime = world.runtime ("2020-02-29T12:34:56Z");
-  EXPECT_EQ (status_of (runtime.get (), "us-dhs-bod-17-01")["evaluated_at"],
-             "2020-02-29T12:34:56Z");
+  EXPECT_EQ (status_of (runtime.get (), "us-dhs-bod-17-01")["evaluated_at"], "1582979696");
+}
+
+/*
+ * --now with an offset: every instant is that instant, and days count in
+ * UTC days.  2017-12-13T01:00:00+02:00 is still 12 December in UTC, the
+ * last day of BOD 17-01's deadline
+ */
+TEST (PhaseoutStatus, NowWithAnOffset)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-13T01:00:00+02:00");
+  auto row = status_of (runtime.get (), "us-dhs-bod-17-01");
+  EXPECT_EQ (row["evaluated_at"], "1513119600");
+  EXPECT_EQ (row["days_remaining"], "0");
+  EXPECT_EQ (row["status"], "action_required");
+  EXPECT_EQ (row["first_detected"], "1513119600");
+  auto seen = query (runtime.get (), "SELECT DISTINCT first_seen, last_seen FROM banned_software "
+                                     "WHERE policy_id = 'us-dhs-bod-17-01'");
+  ASSERT_EQ (seen.size (), 1u);
+  EXPECT_EQ (seen[0]["first_seen"], "1513119600");
+  EXPECT_EQ (seen[0]["last_seen"], "1513119600");
+  auto info = query (runtime.get (), "SELECT clock FROM phaseout_info");
+  EXPECT_EQ (info[0]["clock"], "1513119600");
 }
