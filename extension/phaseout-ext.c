@@ -34,6 +34,7 @@
 #include "po-ext-manager.h"
 #include "po-catalogue.h"
 #include "po-ext-server.h"
+#include "po-log.h"
 
 #define EXTENSION_NAME "phaseout"
 /* one call to the manager; osqueryd answers in milliseconds */
@@ -229,10 +230,14 @@ main (int argc, char **argv)
   /* a peer hanging up before our reply must cost an error, not the process */
   signal (SIGPIPE, SIG_IGN);
 
+  /* log lines name phaseout.ext, and --verbose lines go to stderr, never stdout */
+  po_log_init ("phaseout.ext");
+
+  /* a malformed flag is a usage error (2), as for the phaseout command */
   if (!po_ext_flags_parse (flags, argc, argv, &error))
     {
       g_printerr ("phaseout.ext: %s\n\n%s", error->message, po_ext_flags_usage ());
-      return 1;
+      return 2;
     }
   if (flags->help)
     {
