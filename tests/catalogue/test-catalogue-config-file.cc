@@ -9,6 +9,7 @@
 #include "catalogue-test-util.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -199,22 +200,37 @@ TEST_F (ConfigFile, SwappedLinkNeverLetsAUsersProfileIn)
   dir_.write ("user.conf", "[profile]\njurisdictions=NL\norganisation-types=x-attacker\n");
   ASSERT_EQ (chown (dir_.file ("user.conf").c_str (), 1000, 1000), 0);
   ASSERT_EQ (symlink ("root.conf", dir_.file ("phaseout.conf").c_str ()), 0);
+  ASSERT_EQ (symlink ("user.conf", dir_.file ("other.conf").c_str ()), 0);
   RuntimePtr runtime = runtime_for (dir_.file ("phaseout.conf"));
   ASSERT_TRUE (has_type (runtime_profile (runtime.get ()).get (), "municipality"));
 
+  /*
+   * One system call a flip: the two links trade places.  The flipper and
+   * the queries are kept on CPUs of their own where there are two, so that
+   * they run at the same time rather than by turns (by turns, the window
+   * between a check and a read is never hit).
+   */
+  cpu_set_t allowed, first, second;
+  ASSERT_EQ (sched_getaffinity (0, sizeof (allowed), &allowed), 0);
+  CPU_ZERO (&first);
+  CPU_ZERO (&second);
+  for (int cpu = 0, found = 0; cpu < CPU_SETSIZE && found < 2; cpu++)
+    if (CPU_ISSET (cpu, &allowed))
+      CPU_SET (cpu, found++ == 0 ? &first : &second);
+  bool pinned = CPU_COUNT (&second) == 1;
   std::atomic<bool> stop { false };
   std::thread flipper ([&] {
-    std::string link = dir_.file ("phaseout.conf"), next = dir_.file ("next.conf");
-    for (unsigned i = 0; !stop.load (); i++)
-      {
-        unlink (next.c_str ());
-        if (symlink (i % 2 == 0 ? "user.conf" : "root.conf", next.c_str ()) == 0)
-          rename (next.c_str (), link.c_str ());
-      }
+    std::string link = dir_.file ("phaseout.conf"), other = dir_.file ("other.conf");
+    if (pinned)
+      sched_setaffinity (0, sizeof (second), &second);
+    while (!stop.load ())
+      renameat2 (AT_FDCWD, other.c_str (), AT_FDCWD, link.c_str (), RENAME_EXCHANGE);
   });
-  /* at least 3000 tries, and on until the user's file was met (and refused) */
+  if (pinned)
+    sched_setaffinity (0, sizeof (first), &first);
+  /* at least 30000 tries, and on until the user's file was met (and refused) */
   int users = 0, refusals = 0, tries = 0;
-  for (; tries < 3000 || (refusals == 0 && tries < 100000); tries++)
+  for (; tries < 30000 || (refusals == 0 && tries < 200000); tries++)
     {
       if (has_type (runtime_profile (runtime.get ()).get (), "x-attacker"))
         users++;
@@ -224,6 +240,7 @@ TEST_F (ConfigFile, SwappedLinkNeverLetsAUsersProfileIn)
     }
   stop = true;
   flipper.join ();
+  sched_setaffinity (0, sizeof (allowed), &allowed);
   EXPECT_EQ (users, 0) << "the user's profile was in force " << users << " times in " << tries;
   EXPECT_GT (refusals, 0) << "the user's file was never met: the race was not run";
 }
