@@ -163,10 +163,13 @@ apply_profile_options (PoRuntime *runtime, GHashTable *options)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_autoptr(GError) error = NULL;
+      /* named as the administrator wrote it in osquery's configuration, so
+       * that phaseout_info.config_problem points at the line to fix */
+      g_autofree gchar *name = g_strconcat ("custom_", (const gchar *) key, NULL);
       if (g_strv_contains (settings_options, key))
         continue;
-      if (!po_runtime_set_profile_option (runtime, key, value, &error))
-        g_warning ("osquery option custom_%s: %s", (const gchar *) key, error->message);
+      if (!po_runtime_set_profile_option (runtime, name, value, &error))
+        g_warning ("osquery's options: %s; the option is ignored", error->message);
     }
 }
 
