@@ -513,12 +513,21 @@ po_state_record_scan (PoState *state, gint64 now, PoStateFinding *findings, guin
 
   if (state->path == NULL)
     return ensure_open (state, error);
-  if (!ensure_open (state, &local_error)
-      || !exec (state, "BEGIN IMMEDIATE", &local_error)
+  if (!ensure_open (state, &local_error))
+    {
+      /* po_state_check() finds this one again by itself */
+      g_clear_pointer (&state->scan_problem, g_free);
+      report_failure (state, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!exec (state, "BEGIN IMMEDIATE", &local_error)
       || !record_findings (state, now, findings, n_findings, &local_error)
       || !record_removals (state, now, findings, n_findings, complete, n_complete, &local_error)
       || !exec (state, "COMMIT", &local_error))
     {
+      /* opened, but not written (a full disk, a lock held past the busy
+       * timeout): only this remembers it for po_state_check() */
       rollback (state);
       report_failure (state, local_error);
       g_free (state->scan_problem);

@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <sqlite3.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,4 +131,45 @@ TEST (UnwritableStateDatabase, ReadOnlyMountIsReportedInPhaseoutInfo)
   std::string text = out;
   EXPECT_NE (text.find ("state database " + world.state_db () + " cannot be written (" +
                         g_strerror (EROFS) + ")"), std::string::npos) << text << err;
+}
+
+/*
+ * A database that opens but cannot take a scan (a full disk, an I/O error
+ * on write): the scan is lost, and phaseout_info says so until one is
+ * recorded.  The failing write is made by the database itself, with
+ * triggers that refuse every change to the findings.
+ */
+TEST (UnwritableStateDatabase, UnrecordedScanIsReportedUntilOneIsRecorded)
+{
+  World world ("kes-host", kUsFederal);
+  auto runtime = world.runtime ("2017-12-01");
+  ASSERT_FALSE (banned (runtime.get ()).empty ());
+  ASSERT_EQ (state_db_problem (runtime.get ()), "");
+
+  auto sql = [&] (const char *statement) {
+    sqlite3 *db = nullptr;
+    ASSERT_EQ (sqlite3_open (world.state_db ().c_str (), &db), SQLITE_OK);
+    char *message = nullptr;
+    EXPECT_EQ (sqlite3_exec (db, statement, nullptr, nullptr, &message), SQLITE_OK) << message;
+    sqlite3_free (message);
+    sqlite3_close (db);
+  };
+  sql ("CREATE TRIGGER no_update BEFORE UPDATE ON findings"
+       " BEGIN SELECT RAISE(ABORT, 'write refused (test)'); END;"
+       "CREATE TRIGGER no_insert BEFORE INSERT ON findings"
+       " BEGIN SELECT RAISE(ABORT, 'write refused (test)'); END;");
+  WarningCounter warnings;
+  auto rows = banned (runtime.get ());
+  EXPECT_FALSE (rows.empty ());
+  EXPECT_EQ (values (rows, "first_seen"), (std::vector<std::string>{ "<NULL>" }));
+  std::string problem = state_db_problem (runtime.get ());
+  EXPECT_NE (problem.find ("the last scan was not recorded: state database " +
+                           world.state_db ()), std::string::npos) << problem;
+  EXPECT_NE (problem.find ("write refused (test)"), std::string::npos) << problem;
+  EXPECT_EQ (warnings.count (), 1u) << warnings.last ();
+
+  sql ("DROP TRIGGER no_update; DROP TRIGGER no_insert;");
+  EXPECT_NE (values (banned (runtime.get ()), "first_seen"),
+             (std::vector<std::string>{ "<NULL>" }));
+  EXPECT_EQ (state_db_problem (runtime.get ()), "");
 }
