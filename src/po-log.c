@@ -19,8 +19,9 @@ write_as_program (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
       named[n_named] = fields[i];
       if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
         {
+          const gchar *domain = fields[i].length < 0 ? fields[i].value : NULL;
           has_domain = TRUE;
-          if (fields[i].length < 0 && g_strcmp0 ((const gchar *) fields[i].value, PHASEOUT_LOG_DOMAIN) == 0)
+          if (g_strcmp0 (domain, PHASEOUT_LOG_DOMAIN) == 0)
             named[n_named].value = program;
         }
       n_named++;

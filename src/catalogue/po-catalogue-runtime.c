@@ -219,7 +219,7 @@ file_profile (PoRuntime *runtime, State *state, PoProfile **ret_profile, GError 
           *ret_profile = NULL;
           return TRUE;
         }
-      /* there is a file we cannot look at (a directory we may not search) */
+      /* a file we may not look at (in a directory we may not search) */
       message = g_strdup_printf ("%s: %s", path, g_strerror (saved));
       set_config_problem (state, message);
     }
