@@ -46,8 +46,13 @@ is_empty (const gchar *text)
   return text == NULL || *text == '\0';
 }
 
+/*
+ * The header: what was evaluated, where, when, and what is not as
+ * configured.  ret_profile_rejected: whether the organisation profile is
+ * not the one configured (phaseout_info.config_problem).
+ */
 static gboolean
-report_header (PoRuntime *runtime, GString *out, GError **error)
+report_header (PoRuntime *runtime, GString *out, gboolean *ret_profile_rejected, GError **error)
 {
   g_autoptr(PoResult) info = NULL;
   g_autoptr(PoResult) unprofiled = NULL;
@@ -56,7 +61,7 @@ report_header (PoRuntime *runtime, GString *out, GError **error)
 
   if (!query (runtime, "SELECT version, root, config, config_present, policy_dirs, clock, "
                        "clock_injected, state_db, policy_problem_messages, state_db_problem, "
-                       "policy_problems "
+                       "policy_problems, config_problem "
                        "FROM phaseout_info", &info, error))
     return FALSE;
   g_string_append_printf (out, "phaseout %s compliance report for %s\n", cell (info, 0, 0),
@@ -98,6 +103,17 @@ report_header (PoRuntime *runtime, GString *out, GError **error)
     g_string_append_printf (out, "\n  WARNING: %s; first-detected dates and removals are not "
                                  "shown\n",
                             cell (info, 0, 9));
+  /* the applicability below rests on the profile: one that was not read
+   * must not pass for "no profile configured" */
+  if (!is_empty (cell (info, 0, 11)))
+    {
+      g_auto(GStrv) lines = g_strsplit (cell (info, 0, 11), "\n", -1);
+      g_string_append (out, "\n  WARNING: the organisation profile in force is not the one "
+                            "configured; applicability below may be wrong:\n");
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_string_append_printf (out, "    %s\n", lines[i]);
+    }
+  *ret_profile_rejected = !is_empty (cell (info, 0, 11));
   return TRUE;
 }
 
@@ -308,11 +324,13 @@ report_removals (PoRuntime *runtime, GString *out, GError **error)
 }
 
 gboolean
-po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required, GError **error)
+po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required,
+               gboolean *ret_profile_rejected, GError **error)
 {
   g_autoptr(PoResult) status = NULL;
+  gboolean profile_rejected = FALSE;
 
-  if (!report_header (runtime, out, error))
+  if (!report_header (runtime, out, &profile_rejected, error))
     return FALSE;
   if (!query (runtime, status_sql, &status, error))
     return FALSE;
@@ -325,5 +343,7 @@ po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required, 
     return FALSE;
   if (ret_action_required != NULL)
     *ret_action_required = any_requires_action (status);
+  if (ret_profile_rejected != NULL)
+    *ret_profile_rejected = profile_rejected;
   return TRUE;
 }

@@ -17,6 +17,33 @@ G_BEGIN_DECLS
 /* a policy file larger than this is refused (PO_ERROR_TOO_LARGE) */
 #define PO_CATALOGUE_MAX_FILE_SIZE (4 * 1024 * 1024)
 #define PO_CATALOGUE_RESOURCE_PREFIX "/org/phaseout/catalogue"
+/* a --config file larger than this is refused: a profile is a few lines */
+#define PO_PROFILE_MAX_FILE_SIZE (1024 * 1024)
+
+/* ---- phaseout's own configuration files (po-config-file.c) ---- */
+
+struct stat;
+
+/* a caller's judgement of the file opened (owner, mode); FALSE + error to refuse it */
+typedef gboolean (*PoConfigFileCheck) (const gchar       *path,
+                                       const struct stat *st,
+                                       gpointer           user_data,
+                                       GError           **error);
+
+/*
+ * Reads path, opened once (O_NONBLOCK, so a FIFO cannot block), and judged
+ * on the descriptor: it must be a regular file, pass check (may be NULL)
+ * and hold at most max_bytes.  *opened (may be NULL) is what fstat said
+ * about the file opened, set as soon as it is known, even when the file is
+ * then refused, so a caller can tell when it changes.  Errors name path.
+ */
+gboolean     po_config_file_read                (const gchar       *path,
+                                                 gsize              max_bytes,
+                                                 PoConfigFileCheck  check,
+                                                 gpointer           user_data,
+                                                 GBytes           **ret_bytes,
+                                                 struct stat       *opened,
+                                                 GError           **error);
 
 /* ---- vocabulary (po-vocabulary.c) ---- */
 

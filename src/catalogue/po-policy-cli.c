@@ -140,6 +140,7 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
   g_autoptr(PoCatalogue) catalogue = NULL;
   g_autoptr(PoProfile) profile = NULL;
   g_autofree gchar *profile_text = NULL;
+  g_autofree gchar *profile_problem = NULL;
   GPtrArray *policies, *problems;
   gsize id_width = 2, applies_width = 13, origin_width = 6;
 
@@ -213,6 +214,11 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
         }
     }
 
+  /* a rejected organisation profile is a problem with the listing as much as a bad file */
+  profile_problem = po_runtime_get_profile_problem (runtime);
+  if (profile_problem != NULL)
+    g_string_append_printf (report, "\norganisation profile not as configured:\n%s\n",
+                            profile_problem);
   if (problems->len > 0)
     {
       g_string_append_printf (report, "\n%u problem%s:\n", problems->len,
@@ -223,6 +229,12 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
       g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
                    "%u problem%s loading the policy files (listed above)", problems->len,
                    problems->len == 1 ? "" : "s");
+      return FALSE;
+    }
+  if (profile_problem != NULL)
+    {
+      g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                           "the organisation profile was rejected (listed above)");
       return FALSE;
     }
   return TRUE;

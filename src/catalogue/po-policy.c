@@ -336,6 +336,22 @@ evaluate_broadest (PoPolicy *policy, const gchar *why, PoApplicability *ret_appl
     }
 }
 
+/*
+ * Why a policy is evaluated without a profile or a type.  When the
+ * administrator configured one that was rejected (an unsafe or malformed
+ * config file, a bad option), the reason says so: "configured nothing" would
+ * be false, and would hide the mistake from whoever reads the reason.
+ */
+static gchar *
+unprofiled_why (PoProfile *profile, const gchar *nothing_configured, const gchar *not_in_force)
+{
+  const gchar *problem = profile != NULL ? po_profile_get_problem (profile) : NULL;
+
+  if (problem == NULL)
+    return g_strdup (nothing_configured);
+  return g_strdup_printf ("%s (%s)", not_in_force, problem);
+}
+
 void
 po_policy_evaluate (PoPolicy *policy, PoProfile *profile, PoApplicability *ret_applicability,
                     gchar **ret_reason)
@@ -349,7 +365,9 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, PoApplicability *ret_a
 
   if (profile == NULL || po_profile_is_empty (profile))
     {
-      evaluate_broadest (policy, "no organisation profile configured", &applicability, &reason);
+      g_autofree gchar *why = unprofiled_why (profile, "no organisation profile configured",
+                                              "no organisation profile in force");
+      evaluate_broadest (policy, why, &applicability, &reason);
     }
   else if (po_profile_is_policy_disabled (profile, policy->id))
     {
@@ -365,8 +383,10 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, PoApplicability *ret_a
     }
   else if (po_profile_get_organisation_types (profile)[0] == NULL)
     {
-      evaluate_broadest (policy, "the organisation profile names no organisation type",
-                         &applicability, &reason);
+      g_autofree gchar *why = unprofiled_why (profile,
+                                              "the organisation profile names no organisation type",
+                                              "no organisation type in force");
+      evaluate_broadest (policy, why, &applicability, &reason);
     }
   else if (find_in_scope (profile, policy->excludes, &entry, &type))
     {

@@ -50,8 +50,14 @@ gboolean            po_profile_load_key_file          (PoProfile    *profile,
                                                        const gchar  *origin,
                                                        GError      **error);
 
-/* reads path as a key file, then as above; ret_profile untouched on failure */
+/* reads path as a key file, then as above; ret_profile untouched on failure.
+ * A path that is not a regular file, or is larger than 1 MiB, is refused. */
 gboolean            po_profile_new_from_file          (const gchar  *path,
+                                                       PoProfile   **ret_profile,
+                                                       GError      **error);
+/* the same from a key file's bytes already read; origin names them in messages */
+gboolean            po_profile_new_from_bytes         (GBytes       *bytes,
+                                                       const gchar  *origin,
                                                        PoProfile   **ret_profile,
                                                        GError      **error);
 
@@ -69,6 +75,17 @@ gboolean            po_profile_apply_option           (PoProfile    *profile,
 
 /* TRUE when nothing at all is configured (then every policy applies) */
 gboolean            po_profile_is_empty               (PoProfile    *profile);
+
+/*
+ * What the administrator configured but is not in this profile: a config
+ * file or an option that was rejected, in a few words naming it ("the
+ * profile in /etc/phaseout/phaseout.conf was rejected"), or NULL.  Reasons
+ * say it instead of "no profile configured" (po_policy_evaluate()); the
+ * whole story is the runtime's (po_runtime_get_profile_problem()).
+ */
+void                po_profile_set_problem            (PoProfile    *profile,
+                                                       const gchar  *problem);
+const gchar        *po_profile_get_problem            (PoProfile    *profile);
 
 const gchar        *po_profile_get_name               (PoProfile    *profile);
 /* upper-case codes as configured, e.g. "NL", "US-TX"; never NULL */

@@ -106,3 +106,27 @@ TEST (CataloguePolicyList, CleanCatalogueSucceeds)
   g_clear_error (&error);
   g_string_free (report, TRUE);
 }
+
+/* a rejected profile is listed with the problem, and fails the listing as a bad file does */
+TEST (CataloguePolicyList, RejectedProfileIsAProblem)
+{
+  TempDir dir;
+  dir.write ("phaseout.conf", "[profile]\njurisdictions=NL\norganisation-types=muncipality\n");
+  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.file ("policies") },
+                                       { "config", dir.file ("phaseout.conf") } });
+  GString *report = g_string_new (NULL);
+  GError *error = NULL;
+
+  EXPECT_FALSE (po_policy_list (runtime.get (), FALSE, report, &error));
+  ASSERT_TRUE (error != NULL);
+  EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_DATA));
+  std::string text = report->str;
+  EXPECT_TRUE (Contains (text, "organisation profile: none in force: the profile in " +
+                               dir.file ("phaseout.conf") + " was rejected"));
+  EXPECT_TRUE (Contains (text, "organisation profile not as configured:\nconfiguration file " +
+                               dir.file ("phaseout.conf") + ": [profile]: key "
+                               "'organisation-types': unknown organisation type 'muncipality'"));
+  EXPECT_FALSE (Contains (text, "none configured"));
+  g_error_free (error);
+  g_string_free (report, TRUE);
+}

@@ -147,6 +147,34 @@ TEST (FleetPack, QueriesRunAgainstTheTables)
   EXPECT_EQ (rows["phaseout_banned_software"], 30);
 }
 
+/*
+ * The daily phaseout_info snapshot carries every problem column, so the
+ * fleet sees a host whose policy files, organisation profile or history
+ * database are not what was configured (a rejected profile used to be
+ * invisible to Fleet).
+ */
+TEST (FleetPack, InfoCarriesEveryProblem)
+{
+  auto queries = load_pack ();
+  World world ("kes-host", "jurisdictions=US\norganisation-types=federal-executiv\n");
+  auto runtime = world.runtime ("2017-12-20");
+  bool found = false;
+  for (const auto &q : queries)
+    {
+      if (q.name != "phaseout_info")
+        continue;
+      found = true;
+      auto rows = query (runtime.get (), q.query);
+      ASSERT_EQ (rows.size (), 1u);
+      for (const char *column : { "policy_problems", "policy_problem_messages",
+                                  "config_problem", "state_db_problem" })
+        EXPECT_EQ (rows[0].count (column), 1u) << column << " is not in " << q.query;
+      EXPECT_NE (rows[0]["config_problem"].find ("unknown organisation type 'federal-executiv'"),
+                 std::string::npos) << rows[0]["config_problem"];
+    }
+  EXPECT_TRUE (found) << "the pack has no phaseout_info query";
+}
+
 /* differential results must not change on an unchanged host */
 TEST (FleetPack, DifferentialQueriesAreStable)
 {

@@ -213,7 +213,41 @@ TEST (Report, FailOnFindingsErrorsAreDistinct)
   EXPECT_EQ (run.exit_status, 2);
   run = run_report (world, "2017-12-20", { "--fail-on-findings", "--no-such-option" });
   EXPECT_EQ (run.exit_status, 2);
-  /* without the flag an error keeps its old status */
-  run = run_report (world, "not-a-date");
+  /* without the flag a failure keeps its old status, 1; a usage error is 2 */
+  run = run_report (world, "2017-12-20", { "--config", world.config () + ".missing" });
   EXPECT_EQ (run.exit_status, 1);
+  run = run_report (world, "not-a-date");
+  EXPECT_EQ (run.exit_status, 2);
+}
+
+/*
+ * A profile that was configured but rejected (here a typo in the
+ * organisation type) used to be a warning on stderr only: the report said
+ * "no organisation profile" and --fail-on-findings gave a verdict (1 on
+ * this host, 0 on a clean one) against a profile nobody configured.  The
+ * report now shows the problem in a WARNING, and --fail-on-findings exits
+ * 2: compliance cannot be claimed against a profile that was not read.
+ */
+TEST (Report, RejectedProfileIsAWarningAndNoVerdict)
+{
+  const std::string typo = "jurisdictions=US\norganisation-types=federal-executiv\n";
+  for (const char *fixture : { "kes-host", "clean-host" })
+    {
+      SCOPED_TRACE (fixture);
+      World world (fixture, typo);
+      ReportRun run = run_report (world, "2017-12-20", { "--fail-on-findings" });
+      EXPECT_EQ (run.exit_status, 2);
+      EXPECT_TRUE (Contains (run.out, "WARNING: the organisation profile in force is not the one "
+                                      "configured"));
+      EXPECT_TRUE (Contains (run.out, "configuration file " + world.config () + ": [profile]: "
+                                      "key 'organisation-types': unknown organisation type "
+                                      "'federal-executiv'"));
+      EXPECT_TRUE (Contains (run.out, "no organisation profile from it is in force"));
+      EXPECT_FALSE (Contains (run.out, "(no organisation profile: each policy"));
+
+      /* without the flag: the same report, exit 0 as before */
+      run = run_report (world, "2017-12-20");
+      EXPECT_EQ (run.exit_status, 0);
+      EXPECT_TRUE (Contains (run.out, "WARNING: the organisation profile in force"));
+    }
 }
