@@ -284,11 +284,12 @@ join_or (gchar **list, const gchar *empty)
   return g_strjoinv (", ", list);
 }
 
+/* completes "the policy binds/advises/excludes ..." in one sentence */
 static gchar *
 matched_text (const gchar *entry, const gchar *type)
 {
   if (g_str_equal (entry, "all"))
-    return g_strdup_printf ("all organisations, so the profile's %s", type);
+    return g_strdup_printf ("all organisations, the profile's %s among them", type);
   if (g_str_equal (entry, type))
     return g_strdup_printf ("%s, as the profile is", entry);
   return g_strdup_printf ("%s, which includes the profile's %s", entry, type);

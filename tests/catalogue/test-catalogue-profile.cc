@@ -199,7 +199,18 @@ TEST (CatalogueProfile, SubdivisionIsInTheCountry)
   const char *texas = "[profile]\njurisdictions=US-TX\norganisation-types=business\n";
   auto commerce = evaluate_for ("us-doc-ictsfd-2024", texas);
   EXPECT_EQ (commerce.first, "advisory");
-  EXPECT_TRUE (Contains (commerce.second, "advises all organisations, so the profile's business"));
+  EXPECT_EQ (commerce.second, "the policy advises all organisations, the profile's business "
+                             "among them");
+}
+
+/* a policy for everybody names the profile's type in a whole sentence */
+TEST (CatalogueProfile, AllOrganisationsReasonIsASentence)
+{
+  auto bsi = evaluate_for ("de-bsi-2022", "[profile]\njurisdictions=DE\n"
+                                          "organisation-types=regional-government\n");
+  EXPECT_EQ (bsi.first, "advisory");
+  EXPECT_EQ (bsi.second, "the policy advises all organisations, the profile's "
+                         "regional-government among them");
 }
 
 TEST (CatalogueProfile, SwitchedOff)
