@@ -739,7 +739,10 @@ parse_policy (Check *check, JsonNode *node, guint index)
       if (!po_vocabulary_parse_date (text, FALSE, &issued))
         report (check, object, "issued", "bad date '%s' (expected YYYY-MM-DD)", text);
       else
-        policy->issued = g_strdup (text);
+        {
+          policy->issued = g_strdup (text);
+          policy->issued_when = g_date_time_ref (issued);
+        }
     }
 
   binding = get_bool (check, object, NULL, json, "binding", TRUE);

@@ -122,6 +122,7 @@ struct _PoPolicy {
   gchar           *jurisdiction;
   gchar           *instrument;
   gchar           *issued;
+  GDateTime       *issued_when;  /* 00:00 UTC of the day of issue */
   gboolean         binding;
   const gchar     *confidence;   /* interned */
   GStrv            vendors;

@@ -302,7 +302,8 @@ gboolean            po_policy_check_files          (const gchar *const *files,
 
 /*
  * `phaseout policy list`: the runtime's catalogue, one line per policy
- * (id, applicability for the profile, origin, hash, title), then the
+ * (id, applicability for the profile at the runtime's time, origin, hash,
+ * title), then the
  * profile and any problems.  verbose adds each policy's reason, scope and
  * milestones.  FALSE + PO_ERROR_INVALID_DATA when some file was rejected
  * (the report is complete all the same), so scripts can notice.

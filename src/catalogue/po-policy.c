@@ -14,6 +14,7 @@ static const gchar *const applicability_names[] = {
   [PO_APPLICABILITY_OUT_OF_SCOPE] = "out_of_scope",
   [PO_APPLICABILITY_OTHER_JURISDICTION] = "other_jurisdiction",
   [PO_APPLICABILITY_SWITCHED_OFF] = "switched_off",
+  [PO_APPLICABILITY_NOT_ISSUED] = "not_issued",
 };
 
 const gchar *
@@ -74,6 +75,7 @@ po_policy_unref (PoPolicy *policy)
   g_free (policy->jurisdiction);
   g_free (policy->instrument);
   g_free (policy->issued);
+  g_clear_pointer (&policy->issued_when, g_date_time_unref);
   g_strfreev (policy->vendors);
   g_strfreev (policy->categories);
   g_strfreev (policy->binds);
@@ -122,6 +124,14 @@ const gchar *
 po_policy_get_issued (PoPolicy *policy)
 {
   return policy->issued;
+}
+
+gboolean
+po_policy_is_issued_at (PoPolicy *policy, GDateTime *now)
+{
+  g_return_val_if_fail (now != NULL, FALSE);
+  /* a policy built without a parsed date cannot be placed in time: in force */
+  return policy->issued_when == NULL || g_date_time_compare (now, policy->issued_when) >= 0;
 }
 
 gboolean
@@ -316,31 +326,42 @@ evaluate_broadest (PoPolicy *policy, const gchar *why, PoApplicability *ret_appl
 }
 
 void
-po_policy_evaluate (PoPolicy *policy, PoProfile *profile, PoApplicability *ret_applicability,
-                    gchar **ret_reason)
+po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
+                    PoApplicability *ret_applicability, gchar **ret_reason)
 {
   const gchar *entry = NULL;
   const gchar *type = NULL;
   PoApplicability applicability;
   g_autofree gchar *reason = NULL;
+  gboolean profiled;
 
   g_return_if_fail (policy != NULL);
+  g_return_if_fail (now != NULL);
+  profiled = profile != NULL && !po_profile_is_empty (profile);
 
-  if (profile == NULL || po_profile_is_empty (profile))
-    {
-      evaluate_broadest (policy, "no organisation profile configured", &applicability, &reason);
-    }
-  else if (po_profile_is_policy_disabled (profile, policy->id))
+  if (profiled && po_profile_is_policy_disabled (profile, policy->id))
     {
       applicability = PO_APPLICABILITY_SWITCHED_OFF;
       reason = g_strdup ("switched off in the organisation profile (disabled-policies)");
     }
-  else if (!po_profile_in_jurisdiction (profile, policy->jurisdiction))
+  else if (profiled && !po_profile_in_jurisdiction (profile, policy->jurisdiction))
     {
       g_autofree gchar *mine = g_strjoinv (", ", (gchar **) po_profile_get_jurisdictions (profile));
       applicability = PO_APPLICABILITY_OTHER_JURISDICTION;
       reason = g_strdup_printf ("the policy is for %s; the profile's jurisdictions are %s",
                                 policy->jurisdiction, mine);
+    }
+  /* a policy binds or advises nobody before it exists, whatever the profile;
+   * the two verdicts above hold at any time, so they come first */
+  else if (!po_policy_is_issued_at (policy, now))
+    {
+      applicability = PO_APPLICABILITY_NOT_ISSUED;
+      reason = g_strdup_printf ("the policy is not issued until %s (in force from 00:00 UTC "
+                                "that day)", policy->issued);
+    }
+  else if (!profiled)
+    {
+      evaluate_broadest (policy, "no organisation profile configured", &applicability, &reason);
     }
   else if (po_profile_get_organisation_types (profile)[0] == NULL)
     {

@@ -51,10 +51,11 @@ typedef enum {
   PO_APPLICABILITY_OUT_OF_SCOPE,        /* neither bound nor advised */
   PO_APPLICABILITY_OTHER_JURISDICTION,
   PO_APPLICABILITY_SWITCHED_OFF,        /* disabled-policies in the profile */
+  PO_APPLICABILITY_NOT_ISSUED,          /* evaluated before the issue date */
 } PoApplicability;
 
 /* "binding", "advisory", "excluded", "out_of_scope", "other_jurisdiction",
- * "switched_off" */
+ * "switched_off", "not_issued" */
 const gchar        *po_applicability_to_string        (PoApplicability  applicability);
 gboolean            po_applicability_applies          (PoApplicability  applicability);
 
@@ -69,6 +70,10 @@ const gchar        *po_policy_get_jurisdiction        (PoPolicy        *policy);
 const gchar        *po_policy_get_instrument          (PoPolicy        *policy);
 /* YYYY-MM-DD */
 const gchar        *po_policy_get_issued              (PoPolicy        *policy);
+/* whether the policy exists at now: issued on D means in force from D
+ * 00:00 UTC, a whole UTC day like every date without a time */
+gboolean            po_policy_is_issued_at            (PoPolicy        *policy,
+                                                       GDateTime       *now);
 /* whether the instrument binds those its scope binds (FALSE: guidance) */
 gboolean            po_policy_get_binding             (PoPolicy        *policy);
 /* "verified", "reported" or "unverified" (the latter never built in) */
@@ -107,15 +112,17 @@ gboolean            po_policy_covers                  (PoPolicy        *policy,
                                                        const gchar     *category);
 
 /*
- * What the policy means for an organisation of this profile, and why in
- * one sentence (ret_reason, free with g_free).  profile may be NULL (no
- * profile configured): then the policy is taken to apply as broadly as its
- * scope allows, and the reason says so.  Rules, in order: switched off by
- * the profile; other jurisdiction; excluded (an exclusion beats binds and
- * advises); binding; advisory; out of scope.  Cannot fail.
+ * What the policy means at `now` for an organisation of this profile, and
+ * why in one sentence (ret_reason, free with g_free).  profile may be NULL
+ * (no profile configured): then the policy is taken to apply as broadly as
+ * its scope allows, and the reason says so.  Rules, in order: switched off
+ * by the profile; other jurisdiction; not issued yet at now; excluded (an
+ * exclusion beats binds and advises); binding; advisory; out of scope.
+ * Cannot fail.
  */
 void                po_policy_evaluate                (PoPolicy        *policy,
                                                        PoProfile       *profile,
+                                                       GDateTime       *now,
                                                        PoApplicability *ret_applicability,
                                                        gchar          **ret_reason);
 

@@ -15,7 +15,8 @@
  *   - The next milestone is the first that has not passed; when all have,
  *     the last (so an overdue policy shows what it is overdue with).
  *   - status: not_applicable unless the policy binds or advises this
- *     profile; compliant without findings; advisory for advice; overdue
+ *     profile (never before its issue date: po_policy_evaluate() says
+ *     not_issued); compliant without findings; advisory for advice; overdue
  *     when binding and days_remaining < 0; otherwise action_required.
  */
 #include "po-compliance-private.h"

@@ -112,6 +112,7 @@ TEST (CatalogueProfile, OsqueryOptions)
 TEST (CatalogueProfile, NoProfileEveryPolicyApplies)
 {
   GPtrArray *policies = po_catalogue_get_policies (builtin_catalogue ());
+  GDateTime *now = parse_time (kAfterEveryIssue);
 
   for (guint i = 0; i < policies->len; i++)
     {
@@ -119,17 +120,49 @@ TEST (CatalogueProfile, NoProfileEveryPolicyApplies)
       PoApplicability applicability;
       gchar *reason = NULL;
 
-      po_policy_evaluate (policy, NULL, &applicability, &reason);
+      po_policy_evaluate (policy, NULL, now, &applicability, &reason);
       EXPECT_TRUE (po_applicability_applies (applicability)) << po_policy_get_id (policy);
       EXPECT_TRUE (Contains (reason, "no organisation profile configured: evaluated as"));
       g_free (reason);
     }
+  g_date_time_unref (now);
   auto nl = evaluate (builtin_catalogue (), "nl-kamerbrief-2018", NULL);
   EXPECT_EQ (nl.first, "binding");
   EXPECT_EQ (nl.second, "no organisation profile configured: evaluated as binding (the policy "
                         "binds central-government)");
   /* guidance stays guidance */
   EXPECT_EQ (evaluate (builtin_catalogue (), "de-bsi-2022", NULL).first, "advisory");
+}
+
+/* an issue date is a whole UTC day: issued on D is in force from D 00:00 UTC */
+TEST (CatalogueProfile, NotIssuedBeforeTheIssueDate)
+{
+  ProfilePtr federal = profile_from ("[profile]\njurisdictions=US\n"
+                                     "organisation-types=federal-executive\n");
+  const char *bod = "us-dhs-bod-17-01";
+  auto before = evaluate (builtin_catalogue (), bod, federal.get (), "2017-09-12T23:59:59Z");
+  EXPECT_EQ (before.first, "not_issued");
+  EXPECT_EQ (before.second, "the policy is not issued until 2017-09-13 (in force from 00:00 UTC "
+                            "that day)");
+  /* 01:00 in Amsterdam on the 13th is still the 12th in UTC */
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, federal.get (),
+                       "2017-09-13T01:00:00+02:00").first, "not_issued");
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, federal.get (), "2017-09-13T00:00:00Z").first,
+             "binding");
+  /* without a profile too */
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, NULL, "2017-09-01T00:00:00Z").first,
+             "not_issued");
+  /* what holds whenever the policy was issued comes first */
+  ProfilePtr dutch = profile_from ("[profile]\njurisdictions=NL\n"
+                                   "organisation-types=central-government\n");
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, dutch.get (), "2017-09-01T00:00:00Z").first,
+             "other_jurisdiction");
+  ProfilePtr off = profile_from ("[profile]\njurisdictions=US\n"
+                                 "organisation-types=federal-executive\n"
+                                 "disabled-policies=us-dhs-bod-17-01\n");
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, off.get (), "2017-09-01T00:00:00Z").first,
+             "switched_off");
+  EXPECT_FALSE (po_applicability_applies (PO_APPLICABILITY_NOT_ISSUED));
 }
 
 TEST (CatalogueProfile, MunicipalityIsOutsideTheDutchPolicy)

@@ -230,7 +230,8 @@ TEST (PhaseoutStatus, SwitchedOffPolicyIsNotApplicable)
 TEST (PhaseoutStatus, FindingsMatchBannedSoftware)
 {
   World world ("kes-host", "");
-  auto runtime = world.runtime ("2019-01-01");
+  /* after the last policy's issue date (Commerce, 2024-06-20) */
+  auto runtime = world.runtime ("2025-01-01");
   auto rows = query (runtime.get (),
                      "SELECT s.policy_id, s.findings, (SELECT count(*) FROM banned_software b "
                      "WHERE b.policy_id = s.policy_id) AS rows FROM phaseout_status s");
