@@ -671,6 +671,17 @@ parse_scope (Check *check, const gchar *object, JsonObject *json, PoPolicy *poli
 
   if (g_strv_contains ((const gchar *const *) policy->excludes, "all"))
     report (check, object, "scope.excludes", "'all' would exclude everybody");
+  /* a type of another jurisdiction would never match: the file is wrong */
+  for (guint i = 0; i < G_N_ELEMENTS (lists) && policy->jurisdiction != NULL; i++)
+    for (guint k = 0; (*lists[i])[k] != NULL; k++)
+      if (!po_vocabulary_organisation_type_counts_for ((*lists[i])[k], policy->jurisdiction))
+        {
+          g_autofree gchar *field = g_strdup_printf ("scope.%s[%u]", names[i], k);
+          report (check, object, field, "'%s' is an organisation type of %s; a policy for %s "
+                  "cannot name it", (*lists[i])[k],
+                  po_vocabulary_get_organisation_jurisdiction ((*lists[i])[k]),
+                  policy->jurisdiction);
+        }
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     for (guint j = i + 1; j < G_N_ELEMENTS (lists); j++)
       for (guint k = 0; (*lists[i])[k] != NULL; k++)

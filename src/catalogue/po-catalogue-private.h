@@ -27,6 +27,14 @@ gboolean     po_vocabulary_is_milestone_kind    (const gchar *kind);
 const gchar *po_vocabulary_policy_confidence    (const gchar *text);
 /* interned "verified"/"corroborated"/"weak", or NULL when unknown */
 const gchar *po_vocabulary_indicator_confidence (const gchar *text);
+/* inner is outer or one of its subdivisions ("US-TX" within "US") */
+gboolean     po_vocabulary_jurisdiction_within  (const gchar *inner,
+                                                 const gchar *outer);
+/* whether a profile of type counts as that type (and what it implies) for
+ * a policy of this jurisdiction: types of a jurisdiction count only for its
+ * policies, its subdivisions' and "*" ones; other types count everywhere */
+gboolean     po_vocabulary_organisation_type_counts_for (const gchar *type,
+                                                         const gchar *policy_jurisdiction);
 /* "NL", "US-TX", "EU", "*"; returns the normalised (upper-case, UK -> GB)
  * code or NULL when text is not one */
 gchar       *po_vocabulary_normalise_jurisdiction (const gchar *text);

@@ -34,6 +34,9 @@ const gchar *const *po_vocabulary_get_milestone_kinds     (void);
 /* the type an organisation type implies ("municipality" -> "local-government"),
  * or NULL at the top or for unknown types */
 const gchar        *po_vocabulary_get_organisation_parent (const gchar *type);
+/* the jurisdiction a type belongs to ("federal-contractor" -> "US"), or NULL
+ * for types that mean the same everywhere */
+const gchar        *po_vocabulary_get_organisation_jurisdiction (const gchar *type);
 
 /* ---- indicators ---------------------------------------------------------- */
 

@@ -249,11 +249,14 @@ po_policy_covers (PoPolicy *policy, const gchar *vendor_id, const gchar *categor
 /* ---- applicability ---- */
 
 /*
- * Which of the profile's types (itself or through its parents) is entry;
- * "all" is everybody.  Returns the profile's own type, or NULL.
+ * Which of the profile's types (itself or through its parents) is entry,
+ * for a policy of this jurisdiction; "all" is everybody.  A type of a
+ * jurisdiction, and what it implies, counts only for that jurisdiction's
+ * policies (po_vocabulary_organisation_type_counts_for()).  Returns the
+ * profile's own type, or NULL.
  */
 static const gchar *
-profile_type_for (PoProfile *profile, const gchar *entry)
+profile_type_for (PoProfile *profile, const gchar *entry, const gchar *jurisdiction)
 {
   const gchar *const *types = po_profile_get_organisation_types (profile);
 
@@ -261,7 +264,9 @@ profile_type_for (PoProfile *profile, const gchar *entry)
     {
       if (g_str_equal (entry, "all"))
         return types[i];
-      for (const gchar *t = types[i]; t != NULL; t = po_vocabulary_get_organisation_parent (t))
+      for (const gchar *t = types[i];
+           t != NULL && po_vocabulary_organisation_type_counts_for (t, jurisdiction);
+           t = po_vocabulary_get_organisation_parent (t))
         if (g_str_equal (t, entry))
           return types[i];
     }
@@ -270,12 +275,12 @@ profile_type_for (PoProfile *profile, const gchar *entry)
 
 /* the first entry of list that the profile is, with the profile's type */
 static gboolean
-find_in_scope (PoProfile *profile, gchar **list, const gchar **ret_entry,
+find_in_scope (PoPolicy *policy, PoProfile *profile, gchar **list, const gchar **ret_entry,
                const gchar **ret_type)
 {
   for (guint i = 0; list[i] != NULL; i++)
     {
-      const gchar *type = profile_type_for (profile, list[i]);
+      const gchar *type = profile_type_for (profile, list[i], policy->jurisdiction);
       if (type != NULL)
         {
           *ret_entry = list[i];
@@ -368,19 +373,19 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
       evaluate_broadest (policy, "the organisation profile names no organisation type",
                          &applicability, &reason);
     }
-  else if (find_in_scope (profile, policy->excludes, &entry, &type))
+  else if (find_in_scope (policy, profile, policy->excludes, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
       applicability = PO_APPLICABILITY_EXCLUDED;
       reason = g_strdup_printf ("the policy excludes %s", what);
     }
-  else if (find_in_scope (profile, policy->binds, &entry, &type))
+  else if (find_in_scope (policy, profile, policy->binds, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
       applicability = PO_APPLICABILITY_BINDING;
       reason = g_strdup_printf ("the policy binds %s", what);
     }
-  else if (find_in_scope (profile, policy->advises, &entry, &type))
+  else if (find_in_scope (policy, profile, policy->advises, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
       applicability = PO_APPLICABILITY_ADVISORY;

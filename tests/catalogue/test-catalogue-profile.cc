@@ -227,6 +227,67 @@ TEST (CatalogueProfile, FederalContractor)
   EXPECT_EQ (evaluate_for ("us-doc-ictsfd-2024", contractor).first, "advisory");
 }
 
+/*
+ * A type means something only in its own jurisdiction: a profile in NL and
+ * the US whose organisation is a US federal contractor is no Dutch
+ * government-supplier, and a US federal agency is no Dutch central
+ * government; both keep their US policies.
+ */
+TEST (CatalogueProfile, JurisdictionalTypesCountOnlyAtHome)
+{
+  const char *contractor = "[profile]\njurisdictions=NL,US\n"
+                           "organisation-types=federal-contractor\n";
+  auto nl = evaluate_for ("nl-kamerbrief-2018", contractor);
+  EXPECT_EQ (nl.first, "out_of_scope");
+  EXPECT_EQ (nl.second, "the policy binds central-government and advises vital-sector, "
+                        "government-supplier; the profile (federal-contractor) is neither");
+  auto ndaa = evaluate_for ("us-ndaa18-1634", contractor);
+  EXPECT_EQ (ndaa.first, "binding");
+  EXPECT_EQ (ndaa.second, "the policy binds federal-contractor, as the profile is");
+
+  const char *agency = "[profile]\njurisdictions=NL,US\norganisation-types=federal-executive\n";
+  EXPECT_EQ (evaluate_for ("nl-kamerbrief-2018", agency).first, "out_of_scope");
+  EXPECT_EQ (evaluate_for ("us-dhs-bod-17-01", agency).first, "binding");
+  auto agency_ndaa = evaluate_for ("us-ndaa18-1634", agency);
+  EXPECT_EQ (agency_ndaa.first, "binding");
+  EXPECT_EQ (agency_ndaa.second, "the policy binds central-government, which includes the "
+                                 "profile's federal-executive");
+
+  /* a type of no particular jurisdiction counts everywhere */
+  const char *supplier = "[profile]\njurisdictions=NL,US\n"
+                         "organisation-types=government-supplier\n";
+  EXPECT_EQ (evaluate_for ("nl-kamerbrief-2018", supplier).first, "advisory");
+}
+
+/* a US state's policy is within the US, and so is a policy for anywhere; the EU is not */
+TEST (CatalogueProfile, JurisdictionalTypesInSubdivisionsAndEverywhere)
+{
+  const std::string suppliers = "{\"binds\": [\"government-supplier\"], \"advises\": [], "
+                                "\"excludes\": []}";
+  const std::string governments = "{\"binds\": [\"central-government\"], \"advises\": [], "
+                                  "\"excludes\": []}";
+  TempDir dir;
+  dir.write ("policies/local.json",
+             policy_file ({ policy_json ("texas-suppliers", { { "jurisdiction", "\"US-TX\"" },
+                                                               { "scope", suppliers } }),
+                            policy_json ("acme-governments", { { "jurisdiction", "\"*\"" },
+                                                                { "scope", governments } }),
+                            policy_json ("eu-suppliers", { { "jurisdiction", "\"EU\"" },
+                                                            { "scope", suppliers } }) }));
+  OptionsPtr options = options_for_dirs ({ dir.file ("policies") });
+  CataloguePtr catalogue (po_catalogue_load (options.get (), NULL));
+  ASSERT_EQ (problems_text (catalogue.get ()), "");
+  ProfilePtr texan = profile_from ("[profile]\njurisdictions=US-TX,EU\n"
+                                   "organisation-types=federal-contractor;federal-executive\n");
+
+  auto texas = evaluate (catalogue.get (), "texas-suppliers", texan.get ());
+  EXPECT_EQ (texas.first, "binding");
+  EXPECT_EQ (texas.second, "the policy binds government-supplier, which includes the profile's "
+                           "federal-contractor");
+  EXPECT_EQ (evaluate (catalogue.get (), "acme-governments", texan.get ()).first, "binding");
+  EXPECT_EQ (evaluate (catalogue.get (), "eu-suppliers", texan.get ()).first, "out_of_scope");
+}
+
 TEST (CatalogueProfile, SubdivisionIsInTheCountry)
 {
   const char *texas = "[profile]\njurisdictions=US-TX\norganisation-types=business\n";

@@ -183,6 +183,15 @@ TEST (CatalogueValidation, UnknownOrganisationType)
                                  "organisation type 'muncipality'"));
 }
 
+/* a US type in a Dutch policy could never match: the policy is wrong */
+TEST (CatalogueValidation, OrganisationTypeOfAnotherJurisdiction)
+{
+  std::string report = rejected ("foreign-organisation-type.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-foreign-type': field 'scope.advises[0]': "
+                                 "'federal-contractor' is an organisation type of US; a policy "
+                                 "for NL cannot name it"));
+}
+
 TEST (CatalogueValidation, WrongType)
 {
   std::string report = rejected ("wrong-type.json");

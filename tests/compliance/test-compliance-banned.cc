@@ -246,6 +246,16 @@ TEST (BannedSoftware, CleanHostHasNoRows)
     }
 }
 
+/* a US federal contractor with Dutch and US jurisdictions: US law binds it, Dutch advice does not reach it */
+TEST (BannedSoftware, FederalContractorGetsNoDutchAdvice)
+{
+  World world ("kes-host", "jurisdictions=NL,US\norganisation-types=federal-contractor\n");
+  auto runtime = world.runtime ("2019-01-01");
+  auto rows = banned (runtime.get ());
+  EXPECT_EQ (values (rows, "policy_id"), (std::vector<std::string>{ "us-ndaa18-1634" }));
+  EXPECT_EQ (values (rows, "applicability"), (std::vector<std::string>{ "binding" }));
+}
+
 /* without a profile every policy applies as broadly as its scope allows */
 TEST (BannedSoftware, NoProfileMeansEveryPolicy)
 {
