@@ -111,6 +111,17 @@ TEST (Report, KesHostUnderTheUsDirective)
                               "deb:kesl\n"));
 }
 
+/* between milestones the report says what is due next, and the deadline */
+TEST (Report, WhatToDoNamesTheNextStep)
+{
+  World world ("kes-host", kUsFederal);
+  std::string out = report (world, "2017-10-12");
+  EXPECT_TRUE (Contains (out, "what to do      10 findings: identify and report the products by "
+                              "2017-10-13, 1 day left; deadline: begin removal by 2017-12-12, "
+                              "61 days left\n"));
+  EXPECT_TRUE (Contains (out, "next milestone  identify 2017-10-13\n"));
+}
+
 TEST (Report, CleanHost)
 {
   World world ("clean-host", kUsFederal);
