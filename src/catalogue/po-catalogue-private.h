@@ -122,6 +122,17 @@ GArray      *po_sources_new                     (void);
 
 /* ---- policies (po-policy.c) ---- */
 
+/* a scope entry given as an object: its own confidence, sources and note */
+typedef struct {
+  const gchar *confidence;    /* interned; NULL: the policy's */
+  gchar       *note;
+  GArray      *sources;       /* PoSource, possibly empty */
+} PoScopeEntry;
+
+PoScopeEntry *po_scope_entry_new                (void);
+void          po_scope_entry_free               (PoScopeEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoScopeEntry, po_scope_entry_free)
+
 struct _PoPolicy {
   gatomicrefcount  ref_count;
   gchar           *id;
@@ -138,6 +149,7 @@ struct _PoPolicy {
   GStrv            binds;
   GStrv            advises;
   GStrv            excludes;
+  GHashTable      *scope_entries;  /* type -> PoScopeEntry*, the entries given as objects */
   gchar           *scope_description;
   GArray          *milestones;   /* PoMilestone, owned strings and GDateTime */
   GArray          *sources;      /* PoSource */

@@ -39,6 +39,25 @@ milestone_clear (PoMilestone *milestone)
   g_free ((gchar *) milestone->description);
 }
 
+PoScopeEntry *
+po_scope_entry_new (void)
+{
+  PoScopeEntry *entry = g_new0 (PoScopeEntry, 1);
+
+  entry->sources = po_sources_new ();
+  return entry;
+}
+
+void
+po_scope_entry_free (PoScopeEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->note);
+  g_array_unref (entry->sources);
+  g_free (entry);
+}
+
 PoPolicy *
 po_policy_new (void)
 {
@@ -50,6 +69,8 @@ po_policy_new (void)
   policy->binds = g_new0 (gchar *, 1);
   policy->advises = g_new0 (gchar *, 1);
   policy->excludes = g_new0 (gchar *, 1);
+  policy->scope_entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) po_scope_entry_free);
   policy->milestones = g_array_new (FALSE, TRUE, sizeof (PoMilestone));
   g_array_set_clear_func (policy->milestones, (GDestroyNotify) milestone_clear);
   policy->sources = po_sources_new ();
@@ -81,6 +102,7 @@ po_policy_unref (PoPolicy *policy)
   g_strfreev (policy->binds);
   g_strfreev (policy->advises);
   g_strfreev (policy->excludes);
+  g_hash_table_unref (policy->scope_entries);
   g_free (policy->scope_description);
   g_array_unref (policy->milestones);
   g_array_unref (policy->sources);
@@ -190,6 +212,32 @@ const gchar *const *
 po_policy_get_excludes (PoPolicy *policy)
 {
   return (const gchar *const *) policy->excludes;
+}
+
+const gchar *
+po_policy_get_scope_confidence (PoPolicy *policy, const gchar *type)
+{
+  PoScopeEntry *entry = g_hash_table_lookup (policy->scope_entries, type);
+
+  return entry != NULL && entry->confidence != NULL ? entry->confidence : policy->confidence;
+}
+
+const PoSource *
+po_policy_get_scope_sources (PoPolicy *policy, const gchar *type, guint *ret_n_sources)
+{
+  PoScopeEntry *entry = g_hash_table_lookup (policy->scope_entries, type);
+
+  if (ret_n_sources != NULL)
+    *ret_n_sources = entry != NULL ? entry->sources->len : 0;
+  return entry != NULL ? (const PoSource *) entry->sources->data : NULL;
+}
+
+const gchar *
+po_policy_get_scope_note (PoPolicy *policy, const gchar *type)
+{
+  PoScopeEntry *entry = g_hash_table_lookup (policy->scope_entries, type);
+
+  return entry != NULL ? entry->note : NULL;
 }
 
 const gchar *
@@ -310,6 +358,33 @@ matched_text (const gchar *entry, const gchar *type)
   return g_strdup_printf ("%s, which includes the profile's %s", entry, type);
 }
 
+/*
+ * " (confidence reported; source: TITLE, URL)" for a scope entry sourced
+ * apart from the instrument, so the reason says how sure it is; "" for an
+ * entry that stands on the policy's own sources and confidence.
+ */
+static gchar *
+scope_citation (PoPolicy *policy, const gchar *entry)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const gchar *confidence = po_policy_get_scope_confidence (policy, entry);
+  guint n_sources = 0;
+  const PoSource *sources = po_policy_get_scope_sources (policy, entry, &n_sources);
+
+  if (n_sources == 0 && confidence == policy->confidence)
+    return g_strdup ("");
+  g_string_append_printf (text, " (confidence %s", confidence);
+  for (guint i = 0; i < n_sources; i++)
+    {
+      g_string_append (text, i == 0 ? (n_sources == 1 ? "; source: " : "; sources: ") : "; ");
+      g_string_append (text, sources[i].title);
+      if (sources[i].url != NULL)
+        g_string_append_printf (text, ", %s", sources[i].url);
+    }
+  g_string_append_c (text, ')');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* no profile (or no organisation type): as broadly as the scope allows */
 static void
 evaluate_broadest (PoPolicy *policy, const gchar *why, PoApplicability *ret_applicability,
@@ -376,20 +451,23 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
   else if (find_in_scope (policy, profile, policy->excludes, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
+      g_autofree gchar *cited = scope_citation (policy, entry);
       applicability = PO_APPLICABILITY_EXCLUDED;
-      reason = g_strdup_printf ("the policy excludes %s", what);
+      reason = g_strdup_printf ("the policy excludes %s%s", what, cited);
     }
   else if (find_in_scope (policy, profile, policy->binds, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
+      g_autofree gchar *cited = scope_citation (policy, entry);
       applicability = PO_APPLICABILITY_BINDING;
-      reason = g_strdup_printf ("the policy binds %s", what);
+      reason = g_strdup_printf ("the policy binds %s%s", what, cited);
     }
   else if (find_in_scope (policy, profile, policy->advises, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
+      g_autofree gchar *cited = scope_citation (policy, entry);
       applicability = PO_APPLICABILITY_ADVISORY;
-      reason = g_strdup_printf ("the policy advises %s", what);
+      reason = g_strdup_printf ("the policy advises %s%s", what, cited);
     }
   else
     {
@@ -455,6 +533,54 @@ add_list (JsonBuilder *builder, const gchar *name, gchar **list)
   json_builder_end_array (builder);
 }
 
+/* "entries": {TYPE: {"confidence", "sources"?, "note"?}} for every entry of the lists */
+static void
+add_entries (JsonBuilder *builder, PoPolicy *policy)
+{
+  gchar **lists[] = { policy->binds, policy->advises, policy->excludes };
+
+  json_builder_set_member_name (builder, "entries");
+  json_builder_begin_object (builder);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l][i] != NULL; i++)
+      {
+        const gchar *type = lists[l][i];
+        const gchar *note = po_policy_get_scope_note (policy, type);
+        guint n_sources = 0;
+        const PoSource *sources = po_policy_get_scope_sources (policy, type, &n_sources);
+
+        json_builder_set_member_name (builder, type);
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "confidence");
+        json_builder_add_string_value (builder, po_policy_get_scope_confidence (policy, type));
+        if (n_sources > 0)
+          {
+            json_builder_set_member_name (builder, "sources");
+            json_builder_begin_array (builder);
+            for (guint s = 0; s < n_sources; s++)
+              {
+                json_builder_begin_object (builder);
+                json_builder_set_member_name (builder, "title");
+                json_builder_add_string_value (builder, sources[s].title);
+                if (sources[s].url != NULL)
+                  {
+                    json_builder_set_member_name (builder, "url");
+                    json_builder_add_string_value (builder, sources[s].url);
+                  }
+                json_builder_end_object (builder);
+              }
+            json_builder_end_array (builder);
+          }
+        if (note != NULL)
+          {
+            json_builder_set_member_name (builder, "note");
+            json_builder_add_string_value (builder, note);
+          }
+        json_builder_end_object (builder);
+      }
+  json_builder_end_object (builder);
+}
+
 gchar *
 po_policy_scope_to_json (PoPolicy *policy)
 {
@@ -464,6 +590,7 @@ po_policy_scope_to_json (PoPolicy *policy)
   add_list (builder, "binds", policy->binds);
   add_list (builder, "advises", policy->advises);
   add_list (builder, "excludes", policy->excludes);
+  add_entries (builder, policy);
   if (policy->scope_description != NULL)
     {
       json_builder_set_member_name (builder, "description");

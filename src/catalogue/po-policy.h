@@ -91,6 +91,19 @@ const PoMilestone  *po_policy_get_final_milestone     (PoPolicy        *policy);
 const gchar *const *po_policy_get_binds               (PoPolicy        *policy);
 const gchar *const *po_policy_get_advises             (PoPolicy        *policy);
 const gchar *const *po_policy_get_excludes            (PoPolicy        *policy);
+/* how well one scope entry (an organisation type in binds, advises or
+ * excludes, or "all") is sourced: its own confidence when the file gives
+ * it one, else the policy's */
+const gchar        *po_policy_get_scope_confidence    (PoPolicy        *policy,
+                                                       const gchar     *type);
+/* the entry's own sources; *ret_n_sources is 0 when it cites none (then the
+ * policy's sources stand for it) */
+const PoSource     *po_policy_get_scope_sources       (PoPolicy        *policy,
+                                                       const gchar     *type,
+                                                       guint           *ret_n_sources);
+/* the entry's own note, or NULL */
+const gchar        *po_policy_get_scope_note          (PoPolicy        *policy,
+                                                       const gchar     *type);
 /* the scope in the instrument's words; may be NULL */
 const gchar        *po_policy_get_scope_description   (PoPolicy        *policy);
 const PoSource     *po_policy_get_sources             (PoPolicy        *policy,
@@ -128,7 +141,9 @@ void                po_policy_evaluate                (PoPolicy        *policy,
 
 /* [{"kind":...,"date":...,"description":...},...], "[]" when none */
 gchar              *po_policy_milestones_to_json      (PoPolicy        *policy);
-/* {"binds":[...],"advises":[...],"excludes":[...],"description":...} */
+/* {"binds":[...],"advises":[...],"excludes":[...],"entries":{TYPE:{"confidence":...,
+ * "sources":[...],"note":...},...},"description":...}: every entry's confidence,
+ * and the sources and note of those that have their own */
 gchar              *po_policy_scope_to_json           (PoPolicy        *policy);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoPolicy, po_policy_unref)

@@ -165,14 +165,36 @@ TEST (CatalogueProfile, NotIssuedBeforeTheIssueDate)
   EXPECT_FALSE (po_applicability_applies (PO_APPLICABILITY_NOT_ISSUED));
 }
 
-TEST (CatalogueProfile, MunicipalityIsOutsideTheDutchPolicy)
+/*
+ * The ministry told NU.nl (May 2018) that the phase-out does not apply to
+ * smaller governments such as provinces and municipalities: an exclusion
+ * at confidence reported, which the reason cites.
+ */
+TEST (CatalogueProfile, DutchProvincesAndMunicipalitiesAreExcluded)
 {
-  auto result = evaluate_for ("nl-kamerbrief-2018",
-                              "[profile]\njurisdictions=NL\norganisation-types=municipality\n");
-  EXPECT_EQ (result.first, "out_of_scope");
-  EXPECT_TRUE (Contains (result.second, "binds central-government and advises vital-sector, "
-                                        "government-supplier; the profile (municipality) is "
-                                        "neither"));
+  const std::string cited = " (confidence reported; source: NU.nl, May 2018, the ministry's "
+                            "spokesperson on who is not covered, https://www.nu.nl/internet/"
+                            "5265584/nederlandse-overheid-stopt-met-russische-antivirussoftware-"
+                            "kaspersky.html)";
+  auto municipality = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
+                                                          "organisation-types=municipality\n");
+  EXPECT_EQ (municipality.first, "excluded");
+  EXPECT_EQ (municipality.second, "the policy excludes local-government, which includes the "
+                                  "profile's municipality" + cited);
+  auto province = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
+                                                      "organisation-types=province\n");
+  EXPECT_EQ (province.first, "excluded");
+  EXPECT_EQ (province.second, "the policy excludes regional-government, which includes the "
+                              "profile's province" + cited);
+  /* excluded and advised at once (a municipality that runs vital infrastructure): the
+   * exclusion wins, as it does over binding */
+  auto both = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
+                                                  "organisation-types=vital-sector;municipality\n");
+  EXPECT_EQ (both.first, "excluded");
+  /* the central government stays bound, on the letter's own (verified) terms */
+  EXPECT_EQ (evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
+                                                 "organisation-types=central-government\n").second,
+             "the policy binds central-government, as the profile is");
 }
 
 TEST (CatalogueProfile, RijksoverheidIsBoundByTheDutchPolicy)

@@ -148,7 +148,9 @@ TEST (Report, MunicipalityHasNothingToDo)
   World world ("kes-host", kNlMunicipality);
   std::string out = report (world, "2019-01-01");
   EXPECT_TRUE (Contains (out, "Verdict: no policy applies to this endpoint's organisation"));
-  EXPECT_TRUE (Contains (out, "  nl-kamerbrief-2018     out_of_scope: "));
+  EXPECT_TRUE (Contains (out, "  nl-kamerbrief-2018     excluded: the policy excludes "
+                              "local-government, which includes the profile's municipality "
+                              "(confidence reported; source: NU.nl, May 2018"));
 }
 
 TEST (Report, GracePeriodDeadline)

@@ -187,7 +187,8 @@ TEST (PhaseoutStatus, DutchProfiles)
   row = status_of (municipality.get (), "nl-kamerbrief-2018");
   EXPECT_EQ (row["status"], "not_applicable");
   EXPECT_EQ (row["applies"], "0");
-  EXPECT_EQ (row["applicability"], "out_of_scope");
+  /* as the ministry told NU.nl: smaller governments are left out (reported) */
+  EXPECT_EQ (row["applicability"], "excluded");
   EXPECT_EQ (row["findings"], "0");
   EXPECT_EQ (row["action"], "<NULL>");
 
