@@ -281,6 +281,33 @@ TEST (CatalogueBuiltin, KasperskyLinuxProductsAndCategories)
   EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_PUBLISHER, "Pango", NULL));
 }
 
+/*
+ * The driver files of Kaspersky's 21.x consumer products (K4W: Kaspersky
+ * for Windows) carry the product and version in their names, as a real
+ * install lists them; names that only look alike are not Kaspersky's.
+ */
+TEST (CatalogueBuiltin, KasperskyConsumerDriverNames)
+{
+  PoCatalogue *catalogue = builtin_catalogue ();
+
+  for (const char *name : { "klupd_K4W-21-25_arkmon.sys", "klupd_K4W-21-25_klbg.sys",
+                            "KLUPD_k4w-21-26_klark.sys" })
+    {
+      GPtrArray *matches = NULL;
+      ASSERT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, name, &matches))
+          << name;
+      const PoIndicator *indicator = (const PoIndicator *) g_ptr_array_index (matches, 0);
+      EXPECT_STREQ (po_vendor_get_id (po_indicator_get_vendor (indicator)), "kaspersky");
+      EXPECT_TRUE (po_indicator_get_product (indicator) == NULL) << "drivers are vendor-wide";
+      EXPECT_STREQ (po_indicator_get_confidence (indicator), "corroborated");
+      g_ptr_array_unref (matches);
+    }
+  for (const char *name : { "klupd_K4W-21-25_arkmon.sys.disabled", "myklupd_K4W-21-25_klbg.sys",
+                            "klupd_K4W.sys", "kbdclass.sys", "ksecdd.sys" })
+    EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, name, NULL))
+        << name;
+}
+
 TEST (CatalogueBuiltin, KasperskyWindowsAndMacIndicators)
 {
   PoCatalogue *catalogue = builtin_catalogue ();
