@@ -371,7 +371,7 @@ scope_citation (PoPolicy *policy, const gchar *entry)
   guint n_sources = 0;
   const PoSource *sources = po_policy_get_scope_sources (policy, entry, &n_sources);
 
-  if (n_sources == 0 && confidence == policy->confidence)
+  if (n_sources == 0 && g_strcmp0 (confidence, policy->confidence) == 0)
     return g_strdup ("");
   g_string_append_printf (text, " (confidence %s", confidence);
   for (guint i = 0; i < n_sources; i++)
