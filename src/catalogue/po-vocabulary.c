@@ -47,7 +47,7 @@ static const struct {
   { "municipality", "local-government", NULL },
   { "national-security", NULL, NULL },                  /* national-security systems or role */
   { "vital-sector", NULL, NULL },                       /* critical / vital infrastructure */
-  { "government-supplier", NULL, NULL },                /* suppliers supporting government security */
+  { "government-supplier", NULL, NULL },                /* suppliers to government security */
   { "federal-contractor", "government-supplier", "US" },/* US federal contractors (FAR) */
   { "business", NULL, NULL },                           /* private companies */
   { "individual", NULL, NULL },                         /* home users */

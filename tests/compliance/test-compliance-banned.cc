@@ -246,7 +246,8 @@ TEST (BannedSoftware, CleanHostHasNoRows)
     }
 }
 
-/* a US federal contractor with Dutch and US jurisdictions: US law binds it, Dutch advice does not reach it */
+/* a US federal contractor with Dutch and US jurisdictions: US law binds it, and the Dutch
+ * advice to government suppliers does not reach it */
 TEST (BannedSoftware, FederalContractorGetsNoDutchAdvice)
 {
   World world ("kes-host", "jurisdictions=NL,US\norganisation-types=federal-contractor\n");
