@@ -163,7 +163,8 @@ po_settings_option_group (PoSettings *settings)
     { "state-db", 0, 0, G_OPTION_ARG_CALLBACK, option_callback,
       "Detection history database", "FILE" },
     { "now", 0, 0, G_OPTION_ARG_CALLBACK, option_callback,
-      "Evaluate deadlines as if it were this ISO 8601 date or time", "WHEN" },
+      "Evaluate deadlines and which policies are issued as if it were this ISO 8601 date or time",
+      "WHEN" },
     { NULL }
   };
   GOptionGroup *group = g_option_group_new ("phaseout", "phaseout settings:",

@@ -54,6 +54,14 @@ gboolean     po_vocabulary_is_milestone_kind    (const gchar *kind);
 const gchar *po_vocabulary_policy_confidence    (const gchar *text);
 /* interned "verified"/"corroborated"/"weak", or NULL when unknown */
 const gchar *po_vocabulary_indicator_confidence (const gchar *text);
+/* inner is outer or one of its subdivisions ("US-TX" within "US") */
+gboolean     po_vocabulary_jurisdiction_within  (const gchar *inner,
+                                                 const gchar *outer);
+/* whether a profile of type counts as that type (and what it implies) for
+ * a policy of this jurisdiction: types of a jurisdiction count only for its
+ * policies, its subdivisions' and "*" ones; other types count everywhere */
+gboolean     po_vocabulary_organisation_type_counts_for (const gchar *type,
+                                                         const gchar *policy_jurisdiction);
 /* "NL", "US-TX", "EU", "*"; returns the normalised (upper-case, UK -> GB)
  * code or NULL when text is not one */
 gchar       *po_vocabulary_normalise_jurisdiction (const gchar *text);
@@ -141,6 +149,17 @@ GArray      *po_sources_new                     (void);
 
 /* ---- policies (po-policy.c) ---- */
 
+/* a scope entry given as an object: its own confidence, sources and note */
+typedef struct {
+  const gchar *confidence;    /* interned; NULL: the policy's */
+  gchar       *note;
+  GArray      *sources;       /* PoSource, possibly empty */
+} PoScopeEntry;
+
+PoScopeEntry *po_scope_entry_new                (void);
+void          po_scope_entry_free               (PoScopeEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoScopeEntry, po_scope_entry_free)
+
 struct _PoPolicy {
   gatomicrefcount  ref_count;
   gchar           *id;
@@ -149,6 +168,7 @@ struct _PoPolicy {
   gchar           *jurisdiction;
   gchar           *instrument;
   gchar           *issued;
+  GDateTime       *issued_when;  /* 00:00 UTC of the day of issue */
   gboolean         binding;
   const gchar     *confidence;   /* interned */
   GStrv            vendors;
@@ -156,6 +176,7 @@ struct _PoPolicy {
   GStrv            binds;
   GStrv            advises;
   GStrv            excludes;
+  GHashTable      *scope_entries;  /* type -> PoScopeEntry*, the entries given as objects */
   gchar           *scope_description;
   GArray          *milestones;   /* PoMilestone, owned strings and GDateTime */
   GArray          *sources;      /* PoSource */

@@ -34,6 +34,9 @@ const gchar *const *po_vocabulary_get_milestone_kinds     (void);
 /* the type an organisation type implies ("municipality" -> "local-government"),
  * or NULL at the top or for unknown types */
 const gchar        *po_vocabulary_get_organisation_parent (const gchar *type);
+/* the jurisdiction a type belongs to ("federal-contractor" -> "US"), or NULL
+ * for types that mean the same everywhere */
+const gchar        *po_vocabulary_get_organisation_jurisdiction (const gchar *type);
 
 /* ---- indicators ---------------------------------------------------------- */
 
@@ -316,7 +319,8 @@ gboolean            po_policy_check_files          (const gchar *const *files,
 
 /*
  * `phaseout policy list`: the runtime's catalogue, one line per policy
- * (id, applicability for the profile, origin, hash, title), then the
+ * (id, applicability for the profile at the runtime's time, origin, hash,
+ * title), then the
  * profile and any problems.  verbose adds each policy's reason, scope and
  * milestones.  FALSE + PO_ERROR_INVALID_DATA when some file was rejected,
  * a policy file or the organisation profile (the report is complete all

@@ -139,6 +139,7 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
 {
   g_autoptr(PoCatalogue) catalogue = NULL;
   g_autoptr(PoProfile) profile = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autofree gchar *profile_text = NULL;
   g_autofree gchar *profile_problem = NULL;
   GPtrArray *policies, *problems;
@@ -152,6 +153,7 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
     return FALSE;
   if (!po_runtime_get_profile (runtime, &profile, error))
     return FALSE;
+  now = po_runtime_now (runtime);
   policies = po_catalogue_get_policies (catalogue);
   problems = po_catalogue_get_problems (catalogue);
 
@@ -173,7 +175,7 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
       g_autofree gchar *reason = NULL;
       PoApplicability applicability;
 
-      po_policy_evaluate (policy, profile, &applicability, &reason);
+      po_policy_evaluate (policy, profile, now, &applicability, &reason);
       g_string_append_printf (report, "%-*s  %-*s  %-*s  %.12s  %s\n", (int) id_width,
                               policy->id, (int) applies_width,
                               po_applicability_to_string (applicability), (int) origin_width,

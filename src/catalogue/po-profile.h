@@ -26,7 +26,10 @@ G_BEGIN_DECLS
  *
  * Organisation types form a small hierarchy (docs/policy-format.md): a
  * profile of type federal-executive is also central-government and
- * government, so a policy that binds central-government binds it.
+ * government, so a policy that binds central-government binds it.  Types
+ * of a jurisdiction (federal-executive and federal-contractor are US
+ * types) count, with what they imply, only for that jurisdiction's
+ * policies: po_policy_evaluate() applies that rule.
  *
  * A profile is built, then shared read-only (refcounted, thread-safe reads).
  */
@@ -96,7 +99,8 @@ const gchar *const *po_profile_get_disabled_policies  (PoProfile    *profile);
 /* -1 when not configured */
 gint                po_profile_get_grace_period_days  (PoProfile    *profile);
 
-/* TRUE if the profile is of type, directly or through the hierarchy */
+/* TRUE if the profile is of type, directly or through the hierarchy, in
+ * any jurisdiction (policies apply the jurisdiction rule themselves) */
 gboolean            po_profile_has_organisation_type  (PoProfile    *profile,
                                                        const gchar  *type);
 /* TRUE if a policy of this jurisdiction ("US", "US-TX", "EU", "*") is in the

@@ -90,6 +90,26 @@ TEST (CataloguePolicyList, ListsPoliciesProfileAndProblems)
   g_string_free (report, TRUE);
 }
 
+/* applicability at --now: a policy not issued yet says so */
+TEST (CataloguePolicyList, PolicyNotYetIssued)
+{
+  TempDir dir;
+  dir.write ("phaseout.conf",
+             "[profile]\njurisdictions=US\norganisation-types=federal-executive\n");
+  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.path () },
+                                       { "config", dir.file ("phaseout.conf") },
+                                       { "now", "2017-09-01" } });
+  GString *report = g_string_new (NULL);
+  GError *error = NULL;
+
+  EXPECT_TRUE (po_policy_list (runtime.get (), TRUE, report, &error));
+  std::string text = report->str;
+  EXPECT_TRUE (Contains (text, "us-dhs-bod-17-01    not_issued"));
+  EXPECT_TRUE (Contains (text, "why:          the policy is not issued until 2017-09-13"));
+  g_clear_error (&error);
+  g_string_free (report, TRUE);
+}
+
 TEST (CataloguePolicyList, CleanCatalogueSucceeds)
 {
   TempDir dir;

@@ -137,11 +137,12 @@ TEST (History, RemovalIsRecordedAndStatusTurnsCompliant)
 TEST (History, ConstrainedQueriesNeverRemove)
 {
   World world ("kes-host", kUsFederal);
-  auto before = world.runtime ("2017-12-01");
+  /* when BOD 17-01, the NDAA and the Commerce determination are all in force */
+  auto before = world.runtime ("2024-07-01");
   query (before.get (), "SELECT * FROM banned_software");
   uninstall_kesl (world);
 
-  auto after = world.runtime ("2017-12-05");
+  auto after = world.runtime ("2024-07-05");
   for (const char *sql : { "SELECT * FROM banned_software WHERE source = 'deb'",
                            "SELECT * FROM banned_software WHERE source IN ('deb', 'process',"
                            " 'systemd_unit', 'path', 'kernel_module', 'rpm', 'snap', 'flatpak')",
@@ -154,7 +155,7 @@ TEST (History, ConstrainedQueriesNeverRemove)
   /* the agent's findings were refreshed by those queries */
   auto agent = read_state (world.state_db (), "WHERE finding = 'deb:klnagent64'");
   ASSERT_FALSE (agent.empty ());
-  EXPECT_EQ (agent[0].at ("last_seen"), std::to_string (1512432000));  /* 2017-12-05 */
+  EXPECT_EQ (agent[0].at ("last_seen"), std::to_string (1720137600));  /* 2024-07-05 */
 
   /* a policy_id constraint is complete for the policies it names */
   query (after.get (), "SELECT * FROM banned_software WHERE policy_id = 'us-ndaa18-1634'");
@@ -171,13 +172,14 @@ TEST (History, ConstrainedQueriesNeverRemove)
 TEST (History, UnreadableSourceDoesNotRemove)
 {
   World world ("kes-host", kUsFederal);
-  auto before = world.runtime ("2017-12-01");
+  /* when BOD 17-01, the NDAA and the Commerce determination are all in force */
+  auto before = world.runtime ("2024-07-01");
   query (before.get (), "SELECT * FROM banned_software");
 
   /* a dpkg status file phaseout refuses to read: a directory where the file should be */
   world.remove_path ("var/lib/dpkg/status");
   ASSERT_EQ (g_mkdir (world.host_file ("var/lib/dpkg/status").c_str (), 0755), 0);
-  auto after = world.runtime ("2017-12-05");
+  auto after = world.runtime ("2024-07-05");
   auto rows = query (after.get (), "SELECT * FROM banned_software WHERE policy_id = "
                                    "'us-dhs-bod-17-01'");
   EXPECT_TRUE (where (rows, "source", "deb").empty ());
@@ -422,7 +424,7 @@ TEST (StateDatabase, ConcurrentScansLoseNothing)
   WarningCounter warnings;
 
   for (int r = 0; r < kRuntimes; r++)
-    runtimes.push_back (world.runtime ("2017-12-0" + std::to_string (r + 1) + "T00:00:00Z"));
+    runtimes.push_back (world.runtime ("2024-07-0" + std::to_string (r + 1) + "T00:00:00Z"));
   for (int r = 0; r < kRuntimes; r++)
     for (int t = 0; t < kThreadsPerRuntime; t++)
       threads.emplace_back ([&, r, t] {
@@ -452,6 +454,6 @@ TEST (StateDatabase, ConcurrentScansLoseNothing)
   for (const auto &row : rows)
     {
       EXPECT_EQ (row.at ("removed_at"), "<NULL>");
-      EXPECT_EQ (row.at ("last_seen"), std::to_string (1512259200));  /* 2017-12-03 */
+      EXPECT_EQ (row.at ("last_seen"), std::to_string (1719964800));  /* 2024-07-03 */
     }
 }

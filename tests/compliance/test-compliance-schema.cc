@@ -198,7 +198,8 @@ TEST_F (SchemaTest, StatusValues)
       expect_in (row.at ("status"), { "compliant", "action_required", "overdue", "advisory",
                                       "not_applicable" }, "status");
       expect_in (row.at ("applicability"), { "binding", "advisory", "excluded", "out_of_scope",
-                                             "other_jurisdiction", "switched_off" },
+                                             "other_jurisdiction", "switched_off",
+                                             "not_issued" },
                  "applicability");
       expect_in (row.at ("deadline_source"), { "policy", "grace_period", "<NULL>" },
                  "deadline_source");

@@ -80,6 +80,65 @@ TEST (PhaseoutStatus, ActionTextSaysWhatToDo)
   EXPECT_EQ (status_of (runtime.get (), "us-dhs-bod-17-01")["action"], "<NULL>");
 }
 
+/*
+ * What to do names the next pending step and its date, not the last
+ * milestone: BOD 17-01 (issued 2017-09-13) on day 29, 31 and 91.  The
+ * deadline and the days remaining stay the final milestone's.
+ */
+TEST (PhaseoutStatus, ActionNamesTheNextPendingStep)
+{
+  struct {
+    const char *now, *next, *required, *action, *days;
+  } cases[] = {
+    { "2017-10-12", "identify", "identify and report the products by 2017-10-13",
+      "10 findings: identify and report the products by 2017-10-13, 1 day left; deadline: "
+      "begin removal by 2017-12-12, 61 days left", "61" },
+    { "2017-10-13", "identify", "identify and report the products by 2017-10-13",
+      "10 findings: identify and report the products by 2017-10-13, 0 days left; deadline: "
+      "begin removal by 2017-12-12, 60 days left", "60" },
+    { "2017-10-14", "plan", "submit the removal plan by 2017-11-12",
+      "10 findings: submit the removal plan by 2017-11-12, 29 days left; deadline: "
+      "begin removal by 2017-12-12, 59 days left", "59" },
+    { "2017-11-13", "begin-removal", "begin removal by 2017-12-12",
+      "10 findings: begin removal by 2017-12-12; 29 days left", "29" },
+    { "2017-12-13", "begin-removal", "begin removal by 2017-12-12",
+      "10 findings: begin removal by 2017-12-12; overdue by 1 day", "-1" },
+  };
+  World world ("kes-host", kUsFederal);
+
+  for (const auto &c : cases)
+    {
+      auto runtime = world.runtime (c.now);
+      auto row = status_of (runtime.get (), "us-dhs-bod-17-01");
+      EXPECT_EQ (row["next_milestone"], c.next) << c.now;
+      EXPECT_EQ (row["action"], c.action) << c.now;
+      EXPECT_EQ (row["deadline"], "2017-12-12") << c.now;
+      EXPECT_EQ (row["days_remaining"], c.days) << c.now;
+      auto rows = query (runtime.get (), "SELECT DISTINCT required_action, deadline FROM "
+                                         "banned_software WHERE policy_id = 'us-dhs-bod-17-01'");
+      ASSERT_EQ (rows.size (), 1u) << c.now;
+      EXPECT_EQ (rows[0]["required_action"], c.required) << c.now;
+      EXPECT_EQ (rows[0]["deadline"], "2017-12-12") << c.now;
+    }
+}
+
+/* the NDAA's steps read as what they are: a date the FAR rule starts, a prohibition */
+TEST (PhaseoutStatus, NdaaStepsReadWell)
+{
+  World world ("kes-host", "jurisdictions=US\norganisation-types=federal-contractor\n");
+  auto july = world.runtime ("2018-07-01");
+  auto row = status_of (july.get (), "us-ndaa18-1634");
+  EXPECT_EQ (row["next_milestone"], "other");
+  EXPECT_EQ (row["action"], "10 findings: on 2018-07-16: the FAR interim rule (83 FR 28141) "
+                            "takes effect, and with it federal contractors' duty to report "
+                            "covered articles they find, 15 days left; deadline: stop using the "
+                            "products (prohibited from 2018-10-01), 92 days left");
+
+  auto august = world.runtime ("2018-08-01");
+  EXPECT_EQ (status_of (august.get (), "us-ndaa18-1634")["action"],
+             "10 findings: stop using the products (prohibited from 2018-10-01); 61 days left");
+}
+
 /* a milestone with a time of day passes at that instant (Commerce: 00:00 EDT = 04:00 UTC) */
 TEST (PhaseoutStatus, MilestoneWithTimePassesAtItsInstant)
 {
@@ -105,8 +164,14 @@ TEST (PhaseoutStatus, MilestoneWithTimePassesAtItsInstant)
   EXPECT_EQ (row["next_milestone"], "no-new-sales");
   EXPECT_EQ (row["next_milestone_date"], "2024-07-20");
   EXPECT_EQ (row["next_milestone_at"], "1721520000");
+  /* the next step is the end of sales, not the end of updates */
   EXPECT_EQ (row["action"], "10 findings: advised, not binding: replace the products "
-                            "(updates end 2024-09-29 00:00 UTC-04:00)");
+                            "(sales end 2024-07-20)");
+
+  auto august = world.runtime ("2024-08-01");
+  EXPECT_EQ (status_of (august.get (), "us-doc-ictsfd-2024")["action"],
+             "10 findings: advised, not binding: replace the products "
+             "(updates end 2024-09-29 00:00 UTC-04:00)");
 }
 
 /*
@@ -180,7 +245,8 @@ TEST (PhaseoutStatus, DutchProfiles)
   row = status_of (municipality.get (), "nl-kamerbrief-2018");
   EXPECT_EQ (row["status"], "not_applicable");
   EXPECT_EQ (row["applies"], "0");
-  EXPECT_EQ (row["applicability"], "out_of_scope");
+  /* as the ministry told NU.nl: smaller governments are left out (reported) */
+  EXPECT_EQ (row["applicability"], "excluded");
   EXPECT_EQ (row["findings"], "0");
   EXPECT_EQ (row["action"], "<NULL>");
 
@@ -292,7 +358,8 @@ TEST (PhaseoutStatus, SwitchedOffPolicyIsNotApplicable)
 TEST (PhaseoutStatus, FindingsMatchBannedSoftware)
 {
   World world ("kes-host", "");
-  auto runtime = world.runtime ("2019-01-01");
+  /* after the last policy's issue date (Commerce, 2024-06-20) */
+  auto runtime = world.runtime ("2025-01-01");
   auto rows = query (runtime.get (),
                      "SELECT s.policy_id, s.findings, (SELECT count(*) FROM banned_software b "
                      "WHERE b.policy_id = s.policy_id) AS rows FROM phaseout_status s");
