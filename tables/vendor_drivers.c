@@ -16,14 +16,15 @@
 
 /* the applicable policies covering the module, comma-separated */
 static gchar *
-covering_policies (PoCatalogue *catalogue, PoProfile *profile, const PoAttribution *attribution)
+covering_policies (PoCatalogue *catalogue, PoProfile *profile, GDateTime *now,
+                   const PoAttribution *attribution)
 {
   g_autoptr(GString) ids = g_string_new (NULL);
   g_autoptr(GPtrArray) policies = NULL;
 
   if (attribution->vendor == NULL)
     return g_string_free (g_steal_pointer (&ids), FALSE);
-  policies = po_compliance_get_covering_policies (catalogue, profile, attribution->vendor,
+  policies = po_compliance_get_covering_policies (catalogue, profile, now, attribution->vendor,
                                                   attribution->product);
   for (guint i = 0; i < policies->len; i++)
     g_string_append_printf (ids, "%s%s", i > 0 ? "," : "",
@@ -38,9 +39,11 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
   g_autoptr(PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
   g_autoptr(PoProfile) profile = NULL;
   g_autoptr(GPtrArray) modules = NULL;
+  g_autoptr(GDateTime) now = NULL;
 
   if (catalogue == NULL || !po_runtime_get_profile (runtime, &profile, error))
     return FALSE;
+  now = po_runtime_now (runtime);
   modules = po_inventory_collect_kernel_modules (runtime, NULL);
 
   for (guint i = 0; i < modules->len; i++)
@@ -53,7 +56,7 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
       if (!po_query_context_matches (query, COL_VENDOR_DRIVERS_NAME, module->name))
         continue;
       po_compliance_attribute_module (catalogue, module, &attribution);
-      policy_ids = covering_policies (catalogue, profile, &attribution);
+      policy_ids = covering_policies (catalogue, profile, now, &attribution);
 
       po_rows_add (rows);
       po_rows_set_text (rows, COL_VENDOR_DRIVERS_NAME, module->name);

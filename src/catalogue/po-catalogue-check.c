@@ -275,12 +275,6 @@ po_check_is_category (const gchar *value)
 }
 
 gboolean
-po_check_is_organisation_type (const gchar *value)
-{
-  return po_vocabulary_is_organisation_type (value);
-}
-
-gboolean
 po_check_is_id (const gchar *value)
 {
   return po_vocabulary_is_id (value);
@@ -326,13 +320,14 @@ is_url (const gchar *text)
          && strlen (text) > strlen ("https://") && strpbrk (text, " \t\r\n\"<>") == NULL;
 }
 
-/* sources: [{"title": ..., "url": ...}, ...] */
+/* sources: [{"title": ..., "url": ...}, ...]; prefix: where json is ("scope.excludes[0].") */
 gboolean
-po_check_parse_sources (PoCheck *check, const gchar *object, JsonObject *json,
-                        gboolean required, GArray *sources)
+po_check_parse_sources (PoCheck *check, const gchar *object, const gchar *prefix,
+                        JsonObject *json, gboolean required, GArray *sources)
 {
   static const gchar *const allowed[] = { "title", "url", NULL };
-  JsonArray *array = po_check_get_array (check, object, NULL, json, "sources", required);
+  JsonArray *array = po_check_get_array (check, object, prefix, json, "sources", required);
+  g_autofree gchar *field = po_check_field_name (prefix, "sources");
   guint errors_before = check->errors->len;
   gboolean any_url = FALSE;
 
@@ -341,25 +336,26 @@ po_check_parse_sources (PoCheck *check, const gchar *object, JsonObject *json,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
-      g_autofree gchar *prefix = g_strdup_printf ("sources[%u].", i);
+      g_autofree gchar *item = g_strdup_printf ("%s[%u]", field, i);
+      g_autofree gchar *item_prefix = g_strconcat (item, ".", NULL);
       const gchar *title, *url;
       PoSource source;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          g_autofree gchar *field = g_strdup_printf ("sources[%u]", i);
-          po_check_report (check, object, field, "must be an object with title and url, not %s",
+          po_check_report (check, object, item, "must be an object with title and url, not %s",
                            po_check_node_type_name (node));
           continue;
         }
-      po_check_members (check, object, prefix, json_node_get_object (node), allowed);
-      title = po_check_get_string (check, object, prefix, json_node_get_object (node), "title",
-                                   TRUE);
-      url = po_check_get_string (check, object, prefix, json_node_get_object (node), "url", FALSE);
+      po_check_members (check, object, item_prefix, json_node_get_object (node), allowed);
+      title = po_check_get_string (check, object, item_prefix, json_node_get_object (node),
+                                   "title", TRUE);
+      url = po_check_get_string (check, object, item_prefix, json_node_get_object (node), "url",
+                                 FALSE);
       if (url != NULL && !is_url (url))
         {
-          g_autofree gchar *field = g_strdup_printf ("sources[%u].url", i);
-          po_check_report (check, object, field, "'%s' is not an http(s) URL", url);
+          g_autofree gchar *url_field = g_strconcat (item_prefix, "url", NULL);
+          po_check_report (check, object, url_field, "'%s' is not an http(s) URL", url);
           continue;
         }
       if (title == NULL)
@@ -370,8 +366,8 @@ po_check_parse_sources (PoCheck *check, const gchar *object, JsonObject *json,
       g_array_append_val (sources, source);
     }
   if (required && json_array_get_length (array) == 0)
-    po_check_report (check, object, "sources", "must cite at least one source");
+    po_check_report (check, object, field, "must cite at least one source");
   else if (required && !any_url && check->errors->len == errors_before)
-    po_check_report (check, object, "sources", "at least one source needs a url");
+    po_check_report (check, object, field, "at least one source needs a url");
   return check->errors->len == errors_before;
 }

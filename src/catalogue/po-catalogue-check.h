@@ -107,16 +107,17 @@ JsonObject  *po_check_open_object      (PoCheck      *check,
                                         gchar       **ret_object,
                                         const gchar **ret_id);
 
-/* "sources": [{"title": ..., "url": ...}, ...] into sources (PoSource) */
+/* "sources": [{"title": ..., "url": ...}, ...] into sources (PoSource);
+ * prefix: where json is ("scope.excludes[0].", or NULL at the top) */
 gboolean     po_check_parse_sources    (PoCheck      *check,
                                         const gchar  *object,
+                                        const gchar  *prefix,
                                         JsonObject   *json,
                                         gboolean      required,
                                         GArray       *sources);
 
 /* the vocabularies, as PoValueCheck */
 gboolean     po_check_is_category      (const gchar  *value);
-gboolean     po_check_is_organisation_type (const gchar *value);
 gboolean     po_check_is_id            (const gchar  *value);
 
 /* one policy object of a file (po-catalogue-parse-policy.c); NULL when it has problems */

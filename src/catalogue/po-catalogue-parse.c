@@ -180,7 +180,7 @@ parse_product (PoCheck *check, PoVendor *vendor, const gchar *vendor_object, Jso
                          "corroborated, weak)", text);
     }
   product->notes = g_strdup (po_check_get_string (check, object, NULL, json, "notes", FALSE));
-  po_check_parse_sources (check, object, json, FALSE, product->sources);
+  po_check_parse_sources (check, object, NULL, json, FALSE, product->sources);
   parse_indicators (check, object, json,
                     product->confidence != NULL ? product->confidence : "verified",
                     product->indicators);
@@ -221,7 +221,7 @@ parse_vendor (PoCheck *check, JsonNode *node, guint index)
       vendor->aliases = g_steal_pointer (&aliases);
     }
   vendor->notes = g_strdup (po_check_get_string (check, object, NULL, json, "notes", FALSE));
-  po_check_parse_sources (check, object, json, FALSE, vendor->sources);
+  po_check_parse_sources (check, object, NULL, json, FALSE, vendor->sources);
   parse_indicators (check, object, json, "verified", vendor->indicators);
   for (guint i = 0; i < vendor->indicators->len; i++)
     ((PoIndicator *) g_ptr_array_index (vendor->indicators, i))->vendor = vendor;

@@ -93,7 +93,7 @@ po_compliance_policy_covers_owner (PoPolicy *policy, PoVendor *vendor, PoProduct
 }
 
 GPtrArray *
-po_compliance_get_covering_policies (PoCatalogue *catalogue, PoProfile *profile,
+po_compliance_get_covering_policies (PoCatalogue *catalogue, PoProfile *profile, GDateTime *now,
                                      PoVendor *vendor, PoProduct *product)
 {
   GPtrArray *policies = po_catalogue_get_policies (catalogue);
@@ -107,7 +107,7 @@ po_compliance_get_covering_policies (PoCatalogue *catalogue, PoProfile *profile,
 
       if (!po_compliance_policy_covers_owner (policy, vendor, product))
         continue;
-      po_policy_evaluate (policy, profile, &applicability, &reason);
+      po_policy_evaluate (policy, profile, now, &applicability, &reason);
       if (po_applicability_applies (applicability))
         g_ptr_array_add (covering, policy);
     }
@@ -205,7 +205,8 @@ po_compliance_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret
       result = g_new0 (PoPolicyResult, 1);
       result->policy = policy;
       result->matches = g_ptr_array_new ();
-      po_policy_evaluate (policy, scan->profile, &result->applicability, &result->reason);
+      po_policy_evaluate (policy, scan->profile, scan->now, &result->applicability,
+                          &result->reason);
       result->applies = po_applicability_applies (result->applicability);
       g_ptr_array_add (scan->policies, result);
       if (result->applies && covers_filtered_category (policy, filter->categories))
