@@ -5,6 +5,17 @@
 
 namespace po_test {
 
+ProcessResult
+run_export_cli (const std::vector<std::string> &args, const std::string &policy_dir)
+{
+  std::vector<std::string> full = { build_path ("cli/phaseout"), "export" };
+
+  full.insert (full.end (), args.begin (), args.end ());
+  full.push_back ("--policy-dir");
+  full.push_back (policy_dir);
+  return run_process (full);
+}
+
 namespace {
 
 struct ObjectUnref { void operator() (gpointer p) const { g_object_unref (p); } };

@@ -22,6 +22,9 @@
 
 namespace po_test {
 
+/* `phaseout export ARGS... --policy-dir policy_dir` */
+ProcessResult run_export_cli (const std::vector<std::string> &args, const std::string &policy_dir);
+
 /* one result row, column name -> text ("<NULL>" for NULL) */
 using Row = std::map<std::string, std::string>;
 

@@ -116,16 +116,9 @@ TEST_F (ExtensionProfile, LogNamesTheExtensionAndStaysOnStderr)
 /* a malformed flag is a usage error, 2, as for the phaseout command */
 TEST (ExtensionUsage, MalformedFlagExitsTwo)
 {
-  std::string command = build_path ("extension/phaseout.ext") + " --timeout soon 2>&1";
-  FILE *pipe = popen (command.c_str (), "r");
-  ASSERT_NE (pipe, nullptr);
-  std::string output;
-  char buffer[512];
-  while (fgets (buffer, sizeof buffer, pipe) != NULL)
-    output += buffer;
-  int status = pclose (pipe);
-  EXPECT_TRUE (WIFEXITED (status));
-  EXPECT_EQ (WEXITSTATUS (status), 2) << output;
+  ProcessResult run = run_process ({ build_path ("extension/phaseout.ext"), "--timeout", "soon" });
+  std::string output = run.out + run.err;
+  EXPECT_EQ (run.status, 2) << output;
   EXPECT_NE (output.find ("--timeout: \"soon\" is not a number of seconds"), std::string::npos)
       << output;
 }

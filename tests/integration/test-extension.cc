@@ -278,16 +278,10 @@ TEST_F (Extension, SecondInstanceIsRefusedAsDuplicate)
 TEST (ExtensionStartup, GivesUpWhenNoManagerAnswers)
 {
   TempDir dir;
-  std::string command = build_path ("extension/phaseout.ext") + " --socket " +
-                        dir.file ("missing.em") + " --timeout 1 --interval 1 2>&1";
-  FILE *pipe = popen (command.c_str (), "r");
-  ASSERT_NE (pipe, nullptr);
-  std::string output;
-  char buffer[512];
-  while (fgets (buffer, sizeof buffer, pipe) != NULL)
-    output += buffer;
-  int status = pclose (pipe);
-  EXPECT_EQ (WEXITSTATUS (status), 1);
+  ProcessResult run = run_process ({ build_path ("extension/phaseout.ext"), "--socket",
+                                     dir.file ("missing.em"), "--timeout", "1", "--interval", "1" });
+  std::string output = run.out + run.err;
+  EXPECT_EQ (run.status, 1);
   EXPECT_NE (output.find ("did not answer within 1 s"), std::string::npos) << output;
 }
 

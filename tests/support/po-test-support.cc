@@ -2,6 +2,7 @@
 #include "po-test-support.h"
 
 #include <glib/gstdio.h>
+#include <sys/wait.h>
 #include <gtest/gtest.h>
 
 namespace po_test {
@@ -113,8 +114,10 @@ ScopedEnv::~ScopedEnv ()
     g_unsetenv (name_.c_str ());
 }
 
-std::string
-run_or_fail (const std::vector<std::string> &argv)
+/* runs argv; FALSE (test failed) when it could not be started */
+static bool
+spawn (const std::vector<std::string> &argv, std::string *ret_out, std::string *ret_err,
+       gint *ret_wait_status)
 {
   std::vector<gchar *> args;
   for (const auto &a : argv)
@@ -122,21 +125,44 @@ run_or_fail (const std::vector<std::string> &argv)
   args.push_back (nullptr);
   g_autofree gchar *out = nullptr;
   g_autofree gchar *err = nullptr;
-  gint status = 0;
   GError *error = nullptr;
   if (!g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr,
-                     &out, &err, &status, &error))
+                     &out, &err, ret_wait_status, &error))
     {
       ADD_FAILURE () << argv[0] << ": " << error->message;
       g_error_free (error);
-      return "";
+      return false;
     }
+  *ret_out = out != nullptr ? out : "";
+  *ret_err = err != nullptr ? err : "";
+  return true;
+}
+
+std::string
+run_or_fail (const std::vector<std::string> &argv)
+{
+  std::string out, err;
+  gint status = 0;
+  GError *error = nullptr;
+  if (!spawn (argv, &out, &err, &status))
+    return "";
   if (!g_spawn_check_wait_status (status, &error))
     {
-      ADD_FAILURE () << argv[0] << " failed: " << error->message << "\n" << (err ? err : "");
+      ADD_FAILURE () << argv[0] << " failed: " << error->message << "\n" << err;
       g_error_free (error);
     }
-  return out != nullptr ? out : "";
+  return out;
+}
+
+ProcessResult
+run_process (const std::vector<std::string> &argv)
+{
+  ProcessResult result;
+  gint status = 0;
+
+  if (spawn (argv, &result.out, &result.err, &status))
+    result.status = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+  return result;
 }
 
 bool

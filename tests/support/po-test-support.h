@@ -104,6 +104,17 @@ class ScopedEnv {
 /* runs argv (no shell, PATH searched), failing the test unless it exits 0;
  * returns its standard output */
 std::string run_or_fail (const std::vector<std::string> &argv);
+/* what a process said and how it ended */
+struct ProcessResult {
+  int status = -1;   /* the exit status, -1 when it did not exit (a signal) or did not start */
+  std::string out;
+  std::string err;
+};
+
+/* runs argv (no shell, PATH searched) to its end, whatever it exits with;
+ * a program that cannot be started fails the test */
+ProcessResult run_process (const std::vector<std::string> &argv);
+
 /* whether a program is on PATH (or in /usr/sbin, /sbin) */
 bool have_program (const std::string &program);
 
