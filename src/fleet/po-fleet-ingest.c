@@ -343,6 +343,11 @@ process_line (PoFleetIngest *ingest, const gchar *data, gsize length, const gcha
 
   if (!po_fleet_line_parse (ingest->parser, data, length, line, &line_error))
     {
+      if (g_error_matches (line_error, PO_FLEET_ERROR, PO_FLEET_ERROR_FAILED))
+        {
+          ingest->stats.ignored++;
+          return TRUE;
+        }
       ingest->stats.malformed++;
       problem (ingest, where, line_error->message);
       return TRUE;
@@ -408,6 +413,11 @@ process_line (PoFleetIngest *ingest, const gchar *data, gsize length, const gcha
         }
       ok = po_fleet_runs_observe (ingest->runs, kind, host_key, policy_id, item, t, &value,
                                   full_state, error);
+      /* phaseout_status.findings counts the policy's banned_software rows:
+       * none means every finding of the policy is gone */
+      if (ok && kind == PO_FLEET_KIND_STATUS && value.present && value.findings == 0)
+        ok = po_fleet_runs_clear_policy (ingest->runs, PO_FLEET_KIND_FINDING, host_key, policy_id,
+                                         t, error);
       po_fleet_value_clear (&value);
       if (!ok)
         return FALSE;

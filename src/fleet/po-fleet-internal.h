@@ -144,6 +144,15 @@ gboolean     po_fleet_runs_touch   (PoFleetRuns  *runs,
                                     const gchar  *host_key,
                                     gint64        t,
                                     GError      **error);
+/* every key of the host's kind under policy_id absent at t (a status row
+ * with no findings: banned_software has no row of that policy then, and a
+ * snapshot logged one row per line says nothing when it is empty) */
+gboolean     po_fleet_runs_clear_policy (PoFleetRuns *runs,
+                                    PoFleetKind   kind,
+                                    const gchar  *host_key,
+                                    const gchar  *policy_id,
+                                    gint64        t,
+                                    GError      **error);
 /* writes every changed run (inside the caller's transaction) */
 gboolean     po_fleet_runs_flush   (PoFleetRuns *runs, GError **error);
 

@@ -247,8 +247,9 @@ parse_fleetctl (PoFleetLine *line, JsonObject *root, GError **error)
     }
   if (rows == NULL || JSON_NODE_HOLDS_NULL (rows))
     {
-      /* a host that answered with an error has no rows: nothing to learn */
-      g_set_error (error, PO_FLEET_ERROR, PO_FLEET_ERROR_INVALID_DATA,
+      /* a host that answered with an error has no rows: nothing to learn,
+       * and nothing wrong with the line (FAILED, not INVALID_DATA) */
+      g_set_error (error, PO_FLEET_ERROR, PO_FLEET_ERROR_FAILED,
                    "fleetctl result of %s without rows%s%s", line->host_key,
                    member_string (root, "error") != NULL ? ": " : "",
                    member_string (root, "error") != NULL ? member_string (root, "error") : "");

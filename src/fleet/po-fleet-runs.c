@@ -577,6 +577,33 @@ po_fleet_runs_observe (PoFleetRuns *runs, PoFleetKind kind, const gchar *host_ke
 }
 
 gboolean
+po_fleet_runs_clear_policy (PoFleetRuns *runs, PoFleetKind kind, const gchar *host_key,
+                            const gchar *policy_id, gint64 t, GError **error)
+{
+  static const RunValue absent = { FALSE, NULL, -1, NULL };
+  HostKind *hk = host_kind_get (runs, kind, host_key, error);
+  GHashTableIter iter;
+  gpointer value;
+  gsize length = strlen (policy_id);
+
+  if (hk == NULL)
+    return FALSE;
+  if (hk->pending && hk->pending_t != t && !apply_pending (runs, hk, error))
+    return FALSE;
+  g_hash_table_iter_init (&iter, hk->entries);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Entry *entry = value;
+
+      if (entry->split == length && strncmp (entry->key, policy_id, length) == 0
+          && entry->cur.valid && entry->cur.v.present
+          && !observe_entry (runs, hk, entry, t, &absent, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 po_fleet_runs_flush (PoFleetRuns *runs, GError **error)
 {
   GHashTableIter iter;
