@@ -12,7 +12,10 @@
  *             had findings (action_required, overdue or advisory, findings >
  *             0).  A host that stops reporting keeps its last status: a
  *             finding is never assumed gone
- *   products  each finding's latest run, present, by product and policy
+ *   products  each finding's latest run, present, by product and policy, of
+ *             the hosts whose status has findings (phaseout_status.findings
+ *             counts banned_software's rows, and an empty snapshot logged one
+ *             row per line says nothing at all)
  *
  * Stale: a host whose last report is more than stale_days days before the
  * as-of day.  It is counted as stale instead of its status, so a host that
@@ -56,12 +59,19 @@ static const gchar *const sql_burn_down =
   " GROUP BY policy_id, day ORDER BY policy_id, day";
 
 static const gchar *const sql_products =
-  "SELECT policy_id, detail, COUNT(DISTINCT host_key) FROM ("
+  "WITH f AS ("
   "  SELECT policy_id, host_key, present, detail,"
   "   ROW_NUMBER() OVER (PARTITION BY host_key, policy_id, item ORDER BY first_t DESC) AS rn"
-  "  FROM po_fleet_run WHERE kind = 1 AND first_t < $1) f"
-  " WHERE rn = 1 AND present = 1"
-  " GROUP BY policy_id, detail ORDER BY policy_id, COUNT(DISTINCT host_key) DESC, detail";
+  "  FROM po_fleet_run WHERE kind = 1 AND first_t < $1),"
+  " s AS ("
+  "  SELECT policy_id, host_key, present, findings,"
+  "   ROW_NUMBER() OVER (PARTITION BY host_key, policy_id ORDER BY first_t DESC) AS rn"
+  "  FROM po_fleet_run WHERE kind = 0 AND first_t < $1)"
+  " SELECT f.policy_id, f.detail, COUNT(DISTINCT f.host_key)"
+  " FROM f JOIN s ON s.host_key = f.host_key AND s.policy_id = f.policy_id"
+  " WHERE f.rn = 1 AND f.present = 1 AND s.rn = 1 AND s.present = 1 AND s.findings > 0"
+  " GROUP BY f.policy_id, f.detail"
+  " ORDER BY f.policy_id, COUNT(DISTINCT f.host_key) DESC, f.detail";
 
 const gchar *
 po_fleet_bucket_to_string (PoFleetBucket bucket)

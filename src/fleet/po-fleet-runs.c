@@ -13,7 +13,9 @@
  *   - at one instant a present row beats an absent one: osquery logs a
  *     changed row as "removed" (old) and "added" (new) with one unixTime,
  *     in either order, and a row it still lists is not gone;
- *   - absence before a key's first run is the default and is not stored;
+ *   - absence is stored like any value, also before a key's first present
+ *     run: an older file read later must not bring back what a newer one
+ *     saw go;
  *   - an observation between two runs, or inside a run with another value
  *     (an older file read after a newer one), splits or joins the runs in
  *     the store.
@@ -402,8 +404,6 @@ observe_slow (PoFleetRuns *runs, HostKind *hk, Entry *entry, gint64 t, const Run
       if (r.last_t > t && !store_run (runs, hk, entry, r.last_t, r.last_t, &r.v, error))
         return FALSE;
     }
-  else if (!v->present && !r.valid)
-    ; /* absent before anything was seen: the default */
   else if (r.valid && run_value_equal (&r.v, v))
     {
       if (n.valid && run_value_equal (&n.v, v))
@@ -444,8 +444,7 @@ observe_entry (PoFleetRuns *runs, HostKind *hk, Entry *entry, gint64 t, const Ru
 
   if (!cur->valid)
     {
-      if (v->present)
-        run_start (cur, t, v);
+      run_start (cur, t, v);
       return TRUE;
     }
   if (t > cur->last_t)
