@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * `phaseout fleet report`: four set-based statements over the runs, the
+ * `phaseout fleet report`: five set-based statements over the runs, the
  * same text on SQLite and PostgreSQL, and a little arithmetic in C.
  *
  *   hosts     each host's latest status run of each policy that began by
- *             the end of the as-of day, with its last report up to that day
+ *             the end of the as-of day
+ *   seen      each host's last report up to that day
  *   start     the first day each policy has any status
  *   burn-down a run with findings counts +1 on the day it begins and -1 on
  *             the day the host's next run of the policy begins; the running
@@ -26,19 +27,18 @@
 #include "po-fleet-internal.h"
 
 static const gchar *const sql_hosts =
-  "WITH seen AS ("
-  "  SELECT host_key, MAX(last_t) AS last_seen FROM po_fleet_seen WHERE day <= $2"
-  "  GROUP BY host_key),"
-  " latest AS ("
-  "  SELECT policy_id, host_key, present, status, findings, detail,"
+  "SELECT l.policy_id, l.host_key, h.hostname, h.engine, l.status, l.findings, l.detail"
+  " FROM (SELECT policy_id, host_key, present, status, findings, detail,"
   "   ROW_NUMBER() OVER (PARTITION BY host_key, policy_id ORDER BY first_t DESC) AS rn"
-  "  FROM po_fleet_run WHERE kind = 0 AND first_t < $1)"
-  " SELECT l.policy_id, l.host_key, h.hostname, h.engine, l.status, l.findings, l.detail,"
-  "  s.last_seen"
-  " FROM latest l JOIN po_fleet_host h ON h.host_key = l.host_key"
-  " LEFT JOIN seen s ON s.host_key = l.host_key"
+  "  FROM po_fleet_run WHERE kind = 0 AND first_t < $1) l"
+  " JOIN po_fleet_host h ON h.host_key = l.host_key"
   " WHERE l.rn = 1 AND l.present = 1"
   " ORDER BY l.policy_id, h.hostname, l.host_key";
+
+/* apart from the hosts: a join with this grouped result makes SQLite scan
+ * it once per row (no index on a materialised CTE) */
+static const gchar *const sql_last_seen =
+  "SELECT host_key, MAX(last_t) FROM po_fleet_seen WHERE day <= $1 GROUP BY host_key";
 
 static const gchar *const sql_start =
   "SELECT policy_id, MIN(first_t) FROM po_fleet_run WHERE kind = 0 AND first_t < $1"
@@ -59,19 +59,12 @@ static const gchar *const sql_burn_down =
   " GROUP BY policy_id, day ORDER BY policy_id, day";
 
 static const gchar *const sql_products =
-  "WITH f AS ("
+  "SELECT policy_id, detail, host_key FROM ("
   "  SELECT policy_id, host_key, present, detail,"
   "   ROW_NUMBER() OVER (PARTITION BY host_key, policy_id, item ORDER BY first_t DESC) AS rn"
-  "  FROM po_fleet_run WHERE kind = 1 AND first_t < $1),"
-  " s AS ("
-  "  SELECT policy_id, host_key, present, findings,"
-  "   ROW_NUMBER() OVER (PARTITION BY host_key, policy_id ORDER BY first_t DESC) AS rn"
-  "  FROM po_fleet_run WHERE kind = 0 AND first_t < $1)"
-  " SELECT f.policy_id, f.detail, COUNT(DISTINCT f.host_key)"
-  " FROM f JOIN s ON s.host_key = f.host_key AND s.policy_id = f.policy_id"
-  " WHERE f.rn = 1 AND f.present = 1 AND s.rn = 1 AND s.present = 1 AND s.findings > 0"
-  " GROUP BY f.policy_id, f.detail"
-  " ORDER BY f.policy_id, COUNT(DISTINCT f.host_key) DESC, f.detail";
+  "  FROM po_fleet_run WHERE kind = 1 AND first_t < $1) f"
+  " WHERE rn = 1 AND present = 1"
+  " ORDER BY policy_id, detail, host_key";
 
 const gchar *
 po_fleet_bucket_to_string (PoFleetBucket bucket)
@@ -158,18 +151,33 @@ static gboolean
 read_hosts (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gint64 end_t,
             GError **error)
 {
-  g_autoptr(PoFleetStmt) stmt = po_fleet_stmt_new (store, sql_hosts, error);
+  g_autoptr(PoFleetStmt) seen = po_fleet_stmt_new (store, sql_last_seen, error);
+  g_autoptr(PoFleetStmt) stmt = NULL;
+  g_autoptr(GHashTable) last_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           g_free);
   gboolean row;
 
+  if (seen == NULL)
+    return FALSE;
+  po_fleet_stmt_bind_int64 (seen, 1, report->as_of);
+  while (po_fleet_stmt_step (seen, &row, error) && row)
+    {
+      gint64 *value = g_new (gint64, 1);
+      *value = po_fleet_stmt_int64 (seen, 1);
+      g_hash_table_insert (last_seen, g_strdup (po_fleet_stmt_text (seen, 0)), value);
+    }
+  if (error != NULL && *error != NULL)
+    return FALSE;
+
+  stmt = po_fleet_stmt_new (store, sql_hosts, error);
   if (stmt == NULL)
     return FALSE;
   po_fleet_stmt_bind_int64 (stmt, 1, end_t);
-  po_fleet_stmt_bind_int64 (stmt, 2, report->as_of);
   while (po_fleet_stmt_step (stmt, &row, error) && row)
     {
       PoFleetPolicyReport *policy = policy_get (by_id, report, po_fleet_stmt_text (stmt, 0));
       PoFleetHost *host = g_new0 (PoFleetHost, 1);
-      gboolean reported = !po_fleet_stmt_is_null (stmt, 7);
+      gint64 *seen_at;
 
       host->host_key = g_strdup (po_fleet_stmt_text (stmt, 1));
       host->hostname = g_strdup (po_fleet_stmt_text (stmt, 2));
@@ -177,9 +185,10 @@ read_hosts (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gint6
       host->status = g_strdup (po_fleet_stmt_text (stmt, 4));
       host->findings = po_fleet_stmt_is_null (stmt, 5) ? 0 : po_fleet_stmt_int64 (stmt, 5);
       host->deadline = g_strdup (po_fleet_stmt_text (stmt, 6));
-      host->last_seen = reported ? po_fleet_stmt_int64 (stmt, 7) : 0;
+      seen_at = g_hash_table_lookup (last_seen, host->host_key);
+      host->last_seen = seen_at != NULL ? *seen_at : 0;
       host->bucket = bucket_from_status (host->status);
-      if (!reported
+      if (seen_at == NULL
           || po_fleet_day_of (host->last_seen) < report->as_of - (gint64) report->stale_days)
         host->bucket = PO_FLEET_BUCKET_STALE;
       if (host->bucket < PO_FLEET_BUCKET_N)
@@ -279,26 +288,78 @@ read_burn_down (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, g
   return TRUE;
 }
 
+static gint
+compare_products (gconstpointer a, gconstpointer b)
+{
+  const PoFleetProduct *pa = *(PoFleetProduct *const *) a;
+  const PoFleetProduct *pb = *(PoFleetProduct *const *) b;
+
+  if (pa->hosts != pb->hosts)
+    return pa->hosts > pb->hosts ? -1 : 1;
+  return g_strcmp0 (pa->product, pb->product);
+}
+
+/* the findings present, counted per product over the hosts whose status
+ * has findings (the join is done here: SQLite would scan one windowed
+ * result once per row of the other) */
 static gboolean
 read_products (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gint64 end_t,
                GError **error)
 {
   g_autoptr(PoFleetStmt) stmt = po_fleet_stmt_new (store, sql_products, error);
+  g_autoptr(GHashTable) with_findings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                               NULL);
+  g_autofree gchar *last_key = NULL;
+  PoFleetProduct *product = NULL;
   gboolean row;
 
   if (stmt == NULL)
     return FALSE;
+  for (guint i = 0; i < report->policies->len; i++)
+    {
+      PoFleetPolicyReport *policy = g_ptr_array_index (report->policies, i);
+
+      for (guint k = 0; k < policy->hosts_list->len; k++)
+        {
+          PoFleetHost *host = g_ptr_array_index (policy->hosts_list, k);
+
+          if (host->findings > 0)
+            g_hash_table_add (with_findings,
+                              g_strconcat (policy->policy_id, "\x1f", host->host_key, NULL));
+        }
+    }
   po_fleet_stmt_bind_int64 (stmt, 1, end_t);
   while (po_fleet_stmt_step (stmt, &row, error) && row)
     {
-      PoFleetPolicyReport *policy = policy_get (by_id, report, po_fleet_stmt_text (stmt, 0));
-      PoFleetProduct *product = g_new0 (PoFleetProduct, 1);
+      const gchar *policy_id = po_fleet_stmt_text (stmt, 0);
+      const gchar *detail = po_fleet_stmt_text (stmt, 1);
+      g_autofree gchar *host = g_strconcat (policy_id, "\x1f", po_fleet_stmt_text (stmt, 2), NULL);
+      g_autofree gchar *key = g_strconcat (host, "\x1f", detail, NULL);
+      PoFleetPolicyReport *policy;
 
-      product->product = g_strdup (po_fleet_stmt_text (stmt, 1));
-      product->hosts = (guint) po_fleet_stmt_int64 (stmt, 2);
-      g_ptr_array_add (policy->products, product);
+      if (!g_hash_table_contains (with_findings, host) || g_strcmp0 (key, last_key) == 0)
+        continue;
+      g_free (last_key);
+      last_key = g_steal_pointer (&key);
+      policy = policy_get (by_id, report, policy_id);
+      if (product == NULL || g_strcmp0 (product->product, detail) != 0
+          || policy->products->len == 0
+          || g_ptr_array_index (policy->products, policy->products->len - 1) != product)
+        {
+          product = g_new0 (PoFleetProduct, 1);
+          product->product = g_strdup (detail);
+          g_ptr_array_add (policy->products, product);
+        }
+      product->hosts++;
     }
-  return error == NULL || *error == NULL;
+  if (error != NULL && *error != NULL)
+    return FALSE;
+  for (guint i = 0; i < report->policies->len; i++)
+    {
+      PoFleetPolicyReport *policy = g_ptr_array_index (report->policies, i);
+      g_ptr_array_sort (policy->products, compare_products);
+    }
+  return TRUE;
 }
 
 static gint

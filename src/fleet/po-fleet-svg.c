@@ -26,22 +26,22 @@ po_fleet_bucket_colour (PoFleetBucket bucket)
   return bucket < PO_FLEET_BUCKET_N ? colours[bucket] : "#000000";
 }
 
-/* 1, 2, 5 times a power of ten, at least value */
+/* the top of the y axis: four gridlines at 1, 2 or 5 times a power of ten
+ * apart, so every label is a whole number */
 static guint
 nice_ceiling (guint value)
 {
+  guint quarter = (MAX (value, 1) + 3) / 4;
   guint step = 1;
 
-  if (value < 1)
-    return 1;
   for (;;)
     {
-      if (value <= step)
-        return step;
-      if (value <= 2 * step)
-        return 2 * step;
-      if (value <= 5 * step)
-        return 5 * step;
+      if (quarter <= step)
+        return 4 * step;
+      if (quarter <= 2 * step)
+        return 8 * step;
+      if (quarter <= 5 * step)
+        return 20 * step;
       step *= 10;
     }
 }
@@ -106,7 +106,7 @@ po_fleet_svg_burn_down (const PoFleetPolicyReport *policy, gint64 as_of, GString
       g_string_append_printf (out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                                    "stroke=\"#e0e0e0\"/>\n", LEFT, y, W - RIGHT, y);
       g_string_append_printf (out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
-                                   "text-anchor=\"end\" fill=\"#444\">%g</text>\n",
+                                   "text-anchor=\"end\" fill=\"#444\">%.0f</text>\n",
                               LEFT - 6, y + 4, value);
     }
   g_string_append_printf (out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "

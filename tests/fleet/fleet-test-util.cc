@@ -505,7 +505,7 @@ run (const std::vector<std::string> &argv, std::string *output)
   gchar *out = nullptr, *err = nullptr;
   gint status = 0;
   GError *error = nullptr;
-  bool ok = g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_DEFAULT, nullptr, nullptr, &out,
+  bool ok = g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr, &out,
                           &err, &status, &error)
             && g_spawn_check_wait_status (status, nullptr);
   if (output != nullptr)

@@ -101,12 +101,14 @@ TEST (FleetHtml, RendersInHeadlessChromium)
   std::string screenshot_flag = "--screenshot=" + shot;
   std::string profile_flag = "--user-data-dir=" + profile;
   std::string url = "file://" + page;
-  // headless, as root in CI (--no-sandbox), and nothing that reaches out
+  // headless, as root in CI (--no-sandbox), and nothing that reaches out (the
+  // page has no script to switch off: --blink-settings=scriptEnabled=false
+  // would also stop headless Chromium from taking the screenshot)
   const gchar *argv[] = { chromium, "--headless", "--no-sandbox", "--disable-gpu",
                           "--disable-quic", "--no-first-run", "--disable-background-networking",
                           "--disable-component-update", "--disable-sync",
                           "--disable-default-apps", "--disable-extensions", "--mute-audio",
-                          "--hide-scrollbars", "--blink-settings=scriptEnabled=false",
+                          "--hide-scrollbars",
                           profile_flag.c_str (), screenshot_flag.c_str (),
                           "--window-size=900,1000", url.c_str (), nullptr };
   gchar *out = nullptr, *err = nullptr;
