@@ -33,7 +33,7 @@
 #define PO_FLEET_MAX_LINE (4 << 20)
 #define PO_FLEET_COMMIT_LINES 100000
 #define PO_FLEET_TAIL 4096
-#define PO_FLEET_MAX_HOSTS 100000
+#define PO_FLEET_MAX_HOSTS 50000
 
 typedef struct {
   gchar   *hostname;

@@ -29,8 +29,9 @@
 
 #include "po-fleet-internal.h"
 
-/* about 200 bytes each: 150,000 keys are 30 MB */
-#define PO_FLEET_RUNS_MAX_KEYS 150000
+/* about 200 bytes each: 100,000 keys are 20 MB; with the hosts (50,000,
+ * 7 MB) and SQLite's 8 MB page cache, ingest stays well under 64 MB */
+#define PO_FLEET_RUNS_MAX_KEYS 100000
 #define PO_FLEET_RUNS_MAX_STRINGS 200000
 
 typedef struct {

@@ -37,7 +37,7 @@ po_fleet_sqlite_open (const gchar *path, GError **error)
   static const gchar *const setup =
     "PRAGMA journal_mode = WAL;"
     "PRAGMA synchronous = NORMAL;"
-    "PRAGMA cache_size = -16384;"
+    "PRAGMA cache_size = -8192;"
     "PRAGMA foreign_keys = OFF;";
   gchar *message = NULL;
 
