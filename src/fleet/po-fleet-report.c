@@ -35,10 +35,12 @@ static const gchar *const sql_hosts =
   " WHERE l.rn = 1 AND l.present = 1"
   " ORDER BY l.policy_id, h.hostname, l.host_key";
 
-/* apart from the hosts: a join with this grouped result makes SQLite scan
- * it once per row (no index on a materialised CTE) */
+/* each host's last report up to the as-of day: one index seek per host
+ * (grouping the daily table instead reads all of it, ten times slower) */
 static const gchar *const sql_last_seen =
-  "SELECT host_key, MAX(last_t) FROM po_fleet_seen WHERE day <= $1 GROUP BY host_key";
+  "SELECT h.host_key, (SELECT s.last_t FROM po_fleet_seen s"
+  "  WHERE s.host_key = h.host_key AND s.day <= $1 ORDER BY s.day DESC LIMIT 1)"
+  " FROM po_fleet_host h";
 
 static const gchar *const sql_start =
   "SELECT policy_id, MIN(first_t) FROM po_fleet_run WHERE kind = 0 AND first_t < $1"
@@ -84,17 +86,19 @@ bucket_from_status (const gchar *status)
   return PO_FLEET_BUCKET_N;
 }
 
+/* a host's strings belong to the report's string chunk: a host is listed
+ * under every policy, and 10,000 hosts under six policies would otherwise
+ * be 60,000 copies of each name */
 static void
 host_free (gpointer data)
 {
-  PoFleetHost *host = data;
+  g_free (data);
+}
 
-  g_free (host->host_key);
-  g_free (host->hostname);
-  g_free (host->engine);
-  g_free (host->status);
-  g_free (host->deadline);
-  g_free (host);
+static gchar *
+report_string (PoFleetReport *report, const gchar *text)
+{
+  return text != NULL ? g_string_chunk_insert_const (report->strings, text) : NULL;
 }
 
 static void
@@ -126,6 +130,8 @@ po_fleet_report_free (PoFleetReport *report)
     return;
   g_ptr_array_unref (report->policies);
   g_free (report->store_kind);
+  if (report->strings != NULL)
+    g_string_chunk_free (report->strings);
   g_free (report);
 }
 
@@ -162,7 +168,11 @@ read_hosts (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gint6
   po_fleet_stmt_bind_int64 (seen, 1, report->as_of);
   while (po_fleet_stmt_step (seen, &row, error) && row)
     {
-      gint64 *value = g_new (gint64, 1);
+      gint64 *value;
+
+      if (po_fleet_stmt_is_null (seen, 1))
+        continue;
+      value = g_new (gint64, 1);
       *value = po_fleet_stmt_int64 (seen, 1);
       g_hash_table_insert (last_seen, g_strdup (po_fleet_stmt_text (seen, 0)), value);
     }
@@ -179,12 +189,12 @@ read_hosts (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gint6
       PoFleetHost *host = g_new0 (PoFleetHost, 1);
       gint64 *seen_at;
 
-      host->host_key = g_strdup (po_fleet_stmt_text (stmt, 1));
-      host->hostname = g_strdup (po_fleet_stmt_text (stmt, 2));
-      host->engine = g_strdup (po_fleet_stmt_text (stmt, 3));
-      host->status = g_strdup (po_fleet_stmt_text (stmt, 4));
+      host->host_key = report_string (report, po_fleet_stmt_text (stmt, 1));
+      host->hostname = report_string (report, po_fleet_stmt_text (stmt, 2));
+      host->engine = report_string (report, po_fleet_stmt_text (stmt, 3));
+      host->status = report_string (report, po_fleet_stmt_text (stmt, 4));
       host->findings = po_fleet_stmt_is_null (stmt, 5) ? 0 : po_fleet_stmt_int64 (stmt, 5);
-      host->deadline = g_strdup (po_fleet_stmt_text (stmt, 6));
+      host->deadline = report_string (report, po_fleet_stmt_text (stmt, 6));
       seen_at = g_hash_table_lookup (last_seen, host->host_key);
       host->last_seen = seen_at != NULL ? *seen_at : 0;
       host->bucket = bucket_from_status (host->status);
@@ -383,6 +393,7 @@ po_fleet_report_build (PoFleetStore *store, gint64 as_of_day, guint stale_days, 
   report->trend_days = PO_FLEET_TREND_DAYS;
   report->store_kind = g_strdup (po_fleet_store_get_kind (store));
   report->policies = g_ptr_array_new_with_free_func (policy_free);
+  report->strings = g_string_chunk_new (65536);
   if (!read_hosts (store, report, by_id, end_t, error)
       || !read_burn_down (store, report, by_id, end_t, error)
       || !read_products (store, report, by_id, end_t, error))

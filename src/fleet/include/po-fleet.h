@@ -117,6 +117,7 @@ typedef struct {
   guint  hosts;
 } PoFleetProduct;
 
+/* the strings belong to the report (PoFleetReport.strings) */
 typedef struct {
   gchar        *host_key;     /* decorations.host_uuid, else hostIdentifier */
   gchar        *hostname;
@@ -146,6 +147,7 @@ typedef struct {
   guint      trend_days;      /* days of burn-down the projection is fitted on */
   gchar     *store_kind;
   GPtrArray *policies;        /* PoFleetPolicyReport, by policy id */
+  GStringChunk *strings;      /* the hosts' strings, each once */
 } PoFleetReport;
 
 #define PO_FLEET_DEFAULT_STALE_DAYS 7
@@ -164,6 +166,13 @@ void po_fleet_report_render_json (const PoFleetReport *report, GString *out);
 void po_fleet_report_render_csv  (const PoFleetReport *report, GString *out);
 /* one self-contained page: inline CSS and SVG, no script, no external file */
 void po_fleet_report_render_html (const PoFleetReport *report, GString *out);
+
+/* the JSON form in pieces of about 64 KiB, for a fleet's worth of hosts
+ * without the whole text in memory; FALSE when write did */
+typedef gboolean (*PoFleetWriteFunc) (const gchar *data, gsize length, gpointer user_data);
+gboolean po_fleet_report_write_json (const PoFleetReport *report,
+                                     PoFleetWriteFunc     write,
+                                     gpointer             user_data);
 
 /* ---- days -------------------------------------------------------------- */
 
