@@ -29,13 +29,13 @@ build_packages="
 # for the fleet view (tests/fleet, bench/fleet): a PostgreSQL server the test
 # starts itself (initdb, pg_ctl) and its psql, headless Chromium to render
 # the HTML report and libpng to check the screenshot, jq as the benchmark's
-# yardstick
+# yardstick, faketime for the report's default date
 test_packages="
   googletest libgtest-dev libthrift-dev libboost-dev
   sqlite3 valgrind libyaml-dev
   binutils openssl xz-utils zstd kmod dbus rpm
   clang libclang-rt-14-dev
-  postgresql chromium libpng-dev jq"
+  postgresql chromium libpng-dev jq faketime"
 
 # packaging: CPack's dpkg/rpm back ends and lintian
 packaging_packages="dpkg-dev file lintian fakeroot rpmlint"

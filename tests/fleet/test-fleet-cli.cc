@@ -155,6 +155,32 @@ TEST (FleetCli, StdinIsReadAndRereadingChangesNothing)
   EXPECT_EQ (once.out, other.out);
 }
 
+TEST (FleetCli, AsOfDefaultsToTodayInUtc)
+{
+  gchar *faketime = g_find_program_in_path ("faketime");
+  if (faketime == nullptr)
+    GTEST_SKIP () << "no faketime (Debian: apt-get install faketime): the default --as-of is "
+                     "not tested";
+  g_free (faketime);
+  po_test::TempDir dir;
+  Fleet fleet = cli_fleet ();
+  dir.write ("results.log", join_lines (write_log (fleet, Format::Event, 19)));
+  std::string db = dir.file ("fleet.db");
+  ASSERT_EQ (phaseout ({ "fleet", "ingest", "--db", db, dir.file ("results.log") }).status, 0);
+  // late in the evening west of Greenwich is already tomorrow in UTC
+  std::string command = "TZ=America/New_York faketime '2017-12-13 22:30:00' "
+                        + po_test::build_path ("cli/phaseout") + " fleet report --db " + db
+                        + " --json";
+  gchar *out = nullptr;
+  gint status = 0;
+  const gchar *argv[] = { "/bin/sh", "-c", command.c_str (), nullptr };
+  ASSERT_TRUE (g_spawn_sync (nullptr, (gchar **) argv, nullptr, G_SPAWN_DEFAULT, nullptr, nullptr,
+                             &out, nullptr, &status, nullptr));
+  std::string json (out ? out : "");
+  g_free (out);
+  EXPECT_NE (json.find ("\"as_of\": \"2017-12-14\""), std::string::npos) << json.substr (0, 200);
+}
+
 TEST (FleetCli, UsageErrorsExit2AndFailuresExit1)
 {
   po_test::TempDir dir;
