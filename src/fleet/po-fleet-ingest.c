@@ -492,6 +492,7 @@ typedef struct {
   gint64       offset;    /* of the next byte to read */
   gint64       consumed;  /* the end of the last whole line processed */
   guint64      line_no;
+  gboolean     resumed_mid_line; /* the last line read before had no newline yet */
 } Source;
 
 static gboolean
@@ -558,6 +559,12 @@ find_resume_point (PoFleetIngest *ingest, Source *source, gint64 size, GError **
     return TRUE;
   source->offset = source->consumed = read_to;
   source->line_no = lines;
+  {
+    gchar last = '\n';
+    /* a last line read without its newline: the newline that follows now
+     * ends that line, it does not make an empty one */
+    source->resumed_mid_line = pread (source->fd, &last, 1, read_to - 1) == 1 && last != '\n';
+  }
   ingest->stats.resumed_bytes += (guint64) read_to;
   return TRUE;
 }
@@ -568,6 +575,12 @@ handle_line (PoFleetIngest *ingest, Source *source, const gchar *data, gsize len
 {
   g_autofree gchar *where = NULL;
 
+  if (source->resumed_mid_line)
+    {
+      source->resumed_mid_line = FALSE;
+      if (length == 0 && !overlong)
+        return TRUE;
+    }
   source->line_no++;
   ingest->stats.lines++;
   ingest->uncommitted++;

@@ -366,6 +366,24 @@ TEST_F (FleetTimeline, AppendedLinesAreReadOnce)
     }
   EXPECT_EQ (done, lines.size ());
   EXPECT_EQ (report_json (store.get (), day_of (fleet, AS_OF), STALE), expected);
+
+  // a whole last line without its newline is read; its newline, when it
+  // comes, does not count as a line, so problems keep their line numbers
+  std::string first = lines[0] + "\n" + lines[1];
+  std::string more = first + "\n" + "garbage\n";
+  StorePtr other = open_store (dir.file ("other.db"));
+  ASSERT_TRUE (g_file_set_contents (dir.file ("growing.log").c_str (), first.data (),
+                                    (gssize) first.size (), nullptr));
+  PoFleetIngestStats before = ingest_files (other.get (), { dir.file ("growing.log") });
+  EXPECT_EQ (before.lines, 2u);
+  EXPECT_EQ (before.incomplete, 0u);
+  ASSERT_TRUE (g_file_set_contents (dir.file ("growing.log").c_str (), more.data (),
+                                    (gssize) more.size (), nullptr));
+  std::vector<std::string> problems;
+  PoFleetIngestStats after = ingest_files (other.get (), { dir.file ("growing.log") }, &problems);
+  EXPECT_EQ (after.lines, 1u);
+  ASSERT_EQ (problems.size (), 1u);
+  EXPECT_NE (problems[0].find ("growing.log:3: "), std::string::npos) << problems[0];
 }
 
 TEST_F (FleetTimeline, MalformedLinesAreReportedAndLoseNothing)
