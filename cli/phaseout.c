@@ -19,6 +19,7 @@
 
 #include "po-catalogue.h"
 #include "po-cli.h"
+#include "po-log.h"
 #include "po-schemas.h"
 #include "po-table.h"
 
@@ -29,11 +30,28 @@ typedef struct {
   int (*run) (int argc, char **argv);
 } Command;
 
+/* exit statuses: 1 when a command failed, 2 when it was called wrongly */
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+
 static int
 fail (GError *error)
 {
   g_printerr ("phaseout: %s\n", error->message);
-  return 1;
+  return EXIT_FAILED;
+}
+
+/*
+ * A usage error: an unknown option or a malformed setting, wherever it
+ * stands (before or after the command, a sub-command's option), exits 2,
+ * as a missing or unknown command does, so a script can tell "called
+ * wrongly" from "failed" (1) and from a verdict.
+ */
+static int
+fail_usage (const gchar *command, GError *error)
+{
+  g_printerr ("%s: %s\nTry \"%s --help\".\n", command, error->message, command);
+  return EXIT_USAGE;
 }
 
 /* parses the shared settings plus the command's own entries */
@@ -68,7 +86,7 @@ run_query (int argc, char **argv)
   g_autoptr(GString) out = g_string_new (NULL);
 
   if (settings == NULL)
-    return fail (error);
+    return fail_usage (argv[0], error);
   if (argc != 2)
     {
       g_printerr ("phaseout query: give one SQL statement, e.g.\n"
@@ -89,25 +107,16 @@ run_query (int argc, char **argv)
 }
 
 /*
- * Exit status: 0, or 1 on an error.  With --fail-on-findings, for scripts
- * and CI, as grep and diff do: 0 when no policy needs action, 1 when one
- * is action_required or overdue, 2 on an error (so an error can never
- * pass for a verdict).  Without it nothing changes for existing scripts.
+ * Exit status: 0, 1 on an error, 2 on a usage error.  With
+ * --fail-on-findings, for scripts and CI, as grep and diff do: 0 when no
+ * policy needs action, 1 when one is action_required or overdue, 2 on any
+ * error, so an error can never pass for a verdict.  An organisation profile
+ * that was configured but rejected is such an error: applicability rests on
+ * it, so compliance cannot be claimed.  Without the flag nothing changes
+ * for existing scripts (the report says it in a WARNING).
  */
 #define REPORT_EXIT_FINDINGS 1
 #define REPORT_EXIT_ERROR_WHEN_FAILING_ON_FINDINGS 2
-
-/* GOption resets every option when parsing fails (a flag to FALSE), so a
- * typo beside the flag would lose it and exit 1, which reads as
- * "findings": look for it in argv first */
-static gboolean
-asks_to_fail_on_findings (int argc, char **argv)
-{
-  for (int i = 1; i < argc && !g_str_equal (argv[i], "--"); i++)
-    if (g_str_equal (argv[i], "--fail-on-findings"))
-      return TRUE;
-  return FALSE;
-}
 
 static int
 fail_report (GError *error, gboolean fail_on_findings)
@@ -120,11 +129,10 @@ static int
 run_report (int argc, char **argv)
 {
   gboolean fail_on_findings = FALSE;
-  gboolean fail_on_findings_asked = asks_to_fail_on_findings (argc, argv);
   const GOptionEntry entries[] = {
     { "fail-on-findings", 0, 0, G_OPTION_ARG_NONE, &fail_on_findings,
       "Exit 1 when a binding policy is action_required or overdue (advisory does not count); "
-      "errors then exit 2", NULL },
+      "errors, and a rejected organisation profile, then exit 2", NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -132,13 +140,27 @@ run_report (int argc, char **argv)
   g_autoptr(PoRuntime) runtime = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   gboolean action_required = FALSE;
+  gboolean profile_rejected = FALSE;
 
   if (settings == NULL)
-    return fail_report (error, fail_on_findings_asked);
+    return fail_usage (argv[0], error);
+  if (argc > 1)
+    {
+      g_printerr ("phaseout report: unexpected argument \"%s\" (settings and "
+                  "--fail-on-findings only)\n", argv[1]);
+      return EXIT_USAGE;
+    }
   runtime = po_runtime_new (settings, &error);
-  if (runtime == NULL || !po_cli_report (runtime, out, &action_required, &error))
+  if (runtime == NULL
+      || !po_cli_report (runtime, out, &action_required, &profile_rejected, &error))
     return fail_report (error, fail_on_findings);
   fwrite (out->str, 1, out->len, stdout);
+  if (fail_on_findings && profile_rejected)
+    {
+      g_printerr ("phaseout: the organisation profile in force is not the one configured (see "
+                  "the WARNING in the report); no verdict\n");
+      return REPORT_EXIT_ERROR_WHEN_FAILING_ON_FINDINGS;
+    }
   return fail_on_findings && action_required ? REPORT_EXIT_FINDINGS : 0;
 }
 
@@ -151,7 +173,7 @@ run_tables (int argc, char **argv)
   const PoTable *const *tables = po_tables_get_all (&n_tables);
 
   if (settings == NULL)
-    return fail (error);
+    return fail_usage (argv[0], error);
   if (argc > 1)
     {
       g_printerr ("phaseout tables: takes no arguments\n");
@@ -190,7 +212,7 @@ run_policy (int argc, char **argv)
   gboolean ok;
 
   if (settings == NULL)
-    return fail (error);
+    return fail_usage (argv[0], error);
   if (argc >= 3 && g_str_equal (argv[1], "check"))
     ok = po_policy_check_files ((const gchar *const *) argv + 2, out, &error);
   else if (argc == 2 && g_str_equal (argv[1], "list"))
@@ -226,7 +248,7 @@ run_export (int argc, char **argv)
                                                        po_cli_export_get_entries (export), &error);
 
   if (settings == NULL)
-    return fail (error);
+    return fail_usage (argv[0], error);
   return po_cli_export_run (export, settings, argc, argv);
 }
 
@@ -304,6 +326,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  po_log_init ("phaseout");
   if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
       usage (argc < 2 ? stderr : stdout);

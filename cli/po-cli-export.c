@@ -4,6 +4,7 @@
  * endpoints without the extension (docs/export.md).
  *
  *   phaseout export fleet-policies [--platform P] [--policy ID]... [--team NAME]
+ *                                  [--format apply|gitops]
  *   phaseout export pack [--platform P] [--policy ID]... [--interval S] [--snapshot]
  *   phaseout export sql --policy ID --platform P [--pass-query]
  *
@@ -26,11 +27,12 @@ struct _PoCliExport {
   gchar       **policies;
   gchar        *output;
   gchar        *team;
-  gint          interval;
+  gchar        *format;
+  gchar        *interval;
   gboolean      snapshot;
   gboolean      pass_query;
   gboolean      verbose;
-  GOptionEntry  entries[9];
+  GOptionEntry  entries[10];
 };
 
 PoCliExport *
@@ -46,8 +48,11 @@ po_cli_export_new (void)
       "Write to FILE instead of standard output", "FILE" },
     { "team", 0, 0, G_OPTION_ARG_STRING, &export->team,
       "fleet-policies: the Fleet team the policies belong to (Fleet Premium)", "NAME" },
-    { "interval", 0, 0, G_OPTION_ARG_INT, &export->interval,
-      "pack: seconds between runs (default 3600)", "S" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &export->format,
+      "fleet-policies: apply (for fleetctl apply -f; the default) or gitops (a policies "
+      "file for fleetctl gitops)", "F" },
+    { "interval", 0, 0, G_OPTION_ARG_STRING, &export->interval,
+      "pack: seconds between runs, 1 to 604800 (default 3600)", "S" },
     { "snapshot", 0, 0, G_OPTION_ARG_NONE, &export->snapshot,
       "pack: log every run's findings, not only the changes", NULL },
     { "pass-query", 0, 0, G_OPTION_ARG_NONE, &export->pass_query,
@@ -71,6 +76,8 @@ po_cli_export_free (PoCliExport *export)
   g_strfreev (export->policies);
   g_free (export->output);
   g_free (export->team);
+  g_free (export->format);
+  g_free (export->interval);
   g_free (export);
 }
 
@@ -84,7 +91,7 @@ static int
 usage (void)
 {
   g_printerr ("Usage: phaseout export fleet-policies [--platform P] [--policy ID]... "
-              "[--team NAME] [--output FILE]\n"
+              "[--team NAME] [--format apply|gitops] [--output FILE]\n"
               "       phaseout export pack [--platform P] [--policy ID]... [--interval S] "
               "[--snapshot] [--output FILE]\n"
               "       phaseout export sql --policy ID --platform P [--pass-query]\n"
@@ -177,6 +184,7 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) notes = g_string_new (NULL);
   PoExportOptions options = { 0 };
+  guint64 interval = 0;
   const gchar *what;
   gboolean ok;
 
@@ -193,13 +201,37 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
                   export->platform);
       return 2;
     }
-  if (export->interval < 0)
+  if (export->interval != NULL
+      && !g_ascii_string_to_unsigned (export->interval, 10, 1, PO_EXPORT_PACK_MAX_INTERVAL,
+                                      &interval, NULL))
     {
-      g_printerr ("phaseout export: --interval must be a positive number of seconds\n");
+      /* osquery would drop the query with only a line in its log */
+      g_printerr ("phaseout export: --interval must be a whole number of seconds from 1 to "
+                  "%u (7 days), the most osquery schedules; got '%s'\n",
+                  PO_EXPORT_PACK_MAX_INTERVAL, export->interval);
+      return 2;
+    }
+  if (export->format != NULL && !g_str_equal (export->format, "apply")
+      && !g_str_equal (export->format, "gitops"))
+    {
+      g_printerr ("phaseout export: unknown --format '%s' (apply, gitops)\n", export->format);
+      return 2;
+    }
+  if (export->format != NULL && !g_str_equal (what, "fleet-policies"))
+    {
+      g_printerr ("phaseout export: --format is for fleet-policies\n");
+      return 2;
+    }
+  options.fleet_format = export->format != NULL && g_str_equal (export->format, "gitops")
+                             ? PO_EXPORT_FLEET_GITOPS : PO_EXPORT_FLEET_APPLY;
+  if (options.fleet_format == PO_EXPORT_FLEET_GITOPS && export->team != NULL)
+    {
+      g_printerr ("phaseout export: --team is for the fleetctl apply form; in GitOps the "
+                  "team's file that names this one (policies: - path: ...) sets the team\n");
       return 2;
     }
   options.team = export->team;
-  options.interval = (guint) export->interval;
+  options.interval = (guint) interval;
   options.snapshot = export->snapshot;
 
   runtime = po_runtime_new (settings, &error);

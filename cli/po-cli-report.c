@@ -15,7 +15,17 @@
  * state database.
  */
 #include "po-cli.h"
+#include "po-compliance.h"
 #include "po-table.h"
+
+/* the tables give instants as unix seconds, as osquery does; a person
+ * reads them as ISO 8601 UTC */
+#define READABLE_TIME(column) "strftime('%Y-%m-%dT%H:%M:%SZ', " column ", 'unixepoch')"
+/* a date, and the UTC time it passes at when that is not the end of the day
+ * (a milestone with a time of day: "2024-09-29 04:00 UTC") */
+#define READABLE_DATE(date, at)                                                          \
+  date " || CASE WHEN " at " <> CAST(strftime('%s', " date ", '+1 day') AS INTEGER)"      \
+  " THEN strftime(' %H:%M UTC', " at ", 'unixepoch') ELSE '' END"
 
 static gboolean
 query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result, GError **error)
@@ -36,21 +46,28 @@ is_empty (const gchar *text)
   return text == NULL || *text == '\0';
 }
 
+/*
+ * The header: what was evaluated, where, when, and what is not as
+ * configured.  ret_profile_rejected: whether the organisation profile is
+ * not the one configured (phaseout_info.config_problem).
+ */
 static gboolean
-report_header (PoRuntime *runtime, GString *out, GError **error)
+report_header (PoRuntime *runtime, GString *out, gboolean *ret_profile_rejected, GError **error)
 {
   g_autoptr(PoResult) info = NULL;
   g_autoptr(PoResult) unprofiled = NULL;
   g_autofree gchar *hostname = g_strdup (g_get_host_name ());
+  g_autofree gchar *clock = NULL;
 
   if (!query (runtime, "SELECT version, root, config, config_present, policy_dirs, clock, "
                        "clock_injected, state_db, policy_problem_messages, state_db_problem, "
-                       "policy_problems "
+                       "policy_problems, config_problem "
                        "FROM phaseout_info", &info, error))
     return FALSE;
   g_string_append_printf (out, "phaseout %s compliance report for %s\n", cell (info, 0, 0),
                           hostname);
-  g_string_append_printf (out, "  evaluated at  %s%s\n", cell (info, 0, 5),
+  clock = po_compliance_format_time (g_ascii_strtoll (cell (info, 0, 5), NULL, 10));
+  g_string_append_printf (out, "  evaluated at  %s%s\n", clock,
                           g_str_equal (cell (info, 0, 6), "1") ? " (--now)" : "");
   g_string_append_printf (out, "  host root     %s\n", cell (info, 0, 1));
   g_string_append_printf (out, "  profile       %s%s\n", cell (info, 0, 2),
@@ -86,6 +103,17 @@ report_header (PoRuntime *runtime, GString *out, GError **error)
     g_string_append_printf (out, "\n  WARNING: %s; first-detected dates and removals are not "
                                  "shown\n",
                             cell (info, 0, 9));
+  /* the applicability below rests on the profile: one that was not read
+   * must not pass for "no profile configured" */
+  if (!is_empty (cell (info, 0, 11)))
+    {
+      g_auto(GStrv) lines = g_strsplit (cell (info, 0, 11), "\n", -1);
+      g_string_append (out, "\n  WARNING: the organisation profile in force is not the one "
+                            "configured; applicability below may be wrong:\n");
+      for (guint i = 0; lines[i] != NULL; i++)
+        g_string_append_printf (out, "    %s\n", lines[i]);
+    }
+  *ret_profile_rejected = !is_empty (cell (info, 0, 11));
   return TRUE;
 }
 
@@ -94,8 +122,10 @@ enum { S_ID, S_TITLE, S_APPLICABILITY, S_REASON, S_FINDINGS, S_STATUS, S_NEXT, S
        S_DEADLINE, S_DEADLINE_SOURCE, S_DAYS, S_FIRST, S_ACTION };
 
 static const gchar status_sql[] =
-    "SELECT policy_id, title, applicability, reason, findings, status, next_milestone,"
-    " next_milestone_date, deadline, deadline_source, days_remaining, first_detected, action"
+    "SELECT policy_id, title, applicability, reason, findings, status, next_milestone, "
+    READABLE_DATE ("next_milestone_date", "next_milestone_at") ", "
+    READABLE_DATE ("deadline", "deadline_at") ", deadline_source, days_remaining, "
+    READABLE_TIME ("first_detected") ", action"
     " FROM phaseout_status"
     " ORDER BY CASE status WHEN 'overdue' THEN 0 WHEN 'action_required' THEN 1"
     " WHEN 'advisory' THEN 2 WHEN 'compliant' THEN 3 ELSE 4 END, policy_id";
@@ -219,9 +249,9 @@ report_findings (PoRuntime *runtime, PoResult *status, GString *out, GError **er
 
       quoted = sql_quote (policy);
       sql = g_strdup_printf ("SELECT source, name, version, path, pid,"
-                             " coalesce(product_name, vendor_name || ' (vendor-wide)'), first_seen"
+                             " coalesce(product_name, vendor_name || ' (vendor-wide)'), %s"
                              " FROM banned_software WHERE policy_id = %s"
-                             " ORDER BY source, name, pid", quoted);
+                             " ORDER BY source, name, pid", READABLE_TIME ("first_seen"), quoted);
       if (!query (runtime, sql, &findings, error))
         return FALSE;
       {
@@ -279,7 +309,8 @@ report_removals (PoRuntime *runtime, GString *out, GError **error)
 {
   g_autoptr(PoResult) removals = NULL;
 
-  if (!query (runtime, "SELECT policy_id, finding, removed_at FROM phaseout_history"
+  if (!query (runtime, "SELECT policy_id, finding, " READABLE_TIME ("removed_at")
+                       " FROM phaseout_history"
                        " WHERE removed_at IS NOT NULL ORDER BY removed_at DESC, policy_id,"
                        " finding LIMIT 20", &removals, error))
     return FALSE;
@@ -293,11 +324,13 @@ report_removals (PoRuntime *runtime, GString *out, GError **error)
 }
 
 gboolean
-po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required, GError **error)
+po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required,
+               gboolean *ret_profile_rejected, GError **error)
 {
   g_autoptr(PoResult) status = NULL;
+  gboolean profile_rejected = FALSE;
 
-  if (!report_header (runtime, out, error))
+  if (!report_header (runtime, out, &profile_rejected, error))
     return FALSE;
   if (!query (runtime, status_sql, &status, error))
     return FALSE;
@@ -310,5 +343,7 @@ po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required, 
     return FALSE;
   if (ret_action_required != NULL)
     *ret_action_required = any_requires_action (status);
+  if (ret_profile_rejected != NULL)
+    *ret_profile_rejected = profile_rejected;
   return TRUE;
 }

@@ -20,11 +20,14 @@ void     po_cli_print_result (PoResult       *result,
 /*
  * the readable compliance summary of `phaseout report`; ret_action_required
  * (may be NULL; untouched on failure): whether any policy is
- * action_required or overdue
+ * action_required or overdue; ret_profile_rejected (likewise): whether the
+ * organisation profile in force is not the one configured (a rejected
+ * config file or option), so that no verdict can be claimed
  */
 gboolean po_cli_report       (PoRuntime      *runtime,
                               GString        *out,
                               gboolean       *ret_action_required,
+                              gboolean       *ret_profile_rejected,
                               GError        **error);
 
 /*

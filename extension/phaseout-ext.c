@@ -34,6 +34,7 @@
 #include "po-ext-manager.h"
 #include "po-catalogue.h"
 #include "po-ext-server.h"
+#include "po-log.h"
 
 #define EXTENSION_NAME "phaseout"
 /* one call to the manager; osqueryd answers in milliseconds */
@@ -162,10 +163,13 @@ apply_profile_options (PoRuntime *runtime, GHashTable *options)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       g_autoptr(GError) error = NULL;
+      /* named as the administrator wrote it in osquery's configuration, so
+       * that phaseout_info.config_problem points at the line to fix */
+      g_autofree gchar *name = g_strconcat ("custom_", (const gchar *) key, NULL);
       if (g_strv_contains (settings_options, key))
         continue;
-      if (!po_runtime_set_profile_option (runtime, key, value, &error))
-        g_warning ("osquery option custom_%s: %s", (const gchar *) key, error->message);
+      if (!po_runtime_set_profile_option (runtime, name, value, &error))
+        g_warning ("osquery's options: %s; the option is ignored", error->message);
     }
 }
 
@@ -229,10 +233,14 @@ main (int argc, char **argv)
   /* a peer hanging up before our reply must cost an error, not the process */
   signal (SIGPIPE, SIG_IGN);
 
+  /* log lines name phaseout.ext, and --verbose lines go to stderr, never stdout */
+  po_log_init ("phaseout.ext");
+
+  /* a malformed flag is a usage error (2), as for the phaseout command */
   if (!po_ext_flags_parse (flags, argc, argv, &error))
     {
       g_printerr ("phaseout.ext: %s\n\n%s", error->message, po_ext_flags_usage ());
-      return 1;
+      return 2;
     }
   if (flags->help)
     {

@@ -65,20 +65,24 @@ require_value (const gchar *name, const gchar *value, GError **error)
 
 /*
  * "2017-12-01", "2017-12-01T10:00:00Z" or with an offset; a bare date or a
- * time without zone is taken as UTC so a test means the same everywhere
+ * time without zone is taken as UTC so a test means the same everywhere.
+ * The instant is kept in UTC whatever offset it was written with, so that
+ * nothing derived from it (a day, a time written out) depends on the offset.
  */
 static GDateTime *
 parse_now (const gchar *value)
 {
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autofree gchar *with_time = NULL;
+  g_autoptr(GDateTime) parsed = NULL;
 
   if (strlen (value) == 10)
     {
       with_time = g_strconcat (value, "T00:00:00", NULL);
       value = with_time;
     }
-  return g_date_time_new_from_iso8601 (value, utc);
+  parsed = g_date_time_new_from_iso8601 (value, utc);
+  return parsed != NULL ? g_date_time_to_utc (parsed) : NULL;
 }
 
 gboolean
@@ -159,7 +163,8 @@ po_settings_option_group (PoSettings *settings)
     { "state-db", 0, 0, G_OPTION_ARG_CALLBACK, option_callback,
       "Detection history database", "FILE" },
     { "now", 0, 0, G_OPTION_ARG_CALLBACK, option_callback,
-      "Evaluate deadlines as if it were this ISO 8601 date or time", "WHEN" },
+      "Evaluate deadlines and which policies are issued as if it were this ISO 8601 date or time",
+      "WHEN" },
     { NULL }
   };
   GOptionGroup *group = g_option_group_new ("phaseout", "phaseout settings:",

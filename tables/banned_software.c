@@ -31,11 +31,12 @@ sources_allowed (PoQueryContext *query)
   return sources;
 }
 
+/* an instant as osquery gives one, unix seconds; 0 (unknown) is NULL */
 static void
 set_time (PoRows *rows, guint column, gint64 seconds)
 {
-  g_autofree gchar *text = seconds > 0 ? po_compliance_format_time (seconds) : NULL;
-  po_rows_set_text (rows, column, text);
+  if (seconds > 0)
+    po_rows_set_int (rows, column, seconds);
 }
 
 gboolean
@@ -88,7 +89,9 @@ po_table_banned_software_generate (PoRuntime *runtime, PoQueryContext *query, Po
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE, policy->next_milestone);
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE_DATE,
                         policy->next_milestone_date);
+      set_time (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE_AT, policy->next_milestone_at);
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_DEADLINE, policy->deadline);
+      set_time (rows, COL_BANNED_SOFTWARE_DEADLINE_AT, policy->deadline_at);
       if (policy->has_days)
         po_rows_set_int (rows, COL_BANNED_SOFTWARE_DAYS_REMAINING, policy->days_remaining);
       if (scan->history)

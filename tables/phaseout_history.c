@@ -12,11 +12,12 @@
 #include "po-state.h"
 #include "po-table.h"
 
+/* an instant as osquery gives one, unix seconds; 0 (none) is NULL */
 static void
 set_time (PoRows *rows, guint column, gint64 seconds)
 {
-  g_autofree gchar *text = seconds > 0 ? po_compliance_format_time (seconds) : NULL;
-  po_rows_set_text (rows, column, text);
+  if (seconds > 0)
+    po_rows_set_int (rows, column, seconds);
 }
 
 gboolean

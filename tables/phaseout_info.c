@@ -45,6 +45,23 @@ catalogue_digest (PoCatalogue *catalogue)
   return g_strdup (g_checksum_get_string (checksum));
 }
 
+/*
+ * Why the organisation profile is not the one configured, or NULL.  The
+ * profile is looked at first, so a file changed since the last query is
+ * judged as it is now; a missing --config, which fails the other tables,
+ * is reported here rather than failing the table that explains it.
+ */
+static gchar *
+profile_problem (PoRuntime *runtime)
+{
+  g_autoptr(PoProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!po_runtime_get_profile (runtime, &profile, &error))
+    return g_strdup (error->message);
+  return po_runtime_get_profile_problem (runtime);
+}
+
 gboolean
 po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                  GError **error)
@@ -52,7 +69,6 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   const PoSettings *settings = po_runtime_get_settings (runtime);
   g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
   g_autoptr(GDateTime) now = po_runtime_now (runtime);
-  g_autofree gchar *clock = g_date_time_format_iso8601 (now);
   g_autofree gchar *glib_version = g_strdup_printf ("%u.%u.%u", glib_major_version,
                                                     glib_minor_version, glib_micro_version);
   const gchar *config = settings->config != NULL ? settings->config : PHASEOUT_DEFAULT_CONFIG;
@@ -61,6 +77,7 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   g_autoptr(PoCatalogue) catalogue = NULL;
   g_autoptr(GString) problem_messages = g_string_new (NULL);
   g_autoptr(GError) state_error = NULL;
+  g_autofree gchar *config_problem = NULL;
   g_autofree gchar *digest = NULL;
   GPtrArray *problems;
   guint n_tables;
@@ -78,6 +95,7 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
       g_string_append_printf (problem_messages, "%s%s", i > 0 ? "\n" : "", problem->message);
     }
   po_state_check (state, &state_error);
+  config_problem = profile_problem (runtime);
 
   g_ptr_array_add (dirs, NULL);
   policy_dirs = g_strjoinv (":", (gchar **) dirs->pdata);
@@ -90,6 +108,8 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   po_rows_set_text (rows, COL_PHASEOUT_INFO_CONFIG, config);
   /* the configuration is phaseout's own file, not host data: not under --root */
   po_rows_set_bool (rows, COL_PHASEOUT_INFO_CONFIG_PRESENT, stat (config, &st) == 0);
+  po_rows_set_text (rows, COL_PHASEOUT_INFO_CONFIG_PROBLEM,
+                    config_problem != NULL ? config_problem : "");
   po_rows_set_text (rows, COL_PHASEOUT_INFO_POLICY_DIRS, policy_dirs);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_CATALOGUE_SHA256, digest);
   po_rows_set_int (rows, COL_PHASEOUT_INFO_POLICY_PROBLEMS, problems->len);
@@ -98,7 +118,7 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
                     po_state_get_path (state) != NULL ? po_state_get_path (state) : "");
   po_rows_set_text (rows, COL_PHASEOUT_INFO_STATE_DB_PROBLEM,
                     state_error != NULL ? state_error->message : "");
-  po_rows_set_text (rows, COL_PHASEOUT_INFO_CLOCK, clock);
+  po_rows_set_int (rows, COL_PHASEOUT_INFO_CLOCK, g_date_time_to_unix (now));
   po_rows_set_bool (rows, COL_PHASEOUT_INFO_CLOCK_INJECTED, settings->now != NULL);
   po_rows_set_int (rows, COL_PHASEOUT_INFO_TABLES, n_tables);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_SQLITE_VERSION, sqlite3_libversion ());

@@ -32,12 +32,14 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
 {
   g_autoptr(PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
   g_autoptr(PoProfile) profile = NULL;
+  g_autoptr(GDateTime) now = NULL;
   GPtrArray *policies;
 
   if (catalogue == NULL)
     return FALSE;
   if (!po_runtime_get_profile (runtime, &profile, error))
     return FALSE;
+  now = po_runtime_now (runtime);
 
   policies = po_catalogue_get_policies (catalogue);
   for (guint i = 0; i < policies->len; i++)
@@ -60,7 +62,7 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
       milestones = po_policy_milestones_to_json (policy);
       scope = po_policy_scope_to_json (policy);
       urls = source_urls (policy);
-      po_policy_evaluate (policy, profile, &applicability, &reason);
+      po_policy_evaluate (policy, profile, now, &applicability, &reason);
 
       po_rows_add (rows);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_ID, po_policy_get_id (policy));
@@ -78,7 +80,9 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_CATEGORIES, categories);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_MILESTONES, milestones);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_DEADLINE,
-                        deadline != NULL ? deadline->date : "");
+                        deadline != NULL ? deadline->day : "");
+      if (deadline != NULL)
+        po_rows_set_int (rows, COL_PHASEOUT_POLICIES_DEADLINE_AT, deadline->passed_at);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_SCOPE, scope);
       po_rows_set_bool (rows, COL_PHASEOUT_POLICIES_APPLIES,
                         po_applicability_applies (applicability));

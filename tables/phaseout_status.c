@@ -30,20 +30,15 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
 {
   PoScanFilter filter = PO_SCAN_FILTER_INIT;
   g_autoptr(PoScan) scan = NULL;
-  g_autofree gchar *evaluated_at = NULL;
 
   filter.policy_ids = po_query_context_get_equals (query, COL_PHASEOUT_STATUS_POLICY_ID);
   if (!po_compliance_scan (runtime, &filter, &scan, error))
     return FALSE;
-  evaluated_at = po_compliance_format_time (g_date_time_to_unix (scan->now));
 
   for (guint i = 0; i < scan->policies->len; i++)
     {
       PoPolicyResult *result = g_ptr_array_index (scan->policies, i);
       g_autofree gchar *urls = source_urls (result->policy);
-      g_autofree gchar *first_detected =
-          result->first_detected > 0 ? po_compliance_format_time (result->first_detected)
-                                     : NULL;
 
       po_rows_add (rows);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_POLICY_ID, po_policy_get_id (result->policy));
@@ -59,14 +54,19 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE, result->next_milestone);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE_DATE,
                         result->next_milestone_date);
+      if (result->next_milestone_at != 0)
+        po_rows_set_int (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE_AT, result->next_milestone_at);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_DEADLINE, result->deadline);
+      if (result->deadline_at != 0)
+        po_rows_set_int (rows, COL_PHASEOUT_STATUS_DEADLINE_AT, result->deadline_at);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_DEADLINE_SOURCE, result->deadline_source);
       if (result->has_days)
         po_rows_set_int (rows, COL_PHASEOUT_STATUS_DAYS_REMAINING, result->days_remaining);
-      po_rows_set_text (rows, COL_PHASEOUT_STATUS_FIRST_DETECTED, first_detected);
+      if (result->first_detected > 0)
+        po_rows_set_int (rows, COL_PHASEOUT_STATUS_FIRST_DETECTED, result->first_detected);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_ACTION, result->advice);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_SOURCE, urls);
-      po_rows_set_text (rows, COL_PHASEOUT_STATUS_EVALUATED_AT, evaluated_at);
+      po_rows_set_int (rows, COL_PHASEOUT_STATUS_EVALUATED_AT, g_date_time_to_unix (scan->now));
     }
   return TRUE;
 }

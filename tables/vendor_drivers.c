@@ -16,7 +16,8 @@
 
 /* the applicable policies covering the module, comma-separated */
 static gchar *
-covering_policies (GPtrArray *policies, PoProfile *profile, const PoAttribution *attribution)
+covering_policies (GPtrArray *policies, PoProfile *profile, GDateTime *now,
+                   const PoAttribution *attribution)
 {
   g_autoptr(GString) ids = g_string_new (NULL);
   const gchar *category;
@@ -33,7 +34,7 @@ covering_policies (GPtrArray *policies, PoProfile *profile, const PoAttribution 
 
       if (!po_policy_covers (policy, po_vendor_get_id (attribution->vendor), category))
         continue;
-      po_policy_evaluate (policy, profile, &applicability, &reason);
+      po_policy_evaluate (policy, profile, now, &applicability, &reason);
       if (po_applicability_applies (applicability))
         g_string_append_printf (ids, "%s%s", ids->len > 0 ? "," : "", po_policy_get_id (policy));
     }
@@ -47,10 +48,12 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
   g_autoptr(PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
   g_autoptr(PoProfile) profile = NULL;
   g_autoptr(GPtrArray) modules = NULL;
+  g_autoptr(GDateTime) now = NULL;
   GPtrArray *policies;
 
   if (catalogue == NULL || !po_runtime_get_profile (runtime, &profile, error))
     return FALSE;
+  now = po_runtime_now (runtime);
   policies = po_catalogue_get_policies (catalogue);
   modules = po_inventory_collect_kernel_modules (runtime, NULL);
 
@@ -64,7 +67,7 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
       if (!po_query_context_matches (query, COL_VENDOR_DRIVERS_NAME, module->name))
         continue;
       po_compliance_attribute_module (catalogue, module, &attribution);
-      policy_ids = covering_policies (policies, profile, &attribution);
+      policy_ids = covering_policies (policies, profile, now, &attribution);
 
       po_rows_add (rows);
       po_rows_set_text (rows, COL_VENDOR_DRIVERS_NAME, module->name);

@@ -248,13 +248,14 @@ is_url (const gchar *text)
          && strlen (text) > strlen ("https://") && strpbrk (text, " \t\r\n\"<>") == NULL;
 }
 
-/* sources: [{"title": ..., "url": ...}, ...] */
+/* sources: [{"title": ..., "url": ...}, ...]; prefix: where json is ("scope.excludes[0].") */
 static gboolean
-parse_sources (Check *check, const gchar *object, JsonObject *json, gboolean required,
-               GArray *sources)
+parse_sources (Check *check, const gchar *object, const gchar *prefix, JsonObject *json,
+               gboolean required, GArray *sources)
 {
   static const gchar *const allowed[] = { "title", "url", NULL };
-  JsonArray *array = get_array (check, object, NULL, json, "sources", required);
+  JsonArray *array = get_array (check, object, prefix, json, "sources", required);
+  g_autofree gchar *field = field_name (prefix, "sources");
   guint errors_before = check->errors->len;
   gboolean any_url = FALSE;
 
@@ -263,24 +264,24 @@ parse_sources (Check *check, const gchar *object, JsonObject *json, gboolean req
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *node = json_array_get_element (array, i);
-      g_autofree gchar *prefix = g_strdup_printf ("sources[%u].", i);
+      g_autofree gchar *item = g_strdup_printf ("%s[%u]", field, i);
+      g_autofree gchar *item_prefix = g_strconcat (item, ".", NULL);
       const gchar *title, *url;
       PoSource source;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          g_autofree gchar *field = g_strdup_printf ("sources[%u]", i);
-          report (check, object, field, "must be an object with title and url, not %s",
+          report (check, object, item, "must be an object with title and url, not %s",
                   node_type_name (node));
           continue;
         }
-      check_members (check, object, prefix, json_node_get_object (node), allowed);
-      title = get_string (check, object, prefix, json_node_get_object (node), "title", TRUE);
-      url = get_string (check, object, prefix, json_node_get_object (node), "url", FALSE);
+      check_members (check, object, item_prefix, json_node_get_object (node), allowed);
+      title = get_string (check, object, item_prefix, json_node_get_object (node), "title", TRUE);
+      url = get_string (check, object, item_prefix, json_node_get_object (node), "url", FALSE);
       if (url != NULL && !is_url (url))
         {
-          g_autofree gchar *field = g_strdup_printf ("sources[%u].url", i);
-          report (check, object, field, "'%s' is not an http(s) URL", url);
+          g_autofree gchar *url_field = g_strconcat (item_prefix, "url", NULL);
+          report (check, object, url_field, "'%s' is not an http(s) URL", url);
           continue;
         }
       if (title == NULL)
@@ -291,9 +292,9 @@ parse_sources (Check *check, const gchar *object, JsonObject *json, gboolean req
       g_array_append_val (sources, source);
     }
   if (required && json_array_get_length (array) == 0)
-    report (check, object, "sources", "must cite at least one source");
+    report (check, object, field, "must cite at least one source");
   else if (required && !any_url && check->errors->len == errors_before)
-    report (check, object, "sources", "at least one source needs a url");
+    report (check, object, field, "at least one source needs a url");
   return check->errors->len == errors_before;
 }
 
@@ -440,12 +441,6 @@ is_category (const gchar *value)
 }
 
 static gboolean
-is_organisation_type (const gchar *value)
-{
-  return po_vocabulary_is_organisation_type (value);
-}
-
-static gboolean
 is_id (const gchar *value)
 {
   return po_vocabulary_is_id (value);
@@ -501,7 +496,7 @@ parse_product (Check *check, PoVendor *vendor, const gchar *vendor_object, JsonN
                 "corroborated, weak)", text);
     }
   product->notes = g_strdup (get_string (check, object, NULL, json, "notes", FALSE));
-  parse_sources (check, object, json, FALSE, product->sources);
+  parse_sources (check, object, NULL, json, FALSE, product->sources);
   parse_indicators (check, object, json,
                     product->confidence != NULL ? product->confidence : "verified",
                     product->indicators);
@@ -550,7 +545,7 @@ parse_vendor (Check *check, JsonNode *node, guint index)
       vendor->aliases = g_steal_pointer (&aliases);
     }
   vendor->notes = g_strdup (get_string (check, object, NULL, json, "notes", FALSE));
-  parse_sources (check, object, json, FALSE, vendor->sources);
+  parse_sources (check, object, NULL, json, FALSE, vendor->sources);
   parse_indicators (check, object, json, "verified", vendor->indicators);
   for (guint i = 0; i < vendor->indicators->len; i++)
     ((PoIndicator *) g_ptr_array_index (vendor->indicators, i))->vendor = vendor;
@@ -596,7 +591,7 @@ parse_milestones (Check *check, const gchar *object, JsonObject *json, GDateTime
       g_autofree gchar *date_field = g_strdup_printf ("milestones[%u].date", i);
       g_autoptr(GDateTime) when = NULL;
       const gchar *kind, *date, *description;
-      PoMilestone milestone = { NULL, NULL, NULL, NULL };
+      PoMilestone milestone = { 0 };
       JsonObject *item;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -634,10 +629,126 @@ parse_milestones (Check *check, const gchar *object, JsonObject *json, GDateTime
       previous_date = date;
       milestone.kind = g_strdup (kind);
       milestone.date = g_strdup (date);
+      milestone.day = g_strndup (date, 10);
+      milestone.time = date[10] == 'T' ? g_strdup (date + 11) : NULL;
+      /* a plain date is a whole UTC day: passed once the next one begins */
+      milestone.passed_at = g_date_time_to_unix (when) + (milestone.time != NULL ? 0 : 86400);
       milestone.when = g_steal_pointer (&when);
       milestone.description = g_strdup (description);
       g_array_append_val (milestones, milestone);
     }
+}
+
+static gboolean
+is_scope_type (const gchar *value)
+{
+  return g_strcmp0 (value, "all") == 0 || po_vocabulary_is_organisation_type (value);
+}
+
+/*
+ * One scope entry given as an object, {"type": ..., "confidence": ...,
+ * "sources": [...], "note": ...}: a part of the scope that is sourced
+ * differently from the instrument (a spokesperson's word for an
+ * exclusion the letter does not spell out).  Returns its type, or NULL
+ * after reporting what is wrong.
+ */
+static const gchar *
+parse_scope_entry (Check *check, const gchar *object, const gchar *field, JsonObject *item,
+                   PoScopeEntry **ret_entry)
+{
+  static const gchar *const allowed[] = { "type", "confidence", "sources", "note", NULL };
+  g_autofree gchar *prefix = g_strconcat (field, ".", NULL);
+  g_autoptr(PoScopeEntry) entry = po_scope_entry_new ();
+  guint errors_before = check->errors->len;
+  const gchar *type, *text;
+
+  check_members (check, object, prefix, item, allowed);
+  type = get_string (check, object, prefix, item, "type", TRUE);
+  if (type != NULL && !is_scope_type (type))
+    {
+      g_autofree gchar *type_field = g_strconcat (prefix, "type", NULL);
+      report (check, object, type_field, "unknown organisation type '%s'", type);
+    }
+  text = get_string (check, object, prefix, item, "confidence", FALSE);
+  if (text != NULL)
+    {
+      entry->confidence = po_vocabulary_policy_confidence (text);
+      if (entry->confidence == NULL)
+        {
+          g_autofree gchar *confidence_field = g_strconcat (prefix, "confidence", NULL);
+          report (check, object, confidence_field, "unknown confidence '%s' (known: verified, "
+                  "reported, unverified)", text);
+        }
+    }
+  entry->note = g_strdup (get_string (check, object, prefix, item, "note", FALSE));
+  parse_sources (check, object, prefix, item, FALSE, entry->sources);
+  if (check->errors->len != errors_before)
+    return NULL;
+  *ret_entry = g_steal_pointer (&entry);
+  return type;
+}
+
+/*
+ * scope.binds, .advises or .excludes: organisation types (or "all"), each
+ * a string or an object with its own confidence and sources.  Returns the
+ * types as a new GStrv, or NULL when absent or bad; the objects' details
+ * go to policy->scope_entries.
+ */
+static GStrv
+parse_scope_list (Check *check, const gchar *object, JsonObject *scope, const gchar *name,
+                  PoPolicy *policy)
+{
+  g_autofree gchar *field = field_name ("scope.", name);
+  JsonArray *array = get_array (check, object, "scope.", scope, name, FALSE);
+  g_autoptr(GPtrArray) list = NULL;
+  guint errors_before = check->errors->len;
+
+  if (array == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_autofree gchar *item_field = g_strdup_printf ("%s[%u]", field, i);
+      g_autoptr(PoScopeEntry) entry = NULL;
+      const gchar *type;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          type = parse_scope_entry (check, object, item_field, json_node_get_object (node),
+                                    &entry);
+          if (type == NULL)
+            continue;
+        }
+      else if (is_string_node (node))
+        {
+          type = json_node_get_string (node);
+          if (!is_scope_type (type))
+            {
+              report (check, object, item_field, "unknown organisation type '%s'", type);
+              continue;
+            }
+        }
+      else
+        {
+          report (check, object, item_field, "must be an organisation type or an object with "
+                  "one, not %s", node_type_name (node));
+          continue;
+        }
+      if (g_ptr_array_find_with_equal_func (list, type, g_str_equal, NULL))
+        {
+          report (check, object, item_field, "'%s' is listed twice", type);
+          continue;
+        }
+      g_ptr_array_add (list, g_strdup (type));
+      /* a type in two lists is reported by parse_scope(); the file is rejected then */
+      if (entry != NULL)
+        g_hash_table_replace (policy->scope_entries, g_strdup (type), g_steal_pointer (&entry));
+    }
+  if (check->errors->len != errors_before)
+    return NULL;
+  g_ptr_array_add (list, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&list), FALSE);
 }
 
 static void
@@ -655,9 +766,7 @@ parse_scope (Check *check, const gchar *object, JsonObject *json, PoPolicy *poli
   check_members (check, object, "scope.", scope, allowed);
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     {
-      GStrv list = get_string_list (check, object, "scope.", scope, names[i], FALSE, TRUE,
-                                    is_organisation_type, "unknown organisation type",
-                                    "all");
+      GStrv list = parse_scope_list (check, object, scope, names[i], policy);
       if (list != NULL)
         {
           g_strfreev (*lists[i]);
@@ -671,6 +780,17 @@ parse_scope (Check *check, const gchar *object, JsonObject *json, PoPolicy *poli
 
   if (g_strv_contains ((const gchar *const *) policy->excludes, "all"))
     report (check, object, "scope.excludes", "'all' would exclude everybody");
+  /* a type of another jurisdiction would never match: the file is wrong */
+  for (guint i = 0; i < G_N_ELEMENTS (lists) && policy->jurisdiction != NULL; i++)
+    for (guint k = 0; (*lists[i])[k] != NULL; k++)
+      if (!po_vocabulary_organisation_type_counts_for ((*lists[i])[k], policy->jurisdiction))
+        {
+          g_autofree gchar *field = g_strdup_printf ("scope.%s[%u]", names[i], k);
+          report (check, object, field, "'%s' is an organisation type of %s; a policy for %s "
+                  "cannot name it", (*lists[i])[k],
+                  po_vocabulary_get_organisation_jurisdiction ((*lists[i])[k]),
+                  policy->jurisdiction);
+        }
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     for (guint j = i + 1; j < G_N_ELEMENTS (lists); j++)
       for (guint k = 0; (*lists[i])[k] != NULL; k++)
@@ -739,7 +859,10 @@ parse_policy (Check *check, JsonNode *node, guint index)
       if (!po_vocabulary_parse_date (text, FALSE, &issued))
         report (check, object, "issued", "bad date '%s' (expected YYYY-MM-DD)", text);
       else
-        policy->issued = g_strdup (text);
+        {
+          policy->issued = g_strdup (text);
+          policy->issued_when = g_date_time_ref (issued);
+        }
     }
 
   binding = get_bool (check, object, NULL, json, "binding", TRUE);
@@ -775,7 +898,7 @@ parse_policy (Check *check, JsonNode *node, guint index)
 
   parse_milestones (check, object, json, issued, policy->milestones);
   parse_scope (check, object, json, policy, binding);
-  parse_sources (check, object, json, TRUE, policy->sources);
+  parse_sources (check, object, NULL, json, TRUE, policy->sources);
 
   if (check->errors->len != errors_before)
     return NULL;

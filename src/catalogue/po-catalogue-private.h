@@ -17,6 +17,33 @@ G_BEGIN_DECLS
 /* a policy file larger than this is refused (PO_ERROR_TOO_LARGE) */
 #define PO_CATALOGUE_MAX_FILE_SIZE (4 * 1024 * 1024)
 #define PO_CATALOGUE_RESOURCE_PREFIX "/org/phaseout/catalogue"
+/* a --config file larger than this is refused: a profile is a few lines */
+#define PO_PROFILE_MAX_FILE_SIZE (1024 * 1024)
+
+/* ---- phaseout's own configuration files (po-config-file.c) ---- */
+
+struct stat;
+
+/* a caller's judgement of the file opened (owner, mode); FALSE + error to refuse it */
+typedef gboolean (*PoConfigFileCheck) (const gchar       *path,
+                                       const struct stat *st,
+                                       gpointer           user_data,
+                                       GError           **error);
+
+/*
+ * Reads path, opened once (O_NONBLOCK, so a FIFO cannot block), and judged
+ * on the descriptor: it must be a regular file, pass check (may be NULL)
+ * and hold at most max_bytes.  *opened (may be NULL) is what fstat said
+ * about the file opened, set as soon as it is known, even when the file is
+ * then refused, so a caller can tell when it changes.  Errors name path.
+ */
+gboolean     po_config_file_read                (const gchar       *path,
+                                                 gsize              max_bytes,
+                                                 PoConfigFileCheck  check,
+                                                 gpointer           user_data,
+                                                 GBytes           **ret_bytes,
+                                                 struct stat       *opened,
+                                                 GError           **error);
 
 /* ---- vocabulary (po-vocabulary.c) ---- */
 
@@ -27,6 +54,14 @@ gboolean     po_vocabulary_is_milestone_kind    (const gchar *kind);
 const gchar *po_vocabulary_policy_confidence    (const gchar *text);
 /* interned "verified"/"corroborated"/"weak", or NULL when unknown */
 const gchar *po_vocabulary_indicator_confidence (const gchar *text);
+/* inner is outer or one of its subdivisions ("US-TX" within "US") */
+gboolean     po_vocabulary_jurisdiction_within  (const gchar *inner,
+                                                 const gchar *outer);
+/* whether a profile of type counts as that type (and what it implies) for
+ * a policy of this jurisdiction: types of a jurisdiction count only for its
+ * policies, its subdivisions' and "*" ones; other types count everywhere */
+gboolean     po_vocabulary_organisation_type_counts_for (const gchar *type,
+                                                         const gchar *policy_jurisdiction);
 /* "NL", "US-TX", "EU", "*"; returns the normalised (upper-case, UK -> GB)
  * code or NULL when text is not one */
 gchar       *po_vocabulary_normalise_jurisdiction (const gchar *text);
@@ -114,6 +149,17 @@ GArray      *po_sources_new                     (void);
 
 /* ---- policies (po-policy.c) ---- */
 
+/* a scope entry given as an object: its own confidence, sources and note */
+typedef struct {
+  const gchar *confidence;    /* interned; NULL: the policy's */
+  gchar       *note;
+  GArray      *sources;       /* PoSource, possibly empty */
+} PoScopeEntry;
+
+PoScopeEntry *po_scope_entry_new                (void);
+void          po_scope_entry_free               (PoScopeEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoScopeEntry, po_scope_entry_free)
+
 struct _PoPolicy {
   gatomicrefcount  ref_count;
   gchar           *id;
@@ -122,6 +168,7 @@ struct _PoPolicy {
   gchar           *jurisdiction;
   gchar           *instrument;
   gchar           *issued;
+  GDateTime       *issued_when;  /* 00:00 UTC of the day of issue */
   gboolean         binding;
   const gchar     *confidence;   /* interned */
   GStrv            vendors;
@@ -129,6 +176,7 @@ struct _PoPolicy {
   GStrv            binds;
   GStrv            advises;
   GStrv            excludes;
+  GHashTable      *scope_entries;  /* type -> PoScopeEntry*, the entries given as objects */
   gchar           *scope_description;
   GArray          *milestones;   /* PoMilestone, owned strings and GDateTime */
   GArray          *sources;      /* PoSource */

@@ -25,6 +25,7 @@
 typedef struct {
   gchar *key;
   gchar *value;
+  gchar *problem;   /* why the option was rejected (then it is not applied), or NULL */
 } Option;
 
 typedef struct {
@@ -32,9 +33,10 @@ typedef struct {
   PoCatalogueOptions *options;
   PoCatalogue        *catalogue;       /* NULL until first used */
   gchar              *config_path;
-  gboolean            config_exists;
+  gboolean            config_known;    /* config_stat is of the file last looked at */
   struct stat         config_stat;
   PoProfile          *config_profile;  /* last good one from the file, or NULL */
+  gchar              *config_problem;  /* why the file as it is now is not in force */
   GPtrArray          *profile_options; /* Option*, osquery's, in the order set */
 } State;
 
@@ -43,6 +45,7 @@ option_free (Option *option)
 {
   g_free (option->key);
   g_free (option->value);
+  g_free (option->problem);
   g_free (option);
 }
 
@@ -67,6 +70,7 @@ state_free (State *state)
   po_catalogue_options_free (state->options);
   g_free (state->config_path);
   g_clear_pointer (&state->config_profile, po_profile_unref);
+  g_free (state->config_problem);
   g_ptr_array_unref (state->profile_options);
   g_mutex_clear (&state->lock);
   g_free (state);
@@ -106,13 +110,87 @@ same_stat (const struct stat *a, const struct stat *b)
          && a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+/* as root, the configuration decides what root reports: it must be root's,
+ * as osquery requires of the extensions it runs */
+static gboolean
+check_config_file (const gchar *path, const struct stat *st, gpointer user_data, GError **error)
+{
+  if (geteuid () != 0)
+    return TRUE;
+  if (st->st_uid != 0)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
+                   "%s: refused: owned by uid %u (running as root, phaseout only reads a "
+                   "configuration owned by root and not writable by group or others)", path,
+                   (guint) st->st_uid);
+      return FALSE;
+    }
+  if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
+                   "%s: refused: writable by %s (mode %04o; running as root, phaseout only "
+                   "reads a configuration owned by root and not writable by group or others)",
+                   path, (st->st_mode & S_IWOTH) != 0 ? "others" : "group",
+                   (guint) (st->st_mode & 07777));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* a new problem with the file: kept for phaseout_info, logged once */
+static void
+set_config_problem (State *state, const gchar *message)
+{
+  g_autofree gchar *problem = g_strdup_printf (
+      "configuration file %s; %s", message,
+      state->config_profile != NULL ? "keeping the organisation profile read from it before"
+                                    : "no organisation profile from it is in force");
+
+  if (g_strcmp0 (problem, state->config_problem) != 0)
+    g_warning ("%s", problem);
+  g_free (state->config_problem);
+  state->config_problem = g_steal_pointer (&problem);
+}
+
 /*
- * The profile from the config file, read again when the file changes.  A
- * file that is refused (as root: not root's, or writable by group or
- * others) or malformed keeps the last good profile: an edit in progress
- * must not turn a "municipality" into "no profile" and back.  With no
- * profile at all every policy applies, the cautious direction.  Called
- * with the state's lock held.
+ * Reads the file again.  It is opened once and judged on what was opened
+ * (po_config_file_read(): a regular file, as root owned by root and not
+ * writable by group or others, at most PO_PROFILE_MAX_FILE_SIZE), so a
+ * link swapped between a check and a read, a FIFO or a huge file cannot
+ * get in.  A file that is refused or malformed keeps the last good
+ * profile: an edit in progress must not turn a "municipality" into "no
+ * profile" and back; config_problem says so.
+ */
+static void
+reload_config (State *state, const struct stat *path_stat)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PoProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat opened = { 0 };
+
+  state->config_known = TRUE;
+  state->config_stat = *path_stat;
+  if (!po_config_file_read (state->config_path, PO_PROFILE_MAX_FILE_SIZE, check_config_file,
+                            NULL, &bytes, &opened, &error)
+      || !po_profile_new_from_bytes (bytes, state->config_path, &profile, &error))
+    set_config_problem (state, error->message);
+  else
+    {
+      g_clear_pointer (&state->config_profile, po_profile_unref);
+      state->config_profile = g_steal_pointer (&profile);
+      g_clear_pointer (&state->config_problem, g_free);
+    }
+  /* what was read is what a later stat is compared with (st_mode has a
+   * file type once fstat filled it) */
+  if (opened.st_mode != 0)
+    state->config_stat = opened;
+}
+
+/*
+ * The profile from the config file, read again when the file changes (a
+ * stat per query).  With no profile at all every policy applies, the
+ * cautious direction.  Called with the state's lock held.
  */
 static gboolean
 file_profile (PoRuntime *runtime, State *state, PoProfile **ret_profile, GError **error)
@@ -124,44 +202,54 @@ file_profile (PoRuntime *runtime, State *state, PoProfile **ret_profile, GError 
   if (stat (path, &st) != 0)
     {
       int saved = errno;
+      g_autofree gchar *message = NULL;
+
       if (settings->config_given)
         {
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
                        "configuration file %s: %s", path, g_strerror (saved));
           return FALSE;
         }
-      if (saved != ENOENT)
-        g_warning ("configuration file %s: %s", path, g_strerror (saved));
-      /* no file, no profile from it */
-      state->config_exists = FALSE;
-      g_clear_pointer (&state->config_profile, po_profile_unref);
-      *ret_profile = NULL;
-      return TRUE;
-    }
-
-  if (!state->config_exists || !same_stat (&state->config_stat, &st))
-    {
-      g_autoptr(PoProfile) profile = NULL;
-      g_autoptr(GError) local_error = NULL;
-      const gchar *keeping = state->config_profile != NULL
-                                 ? "; keeping the profile read before" : "";
-
-      state->config_exists = TRUE;
-      state->config_stat = st;
-      if (geteuid () == 0 && (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0))
-        g_warning ("configuration file %s: refused: running as root, phaseout only reads a "
-                   "configuration owned by root and not writable by group or others%s", path,
-                   keeping);
-      else if (!po_profile_new_from_file (path, &profile, &local_error))
-        g_warning ("%s%s", local_error->message, keeping);
-      else
+      state->config_known = FALSE;
+      if (saved == ENOENT || saved == ENOTDIR)
         {
+          /* no file, no profile from it */
           g_clear_pointer (&state->config_profile, po_profile_unref);
-          state->config_profile = g_steal_pointer (&profile);
+          g_clear_pointer (&state->config_problem, g_free);
+          *ret_profile = NULL;
+          return TRUE;
         }
+      /* a file we may not look at (in a directory we may not search) */
+      message = g_strdup_printf ("%s: %s", path, g_strerror (saved));
+      set_config_problem (state, message);
     }
+  else if (!state->config_known || !same_stat (&state->config_stat, &st))
+    reload_config (state, &st);
   *ret_profile = state->config_profile != NULL ? po_profile_ref (state->config_profile) : NULL;
   return TRUE;
+}
+
+/* in a few words, for reasons (po_profile_set_problem()); NULL when all is well */
+static gchar *
+short_problem (State *state)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (state->config_problem != NULL)
+    g_string_append_printf (text, "the profile in %s was rejected%s", state->config_path,
+                            state->config_profile != NULL ? ", the one read before is kept"
+                                                          : "");
+  for (guint i = 0; i < state->profile_options->len; i++)
+    {
+      Option *option = g_ptr_array_index (state->profile_options, i);
+      if (option->problem != NULL)
+        g_string_append_printf (text, "%soption %s was rejected", text->len > 0 ? "; " : "",
+                                option->key);
+    }
+  if (text->len == 0)
+    return NULL;
+  g_string_append (text, "; phaseout_info.config_problem says why");
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 gboolean
@@ -170,6 +258,7 @@ po_runtime_get_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **er
   State *state;
   g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(PoProfile) profile = NULL;
+  g_autofree gchar *problem = NULL;
 
   g_return_val_if_fail (runtime != NULL, FALSE);
   state = get_state (runtime);
@@ -177,7 +266,8 @@ po_runtime_get_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **er
   if (!file_profile (runtime, state, &profile, error))
     return FALSE;
 
-  if (state->profile_options->len > 0)
+  problem = short_problem (state);
+  if (state->profile_options->len > 0 || problem != NULL)
     {
       g_autoptr(PoProfile) layered = profile != NULL ? po_profile_copy (profile)
                                                      : po_profile_new ();
@@ -185,32 +275,63 @@ po_runtime_get_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **er
         {
           Option *option = g_ptr_array_index (state->profile_options, i);
           g_autoptr(GError) local_error = NULL;
-          /* each was checked when it was set */
-          if (!po_profile_apply_option (layered, option->key, option->value, &local_error))
+          /* each was checked when it was set; a rejected one is left out */
+          if (option->problem == NULL
+              && !po_profile_apply_option (layered, option->key, option->value, &local_error))
             g_warning ("%s", local_error->message);
         }
+      po_profile_set_problem (layered, problem);
       g_clear_pointer (&profile, po_profile_unref);
       profile = g_steal_pointer (&layered);
     }
-  if (profile != NULL && po_profile_is_empty (profile))
+  /* an empty profile is no profile, unless it says what was rejected */
+  if (profile != NULL && po_profile_is_empty (profile) && problem == NULL)
     g_clear_pointer (&profile, po_profile_unref);
   *ret_profile = g_steal_pointer (&profile);
   return TRUE;
 }
 
+gchar *
+po_runtime_get_profile_problem (PoRuntime *runtime)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GMutexLocker) locker = NULL;
+  State *state;
+
+  g_return_val_if_fail (runtime != NULL, NULL);
+  state = get_state (runtime);
+  locker = g_mutex_locker_new (&state->lock);
+  if (state->config_problem != NULL)
+    g_string_append (text, state->config_problem);
+  for (guint i = 0; i < state->profile_options->len; i++)
+    {
+      Option *option = g_ptr_array_index (state->profile_options, i);
+      if (option->problem != NULL)
+        g_string_append_printf (text, "%s%s", text->len > 0 ? "\n" : "", option->problem);
+    }
+  if (text->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/*
+ * A rejected option is remembered with its reason, not dropped: the profile
+ * it would have completed is not what the administrator configured, and
+ * phaseout_info and the reasons must say so.  It is not applied (what the
+ * file says for that key stays in force).
+ */
 gboolean
 po_runtime_set_profile_option (PoRuntime *runtime, const gchar *key, const gchar *value,
                                GError **error)
 {
   g_autoptr(PoProfile) scratch = po_profile_new ();
   g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(GError) local_error = NULL;
   State *state;
   Option *option;
 
   g_return_val_if_fail (runtime != NULL, FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
-  if (!po_profile_apply_option (scratch, key, value, error))
-    return FALSE;
 
   state = get_state (runtime);
   locker = g_mutex_locker_new (&state->lock);
@@ -224,6 +345,13 @@ po_runtime_set_profile_option (PoRuntime *runtime, const gchar *key, const gchar
   option = g_new0 (Option, 1);
   option->key = g_strdup (key);
   option->value = g_strdup (value != NULL ? value : "");
+  if (!po_profile_apply_option (scratch, key, value, &local_error))
+    option->problem = g_strdup_printf ("%s; the option is ignored", local_error->message);
   g_ptr_array_add (state->profile_options, option);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   return TRUE;
 }

@@ -287,86 +287,31 @@ check_permissions (const PoCatalogueOptions *options, const gchar *path, uid_t u
   return TRUE;
 }
 
+static gboolean
+check_policy_file (const gchar *path, const struct stat *st, gpointer user_data, GError **error)
+{
+  return check_permissions (user_data, path, st->st_uid, st->st_mode, error);
+}
+
 /*
  * Reads a policy file.  The ownership and mode checked are those of the
- * file actually opened (fstat on the descriptor), so a rename between the
+ * file actually opened (po_config_file_read()), so a rename between the
  * check and the read cannot slip another file in.
  */
 static gboolean
 read_policy_file (const PoCatalogueOptions *options, const gchar *path, GBytes **ret_bytes,
                   Identity *ret_identity, GError **error)
 {
-  g_autoptr(GByteArray) data = NULL;
-  struct stat st;
-  int fd;
+  struct stat opened = { 0 };
+  gboolean ok;
 
   identity_of_path (ret_identity, path);
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  if (fstat (fd, &st) != 0)
-    {
-      int saved = errno;
-      close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  identity_from_stat (ret_identity, &st);
-  if (!S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "%s: not a regular file", path);
-      return FALSE;
-    }
-  if (!check_permissions (options, path, st.st_uid, st.st_mode, error))
-    {
-      close (fd);
-      return FALSE;
-    }
-  if (st.st_size > PO_CATALOGUE_MAX_FILE_SIZE)
-    {
-      close (fd);
-      g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE, "%s: larger than %d bytes", path,
-                   PO_CATALOGUE_MAX_FILE_SIZE);
-      return FALSE;
-    }
-
-  data = g_byte_array_sized_new ((guint) st.st_size + 1);
-  for (;;)
-    {
-      guint8 buffer[8192];
-      ssize_t n = read (fd, buffer, sizeof (buffer));
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          close (fd);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", path,
-                       g_strerror (saved));
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      if (data->len + (gsize) n > PO_CATALOGUE_MAX_FILE_SIZE)
-        {
-          close (fd);
-          g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE, "%s: larger than %d bytes", path,
-                       PO_CATALOGUE_MAX_FILE_SIZE);
-          return FALSE;
-        }
-      g_byte_array_append (data, buffer, (guint) n);
-    }
-  close (fd);
-  *ret_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&data));
-  return TRUE;
+  ok = po_config_file_read (path, PO_CATALOGUE_MAX_FILE_SIZE, check_policy_file,
+                            (gpointer) options, ret_bytes, &opened, error);
+  /* st_mode has a file type once fstat filled it */
+  if (opened.st_mode != 0)
+    identity_from_stat (ret_identity, &opened);
+  return ok;
 }
 
 static gint

@@ -34,6 +34,9 @@ const gchar *const *po_vocabulary_get_milestone_kinds     (void);
 /* the type an organisation type implies ("municipality" -> "local-government"),
  * or NULL at the top or for unknown types */
 const gchar        *po_vocabulary_get_organisation_parent (const gchar *type);
+/* the jurisdiction a type belongs to ("federal-contractor" -> "US"), or NULL
+ * for types that mean the same everywhere */
+const gchar        *po_vocabulary_get_organisation_jurisdiction (const gchar *type);
 
 /* ---- indicators ---------------------------------------------------------- */
 
@@ -272,15 +275,29 @@ PoCatalogue        *po_runtime_get_catalogue       (PoRuntime    *runtime,
  * The organisation profile: the [profile] group of the --config file (or of
  * the default config, when it exists), with the options set through
  * po_runtime_set_profile_option() on top.  *ret_profile is a new reference,
- * or NULL when nothing is configured.  A config file that cannot be read or
- * is malformed keeps the last good profile (logged); an explicit --config
- * that is missing is an error.
+ * or NULL when nothing is configured.  A config file that cannot be read,
+ * is refused (not a regular file; larger than 1 MiB; as root, not root's or
+ * writable by group or others) or is malformed keeps the last good profile,
+ * or none when there was none; a rejected option is left out.  Either way
+ * the profile returned carries a short problem (po_profile_get_problem()),
+ * and is returned even when empty, so reasons never claim that nothing was
+ * configured.  An explicit --config that is missing is an error.
  */
 gboolean            po_runtime_get_profile         (PoRuntime    *runtime,
                                                     PoProfile   **ret_profile,
                                                     GError      **error);
 
-/* an osquery option (phaseout_jurisdiction, ...) for this runtime's profile */
+/*
+ * What was configured but is not in force, as of the last
+ * po_runtime_get_profile(): one line per rejected file or option, naming it
+ * and the problem, and saying what is in force instead; NULL when nothing
+ * was rejected.  For phaseout_info.config_problem and the report.
+ */
+gchar              *po_runtime_get_profile_problem (PoRuntime    *runtime);
+
+/* an osquery option (phaseout_jurisdiction, ...) for this runtime's profile;
+ * FALSE with the reason when it is rejected, which the runtime also keeps
+ * for po_runtime_get_profile_problem() */
 gboolean            po_runtime_set_profile_option  (PoRuntime    *runtime,
                                                     const gchar  *key,
                                                     const gchar  *value,
@@ -302,10 +319,12 @@ gboolean            po_policy_check_files          (const gchar *const *files,
 
 /*
  * `phaseout policy list`: the runtime's catalogue, one line per policy
- * (id, applicability for the profile, origin, hash, title), then the
+ * (id, applicability for the profile at the runtime's time, origin, hash,
+ * title), then the
  * profile and any problems.  verbose adds each policy's reason, scope and
- * milestones.  FALSE + PO_ERROR_INVALID_DATA when some file was rejected
- * (the report is complete all the same), so scripts can notice.
+ * milestones.  FALSE + PO_ERROR_INVALID_DATA when some file was rejected,
+ * a policy file or the organisation profile (the report is complete all
+ * the same), so scripts can notice.
  */
 gboolean            po_policy_list                 (PoRuntime          *runtime,
                                                     gboolean            verbose,

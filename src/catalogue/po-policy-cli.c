@@ -139,7 +139,9 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
 {
   g_autoptr(PoCatalogue) catalogue = NULL;
   g_autoptr(PoProfile) profile = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autofree gchar *profile_text = NULL;
+  g_autofree gchar *profile_problem = NULL;
   GPtrArray *policies, *problems;
   gsize id_width = 2, applies_width = 13, origin_width = 6;
 
@@ -151,6 +153,7 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
     return FALSE;
   if (!po_runtime_get_profile (runtime, &profile, error))
     return FALSE;
+  now = po_runtime_now (runtime);
   policies = po_catalogue_get_policies (catalogue);
   problems = po_catalogue_get_problems (catalogue);
 
@@ -172,7 +175,7 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
       g_autofree gchar *reason = NULL;
       PoApplicability applicability;
 
-      po_policy_evaluate (policy, profile, &applicability, &reason);
+      po_policy_evaluate (policy, profile, now, &applicability, &reason);
       g_string_append_printf (report, "%-*s  %-*s  %-*s  %.12s  %s\n", (int) id_width,
                               policy->id, (int) applies_width,
                               po_applicability_to_string (applicability), (int) origin_width,
@@ -196,8 +199,9 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
           for (guint m = 0; m < policy->milestones->len; m++)
             {
               const PoMilestone *milestone = &g_array_index (policy->milestones, PoMilestone, m);
+              g_autofree gchar *date = po_milestone_format_readable (milestone);
               g_string_append_printf (report, "    %-14s%s %s%s%s\n",
-                                      m == 0 ? "milestones:" : "", milestone->date,
+                                      m == 0 ? "milestones:" : "", date,
                                       milestone->kind, milestone->description != NULL ? ": " : "",
                                       milestone->description != NULL ? milestone->description
                                                                      : "");
@@ -212,6 +216,11 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
         }
     }
 
+  /* a rejected organisation profile is a problem with the listing as much as a bad file */
+  profile_problem = po_runtime_get_profile_problem (runtime);
+  if (profile_problem != NULL)
+    g_string_append_printf (report, "\norganisation profile not as configured:\n%s\n",
+                            profile_problem);
   if (problems->len > 0)
     {
       g_string_append_printf (report, "\n%u problem%s:\n", problems->len,
@@ -222,6 +231,12 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
       g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
                    "%u problem%s loading the policy files (listed above)", problems->len,
                    problems->len == 1 ? "" : "s");
+      return FALSE;
+    }
+  if (profile_problem != NULL)
+    {
+      g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                           "the organisation profile was rejected (listed above)");
       return FALSE;
     }
   return TRUE;

@@ -3,6 +3,8 @@
  * PoPolicy: the immutable record of one ban or advice instrument, and the
  * one place that decides what a policy means for an organisation profile.
  */
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
 #include "po-catalogue-private.h"
@@ -14,6 +16,7 @@ static const gchar *const applicability_names[] = {
   [PO_APPLICABILITY_OUT_OF_SCOPE] = "out_of_scope",
   [PO_APPLICABILITY_OTHER_JURISDICTION] = "other_jurisdiction",
   [PO_APPLICABILITY_SWITCHED_OFF] = "switched_off",
+  [PO_APPLICABILITY_NOT_ISSUED] = "not_issued",
 };
 
 const gchar *
@@ -36,6 +39,45 @@ milestone_clear (PoMilestone *milestone)
   g_free ((gchar *) milestone->date);
   g_clear_pointer (&milestone->when, g_date_time_unref);
   g_free ((gchar *) milestone->description);
+  g_free ((gchar *) milestone->day);
+  g_free ((gchar *) milestone->time);
+}
+
+gchar *
+po_milestone_format_readable (const PoMilestone *milestone)
+{
+  const gchar *time = milestone->time;
+  gsize clock_length;
+  const gchar *zone;
+
+  if (time == NULL)
+    return g_strdup (milestone->day);
+  /* "00:00:00-04:00" -> "00:00 UTC-04:00"; "12:30:15Z" -> "12:30:15 UTC" */
+  clock_length = strcspn (time, "Z+-");
+  zone = time + clock_length;
+  if (clock_length == 8 && strncmp (time + 5, ":00", 3) == 0)
+    clock_length = 5;
+  return g_strdup_printf ("%s %.*s UTC%s", milestone->day, (int) clock_length, time,
+                          *zone == 'Z' ? "" : zone);
+}
+
+PoScopeEntry *
+po_scope_entry_new (void)
+{
+  PoScopeEntry *entry = g_new0 (PoScopeEntry, 1);
+
+  entry->sources = po_sources_new ();
+  return entry;
+}
+
+void
+po_scope_entry_free (PoScopeEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->note);
+  g_array_unref (entry->sources);
+  g_free (entry);
 }
 
 PoPolicy *
@@ -49,6 +91,8 @@ po_policy_new (void)
   policy->binds = g_new0 (gchar *, 1);
   policy->advises = g_new0 (gchar *, 1);
   policy->excludes = g_new0 (gchar *, 1);
+  policy->scope_entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) po_scope_entry_free);
   policy->milestones = g_array_new (FALSE, TRUE, sizeof (PoMilestone));
   g_array_set_clear_func (policy->milestones, (GDestroyNotify) milestone_clear);
   policy->sources = po_sources_new ();
@@ -74,11 +118,13 @@ po_policy_unref (PoPolicy *policy)
   g_free (policy->jurisdiction);
   g_free (policy->instrument);
   g_free (policy->issued);
+  g_clear_pointer (&policy->issued_when, g_date_time_unref);
   g_strfreev (policy->vendors);
   g_strfreev (policy->categories);
   g_strfreev (policy->binds);
   g_strfreev (policy->advises);
   g_strfreev (policy->excludes);
+  g_hash_table_unref (policy->scope_entries);
   g_free (policy->scope_description);
   g_array_unref (policy->milestones);
   g_array_unref (policy->sources);
@@ -122,6 +168,14 @@ const gchar *
 po_policy_get_issued (PoPolicy *policy)
 {
   return policy->issued;
+}
+
+gboolean
+po_policy_is_issued_at (PoPolicy *policy, GDateTime *now)
+{
+  g_return_val_if_fail (now != NULL, FALSE);
+  /* a policy built without a parsed date cannot be placed in time: in force */
+  return policy->issued_when == NULL || g_date_time_compare (now, policy->issued_when) >= 0;
 }
 
 gboolean
@@ -183,6 +237,32 @@ po_policy_get_excludes (PoPolicy *policy)
 }
 
 const gchar *
+po_policy_get_scope_confidence (PoPolicy *policy, const gchar *type)
+{
+  PoScopeEntry *entry = g_hash_table_lookup (policy->scope_entries, type);
+
+  return entry != NULL && entry->confidence != NULL ? entry->confidence : policy->confidence;
+}
+
+const PoSource *
+po_policy_get_scope_sources (PoPolicy *policy, const gchar *type, guint *ret_n_sources)
+{
+  PoScopeEntry *entry = g_hash_table_lookup (policy->scope_entries, type);
+
+  if (ret_n_sources != NULL)
+    *ret_n_sources = entry != NULL ? entry->sources->len : 0;
+  return entry != NULL ? (const PoSource *) entry->sources->data : NULL;
+}
+
+const gchar *
+po_policy_get_scope_note (PoPolicy *policy, const gchar *type)
+{
+  PoScopeEntry *entry = g_hash_table_lookup (policy->scope_entries, type);
+
+  return entry != NULL ? entry->note : NULL;
+}
+
+const gchar *
 po_policy_get_scope_description (PoPolicy *policy)
 {
   return policy->scope_description;
@@ -239,11 +319,14 @@ po_policy_covers (PoPolicy *policy, const gchar *vendor_id, const gchar *categor
 /* ---- applicability ---- */
 
 /*
- * Which of the profile's types (itself or through its parents) is entry;
- * "all" is everybody.  Returns the profile's own type, or NULL.
+ * Which of the profile's types (itself or through its parents) is entry,
+ * for a policy of this jurisdiction; "all" is everybody.  A type of a
+ * jurisdiction, and what it implies, counts only for that jurisdiction's
+ * policies (po_vocabulary_organisation_type_counts_for()).  Returns the
+ * profile's own type, or NULL.
  */
 static const gchar *
-profile_type_for (PoProfile *profile, const gchar *entry)
+profile_type_for (PoProfile *profile, const gchar *entry, const gchar *jurisdiction)
 {
   const gchar *const *types = po_profile_get_organisation_types (profile);
 
@@ -251,7 +334,9 @@ profile_type_for (PoProfile *profile, const gchar *entry)
     {
       if (g_str_equal (entry, "all"))
         return types[i];
-      for (const gchar *t = types[i]; t != NULL; t = po_vocabulary_get_organisation_parent (t))
+      for (const gchar *t = types[i];
+           t != NULL && po_vocabulary_organisation_type_counts_for (t, jurisdiction);
+           t = po_vocabulary_get_organisation_parent (t))
         if (g_str_equal (t, entry))
           return types[i];
     }
@@ -260,12 +345,12 @@ profile_type_for (PoProfile *profile, const gchar *entry)
 
 /* the first entry of list that the profile is, with the profile's type */
 static gboolean
-find_in_scope (PoProfile *profile, gchar **list, const gchar **ret_entry,
+find_in_scope (PoPolicy *policy, PoProfile *profile, gchar **list, const gchar **ret_entry,
                const gchar **ret_type)
 {
   for (guint i = 0; list[i] != NULL; i++)
     {
-      const gchar *type = profile_type_for (profile, list[i]);
+      const gchar *type = profile_type_for (profile, list[i], policy->jurisdiction);
       if (type != NULL)
         {
           *ret_entry = list[i];
@@ -284,14 +369,42 @@ join_or (gchar **list, const gchar *empty)
   return g_strjoinv (", ", list);
 }
 
+/* completes "the policy binds/advises/excludes ..." in one sentence */
 static gchar *
 matched_text (const gchar *entry, const gchar *type)
 {
   if (g_str_equal (entry, "all"))
-    return g_strdup_printf ("all organisations, so the profile's %s", type);
+    return g_strdup_printf ("all organisations, the profile's %s among them", type);
   if (g_str_equal (entry, type))
     return g_strdup_printf ("%s, as the profile is", entry);
   return g_strdup_printf ("%s, which includes the profile's %s", entry, type);
+}
+
+/*
+ * " (confidence reported; source: TITLE, URL)" for a scope entry sourced
+ * apart from the instrument, so the reason says how sure it is; "" for an
+ * entry that stands on the policy's own sources and confidence.
+ */
+static gchar *
+scope_citation (PoPolicy *policy, const gchar *entry)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  const gchar *confidence = po_policy_get_scope_confidence (policy, entry);
+  guint n_sources = 0;
+  const PoSource *sources = po_policy_get_scope_sources (policy, entry, &n_sources);
+
+  if (n_sources == 0 && g_strcmp0 (confidence, policy->confidence) == 0)
+    return g_strdup ("");
+  g_string_append_printf (text, " (confidence %s", confidence);
+  for (guint i = 0; i < n_sources; i++)
+    {
+      g_string_append (text, i == 0 ? (n_sources == 1 ? "; source: " : "; sources: ") : "; ");
+      g_string_append (text, sources[i].title);
+      if (sources[i].url != NULL)
+        g_string_append_printf (text, ", %s", sources[i].url);
+    }
+  g_string_append_c (text, ')');
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* no profile (or no organisation type): as broadly as the scope allows */
@@ -314,55 +427,89 @@ evaluate_broadest (PoPolicy *policy, const gchar *why, PoApplicability *ret_appl
     }
 }
 
+/*
+ * Why a policy is evaluated without a profile or a type.  When the
+ * administrator configured one that was rejected (an unsafe or malformed
+ * config file, a bad option), the reason says so: "configured nothing" would
+ * be false, and would hide the mistake from whoever reads the reason.
+ */
+static gchar *
+unprofiled_why (PoProfile *profile, const gchar *nothing_configured, const gchar *not_in_force)
+{
+  const gchar *problem = profile != NULL ? po_profile_get_problem (profile) : NULL;
+
+  if (problem == NULL)
+    return g_strdup (nothing_configured);
+  return g_strdup_printf ("%s (%s)", not_in_force, problem);
+}
+
 void
-po_policy_evaluate (PoPolicy *policy, PoProfile *profile, PoApplicability *ret_applicability,
-                    gchar **ret_reason)
+po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
+                    PoApplicability *ret_applicability, gchar **ret_reason)
 {
   const gchar *entry = NULL;
   const gchar *type = NULL;
   PoApplicability applicability;
   g_autofree gchar *reason = NULL;
+  gboolean profiled;
 
   g_return_if_fail (policy != NULL);
+  g_return_if_fail (now != NULL);
+  profiled = profile != NULL && !po_profile_is_empty (profile);
 
-  if (profile == NULL || po_profile_is_empty (profile))
-    {
-      evaluate_broadest (policy, "no organisation profile configured", &applicability, &reason);
-    }
-  else if (po_profile_is_policy_disabled (profile, policy->id))
+  if (profiled && po_profile_is_policy_disabled (profile, policy->id))
     {
       applicability = PO_APPLICABILITY_SWITCHED_OFF;
       reason = g_strdup ("switched off in the organisation profile (disabled-policies)");
     }
-  else if (!po_profile_in_jurisdiction (profile, policy->jurisdiction))
+  else if (profiled && !po_profile_in_jurisdiction (profile, policy->jurisdiction))
     {
       g_autofree gchar *mine = g_strjoinv (", ", (gchar **) po_profile_get_jurisdictions (profile));
       applicability = PO_APPLICABILITY_OTHER_JURISDICTION;
       reason = g_strdup_printf ("the policy is for %s; the profile's jurisdictions are %s",
                                 policy->jurisdiction, mine);
     }
+  /* a policy binds or advises nobody before it exists, whatever the profile;
+   * the two verdicts above hold at any time, so they come first */
+  else if (!po_policy_is_issued_at (policy, now))
+    {
+      applicability = PO_APPLICABILITY_NOT_ISSUED;
+      reason = g_strdup_printf ("the policy is not issued until %s (in force from 00:00 UTC "
+                                "that day)", policy->issued);
+    }
+  else if (!profiled)
+    {
+      g_autofree gchar *why = unprofiled_why (profile, "no organisation profile configured",
+                                              "no organisation profile in force");
+      evaluate_broadest (policy, why, &applicability, &reason);
+    }
   else if (po_profile_get_organisation_types (profile)[0] == NULL)
     {
-      evaluate_broadest (policy, "the organisation profile names no organisation type",
-                         &applicability, &reason);
+      g_autofree gchar *why = unprofiled_why (profile,
+                                              "the organisation profile names no organisation type",
+                                              "no organisation type in force");
+      evaluate_broadest (policy, why, &applicability, &reason);
     }
-  else if (find_in_scope (profile, policy->excludes, &entry, &type))
+  else if (find_in_scope (policy, profile, policy->excludes, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
+      g_autofree gchar *cited = scope_citation (policy, entry);
       applicability = PO_APPLICABILITY_EXCLUDED;
-      reason = g_strdup_printf ("the policy excludes %s", what);
+      reason = g_strdup_printf ("the policy excludes %s%s", what, cited);
     }
-  else if (find_in_scope (profile, policy->binds, &entry, &type))
+  else if (find_in_scope (policy, profile, policy->binds, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
+      g_autofree gchar *cited = scope_citation (policy, entry);
       applicability = PO_APPLICABILITY_BINDING;
-      reason = g_strdup_printf ("the policy binds %s", what);
+      reason = g_strdup_printf ("the policy binds %s%s", what, cited);
     }
-  else if (find_in_scope (profile, policy->advises, &entry, &type))
+  else if (find_in_scope (policy, profile, policy->advises, &entry, &type))
     {
       g_autofree gchar *what = matched_text (entry, type);
+      g_autofree gchar *cited = scope_citation (policy, entry);
       applicability = PO_APPLICABILITY_ADVISORY;
-      reason = g_strdup_printf ("the policy advises %s", what);
+      reason = g_strdup_printf ("the policy advises %s%s", what, cited);
     }
   else
     {
@@ -406,7 +553,14 @@ po_policy_milestones_to_json (PoPolicy *policy)
       json_builder_set_member_name (builder, "kind");
       json_builder_add_string_value (builder, milestone->kind);
       json_builder_set_member_name (builder, "date");
-      json_builder_add_string_value (builder, milestone->date);
+      json_builder_add_string_value (builder, milestone->day);
+      if (milestone->time != NULL)
+        {
+          json_builder_set_member_name (builder, "time");
+          json_builder_add_string_value (builder, milestone->time);
+        }
+      json_builder_set_member_name (builder, "at");
+      json_builder_add_int_value (builder, milestone->passed_at);
       if (milestone->description != NULL)
         {
           json_builder_set_member_name (builder, "description");
@@ -428,6 +582,54 @@ add_list (JsonBuilder *builder, const gchar *name, gchar **list)
   json_builder_end_array (builder);
 }
 
+/* "entries": {TYPE: {"confidence", "sources"?, "note"?}} for every entry of the lists */
+static void
+add_entries (JsonBuilder *builder, PoPolicy *policy)
+{
+  gchar **lists[] = { policy->binds, policy->advises, policy->excludes };
+
+  json_builder_set_member_name (builder, "entries");
+  json_builder_begin_object (builder);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l][i] != NULL; i++)
+      {
+        const gchar *type = lists[l][i];
+        const gchar *note = po_policy_get_scope_note (policy, type);
+        guint n_sources = 0;
+        const PoSource *sources = po_policy_get_scope_sources (policy, type, &n_sources);
+
+        json_builder_set_member_name (builder, type);
+        json_builder_begin_object (builder);
+        json_builder_set_member_name (builder, "confidence");
+        json_builder_add_string_value (builder, po_policy_get_scope_confidence (policy, type));
+        if (n_sources > 0)
+          {
+            json_builder_set_member_name (builder, "sources");
+            json_builder_begin_array (builder);
+            for (guint s = 0; s < n_sources; s++)
+              {
+                json_builder_begin_object (builder);
+                json_builder_set_member_name (builder, "title");
+                json_builder_add_string_value (builder, sources[s].title);
+                if (sources[s].url != NULL)
+                  {
+                    json_builder_set_member_name (builder, "url");
+                    json_builder_add_string_value (builder, sources[s].url);
+                  }
+                json_builder_end_object (builder);
+              }
+            json_builder_end_array (builder);
+          }
+        if (note != NULL)
+          {
+            json_builder_set_member_name (builder, "note");
+            json_builder_add_string_value (builder, note);
+          }
+        json_builder_end_object (builder);
+      }
+  json_builder_end_object (builder);
+}
+
 gchar *
 po_policy_scope_to_json (PoPolicy *policy)
 {
@@ -437,6 +639,7 @@ po_policy_scope_to_json (PoPolicy *policy)
   add_list (builder, "binds", policy->binds);
   add_list (builder, "advises", policy->advises);
   add_list (builder, "excludes", policy->excludes);
+  add_entries (builder, policy);
   if (policy->scope_description != NULL)
     {
       json_builder_set_member_name (builder, "description");

@@ -30,6 +30,11 @@ typedef struct {
  * A dated step the instrument sets.  date is as written in the file,
  * YYYY-MM-DD or RFC 3339 with an offset ("2024-09-29T00:00:00-04:00");
  * when is the same instant in UTC, a plain date counting as 00:00 UTC.
+ * day is the calendar date as written (the first ten characters of date,
+ * "2024-09-29"), time the rest when the file gives a time of day
+ * ("00:00:00-04:00"), else NULL.  passed_at is the second (since the
+ * epoch) from which the milestone counts as passed: the instant given, or
+ * for a plain date, which is a whole UTC day, the next day's 00:00 UTC.
  * kind is one of the milestone kinds in docs/policy-format.md ("identify",
  * "plan", "begin-removal", "remove", "use-prohibited", ...).
  */
@@ -38,7 +43,14 @@ typedef struct {
   const gchar *date;
   GDateTime   *when;
   const gchar *description;  /* may be NULL */
+  const gchar *day;
+  const gchar *time;         /* may be NULL */
+  gint64       passed_at;
 } PoMilestone;
+
+/* the milestone's date for a person: "2017-12-12", or with its time of
+ * day as the instrument gives it, "2024-09-29 00:00 UTC-04:00" */
+gchar              *po_milestone_format_readable      (const PoMilestone *milestone);
 
 /*
  * What a policy means for the endpoint's profile (po_policy_evaluate()).
@@ -51,10 +63,11 @@ typedef enum {
   PO_APPLICABILITY_OUT_OF_SCOPE,        /* neither bound nor advised */
   PO_APPLICABILITY_OTHER_JURISDICTION,
   PO_APPLICABILITY_SWITCHED_OFF,        /* disabled-policies in the profile */
+  PO_APPLICABILITY_NOT_ISSUED,          /* evaluated before the issue date */
 } PoApplicability;
 
 /* "binding", "advisory", "excluded", "out_of_scope", "other_jurisdiction",
- * "switched_off" */
+ * "switched_off", "not_issued" */
 const gchar        *po_applicability_to_string        (PoApplicability  applicability);
 gboolean            po_applicability_applies          (PoApplicability  applicability);
 
@@ -69,6 +82,10 @@ const gchar        *po_policy_get_jurisdiction        (PoPolicy        *policy);
 const gchar        *po_policy_get_instrument          (PoPolicy        *policy);
 /* YYYY-MM-DD */
 const gchar        *po_policy_get_issued              (PoPolicy        *policy);
+/* whether the policy exists at now: issued on D means in force from D
+ * 00:00 UTC, a whole UTC day like every date without a time */
+gboolean            po_policy_is_issued_at            (PoPolicy        *policy,
+                                                       GDateTime       *now);
 /* whether the instrument binds those its scope binds (FALSE: guidance) */
 gboolean            po_policy_get_binding             (PoPolicy        *policy);
 /* "verified", "reported" or "unverified" (the latter never built in) */
@@ -86,6 +103,19 @@ const PoMilestone  *po_policy_get_final_milestone     (PoPolicy        *policy);
 const gchar *const *po_policy_get_binds               (PoPolicy        *policy);
 const gchar *const *po_policy_get_advises             (PoPolicy        *policy);
 const gchar *const *po_policy_get_excludes            (PoPolicy        *policy);
+/* how well one scope entry (an organisation type in binds, advises or
+ * excludes, or "all") is sourced: its own confidence when the file gives
+ * it one, else the policy's */
+const gchar        *po_policy_get_scope_confidence    (PoPolicy        *policy,
+                                                       const gchar     *type);
+/* the entry's own sources; *ret_n_sources is 0 when it cites none (then the
+ * policy's sources stand for it) */
+const PoSource     *po_policy_get_scope_sources       (PoPolicy        *policy,
+                                                       const gchar     *type,
+                                                       guint           *ret_n_sources);
+/* the entry's own note, or NULL */
+const gchar        *po_policy_get_scope_note          (PoPolicy        *policy,
+                                                       const gchar     *type);
 /* the scope in the instrument's words; may be NULL */
 const gchar        *po_policy_get_scope_description   (PoPolicy        *policy);
 const PoSource     *po_policy_get_sources             (PoPolicy        *policy,
@@ -107,21 +137,27 @@ gboolean            po_policy_covers                  (PoPolicy        *policy,
                                                        const gchar     *category);
 
 /*
- * What the policy means for an organisation of this profile, and why in
- * one sentence (ret_reason, free with g_free).  profile may be NULL (no
- * profile configured): then the policy is taken to apply as broadly as its
- * scope allows, and the reason says so.  Rules, in order: switched off by
- * the profile; other jurisdiction; excluded (an exclusion beats binds and
- * advises); binding; advisory; out of scope.  Cannot fail.
+ * What the policy means at `now` for an organisation of this profile, and
+ * why in one sentence (ret_reason, free with g_free).  profile may be NULL
+ * (no profile configured): then the policy is taken to apply as broadly as
+ * its scope allows, and the reason says so.  Rules, in order: switched off
+ * by the profile; other jurisdiction; not issued yet at now; excluded (an
+ * exclusion beats binds and advises); binding; advisory; out of scope.
+ * Cannot fail.
  */
 void                po_policy_evaluate                (PoPolicy        *policy,
                                                        PoProfile       *profile,
+                                                       GDateTime       *now,
                                                        PoApplicability *ret_applicability,
                                                        gchar          **ret_reason);
 
-/* [{"kind":...,"date":...,"description":...},...], "[]" when none */
+/* [{"kind":...,"date":"YYYY-MM-DD","time":...,"at":...,"description":...},...],
+ * "[]" when none: time only when the policy gives one, at always (the
+ * milestone's passed_at) */
 gchar              *po_policy_milestones_to_json      (PoPolicy        *policy);
-/* {"binds":[...],"advises":[...],"excludes":[...],"description":...} */
+/* {"binds":[...],"advises":[...],"excludes":[...],"entries":{TYPE:{"confidence":...,
+ * "sources":[...],"note":...},...},"description":...}: every entry's confidence,
+ * and the sources and note of those that have their own */
 gchar              *po_policy_scope_to_json           (PoPolicy        *policy);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoPolicy, po_policy_unref)

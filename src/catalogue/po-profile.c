@@ -21,6 +21,7 @@ struct _PoProfile {
   GStrv            types;
   GStrv            disabled;
   gint             grace_days;
+  gchar           *problem;        /* what was configured but rejected, or NULL */
 };
 
 typedef enum {
@@ -77,6 +78,7 @@ po_profile_unref (PoProfile *profile)
   g_strfreev (profile->jurisdictions);
   g_strfreev (profile->types);
   g_strfreev (profile->disabled);
+  g_free (profile->problem);
   g_free (profile);
 }
 
@@ -93,6 +95,7 @@ po_profile_copy (PoProfile *profile)
   g_strfreev (copy->disabled);
   copy->disabled = g_strdupv (profile->disabled);
   copy->grace_days = profile->grace_days;
+  copy->problem = g_strdup (profile->problem);
   return copy;
 }
 
@@ -271,20 +274,31 @@ po_profile_load_key_file (PoProfile *profile, GKeyFile *key_file, const gchar *o
 }
 
 gboolean
-po_profile_new_from_file (const gchar *path, PoProfile **ret_profile, GError **error)
+po_profile_new_from_bytes (GBytes *bytes, const gchar *origin, PoProfile **ret_profile,
+                           GError **error)
 {
   g_autoptr(GKeyFile) key_file = g_key_file_new ();
   g_autoptr(PoProfile) profile = po_profile_new ();
 
-  if (!g_key_file_load_from_file (key_file, path, G_KEY_FILE_NONE, error))
+  if (!g_key_file_load_from_bytes (key_file, bytes, G_KEY_FILE_NONE, error))
     {
-      g_prefix_error (error, "%s: ", path);
+      g_prefix_error (error, "%s: ", origin);
       return FALSE;
     }
-  if (!po_profile_load_key_file (profile, key_file, path, error))
+  if (!po_profile_load_key_file (profile, key_file, origin, error))
     return FALSE;
   *ret_profile = g_steal_pointer (&profile);
   return TRUE;
+}
+
+gboolean
+po_profile_new_from_file (const gchar *path, PoProfile **ret_profile, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (!po_config_file_read (path, PO_PROFILE_MAX_FILE_SIZE, NULL, NULL, &bytes, NULL, error))
+    return FALSE;
+  return po_profile_new_from_bytes (bytes, path, ret_profile, error);
 }
 
 gboolean
@@ -315,6 +329,19 @@ po_profile_is_empty (PoProfile *profile)
   return profile->name == NULL && profile->jurisdictions[0] == NULL
          && profile->types[0] == NULL && profile->disabled[0] == NULL
          && profile->grace_days < 0;
+}
+
+void
+po_profile_set_problem (PoProfile *profile, const gchar *problem)
+{
+  g_free (profile->problem);
+  profile->problem = g_strdup (problem);
+}
+
+const gchar *
+po_profile_get_problem (PoProfile *profile)
+{
+  return profile->problem;
 }
 
 const gchar *
@@ -397,7 +424,8 @@ po_profile_describe (PoProfile *profile)
   g_autofree gchar *types = g_strjoinv (", ", profile->types);
 
   if (po_profile_is_empty (profile))
-    return g_strdup ("none configured");
+    return profile->problem != NULL ? g_strdup_printf ("none in force: %s", profile->problem)
+                                    : g_strdup ("none configured");
   if (profile->name != NULL)
     g_string_append_printf (text, "%s; ", profile->name);
   g_string_append_printf (text, "jurisdictions: %s; organisation types: %s",
@@ -410,5 +438,7 @@ po_profile_describe (PoProfile *profile)
       g_autofree gchar *disabled = g_strjoinv (", ", profile->disabled);
       g_string_append_printf (text, "; switched off: %s", disabled);
     }
+  if (profile->problem != NULL)
+    g_string_append_printf (text, " (not as configured: %s)", profile->problem);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

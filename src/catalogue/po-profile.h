@@ -26,7 +26,10 @@ G_BEGIN_DECLS
  *
  * Organisation types form a small hierarchy (docs/policy-format.md): a
  * profile of type federal-executive is also central-government and
- * government, so a policy that binds central-government binds it.
+ * government, so a policy that binds central-government binds it.  Types
+ * of a jurisdiction (federal-executive and federal-contractor are US
+ * types) count, with what they imply, only for that jurisdiction's
+ * policies: po_policy_evaluate() applies that rule.
  *
  * A profile is built, then shared read-only (refcounted, thread-safe reads).
  */
@@ -50,8 +53,14 @@ gboolean            po_profile_load_key_file          (PoProfile    *profile,
                                                        const gchar  *origin,
                                                        GError      **error);
 
-/* reads path as a key file, then as above; ret_profile untouched on failure */
+/* reads path as a key file, then as above; ret_profile untouched on failure.
+ * A path that is not a regular file, or is larger than 1 MiB, is refused. */
 gboolean            po_profile_new_from_file          (const gchar  *path,
+                                                       PoProfile   **ret_profile,
+                                                       GError      **error);
+/* the same from a key file's bytes already read; origin names them in messages */
+gboolean            po_profile_new_from_bytes         (GBytes       *bytes,
+                                                       const gchar  *origin,
                                                        PoProfile   **ret_profile,
                                                        GError      **error);
 
@@ -70,6 +79,17 @@ gboolean            po_profile_apply_option           (PoProfile    *profile,
 /* TRUE when nothing at all is configured (then every policy applies) */
 gboolean            po_profile_is_empty               (PoProfile    *profile);
 
+/*
+ * What the administrator configured but is not in this profile: a config
+ * file or an option that was rejected, in a few words naming it ("the
+ * profile in /etc/phaseout/phaseout.conf was rejected"), or NULL.  Reasons
+ * say it instead of "no profile configured" (po_policy_evaluate()); the
+ * whole story is the runtime's (po_runtime_get_profile_problem()).
+ */
+void                po_profile_set_problem            (PoProfile    *profile,
+                                                       const gchar  *problem);
+const gchar        *po_profile_get_problem            (PoProfile    *profile);
+
 const gchar        *po_profile_get_name               (PoProfile    *profile);
 /* upper-case codes as configured, e.g. "NL", "US-TX"; never NULL */
 const gchar *const *po_profile_get_jurisdictions      (PoProfile    *profile);
@@ -79,7 +99,8 @@ const gchar *const *po_profile_get_disabled_policies  (PoProfile    *profile);
 /* -1 when not configured */
 gint                po_profile_get_grace_period_days  (PoProfile    *profile);
 
-/* TRUE if the profile is of type, directly or through the hierarchy */
+/* TRUE if the profile is of type, directly or through the hierarchy, in
+ * any jurisdiction (policies apply the jurisdiction rule themselves) */
 gboolean            po_profile_has_organisation_type  (PoProfile    *profile,
                                                        const gchar  *type);
 /* TRUE if a policy of this jurisdiction ("US", "US-TX", "EU", "*") is in the

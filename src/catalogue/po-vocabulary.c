@@ -25,24 +25,32 @@ static const gchar *const categories[] = {
   NULL
 };
 
-/* each type and the type it implies; parents come before children */
+/*
+ * each type, the type it implies, and the jurisdiction it belongs to; parents
+ * come before children.  A type of a jurisdiction (a US federal contractor)
+ * is what its law says, so it, and what it implies, counts only for that
+ * jurisdiction's policies: a US federal contractor is a government supplier
+ * to the US, not to the Netherlands.  Types without one mean the same
+ * everywhere.
+ */
 static const struct {
   const gchar *type;
   const gchar *parent;
+  const gchar *jurisdiction;
 } organisation_types[] = {
-  { "government", NULL },                       /* any public body */
-  { "central-government", "government" },       /* national ministries and agencies */
-  { "federal-executive", "central-government" },/* US federal executive branch */
-  { "regional-government", "government" },      /* provinces, states, Länder */
-  { "province", "regional-government" },
-  { "local-government", "government" },
-  { "municipality", "local-government" },
-  { "national-security", NULL },                /* national-security systems or role */
-  { "vital-sector", NULL },                     /* critical / vital infrastructure operators */
-  { "government-supplier", NULL },              /* suppliers supporting government security */
-  { "federal-contractor", "government-supplier" },/* US federal contractors (FAR) */
-  { "business", NULL },                         /* private companies */
-  { "individual", NULL },                       /* home users */
+  { "government", NULL, NULL },                         /* any public body */
+  { "central-government", "government", NULL },         /* national ministries and agencies */
+  { "federal-executive", "central-government", "US" },  /* US federal executive branch */
+  { "regional-government", "government", NULL },        /* provinces, states, Länder */
+  { "province", "regional-government", NULL },
+  { "local-government", "government", NULL },
+  { "municipality", "local-government", NULL },
+  { "national-security", NULL, NULL },                  /* national-security systems or role */
+  { "vital-sector", NULL, NULL },                       /* critical / vital infrastructure */
+  { "government-supplier", NULL, NULL },                /* suppliers to government security */
+  { "federal-contractor", "government-supplier", "US" },/* US federal contractors (FAR) */
+  { "business", NULL, NULL },                           /* private companies */
+  { "individual", NULL, NULL },                         /* home users */
 };
 
 static const gchar *const milestone_kinds[] = {
@@ -94,6 +102,35 @@ po_vocabulary_get_organisation_parent (const gchar *type)
     if (g_strcmp0 (organisation_types[i].type, type) == 0)
       return organisation_types[i].parent;
   return NULL;
+}
+
+const gchar *
+po_vocabulary_get_organisation_jurisdiction (const gchar *type)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (organisation_types); i++)
+    if (g_strcmp0 (organisation_types[i].type, type) == 0)
+      return organisation_types[i].jurisdiction;
+  return NULL;
+}
+
+gboolean
+po_vocabulary_jurisdiction_within (const gchar *inner, const gchar *outer)
+{
+  gsize length;
+
+  if (inner == NULL || outer == NULL)
+    return FALSE;
+  length = strlen (outer);
+  return strncmp (inner, outer, length) == 0 && (inner[length] == '\0' || inner[length] == '-');
+}
+
+gboolean
+po_vocabulary_organisation_type_counts_for (const gchar *type, const gchar *policy_jurisdiction)
+{
+  const gchar *home = po_vocabulary_get_organisation_jurisdiction (type);
+
+  return home == NULL || g_strcmp0 (policy_jurisdiction, "*") == 0
+         || po_vocabulary_jurisdiction_within (policy_jurisdiction, home);
 }
 
 /* "x-" followed by an id: a value of the organisation's own */

@@ -183,7 +183,8 @@ po_compliance_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret
       result = g_new0 (PoPolicyResult, 1);
       result->policy = policy;
       result->matches = g_ptr_array_new ();
-      po_policy_evaluate (policy, scan->profile, &result->applicability, &result->reason);
+      po_policy_evaluate (policy, scan->profile, scan->now, &result->applicability,
+                          &result->reason);
       result->applies = po_applicability_applies (result->applicability);
       g_ptr_array_add (scan->policies, result);
       if (result->applies && covers_filtered_category (policy, filter->categories))

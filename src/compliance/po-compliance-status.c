@@ -13,9 +13,13 @@
  *   - days_remaining counts whole days to the deadline: 0 on the day
  *     itself, negative once it has passed (-1 the day after).
  *   - The next milestone is the first that has not passed; when all have,
- *     the last (so an overdue policy shows what it is overdue with).
+ *     the last (so an overdue policy shows what it is overdue with).  What
+ *     to do (required_action, and the action line) names that step and its
+ *     date, not the last milestone: on BOD 17-01's day 29 it is "identify
+ *     and report the products by 2017-10-13", with the deadline after it.
  *   - status: not_applicable unless the policy binds or advises this
- *     profile; compliant without findings; advisory for advice; overdue
+ *     profile (never before its issue date: po_policy_evaluate() says
+ *     not_issued); compliant without findings; advisory for advice; overdue
  *     when binding and days_remaining < 0; otherwise action_required.
  */
 #include "po-compliance-private.h"
@@ -90,6 +94,19 @@ milestone_passed (const PoMilestone *milestone, GDateTime *now)
   return days_until (milestone, now) < 0;
 }
 
+/* the first milestone that has not passed, or the last once all have; NULL without any */
+static const PoMilestone *
+pending_milestone (PoPolicy *policy, GDateTime *now)
+{
+  guint n_milestones = 0;
+  const PoMilestone *milestones = po_policy_get_milestones (policy, &n_milestones);
+
+  for (guint i = 0; i < n_milestones; i++)
+    if (!milestone_passed (&milestones[i], now))
+      return &milestones[i];
+  return n_milestones > 0 ? &milestones[n_milestones - 1] : NULL;
+}
+
 /* what a milestone of this kind asks, by its date */
 static gchar *
 kind_action (const PoMilestone *milestone)
@@ -97,19 +114,25 @@ kind_action (const PoMilestone *milestone)
   static const struct { const gchar *kind; const gchar *format; } actions[] = {
     { "identify", "identify and report the products by %s" },
     { "report", "report the products by %s" },
-    { "plan", "plan the removal by %s" },
+    { "plan", "submit the removal plan by %s" },
     { "begin-removal", "begin removal by %s" },
     { "remove", "remove the products by %s" },
-    { "use-prohibited", "stop using the products by %s" },
+    /* use is prohibited from that day on: "by" would suggest the day itself is allowed */
+    { "use-prohibited", "stop using the products (prohibited from %s)" },
     { "procurement-prohibited", "buy no more of the products from %s" },
     { "no-new-sales", "replace the products (sales end %s)" },
     { "end-of-updates", "replace the products (updates end %s)" },
   };
 
+  g_autofree gchar *date = po_milestone_format_readable (milestone);
+
   for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
     if (g_str_equal (milestone->kind, actions[i].kind))
-      return g_strdup_printf (actions[i].format, milestone->date);
-  return g_strdup_printf ("act as the policy requires by %s", milestone->date);
+      return g_strdup_printf (actions[i].format, date);
+  /* "other": only the policy's own words say what happens */
+  if (milestone->description != NULL)
+    return g_strdup_printf ("on %s: %s", date, milestone->description);
+  return g_strdup_printf ("act as the policy requires by %s", date);
 }
 
 static gchar *
@@ -124,6 +147,17 @@ format_day (gint64 julian)
   return g_strdup (text);
 }
 
+/* the second a UTC day (a day number) begins, since the epoch */
+static gint64
+day_start (gint64 julian)
+{
+  GDate epoch;
+
+  g_date_clear (&epoch, 1);
+  g_date_set_dmy (&epoch, 1, G_DATE_JANUARY, 1970);
+  return (julian - (gint64) g_date_get_julian (&epoch)) * 86400;
+}
+
 static void
 compute_deadline (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
 {
@@ -134,17 +168,13 @@ compute_deadline (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
   if (n_milestones > 0)
     {
       const PoMilestone *last = &milestones[n_milestones - 1];
-      const PoMilestone *next = last;
+      const PoMilestone *next = pending_milestone (result->policy, now);
 
-      for (guint i = 0; i < n_milestones; i++)
-        if (!milestone_passed (&milestones[i], now))
-          {
-            next = &milestones[i];
-            break;
-          }
       result->next_milestone = next->kind;
-      result->next_milestone_date = g_strdup (next->date);
-      result->deadline = g_strdup (last->date);
+      result->next_milestone_date = g_strdup (next->day);
+      result->next_milestone_at = next->passed_at;
+      result->deadline = g_strdup (last->day);
+      result->deadline_at = last->passed_at;
       result->deadline_source = "policy";
       result->has_days = TRUE;
       result->days_remaining = days_until (last, now);
@@ -157,29 +187,32 @@ compute_deadline (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
 
       result->next_milestone = "grace-period-end";
       result->deadline = format_day (end);
+      result->deadline_at = day_start (end + 1);
       result->next_milestone_date = g_strdup (result->deadline);
+      result->next_milestone_at = result->deadline_at;
       result->deadline_source = "grace_period";
       result->has_days = TRUE;
       result->days_remaining = end - day_number (now);
     }
 }
 
+/* what the policy asks next: the next pending milestone's step */
 static gchar *
-required_action (PoPolicyResult *result, PoProfile *profile)
+required_action (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
 {
-  const PoMilestone *last = po_policy_get_final_milestone (result->policy);
+  const PoMilestone *next = pending_milestone (result->policy, now);
   gint grace = profile != NULL ? po_profile_get_grace_period_days (profile) : -1;
 
   if (!result->applies)
     return NULL;
   if (result->applicability == PO_APPLICABILITY_ADVISORY)
     {
-      g_autofree gchar *action = last != NULL ? kind_action (last) : NULL;
+      g_autofree gchar *action = next != NULL ? kind_action (next) : NULL;
       return g_strdup_printf ("advised, not binding: %s",
                               action != NULL ? action : "replace the products");
     }
-  if (last != NULL)
-    return kind_action (last);
+  if (next != NULL)
+    return kind_action (next);
   if (g_strcmp0 (result->deadline_source, "grace_period") == 0)
     return g_strdup_printf ("remove the products by %s (the organisation's grace period of %d "
                             "days from first detection; the policy sets no deadline)",
@@ -191,11 +224,33 @@ required_action (PoPolicyResult *result, PoProfile *profile)
 }
 
 static gchar *
-advice (PoPolicyResult *result)
+days_left (gint64 days)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT " day%s left", days, days == 1 ? "" : "s");
+}
+
+/*
+ * What to do now, in one line.  Between milestones the next step comes
+ * first with its own days, then the deadline it leads to: "identify and
+ * report the products by 2017-10-13, 1 day left; deadline: begin removal
+ * by 2017-12-12, 61 days left".
+ */
+static gchar *
+advice (PoPolicyResult *result, GDateTime *now)
 {
   guint n = result->matches->len;
   const gchar *findings = n == 1 ? "finding" : "findings";
+  const PoMilestone *next = pending_milestone (result->policy, now);
+  const PoMilestone *last = po_policy_get_final_milestone (result->policy);
 
+  if (result->status == PO_STATUS_ACTION_REQUIRED && next != last && result->has_days)
+    {
+      g_autofree gchar *final_action = kind_action (last);
+      g_autofree gchar *step_days = days_left (days_until (next, now));
+      g_autofree gchar *final_days = days_left (result->days_remaining);
+      return g_strdup_printf ("%u %s: %s, %s; deadline: %s, %s", n, findings,
+                              result->required_action, step_days, final_action, final_days);
+    }
   switch (result->status)
     {
     case PO_STATUS_OVERDUE:
@@ -242,6 +297,6 @@ po_policy_result_compute (PoPolicyResult *result, PoProfile *profile, GDateTime 
   else
     result->status = PO_STATUS_ACTION_REQUIRED;
 
-  result->required_action = required_action (result, profile);
-  result->advice = advice (result);
+  result->required_action = required_action (result, profile, now);
+  result->advice = advice (result, now);
 }

@@ -87,9 +87,11 @@ typedef struct {
 } PoMatch;
 
 /*
- * What one policy means for this endpoint now.  Dates are ISO 8601 text:
- * milestone dates as the policy writes them (YYYY-MM-DD, or RFC 3339 with
- * an offset), a grace-period end as YYYY-MM-DD.
+ * What one policy means for this endpoint now.  Dates are calendar dates,
+ * YYYY-MM-DD (a milestone's as the policy writes it, without its time of
+ * day); each has an instant beside it, in seconds since the epoch: the
+ * second from which the milestone or deadline counts as passed (the
+ * milestone's passed_at; for a grace-period end, the next day's 00:00 UTC).
  */
 struct _PoPolicyResult {
   PoPolicy        *policy;
@@ -101,7 +103,9 @@ struct _PoPolicyResult {
   gint64           first_detected; /* earliest first_seen of the matches; 0: unknown */
   const gchar     *next_milestone; /* kind ("begin-removal", "grace-period-end"), or NULL */
   gchar           *next_milestone_date;
+  gint64           next_milestone_at;  /* 0 without a next milestone */
   gchar           *deadline;       /* the last milestone, or the grace-period end, or NULL */
+  gint64           deadline_at;    /* 0 without a deadline */
   const gchar     *deadline_source;/* "policy", "grace_period" or NULL */
   gboolean         has_days;       /* days_remaining is set */
   gint64           days_remaining; /* to the deadline; negative once it has passed */

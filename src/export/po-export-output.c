@@ -178,17 +178,22 @@ append_dates (GString *out, PoPolicy *policy)
   guint n_milestones = 0;
   const PoMilestone *milestones = po_policy_get_milestones (policy, &n_milestones);
   const PoMilestone *final = po_policy_get_final_milestone (policy);
+  g_autofree gchar *deadline = NULL;
 
   if (final == NULL)
     {
       g_string_append (out, "Deadline: none; the instrument sets no date.\n");
       return;
     }
-  g_string_append_printf (out, "Deadline: %s (%s).\n", final->date, final->kind);
+  deadline = po_milestone_format_readable (final);
+  g_string_append_printf (out, "Deadline: %s (%s).\n", deadline, final->kind);
   for (guint i = 0; i < n_milestones; i++)
-    g_string_append_printf (out, "- %s %s%s%s\n", milestones[i].date, milestones[i].kind,
-                            milestones[i].description != NULL ? ": " : "",
-                            milestones[i].description != NULL ? milestones[i].description : "");
+    {
+      g_autofree gchar *date = po_milestone_format_readable (&milestones[i]);
+      g_string_append_printf (out, "- %s %s%s%s\n", date, milestones[i].kind,
+                              milestones[i].description != NULL ? ": " : "",
+                              milestones[i].description != NULL ? milestones[i].description : "");
+    }
 }
 
 /* who the policy binds, advises and excludes, in one line */
@@ -381,18 +386,19 @@ yaml_field (GString *out, const gchar *key, const gchar *value)
   g_string_append_printf (out, "  %s: %s\n", key, scalar);
 }
 
+/* spec: of a `fleetctl apply` document, or one item of a GitOps list: the
+ * same keys at the same indentation, after "spec:\n" or "- " */
 static void
-emit_fleet_policy (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
-                   gpointer user_data)
+emit_fleet_fields (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
+                   GString *out)
 {
-  GString *out = user_data;
   PoPolicy *policy = po_export_query_get_policy (query);
   g_autofree gchar *name = fleet_name (catalogue, query);
   g_autofree gchar *description = describe (catalogue, query, TRUE);
   g_autofree gchar *fix = resolution (catalogue, query);
+  g_autofree gchar *name_scalar = po_export_yaml_scalar (name, 2);
 
-  g_string_append (out, "---\napiVersion: v1\nkind: policy\nspec:\n");
-  yaml_field (out, "name", name);
+  g_string_append_printf (out, "name: %s\n", name_scalar);
   g_string_append_printf (out, "  platform: %s\n",
                           po_export_platform_to_string (po_export_query_get_platform (query)));
   g_string_append_printf (out, "  critical: %s\n", po_policy_get_binding (policy) ? "true" : "false");
@@ -403,22 +409,102 @@ emit_fleet_policy (PoCatalogue *catalogue, PoExportQuery *query, const PoExportO
   yaml_field (out, "query", po_export_query_get_policy_sql (query));
 }
 
+static void
+emit_fleet_policy (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
+                   gpointer user_data)
+{
+  GString *out = user_data;
+
+  /* every document starts with its separator: fleetctl apply cuts the
+   * file at each "---" line and refuses a piece without kind and spec */
+  g_string_append (out, out->len == 0 ? "" : "---\n");
+  g_string_append (out, "apiVersion: v1\nkind: policy\nspec:\n  ");
+  emit_fleet_fields (catalogue, query, options, out);
+}
+
+static void
+emit_gitops_policy (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
+                    gpointer user_data)
+{
+  g_string_append ((GString *) user_data, "- ");
+  emit_fleet_fields (catalogue, query, options, user_data);
+}
+
+/*
+ * text with every '$' escaped the way `fleetctl gitops` unescapes it
+ * before it reads the YAML (spec.ExpandEnvBytes): 2k+1 backslashes and a
+ * '$' stand for k backslashes and a '$' that is not a variable.  Applied to
+ * the YAML text as written, so it holds inside quoted scalars too.
+ */
+static gchar *
+escape_fleet_variables (const gchar *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+
+  for (const gchar *p = text; *p != '\0'; p++)
+    {
+      gsize run = 0;
+
+      while (p[run] == '\\')
+        run++;
+      if (p[run] == '$')
+        {
+          for (gsize i = 0; i < 2 * run + 1; i++)
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, '$');
+          p += run;
+          continue;
+        }
+      g_string_append_len (out, p, (gssize) (run > 0 ? run : 1));
+      p += run > 0 ? run - 1 : 0;
+    }
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 po_export_fleet_policies (PoCatalogue *catalogue, GPtrArray *policies,
                           const PoExportOptions *options, GString *out, GString *notes,
                           GError **error)
 {
   g_autoptr(GString) documents = g_string_new (NULL);
+  gboolean gitops = options->fleet_format == PO_EXPORT_FLEET_GITOPS;
 
   g_return_val_if_fail (catalogue != NULL, FALSE);
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (for_each_query (catalogue, policies, options, notes, emit_fleet_policy, documents) == 0)
+  if (gitops && options->team != NULL)
+    {
+      g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
+                           "a team is for the fleetctl apply form; in GitOps the team's file "
+                           "that names this one with `policies: - path:` sets it");
+      return FALSE;
+    }
+  if (for_each_query (catalogue, policies, options, notes,
+                      gitops ? emit_gitops_policy : emit_fleet_policy, documents) == 0)
     return nothing_exported (error);
+  if (gitops)
+    {
+      g_autofree gchar *escaped = escape_fleet_variables (documents->str);
+
+      g_string_append_printf (out,
+                              "# Fleet policies compiled by phaseout %s from its policy catalogue,\n"
+                              "# in Fleet's GitOps form.  Name this file in default.yml or a team's\n"
+                              "# file, for example as lib/phaseout.policies.yml:\n"
+                              "#   policies:\n"
+                              "#     - path: ../lib/phaseout.policies.yml\n"
+                              "# A Fleet policy passes when its query returns a row; each query here\n"
+                              "# returns one when none of the software its policy covers is found.\n",
+                              PHASEOUT_VERSION);
+      g_string_append (out, escaped);
+      return TRUE;
+    }
+  /* the comment goes inside the first document: before the first "---"
+   * it would be a piece of its own, which fleetctl apply refuses */
   g_string_append_printf (out,
+                          "---\n"
                           "# Fleet policies compiled by phaseout %s from its policy catalogue.\n"
-                          "# Apply with: fleetctl apply -f FILE\n"
+                          "# Apply with: fleetctl apply -f FILE (FILE ending in .yml or .yaml)\n"
                           "# A Fleet policy passes when its query returns a row; each query here\n"
                           "# returns one when none of the software its policy covers is found.\n",
                           PHASEOUT_VERSION);
@@ -475,6 +561,13 @@ po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
+  if (options->interval > PO_EXPORT_PACK_MAX_INTERVAL)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
+                   "interval %u is over %u seconds (7 days), the most osquery schedules: "
+                   "it would drop the query", options->interval, PO_EXPORT_PACK_MAX_INTERVAL);
+      return FALSE;
+    }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "queries");
   json_builder_begin_object (builder);

@@ -90,20 +90,48 @@ const gchar        *po_export_query_get_notes         (PoExportQuery    *query);
 
 /* ---- whole exports -------------------------------------------------------- */
 
+/*
+ * The longest interval osquery schedules: it drops a pack query whose
+ * interval is 0 or above this, with only a warning in its log
+ * (kMaxQueryInterval and Pack::initialize in osquery/config/packs.cpp,
+ * osquery commit a5b14f63d98c0d4992ab8ae07d933e0d5ff008df).
+ */
+#define PO_EXPORT_PACK_MAX_INTERVAL 604800
+
+/* the two files Fleet reads policies from */
+typedef enum {
+  PO_EXPORT_FLEET_APPLY,   /* `fleetctl apply -f`: documents of kind policy */
+  PO_EXPORT_FLEET_GITOPS,  /* `fleetctl gitops`: a list of policies, named by
+                            * `policies: - path:` in a default or team file */
+} PoExportFleetFormat;
+
 typedef struct {
   guint        platforms;  /* bit mask of 1 << PoExportPlatform; 0 means all */
   const gchar *team;       /* Fleet: spec.team (Fleet Premium), or NULL for global */
-  guint        interval;   /* pack: seconds between runs; 0 means 3600 */
+  guint        interval;   /* pack: seconds between runs, at most
+                            * PO_EXPORT_PACK_MAX_INTERVAL; 0 means 3600 */
   gboolean     snapshot;   /* pack: snapshot results instead of differential */
+  PoExportFleetFormat fleet_format;  /* Fleet: which file; team is for APPLY only */
 } PoExportOptions;
 
 /*
- * Fleet policies in the `fleetctl apply -f` format: one YAML document
- * (apiVersion v1, kind policy) per policy and platform, in policy id order
- * then platform order.  policies: PoPolicy* (NULL: every policy of the
- * catalogue).  Pairs with nothing to look for are left out, with a line in
- * notes (may be NULL), as are the per-indicator notes.  Fails with
- * PO_ERROR_NOT_FOUND when nothing at all is left to write.
+ * Fleet policies, one per policy and platform, in policy id order then
+ * platform order.  options->fleet_format picks the file:
+ *
+ *   - APPLY, for `fleetctl apply -f`: YAML documents (apiVersion v1, kind
+ *     policy), each starting with a "---" line; `fleetctl apply` splits the
+ *     file at every line starting with "---" and requires kind and spec in
+ *     every piece, so nothing (not even a comment) comes before the first;
+ *   - GITOPS, for `fleetctl gitops`: a YAML list of policies (name, query,
+ *     platform, critical, description, resolution), the file a `policies:
+ *     - path:` entry names; Fleet expands $VAR and ${VAR} in it first, so
+ *     every '$' is escaped as Fleet reads it back ("\$").
+ *
+ * policies: PoPolicy* (NULL: every policy of the catalogue).  Pairs with
+ * nothing to look for are left out, with a line in notes (may be NULL), as
+ * are the per-indicator notes.  Fails with PO_ERROR_NOT_FOUND when nothing
+ * at all is left to write, PO_ERROR_INVALID_ARGUMENT for a team with the
+ * GitOps form (the file that names this one sets the team).
  */
 gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
                                     GPtrArray              *policies,
@@ -115,7 +143,8 @@ gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
 /*
  * An osquery query pack (JSON): {"queries": {"phaseout_<policy>_<platform>":
  * {"query", "interval", "platform", "description", "snapshot"?}}}, the
- * queries listing the findings.  Same selection and failure as above.
+ * queries listing the findings.  Same selection and failure as above;
+ * PO_ERROR_INVALID_ARGUMENT for an interval osquery would not schedule.
  */
 gboolean  po_export_pack           (PoCatalogue            *catalogue,
                                     GPtrArray              *policies,

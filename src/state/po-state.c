@@ -63,6 +63,7 @@ struct _PoState {
   gboolean  is_default;    /* we may create its directory */
   sqlite3  *db;            /* NULL until opened, and after a failure */
   gboolean  warned;
+  gchar    *scan_problem;  /* why the last scan was not recorded, or NULL */
 };
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -73,6 +74,7 @@ state_free (PoState *state)
   if (state->db != NULL)
     sqlite3_close_v2 (state->db);
   g_free (state->path);
+  g_free (state->scan_problem);
   g_mutex_clear (&state->lock);
   g_free (state);
 }
@@ -271,6 +273,31 @@ migrate (PoState *state, GError **error)
   return exec (state, "COMMIT", error);
 }
 
+/*
+ * SQLite opens a file it may not write (immutable, on a read-only mount)
+ * read-only without a word, and only the first write of a scan fails.  A
+ * database that cannot record history is a broken one: refused here, so
+ * the reason reaches phaseout_info before any scan.  open(O_RDWR) says why
+ * (root passes every mode check, not these).
+ */
+static gboolean
+check_writable (PoState *state, GError **error)
+{
+  int fd;
+  int saved_errno;
+
+  if (sqlite3_db_readonly (state->db, "main") != 1)
+    return TRUE;
+  fd = open (state->path, O_RDWR | O_CLOEXEC | O_NOCTTY);
+  saved_errno = fd < 0 ? errno : 0;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
+               "state database %s cannot be written (%s)", state->path,
+               saved_errno != 0 ? g_strerror (saved_errno) : "SQLite opened it read-only");
+  return FALSE;
+}
+
 static gboolean
 ensure_open (PoState *state, GError **error)
 {
@@ -298,6 +325,8 @@ ensure_open (PoState *state, GError **error)
     }
   sqlite3_busy_timeout (state->db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (state->db, 1);
+  if (!check_writable (state, error))
+    return FALSE;
   /* quick_check first: a file that is not a database, or a damaged one,
    * is found here rather than halfway through a scan */
   if (!pragma_text (state, "PRAGMA quick_check", &check, error))
@@ -484,17 +513,30 @@ po_state_record_scan (PoState *state, gint64 now, PoStateFinding *findings, guin
 
   if (state->path == NULL)
     return ensure_open (state, error);
-  if (!ensure_open (state, &local_error)
-      || !exec (state, "BEGIN IMMEDIATE", &local_error)
-      || !record_findings (state, now, findings, n_findings, &local_error)
-      || !record_removals (state, now, findings, n_findings, complete, n_complete, &local_error)
-      || !exec (state, "COMMIT", &local_error))
+  if (!ensure_open (state, &local_error))
     {
-      rollback (state);
+      /* po_state_check() finds this one again by itself */
+      g_clear_pointer (&state->scan_problem, g_free);
       report_failure (state, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
+  if (!exec (state, "BEGIN IMMEDIATE", &local_error)
+      || !record_findings (state, now, findings, n_findings, &local_error)
+      || !record_removals (state, now, findings, n_findings, complete, n_complete, &local_error)
+      || !exec (state, "COMMIT", &local_error))
+    {
+      /* opened, but not written (a full disk, a lock held past the busy
+       * timeout): only this remembers it for po_state_check() */
+      rollback (state);
+      report_failure (state, local_error);
+      g_free (state->scan_problem);
+      state->scan_problem = g_strdup_printf ("the last scan was not recorded: %s",
+                                             local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_clear_pointer (&state->scan_problem, g_free);
   return TRUE;
 }
 
@@ -587,6 +629,13 @@ po_state_check (PoState *state, GError **error)
     {
       report_failure (state, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* opening works, writing did not (a full disk, a lock held past the
+   * busy timeout): until a scan is recorded again, history has a gap */
+  if (state->scan_problem != NULL)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_FAILED, "%s", state->scan_problem);
       return FALSE;
     }
   return TRUE;

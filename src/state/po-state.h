@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  * updates.
  *
  * The database is never a reason for a query to fail: when it cannot be
- * opened, is corrupt, read-only or from a newer phaseout, the functions
+ * opened, is corrupt, cannot be written or is from a newer phaseout, the functions
  * below return FALSE with the reason, which is logged with g_warning() the
  * first time (then at debug level), and the tables answer from live data
  * with their history columns NULL.  Opening is tried again on the next
@@ -46,7 +46,9 @@ gchar       *po_state_get_default_path  (void);
  * Opens the database if it is not open yet, so that a fleet can see a
  * broken one before any scan (phaseout_info).  TRUE when it works or
  * history is off; FALSE with the reason otherwise, reported as a scan
- * failure is.
+ * failure is: a database that cannot be opened, cannot be written
+ * (immutable, a read-only mount), or whose last scan could not be recorded
+ * (until one is).
  */
 gboolean     po_state_check             (PoState     *state,
                                          GError     **error);

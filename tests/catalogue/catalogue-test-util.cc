@@ -130,21 +130,39 @@ profile_from (const std::string &key_file_text)
   return ProfilePtr (profile);
 }
 
+const char *const kAfterEveryIssue = "2025-01-01T00:00:00Z";
+
+GDateTime *
+parse_time (const std::string &iso8601)
+{
+  GTimeZone *utc = g_time_zone_new_utc ();
+  GDateTime *time = g_date_time_new_from_iso8601 (iso8601.c_str (), utc);
+
+  g_time_zone_unref (utc);
+  if (time == NULL)
+    ADD_FAILURE () << "bad time " << iso8601;
+  return time;
+}
+
 std::pair<std::string, std::string>
-evaluate (PoCatalogue *catalogue, const std::string &id, PoProfile *profile)
+evaluate (PoCatalogue *catalogue, const std::string &id, PoProfile *profile,
+          const std::string &now)
 {
   PoPolicy *policy = po_catalogue_lookup_policy (catalogue, id.c_str ());
   PoApplicability applicability;
   gchar *reason = NULL;
+  GDateTime *when = parse_time (now);
 
-  if (policy == NULL)
+  if (policy == NULL || when == NULL)
     {
       ADD_FAILURE () << "no policy " << id;
+      g_clear_pointer (&when, g_date_time_unref);
       return { "", "" };
     }
-  po_policy_evaluate (policy, profile, &applicability, &reason);
+  po_policy_evaluate (policy, profile, when, &applicability, &reason);
   std::pair<std::string, std::string> out (po_applicability_to_string (applicability), reason);
   g_free (reason);
+  g_date_time_unref (when);
   return out;
 }
 

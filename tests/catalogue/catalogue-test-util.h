@@ -58,9 +58,16 @@ std::pair<bool, std::string> check_file (const std::string &path);
 /* a profile from [profile] key file text; fails the test if it does not parse */
 ProfilePtr profile_from (const std::string &key_file_text);
 
-/* (applicability, reason) of a built-in policy for a profile (may be NULL) */
+/* a time after every built-in policy's issue date, for evaluating scopes */
+extern const char *const kAfterEveryIssue;
+
+/* a UTC time from ISO 8601 text; fails the test if it does not parse */
+GDateTime *parse_time (const std::string &iso8601);
+
+/* (applicability, reason) of a built-in policy for a profile (may be NULL) at now */
 std::pair<std::string, std::string> evaluate (PoCatalogue *catalogue, const std::string &id,
-                                              PoProfile *profile);
+                                              PoProfile *profile,
+                                              const std::string &now = kAfterEveryIssue);
 
 /* the shared built-in catalogue, loaded once */
 PoCatalogue *builtin_catalogue ();

@@ -98,6 +98,23 @@ TEST (CatalogueBuiltin, OnlyVerifiedOrReportedFacts)
       for (guint s = 0; s < n_sources; s++)
         any_url = any_url || sources[s].url != NULL;
       EXPECT_TRUE (any_url) << po_policy_get_id (p) << " cites no URL";
+      /* so does every scope entry, and one with its own confidence cites its own source */
+      for (const gchar *const *list : { po_policy_get_binds (p), po_policy_get_advises (p),
+                                        po_policy_get_excludes (p) })
+        for (guint e = 0; list[e] != NULL; e++)
+          {
+            std::string entry = po_policy_get_scope_confidence (p, list[e]);
+            guint n_entry_sources = 0;
+            const PoSource *entry_sources = po_policy_get_scope_sources (p, list[e],
+                                                                         &n_entry_sources);
+            EXPECT_TRUE (entry == "verified" || entry == "reported")
+                << po_policy_get_id (p) << ": " << list[e] << ": " << entry;
+            if (entry != confidence)
+              {
+                ASSERT_GT (n_entry_sources, 0u) << po_policy_get_id (p) << ": " << list[e];
+                EXPECT_TRUE (entry_sources[0].url != NULL) << list[e];
+              }
+          }
     }
 }
 
@@ -146,8 +163,24 @@ TEST (CatalogueBuiltin, DutchLetterHasNoDeadlineAndCoversAntivirusOnly)
   EXPECT_FALSE (po_policy_covers (p, "kaspersky", "password-manager"));
   EXPECT_EQ (strv (po_policy_get_binds (p)), Strings ({ "central-government" }));
   EXPECT_EQ (strv (po_policy_get_advises (p)), Strings ({ "vital-sector", "government-supplier" }));
-  /* the exclusion of provinces and municipalities is unverified: not encoded */
-  EXPECT_EQ (strv (po_policy_get_excludes (p)), Strings ());
+  /* provinces and municipalities are out, as the ministry told NU.nl (reported) */
+  EXPECT_EQ (strv (po_policy_get_excludes (p)),
+             Strings ({ "regional-government", "local-government" }));
+  EXPECT_STREQ (po_policy_get_confidence (p), "verified");
+  for (const char *type : { "regional-government", "local-government" })
+    {
+      guint n_sources = 0;
+      const PoSource *sources = po_policy_get_scope_sources (p, type, &n_sources);
+      EXPECT_STREQ (po_policy_get_scope_confidence (p, type), "reported");
+      ASSERT_EQ (n_sources, 1u);
+      EXPECT_STREQ (sources[0].url, "https://www.nu.nl/internet/5265584/nederlandse-overheid-"
+                                    "stopt-met-russische-antivirussoftware-kaspersky.html");
+      EXPECT_TRUE (Contains (po_policy_get_scope_note (p, type), "kleinere overheden"));
+    }
+  /* the letter's own scope keeps the policy's confidence and sources */
+  EXPECT_STREQ (po_policy_get_scope_confidence (p, "central-government"), "verified");
+  EXPECT_TRUE (po_policy_get_scope_sources (p, "central-government", NULL) == NULL);
+  EXPECT_TRUE (po_policy_get_scope_note (p, "vital-sector") == NULL);
 }
 
 TEST (CatalogueBuiltin, NdaaCoversEverythingFromOctober2018)
@@ -246,6 +279,33 @@ TEST (CatalogueBuiltin, KasperskyLinuxProductsAndCategories)
   EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_DEB_PACKAGE, "kav4ms", NULL));
   /* the UltraAV replacement is not Kaspersky */
   EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_PUBLISHER, "Pango", NULL));
+}
+
+/*
+ * The driver files of Kaspersky's 21.x consumer products (K4W: Kaspersky
+ * for Windows) carry the product and version in their names, as a real
+ * install lists them; names that only look alike are not Kaspersky's.
+ */
+TEST (CatalogueBuiltin, KasperskyConsumerDriverNames)
+{
+  PoCatalogue *catalogue = builtin_catalogue ();
+
+  for (const char *name : { "klupd_K4W-21-25_arkmon.sys", "klupd_K4W-21-25_klbg.sys",
+                            "KLUPD_k4w-21-26_klark.sys" })
+    {
+      GPtrArray *matches = NULL;
+      ASSERT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, name, &matches))
+          << name;
+      const PoIndicator *indicator = (const PoIndicator *) g_ptr_array_index (matches, 0);
+      EXPECT_STREQ (po_vendor_get_id (po_indicator_get_vendor (indicator)), "kaspersky");
+      EXPECT_TRUE (po_indicator_get_product (indicator) == NULL) << "drivers are vendor-wide";
+      EXPECT_STREQ (po_indicator_get_confidence (indicator), "corroborated");
+      g_ptr_array_unref (matches);
+    }
+  for (const char *name : { "klupd_K4W-21-25_arkmon.sys.disabled", "myklupd_K4W-21-25_klbg.sys",
+                            "klupd_K4W.sys", "kbdclass.sys", "ksecdd.sys" })
+    EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, name, NULL))
+        << name;
 }
 
 TEST (CatalogueBuiltin, KasperskyWindowsAndMacIndicators)

@@ -90,6 +90,26 @@ TEST (CataloguePolicyList, ListsPoliciesProfileAndProblems)
   g_string_free (report, TRUE);
 }
 
+/* applicability at --now: a policy not issued yet says so */
+TEST (CataloguePolicyList, PolicyNotYetIssued)
+{
+  TempDir dir;
+  dir.write ("phaseout.conf",
+             "[profile]\njurisdictions=US\norganisation-types=federal-executive\n");
+  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.path () },
+                                       { "config", dir.file ("phaseout.conf") },
+                                       { "now", "2017-09-01" } });
+  GString *report = g_string_new (NULL);
+  GError *error = NULL;
+
+  EXPECT_TRUE (po_policy_list (runtime.get (), TRUE, report, &error));
+  std::string text = report->str;
+  EXPECT_TRUE (Contains (text, "us-dhs-bod-17-01    not_issued"));
+  EXPECT_TRUE (Contains (text, "why:          the policy is not issued until 2017-09-13"));
+  g_clear_error (&error);
+  g_string_free (report, TRUE);
+}
+
 TEST (CataloguePolicyList, CleanCatalogueSucceeds)
 {
   TempDir dir;
@@ -104,5 +124,29 @@ TEST (CataloguePolicyList, CleanCatalogueSucceeds)
   EXPECT_TRUE (Contains (report->str, "us-dhs-bod-17-01"));
   EXPECT_TRUE (Contains (report->str, "builtin"));
   g_clear_error (&error);
+  g_string_free (report, TRUE);
+}
+
+/* a rejected profile is listed with the problem, and fails the listing as a bad file does */
+TEST (CataloguePolicyList, RejectedProfileIsAProblem)
+{
+  TempDir dir;
+  dir.write ("phaseout.conf", "[profile]\njurisdictions=NL\norganisation-types=muncipality\n");
+  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.file ("policies") },
+                                       { "config", dir.file ("phaseout.conf") } });
+  GString *report = g_string_new (NULL);
+  GError *error = NULL;
+
+  EXPECT_FALSE (po_policy_list (runtime.get (), FALSE, report, &error));
+  ASSERT_TRUE (error != NULL);
+  EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_DATA));
+  std::string text = report->str;
+  EXPECT_TRUE (Contains (text, "organisation profile: none in force: the profile in " +
+                               dir.file ("phaseout.conf") + " was rejected"));
+  EXPECT_TRUE (Contains (text, "organisation profile not as configured:\nconfiguration file " +
+                               dir.file ("phaseout.conf") + ": [profile]: key "
+                               "'organisation-types': unknown organisation type 'muncipality'"));
+  EXPECT_FALSE (Contains (text, "none configured"));
+  g_error_free (error);
   g_string_free (report, TRUE);
 }

@@ -118,3 +118,32 @@ TEST_F (PolicySchema, OrganisationTypeParentsAreKnownTypes)
   EXPECT_STREQ (po_vocabulary_get_organisation_parent ("federal-executive"),
                 "central-government");
 }
+
+/* the organisation-type table of docs/policy-format.md says what the vocabulary says */
+TEST (PolicyFormatDoc, OrganisationTypeTableMatchesTheVocabulary)
+{
+  gchar *text = NULL;
+  ASSERT_TRUE (g_file_get_contents (project_path ("docs/policy-format.md").c_str (), &text, NULL,
+                                    NULL));
+  std::string doc (text);
+  g_free (text);
+
+  for (const gchar *const *type = po_vocabulary_get_organisation_types (); *type != NULL; type++)
+    {
+      std::string start = std::string ("\n| `") + *type + "` |";
+      size_t at = doc.find (start);
+      ASSERT_NE (at, std::string::npos) << *type << " is not in the table";
+      std::string line = doc.substr (at + 1, doc.find ('\n', at + 1) - at - 1);
+      gchar **cells = g_strsplit (line.c_str (), "|", -1);
+      ASSERT_GE (g_strv_length (cells), 5u) << line;
+      g_autofree gchar *parent = g_strstrip (g_strdup (cells[2]));
+      g_autofree gchar *jurisdiction = g_strstrip (g_strdup (cells[3]));
+      g_strfreev (cells);
+      const gchar *want_parent = po_vocabulary_get_organisation_parent (*type);
+      const gchar *want_jurisdiction = po_vocabulary_get_organisation_jurisdiction (*type);
+      EXPECT_STREQ (parent, want_parent != NULL ? want_parent : "") << *type;
+      EXPECT_STREQ (jurisdiction, want_jurisdiction != NULL ? want_jurisdiction : "") << *type;
+    }
+  EXPECT_STREQ (po_vocabulary_get_organisation_jurisdiction ("federal-contractor"), "US");
+  EXPECT_STREQ (po_vocabulary_get_organisation_jurisdiction ("government-supplier"), NULL);
+}

@@ -112,6 +112,7 @@ TEST (CatalogueProfile, OsqueryOptions)
 TEST (CatalogueProfile, NoProfileEveryPolicyApplies)
 {
   GPtrArray *policies = po_catalogue_get_policies (builtin_catalogue ());
+  GDateTime *now = parse_time (kAfterEveryIssue);
 
   for (guint i = 0; i < policies->len; i++)
     {
@@ -119,11 +120,12 @@ TEST (CatalogueProfile, NoProfileEveryPolicyApplies)
       PoApplicability applicability;
       gchar *reason = NULL;
 
-      po_policy_evaluate (policy, NULL, &applicability, &reason);
+      po_policy_evaluate (policy, NULL, now, &applicability, &reason);
       EXPECT_TRUE (po_applicability_applies (applicability)) << po_policy_get_id (policy);
       EXPECT_TRUE (Contains (reason, "no organisation profile configured: evaluated as"));
       g_free (reason);
     }
+  g_date_time_unref (now);
   auto nl = evaluate (builtin_catalogue (), "nl-kamerbrief-2018", NULL);
   EXPECT_EQ (nl.first, "binding");
   EXPECT_EQ (nl.second, "no organisation profile configured: evaluated as binding (the policy "
@@ -132,14 +134,67 @@ TEST (CatalogueProfile, NoProfileEveryPolicyApplies)
   EXPECT_EQ (evaluate (builtin_catalogue (), "de-bsi-2022", NULL).first, "advisory");
 }
 
-TEST (CatalogueProfile, MunicipalityIsOutsideTheDutchPolicy)
+/* an issue date is a whole UTC day: issued on D is in force from D 00:00 UTC */
+TEST (CatalogueProfile, NotIssuedBeforeTheIssueDate)
 {
-  auto result = evaluate_for ("nl-kamerbrief-2018",
-                              "[profile]\njurisdictions=NL\norganisation-types=municipality\n");
-  EXPECT_EQ (result.first, "out_of_scope");
-  EXPECT_TRUE (Contains (result.second, "binds central-government and advises vital-sector, "
-                                        "government-supplier; the profile (municipality) is "
-                                        "neither"));
+  ProfilePtr federal = profile_from ("[profile]\njurisdictions=US\n"
+                                     "organisation-types=federal-executive\n");
+  const char *bod = "us-dhs-bod-17-01";
+  auto before = evaluate (builtin_catalogue (), bod, federal.get (), "2017-09-12T23:59:59Z");
+  EXPECT_EQ (before.first, "not_issued");
+  EXPECT_EQ (before.second, "the policy is not issued until 2017-09-13 (in force from 00:00 UTC "
+                            "that day)");
+  /* 01:00 in Amsterdam on the 13th is still the 12th in UTC */
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, federal.get (),
+                       "2017-09-13T01:00:00+02:00").first, "not_issued");
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, federal.get (), "2017-09-13T00:00:00Z").first,
+             "binding");
+  /* without a profile too */
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, NULL, "2017-09-01T00:00:00Z").first,
+             "not_issued");
+  /* what holds whenever the policy was issued comes first */
+  ProfilePtr dutch = profile_from ("[profile]\njurisdictions=NL\n"
+                                   "organisation-types=central-government\n");
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, dutch.get (), "2017-09-01T00:00:00Z").first,
+             "other_jurisdiction");
+  ProfilePtr off = profile_from ("[profile]\njurisdictions=US\n"
+                                 "organisation-types=federal-executive\n"
+                                 "disabled-policies=us-dhs-bod-17-01\n");
+  EXPECT_EQ (evaluate (builtin_catalogue (), bod, off.get (), "2017-09-01T00:00:00Z").first,
+             "switched_off");
+  EXPECT_FALSE (po_applicability_applies (PO_APPLICABILITY_NOT_ISSUED));
+}
+
+/*
+ * The ministry told NU.nl (May 2018) that the phase-out does not apply to
+ * smaller governments such as provinces and municipalities: an exclusion
+ * at confidence reported, which the reason cites.
+ */
+TEST (CatalogueProfile, DutchProvincesAndMunicipalitiesAreExcluded)
+{
+  const std::string cited = " (confidence reported; source: NU.nl, May 2018, the ministry's "
+                            "spokesperson on who is not covered, https://www.nu.nl/internet/"
+                            "5265584/nederlandse-overheid-stopt-met-russische-antivirussoftware-"
+                            "kaspersky.html)";
+  auto municipality = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
+                                                          "organisation-types=municipality\n");
+  EXPECT_EQ (municipality.first, "excluded");
+  EXPECT_EQ (municipality.second, "the policy excludes local-government, which includes the "
+                                  "profile's municipality" + cited);
+  auto province = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
+                                                      "organisation-types=province\n");
+  EXPECT_EQ (province.first, "excluded");
+  EXPECT_EQ (province.second, "the policy excludes regional-government, which includes the "
+                              "profile's province" + cited);
+  /* excluded and advised at once (a municipality that runs vital infrastructure): the
+   * exclusion wins, as it does over binding */
+  auto both = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
+                                                  "organisation-types=vital-sector;municipality\n");
+  EXPECT_EQ (both.first, "excluded");
+  /* the central government stays bound, on the letter's own (verified) terms */
+  EXPECT_EQ (evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
+                                                 "organisation-types=central-government\n").second,
+             "the policy binds central-government, as the profile is");
 }
 
 TEST (CatalogueProfile, RijksoverheidIsBoundByTheDutchPolicy)
@@ -194,12 +249,84 @@ TEST (CatalogueProfile, FederalContractor)
   EXPECT_EQ (evaluate_for ("us-doc-ictsfd-2024", contractor).first, "advisory");
 }
 
+/*
+ * A type means something only in its own jurisdiction: a profile in NL and
+ * the US whose organisation is a US federal contractor is no Dutch
+ * government-supplier, and a US federal agency is no Dutch central
+ * government; both keep their US policies.
+ */
+TEST (CatalogueProfile, JurisdictionalTypesCountOnlyAtHome)
+{
+  const char *contractor = "[profile]\njurisdictions=NL,US\n"
+                           "organisation-types=federal-contractor\n";
+  auto nl = evaluate_for ("nl-kamerbrief-2018", contractor);
+  EXPECT_EQ (nl.first, "out_of_scope");
+  EXPECT_EQ (nl.second, "the policy binds central-government and advises vital-sector, "
+                        "government-supplier; the profile (federal-contractor) is neither");
+  auto ndaa = evaluate_for ("us-ndaa18-1634", contractor);
+  EXPECT_EQ (ndaa.first, "binding");
+  EXPECT_EQ (ndaa.second, "the policy binds federal-contractor, as the profile is");
+
+  const char *agency = "[profile]\njurisdictions=NL,US\norganisation-types=federal-executive\n";
+  EXPECT_EQ (evaluate_for ("nl-kamerbrief-2018", agency).first, "out_of_scope");
+  EXPECT_EQ (evaluate_for ("us-dhs-bod-17-01", agency).first, "binding");
+  auto agency_ndaa = evaluate_for ("us-ndaa18-1634", agency);
+  EXPECT_EQ (agency_ndaa.first, "binding");
+  EXPECT_EQ (agency_ndaa.second, "the policy binds central-government, which includes the "
+                                 "profile's federal-executive");
+
+  /* a type of no particular jurisdiction counts everywhere */
+  const char *supplier = "[profile]\njurisdictions=NL,US\n"
+                         "organisation-types=government-supplier\n";
+  EXPECT_EQ (evaluate_for ("nl-kamerbrief-2018", supplier).first, "advisory");
+}
+
+/* a US state's policy is within the US, and so is a policy for anywhere; the EU is not */
+TEST (CatalogueProfile, JurisdictionalTypesInSubdivisionsAndEverywhere)
+{
+  const std::string suppliers = "{\"binds\": [\"government-supplier\"], \"advises\": [], "
+                                "\"excludes\": []}";
+  const std::string governments = "{\"binds\": [\"central-government\"], \"advises\": [], "
+                                  "\"excludes\": []}";
+  TempDir dir;
+  dir.write ("policies/local.json",
+             policy_file ({ policy_json ("texas-suppliers", { { "jurisdiction", "\"US-TX\"" },
+                                                               { "scope", suppliers } }),
+                            policy_json ("acme-governments", { { "jurisdiction", "\"*\"" },
+                                                                { "scope", governments } }),
+                            policy_json ("eu-suppliers", { { "jurisdiction", "\"EU\"" },
+                                                            { "scope", suppliers } }) }));
+  OptionsPtr options = options_for_dirs ({ dir.file ("policies") });
+  CataloguePtr catalogue (po_catalogue_load (options.get (), NULL));
+  ASSERT_EQ (problems_text (catalogue.get ()), "");
+  ProfilePtr texan = profile_from ("[profile]\njurisdictions=US-TX,EU\n"
+                                   "organisation-types=federal-contractor;federal-executive\n");
+
+  auto texas = evaluate (catalogue.get (), "texas-suppliers", texan.get ());
+  EXPECT_EQ (texas.first, "binding");
+  EXPECT_EQ (texas.second, "the policy binds government-supplier, which includes the profile's "
+                           "federal-contractor");
+  EXPECT_EQ (evaluate (catalogue.get (), "acme-governments", texan.get ()).first, "binding");
+  EXPECT_EQ (evaluate (catalogue.get (), "eu-suppliers", texan.get ()).first, "out_of_scope");
+}
+
 TEST (CatalogueProfile, SubdivisionIsInTheCountry)
 {
   const char *texas = "[profile]\njurisdictions=US-TX\norganisation-types=business\n";
   auto commerce = evaluate_for ("us-doc-ictsfd-2024", texas);
   EXPECT_EQ (commerce.first, "advisory");
-  EXPECT_TRUE (Contains (commerce.second, "advises all organisations, so the profile's business"));
+  EXPECT_EQ (commerce.second, "the policy advises all organisations, the profile's business "
+                             "among them");
+}
+
+/* a policy for everybody names the profile's type in a whole sentence */
+TEST (CatalogueProfile, AllOrganisationsReasonIsASentence)
+{
+  auto bsi = evaluate_for ("de-bsi-2022", "[profile]\njurisdictions=DE\n"
+                                          "organisation-types=regional-government\n");
+  EXPECT_EQ (bsi.first, "advisory");
+  EXPECT_EQ (bsi.second, "the policy advises all organisations, the profile's "
+                         "regional-government among them");
 }
 
 TEST (CatalogueProfile, SwitchedOff)

@@ -223,9 +223,9 @@ TEST_F (CatalogueRuntime, PoliciesTable)
     }
 
   ASSERT_TRUE (rows.count ("nl-kamerbrief-2018"));
-  /* a municipality is outside the Dutch policy */
+  /* the Dutch policy leaves municipalities out (as the ministry told NU.nl) */
   EXPECT_EQ (rows["nl-kamerbrief-2018"][1], "0");
-  EXPECT_EQ (rows["nl-kamerbrief-2018"][2], "out_of_scope");
+  EXPECT_EQ (rows["nl-kamerbrief-2018"][2], "excluded");
   EXPECT_EQ (rows["nl-kamerbrief-2018"][4], "builtin");
   EXPECT_EQ (rows["nl-kamerbrief-2018"][5], "1");
   EXPECT_EQ (rows["nl-kamerbrief-2018"][6], "");
@@ -251,6 +251,30 @@ TEST_F (CatalogueRuntime, PoliciesTableById)
   EXPECT_TRUE (Contains (cell (result.get (), 0, 3),
                          "https://www.cisa.gov/news-events/directives/binding-operational-"
                          "directive-17-01"));
+}
+
+/* the scope as JSON says each entry's confidence, and the sources of those that have their own */
+TEST_F (CatalogueRuntime, PoliciesTableScopeEntries)
+{
+  ResultPtr result = query (
+      runtime_.get (),
+      "SELECT json_extract(scope, '$.excludes'),"
+      " json_extract(scope, '$.entries.\"local-government\".confidence'),"
+      " json_extract(scope, '$.entries.\"local-government\".sources[0].url'),"
+      " json_extract(scope, '$.entries.\"central-government\".confidence'),"
+      " json_extract(scope, '$.entries.\"central-government\".sources'),"
+      " json_extract(scope, '$.entries.\"regional-government\".note')"
+      " FROM phaseout_policies WHERE id = 'nl-kamerbrief-2018'");
+  ASSERT_TRUE (result != nullptr);
+  ASSERT_EQ (result->rows->len, 1u);
+  EXPECT_EQ (cell (result.get (), 0, 0), "[\"regional-government\",\"local-government\"]");
+  EXPECT_EQ (cell (result.get (), 0, 1), "reported");
+  EXPECT_EQ (cell (result.get (), 0, 2), "https://www.nu.nl/internet/5265584/nederlandse-"
+                                         "overheid-stopt-met-russische-antivirussoftware-"
+                                         "kaspersky.html");
+  EXPECT_EQ (cell (result.get (), 0, 3), "verified");
+  EXPECT_EQ (cell (result.get (), 0, 4), "<NULL>");
+  EXPECT_TRUE (Contains (cell (result.get (), 0, 5), "kleinere overheden"));
 }
 
 TEST_F (CatalogueRuntime, PoliciesTableWithoutProfile)

@@ -183,6 +183,67 @@ TEST (CatalogueValidation, UnknownOrganisationType)
                                  "organisation type 'muncipality'"));
 }
 
+/* a US type in a Dutch policy could never match: the policy is wrong */
+TEST (CatalogueValidation, OrganisationTypeOfAnotherJurisdiction)
+{
+  std::string report = rejected ("foreign-organisation-type.json");
+  EXPECT_TRUE (Contains (report, "policy 'fixture-foreign-type': field 'scope.advises[0]': "
+                                 "'federal-contractor' is an organisation type of US; a policy "
+                                 "for NL cannot name it"));
+}
+
+/* a scope entry may carry its own confidence, sources and note */
+TEST (CatalogueValidation, ScopeEntryWithItsOwnConfidenceAndSources)
+{
+  TempDir dir;
+  const std::string scope =
+      "{\"binds\": [\"central-government\"], \"advises\": [\"vital-sector\"], "
+      "\"excludes\": [\"individual\", {\"type\": \"municipality\", \"confidence\": \"reported\", "
+      "\"note\": \"said by a spokesperson\", \"sources\": [{\"title\": \"A newspaper\", "
+      "\"url\": \"https://example.org/news\"}, {\"title\": \"A printed source\"}]}]}";
+  dir.write ("entry.json", policy_file ({ policy_json ("entry", { { "scope", scope } }) }));
+  auto result = check_file (dir.file ("entry.json"));
+  EXPECT_TRUE (result.first) << result.second;
+}
+
+TEST (CatalogueValidation, BadScopeEntries)
+{
+  struct {
+    const char *entry, *message;
+  } cases[] = {
+    { "{\"confidence\": \"reported\"}", "field 'scope.excludes[0].type': missing" },
+    { "{\"type\": \"muncipality\"}",
+      "field 'scope.excludes[0].type': unknown organisation type 'muncipality'" },
+    { "{\"type\": \"municipality\", \"confidence\": \"rumoured\"}",
+      "field 'scope.excludes[0].confidence': unknown confidence 'rumoured' (known: verified, "
+      "reported, unverified)" },
+    { "{\"type\": \"municipality\", \"colour\": 1}",
+      "field 'scope.excludes[0].colour': unknown field (known: type, confidence, sources, note)" },
+    { "{\"type\": \"municipality\", \"sources\": [{\"url\": \"https://example.org\"}]}",
+      "field 'scope.excludes[0].sources[0].title': missing" },
+    { "{\"type\": \"municipality\", \"sources\": [{\"title\": \"x\", \"url\": \"nope\"}]}",
+      "field 'scope.excludes[0].sources[0].url': 'nope' is not an http(s) URL" },
+    { "{\"type\": \"municipality\", \"note\": \"\"}",
+      "field 'scope.excludes[0].note': must not be empty" },
+    { "{\"type\": \"all\"}", "field 'scope.excludes': 'all' would exclude everybody" },
+    { "17", "field 'scope.excludes[0]': must be an organisation type or an object with one, "
+            "not a number" },
+    { "\"individual\", {\"type\": \"individual\"}",
+      "field 'scope.excludes[1]': 'individual' is listed twice" },
+  };
+  for (const auto &c : cases)
+    {
+      TempDir dir;
+      std::string scope = std::string ("{\"binds\": [\"central-government\"], \"excludes\": [")
+                          + c.entry + "]}";
+      dir.write ("bad.json", policy_file ({ policy_json ("bad", { { "scope", scope } }) }));
+      auto result = check_file (dir.file ("bad.json"));
+      EXPECT_FALSE (result.first) << c.entry;
+      EXPECT_TRUE (Contains (result.second, std::string ("policy 'bad': ") + c.message))
+          << c.entry;
+    }
+}
+
 TEST (CatalogueValidation, WrongType)
 {
   std::string report = rejected ("wrong-type.json");

@@ -265,4 +265,16 @@ read_state (const std::string &path, const std::string &where_clause)
   return rows;
 }
 
+std::string
+unix_time (const std::string &iso8601)
+{
+  GDateTime *time = g_date_time_new_from_iso8601 (iso8601.c_str (), NULL);
+  EXPECT_NE (time, nullptr) << iso8601;
+  if (time == NULL)
+    return "";
+  std::string out = std::to_string (g_date_time_to_unix (time));
+  g_date_time_unref (time);
+  return out;
+}
+
 }  // namespace po_test

@@ -80,6 +80,9 @@ std::vector<Row> banned (PoRuntime *runtime, const std::string &where_clause = "
 /* "source name" pairs of some rows, sorted, for whole-set comparisons */
 std::vector<std::string> findings (const std::vector<Row> &rows);
 
+/* an instant as the tables give it (unix seconds, as text) from ISO 8601 */
+std::string unix_time (const std::string &iso8601);
+
 /* the counters the collectors bump, as "deb=1 process=0 ..." for messages */
 std::string collector_counts (PoRuntime *runtime);
 /* sum of all collector counters */

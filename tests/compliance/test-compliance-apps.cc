@@ -133,6 +133,6 @@ TEST (BannedSoftwareApps, RemovedSnapIsRecordedAsRemoved)
                                          "WHERE finding = 'snap:example-av'");
   ASSERT_EQ (episodes.size (), 1u);
   EXPECT_EQ (episodes[0].at ("source"), "snap");
-  EXPECT_EQ (episodes[0].at ("first_seen"), "2026-12-01T00:00:00Z");
-  EXPECT_EQ (episodes[0].at ("removed_at"), "2026-12-02T00:00:00Z");
+  EXPECT_EQ (episodes[0].at ("first_seen"), unix_time ("2026-12-01T00:00:00Z"));
+  EXPECT_EQ (episodes[0].at ("removed_at"), unix_time ("2026-12-02T00:00:00Z"));
 }

@@ -51,8 +51,8 @@ TEST (BannedSoftware, UsDirectiveFindsPackageProcessUnitAndPath)
   EXPECT_EQ (deb.at ("next_milestone_date"), "2017-12-12");
   EXPECT_EQ (deb.at ("deadline"), "2017-12-12");
   EXPECT_EQ (deb.at ("days_remaining"), "11");
-  EXPECT_EQ (deb.at ("first_seen"), "2017-12-01T00:00:00Z");
-  EXPECT_EQ (deb.at ("last_seen"), "2017-12-01T00:00:00Z");
+  EXPECT_EQ (deb.at ("first_seen"), unix_time ("2017-12-01T00:00:00Z"));
+  EXPECT_EQ (deb.at ("last_seen"), unix_time ("2017-12-01T00:00:00Z"));
 
   auto process = where (where (bod, "source", "process"), "name", "kesl")[0];
   EXPECT_EQ (process.at ("pid"), "812");
@@ -246,11 +246,23 @@ TEST (BannedSoftware, CleanHostHasNoRows)
     }
 }
 
+/* a US federal contractor with Dutch and US jurisdictions: US law binds it, and the Dutch
+ * advice to government suppliers does not reach it */
+TEST (BannedSoftware, FederalContractorGetsNoDutchAdvice)
+{
+  World world ("kes-host", "jurisdictions=NL,US\norganisation-types=federal-contractor\n");
+  auto runtime = world.runtime ("2019-01-01");
+  auto rows = banned (runtime.get ());
+  EXPECT_EQ (values (rows, "policy_id"), (std::vector<std::string>{ "us-ndaa18-1634" }));
+  EXPECT_EQ (values (rows, "applicability"), (std::vector<std::string>{ "binding" }));
+}
+
 /* without a profile every policy applies as broadly as its scope allows */
 TEST (BannedSoftware, NoProfileMeansEveryPolicy)
 {
   World world ("kes-host", "");
-  auto runtime = world.runtime ("2019-01-01");
+  /* once every policy is issued (the last, Commerce, on 2024-06-20) */
+  auto runtime = world.runtime ("2025-01-01");
   auto rows = banned (runtime.get ());
   EXPECT_EQ (values (rows, "policy_id"),
              (std::vector<std::string>{ "de-bsi-2022", "it-dl21-2022", "lt-gov-2017",
@@ -346,7 +358,8 @@ TEST (BannedSoftwarePushdown, UnknownVendorRunsNothing)
 TEST (BannedSoftwarePushdown, OtherConstraintsAreRechecked)
 {
   World world ("kes-host", kUsFederal);
-  auto runtime = world.runtime ("2017-12-01");
+  /* BOD 17-01, the NDAA and the Commerce determination all in force */
+  auto runtime = world.runtime ("2025-01-01");
   auto rows = banned (runtime.get (), "WHERE name LIKE 'kesl%' AND pid IS NOT NULL");
   EXPECT_EQ (findings (rows), (std::vector<std::string>{ "process kesl", "process kesl",
                                                          "process kesl" }));

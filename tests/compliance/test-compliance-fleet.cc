@@ -144,7 +144,36 @@ TEST (FleetPack, QueriesRunAgainstTheTables)
       rows[q.name] = engine.run (q.query);
     }
   EXPECT_EQ (rows["phaseout_status"], 8);
-  EXPECT_EQ (rows["phaseout_banned_software"], 30);
+  /* 10 findings each under BOD 17-01 and the NDAA (Commerce is not issued until 2024) */
+  EXPECT_EQ (rows["phaseout_banned_software"], 20);
+}
+
+/*
+ * The daily phaseout_info snapshot carries every problem column, so the
+ * fleet sees a host whose policy files, organisation profile or history
+ * database are not what was configured (a rejected profile used to be
+ * invisible to Fleet).
+ */
+TEST (FleetPack, InfoCarriesEveryProblem)
+{
+  auto queries = load_pack ();
+  World world ("kes-host", "jurisdictions=US\norganisation-types=federal-executiv\n");
+  auto runtime = world.runtime ("2017-12-20");
+  bool found = false;
+  for (const auto &q : queries)
+    {
+      if (q.name != "phaseout_info")
+        continue;
+      found = true;
+      auto rows = query (runtime.get (), q.query);
+      ASSERT_EQ (rows.size (), 1u);
+      for (const char *column : { "policy_problems", "policy_problem_messages",
+                                  "config_problem", "state_db_problem" })
+        EXPECT_EQ (rows[0].count (column), 1u) << column << " is not in " << q.query;
+      EXPECT_NE (rows[0]["config_problem"].find ("unknown organisation type 'federal-executiv'"),
+                 std::string::npos) << rows[0]["config_problem"];
+    }
+  EXPECT_TRUE (found) << "the pack has no phaseout_info query";
 }
 
 /* differential results must not change on an unchanged host */
@@ -297,7 +326,8 @@ TEST (FleetPolicies, PassAndFailWithTheStatus)
   } cases[] = {
     { "clean-host", kUsFederal, "2019-01-01", {} },
     { "clean-host", "", "2019-01-01", {} },
-    { "kes-host", kUsFederal, "2017-12-20",
+    { "kes-host", kUsFederal, "2017-12-20", { "us-dhs-bod-17-01", "us-ndaa18-1634" } },
+    { "kes-host", kUsFederal, "2025-01-01",
       { "us-dhs-bod-17-01", "us-doc-ictsfd-2024", "us-ndaa18-1634" } },
     { "kes-host", kNlCentral, "2019-01-01", { "nl-kamerbrief-2018" } },
     { "agent-only-host", kNlCentral, "2019-01-01", {} },

@@ -72,8 +72,8 @@ TEST (History, FirstAndLastSeen)
   ASSERT_EQ (rows.size (), 10u);
   for (const auto &row : rows)
     {
-      EXPECT_EQ (row.at ("first_seen"), "2017-12-01T00:00:00Z") << row.at ("finding");
-      EXPECT_EQ (row.at ("last_seen"), "2017-12-03T08:00:00Z") << row.at ("finding");
+      EXPECT_EQ (row.at ("first_seen"), unix_time ("2017-12-01T00:00:00Z")) << row.at ("finding");
+      EXPECT_EQ (row.at ("last_seen"), unix_time ("2017-12-03T08:00:00Z")) << row.at ("finding");
     }
   auto episodes = history (second.get (), "WHERE policy_id = 'us-dhs-bod-17-01'");
   EXPECT_EQ (episodes.size (), 10u);
@@ -109,9 +109,9 @@ TEST (History, RemovalIsRecordedAndStatusTurnsCompliant)
   for (const auto &episode : removed)
     {
       removed_findings.push_back (episode.at ("finding"));
-      EXPECT_EQ (episode.at ("removed_at"), "2017-12-05T00:00:00Z");
-      EXPECT_EQ (episode.at ("first_seen"), "2017-12-01T00:00:00Z");
-      EXPECT_EQ (episode.at ("last_seen"), "2017-12-01T00:00:00Z");
+      EXPECT_EQ (episode.at ("removed_at"), unix_time ("2017-12-05T00:00:00Z"));
+      EXPECT_EQ (episode.at ("first_seen"), unix_time ("2017-12-01T00:00:00Z"));
+      EXPECT_EQ (episode.at ("last_seen"), unix_time ("2017-12-01T00:00:00Z"));
       EXPECT_EQ (episode.at ("product"), "kesl");
     }
   std::sort (removed_findings.begin (), removed_findings.end ());
@@ -130,18 +130,19 @@ TEST (History, RemovalIsRecordedAndStatusTurnsCompliant)
   episodes = history (clean.get (), "WHERE policy_id = 'us-dhs-bod-17-01'");
   EXPECT_EQ (episodes.size (), 10u);
   EXPECT_TRUE (where (episodes, "present", "1").empty ());
-  EXPECT_EQ (where (episodes, "removed_at", "2017-12-20T00:00:00Z").size (), 5u);
+  EXPECT_EQ (where (episodes, "removed_at", unix_time ("2017-12-20T00:00:00Z")).size (), 5u);
 }
 
 /* a query constrained on source, vendor or category does not see everything: no removals */
 TEST (History, ConstrainedQueriesNeverRemove)
 {
   World world ("kes-host", kUsFederal);
-  auto before = world.runtime ("2017-12-01");
+  /* when BOD 17-01, the NDAA and the Commerce determination are all in force */
+  auto before = world.runtime ("2024-07-01");
   query (before.get (), "SELECT * FROM banned_software");
   uninstall_kesl (world);
 
-  auto after = world.runtime ("2017-12-05");
+  auto after = world.runtime ("2024-07-05");
   for (const char *sql : { "SELECT * FROM banned_software WHERE source = 'deb'",
                            "SELECT * FROM banned_software WHERE source IN ('deb', 'process',"
                            " 'systemd_unit', 'path', 'kernel_module', 'rpm', 'snap', 'flatpak')",
@@ -154,7 +155,7 @@ TEST (History, ConstrainedQueriesNeverRemove)
   /* the agent's findings were refreshed by those queries */
   auto agent = read_state (world.state_db (), "WHERE finding = 'deb:klnagent64'");
   ASSERT_FALSE (agent.empty ());
-  EXPECT_EQ (agent[0].at ("last_seen"), std::to_string (1512432000));  /* 2017-12-05 */
+  EXPECT_EQ (agent[0].at ("last_seen"), std::to_string (1720137600));  /* 2024-07-05 */
 
   /* a policy_id constraint is complete for the policies it names */
   query (after.get (), "SELECT * FROM banned_software WHERE policy_id = 'us-ndaa18-1634'");
@@ -171,13 +172,14 @@ TEST (History, ConstrainedQueriesNeverRemove)
 TEST (History, UnreadableSourceDoesNotRemove)
 {
   World world ("kes-host", kUsFederal);
-  auto before = world.runtime ("2017-12-01");
+  /* when BOD 17-01, the NDAA and the Commerce determination are all in force */
+  auto before = world.runtime ("2024-07-01");
   query (before.get (), "SELECT * FROM banned_software");
 
   /* a dpkg status file phaseout refuses to read: a directory where the file should be */
   world.remove_path ("var/lib/dpkg/status");
   ASSERT_EQ (g_mkdir (world.host_file ("var/lib/dpkg/status").c_str (), 0755), 0);
-  auto after = world.runtime ("2017-12-05");
+  auto after = world.runtime ("2024-07-05");
   auto rows = query (after.get (), "SELECT * FROM banned_software WHERE policy_id = "
                                    "'us-dhs-bod-17-01'");
   EXPECT_TRUE (where (rows, "source", "deb").empty ());
@@ -205,19 +207,19 @@ TEST (History, ReappearanceOpensANewEpisode)
   auto rows = where (query (t3.get (), "SELECT * FROM banned_software WHERE policy_id = "
                                        "'us-dhs-bod-17-01'"), "finding", "deb:kesl");
   ASSERT_EQ (rows.size (), 1u);
-  EXPECT_EQ (rows[0]["first_seen"], "2017-12-03T00:00:00Z");
+  EXPECT_EQ (rows[0]["first_seen"], unix_time ("2017-12-03T00:00:00Z"));
 
   auto episodes = history (t3.get (), "WHERE policy_id = 'us-dhs-bod-17-01'");
   auto kesl = where (episodes, "finding", "deb:kesl");
   ASSERT_EQ (kesl.size (), 2u);
-  EXPECT_EQ (kesl[0]["first_seen"], "2017-12-01T00:00:00Z");
-  EXPECT_EQ (kesl[0]["removed_at"], "2017-12-02T00:00:00Z");
-  EXPECT_EQ (kesl[1]["first_seen"], "2017-12-03T00:00:00Z");
+  EXPECT_EQ (kesl[0]["first_seen"], unix_time ("2017-12-01T00:00:00Z"));
+  EXPECT_EQ (kesl[0]["removed_at"], unix_time ("2017-12-02T00:00:00Z"));
+  EXPECT_EQ (kesl[1]["first_seen"], unix_time ("2017-12-03T00:00:00Z"));
   EXPECT_EQ (kesl[1]["removed_at"], "<NULL>");
   /* the status counts from the present episode */
   auto status_row = query (t3.get (), "SELECT first_detected FROM phaseout_status WHERE "
                                       "policy_id = 'us-dhs-bod-17-01'");
-  EXPECT_EQ (status_row[0]["first_detected"], "2017-12-01T00:00:00Z");
+  EXPECT_EQ (status_row[0]["first_detected"], unix_time ("2017-12-01T00:00:00Z"));
 }
 
 /* querying the history brings it up to date first */
@@ -364,7 +366,7 @@ TEST (StateDatabase, RecoversWhenTheProblemGoesAway)
   EXPECT_EQ (query (runtime.get (), "SELECT state_db_problem FROM phaseout_info")[0]
                  ["state_db_problem"], "");
   EXPECT_EQ (values (query (runtime.get (), "SELECT first_seen FROM banned_software"),
-                     "first_seen"), (std::vector<std::string>{ "2017-12-01T00:00:00Z" }));
+                     "first_seen"), (std::vector<std::string>{ unix_time ("2017-12-01T00:00:00Z") }));
   EXPECT_EQ (warnings.count (), 1u);
 }
 
@@ -422,7 +424,7 @@ TEST (StateDatabase, ConcurrentScansLoseNothing)
   WarningCounter warnings;
 
   for (int r = 0; r < kRuntimes; r++)
-    runtimes.push_back (world.runtime ("2017-12-0" + std::to_string (r + 1) + "T00:00:00Z"));
+    runtimes.push_back (world.runtime ("2024-07-0" + std::to_string (r + 1) + "T00:00:00Z"));
   for (int r = 0; r < kRuntimes; r++)
     for (int t = 0; t < kThreadsPerRuntime; t++)
       threads.emplace_back ([&, r, t] {
@@ -452,6 +454,6 @@ TEST (StateDatabase, ConcurrentScansLoseNothing)
   for (const auto &row : rows)
     {
       EXPECT_EQ (row.at ("removed_at"), "<NULL>");
-      EXPECT_EQ (row.at ("last_seen"), std::to_string (1512259200));  /* 2017-12-03 */
+      EXPECT_EQ (row.at ("last_seen"), std::to_string (1719964800));  /* 2024-07-03 */
     }
 }

@@ -89,8 +89,11 @@ TEST (Report, KesHostUnderTheUsDirective)
   std::string out = report (world, "2017-12-20");
   EXPECT_TRUE (Contains (out, "evaluated at  2017-12-20T00:00:00Z (--now)"));
   EXPECT_TRUE (Contains (out, "Verdict: ACTION REQUIRED: 2 policies to act on (overdue)"));
-  EXPECT_TRUE (Contains (out, "1 overdue, 1 action required, 1 advisory, 0 compliant, "
-                              "5 not applicable"));
+  /* the 2024 Commerce determination does not exist yet in 2017 */
+  EXPECT_TRUE (Contains (out, "1 overdue, 1 action required, 0 advisory, 0 compliant, "
+                              "6 not applicable"));
+  EXPECT_TRUE (Contains (out, "  us-doc-ictsfd-2024     not_issued: the policy is not issued "
+                              "until 2024-06-20"));
   EXPECT_TRUE (HasLine (out, "us-dhs-bod-17-01 +overdue +10 +2017-12-12 +-8"));
   EXPECT_TRUE (Contains (out, "what to do      10 findings: begin removal by 2017-12-12; "
                               "overdue by 8 days"));
@@ -106,6 +109,34 @@ TEST (Report, KesHostUnderTheUsDirective)
   out = report (world, "2017-12-21");
   EXPECT_TRUE (Contains (out, "Recently removed\n  2017-12-21T00:00:00Z  us-dhs-bod-17-01       "
                               "deb:kesl\n"));
+}
+
+/*
+ * the report prints instants as ISO 8601 UTC whatever offset --now has,
+ * and a milestone's time of day where the instrument sets one (Commerce:
+ * 2024-09-29 00:00 EDT, 04:00 UTC)
+ */
+TEST (Report, TimesInUtcAndTimesOfDay)
+{
+  World world ("kes-host", kUsFederal);
+  std::string out = report (world, "2024-09-29T05:00:00+02:00");
+  EXPECT_TRUE (Contains (out, "evaluated at  2024-09-29T03:00:00Z (--now)"));
+  EXPECT_TRUE (HasLine (out, "us-doc-ictsfd-2024 +advisory +10 +2024-09-29 04:00 UTC +0"));
+  EXPECT_TRUE (HasLine (out, "us-dhs-bod-17-01 +overdue +10 +2017-12-12 +-2483"));
+  EXPECT_TRUE (Contains (out, "next milestone  end-of-updates 2024-09-29 04:00 UTC\n"));
+  EXPECT_TRUE (Contains (out, "first detected  2024-09-29T03:00:00Z\n"));
+  EXPECT_TRUE (Contains (out, "(updates end 2024-09-29 00:00 UTC-04:00)"));
+}
+
+/* between milestones the report says what is due next, and the deadline */
+TEST (Report, WhatToDoNamesTheNextStep)
+{
+  World world ("kes-host", kUsFederal);
+  std::string out = report (world, "2017-10-12");
+  EXPECT_TRUE (Contains (out, "what to do      10 findings: identify and report the products by "
+                              "2017-10-13, 1 day left; deadline: begin removal by 2017-12-12, "
+                              "61 days left\n"));
+  EXPECT_TRUE (Contains (out, "next milestone  identify 2017-10-13\n"));
 }
 
 TEST (Report, CleanHost)
@@ -134,7 +165,9 @@ TEST (Report, MunicipalityHasNothingToDo)
   World world ("kes-host", kNlMunicipality);
   std::string out = report (world, "2019-01-01");
   EXPECT_TRUE (Contains (out, "Verdict: no policy applies to this endpoint's organisation"));
-  EXPECT_TRUE (Contains (out, "  nl-kamerbrief-2018     out_of_scope: "));
+  EXPECT_TRUE (Contains (out, "  nl-kamerbrief-2018     excluded: the policy excludes "
+                              "local-government, which includes the profile's municipality "
+                              "(confidence reported; source: NU.nl, May 2018"));
 }
 
 TEST (Report, GracePeriodDeadline)
@@ -158,11 +191,25 @@ TEST (Report, FailOnFindingsWhenActionIsRequired)
   EXPECT_EQ (run.exit_status, 1);
   EXPECT_TRUE (Contains (run.out, "1 overdue, 1 action required"));
 
-  /* before the deadline: action_required (no overdue) fails too */
+  /* before the deadline: action_required (no overdue) fails too; the NDAA
+   * is not law until 12 December */
   World early ("kes-host", kUsFederal);
   run = run_report (early, "2017-09-14", { "--fail-on-findings" });
   EXPECT_EQ (run.exit_status, 1);
-  EXPECT_TRUE (Contains (run.out, "0 overdue, 2 action required"));
+  EXPECT_TRUE (Contains (run.out, "0 overdue, 1 action required"));
+}
+
+/* a policy not issued yet asks nothing: BOD 17-01 on 2017-09-01 is no failure */
+TEST (Report, FailOnFindingsIgnoresPoliciesNotYetIssued)
+{
+  World world ("kes-host", kUsFederal);
+  ReportRun run = run_report (world, "2017-09-01", { "--fail-on-findings" });
+  EXPECT_EQ (run.exit_status, 0);
+  EXPECT_TRUE (Contains (run.out, "0 overdue, 0 action required, 0 advisory, 0 compliant, "
+                                  "8 not applicable"));
+  EXPECT_TRUE (Contains (run.out, "  us-dhs-bod-17-01       not_issued: the policy is not issued "
+                                  "until 2017-09-13"));
+  EXPECT_EQ (run.out.find ("what to do"), std::string::npos);
 }
 
 TEST (Report, FailOnFindingsPassesACompliantHost)
@@ -196,7 +243,41 @@ TEST (Report, FailOnFindingsErrorsAreDistinct)
   EXPECT_EQ (run.exit_status, 2);
   run = run_report (world, "2017-12-20", { "--fail-on-findings", "--no-such-option" });
   EXPECT_EQ (run.exit_status, 2);
-  /* without the flag an error keeps its old status */
-  run = run_report (world, "not-a-date");
+  /* without the flag a failure keeps its old status, 1; a usage error is 2 */
+  run = run_report (world, "2017-12-20", { "--config", world.config () + ".missing" });
   EXPECT_EQ (run.exit_status, 1);
+  run = run_report (world, "not-a-date");
+  EXPECT_EQ (run.exit_status, 2);
+}
+
+/*
+ * A profile that was configured but rejected (here a typo in the
+ * organisation type) used to be a warning on stderr only: the report said
+ * "no organisation profile" and --fail-on-findings gave a verdict (1 on
+ * this host, 0 on a clean one) against a profile nobody configured.  The
+ * report now shows the problem in a WARNING, and --fail-on-findings exits
+ * 2: compliance cannot be claimed against a profile that was not read.
+ */
+TEST (Report, RejectedProfileIsAWarningAndNoVerdict)
+{
+  const std::string typo = "jurisdictions=US\norganisation-types=federal-executiv\n";
+  for (const char *fixture : { "kes-host", "clean-host" })
+    {
+      SCOPED_TRACE (fixture);
+      World world (fixture, typo);
+      ReportRun run = run_report (world, "2017-12-20", { "--fail-on-findings" });
+      EXPECT_EQ (run.exit_status, 2);
+      EXPECT_TRUE (Contains (run.out, "WARNING: the organisation profile in force is not the one "
+                                      "configured"));
+      EXPECT_TRUE (Contains (run.out, "configuration file " + world.config () + ": [profile]: "
+                                      "key 'organisation-types': unknown organisation type "
+                                      "'federal-executiv'"));
+      EXPECT_TRUE (Contains (run.out, "no organisation profile from it is in force"));
+      EXPECT_FALSE (Contains (run.out, "(no organisation profile: each policy"));
+
+      /* without the flag: the same report, exit 0 as before */
+      run = run_report (world, "2017-12-20");
+      EXPECT_EQ (run.exit_status, 0);
+      EXPECT_TRUE (Contains (run.out, "WARNING: the organisation profile in force"));
+    }
 }

@@ -7,6 +7,8 @@
  */
 #include "compliance-test-util.h"
 
+#include <json-glib/json-glib.h>
+
 using namespace po_test;
 
 namespace {
@@ -33,28 +35,60 @@ class SchemaTest : public ::testing::Test {
   RuntimePtr runtime_;
 };
 
+/* a calendar date is YYYY-MM-DD and nothing else, so dates compare as text */
 bool
-is_iso_date (const std::string &text)
+is_calendar_date (const std::string &text)
 {
-  if (text.size () == 10)
-    {
-      GDate date;
-      g_date_clear (&date, 1);
-      g_date_set_parse (&date, text.c_str ());
-      return g_date_valid (&date) && text[4] == '-' && text[7] == '-';
-    }
-  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (text.c_str (), nullptr);
-  return time != nullptr;
+  GDate date;
+
+  if (!g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text.c_str (),
+                             (GRegexCompileFlags) 0, (GRegexMatchFlags) 0))
+    return false;
+  g_date_clear (&date, 1);
+  g_date_set_parse (&date, text.c_str ());
+  return g_date_valid (&date);
 }
 
 void
-expect_iso_or_null (const Row &row, const char *column)
+expect_date_or_null (const Row &row, const char *column)
 {
   const std::string &value = row.at (column);
   if (value != "<NULL>")
     {
-      EXPECT_TRUE (is_iso_date (value)) << column << ": " << value;
+      EXPECT_TRUE (is_calendar_date (value)) << column << ": " << value;
     }
+}
+
+/* an instant is unix seconds, as osquery's time columns are */
+void
+expect_instant_or_null (const Row &row, const char *column)
+{
+  const std::string &value = row.at (column);
+  if (value != "<NULL>")
+    {
+      EXPECT_TRUE (g_regex_match_simple ("^[1-9][0-9]{8,10}$", value.c_str (),
+                                         (GRegexCompileFlags) 0, (GRegexMatchFlags) 0))
+          << column << ": " << value;
+    }
+}
+
+/*
+ * a date and its _at column: both NULL or neither, and the instant within
+ * the day after the date's start (a plain date passes at the next day's
+ * 00:00 UTC; a time of day with an offset may fall a day either side)
+ */
+void
+expect_date_and_instant (const Row &row, const char *date, const char *at)
+{
+  expect_date_or_null (row, date);
+  expect_instant_or_null (row, at);
+  EXPECT_EQ (row.at (date) == "<NULL>", row.at (at) == "<NULL>") << date << " and " << at;
+  if (row.at (date) == "<NULL>" || row.at (date).empty ())
+    return;
+  gint64 start = g_ascii_strtoll (unix_time (row.at (date) + "T00:00:00Z").c_str (), NULL, 10);
+  gint64 instant = g_ascii_strtoll (row.at (at).c_str (), NULL, 10);
+  EXPECT_GT (instant, start - 86400) << at;
+  EXPECT_LE (instant, start + 2 * 86400) << at;
 }
 
 void
@@ -136,8 +170,10 @@ TEST_F (SchemaTest, BannedSoftwareValues)
       EXPECT_EQ (row.at ("finding"), row.at ("source") + ":" + row.at ("name"));
       EXPECT_EQ (row.at ("product") == "<NULL>", row.at ("category") == "<NULL>");
       EXPECT_EQ (row.at ("pid") != "<NULL>", row.at ("source") == "process");
-      for (const char *column : { "first_seen", "last_seen", "deadline", "next_milestone_date" })
-        expect_iso_or_null (row, column);
+      for (const char *column : { "first_seen", "last_seen" })
+        expect_instant_or_null (row, column);
+      expect_date_and_instant (row, "deadline", "deadline_at");
+      expect_date_and_instant (row, "next_milestone_date", "next_milestone_at");
     }
   /* every source this fixture can show, including a vendor-wide path */
   EXPECT_EQ (values (rows, "source"),
@@ -162,15 +198,17 @@ TEST_F (SchemaTest, StatusValues)
       expect_in (row.at ("status"), { "compliant", "action_required", "overdue", "advisory",
                                       "not_applicable" }, "status");
       expect_in (row.at ("applicability"), { "binding", "advisory", "excluded", "out_of_scope",
-                                             "other_jurisdiction", "switched_off" },
+                                             "other_jurisdiction", "switched_off",
+                                             "not_issued" },
                  "applicability");
       expect_in (row.at ("deadline_source"), { "policy", "grace_period", "<NULL>" },
                  "deadline_source");
       EXPECT_EQ (row.at ("deadline") == "<NULL>", row.at ("days_remaining") == "<NULL>");
-      EXPECT_EQ (row.at ("evaluated_at"), "2017-12-05T10:00:00Z");
-      for (const char *column : { "next_milestone_date", "deadline", "first_detected",
-                                  "evaluated_at" })
-        expect_iso_or_null (row, column);
+      EXPECT_EQ (row.at ("evaluated_at"), unix_time ("2017-12-05T10:00:00Z"));
+      for (const char *column : { "first_detected", "evaluated_at" })
+        expect_instant_or_null (row, column);
+      expect_date_and_instant (row, "deadline", "deadline_at");
+      expect_date_and_instant (row, "next_milestone_date", "next_milestone_at");
     }
 }
 
@@ -183,12 +221,46 @@ TEST_F (SchemaTest, HistoryValues)
     {
       EXPECT_EQ (row.at ("present") == "1", row.at ("removed_at") == "<NULL>");
       for (const char *column : { "first_seen", "last_seen", "removed_at" })
-        expect_iso_or_null (row, column);
+        expect_instant_or_null (row, column);
     }
   /* the agent's process went away between the two scans */
   auto gone = where (where (rows, "finding", "process:klnagent"), "policy_id", "us-dhs-bod-17-01");
   ASSERT_EQ (gone.size (), 1u);
-  EXPECT_EQ (gone[0].at ("removed_at"), "2017-12-05T10:00:00Z");
+  EXPECT_EQ (gone[0].at ("removed_at"), unix_time ("2017-12-05T10:00:00Z"));
+}
+
+TEST_F (SchemaTest, PoliciesValues)
+{
+  auto rows = query (runtime_.get (), "SELECT * FROM phaseout_policies");
+  ASSERT_EQ (rows.size (), 8u);
+  for (const auto &row : rows)
+    {
+      SCOPED_TRACE (row.at ("id"));
+      EXPECT_TRUE (is_calendar_date (row.at ("issued"))) << row.at ("issued");
+      /* no deadline: an empty date and no instant */
+      if (row.at ("deadline").empty ())
+        {
+          EXPECT_EQ (row.at ("deadline_at"), "<NULL>");
+        }
+      else
+        expect_date_and_instant (row, "deadline", "deadline_at");
+      /* every milestone: a calendar date, an instant, a time only when one is given */
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      ASSERT_TRUE (json_parser_load_from_data (parser, row.at ("milestones").c_str (), -1, NULL));
+      JsonArray *milestones = json_node_get_array (json_parser_get_root (parser));
+      for (guint i = 0; i < json_array_get_length (milestones); i++)
+        {
+          JsonObject *milestone = json_array_get_object_element (milestones, i);
+          EXPECT_TRUE (is_calendar_date (json_object_get_string_member (milestone, "date")));
+          EXPECT_EQ (json_node_get_value_type (json_object_get_member (milestone, "at")),
+                     G_TYPE_INT64);
+          if (i + 1 == json_array_get_length (milestones))
+            {
+              EXPECT_EQ (std::to_string (json_object_get_int_member (milestone, "at")),
+                         row.at ("deadline_at"));
+            }
+        }
+    }
 }
 
 TEST_F (SchemaTest, VendorDriversValues)

@@ -185,6 +185,42 @@ TEST (ExportBuiltin, WindowsDriverSigners)
                                      "file:klpd.sys" }));
 }
 
+/* the consumer products' versioned driver names (Kaspersky for Windows 21.25), as a real
+ * install lists them, and files that only look alike */
+TEST (ExportBuiltin, WindowsConsumerDriverNames)
+{
+  OsqueryDb db (PO_EXPORT_PLATFORM_WINDOWS);
+  ExportQueryPtr query = compile (builtin_catalogue (), "us-dhs-bod-17-01",
+                                  PO_EXPORT_PLATFORM_WINDOWS);
+  db.load_json (R"json({
+    "file": [
+      {"path": "C:\\Windows\\system32\\Drivers\\klupd_K4W-21-25_arkmon.sys", "directory": "C:\\Windows\\system32\\Drivers", "filename": "klupd_K4W-21-25_arkmon.sys"},
+      {"path": "C:\\Windows\\system32\\Drivers\\klupd_K4W-21-25_klbg.sys", "directory": "C:\\Windows\\system32\\Drivers", "filename": "klupd_K4W-21-25_klbg.sys"},
+      {"path": "C:\\Windows\\system32\\Drivers\\klupd_K4W-21-25_mark.sys.disabled", "directory": "C:\\Windows\\system32\\Drivers", "filename": "klupd_K4W-21-25_mark.sys.disabled"},
+      {"path": "C:\\Windows\\system32\\Drivers\\myklupd_K4W-21-25_klbg.sys", "directory": "C:\\Windows\\system32\\Drivers", "filename": "myklupd_K4W-21-25_klbg.sys"},
+      {"path": "C:\\Windows\\system32\\Drivers\\kbdclass.sys", "directory": "C:\\Windows\\system32\\Drivers", "filename": "kbdclass.sys"},
+      {"path": "C:\\Windows\\system32\\Drivers\\ksecdd.sys", "directory": "C:\\Windows\\system32\\Drivers", "filename": "ksecdd.sys"}
+    ],
+    "authenticode": [
+      {"path": "C:\\Windows\\system32\\Drivers\\klupd_K4W-21-25_arkmon.sys", "subject_name": "AO Kaspersky Lab"},
+      {"path": "C:\\Windows\\system32\\Drivers\\klupd_K4W-21-25_klbg.sys", "subject_name": "Microsoft Windows Hardware Compatibility Publisher"},
+      {"path": "C:\\Windows\\system32\\Drivers\\kbdclass.sys", "subject_name": "Microsoft Windows"}
+    ],
+    "services": [
+      {"name": "klupd_K4W-21-25_arkmon", "path": "C:\\Windows\\system32\\Drivers\\klupd_K4W-21-25_arkmon.sys", "service_type": "KERNEL_DRIVER", "status": "RUNNING"},
+      {"name": "kbdclass", "path": "C:\\Windows\\system32\\drivers\\kbdclass.sys", "service_type": "KERNEL_DRIVER", "status": "RUNNING"}
+    ]
+  })json");
+
+  EXPECT_EQ (found (db, query.get ()),
+             (std::set<std::string>{ "file:klupd_K4W-21-25_arkmon.sys",
+                                     "file:klupd_K4W-21-25_klbg.sys",
+                                     "services:klupd_K4W-21-25_arkmon" }));
+  for (const auto &row : finding_rows (db, query.get ()))
+    EXPECT_EQ (row.at ("matched"), "kaspersky (vendor-wide): windows.driver klupd_k4w-*_*.sys")
+        << row.at ("name");
+}
+
 TEST (ExportBuiltin, WindowsNamesIgnoreCaseAndSpacing)
 {
   OsqueryDb db (PO_EXPORT_PLATFORM_WINDOWS);

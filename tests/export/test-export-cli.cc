@@ -148,3 +148,31 @@ TEST (ExportCli, PolicyDirFilesAreExported)
   EXPECT_TRUE (Contains (result.out, "    Deadline: 2022-06-30 (remove).\n"));
   EXPECT_TRUE (Contains (result.out, "    Instrument: Acme security standard 4.2\n"));
 }
+
+/*
+ * osquery drops a pack query whose interval is 0 or over 604800 s, with
+ * only a warning in its log (osquery/config/packs.cpp, kMaxQueryInterval and
+ * Pack::initialize, osquery commit a5b14f63d98c0d4992ab8ae07d933e0d5ff008df):
+ * such an interval is a usage error, not a pack that never runs
+ */
+TEST (ExportCli, IntervalWithinOsquerysLimit)
+{
+  TempDir dir;
+  for (const char *bad : { "604801", "700000", "0", "-1", "3600s", "", "99999999999999999999" })
+    {
+      SCOPED_TRACE (bad);
+      CliRun result = run ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform", "linux",
+                             "--interval", bad }, dir.path ());
+      EXPECT_EQ (result.status, 2);
+      EXPECT_TRUE (Contains (result.err, "--interval must be a whole number of seconds from 1 "
+                                         "to 604800"));
+      EXPECT_EQ (result.out, "");
+    }
+  for (const char *good : { "1", "604800" })
+    {
+      CliRun result = run ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform", "linux",
+                             "--interval", good }, dir.path ());
+      EXPECT_EQ (result.status, 0) << result.err;
+      EXPECT_TRUE (Contains (result.out, std::string ("\"interval\" : ") + good + ",\n"));
+    }
+}

@@ -193,9 +193,12 @@ TEST (ExportOutput, FleetPoliciesShape)
   PoExportOptions options = {};
   std::string text = fleet_text (builtin_catalogue (), NULL, options);
 
-  /* checked without a parser too: one document per policy and platform */
-  EXPECT_EQ (text.rfind ("# Fleet policies compiled by phaseout", 0), 0u);
-  EXPECT_EQ (count (text, "\n---\napiVersion: v1\nkind: policy\nspec:\n  name: \"phaseout: "),
+  /* checked without a parser too: one document per policy and platform,
+   * each starting with its "---" line, the comment inside the first (a
+   * comment before it would be a piece fleetctl apply refuses) */
+  EXPECT_EQ (text.rfind ("---\n# Fleet policies compiled by phaseout", 0), 0u);
+  EXPECT_EQ (count ("\n" + text, "\n---"), n_builtin_pairs ());
+  EXPECT_EQ (count (text, "\napiVersion: v1\nkind: policy\nspec:\n  name: \"phaseout: "),
              n_builtin_pairs ());
   EXPECT_EQ (count (text, "\n  query: |-\n    SELECT 1 WHERE NOT EXISTS (\n"), n_builtin_pairs ());
   EXPECT_EQ (count (text, "\n  description: |-\n    Passes when none of the "), n_builtin_pairs ());
@@ -362,4 +365,22 @@ TEST (ExportOutput, NothingToExport)
   EXPECT_TRUE (Contains (notes->str, "no-tux on windows: left out"));
   g_string_free (out, TRUE);
   g_string_free (notes, TRUE);
+}
+
+TEST (ExportOutput, PackIntervalOverOsquerysLimit)
+{
+  PoExportOptions options = {};
+  GString *out = g_string_new (NULL);
+  GError *error = NULL;
+
+  options.interval = PO_EXPORT_PACK_MAX_INTERVAL + 1;
+  EXPECT_FALSE (po_export_pack (builtin_catalogue (), NULL, &options, out, NULL, &error));
+  EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT));
+  EXPECT_TRUE (Contains (error != NULL ? error->message : "", "604800"));
+  EXPECT_STREQ (out->str, "");
+  g_clear_error (&error);
+
+  options.interval = PO_EXPORT_PACK_MAX_INTERVAL;
+  EXPECT_TRUE (po_export_pack (builtin_catalogue (), NULL, &options, out, NULL, &error));
+  g_string_free (out, TRUE);
 }

@@ -41,7 +41,8 @@ TEST (Engine, TablesAreEponymous)
   ASSERT_NE (result, nullptr);
   ASSERT_EQ (result->rows->len, 1u);
   EXPECT_EQ (std::string (cell (result.get (), 0, 0)), dir.path ());
-  EXPECT_STREQ (cell (result.get (), 0, 1), "2017-12-12T00:00:00Z");
+  /* an instant, as osquery's time columns are: unix seconds */
+  EXPECT_STREQ (cell (result.get (), 0, 1), "1513036800");
   EXPECT_STREQ (cell (result.get (), 0, 2), "1");
   guint n_tables;
   po_tables_get_all (&n_tables);
@@ -51,12 +52,35 @@ TEST (Engine, TablesAreEponymous)
 TEST (Engine, ColumnTypesReachSqlite)
 {
   auto runtime = po_test::make_runtime ({});
-  auto result = run (runtime.get (), "SELECT typeof(pid), typeof(version), typeof(clock_injected) "
-                                     "FROM phaseout_info");
+  auto result = run (runtime.get (), "SELECT typeof(pid), typeof(version), typeof(clock_injected), "
+                                     "typeof(clock) FROM phaseout_info");
   ASSERT_NE (result, nullptr);
   EXPECT_STREQ (cell (result.get (), 0, 0), "integer");
   EXPECT_STREQ (cell (result.get (), 0, 1), "text");
   EXPECT_STREQ (cell (result.get (), 0, 2), "integer");
+  EXPECT_STREQ (cell (result.get (), 0, 3), "integer");
+}
+
+/*
+ * --now with an offset names an instant; the clock is that instant, not
+ * the wall time written in another zone (it was "2017-12-13T01:00:00+02",
+ * which a fleet would read as a later time than the same instant in UTC)
+ */
+TEST (Engine, ClockWithAnOffsetIsTheInstant)
+{
+  po_test::TempDir dir;
+  auto offset = po_test::make_runtime ({ { "root", dir.path () },
+                                         { "now", "2017-12-13T01:00:00+02:00" } });
+  auto utc = po_test::make_runtime ({ { "root", dir.path () }, { "now", "2017-12-12T23:00:00Z" } });
+  const char sql[] = "SELECT clock, strftime('%Y-%m-%dT%H:%M:%SZ', clock, 'unixepoch') "
+                     "FROM phaseout_info";
+  auto a = run (offset.get (), sql);
+  auto b = run (utc.get (), sql);
+  ASSERT_NE (a, nullptr);
+  ASSERT_NE (b, nullptr);
+  EXPECT_STREQ (cell (a.get (), 0, 0), "1513119600");
+  EXPECT_STREQ (cell (a.get (), 0, 1), "2017-12-12T23:00:00Z");
+  EXPECT_STREQ (cell (a.get (), 0, 0), cell (b.get (), 0, 0));
 }
 
 TEST (Engine, ConstraintsAreRecheckedBySqlite)

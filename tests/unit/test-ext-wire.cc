@@ -305,7 +305,7 @@ TEST_F (HandlerTest, GenerateReturnsRows)
   EXPECT_EQ (response->status->uuid, 4242);
   ASSERT_EQ (response->response->len, 1u);
   auto *row = static_cast<GHashTable *> (response->response->pdata[0]);
-  EXPECT_STREQ ((const char *) g_hash_table_lookup (row, "clock"), "2018-05-01T00:00:00Z");
+  EXPECT_STREQ ((const char *) g_hash_table_lookup (row, "clock"), "1525132800");
   EXPECT_STREQ ((const char *) g_hash_table_lookup (row, "clock_injected"), "1");
   EXPECT_STREQ ((const char *) g_hash_table_lookup (row, "version"), PHASEOUT_VERSION);
   g_object_unref (response);
