@@ -8,6 +8,7 @@
  *   phaseout policy check FILE...
  *   phaseout policy list [--verbose] [SETTINGS]
  *   phaseout export fleet-policies|pack|sql [OPTIONS] [SETTINGS]
+ *   phaseout fleet ingest|report [OPTIONS]
  *
  * SETTINGS are the flags every front end shares (po-settings.h); they may
  * also come before the command (`phaseout --root DIR report`).
@@ -251,6 +252,13 @@ run_export (int argc, char **argv)
   return po_cli_export_run (export, settings, argc, argv);
 }
 
+/* `fleet`: the fleet's result logs, not this host (po-cli-fleet.c) */
+static int
+run_fleet (int argc, char **argv)
+{
+  return po_cli_fleet_run (argc, argv);
+}
+
 static const Command commands[] = {
   { "query", "[--json|--csv] SQL", "Run SQL over phaseout's tables", run_query },
   { "report", "[--fail-on-findings]", "Print this machine's compliance summary", run_report },
@@ -258,6 +266,8 @@ static const Command commands[] = {
   { "policy", "check FILE...|list", "Validate policy files, or list the catalogue", run_policy },
   { "export", "fleet-policies|pack|sql", "Compile policies to osquery SQL (Fleet, packs)",
     run_export },
+  { "fleet", "ingest|report", "The fleet's compliance over time, from osquery's result logs",
+    run_fleet },
 };
 
 /*

@@ -51,4 +51,8 @@ int                 po_cli_export_run         (PoCliExport      *export,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoCliExport, po_cli_export_free)
 
+/* `phaseout fleet ingest|report` (po-cli-fleet.c): its exit code */
+int                 po_cli_fleet_run          (int               argc,
+                                               char            **argv);
+
 G_END_DECLS

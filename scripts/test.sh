@@ -7,8 +7,9 @@
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the fuzz targets, 45 s each (libFuzzer + ASan + UBSan, clang);
 #   4. the package test: build the .deb, install, use, remove, purge;
-#   5. a quick benchmark run, so bench/ keeps building and running (its
-#      figures are printed, never judged here: timings are not tests).
+#   5. quick benchmark runs (bench/run, bench/fleet), so bench/ keeps building
+#      and running (their figures are printed, never judged here: timings
+#      are not tests).
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -35,3 +36,4 @@ fi
 
 echo "== benchmark smoke run (bench/run --quick; figures only) =="
 bench/run --quick --build build --work "${TMPDIR:-/tmp}/phaseout-bench-quick"
+bench/fleet --quick --build build --work "${TMPDIR:-/tmp}/phaseout-bench-fleet-quick"

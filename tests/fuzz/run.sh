@@ -4,7 +4,7 @@
 # run.sh BUILD_DIR [SECONDS] [TARGET...]
 #
 # Runs every libFuzzer target (or the ones named) for SECONDS each (default
-# 45: the seven targets take about six minutes), one after another, and
+# 45: the eight targets take about six minutes), one after another, and
 # prints the executions per target.  BUILD_DIR is a build configured with
 # clang and -DPHASEOUT_FUZZ=ON; if it does not exist yet it is configured
 # here (CC=clang CXX=clang++), and the targets are (re)built either way.
@@ -28,7 +28,7 @@ top=$(cd "$here/../.." && pwd)
 build=$1
 seconds=${2:-45}
 [ $# -ge 2 ] && shift 2 || shift 1
-targets=${*:-"query-context policy profile dpkg-status proc kmod thrift"}
+targets=${*:-"query-context policy profile dpkg-status proc kmod thrift fleet-line"}
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=${CC:-clang} CXX=${CXX:-clang++} cmake -S "$top" -B "$build" \
