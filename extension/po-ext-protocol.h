@@ -2,6 +2,7 @@
 #pragma once
 
 #include "po-ext-thrift.h"
+#include "po-rows.h"
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,15 @@ PoBoundedProtocol *po_bounded_protocol_new (ThriftTransport *transport);
  */
 void               po_bounded_protocol_set_server_methods (PoBoundedProtocol  *protocol,
                                                            const gchar *const *methods);
+
+/*
+ * Writes rows as the binary protocol writes the rows of an
+ * ExtensionResponse (a list of string maps, a NULL cell left out, which
+ * osquery reads back as NULL), straight from the PoRows.  Returns the
+ * bytes written, or -1 with error set.
+ */
+gint32             po_protocol_write_rows                 (PoRows             *rows,
+                                                           ThriftProtocol     *protocol,
+                                                           GError            **error);
 
 G_END_DECLS

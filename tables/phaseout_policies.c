@@ -12,20 +12,6 @@
 #include "po-schemas.h"
 #include "po-table.h"
 
-/* space-separated URLs of a policy's sources (URLs cannot contain spaces) */
-static gchar *
-source_urls (PoPolicy *policy)
-{
-  g_autoptr(GString) urls = g_string_new (NULL);
-  guint n_sources;
-  const PoSource *sources = po_policy_get_sources (policy, &n_sources);
-
-  for (guint i = 0; i < n_sources; i++)
-    if (sources[i].url != NULL)
-      g_string_append_printf (urls, "%s%s", urls->len > 0 ? " " : "", sources[i].url);
-  return g_string_free (g_steal_pointer (&urls), FALSE);
-}
-
 gboolean
 po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                      GError **error)
@@ -61,7 +47,7 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
       categories = g_strjoinv (",", (gchar **) po_policy_get_categories (policy));
       milestones = po_policy_milestones_to_json (policy);
       scope = po_policy_scope_to_json (policy);
-      urls = source_urls (policy);
+      urls = po_policy_get_source_urls (policy);
       po_policy_evaluate (policy, profile, now, &applicability, &reason);
 
       po_rows_add (rows);

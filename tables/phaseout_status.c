@@ -10,20 +10,6 @@
 #include "po-schemas.h"
 #include "po-table.h"
 
-/* space-separated URLs of a policy's sources (URLs cannot contain spaces) */
-static gchar *
-source_urls (PoPolicy *policy)
-{
-  g_autoptr(GString) urls = g_string_new (NULL);
-  guint n_sources;
-  const PoSource *sources = po_policy_get_sources (policy, &n_sources);
-
-  for (guint i = 0; i < n_sources; i++)
-    if (sources[i].url != NULL)
-      g_string_append_printf (urls, "%s%s", urls->len > 0 ? " " : "", sources[i].url);
-  return g_string_free (g_steal_pointer (&urls), FALSE);
-}
-
 gboolean
 po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                    GError **error)
@@ -38,7 +24,7 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
   for (guint i = 0; i < scan->policies->len; i++)
     {
       PoPolicyResult *result = g_ptr_array_index (scan->policies, i);
-      g_autofree gchar *urls = source_urls (result->policy);
+      g_autofree gchar *urls = po_policy_get_source_urls (result->policy);
 
       po_rows_add (rows);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_POLICY_ID, po_policy_get_id (result->policy));

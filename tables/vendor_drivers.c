@@ -16,28 +16,19 @@
 
 /* the applicable policies covering the module, comma-separated */
 static gchar *
-covering_policies (GPtrArray *policies, PoProfile *profile, GDateTime *now,
+covering_policies (PoCatalogue *catalogue, PoProfile *profile, GDateTime *now,
                    const PoAttribution *attribution)
 {
   g_autoptr(GString) ids = g_string_new (NULL);
-  const gchar *category;
+  g_autoptr(GPtrArray) policies = NULL;
 
   if (attribution->vendor == NULL)
     return g_string_free (g_steal_pointer (&ids), FALSE);
-  category = attribution->product != NULL ? po_product_get_category (attribution->product)
-                                          : NULL;
+  policies = po_compliance_get_covering_policies (catalogue, profile, now, attribution->vendor,
+                                                  attribution->product);
   for (guint i = 0; i < policies->len; i++)
-    {
-      PoPolicy *policy = g_ptr_array_index (policies, i);
-      PoApplicability applicability;
-      g_autofree gchar *reason = NULL;
-
-      if (!po_policy_covers (policy, po_vendor_get_id (attribution->vendor), category))
-        continue;
-      po_policy_evaluate (policy, profile, now, &applicability, &reason);
-      if (po_applicability_applies (applicability))
-        g_string_append_printf (ids, "%s%s", ids->len > 0 ? "," : "", po_policy_get_id (policy));
-    }
+    g_string_append_printf (ids, "%s%s", i > 0 ? "," : "",
+                            po_policy_get_id (g_ptr_array_index (policies, i)));
   return g_string_free (g_steal_pointer (&ids), FALSE);
 }
 
@@ -49,12 +40,10 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
   g_autoptr(PoProfile) profile = NULL;
   g_autoptr(GPtrArray) modules = NULL;
   g_autoptr(GDateTime) now = NULL;
-  GPtrArray *policies;
 
   if (catalogue == NULL || !po_runtime_get_profile (runtime, &profile, error))
     return FALSE;
   now = po_runtime_now (runtime);
-  policies = po_catalogue_get_policies (catalogue);
   modules = po_inventory_collect_kernel_modules (runtime, NULL);
 
   for (guint i = 0; i < modules->len; i++)
@@ -67,7 +56,7 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
       if (!po_query_context_matches (query, COL_VENDOR_DRIVERS_NAME, module->name))
         continue;
       po_compliance_attribute_module (catalogue, module, &attribution);
-      policy_ids = covering_policies (policies, profile, now, &attribution);
+      policy_ids = covering_policies (catalogue, profile, now, &attribution);
 
       po_rows_add (rows);
       po_rows_set_text (rows, COL_VENDOR_DRIVERS_NAME, module->name);

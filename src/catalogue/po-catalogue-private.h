@@ -7,6 +7,7 @@
  */
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <sys/stat.h>
 
 #include "po-catalogue.h"
 
@@ -103,6 +104,13 @@ gboolean     po_indicator_kind_from_key         (const gchar     *platform,
                                                  PoIndicatorKind *ret_kind);
 const gchar *po_indicator_kind_get_key          (PoIndicatorKind  kind);
 
+/* key is normalised (po_indicator_normalise()), key_len its length */
+gboolean     po_indicator_matches_key           (const PoIndicator *indicator,
+                                                 const gchar       *key,
+                                                 gsize              key_len);
+
+/* ---- the matcher (po-matcher.c) ---- */
+
 typedef struct _PoMatcher PoMatcher;
 
 PoMatcher   *po_matcher_new                     (void);
@@ -186,6 +194,75 @@ struct _PoPolicy {
 };
 
 PoPolicy    *po_policy_new                      (void);
+
+/* ---- the catalogue object (po-catalogue*.c) ---- */
+
+typedef struct {
+  gchar    *path;
+  gboolean  must_exist;
+} DirOption;
+
+struct _PoCatalogueOptions {
+  gboolean   builtin;
+  GPtrArray *dirs;     /* DirOption* */
+  GPtrArray *files;    /* gchar* */
+  gboolean   check_permissions;
+  uid_t      trusted_uid;
+  gboolean   log_problems;
+};
+
+/* what stat says about a file or directory, to notice any change */
+typedef struct {
+  gboolean exists;
+  dev_t    dev;
+  ino_t    ino;
+  off_t    size;
+  mode_t   mode;
+  uid_t    uid;
+  gint64   mtime_ns;
+  gint64   ctime_ns;
+} PoFileIdentity;
+
+struct _PoCatalogue {
+  gatomicrefcount      ref_count;
+  PoCatalogueOptions  *options;
+  GPtrArray           *files;          /* FileRecord*, load order */
+  GPtrArray           *dirs;           /* DirRecord* */
+  GPtrArray           *vendors;        /* PoVendor*, refs, by id */
+  GHashTable          *vendor_by_id;
+  GPtrArray           *policies;       /* PoPolicy*, refs, by id */
+  GHashTable          *policy_by_id;
+  GPtrArray           *problems;       /* PoCatalogueProblem* */
+  GPtrArray           *file_names;     /* gchar*: files in use */
+  PoMatcher           *matcher;
+  GMutex               memo_lock;
+  GData               *memos;          /* po_catalogue_get_memo() */
+};
+
+/* reading files and directories (po-catalogue-files.c) */
+void      po_file_identity_from_stat     (PoFileIdentity           *identity,
+                                          const struct stat        *st);
+/* a missing path has exists FALSE */
+void      po_file_identity_of_path       (PoFileIdentity           *identity,
+                                          const gchar              *path);
+gboolean  po_file_identity_equal         (const PoFileIdentity     *a,
+                                          const PoFileIdentity     *b);
+gboolean  po_catalogue_check_permissions (const PoCatalogueOptions *options,
+                                          const gchar              *path,
+                                          uid_t                     uid,
+                                          mode_t                    mode,
+                                          GError                  **error);
+gboolean  po_catalogue_read_policy_file  (const PoCatalogueOptions *options,
+                                          const gchar              *path,
+                                          GBytes                  **ret_bytes,
+                                          PoFileIdentity           *ret_identity,
+                                          GError                  **error);
+/* byte order of file names, for qsort() */
+gint      po_catalogue_compare_names     (gconstpointer             a,
+                                          gconstpointer             b);
+/* the *.json names in a directory, in byte order */
+GStrv     po_catalogue_list_policy_files (const gchar              *path,
+                                          GError                  **error);
 
 /* ---- files (po-catalogue-parse.c) ---- */
 

@@ -25,167 +25,19 @@
 #include "po-catalogue-private.h"
 #include "po-error.h"
 
-#ifndef PHASEOUT_DEFAULT_POLICY_DIR
-#define PHASEOUT_DEFAULT_POLICY_DIR "/etc/phaseout/policies.d"
-#endif
-
-typedef struct {
-  gchar    *path;
-  gboolean  must_exist;
-} DirOption;
-
-struct _PoCatalogueOptions {
-  gboolean   builtin;
-  GPtrArray *dirs;     /* DirOption* */
-  GPtrArray *files;    /* gchar* */
-  gboolean   check_permissions;
-  uid_t      trusted_uid;
-  gboolean   log_problems;
-};
-
-/* what stat says about a file or directory, to notice any change */
-typedef struct {
-  gboolean exists;
-  dev_t    dev;
-  ino_t    ino;
-  off_t    size;
-  mode_t   mode;
-  uid_t    uid;
-  gint64   mtime_ns;
-  gint64   ctime_ns;
-} Identity;
-
 typedef struct {
   gchar              *name;           /* path, or "builtin:policies/x.json" */
   gchar              *path;           /* NULL for built-in files */
-  Identity            identity;
+  PoFileIdentity      identity;
   PoCatalogueContent *content;        /* in use, NULL when nothing is */
   gboolean            kept_previous;  /* content is a previous version */
 } FileRecord;
 
 typedef struct {
-  gchar    *path;
-  Identity  identity;
-  GStrv     names;                    /* the *.json names listed, sorted */
+  gchar          *path;
+  PoFileIdentity  identity;
+  GStrv           names;  /* the *.json names listed, sorted */
 } DirRecord;
-
-struct _PoCatalogue {
-  gatomicrefcount      ref_count;
-  PoCatalogueOptions  *options;
-  GPtrArray           *files;          /* FileRecord*, load order */
-  GPtrArray           *dirs;           /* DirRecord* */
-  GPtrArray           *vendors;        /* PoVendor*, refs, by id */
-  GHashTable          *vendor_by_id;
-  GPtrArray           *policies;       /* PoPolicy*, refs, by id */
-  GHashTable          *policy_by_id;
-  GPtrArray           *problems;       /* PoCatalogueProblem* */
-  GPtrArray           *file_names;     /* gchar*: files in use */
-  PoMatcher           *matcher;
-  GMutex               memo_lock;
-  GData               *memos;          /* po_catalogue_get_memo() */
-};
-
-/* ---- options ---- */
-
-static void
-dir_option_free (DirOption *dir)
-{
-  g_free (dir->path);
-  g_free (dir);
-}
-
-PoCatalogueOptions *
-po_catalogue_options_new (void)
-{
-  PoCatalogueOptions *options = g_new0 (PoCatalogueOptions, 1);
-
-  options->builtin = TRUE;
-  options->dirs = g_ptr_array_new_with_free_func ((GDestroyNotify) dir_option_free);
-  options->files = g_ptr_array_new_with_free_func (g_free);
-  options->check_permissions = geteuid () == 0;
-  options->trusted_uid = 0;
-  options->log_problems = TRUE;
-  return options;
-}
-
-void
-po_catalogue_options_free (PoCatalogueOptions *options)
-{
-  if (options == NULL)
-    return;
-  g_ptr_array_unref (options->dirs);
-  g_ptr_array_unref (options->files);
-  g_free (options);
-}
-
-PoCatalogueOptions *
-po_catalogue_options_copy (const PoCatalogueOptions *options)
-{
-  PoCatalogueOptions *copy = po_catalogue_options_new ();
-
-  copy->builtin = options->builtin;
-  copy->check_permissions = options->check_permissions;
-  copy->trusted_uid = options->trusted_uid;
-  copy->log_problems = options->log_problems;
-  for (guint i = 0; i < options->dirs->len; i++)
-    {
-      DirOption *dir = g_ptr_array_index (options->dirs, i);
-      po_catalogue_options_add_policy_dir (copy, dir->path, dir->must_exist);
-    }
-  for (guint i = 0; i < options->files->len; i++)
-    po_catalogue_options_add_file (copy, g_ptr_array_index (options->files, i));
-  return copy;
-}
-
-void
-po_catalogue_options_set_builtin (PoCatalogueOptions *options, gboolean builtin)
-{
-  options->builtin = builtin;
-}
-
-void
-po_catalogue_options_add_policy_dir (PoCatalogueOptions *options, const gchar *directory,
-                                     gboolean must_exist)
-{
-  DirOption *dir = g_new0 (DirOption, 1);
-
-  dir->path = g_strdup (directory);
-  dir->must_exist = must_exist;
-  g_ptr_array_add (options->dirs, dir);
-}
-
-void
-po_catalogue_options_add_file (PoCatalogueOptions *options, const gchar *path)
-{
-  g_ptr_array_add (options->files, g_strdup (path));
-}
-
-void
-po_catalogue_options_set_permissions (PoCatalogueOptions *options, gboolean check,
-                                      uid_t trusted_uid)
-{
-  options->check_permissions = check;
-  options->trusted_uid = trusted_uid;
-}
-
-void
-po_catalogue_options_set_log_problems (PoCatalogueOptions *options, gboolean log_problems)
-{
-  options->log_problems = log_problems;
-}
-
-PoCatalogueOptions *
-po_catalogue_options_new_from_settings (const PoSettings *settings)
-{
-  PoCatalogueOptions *options = po_catalogue_options_new ();
-  /* no --policy-dir: the default directory, which need not exist */
-  gboolean given = settings->policy_dirs != NULL && settings->policy_dirs->len > 0;
-  g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
-
-  for (guint i = 0; i < dirs->len; i++)
-    po_catalogue_options_add_policy_dir (options, g_ptr_array_index (dirs, i), given);
-  return options;
-}
 
 /* ---- records ---- */
 
@@ -224,118 +76,6 @@ content_ref (PoCatalogueContent *content)
   for (guint i = 0; i < content->policies->len; i++)
     g_ptr_array_add (copy->policies, po_policy_ref (g_ptr_array_index (content->policies, i)));
   return copy;
-}
-
-static void
-identity_from_stat (Identity *identity, const struct stat *st)
-{
-  identity->exists = TRUE;
-  identity->dev = st->st_dev;
-  identity->ino = st->st_ino;
-  identity->size = st->st_size;
-  identity->mode = st->st_mode;
-  identity->uid = st->st_uid;
-  identity->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
-                       + st->st_mtim.tv_nsec;
-  identity->ctime_ns = (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000)
-                       + st->st_ctim.tv_nsec;
-}
-
-static void
-identity_of_path (Identity *identity, const gchar *path)
-{
-  struct stat st;
-
-  memset (identity, 0, sizeof (*identity));
-  if (stat (path, &st) == 0)
-    identity_from_stat (identity, &st);
-}
-
-static gboolean
-identity_equal (const Identity *a, const Identity *b)
-{
-  return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size
-         && a->mode == b->mode && a->uid == b->uid && a->mtime_ns == b->mtime_ns
-         && a->ctime_ns == b->ctime_ns;
-}
-
-/* ---- reading files ---- */
-
-/* osquery's rule for extensions, made a little stricter (no group write) */
-static gboolean
-check_permissions (const PoCatalogueOptions *options, const gchar *path, uid_t uid, mode_t mode,
-                   GError **error)
-{
-  if (!options->check_permissions)
-    return TRUE;
-  if (uid != options->trusted_uid)
-    {
-      g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
-                   "%s: refused: owned by uid %u, not uid %u (running as root, phaseout only "
-                   "reads policy files and directories owned by root and not writable by group "
-                   "or others)", path, (guint) uid, (guint) options->trusted_uid);
-      return FALSE;
-    }
-  if ((mode & (S_IWGRP | S_IWOTH)) != 0)
-    {
-      g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
-                   "%s: refused: writable by %s (mode %04o; running as root, phaseout only "
-                   "reads policy files and directories not writable by group or others)", path,
-                   (mode & S_IWOTH) != 0 ? "others" : "group", (guint) (mode & 07777));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-check_policy_file (const gchar *path, const struct stat *st, gpointer user_data, GError **error)
-{
-  return check_permissions (user_data, path, st->st_uid, st->st_mode, error);
-}
-
-/*
- * Reads a policy file.  The ownership and mode checked are those of the
- * file actually opened (po_config_file_read()), so a rename between the
- * check and the read cannot slip another file in.
- */
-static gboolean
-read_policy_file (const PoCatalogueOptions *options, const gchar *path, GBytes **ret_bytes,
-                  Identity *ret_identity, GError **error)
-{
-  struct stat opened = { 0 };
-  gboolean ok;
-
-  identity_of_path (ret_identity, path);
-  ok = po_config_file_read (path, PO_CATALOGUE_MAX_FILE_SIZE, check_policy_file,
-                            (gpointer) options, ret_bytes, &opened, error);
-  /* st_mode has a file type once fstat filled it */
-  if (opened.st_mode != 0)
-    identity_from_stat (ret_identity, &opened);
-  return ok;
-}
-
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(const gchar *const *) a, *(const gchar *const *) b);
-}
-
-/* the *.json entries of a directory in byte order of their names; hidden ones skipped */
-static GStrv
-list_policy_files (const gchar *path, GError **error)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  const gchar *name;
-
-  if (dir == NULL)
-    return NULL;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (name[0] != '.' && g_str_has_suffix (name, ".json"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_names);
-  g_ptr_array_add (names, NULL);
-  return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
 
 /* ---- loading ---- */
@@ -441,7 +181,7 @@ load_file (Loader *loader, const gchar *path)
 
   record->name = g_strdup (path);
   record->path = g_strdup (path);
-  if (!read_policy_file (loader->options, path, &bytes, &record->identity, &error))
+  if (!po_catalogue_read_policy_file (loader->options, path, &bytes, &record->identity, &error))
     {
       fall_back (loader, record, error->message);
       g_ptr_array_add (loader->catalogue->files, record);
@@ -483,7 +223,7 @@ load_builtin (Loader *loader)
                                                               NULL);
       if (children == NULL)
         continue;
-      qsort (children, g_strv_length (children), sizeof (gchar *), compare_names);
+      qsort (children, g_strv_length (children), sizeof (gchar *), po_catalogue_compare_names);
       for (guint i = 0; children[i] != NULL; i++)
         {
           g_autofree gchar *path = g_strconcat (folder, children[i], NULL);
@@ -528,7 +268,7 @@ keep_previous_files_of (Loader *loader, const gchar *directory, const gchar *why
       record = g_new0 (FileRecord, 1);
       record->name = g_strdup (old->name);
       record->path = g_strdup (old->path);
-      identity_of_path (&record->identity, old->path);
+      po_file_identity_of_path (&record->identity, old->path);
       record->content = content_ref (old->content);
       record->kept_previous = TRUE;
       message = g_strdup_printf ("%s: not read (%s): keeping the version loaded before "
@@ -552,7 +292,7 @@ load_dir (Loader *loader, const DirOption *option)
   if (stat (option->path, &st) != 0)
     {
       int saved = errno;
-      identity_of_path (&dir->identity, option->path);
+      po_file_identity_of_path (&dir->identity, option->path);
       if (saved != ENOENT || option->must_exist)
         {
           g_autofree gchar *message = g_strdup_printf ("%s: policy directory: %s",
@@ -561,7 +301,7 @@ load_dir (Loader *loader, const DirOption *option)
         }
       return;
     }
-  identity_from_stat (&dir->identity, &st);
+  po_file_identity_from_stat (&dir->identity, &st);
   if (!S_ISDIR (st.st_mode))
     {
       g_autofree gchar *message = g_strdup_printf ("%s: policy directory: not a directory",
@@ -569,14 +309,15 @@ load_dir (Loader *loader, const DirOption *option)
       add_problem (loader->catalogue, option->path, message, FALSE);
       return;
     }
-  if (!check_permissions (loader->options, option->path, st.st_uid, st.st_mode, &error))
+  if (!po_catalogue_check_permissions (loader->options, option->path, st.st_uid, st.st_mode,
+                                       &error))
     {
       add_problem (loader->catalogue, option->path, error->message, FALSE);
       keep_previous_files_of (loader, option->path, "its directory was refused");
       return;
     }
   g_strfreev (dir->names);
-  dir->names = list_policy_files (option->path, &error);
+  dir->names = po_catalogue_list_policy_files (option->path, &error);
   if (dir->names == NULL)
     {
       g_autofree gchar *message = g_strdup_printf ("%s: policy directory: %s", option->path,
@@ -791,14 +532,14 @@ po_catalogue_is_current (PoCatalogue *catalogue)
     {
       DirRecord *dir = g_ptr_array_index (catalogue->dirs, i);
       g_auto(GStrv) names = NULL;
-      Identity now;
+      PoFileIdentity now;
 
-      identity_of_path (&now, dir->path);
-      if (!identity_equal (&now, &dir->identity))
+      po_file_identity_of_path (&now, dir->path);
+      if (!po_file_identity_equal (&now, &dir->identity))
         return FALSE;
       if (!now.exists || !S_ISDIR (now.mode))
         continue;
-      names = list_policy_files (dir->path, NULL);
+      names = po_catalogue_list_policy_files (dir->path, NULL);
       if (names == NULL || !g_strv_equal ((const gchar *const *) names,
                                           (const gchar *const *) dir->names))
         return FALSE;
@@ -806,106 +547,15 @@ po_catalogue_is_current (PoCatalogue *catalogue)
   for (guint i = 0; i < catalogue->files->len; i++)
     {
       FileRecord *record = g_ptr_array_index (catalogue->files, i);
-      Identity now;
+      PoFileIdentity now;
 
       if (record->path == NULL)
         continue;
-      identity_of_path (&now, record->path);
-      if (!identity_equal (&now, &record->identity))
+      po_file_identity_of_path (&now, record->path);
+      if (!po_file_identity_equal (&now, &record->identity))
         return FALSE;
     }
   return TRUE;
-}
-
-GPtrArray *
-po_catalogue_get_policies (PoCatalogue *catalogue)
-{
-  return catalogue->policies;
-}
-
-PoPolicy *
-po_catalogue_lookup_policy (PoCatalogue *catalogue, const gchar *id)
-{
-  return id != NULL ? g_hash_table_lookup (catalogue->policy_by_id, id) : NULL;
-}
-
-GPtrArray *
-po_catalogue_get_vendors (PoCatalogue *catalogue)
-{
-  return catalogue->vendors;
-}
-
-PoVendor *
-po_catalogue_lookup_vendor (PoCatalogue *catalogue, const gchar *id)
-{
-  return id != NULL ? g_hash_table_lookup (catalogue->vendor_by_id, id) : NULL;
-}
-
-GPtrArray *
-po_catalogue_get_problems (PoCatalogue *catalogue)
-{
-  return catalogue->problems;
-}
-
-GPtrArray *
-po_catalogue_get_files (PoCatalogue *catalogue)
-{
-  return catalogue->file_names;
-}
-
-guint
-po_catalogue_get_n_indicators (PoCatalogue *catalogue)
-{
-  return po_matcher_get_size (catalogue->matcher);
-}
-
-gboolean
-po_catalogue_match (PoCatalogue *catalogue, PoIndicatorKind kind, const gchar *value,
-                    GPtrArray **ret_matches)
-{
-  g_autoptr(GPtrArray) matches = NULL;
-
-  g_return_val_if_fail (catalogue != NULL, FALSE);
-  g_return_val_if_fail (kind < PO_INDICATOR_KIND_N, FALSE);
-
-  if (!po_matcher_match (catalogue->matcher, kind, value, &matches))
-    {
-      if (ret_matches != NULL)
-        *ret_matches = NULL;
-      return FALSE;
-    }
-  if (ret_matches != NULL)
-    *ret_matches = g_steal_pointer (&matches);
-  return TRUE;
-}
-
-gpointer
-po_catalogue_get_memo (PoCatalogue *catalogue, const gchar *key, PoCatalogueMemoBuild build,
-                       gpointer user_data, GDestroyNotify destroy)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&catalogue->memo_lock);
-  gpointer memo = g_datalist_get_data (&catalogue->memos, key);
-
-  if (memo == NULL)
-    {
-      memo = build (catalogue, user_data);
-      g_datalist_set_data_full (&catalogue->memos, key, memo, destroy);
-    }
-  return memo;
-}
-
-GPtrArray *
-po_catalogue_get_policies_for_product (PoCatalogue *catalogue, PoProduct *product)
-{
-  GPtrArray *policies = g_ptr_array_new ();
-
-  for (guint i = 0; i < catalogue->policies->len; i++)
-    {
-      PoPolicy *policy = g_ptr_array_index (catalogue->policies, i);
-      if (po_policy_covers (policy, product->vendor->id, product->category))
-        g_ptr_array_add (policies, policy);
-    }
-  return policies;
 }
 
 PoCatalogueContent *
@@ -914,3 +564,4 @@ po_catalogue_get_file_content (PoCatalogue *catalogue, const gchar *name)
   FileRecord *record = find_file (catalogue, name);
   return record != NULL ? record->content : NULL;
 }
+

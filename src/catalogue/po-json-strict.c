@@ -167,10 +167,25 @@ scan_number (Scan *scan)
 
 static gboolean scan_value (Scan *scan);
 
+/* after a member or an element: ',' (another follows) or closer (*ret_done) */
+static gboolean
+scan_separator (Scan *scan, gchar closer, gboolean *ret_done)
+{
+  skip_space (scan);
+  if (scan->p < scan->end && (*scan->p == ',' || *scan->p == closer))
+    {
+      *ret_done = *scan->p == closer;
+      scan->p++;
+      return TRUE;
+    }
+  return fail (scan, scan->p, closer == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+}
+
 static gboolean
 scan_object (Scan *scan)
 {
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean done;
 
   scan->p++;
   skip_space (scan);
@@ -198,26 +213,18 @@ scan_object (Scan *scan)
       if (scan->p >= scan->end || *scan->p != ':')
         return fail (scan, scan->p, "expected ':'");
       scan->p++;
-      if (!scan_value (scan))
+      if (!scan_value (scan) || !scan_separator (scan, '}', &done))
         return FALSE;
-      skip_space (scan);
-      if (scan->p < scan->end && *scan->p == ',')
-        {
-          scan->p++;
-          continue;
-        }
-      if (scan->p < scan->end && *scan->p == '}')
-        {
-          scan->p++;
-          return TRUE;
-        }
-      return fail (scan, scan->p, "expected ',' or '}'");
+      if (done)
+        return TRUE;
     }
 }
 
 static gboolean
 scan_array (Scan *scan)
 {
+  gboolean done;
+
   scan->p++;
   skip_space (scan);
   if (scan->p < scan->end && *scan->p == ']')
@@ -227,20 +234,10 @@ scan_array (Scan *scan)
     }
   for (;;)
     {
-      if (!scan_value (scan))
+      if (!scan_value (scan) || !scan_separator (scan, ']', &done))
         return FALSE;
-      skip_space (scan);
-      if (scan->p < scan->end && *scan->p == ',')
-        {
-          scan->p++;
-          continue;
-        }
-      if (scan->p < scan->end && *scan->p == ']')
-        {
-          scan->p++;
-          return TRUE;
-        }
-      return fail (scan, scan->p, "expected ',' or ']'");
+      if (done)
+        return TRUE;
     }
 }
 

@@ -276,6 +276,21 @@ po_policy_get_sources (PoPolicy *policy, guint *ret_n_sources)
   return (const PoSource *) policy->sources->data;
 }
 
+/* URLs cannot contain spaces, so a space separates them */
+gchar *
+po_policy_get_source_urls (PoPolicy *policy)
+{
+  g_autoptr(GString) urls = g_string_new (NULL);
+
+  for (guint i = 0; i < policy->sources->len; i++)
+    {
+      const PoSource *source = &g_array_index (policy->sources, PoSource, i);
+      if (source->url != NULL)
+        g_string_append_printf (urls, "%s%s", urls->len > 0 ? " " : "", source->url);
+    }
+  return g_string_free (g_steal_pointer (&urls), FALSE);
+}
+
 const gchar *
 po_policy_get_notes (PoPolicy *policy)
 {

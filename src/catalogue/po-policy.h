@@ -120,6 +120,8 @@ const gchar        *po_policy_get_scope_note          (PoPolicy        *policy,
 const gchar        *po_policy_get_scope_description   (PoPolicy        *policy);
 const PoSource     *po_policy_get_sources             (PoPolicy        *policy,
                                                        guint           *ret_n_sources);
+/* the sources' URLs, space-separated ("" when none has one) */
+gchar              *po_policy_get_source_urls         (PoPolicy        *policy);
 const gchar        *po_policy_get_notes               (PoPolicy        *policy);
 /* "builtin" or the path of the file it was read from */
 const gchar        *po_policy_get_origin              (PoPolicy        *policy);

@@ -31,14 +31,67 @@ void      po_compliance_collect        (const PoCollectRequest *request,
                                         GPtrArray              *findings,
                                         guint                  *ret_complete);
 
+/* ---- candidates and findings (po-compliance-match.c) ---- */
+
+/*
+ * One way an item matched.  rank orders the ways within one owner, lower
+ * first: the item's own name before names derived from it, exact names
+ * before globs.
+ */
+typedef struct {
+  PoVendor    *vendor;
+  PoProduct   *product;
+  gchar       *indicator;
+  const gchar *confidence;
+  guint        rank;
+} PoCandidate;
+
+/* a new array of PoCandidate that frees their strings */
+GArray      *po_candidates_new                   (void);
+/* whether owners (NULL: every one) holds product, or vendor when product is NULL */
+gboolean     po_compliance_owner_wanted          (GHashTable             *owners,
+                                                  PoVendor               *vendor,
+                                                  PoProduct              *product);
+/* every indicator of kind matching value, at rank (globs one lower) */
+void         po_candidates_add_indicator_matches (PoCatalogue            *catalogue,
+                                                  GHashTable             *owners,
+                                                  GArray                 *candidates,
+                                                  PoIndicatorKind         kind,
+                                                  const gchar            *value,
+                                                  guint                   rank);
+/* the candidates for a module: name, then signer, then author (indicators
+ * and vendor names) */
+void         po_candidates_add_module            (PoCatalogue            *catalogue,
+                                                  GHashTable             *owners,
+                                                  const PoKernelModule   *module,
+                                                  GArray                 *candidates);
+/* the chosen candidates of one item (indexes, guint) */
+GArray      *po_candidates_resolve               (GArray                 *candidates);
+PoFinding   *po_finding_new_from_candidate       (PoFindingSource         source,
+                                                  const PoCandidate      *candidate,
+                                                  const gchar            *name);
+/* one finding per chosen candidate */
+void         po_compliance_add_findings          (GPtrArray              *findings,
+                                                  GArray                 *candidates,
+                                                  PoFindingSource         source,
+                                                  const gchar            *name,
+                                                  const gchar            *version,
+                                                  const gchar            *path,
+                                                  gint64                  pid);
+/* TRUE when no warning but "absent" ones: the collector saw everything */
+gboolean     po_compliance_warnings_complete     (GPtrArray              *warnings);
+/* "Kaspersky Lab <support@kaspersky.com>" -> "Kaspersky Lab" */
+gchar       *po_compliance_strip_email           (const gchar            *text);
+
+/* the path collector (po-compliance-paths.c) */
+gboolean     po_compliance_collect_paths         (const PoCollectRequest *request,
+                                                  GPtrArray              *findings);
+
 /* deadlines, status and advice of one policy (po-compliance-status.c) */
 void      po_policy_result_compute     (PoPolicyResult         *result,
                                         PoProfile              *profile,
                                         GDateTime              *now,
                                         gboolean                history);
 void      po_policy_result_free        (PoPolicyResult         *result);
-
-/* free text as the catalogue compares it: NFC, case-folded, one space */
-gchar    *po_compliance_normalise_text (const gchar            *text);
 
 G_END_DECLS

@@ -84,12 +84,34 @@ add_owners (PoCatalogue *catalogue, PoPolicy *policy, const PoScanFilter *filter
     }
 }
 
-static gboolean
-policy_covers_finding (PoPolicy *policy, PoFinding *finding)
+gboolean
+po_compliance_policy_covers_owner (PoPolicy *policy, PoVendor *vendor, PoProduct *product)
 {
-  return po_policy_covers (policy, po_vendor_get_id (finding->vendor),
-                           finding->product != NULL ? po_product_get_category (finding->product)
-                                                    : NULL);
+  /* a vendor-wide owner has no category: only "all" policies cover it */
+  return po_policy_covers (policy, po_vendor_get_id (vendor),
+                           product != NULL ? po_product_get_category (product) : NULL);
+}
+
+GPtrArray *
+po_compliance_get_covering_policies (PoCatalogue *catalogue, PoProfile *profile, GDateTime *now,
+                                     PoVendor *vendor, PoProduct *product)
+{
+  GPtrArray *policies = po_catalogue_get_policies (catalogue);
+  GPtrArray *covering = g_ptr_array_new ();
+
+  for (guint i = 0; i < policies->len; i++)
+    {
+      PoPolicy *policy = g_ptr_array_index (policies, i);
+      PoApplicability applicability;
+      g_autofree gchar *reason = NULL;
+
+      if (!po_compliance_policy_covers_owner (policy, vendor, product))
+        continue;
+      po_policy_evaluate (policy, profile, now, &applicability, &reason);
+      if (po_applicability_applies (applicability))
+        g_ptr_array_add (covering, policy);
+    }
+  return covering;
 }
 
 /* writes the scan to the state database; FALSE when there is no history */
@@ -208,7 +230,8 @@ po_compliance_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret
         {
           PoFinding *finding = g_ptr_array_index (scan->findings, f);
           PoMatch *match;
-          if (!policy_covers_finding (result->policy, finding)
+          if (!po_compliance_policy_covers_owner (result->policy, finding->vendor,
+                                                  finding->product)
               || !in_list (filter->vendors, po_vendor_get_id (finding->vendor)))
             continue;
           match = g_new0 (PoMatch, 1);

@@ -17,28 +17,6 @@ G_BEGIN_DECLS
  * directory states the rules; the comments here say what each call does.
  */
 
-/* ---- sources ------------------------------------------------------------ */
-
-/* how a finding was found; the values of banned_software.source */
-typedef enum {
-  PO_FINDING_SOURCE_DEB,
-  PO_FINDING_SOURCE_RPM,
-  PO_FINDING_SOURCE_SNAP,
-  PO_FINDING_SOURCE_FLATPAK,
-  PO_FINDING_SOURCE_PROCESS,
-  PO_FINDING_SOURCE_SYSTEMD_UNIT,
-  PO_FINDING_SOURCE_PATH,
-  PO_FINDING_SOURCE_KERNEL_MODULE,
-  PO_FINDING_SOURCE_N
-} PoFindingSource;
-
-#define PO_FINDING_SOURCES_ALL ((1u << PO_FINDING_SOURCE_N) - 1)
-
-/* "deb", "rpm", "snap", "flatpak", "process", "systemd_unit", "path", "kernel_module" */
-const gchar *po_finding_source_to_string   (PoFindingSource  source);
-gboolean     po_finding_source_from_string (const gchar     *text,
-                                            PoFindingSource *ret_source);
-
 /* ---- findings ----------------------------------------------------------- */
 
 /*
@@ -158,6 +136,19 @@ gboolean     po_compliance_scan            (PoRuntime          *runtime,
                                             const PoScanFilter *filter,
                                             PoScan            **ret_scan,
                                             GError            **error);
+
+/* does policy cover product (vendor-wide: NULL) of vendor */
+gboolean     po_compliance_policy_covers_owner   (PoPolicy    *policy,
+                                                  PoVendor    *vendor,
+                                                  PoProduct   *product);
+
+/* the catalogue's policies that apply to profile at now and cover vendor
+ * and product (NULL: vendor-wide): a new array of borrowed PoPolicy*, id order */
+GPtrArray   *po_compliance_get_covering_policies (PoCatalogue *catalogue,
+                                                  PoProfile   *profile,
+                                                  GDateTime   *now,
+                                                  PoVendor    *vendor,
+                                                  PoProduct   *product);
 
 /* ---- kernel module attribution (vendor_drivers) ------------------------- */
 

@@ -248,6 +248,20 @@ gboolean   po_inventory_probe_pattern (PoRuntime   *runtime,
                                        GPtrArray  **ret_infos,
                                        GError     **error);
 
+/*
+ * A memo for one scan of many path patterns (po-path-memo.c): which
+ * directories the patterns name are missing beneath the root, so that a
+ * pattern under a missing directory is skipped before its probe.
+ */
+typedef struct _PoPathMemo PoPathMemo;
+
+PoPathMemo *po_path_memo_new          (PoRuntime   *runtime);
+void        po_path_memo_free         (PoPathMemo  *memo);
+/* FALSE when a directory pattern's literal part names is missing (so
+ * nothing can match); TRUE when something might */
+gboolean    po_path_memo_could_exist  (PoPathMemo  *memo,
+                                       const gchar *pattern);
+
 /* ---- kernel modules ------------------------------------------------- */
 
 typedef struct {
@@ -296,6 +310,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoPackage, po_package_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoProcess, po_process_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoUnit, po_unit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoPathInfo, po_path_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoPathMemo, po_path_memo_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoKernelModule, po_kernel_module_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoInventoryWarning, po_inventory_warning_free)
 

@@ -363,6 +363,23 @@ bind_text (sqlite3_stmt *statement, int index, const gchar *value)
     sqlite3_bind_null (statement, index);
 }
 
+/* parameters 1 to 9 of the update and the insert of a finding: the same
+ * values in the same order */
+static void
+bind_finding (sqlite3_stmt *stmt, gint64 now, const PoStateFinding *f, const gchar *product)
+{
+  sqlite3_reset (stmt);
+  sqlite3_bind_int64 (stmt, 1, now);
+  bind_text (stmt, 2, f->category);
+  bind_text (stmt, 3, f->name);
+  bind_text (stmt, 4, f->version);
+  bind_text (stmt, 5, f->path);
+  bind_text (stmt, 6, f->policy_id);
+  bind_text (stmt, 7, f->finding);
+  bind_text (stmt, 8, f->vendor);
+  bind_text (stmt, 9, product);
+}
+
 static gchar *
 episode_key (const gchar *policy_id, const gchar *finding, const gchar *vendor,
              const gchar *product)
@@ -403,30 +420,12 @@ record_findings (PoState *state, gint64 now, PoStateFinding *findings, guint n_f
       PoStateFinding *f = &findings[i];
       const gchar *product = f->product != NULL ? f->product : "";
 
-      sqlite3_reset (update);
-      sqlite3_bind_int64 (update, 1, now);
-      bind_text (update, 2, f->category);
-      bind_text (update, 3, f->name);
-      bind_text (update, 4, f->version);
-      bind_text (update, 5, f->path);
-      bind_text (update, 6, f->policy_id);
-      bind_text (update, 7, f->finding);
-      bind_text (update, 8, f->vendor);
-      bind_text (update, 9, product);
+      bind_finding (update, now, f, product);
       if (sqlite3_step (update) != SQLITE_DONE)
         return set_sqlite_error (state, "updating a finding", error);
       if (sqlite3_changes (state->db) == 0)
         {
-          sqlite3_reset (insert);
-          sqlite3_bind_int64 (insert, 1, now);
-          bind_text (insert, 2, f->category);
-          bind_text (insert, 3, f->name);
-          bind_text (insert, 4, f->version);
-          bind_text (insert, 5, f->path);
-          bind_text (insert, 6, f->policy_id);
-          bind_text (insert, 7, f->finding);
-          bind_text (insert, 8, f->vendor);
-          bind_text (insert, 9, product);
+          bind_finding (insert, now, f, product);
           bind_text (insert, 10, f->source);
           if (sqlite3_step (insert) != SQLITE_DONE)
             return set_sqlite_error (state, "adding a finding", error);

@@ -20,16 +20,6 @@ extern "C" {
 
 namespace po_test {
 
-struct CatalogueDeleter { void operator() (PoCatalogue *c) const { po_catalogue_unref (c); } };
-struct ProfileDeleter { void operator() (PoProfile *p) const { po_profile_unref (p); } };
-struct OptionsDeleter { void operator() (PoCatalogueOptions *o) const { po_catalogue_options_free (o); } };
-struct PtrArrayDeleter { void operator() (GPtrArray *a) const { g_ptr_array_unref (a); } };
-
-using CataloguePtr = std::unique_ptr<PoCatalogue, CatalogueDeleter>;
-using ProfilePtr = std::unique_ptr<PoProfile, ProfileDeleter>;
-using OptionsPtr = std::unique_ptr<PoCatalogueOptions, OptionsDeleter>;
-using PtrArrayPtr = std::unique_ptr<GPtrArray, PtrArrayDeleter>;
-
 /* the repository checkout (data/, docs/, examples/) */
 std::string project_path (const std::string &relative);
 

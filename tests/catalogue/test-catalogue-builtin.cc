@@ -265,7 +265,7 @@ TEST (CatalogueBuiltin, KasperskyLinuxProductsAndCategories)
   ASSERT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_RPM_PACKAGE, "klnagent64", &matches));
   PoProduct *agent = po_indicator_get_product ((PoIndicator *) g_ptr_array_index (matches, 0));
   EXPECT_STREQ (po_product_get_category (agent), "management");
-  PtrArrayPtr covering (po_catalogue_get_policies_for_product (catalogue, agent));
+  ArrayPtr covering (po_catalogue_get_policies_for_product (catalogue, agent));
   for (guint i = 0; i < covering->len; i++)
     EXPECT_STRNE (po_policy_get_id ((PoPolicy *) g_ptr_array_index (covering.get (), i)),
                   "nl-kamerbrief-2018");

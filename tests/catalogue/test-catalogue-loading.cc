@@ -33,14 +33,10 @@ title_of (PoCatalogue *catalogue, const char *id)
 std::string
 sha256_of_file (const std::string &path)
 {
-  gchar *contents = NULL;
-  gsize length = 0;
-  EXPECT_TRUE (g_file_get_contents (path.c_str (), &contents, &length, NULL));
-  gchar *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
-  std::string out (sha);
-  g_free (sha);
-  g_free (contents);
-  return out;
+  std::string contents = read_file (path);
+  g_autofree gchar *sha = g_compute_checksum_for_data (
+      G_CHECKSUM_SHA256, (const guchar *) contents.data (), contents.size ());
+  return sha;
 }
 
 /* a file's mtime moved on, so a change within one clock tick is seen too */

@@ -12,9 +12,6 @@ using namespace po_test;
 
 namespace {
 
-struct ResultDeleter { void operator() (PoResult *r) const { po_result_free (r); } };
-using ResultPtr = std::unique_ptr<PoResult, ResultDeleter>;
-
 ResultPtr
 query (PoRuntime *runtime, const std::string &sql)
 {

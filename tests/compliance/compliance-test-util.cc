@@ -2,7 +2,6 @@
 #include "compliance-test-util.h"
 
 #include <algorithm>
-#include <ftw.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -14,26 +13,6 @@ const char *const kNlCentral = "jurisdictions=NL\norganisation-types=central-gov
 const char *const kNlMunicipality = "jurisdictions=NL\norganisation-types=municipality\n";
 const char *const kNlVitalSector = "jurisdictions=NL\norganisation-types=vital-sector\n";
 
-static void
-run_or_fail (const std::vector<std::string> &argv)
-{
-  std::vector<gchar *> args;
-  for (const auto &a : argv)
-    args.push_back (const_cast<gchar *> (a.c_str ()));
-  args.push_back (nullptr);
-  g_autofree gchar *err = nullptr;
-  gint status = 0;
-  GError *error = nullptr;
-  if (!g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr,
-                     nullptr, &err, &status, &error)
-      || !g_spawn_check_wait_status (status, &error))
-    {
-      ADD_FAILURE () << argv[0] << ": " << (error != nullptr ? error->message : "") << " "
-                     << (err != nullptr ? err : "");
-      g_clear_error (&error);
-    }
-}
-
 World::World (const std::string &fixture, const std::string &profile)
 {
   root_ = tmp_.file ("root");
@@ -43,7 +22,7 @@ World::World (const std::string &fixture, const std::string &profile)
   EXPECT_EQ (g_mkdir (root_.c_str (), 0755), 0);
   EXPECT_EQ (g_mkdir (policy_dir_.c_str (), 0755), 0);
   /* cp -a keeps the exe links and lib -> usr/lib as links */
-  run_or_fail ({ "cp", "-a", fixture_path ("compliance/" + fixture) + "/.", root_ });
+  copy_fixture ("compliance/" + fixture, root_);
   set_profile (profile);
 }
 
@@ -90,22 +69,13 @@ World::remove_package (const std::string &package) const
   ASSERT_TRUE (g_file_set_contents (path.c_str (), kept.c_str (), -1, nullptr));
 }
 
-static int
-remove_entry (const char *path, const struct stat *, int type, struct FTW *)
-{
-  int rc = type == FTW_DP ? rmdir (path) : unlink (path);
-  if (rc != 0)
-    ADD_FAILURE () << "remove " << path << ": " << g_strerror (errno);
-  return 0;
-}
-
 void
 World::remove_path (const std::string &relative) const
 {
   std::string path = host_file (relative);
   ASSERT_FALSE (relative.empty ());
   ASSERT_EQ (access (path.c_str (), F_OK), 0) << path;
-  nftw (path.c_str (), remove_entry, 16, FTW_PHYS | FTW_DEPTH | FTW_MOUNT);
+  remove_tree (path);
 }
 
 void

@@ -9,9 +9,6 @@ using namespace po_test;
 
 namespace {
 
-struct CatalogueDeleter { void operator() (PoCatalogue *c) const { po_catalogue_unref (c); } };
-using CataloguePtr = std::unique_ptr<PoCatalogue, CatalogueDeleter>;
-
 struct Attribution {
   std::string kind, vendor, vendor_id, product, indicator;
 };
@@ -119,6 +116,33 @@ TEST (VendorDriversAttribution, Rules)
   a = attribute (catalogue.get (), m);
   EXPECT_EQ (a.kind, "<NULL>");
   EXPECT_EQ (a.vendor, "<NULL>");
+}
+
+/*
+ * A signer spelled with other white space (a no-break space, a figure
+ * space, an ideographic space, a vertical tab) is the same name to the
+ * indicator matcher and to the vendor-name index: both normalise free
+ * text with po_text_normalise().  They used to disagree: the matcher took
+ * Unicode white space and the index ASCII's.
+ */
+TEST (VendorDriversAttribution, MatcherAndVendorNamesAgreeOnWhiteSpace)
+{
+  CataloguePtr catalogue (po_catalogue_new_builtin ());
+
+  for (const char *signer : { "AO\xc2\xa0Kaspersky Lab", "AO Kaspersky\xe2\x80\x87Lab",
+                              "AO\xe3\x80\x80Kaspersky\tLab", "AO Kaspersky\vLab" })
+    {
+      /* windows.signer "AO Kaspersky Lab" is free text, as module signers are */
+      EXPECT_TRUE (po_catalogue_match (catalogue.get (), PO_INDICATOR_WINDOWS_SIGNER, signer,
+                                       NULL))
+          << signer;
+      auto m = module ("klfoo");
+      m.signer = const_cast<gchar *> (signer);
+      auto a = attribute (catalogue.get (), m);
+      EXPECT_EQ (a.kind, "signer") << signer;
+      EXPECT_EQ (a.vendor_id, "kaspersky") << signer;
+      EXPECT_EQ (a.indicator, "vendor-name:AO Kaspersky Lab") << signer;
+    }
 }
 
 /* without module files: names from /proc/modules and modules.builtin */

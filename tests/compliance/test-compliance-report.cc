@@ -29,25 +29,11 @@ run_report (const World &world, const std::string &now, std::vector<std::string>
                                     world.config (), "--policy-dir", world.policy_dir (),
                                     "--state-db", world.state_db (), "--now", now };
   args.insert (args.end (), more.begin (), more.end ());
-  std::vector<const gchar *> argv;
-  for (auto &arg : args)
-    argv.push_back (arg.c_str ());
-  argv.push_back (nullptr);
-  g_autofree gchar *out = nullptr;
-  g_autofree gchar *err = nullptr;
-  gint status = 0;
-  GError *error = nullptr;
+  ProcessResult result = run_process (args);
   ReportRun run;
-  if (!g_spawn_sync (nullptr, (gchar **) argv.data (), nullptr, G_SPAWN_DEFAULT, nullptr, nullptr,
-                     &out, &err, &status, &error))
-    {
-      ADD_FAILURE () << error->message;
-      g_error_free (error);
-      return run;
-    }
-  EXPECT_TRUE (WIFEXITED (status)) << err;
-  run.exit_status = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-  run.out = out != nullptr ? out : "";
+  EXPECT_NE (result.status, -1) << result.err;
+  run.exit_status = result.status;
+  run.out = result.out;
   return run;
 }
 

@@ -5,6 +5,17 @@
 
 namespace po_test {
 
+ProcessResult
+run_export_cli (const std::vector<std::string> &args, const std::string &policy_dir)
+{
+  std::vector<std::string> full = { build_path ("cli/phaseout"), "export" };
+
+  full.insert (full.end (), args.begin (), args.end ());
+  full.push_back ("--policy-dir");
+  full.push_back (policy_dir);
+  return run_process (full);
+}
+
 namespace {
 
 struct ObjectUnref { void operator() (gpointer p) const { g_object_unref (p); } };
@@ -129,17 +140,7 @@ OsqueryDb::load (const std::string &name)
 {
   std::string path = fixture_path (std::string ("export/") + po_export_platform_to_string (platform_)
                                    + "/" + name + ".json");
-  gchar *text = NULL;
-  GError *error = NULL;
-
-  if (!g_file_get_contents (path.c_str (), &text, NULL, &error))
-    {
-      ADD_FAILURE () << error->message;
-      g_error_free (error);
-      return;
-    }
-  load_json (text);
-  g_free (text);
+  load_json (read_file (path));
 }
 
 void

@@ -22,10 +22,8 @@
 
 namespace po_test {
 
-struct CatalogueDeleter { void operator() (PoCatalogue *c) const { po_catalogue_unref (c); } };
-struct ExportQueryDeleter { void operator() (PoExportQuery *q) const { po_export_query_free (q); } };
-using CataloguePtr = std::unique_ptr<PoCatalogue, CatalogueDeleter>;
-using ExportQueryPtr = std::unique_ptr<PoExportQuery, ExportQueryDeleter>;
+/* `phaseout export ARGS... --policy-dir policy_dir` */
+ProcessResult run_export_cli (const std::vector<std::string> &args, const std::string &policy_dir);
 
 /* one result row, column name -> text ("<NULL>" for NULL) */
 using Row = std::map<std::string, std::string>;

@@ -12,48 +12,15 @@ using namespace po_test;
 
 namespace {
 
-struct CliRun {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-CliRun
-run (const std::vector<std::string> &args, const std::string &policy_dir)
-{
-  std::vector<std::string> full = { build_path ("cli/phaseout"), "export" };
-  std::vector<char *> argv;
-  gchar *out = NULL, *err = NULL;
-  GError *error = NULL;
-  CliRun result;
-
-  full.insert (full.end (), args.begin (), args.end ());
-  full.push_back ("--policy-dir");
-  full.push_back (policy_dir);
-  for (auto &arg : full)
-    argv.push_back (&arg[0]);
-  argv.push_back (NULL);
-  if (!g_spawn_sync (NULL, argv.data (), NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                     &result.status, &error))
-    {
-      ADD_FAILURE () << error->message;
-      g_error_free (error);
-      return result;
-    }
-  result.status = WIFEXITED (result.status) ? WEXITSTATUS (result.status) : -1;
-  result.out = out;
-  result.err = err;
-  g_free (out);
-  g_free (err);
-  return result;
-}
+using CliRun = ProcessResult;
 
 }  // namespace
 
 TEST (ExportCli, PackToStandardOutput)
 {
   TempDir dir;
-  CliRun result = run ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform", "linux" }, dir.path ());
+  CliRun result = run_export_cli ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform",
+                                  "linux" }, dir.path ());
   JsonParser *parser = json_parser_new ();
 
   ASSERT_EQ (result.status, 0) << result.err;
@@ -70,9 +37,10 @@ TEST (ExportCli, FleetPoliciesToFile)
 {
   TempDir dir;
   std::string file = dir.file ("out.yml");
-  CliRun result = run ({ "fleet-policies", "--platform", "macos", "--policy", "nl-kamerbrief-2018",
-                      "--policy", "us-dhs-bod-17-01", "--output", file, "--verbose" },
-                    dir.path ());
+  CliRun result = run_export_cli ({ "fleet-policies", "--platform", "macos", "--policy",
+                                  "nl-kamerbrief-2018",
+                                  "--policy", "us-dhs-bod-17-01", "--output", file, "--verbose" },
+                                  dir.path ());
   gchar *text = NULL;
 
   ASSERT_EQ (result.status, 0) << result.err;
@@ -81,18 +49,20 @@ TEST (ExportCli, FleetPoliciesToFile)
   EXPECT_TRUE (Contains (result.err, "macos.package_receipt"));
   ASSERT_TRUE (g_file_get_contents (file.c_str (), &text, NULL, NULL));
   EXPECT_TRUE (Contains (text, "  name: \"phaseout: nl-kamerbrief-2018 - no Kaspersky antivirus "
-                               "(macOS)\"\n  platform: darwin\n"));
+                         "(macOS)\"\n  platform: darwin\n"));
   EXPECT_TRUE (Contains (text, "  name: \"phaseout: us-dhs-bod-17-01 - no Kaspersky software "
-                               "(macOS)\"\n  platform: darwin\n"));
+                         "(macOS)\"\n  platform: darwin\n"));
   g_free (text);
 }
 
 TEST (ExportCli, SqlForOnePolicyAndPlatform)
 {
   TempDir dir;
-  CliRun findings = run ({ "sql", "--policy", "us-dhs-bod-17-01", "--platform", "windows" }, dir.path ());
-  CliRun pass = run ({ "sql", "--policy", "us-dhs-bod-17-01", "--platform", "windows", "--pass-query" },
-                  dir.path ());
+  CliRun findings = run_export_cli ({ "sql", "--policy", "us-dhs-bod-17-01", "--platform",
+                                    "windows" }, dir.path ());
+  CliRun pass = run_export_cli ({ "sql", "--policy", "us-dhs-bod-17-01", "--platform", "windows",
+                                "--pass-query" },
+                                dir.path ());
   OsqueryDb db (PO_EXPORT_PLATFORM_WINDOWS);
 
   ASSERT_EQ (findings.status, 0) << findings.err;
@@ -106,19 +76,20 @@ TEST (ExportCli, SqlForOnePolicyAndPlatform)
 TEST (ExportCli, Mistakes)
 {
   TempDir dir;
-  CliRun no_policy = run ({ "sql", "--platform", "windows" }, dir.path ());
-  CliRun all_platforms = run ({ "sql", "--policy", "nl-kamerbrief-2018" }, dir.path ());
-  CliRun unknown_policy = run ({ "pack", "--policy", "nl-kamerbrief-2019" }, dir.path ());
-  CliRun unknown_platform = run ({ "pack", "--platform", "freebsd" }, dir.path ());
-  CliRun unknown_what = run ({ "csv" }, dir.path ());
-  CliRun nothing = run ({}, dir.path ());
+  CliRun no_policy = run_export_cli ({ "sql", "--platform", "windows" }, dir.path ());
+  CliRun all_platforms = run_export_cli ({ "sql", "--policy", "nl-kamerbrief-2018" }, dir.path ());
+  CliRun unknown_policy = run_export_cli ({ "pack", "--policy", "nl-kamerbrief-2019" },
+                                          dir.path ());
+  CliRun unknown_platform = run_export_cli ({ "pack", "--platform", "freebsd" }, dir.path ());
+  CliRun unknown_what = run_export_cli ({ "csv" }, dir.path ());
+  CliRun nothing = run_export_cli ({}, dir.path ());
 
   EXPECT_EQ (no_policy.status, 1);
   EXPECT_TRUE (Contains (no_policy.err, "export sql needs one --policy and one --platform"));
   EXPECT_EQ (all_platforms.status, 1);
   EXPECT_EQ (unknown_policy.status, 1);
   EXPECT_TRUE (Contains (unknown_policy.err, "no policy 'nl-kamerbrief-2019' in the catalogue "
-                                             "(known: de-bsi-2022, "));
+                         "(known: de-bsi-2022, "));
   EXPECT_EQ (unknown_platform.status, 2);
   EXPECT_TRUE (Contains (unknown_platform.err, "unknown platform 'freebsd'"));
   EXPECT_EQ (unknown_what.status, 2);
@@ -131,20 +102,22 @@ TEST (ExportCli, PolicyDirFilesAreExported)
   TempDir dir;
   dir.write ("90-local.json", R"json({
     "format": 1,
-    "policies": [{
+             "policies": [{
       "id": "acme-no-kaspersky", "title": "Acme bans Kaspersky", "issuer": "Acme Corp CISO",
-      "jurisdiction": "*", "instrument": "Acme security standard 4.2", "issued": "2022-03-01",
-      "binding": true, "vendors": ["kaspersky"], "categories": ["all"],
-      "scope": {"binds": ["all"], "advises": [], "excludes": []},
-      "milestones": [{"kind": "remove", "date": "2022-06-30"}],
-      "sources": [{"title": "Acme intranet", "url": "https://intranet.example.org/std-4.2"}]
+             "jurisdiction": "*", "instrument": "Acme security standard 4.2", "issued": "2022-03-01",
+             "binding": true, "vendors": ["kaspersky"], "categories": ["all"],
+             "scope": {"binds": ["all"], "advises": [], "excludes": []},
+             "milestones": [{"kind": "remove", "date": "2022-06-30"}],
+             "sources": [{"title": "Acme intranet", "url": "https://intranet.example.org/std-4.2"}]
     }]
   })json", 0600);
-  CliRun result = run ({ "fleet-policies", "--policy", "acme-no-kaspersky", "--platform", "windows" },
-                    dir.path ());
+  CliRun result = run_export_cli ({ "fleet-policies", "--policy", "acme-no-kaspersky",
+                                  "--platform", "windows" },
+                                  dir.path ());
 
   ASSERT_EQ (result.status, 0) << result.err;
-  EXPECT_TRUE (Contains (result.out, "phaseout: acme-no-kaspersky - no Kaspersky software (Windows)"));
+  EXPECT_TRUE (Contains (result.out,
+                         "phaseout: acme-no-kaspersky - no Kaspersky software (Windows)"));
   EXPECT_TRUE (Contains (result.out, "    Deadline: 2022-06-30 (remove).\n"));
   EXPECT_TRUE (Contains (result.out, "    Instrument: Acme security standard 4.2\n"));
 }
@@ -161,17 +134,19 @@ TEST (ExportCli, IntervalWithinOsquerysLimit)
   for (const char *bad : { "604801", "700000", "0", "-1", "3600s", "", "99999999999999999999" })
     {
       SCOPED_TRACE (bad);
-      CliRun result = run ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform", "linux",
-                             "--interval", bad }, dir.path ());
+      CliRun result = run_export_cli ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform",
+                                      "linux",
+                                      "--interval", bad }, dir.path ());
       EXPECT_EQ (result.status, 2);
       EXPECT_TRUE (Contains (result.err, "--interval must be a whole number of seconds from 1 "
-                                         "to 604800"));
+                             "to 604800"));
       EXPECT_EQ (result.out, "");
     }
   for (const char *good : { "1", "604800" })
     {
-      CliRun result = run ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform", "linux",
-                             "--interval", good }, dir.path ());
+      CliRun result = run_export_cli ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform",
+                                      "linux",
+                                      "--interval", good }, dir.path ());
       EXPECT_EQ (result.status, 0) << result.err;
       EXPECT_TRUE (Contains (result.out, std::string ("\"interval\" : ") + good + ",\n"));
     }

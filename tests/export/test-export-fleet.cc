@@ -15,51 +15,7 @@ using namespace po_test;
 
 namespace {
 
-struct CliRun {
-  int status = -1;
-  std::string out, err;
-};
-
-CliRun
-run_export (std::vector<std::string> args, const std::string &policy_dir)
-{
-  std::vector<std::string> full = { build_path ("cli/phaseout"), "export" };
-  std::vector<char *> argv;
-  gchar *out = NULL, *err = NULL;
-  GError *error = NULL;
-  CliRun result;
-
-  full.insert (full.end (), args.begin (), args.end ());
-  full.push_back ("--policy-dir");
-  full.push_back (policy_dir);
-  for (auto &arg : full)
-    argv.push_back (&arg[0]);
-  argv.push_back (NULL);
-  if (!g_spawn_sync (NULL, argv.data (), NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                     &result.status, &error))
-    {
-      ADD_FAILURE () << error->message;
-      g_error_free (error);
-      return result;
-    }
-  result.status = WIFEXITED (result.status) ? WEXITSTATUS (result.status) : -1;
-  result.out = out;
-  result.err = err;
-  g_free (out);
-  g_free (err);
-  return result;
-}
-
-std::string
-read_file (const std::string &path)
-{
-  gchar *text = NULL;
-  gsize length = 0;
-  EXPECT_TRUE (g_file_get_contents (path.c_str (), &text, &length, NULL)) << path;
-  std::string out (text != NULL ? text : "", length);
-  g_free (text);
-  return out;
-}
+using CliRun = ProcessResult;
 
 /*
  * a policy file whose words are hard on Fleet's readers: '$' variables
@@ -117,7 +73,7 @@ TEST (FleetParser, RefusesAPieceWithoutKindAndSpec)
   auto no_spec = fleet::parse_apply_file ("---\napiVersion: v1\nkind: policy\n", &policies);
   EXPECT_FALSE (no_spec);
   EXPECT_TRUE (Contains (no_spec.message (), "Missing required fields (\"spec\") on provided "
-                                             "\"policy\" configuration."));
+                         "\"policy\" configuration."));
   EXPECT_FALSE (fleet::parse_apply_file (document + document, &policies)) << "duplicate name";
   EXPECT_FALSE (fleet::parse_apply_file (
       "---\nkind: policy\nspec:\n  name: yes\n  query: SELECT 1;\n", &policies));
@@ -240,7 +196,7 @@ TEST (FleetFiles, EveryExportReadsAsFleetReadsIt)
     {
       std::vector<std::string> args = { "fleet-policies" };
       args.insert (args.end (), c.args.begin (), c.args.end ());
-      CliRun result = run_export (args, empty.path ());
+      CliRun result = run_export_cli (args, empty.path ());
       std::string joined;
       for (const auto &arg : args)
         joined += arg + " ";
@@ -259,12 +215,13 @@ TEST (FleetFiles, EveryExportReadsAsFleetReadsIt)
     }
 
   /* and the same policies in the GitOps form */
-  CliRun apply = run_export ({ "fleet-policies" }, empty.path ());
-  CliRun gitops = run_export ({ "fleet-policies", "--format", "gitops" }, empty.path ());
+  CliRun apply = run_export_cli ({ "fleet-policies" }, empty.path ());
+  CliRun gitops = run_export_cli ({ "fleet-policies", "--format", "gitops" }, empty.path ());
   ASSERT_EQ (gitops.status, 0) << gitops.err;
   std::vector<fleet::Policy> from_apply, from_gitops;
   ASSERT_TRUE (fleet::parse_apply_file (apply.out, &from_apply));
-  ASSERT_TRUE (fleet::parse_gitops_policies_file (gitops.out, &from_gitops)) << gitops.out.substr (0, 400);
+  ASSERT_TRUE (fleet::parse_gitops_policies_file (gitops.out,
+                                                  &from_gitops)) << gitops.out.substr (0, 400);
   ASSERT_EQ (from_gitops.size (), from_apply.size ());
   for (size_t i = 0; i < from_apply.size (); i++)
     {
@@ -289,8 +246,9 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
   for (const char *format : { "apply", "gitops" })
     {
       SCOPED_TRACE (format);
-      CliRun result = run_export ({ "fleet-policies", "--policy", "acme-std", "--format", format },
-                                  dir.path ());
+      CliRun result = run_export_cli ({ "fleet-policies", "--policy", "acme-std", "--format",
+                                      format },
+                                      dir.path ());
       ASSERT_EQ (result.status, 0) << result.err;
       std::vector<fleet::Policy> policies;
       if (g_str_equal (format, "apply"))
@@ -303,8 +261,10 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
         {
           EXPECT_EQ (p.name.rfind ("phaseout: acme-std - no Kaspersky software (", 0), 0u)
               << p.name;
-          EXPECT_TRUE (Contains (p.description, "---\n# not a comment: ${HOME} and $1 cost \\$5\n"));
-          EXPECT_TRUE (Contains (p.description, "Instrument: Standard 4.2, clause $PATH\n---\n--- yes\n"));
+          EXPECT_TRUE (Contains (p.description,
+                                 "---\n# not a comment: ${HOME} and $1 cost \\$5\n"));
+          EXPECT_TRUE (Contains (p.description,
+                                 "Instrument: Standard 4.2, clause $PATH\n---\n--- yes\n"));
           EXPECT_TRUE (Contains (p.description, "$USER must act"));
           EXPECT_TRUE (Contains (p.description, "\xc3\xa9t\xc3\xa9 included"));
           EXPECT_TRUE (Contains (p.resolution, "--policy acme-std"));
@@ -315,15 +275,16 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
 TEST (FleetFiles, GitOpsFormMistakes)
 {
   TempDir empty;
-  CliRun team = run_export ({ "fleet-policies", "--format", "gitops", "--team", "T" }, empty.path ());
-  CliRun format = run_export ({ "fleet-policies", "--format", "yaml" }, empty.path ());
+  CliRun team = run_export_cli ({ "fleet-policies", "--format", "gitops", "--team", "T" },
+                                empty.path ());
+  CliRun format = run_export_cli ({ "fleet-policies", "--format", "yaml" }, empty.path ());
 
   EXPECT_EQ (team.status, 2);
   EXPECT_TRUE (Contains (team.err, "--team is for the fleetctl apply form"));
   EXPECT_EQ (team.out, "");
   EXPECT_EQ (format.status, 2);
   EXPECT_TRUE (Contains (format.err, "unknown --format 'yaml' (apply, gitops)"));
-  CliRun pack = run_export ({ "pack", "--format", "gitops" }, empty.path ());
+  CliRun pack = run_export_cli ({ "pack", "--format", "gitops" }, empty.path ());
   EXPECT_EQ (pack.status, 2);
   EXPECT_TRUE (Contains (pack.err, "--format is for fleet-policies"));
 }

@@ -188,6 +188,20 @@ TEST_F (ExportAcme, QuotesAndWildcardsInNames)
                                      "programs:Acme 50%_ Pro Edition" }));
 }
 
+/* free text folds the white space the catalogue folds: a no-break space, a
+ * vertical tab, an ideographic space (po_text_is_space()) */
+TEST_F (ExportAcme, FreeTextFoldsUnicodeWhiteSpace)
+{
+  OsqueryDb db (PO_EXPORT_PLATFORM_WINDOWS);
+  ExportQueryPtr query = compile (catalogue (), "acme-av", PO_EXPORT_PLATFORM_WINDOWS);
+  db.load_json ("{\"programs\": ["
+                "{\"name\": \"O'Brien 100%\\u00a0Secure_Suite\", "
+                "\"publisher\": \"O'Brien &\\u3000Sons,\\u000bLtd.\"}]}");
+
+  EXPECT_EQ (found (db, query.get ()),
+             (std::set<std::string>{ "programs:O'Brien 100%\u00a0Secure_Suite" }));
+}
+
 TEST_F (ExportAcme, WindowsPathsAndServiceGlobs)
 {
   OsqueryDb db (PO_EXPORT_PLATFORM_WINDOWS);

@@ -4,7 +4,6 @@
 #include "po-test-shim.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <pwd.h>
 #include <set>
 #include <sstream>
@@ -516,12 +515,6 @@ run (const std::vector<std::string> &argv, std::string *output)
   return ok;
 }
 
-int
-remove_entry (const char *path, const struct stat *, int, struct FTW *)
-{
-  return remove (path);
-}
-
 }  // namespace
 
 PgServer::PgServer ()
@@ -620,7 +613,7 @@ PgServer::~PgServer ()
     }
   // never follows a link out of the directory
   if (!dir_.empty ())
-    nftw (dir_.c_str (), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    po_test_remove_tree (dir_.c_str (), FALSE, nullptr);
 }
 
 std::string

@@ -9,6 +9,7 @@
  */
 
 #include "po-fleet.h"
+#include "po-test-support.h"
 
 #include <map>
 #include <memory>
@@ -89,10 +90,8 @@ PoFleetIngestStats ingest_files (PoFleetStore *store, const std::vector<std::str
 
 std::string report_json (PoFleetStore *store, gint64 as_of, unsigned stale_days);
 
-struct StoreDeleter { void operator() (PoFleetStore *s) const { po_fleet_store_close (s); } };
-struct ReportDeleter { void operator() (PoFleetReport *r) const { po_fleet_report_free (r); } };
-using StorePtr = std::unique_ptr<PoFleetStore, StoreDeleter>;
-using ReportPtr = std::unique_ptr<PoFleetReport, ReportDeleter>;
+using StorePtr = po_test::Owned<PoFleetStore, po_fleet_store_close>;
+using ReportPtr = po_test::Owned<PoFleetReport, po_fleet_report_free>;
 
 StorePtr open_store (const std::string &db);
 ReportPtr build_report (PoFleetStore *store, gint64 as_of, unsigned stale_days);

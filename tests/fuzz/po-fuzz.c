@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "po-fuzz.h"
 
+#include "po-test-tree.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,35 +62,12 @@ po_fuzz_split (const uint8_t *data, size_t size, PoFuzzPart *parts, guint max_pa
 
 static gchar *scratch;
 
-static int
-remove_entry (const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-  if (type == FTW_DP)
-    {
-      /* a real directory inside the scratch dir (FTW_PHYS never follows links) */
-      chmod (path, 0700);
-      rmdir (path);
-    }
-  else
-    unlink (path);
-  return 0;
-}
-
-static int
-open_up_entry (const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-  if (type == FTW_D || type == FTW_DNR)
-    chmod (path, 0700);
-  return 0;
-}
-
 static void
 remove_scratch (void)
 {
   if (scratch == NULL)
     return;
-  nftw (scratch, open_up_entry, 16, FTW_PHYS);
-  nftw (scratch, remove_entry, 16, FTW_PHYS | FTW_DEPTH);
+  po_test_remove_tree (scratch, FALSE, NULL);
   g_clear_pointer (&scratch, g_free);
 }
 

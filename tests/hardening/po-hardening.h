@@ -29,16 +29,6 @@ resident_kib (pid_t pid)
   return -1;
 }
 
-/* the whole of a file ("" if it cannot be read) */
-inline std::string
-read_text (const std::string &path)
-{
-  std::ifstream in (path);
-  std::stringstream contents;
-  contents << in.rdbuf ();
-  return contents.str ();
-}
-
 /*
  * phaseout.ext launched through a wrapper that adds `flags` after
  * osqueryd's own arguments (phaseout.ext takes the last of a repeated flag)

@@ -23,7 +23,7 @@
 #include "po-ext-handler.h"
 #include "po-ext-manager.h"
 #include "po-ext-server.h"
-#include "po-wire.h"
+#include "po-test-wire.h"
 
 using namespace std::chrono_literals;
 using namespace po_test;

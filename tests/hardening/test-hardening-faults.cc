@@ -28,7 +28,7 @@
 
 #include "Extension.h"
 #include "po-hardening.h"
-#include "po-wire.h"
+#include "po-test-wire.h"
 
 namespace po_test {
 namespace {
@@ -320,7 +320,7 @@ TEST_F (Faults, ManagerKilledMidQueryEndsTheExtension)
         std::this_thread::sleep_for (50ms);
     }
   ASSERT_FALSE (extension_socket.empty ()) << "phaseout.ext did not start serving";
-  pid_t extension = (pid_t) std::stol (read_text (pid_file));
+  pid_t extension = (pid_t) std::stol (read_file (pid_file));
   ASSERT_TRUE (generate_directly (extension_socket, "phaseout_info"));
 
   std::atomic<bool> stop { false };
@@ -491,7 +491,7 @@ TEST_F (StateFaults, CorruptDatabaseTablesStillAnswer)
   EXPECT_TRUE (episodes.ok ()) << episodes.message;
   EXPECT_TRUE (episodes.rows.empty ());
   /* the damaged file is left for the administrator */
-  EXPECT_EQ (read_text (dir.file ("state.db")), garbage);
+  EXPECT_EQ (read_file (dir.file ("state.db")), garbage);
 }
 
 /* a read-only (immutable) state.db: every table answers */
@@ -568,9 +568,9 @@ TEST_F (StateFaults, FullDiskTablesStillAnswer)
  */
 TEST_F (Faults, UnusablePolicyDirectoriesLeaveTheBuiltInCatalogue)
 {
-  dir.write ("foreign/10-x.json", read_text (fixture_path ("catalogue/good/one-policy.json")));
+  dir.write ("foreign/10-x.json", read_file (fixture_path ("catalogue/good/one-policy.json")));
   ASSERT_EQ (chown (dir.file ("foreign").c_str (), 1000, 1000), 0);
-  dir.write ("open/10-x.json", read_text (fixture_path ("catalogue/good/one-policy.json")));
+  dir.write ("open/10-x.json", read_file (fixture_path ("catalogue/good/one-policy.json")));
   ASSERT_EQ (chmod (dir.file ("open").c_str (), 0777), 0);
   dir.write ("a-file", "{}");
   LaunchOnFixture ("--policy-dir '" + dir.file ("foreign") + "' --policy-dir '" + dir.file ("open") +
@@ -597,7 +597,7 @@ TEST_F (Faults, UnreadablePolicyDirectoryAsAnotherUser)
     GTEST_SKIP () << "needs root and setpriv";
   TempDir open_dir;
   ASSERT_EQ (chmod (open_dir.path ().c_str (), 0755), 0);
-  open_dir.write ("policies/10-x.json", read_text (fixture_path ("catalogue/good/one-policy.json")));
+  open_dir.write ("policies/10-x.json", read_file (fixture_path ("catalogue/good/one-policy.json")));
   ASSERT_EQ (chmod (open_dir.file ("policies").c_str (), 0700), 0);
   std::string command = "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent " +
                         build_path ("cli/phaseout") + " query --json 'SELECT count(*) AS n FROM "

@@ -48,7 +48,7 @@ hostile_messages ()
       const gchar *name;
       while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
         if (strstr (name, "shutdown") == NULL)  /* that one ends the extension, rightly */
-          messages.push_back (read_text (dir + sub + "/" + name));
+          messages.push_back (read_file (dir + sub + "/" + name));
     }
   return messages;
 }
@@ -90,7 +90,7 @@ TEST_F (HardeningMemcheck, EveryTableAndHostileBytesLeakNothing)
 
   ASSERT_TRUE (standin.Kill (pid, SIGTERM));
   int status = WaitExit (120s);
-  std::string report = read_text (log);
+  std::string report = read_file (log);
   ASSERT_TRUE (WIFEXITED (status)) << report;
   EXPECT_EQ (WEXITSTATUS (status), 0) << "valgrind found errors or leaks:\n" << report;
   EXPECT_EQ (report.find ("definitely lost"), std::string::npos) << report;

@@ -17,21 +17,14 @@
 #include "po-ext-handler.h"
 #include "po-ext-protocol.h"
 #include "po-ext-transport.h"
+#include "po-test-wire.h"
 #include "po-inventory-private.h"
 #include "po-json-strict.h"
 
 namespace {
 
-std::string
-be32 (guint32 value)
-{
-  std::string out (4, '\0');
-  out[0] = (char) (value >> 24);
-  out[1] = (char) (value >> 16);
-  out[2] = (char) (value >> 8);
-  out[3] = (char) value;
-  return out;
-}
+using po_test::be32;
+using po_test::tstr;
 
 std::string
 message (guint32 type, const std::string &name, guint32 seqid)
@@ -184,11 +177,10 @@ TEST (FuzzRegression, ServerRefusesRepliesAndUnknownMethodsBeforeDispatch)
  */
 TEST (FuzzRegression, CallArgsWithACutRequestMapFailCleanly)
 {
-  auto str = [] (const std::string &s) { return be32 ((guint32) s.size ()) + s; };
-  std::string args = std::string ("\x0b\x00\x01", 3) + str ("table") +
-                     std::string ("\x0b\x00\x02", 3) + str ("phaseout_info") +
+  std::string args = std::string ("\x0b\x00\x01", 3) + tstr ("table") +
+                     std::string ("\x0b\x00\x02", 3) + tstr ("phaseout_info") +
                      std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (2) +
-                     str ("action") + str ("generate") + str ("context") + str ("{}") +
+                     tstr ("action") + tstr ("generate") + tstr ("context") + tstr ("{}") +
                      std::string ("\x00", 1);
   /* the second cut: the stop byte, "{}" and half its length go */
   for (gsize cut : { args.size (), args.size () - 1 - 2 - 2 })

@@ -32,15 +32,6 @@ class Memcheck : public ExtensionFixture {
   std::string log;
 };
 
-std::string
-read_all (const std::string &path)
-{
-  std::ifstream in (path);
-  std::stringstream contents;
-  contents << in.rdbuf ();
-  return contents.str ();
-}
-
 TEST_F (Memcheck, ThousandsOfCallsLeakNothing)
 {
   const int n_calls = 2000;
@@ -68,7 +59,7 @@ TEST_F (Memcheck, ThousandsOfCallsLeakNothing)
   EXPECT_EQ (failures, 0);
   ASSERT_TRUE (standin.Kill (pid, SIGTERM));
   int status = WaitExit (60s);
-  std::string report = read_all (log);
+  std::string report = read_file (log);
   ASSERT_TRUE (WIFEXITED (status)) << report;
   EXPECT_EQ (WEXITSTATUS (status), 0) << "valgrind found errors or leaks:\n" << report;
   EXPECT_EQ (report.find ("definitely lost"), std::string::npos) << report;

@@ -18,15 +18,6 @@
 namespace po_test {
 namespace {
 
-std::string
-read_all (const std::string &path)
-{
-  std::ifstream in (path);
-  std::stringstream text;
-  text << in.rdbuf ();
-  return text.str ();
-}
-
 /* phaseout.ext started by the stand-in through a wrapper adding `tail` to its argv */
 class ExtensionProfile : public ExtensionFixture {
  protected:
@@ -110,8 +101,8 @@ TEST_F (ExtensionProfile, LogNamesTheExtensionAndStaysOnStderr)
   int status = WaitExit ();
   EXPECT_TRUE (WIFEXITED (status) && WEXITSTATUS (status) == 0);
 
-  std::string out = read_all (dir.file ("stdout.txt"));
-  std::string err = read_all (dir.file ("stderr.txt"));
+  std::string out = read_file (dir.file ("stdout.txt"));
+  std::string err = read_file (dir.file ("stderr.txt"));
   EXPECT_EQ (out, "") << "stdout of phaseout.ext";
   EXPECT_EQ (err.find ("(process:"), std::string::npos) << err;
   /* a warning, and --verbose's debug lines, under the extension's name */
@@ -125,16 +116,9 @@ TEST_F (ExtensionProfile, LogNamesTheExtensionAndStaysOnStderr)
 /* a malformed flag is a usage error, 2, as for the phaseout command */
 TEST (ExtensionUsage, MalformedFlagExitsTwo)
 {
-  std::string command = build_path ("extension/phaseout.ext") + " --timeout soon 2>&1";
-  FILE *pipe = popen (command.c_str (), "r");
-  ASSERT_NE (pipe, nullptr);
-  std::string output;
-  char buffer[512];
-  while (fgets (buffer, sizeof buffer, pipe) != NULL)
-    output += buffer;
-  int status = pclose (pipe);
-  EXPECT_TRUE (WIFEXITED (status));
-  EXPECT_EQ (WEXITSTATUS (status), 2) << output;
+  ProcessResult run = run_process ({ build_path ("extension/phaseout.ext"), "--timeout", "soon" });
+  std::string output = run.out + run.err;
+  EXPECT_EQ (run.status, 2) << output;
   EXPECT_NE (output.find ("--timeout: \"soon\" is not a number of seconds"), std::string::npos)
       << output;
 }

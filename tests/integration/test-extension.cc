@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "po-ext-fixture.h"
+#include "po-test-wire.h"
 
 namespace po_test {
 namespace {
@@ -163,31 +164,12 @@ TEST_F (Extension, IdleClientsBlockNobody)
     close (fd);
 }
 
-std::string
-be32 (guint32 value)
-{
-  return std::string { (char) (value >> 24), (char) (value >> 16), (char) (value >> 8), (char) value };
-}
-
-/* a well-formed call("table", "phaseout_policies", {action: generate}) */
-std::string
-generate_call ()
-{
-  auto str = [] (const std::string &s) { return be32 ((guint32) s.size ()) + s; };
-  std::string args;
-  args += std::string ("\x0b\x00\x01", 3) + str ("table");
-  args += std::string ("\x0b\x00\x02", 3) + str ("phaseout_policies");
-  args += std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (1) + str ("action") + str ("generate");
-  args += std::string ("\x00", 1);
-  return be32 (0x80010001) + str ("call") + be32 (1) + args;
-}
-
 TEST_F (Extension, ClientHangingUpMidCallDoesNotKillIt)
 {
   for (int i = 0; i < 20; i++)
     {
       int fd = RawConnect ();
-      std::string request = generate_call ();
+      std::string request = generate_call ("phaseout_policies");
       ASSERT_EQ (::send (fd, request.data (), request.size (), MSG_NOSIGNAL), (ssize_t) request.size ());
       close (fd);  /* before the reply: the reply's send must fail, not SIGPIPE */
     }
@@ -208,7 +190,7 @@ TEST_F (Extension, GarbageOnTheSocketIsSurvived)
   for (int i = 0; i < 100000; i++)
     nested += std::string ("\x0f", 1) + be32 (1);
   garbage.push_back (nested);
-  garbage.push_back (generate_call ().substr (0, 30));  /* truncated */
+  garbage.push_back (generate_call ("phaseout_policies").substr (0, 30));  /* truncated */
 
   for (const auto &bytes : garbage)
     {
@@ -296,16 +278,10 @@ TEST_F (Extension, SecondInstanceIsRefusedAsDuplicate)
 TEST (ExtensionStartup, GivesUpWhenNoManagerAnswers)
 {
   TempDir dir;
-  std::string command = build_path ("extension/phaseout.ext") + " --socket " +
-                        dir.file ("missing.em") + " --timeout 1 --interval 1 2>&1";
-  FILE *pipe = popen (command.c_str (), "r");
-  ASSERT_NE (pipe, nullptr);
-  std::string output;
-  char buffer[512];
-  while (fgets (buffer, sizeof buffer, pipe) != NULL)
-    output += buffer;
-  int status = pclose (pipe);
-  EXPECT_EQ (WEXITSTATUS (status), 1);
+  ProcessResult run = run_process ({ build_path ("extension/phaseout.ext"), "--socket",
+                                     dir.file ("missing.em"), "--timeout", "1", "--interval", "1" });
+  std::string output = run.out + run.err;
+  EXPECT_EQ (run.status, 1);
   EXPECT_NE (output.find ("did not answer within 1 s"), std::string::npos) << output;
 }
 

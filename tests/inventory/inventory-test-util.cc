@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <errno.h>
-#include <ftw.h>
 #include <unistd.h>
 #include <rpm/header.h>
 #include <rpm/rpmlib.h>
@@ -52,78 +51,10 @@ count_real_warnings (GPtrArray *warnings)
   return n;
 }
 
-std::string
-run_or_fail (const std::vector<std::string> &argv)
-{
-  std::vector<gchar *> args;
-  for (const auto &a : argv)
-    args.push_back (const_cast<gchar *> (a.c_str ()));
-  args.push_back (nullptr);
-  g_autofree gchar *out = nullptr;
-  g_autofree gchar *err = nullptr;
-  gint status = 0;
-  GError *error = nullptr;
-  if (!g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr,
-                     &out, &err, &status, &error))
-    {
-      ADD_FAILURE () << argv[0] << ": " << error->message;
-      g_error_free (error);
-      return "";
-    }
-  if (!g_spawn_check_wait_status (status, &error))
-    {
-      ADD_FAILURE () << argv[0] << " failed: " << error->message << "\n" << (err ? err : "");
-      g_error_free (error);
-    }
-  return out != nullptr ? out : "";
-}
-
-bool
-have_program (const std::string &program)
-{
-  g_autofree gchar *found = g_find_program_in_path (program.c_str ());
-  if (found != nullptr)
-    return true;
-  for (const char *dir : { "/usr/sbin/", "/sbin/" })
-    if (g_file_test ((std::string (dir) + program).c_str (), G_FILE_TEST_IS_EXECUTABLE))
-      return true;
-  return false;
-}
-
-static int
-remove_entry (const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-  if (ftw->level == 0)
-    return 0;
-  if (type == FTW_DP)
-    {
-      if (rmdir (path) != 0 && errno != ENOENT)
-        ADD_FAILURE () << "rmdir " << path << ": " << g_strerror (errno);
-    }
-  else if (unlink (path) != 0 && errno != ENOENT)
-    /* ENOENT: a daemon under test removed its own socket as it exited */
-    ADD_FAILURE () << "unlink " << path << ": " << g_strerror (errno);
-  return 0;
-}
-
-void
-remove_tree_physically (const std::string &dir)
-{
-  if (dir.empty () || dir == "/")
-    return;
-  nftw (dir.c_str (), remove_entry, 32, FTW_PHYS | FTW_DEPTH | FTW_MOUNT);
-}
-
-ScratchDir::~ScratchDir ()
-{
-  remove_tree_physically (tmp_.path ());
-}
-
 FixtureRoot::FixtureRoot (const std::string &name)
 {
-  std::string source = fixture_path ("inventory/" + name);
   /* cp -a keeps the symlinks (exe links, /lib -> usr/lib) as links */
-  run_or_fail ({ "cp", "-a", source + "/.", tmp_.path () });
+  copy_fixture ("inventory/" + name, tmp_.path ());
 }
 
 RuntimePtr

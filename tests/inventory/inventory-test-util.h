@@ -24,8 +24,6 @@ extern "C" {
 
 namespace po_test {
 
-struct PtrArrayDeleter { void operator() (GPtrArray *a) const { g_ptr_array_unref (a); } };
-using ArrayPtr = std::unique_ptr<GPtrArray, PtrArrayDeleter>;
 
 inline ArrayPtr
 new_warnings ()
@@ -67,36 +65,16 @@ guint count_warnings (GPtrArray *warnings, const std::string &needle, bool absen
 /* warnings that are not "absent" notices */
 guint count_real_warnings (GPtrArray *warnings);
 
-/* runs argv (no shell), failing the test on a non-zero exit; returns stdout */
-std::string run_or_fail (const std::vector<std::string> &argv);
-/* TRUE if a program is on PATH (or /usr/sbin, /sbin) */
-bool have_program (const std::string &program);
-
 /*
- * A TempDir that is emptied without ever following a symlink before the
- * shim's TempDir removes it.  The fixture trees hold links that point out
- * of the root on purpose (/opt/kaspersky/hostetc -> /etc, masked units ->
- * /dev/null); a remover that follows links would chmod or delete the host's
- * files through them.  nftw(FTW_PHYS | FTW_DEPTH) unlinks links as links.
+ * A TempDir whose removal fails the test when something is left.  The
+ * fixture trees hold links that point out of the root on purpose
+ * (/opt/kaspersky/hostetc -> /etc, masked units -> /dev/null); the
+ * removal (po_test_remove_tree()) unlinks links as links.
  */
-class ScratchDir {
+class ScratchDir : public TempDir {
  public:
-  ScratchDir () = default;
-  ~ScratchDir ();
-  ScratchDir (const ScratchDir &) = delete;
-  ScratchDir &operator= (const ScratchDir &) = delete;
-  const std::string &path () const { return tmp_.path (); }
-  std::string file (const std::string &name) const { return tmp_.file (name); }
-  void write (const std::string &name, const std::string &contents, int mode = 0644) const
-  {
-    tmp_.write (name, contents, mode);
-  }
- private:
-  TempDir tmp_;
+  ScratchDir () : TempDir (true) {}
 };
-
-/* removes a tree without following symlinks; the top directory is left */
-void remove_tree_physically (const std::string &dir);
 
 /* a copy of tests/fixtures/inventory/<name> in a temp dir, symlinks kept */
 class FixtureRoot {

@@ -349,15 +349,6 @@ namespace {
 constexpr const char *kModules = "usr/lib/modules/6.1.0-18-amd64";
 
 /* a fixture module file's bytes */
-std::string
-read_bytes (const std::string &path)
-{
-  g_autofree gchar *contents = nullptr;
-  gsize length = 0;
-  EXPECT_TRUE (g_file_get_contents (path.c_str (), &contents, &length, nullptr)) << path;
-  return std::string (contents != nullptr ? contents : "", length);
-}
-
 /* writes bytes to path through a shell command that compresses stdin to stdout */
 void
 write_compressed (const std::string &path, const std::string &bytes,
@@ -378,7 +369,7 @@ write_compressed (const std::string &path, const std::string &bytes,
 std::string
 corrupt_elf (const FixtureRoot &root)
 {
-  std::string elf = read_bytes (root.file (std::string (kModules) + "/extra/kav4fs_oas.ko"));
+  std::string elf = read_file (root.file (std::string (kModules) + "/extra/kav4fs_oas.ko"));
   EXPECT_GT (elf.size (), 64u);
   elf[0x3e] = '\xff';
   elf[0x3f] = '\x7f';
@@ -402,7 +393,7 @@ TEST_F (KmodFixture, CorruptCompressedModulesAreSkippedWithAWarning)
   /* a valid signed module, zstd-compressed and indexed so by depmod (first:
    * depmod's libkmod aborts on the corrupt ones too) */
   write_compressed (moddir + "/extra/kav4fs_oas.ko.zst",
-                    read_bytes (moddir + "/extra/kav4fs_oas.ko"), "zstd -q -c");
+                    read_file (moddir + "/extra/kav4fs_oas.ko"), "zstd -q -c");
   ASSERT_EQ (unlink ((moddir + "/extra/kav4fs_oas.ko").c_str ()), 0);
   run_or_fail ({ "sh", "-c", "PATH=$PATH:/usr/sbin:/sbin depmod -b \"$1\" \"$2\" 2>/dev/null",
                  "sh", root.path (), kFixtureRelease });

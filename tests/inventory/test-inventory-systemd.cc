@@ -243,16 +243,14 @@ TEST (InventorySystemd, AsksSystemdOverTheBus)
   g_mutex_unlock (&fake.lock);
   ASSERT_NE (fake.connection, nullptr);
 
-  g_autofree gchar *old = g_strdup (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS"));
-  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", fake.address.c_str (), TRUE);
-  RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr units (po_inventory_collect_units_full (runtime.get (), PO_UNITS_BUS_ALWAYS,
-                                                   warnings.get ()));
-  if (old != nullptr)
-    g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", old, TRUE);
-  else
-    g_unsetenv ("DBUS_SYSTEM_BUS_ADDRESS");
+  ArrayPtr units;
+  {
+    ScopedEnv bus ("DBUS_SYSTEM_BUS_ADDRESS", fake.address);
+    RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
+    units.reset (po_inventory_collect_units_full (runtime.get (), PO_UNITS_BUS_ALWAYS,
+                                                  warnings.get ()));
+  }
 
   g_main_loop_quit (fake.loop);
   g_thread_join (fake.thread);
@@ -269,18 +267,15 @@ TEST (InventorySystemd, AsksSystemdOverTheBus)
 
 TEST (InventorySystemd, NoBusFallsBackToFilesWithAWarning)
 {
-  g_autofree gchar *old = g_strdup (g_getenv ("DBUS_SYSTEM_BUS_ADDRESS"));
   ScratchDir dir;
-  std::string address = "unix:path=" + dir.file ("nobody-listens");
-  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address.c_str (), TRUE);
-  RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr units (po_inventory_collect_units_full (runtime.get (), PO_UNITS_BUS_ALWAYS,
-                                                   warnings.get ()));
-  if (old != nullptr)
-    g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", old, TRUE);
-  else
-    g_unsetenv ("DBUS_SYSTEM_BUS_ADDRESS");
+  ArrayPtr units;
+  {
+    ScopedEnv bus ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + dir.file ("nobody-listens"));
+    RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
+    units.reset (po_inventory_collect_units_full (runtime.get (), PO_UNITS_BUS_ALWAYS,
+                                                  warnings.get ()));
+  }
 
   EXPECT_EQ (units->len, 6u);
   EXPECT_EQ (find_named<PoUnit> (units.get (), "kesl.service")->active_state, nullptr);

@@ -318,21 +318,17 @@ class OsquerydStandin::ManagerHandler : public ext::ExtensionManagerIf {
 
   void query (ext::ExtensionResponse &_return, const std::string &sql) override
   {
-    QueryResult result = s_->Query (sql);
-    _return.status.code = result.code;
-    _return.status.message = result.message;
-    _return.status.uuid = 0;
-    for (const auto &row : result.rows) {
-      std::map<std::string, std::string> out;
-      for (const auto &value : row)
-        out[value.first] = value.second.value_or ("");
-      _return.response.push_back (std::move (out));
-    }
+    ToResponse (s_->Query (sql), _return);
   }
 
   void getQueryColumns (ext::ExtensionResponse &_return, const std::string &sql) override
   {
-    QueryResult result = s_->QueryColumns (sql);
+    ToResponse (s_->QueryColumns (sql), _return);
+  }
+
+  /* a result as the ExtensionResponse osqueryd answers with (NULL as "") */
+  static void ToResponse (const QueryResult &result, ext::ExtensionResponse &_return)
+  {
     _return.status.code = result.code;
     _return.status.message = result.message;
     _return.status.uuid = 0;
@@ -1069,29 +1065,23 @@ OsquerydStandin::RunQuery (sqlite3 *db, const std::string &sql, bool types_only)
 QueryResult
 OsquerydStandin::Query (const std::string &sql)
 {
-  {
-    std::unique_lock<std::mutex> lock (primary_mu_, std::try_to_lock);
-    if (lock.owns_lock () && primary_ != nullptr)
-      return RunQuery (primary_, sql, false);
-  }
-  std::string error;
-  auto connection = OpenConnection (&error);
-  if (!connection) {
-    QueryResult result;
-    result.code = 1;
-    result.message = error;
-    return result;
-  }
-  return connection->Query (sql);
+  return QueryOnAnyConnection (sql, false);
 }
 
 QueryResult
 OsquerydStandin::QueryColumns (const std::string &sql)
 {
+  return QueryOnAnyConnection (sql, true);
+}
+
+/* on the primary connection when it is free, else on a new one */
+QueryResult
+OsquerydStandin::QueryOnAnyConnection (const std::string &sql, bool types_only)
+{
   {
     std::unique_lock<std::mutex> lock (primary_mu_, std::try_to_lock);
     if (lock.owns_lock () && primary_ != nullptr)
-      return RunQuery (primary_, sql, true);
+      return RunQuery (primary_, sql, types_only);
   }
   std::string error;
   auto connection = OpenConnection (&error);
@@ -1101,7 +1091,7 @@ OsquerydStandin::QueryColumns (const std::string &sql)
     result.message = error;
     return result;
   }
-  return RunSql (connection->db_, sql, true);
+  return RunSql (connection->db_, sql, types_only);
 }
 
 std::unique_ptr<StandinConnection>

@@ -272,6 +272,7 @@ class OsquerydStandin {
   Status PathActive (const std::string &path, bool use_timeout);
   bool SocketUsable (const std::string &path) const;
   QueryResult RunQuery (sqlite3 *db, const std::string &sql, bool types_only);
+  QueryResult QueryOnAnyConnection (const std::string &sql, bool types_only);
   void WatcherLoop ();
   void ShutdownExtensions ();
   void RemoveSocketFiles () const;

@@ -5,8 +5,7 @@
 
 namespace {
 
-struct ResultDeleter { void operator() (PoResult *r) const { po_result_free (r); } };
-using ResultPtr = std::unique_ptr<PoResult, ResultDeleter>;
+using po_test::ResultPtr;
 
 ResultPtr
 run (PoRuntime *runtime, const char *sql, po_test::ErrorPtr *error_out = nullptr)

@@ -6,8 +6,7 @@
 
 namespace {
 
-struct FlagsDeleter { void operator() (PoExtFlags *f) const { po_ext_flags_free (f); } };
-using FlagsPtr = std::unique_ptr<PoExtFlags, FlagsDeleter>;
+using FlagsPtr = po_test::Owned<PoExtFlags, po_ext_flags_free>;
 
 FlagsPtr
 parse (std::vector<std::string> args, po_test::ErrorPtr *error_out = nullptr)

@@ -13,8 +13,12 @@
 #include "po-ext-handler.h"
 #include "po-ext-protocol.h"
 #include "po-ext-transport.h"
+#include "po-test-wire.h"
 
 namespace {
+
+using po_test::be32;
+using po_test::tstr;
 
 /* one end of a socketpair as a transport + protocol, the other as raw fd */
 struct Wire {
@@ -43,17 +47,6 @@ struct Wire {
   PoBoundedProtocol *protocol;
   int peer;
 };
-
-std::string
-be32 (guint32 value)
-{
-  std::string out (4, '\0');
-  out[0] = (char) (value >> 24);
-  out[1] = (char) (value >> 16);
-  out[2] = (char) (value >> 8);
-  out[3] = (char) value;
-  return out;
-}
 
 TEST (Wire, NestedGarbageIsRefusedNotRecursed)
 {

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What a loaded catalogue answers: its policies and vendors, the files and
+ * problems of its load, indicator matches (PoMatcher) and the memos that
+ * callers derive from it once.
+ */
+#include "po-catalogue-private.h"
+
+GPtrArray *
+po_catalogue_get_policies (PoCatalogue *catalogue)
+{
+  return catalogue->policies;
+}
+
+PoPolicy *
+po_catalogue_lookup_policy (PoCatalogue *catalogue, const gchar *id)
+{
+  return id != NULL ? g_hash_table_lookup (catalogue->policy_by_id, id) : NULL;
+}
+
+GPtrArray *
+po_catalogue_get_vendors (PoCatalogue *catalogue)
+{
+  return catalogue->vendors;
+}
+
+PoVendor *
+po_catalogue_lookup_vendor (PoCatalogue *catalogue, const gchar *id)
+{
+  return id != NULL ? g_hash_table_lookup (catalogue->vendor_by_id, id) : NULL;
+}
+
+GPtrArray *
+po_catalogue_get_problems (PoCatalogue *catalogue)
+{
+  return catalogue->problems;
+}
+
+GPtrArray *
+po_catalogue_get_files (PoCatalogue *catalogue)
+{
+  return catalogue->file_names;
+}
+
+guint
+po_catalogue_get_n_indicators (PoCatalogue *catalogue)
+{
+  return po_matcher_get_size (catalogue->matcher);
+}
+
+gboolean
+po_catalogue_match (PoCatalogue *catalogue, PoIndicatorKind kind, const gchar *value,
+                    GPtrArray **ret_matches)
+{
+  g_autoptr(GPtrArray) matches = NULL;
+
+  g_return_val_if_fail (catalogue != NULL, FALSE);
+  g_return_val_if_fail (kind < PO_INDICATOR_KIND_N, FALSE);
+
+  if (!po_matcher_match (catalogue->matcher, kind, value, &matches))
+    {
+      if (ret_matches != NULL)
+        *ret_matches = NULL;
+      return FALSE;
+    }
+  if (ret_matches != NULL)
+    *ret_matches = g_steal_pointer (&matches);
+  return TRUE;
+}
+
+gpointer
+po_catalogue_get_memo (PoCatalogue *catalogue, const gchar *key, PoCatalogueMemoBuild build,
+                       gpointer user_data, GDestroyNotify destroy)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&catalogue->memo_lock);
+  gpointer memo = g_datalist_get_data (&catalogue->memos, key);
+
+  if (memo == NULL)
+    {
+      memo = build (catalogue, user_data);
+      g_datalist_set_data_full (&catalogue->memos, key, memo, destroy);
+    }
+  return memo;
+}
+
+GPtrArray *
+po_catalogue_get_policies_for_product (PoCatalogue *catalogue, PoProduct *product)
+{
+  GPtrArray *policies = g_ptr_array_new ();
+
+  for (guint i = 0; i < catalogue->policies->len; i++)
+    {
+      PoPolicy *policy = g_ptr_array_index (catalogue->policies, i);
+      if (po_policy_covers (policy, product->vendor->id, product->category))
+        g_ptr_array_add (policies, policy);
+    }
+  return policies;
+}
+

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <glib.h>
+
+#include "po-catalogue-load.h"
+
+G_BEGIN_DECLS
+
+/* matching names against a loaded catalogue, and what callers derive from it */
+
+/*
+ * Which indicators of kind match value.  Exact names are one hash lookup,
+ * globs are indexed by their literal prefix, so the cost does not grow with
+ * the number of indicators in the catalogue.  *ret_matches (may be NULL)
+ * receives a new array of const PoIndicator* (borrowed from the catalogue:
+ * keep a catalogue reference while using them), ordered by vendor, product
+ * and pattern, or NULL when nothing matched.  Returns whether anything did.
+ */
+gboolean            po_catalogue_match             (PoCatalogue     *catalogue,
+                                                    PoIndicatorKind  kind,
+                                                    const gchar     *value,
+                                                    GPtrArray      **ret_matches);
+
+/*
+ * Data derived from the catalogue that a caller wants computed once, not
+ * per query (an index of vendor names, say): the first call for `key`
+ * builds it with build(catalogue, user_data), later calls return the same
+ * pointer.  The catalogue is immutable, so the memo stays valid for as
+ * long as the catalogue does and is freed with it (destroy).  Thread-safe.
+ */
+typedef gpointer (*PoCatalogueMemoBuild) (PoCatalogue *catalogue,
+                                          gpointer     user_data);
+
+gpointer            po_catalogue_get_memo          (PoCatalogue          *catalogue,
+                                                    const gchar          *key,
+                                                    PoCatalogueMemoBuild  build,
+                                                    gpointer              user_data,
+                                                    GDestroyNotify        destroy);
+
+/* the policies that cover this product (vendor and category): a new array
+ * of borrowed PoPolicy* */
+GPtrArray          *po_catalogue_get_policies_for_product (PoCatalogue *catalogue,
+                                                           PoProduct   *product);
+
+G_END_DECLS
