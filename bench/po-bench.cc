@@ -24,6 +24,11 @@
  *   thrift:SQL       the query through the osqueryd stand-in's SQLite and
  *                    phaseout.ext's socket, as osqueryd runs it (ping probe,
  *                    new connection, JSON context, rows as string maps)
+ *   thrift-generate:TABLE
+ *                    one "generate" call of the table through phaseout.ext's
+ *                    socket as osqueryd makes it (ping probe, new connection,
+ *                    an empty context), no SQL on either side: what
+ *                    generate:TABLE is in-process
  *   exec:ARGV        a command, argv separated by \x1f, output to /dev/null
  *   read:LIST        open/read/close each file listed in LIST, once each, with
  *                    a 64 KiB buffer as cat does ("L path": readlink instead)
@@ -32,15 +37,19 @@
  * (A B C, C B A, ...) so a drift in machine load cancels out.  Output, one
  * tab-separated line per arm:
  *
- *   LABEL n median p25 p75 min max maxrss_kb cpu   (milliseconds; cpu: mean
- *                                                  CPU time per run)
+ *   LABEL n median p25 p75 min max maxrss_kb cpu faults
+ *                                  (milliseconds; cpu: mean CPU time per
+ *                                  run; faults: mean page faults per run)
  *
  * maxrss_kb is the peak RSS of the process that did the work where that is
  * one process: the child for exec arms, phaseout.ext (VmHWM) for thrift
  * arms, this process for inproc arms (so run those alone for a clean figure).
  * cpu is the CPU time per run, all processes involved: the child's for exec
  * arms, this process's and phaseout.ext's for thrift arms (phaseout.ext's in
- * clock ticks, so only the mean over many runs means anything).
+ * clock ticks, so only the mean over many runs means anything).  faults are
+ * the page faults (minor and major) of the process that did the work: the
+ * child for exec arms, phaseout.ext for thrift arms, this process for the
+ * others.
  *
  * An arm can carry its own settings: inproc[policy-dir=/x,state-db=/y]:SQL.
  */
@@ -61,6 +70,7 @@
 #include <fstream>
 #include <iterator>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -202,10 +212,13 @@ struct Arm {
   std::function<void ()> run;
   std::function<long ()> maxrss_kb;
   std::function<double ()> cpu;   /* CPU time spent so far, ms */
+  std::function<double ()> faults;  /* page faults so far */
   std::vector<double> times;
   double cpu_total = 0;
+  double faults_total = 0;
   long exec_maxrss_kb = 0;
   double exec_cpu_ms = 0;
+  double exec_faults = 0;
 };
 
 /* CPU time of this process (every thread), ms */
@@ -217,9 +230,9 @@ process_cpu_ms ()
   return (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
 }
 
-/* CPU time of another process, exited threads included (clock ticks) */
+/* the sum of fields of /proc/PID/stat (numbered as proc(5) does) */
 double
-proc_cpu_ms (pid_t pid)
+proc_stat_sum (pid_t pid, std::initializer_list<int> wanted)
 {
   std::ifstream in ("/proc/" + std::to_string (pid) + "/stat");
   std::string text ((std::istreambuf_iterator<char> (in)), std::istreambuf_iterator<char> ());
@@ -228,12 +241,36 @@ proc_cpu_ms (pid_t pid)
     return 0;
   std::istringstream fields (text.substr (paren + 2));
   std::string field;
-  double ticks = 0;
-  /* state is field 3; utime and stime are fields 14 and 15 */
-  for (int i = 3; i <= 15 && fields >> field; i++)
-    if (i == 14 || i == 15)
-      ticks += std::strtod (field.c_str (), nullptr);
-  return ticks * 1000.0 / (double) sysconf (_SC_CLK_TCK);
+  double sum = 0;
+  /* state is field 3 */
+  for (int i = 3; fields >> field; i++)
+    if (std::find (wanted.begin (), wanted.end (), i) != wanted.end ())
+      sum += std::strtod (field.c_str (), nullptr);
+  return sum;
+}
+
+/* CPU time of another process, exited threads included (clock ticks):
+ * utime and stime are fields 14 and 15 */
+double
+proc_cpu_ms (pid_t pid)
+{
+  return proc_stat_sum (pid, { 14, 15 }) * 1000.0 / (double) sysconf (_SC_CLK_TCK);
+}
+
+/* page faults of another process: minflt and majflt, fields 10 and 12 */
+double
+proc_faults (pid_t pid)
+{
+  return proc_stat_sum (pid, { 10, 12 });
+}
+
+/* page faults of this process */
+double
+self_faults ()
+{
+  struct rusage usage;
+  getrusage (RUSAGE_SELF, &usage);
+  return (double) (usage.ru_minflt + usage.ru_majflt);
 }
 
 void
@@ -247,7 +284,7 @@ run_inproc (PoRuntime *runtime, const std::string &sql)
 
 /* posix_spawn, output to /dev/null; the child's peak RSS */
 long
-run_exec (const std::vector<std::string> &argv, double *ret_cpu_ms)
+run_exec (const std::vector<std::string> &argv, double *ret_cpu_ms, double *ret_faults)
 {
   std::vector<char *> args;
   for (const auto &a : argv)
@@ -271,6 +308,7 @@ run_exec (const std::vector<std::string> &argv, double *ret_cpu_ms)
     die (argv[0] + ": failed (status " + std::to_string (status) + ")");
   *ret_cpu_ms = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3
                 + (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
+  *ret_faults = (double) (usage.ru_minflt + usage.ru_majflt);
   return usage.ru_maxrss;
 }
 
@@ -487,7 +525,7 @@ startup_mode (const std::string &ext, const std::string &work, const Settings &s
   for (auto *series : { &registered, &answered })
     {
       std::sort (series->begin (), series->end ());
-      std::printf ("%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t-\t-\n",
+      std::printf ("%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t-\t-\t-\n",
                    series == &registered ? "startup-registered" : "startup-answered",
                    series->size (), percentile (*series, 0.5), percentile (*series, 0.25),
                    percentile (*series, 0.75), series->front (), series->back ());
@@ -594,6 +632,7 @@ main (int argc, char **argv)
           arm.run = [r, rest] () { run_inproc (r, rest); };
           arm.maxrss_kb = self_maxrss_kb;
           arm.cpu = process_cpu_ms;
+          arm.faults = self_faults;
         }
       else if (kind == "generate")
         {
@@ -612,6 +651,7 @@ main (int argc, char **argv)
           };
           arm.maxrss_kb = self_maxrss_kb;
           arm.cpu = process_cpu_ms;
+          arm.faults = self_faults;
         }
       else if (kind == "inproc-cold")
         {
@@ -621,6 +661,7 @@ main (int argc, char **argv)
           };
           arm.maxrss_kb = self_maxrss_kb;
           arm.cpu = process_cpu_ms;
+          arm.faults = self_faults;
         }
       else if (kind == "thrift")
         {
@@ -637,6 +678,26 @@ main (int argc, char **argv)
           arm.maxrss_kb = [e] () { return proc_status_kb (e->pid (), "VmHWM"); };
           /* the stand-in's side (this process) and phaseout.ext's */
           arm.cpu = [e] () { return process_cpu_ms () + proc_cpu_ms (e->pid ()); };
+          arm.faults = [e] () { return proc_faults (e->pid ()); };
+        }
+      else if (kind == "thrift-generate")
+        {
+          if (ext.empty ())
+            die ("thrift arms need --ext");
+          if (po_tables_lookup (rest.c_str ()) == nullptr)
+            die ("no table " + rest);
+          if (extension == nullptr)
+            extension = std::make_unique<Extension> (ext, work, arm_settings, ext_env);
+          Extension *e = extension.get ();
+          arm.run = [e, rest] () {
+            auto result = e->standin ().CallTable (rest, { { "action", "generate" },
+                                                           { "context", "{}" } });
+            if (!result.ok ())
+              die (rest + " generate: " + result.message);
+          };
+          arm.maxrss_kb = [e] () { return proc_status_kb (e->pid (), "VmHWM"); };
+          arm.cpu = [e] () { return process_cpu_ms () + proc_cpu_ms (e->pid ()); };
+          arm.faults = [e] () { return proc_faults (e->pid ()); };
         }
       else if (kind == "exec")
         {
@@ -646,12 +707,14 @@ main (int argc, char **argv)
           arms.push_back (std::move (arm));
           Arm *a = &arms.back ();
           a->run = [a, command] () {
-            double cpu_ms = 0;
-            a->exec_maxrss_kb = std::max (a->exec_maxrss_kb, run_exec (command, &cpu_ms));
+            double cpu_ms = 0, faults = 0;
+            a->exec_maxrss_kb = std::max (a->exec_maxrss_kb, run_exec (command, &cpu_ms, &faults));
             a->exec_cpu_ms += cpu_ms;
+            a->exec_faults += faults;
           };
           a->maxrss_kb = [a] () { return a->exec_maxrss_kb; };
           a->cpu = [a] () { return a->exec_cpu_ms; };
+          a->faults = [a] () { return a->exec_faults; };
           continue;
         }
       else if (kind == "read")
@@ -661,6 +724,7 @@ main (int argc, char **argv)
           arm.run = [items] () { run_read (*items); };
           arm.maxrss_kb = [] () { return -1L; };
           arm.cpu = process_cpu_ms;
+          arm.faults = self_faults;
         }
       else
         die ("unknown arm kind " + kind);
@@ -678,19 +742,22 @@ main (int argc, char **argv)
       {
         Arm &arm = arms[round % 2 == 0 ? k : arms.size () - 1 - k];
         double cpu_start = arm.cpu ();
+        double faults_start = arm.faults ();
         auto start = Clock::now ();
         arm.run ();
         arm.times.push_back (ms_since (start));
         arm.cpu_total += arm.cpu () - cpu_start;
+        arm.faults_total += arm.faults () - faults_start;
       }
   for (auto &arm : arms)
     {
       std::vector<double> sorted = arm.times;
       std::sort (sorted.begin (), sorted.end ());
-      std::printf ("%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\t%.3f\n", arm.label.c_str (),
-                   sorted.size (), percentile (sorted, 0.5), percentile (sorted, 0.25),
-                   percentile (sorted, 0.75), sorted.front (), sorted.back (), arm.maxrss_kb (),
-                   arm.cpu_total / (double) sorted.size ());
+      std::printf ("%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\t%.3f\t%.1f\n",
+                   arm.label.c_str (), sorted.size (), percentile (sorted, 0.5),
+                   percentile (sorted, 0.25), percentile (sorted, 0.75), sorted.front (),
+                   sorted.back (), arm.maxrss_kb (), arm.cpu_total / (double) sorted.size (),
+                   arm.faults_total / (double) sorted.size ());
     }
   for (auto *r : runtimes)
     po_runtime_unref (r);

@@ -150,6 +150,50 @@ po_root_open (PoRoot *root, const gchar *host_path, int flags, GError **error)
   return fd;
 }
 
+/* whether fd (just opened) may be read as a host file of at most
+ * max_bytes; closes it and sets error if not */
+static gboolean
+check_readable (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, struct stat *st,
+                GError **error)
+{
+  if (fstat (fd, st) != 0)
+    st->st_mode = 0;
+  if (S_ISDIR (st->st_mode))
+    {
+      close (fd);
+      set_errno_error (error, EISDIR, root, host_path, "cannot read");
+      return FALSE;
+    }
+  /* host data lives in regular files (/proc and /sys ones included); a
+   * device or FIFO planted where a status file belongs (/dev/zero as the
+   * dpkg database) would otherwise be read up to the bound every query */
+  if (!S_ISREG (st->st_mode))
+    {
+      close (fd);
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "%s is not a regular file; not read",
+                   host_path);
+      return FALSE;
+    }
+  /* /proc and /sys files report size 0, so the size is only a hint */
+  if ((gsize) st->st_size > max_bytes)
+    {
+      close (fd);
+      g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
+                   "%s is %" G_GINT64_FORMAT " bytes, more than the %" G_GSIZE_FORMAT
+                   " phaseout reads", host_path, (gint64) st->st_size, max_bytes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_grew_error (GError **error, const gchar *host_path, gsize max_bytes)
+{
+  g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
+               "%s is larger than the %" G_GSIZE_FORMAT " bytes phaseout reads", host_path,
+               max_bytes);
+}
+
 /* reads what fd holds (and closes it), as po_root_read_file() */
 static gboolean
 read_fd (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, gchar **ret_contents,
@@ -160,37 +204,12 @@ read_fd (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, gchar **
   gsize length = 0;
   struct stat st;
 
-  if (fstat (fd, &st) != 0)
-    st.st_mode = 0;
-  if (S_ISDIR (st.st_mode))
-    {
-      close (fd);
-      set_errno_error (error, EISDIR, root, host_path, "cannot read");
-      return FALSE;
-    }
-  /* host data lives in regular files (/proc and /sys ones included); a
-   * device or FIFO planted where a status file belongs (/dev/zero as the
-   * dpkg database) would otherwise be read up to the bound every query */
-  if (!S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "%s is not a regular file; not read",
-                   host_path);
-      return FALSE;
-    }
-  /* /proc and /sys files report size 0, so the size is only a hint */
-  if (S_ISREG (st.st_mode) && (gsize) st.st_size > max_bytes)
-    {
-      close (fd);
-      g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
-                   "%s is %" G_GINT64_FORMAT " bytes, more than the %" G_GSIZE_FORMAT
-                   " phaseout reads", host_path, (gint64) st.st_size, max_bytes);
-      return FALSE;
-    }
+  if (!check_readable (root, fd, host_path, max_bytes, &st, error))
+    return FALSE;
   /* straight into the result: room for the whole file (its size as stat
    * says, or a page for /proc and /sys), the terminating NUL, and one more
    * byte so that the end of the file is seen without growing */
-  capacity = S_ISREG (st.st_mode) && st.st_size > 0 ? (gsize) st.st_size + 2 : 4096;
+  capacity = st.st_size > 0 ? (gsize) st.st_size + 2 : 4096;
   data = g_malloc (capacity);
   for (;;)
     {
@@ -217,9 +236,7 @@ read_fd (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, gchar **
       if (length > max_bytes)
         {
           close (fd);
-          g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
-                       "%s is larger than the %" G_GSIZE_FORMAT " bytes phaseout reads",
-                       host_path, max_bytes);
+          set_grew_error (error, host_path, max_bytes);
           return FALSE;
         }
     }
@@ -228,6 +245,55 @@ read_fd (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, gchar **
   if (ret_length != NULL)
     *ret_length = length;
   *ret_contents = g_steal_pointer (&data);
+  return TRUE;
+}
+
+/*
+ * the file in pieces of at most 64 KiB, through one buffer: a parser that
+ * reads as it goes costs the same per byte for a 45 MB dpkg database as
+ * for a small one, where one buffer of the whole file would be mapped
+ * afresh (and page-faulted in) on every query once it passes malloc's
+ * mmap threshold
+ */
+#define STREAM_PIECE (64 * 1024)
+
+gboolean
+po_root_read_stream (PoRoot *root, const gchar *host_path, gsize max_bytes,
+                     PoRootConsume consume, gpointer user_data, GError **error)
+{
+  int fd = po_root_open (root, host_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, error);
+  g_autofree gchar *piece = NULL;
+  gsize length = 0;
+  struct stat st;
+
+  if (fd < 0 || !check_readable (root, fd, host_path, max_bytes, &st, error))
+    return FALSE;
+  piece = g_malloc (STREAM_PIECE);
+  for (;;)
+    {
+      ssize_t n = read (fd, piece, STREAM_PIECE);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int errsv = errno;
+          close (fd);
+          set_errno_error (error, errsv, root, host_path, "cannot read");
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      length += (gsize) n;
+      if (length > max_bytes)
+        {
+          close (fd);
+          set_grew_error (error, host_path, max_bytes);
+          return FALSE;
+        }
+      consume (piece, (gsize) n, user_data);
+    }
+  close (fd);
   return TRUE;
 }
 

@@ -53,6 +53,23 @@ gboolean     po_root_read_file       (PoRoot       *root,
                                       gsize        *ret_length,
                                       GError      **error);
 
+/*
+ * reads a file of at most max_bytes (checked as po_root_read_file() checks
+ * it) in pieces, for a parser that works as it reads: consume() gets each
+ * piece in order; they are only valid during the call.  On FALSE, the
+ * pieces consumed so far are not the whole file: discard what came of them.
+ */
+typedef void (*PoRootConsume) (const gchar *piece,
+                               gsize        length,
+                               gpointer     user_data);
+
+gboolean     po_root_read_stream     (PoRoot       *root,
+                                      const gchar  *host_path,
+                                      gsize         max_bytes,
+                                      PoRootConsume consume,
+                                      gpointer      user_data,
+                                      GError      **error);
+
 /* lstat(2) of the path's last component, resolved beneath the root */
 gboolean     po_root_lstat           (PoRoot       *root,
                                       const gchar  *host_path,

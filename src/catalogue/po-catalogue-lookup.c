@@ -68,6 +68,22 @@ po_catalogue_match (PoCatalogue *catalogue, PoIndicatorKind kind, const gchar *v
   return TRUE;
 }
 
+GPtrArray *
+po_catalogue_get_indicators (PoCatalogue *catalogue, PoIndicatorKind kind)
+{
+  g_return_val_if_fail (catalogue != NULL, NULL);
+  return po_matcher_get_indicators (catalogue->matcher, kind);
+}
+
+guint
+po_catalogue_get_owner_sources (PoCatalogue *catalogue, PoVendor *vendor, PoProduct *product)
+{
+  g_return_val_if_fail (catalogue != NULL, 0);
+  return po_matcher_get_owner_sources (catalogue->matcher,
+                                       product != NULL ? (gconstpointer) product
+                                                       : (gconstpointer) vendor);
+}
+
 gpointer
 po_catalogue_get_memo (PoCatalogue *catalogue, const gchar *key, PoCatalogueMemoBuild build,
                        gpointer user_data, GDestroyNotify destroy)

@@ -22,6 +22,21 @@ gboolean            po_catalogue_match             (PoCatalogue     *catalogue,
                                                     const gchar     *value,
                                                     GPtrArray      **ret_matches);
 
+/* every indicator of kind, in catalogue order (vendors by id; a vendor's
+ * vendor-wide indicators, then its products'): borrowed const PoIndicator* */
+GPtrArray          *po_catalogue_get_indicators    (PoCatalogue     *catalogue,
+                                                    PoIndicatorKind  kind);
+
+/*
+ * The finding sources (PO_FINDING_SOURCE_BIT()s) a product's indicators
+ * need, or with product NULL the vendor's vendor-wide indicators: what a
+ * scan for that owner must collect.  Known once the catalogue is loaded,
+ * so a query need not walk every indicator to find out.
+ */
+guint               po_catalogue_get_owner_sources (PoCatalogue     *catalogue,
+                                                    PoVendor        *vendor,
+                                                    PoProduct       *product);
+
 /*
  * Data derived from the catalogue that a caller wants computed once, not
  * per query (an index of vendor names, say): the first call for `key`

@@ -122,6 +122,13 @@ gboolean     po_matcher_match                   (PoMatcher       *matcher,
                                                  PoIndicatorKind  kind,
                                                  const gchar     *value,
                                                  GPtrArray      **ret_matches);
+/* every indicator of kind, in catalogue order (borrowed) */
+GPtrArray   *po_matcher_get_indicators          (PoMatcher       *matcher,
+                                                 PoIndicatorKind  kind);
+/* the finding sources of an owner's indicators (a PoProduct*, or a PoVendor*
+ * for its vendor-wide ones) */
+guint        po_matcher_get_owner_sources       (PoMatcher       *matcher,
+                                                 gconstpointer    owner);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoMatcher, po_matcher_free)
 

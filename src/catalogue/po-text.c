@@ -120,3 +120,48 @@ po_text_normalise (const gchar *text, PoTextRule rule, PoTextFolding folding)
   g_free (valid);
   g_return_val_if_reached (g_strdup (""));
 }
+
+/*
+ * whether po_text_normalise (text, rule, PO_TEXT_UNICODE) would return
+ * text unchanged, judged cheaply: TRUE only for what is surely normal
+ * (ASCII, for the folding rules), so a caller can compare text as it is
+ * and copy only the rest
+ */
+gboolean
+po_text_is_normal (const gchar *text, PoTextRule rule)
+{
+  gboolean space = TRUE;  /* at the start, as after a space: no leading one */
+
+  switch (rule)
+    {
+    case PO_TEXT_EXACT:
+      return g_utf8_validate (text, -1, NULL);
+    case PO_TEXT_KMOD:
+      return strchr (text, '-') == NULL && g_utf8_validate (text, -1, NULL);
+    case PO_TEXT_FOLD:
+    case PO_TEXT_WINPATH:
+      for (const gchar *p = text; *p != '\0'; p++)
+        if ((guchar) *p >= 0x80 || g_ascii_isupper (*p) || (rule == PO_TEXT_WINPATH && *p == '/'))
+          return FALSE;
+      return TRUE;
+    case PO_TEXT_FREE:
+      for (const gchar *p = text; *p != '\0'; p++)
+        {
+          if ((guchar) *p >= 0x80 || g_ascii_isupper (*p))
+            return FALSE;
+          if (*p == ' ')
+            {
+              if (space)
+                return FALSE;
+              space = TRUE;
+            }
+          else if (po_text_is_space ((guchar) *p))
+            return FALSE;
+          else
+            space = FALSE;
+        }
+      /* no trailing space either */
+      return !space || *text == '\0';
+    }
+  return FALSE;
+}

@@ -34,6 +34,12 @@ gchar          *po_text_normalise              (const gchar   *text,
                                                 PoTextRule     rule,
                                                 PoTextFolding  folding);
 
+/* whether po_text_normalise (text, rule, PO_TEXT_UNICODE) is surely text
+ * itself (FALSE may only mean "not known": non-ASCII text under a folding
+ * rule), so that text can be compared without a normalised copy */
+gboolean        po_text_is_normal              (const gchar   *text,
+                                                PoTextRule     rule);
+
 /* whether rule keeps upper and lower case apart */
 gboolean        po_text_rule_is_case_sensitive (PoTextRule     rule);
 

@@ -26,12 +26,23 @@ snap_name_of_instance (const gchar *instance)
  */
 typedef GPtrArray *(*PackageCollector) (PoRuntime *runtime, GPtrArray *warnings);
 
+/* a deb package some indicator could match: the others need not be copied out */
+static gboolean
+deb_could_match (const gchar *name, gpointer user_data)
+{
+  return po_catalogue_match (user_data, PO_INDICATOR_DEB_PACKAGE, name, NULL);
+}
+
 static gboolean
 collect_packages (const PoCollectRequest *request, PoFindingSource source, PoIndicatorKind kind,
                   PackageCollector collector, GPtrArray *findings)
 {
   g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
-  g_autoptr(GPtrArray) packages = collector (request->runtime, warnings);
+  g_autoptr(GPtrArray) packages =
+      source == PO_FINDING_SOURCE_DEB
+      ? po_inventory_collect_deb_filtered (request->runtime, deb_could_match, request->catalogue,
+                                           warnings)
+      : collector (request->runtime, warnings);
 
   for (guint i = 0; i < packages->len; i++)
     {
@@ -163,19 +174,6 @@ collect_modules (const PoCollectRequest *request, GPtrArray *findings)
 
 /* ---- the request -------------------------------------------------------- */
 
-static guint
-sources_of (GPtrArray *indicators)
-{
-  guint sources = 0;
-
-  for (guint i = 0; i < indicators->len; i++)
-    {
-      const PoIndicator *indicator = g_ptr_array_index (indicators, i);
-      sources |= po_indicator_kind_get_info (po_indicator_get_kind (indicator))->sources;
-    }
-  return sources;
-}
-
 guint
 po_compliance_sources_needed (const PoCollectRequest *request)
 {
@@ -189,13 +187,13 @@ po_compliance_sources_needed (const PoCollectRequest *request)
 
       if (g_hash_table_contains (request->owners, vendor))
         /* vendor-wide: its indicators, and its names as module signer or author */
-        sources |= sources_of (po_vendor_get_indicators (vendor))
+        sources |= po_catalogue_get_owner_sources (request->catalogue, vendor, NULL)
                    | (1u << PO_FINDING_SOURCE_KERNEL_MODULE);
       for (guint p = 0; p < products->len; p++)
         {
           PoProduct *product = g_ptr_array_index (products, p);
           if (g_hash_table_contains (request->owners, product))
-            sources |= sources_of (po_product_get_indicators (product));
+            sources |= po_catalogue_get_owner_sources (request->catalogue, vendor, product);
         }
     }
   return sources & request->sources;

@@ -97,20 +97,6 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
   return TRUE;
 }
 
-static void
-probe_indicators (const PoCollectRequest *request, GPtrArray *indicators, GHashTable *hits_by_path,
-                  GPtrArray *hits, PoPathMemo *memo, GPtrArray *warnings)
-{
-  for (guint i = 0; i < indicators->len; i++)
-    {
-      const PoIndicator *indicator = g_ptr_array_index (indicators, i);
-      if (po_indicator_get_kind (indicator) == PO_INDICATOR_LINUX_PATH
-          && po_compliance_owner_wanted (request->owners, po_indicator_get_vendor (indicator),
-                                         po_indicator_get_product (indicator)))
-        probe_indicator (request, indicator, hits_by_path, hits, memo, warnings);
-    }
-}
-
 /*
  * Paths: every path indicator of the wanted owners is probed beneath the
  * root.  DIR/STAR (a last "*" component) reports DIR when it holds
@@ -127,17 +113,15 @@ po_compliance_collect_paths (const PoCollectRequest *request, GPtrArray *finding
   g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
   g_autoptr(PoPathMemo) memo = po_path_memo_new (request->runtime);
   g_autofree gboolean *redundant = NULL;
-  GPtrArray *vendors = po_catalogue_get_vendors (request->catalogue);
+  GPtrArray *indicators = po_catalogue_get_indicators (request->catalogue,
+                                                       PO_INDICATOR_LINUX_PATH);
 
-  for (guint v = 0; v < vendors->len; v++)
+  for (guint i = 0; i < indicators->len; i++)
     {
-      PoVendor *vendor = g_ptr_array_index (vendors, v);
-      GPtrArray *products = po_vendor_get_products (vendor);
-      probe_indicators (request, po_vendor_get_indicators (vendor), hits_by_path, hits, memo,
-                        warnings);
-      for (guint p = 0; p < products->len; p++)
-        probe_indicators (request, po_product_get_indicators (g_ptr_array_index (products, p)),
-                          hits_by_path, hits, memo, warnings);
+      const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+      if (po_compliance_owner_wanted (request->owners, po_indicator_get_vendor (indicator),
+                                      po_indicator_get_product (indicator)))
+        probe_indicator (request, indicator, hits_by_path, hits, memo, warnings);
     }
 
   for (guint i = 0; i < hits->len; i++)

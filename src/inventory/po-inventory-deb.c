@@ -52,29 +52,54 @@ po_package_free (PoPackage *package)
   g_free (package);
 }
 
-/* the fields we keep from one stanza, as raw (unsanitised) slices */
+/*
+ * The fields we keep from one stanza, as raw (unsanitised) text, in
+ * buffers the parser reuses from stanza to stanza: a package becomes
+ * objects only when it is kept (po_inventory_collect_deb_filtered()), so
+ * the thousands of packages no indicator names cost no allocation.
+ */
+enum {
+  FIELD_PACKAGE,
+  FIELD_STATUS,
+  FIELD_VERSION,
+  FIELD_ARCHITECTURE,
+  FIELD_MAINTAINER,
+  FIELD_SOURCE,
+  N_FIELDS
+};
+
 typedef struct {
-  gchar    *package;
-  gchar    *status;
-  gchar    *version;
-  gchar    *architecture;
-  gchar    *maintainer;
-  gchar    *source;
-  guint     first_line;
-  gchar    *problem;     /* why the stanza cannot be used, NULL if it can */
-  gboolean  truncated;   /* the file ended inside this stanza */
+  GString     *value[N_FIELDS];
+  gboolean     set[N_FIELDS];
+  guint        first_line;
+  const gchar *problem;       /* why the stanza cannot be used (static), NULL if it can */
+  guint        problem_line;
+  gboolean     truncated;     /* the file ended inside this stanza */
 } Stanza;
+
+/* one parse: a file (or several: the status file, then each journal file) */
+typedef struct {
+  GPtrArray         *packages;
+  GHashTable        *index;
+  GPtrArray         *warnings;
+  PoPackageNameFunc  wanted;
+  gpointer           user_data;
+  const gchar       *host_path;
+  Stanza             stanza;
+  GString           *first_problem;
+  GString           *pending;     /* a line split between two pieces of the file */
+  guint              line_no;
+  guint              n_skipped;
+  gint               continued;   /* the kept field continuation lines belong to, or -1 */
+  gboolean           in_field;
+} PoDpkgParser;
 
 static void
 stanza_clear (Stanza *stanza)
 {
-  g_clear_pointer (&stanza->package, g_free);
-  g_clear_pointer (&stanza->status, g_free);
-  g_clear_pointer (&stanza->version, g_free);
-  g_clear_pointer (&stanza->architecture, g_free);
-  g_clear_pointer (&stanza->maintainer, g_free);
-  g_clear_pointer (&stanza->source, g_free);
-  g_clear_pointer (&stanza->problem, g_free);
+  for (guint i = 0; i < N_FIELDS; i++)
+    stanza->set[i] = FALSE;
+  stanza->problem = NULL;
   stanza->first_line = 0;
   stanza->truncated = FALSE;
 }
@@ -83,7 +108,10 @@ static void
 stanza_fail (Stanza *stanza, guint line, const gchar *reason)
 {
   if (stanza->problem == NULL)
-    stanza->problem = g_strdup_printf ("line %u: %s", line, reason);
+    {
+      stanza->problem = reason;
+      stanza->problem_line = line;
+    }
 }
 
 /*
@@ -122,168 +150,180 @@ is_package_name (const gchar *name)
   return TRUE;
 }
 
-/* a stanza's field as a row value: taken as it is when it is printable
+/* a stanza's field as a row value: copied as it is when it is printable
  * ASCII (nearly always), else sanitised */
 static gchar *
-sanitize_take (gchar **slot)
+sanitize_copy (const gchar *value, gsize length)
 {
-  g_autofree gchar *value = g_steal_pointer (slot);
-
-  if (value == NULL)
-    return NULL;
-  for (const gchar *p = value; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || (guchar) *p >= 0x7f)
-      return po_inventory_sanitize (value, -1);
-  return g_steal_pointer (&value);
+  for (gsize i = 0; i < length; i++)
+    if ((guchar) value[i] < 0x20 || (guchar) value[i] >= 0x7f)
+      return po_inventory_sanitize (value, (gssize) length);
+  return g_strndup (value, length);
 }
 
-/* finishes a stanza: a package, or a reason why not (it takes the fields
- * it keeps out of the stanza) */
-static PoPackage *
-stanza_to_package (Stanza *stanza, const gchar **ret_reason)
+static const gchar *
+field (Stanza *stanza, guint i)
 {
-  g_autoptr(PoPackage) package = NULL;
+  return stanza->set[i] ? stanza->value[i]->str : NULL;
+}
+
+/*
+ * judges a finished stanza without copying anything: NULL and whether the
+ * package is installed, or the reason it cannot be used (*ret_at_line: the
+ * line the reason is about, 0 for the stanza as a whole)
+ */
+static const gchar *
+stanza_check (Stanza *stanza, gboolean *ret_installed, guint *ret_at_line)
+{
   const gchar *state = NULL;
   guint n_separators = 0;
-  gboolean installed = FALSE;
 
+  *ret_at_line = 0;
   if (stanza->truncated)
-    {
-      *ret_reason = "the file ends inside it (truncated)";
-      return NULL;
-    }
+    return "the file ends inside it (truncated)";
   if (stanza->problem != NULL)
     {
-      *ret_reason = stanza->problem;
-      return NULL;
+      *ret_at_line = stanza->problem_line;
+      return stanza->problem;
     }
-  if (stanza->package == NULL)
-    {
-      *ret_reason = "no Package field";
-      return NULL;
-    }
-  if (!is_package_name (stanza->package))
-    {
-      *ret_reason = "Package is not a package name";
-      return NULL;
-    }
-  if (stanza->status == NULL)
-    {
-      *ret_reason = "no Status field";
-      return NULL;
-    }
+  if (!stanza->set[FIELD_PACKAGE])
+    return "no Package field";
+  if (!is_package_name (field (stanza, FIELD_PACKAGE)))
+    return "Package is not a package name";
+  if (!stanza->set[FIELD_STATUS])
+    return "no Status field";
   /* "want flag state", three words split at each space or tab (so two
    * separators in a row make an empty word, and a fourth word) */
-  for (gchar *p = stanza->status; *p != '\0'; p++)
+  for (gchar *p = stanza->value[FIELD_STATUS]->str; *p != '\0'; p++)
     if (*p == ' ' || *p == '\t')
       {
         if (++n_separators == 2)
           state = p + 1;
         *p = ' ';
       }
-  if (n_separators != 2 || !dpkg_state_is_known (state, &installed))
-    {
-      *ret_reason = "Status is not \"want flag state\"";
-      return NULL;
-    }
+  if (n_separators != 2 || !dpkg_state_is_known (state, ret_installed))
+    return "Status is not \"want flag state\"";
   /* every state but not-installed has a version (dpkg refuses to write one
    * without); a missing one means the stanza is damaged */
-  if (stanza->version == NULL && strcmp (state, "not-installed") != 0)
-    {
-      *ret_reason = "no Version field";
-      return NULL;
-    }
+  if (!stanza->set[FIELD_VERSION] && strcmp (state, "not-installed") != 0)
+    return "no Version field";
+  return NULL;
+}
 
-  package = g_new0 (PoPackage, 1);
+/* the package of a stanza stanza_check() accepted */
+static PoPackage *
+stanza_to_package (Stanza *stanza, gboolean installed)
+{
+  PoPackage *package = g_new0 (PoPackage, 1);
+  GString *value;
+
   package->kind = PO_PACKAGE_KIND_DEB;
-  package->name = g_steal_pointer (&stanza->package);
-  package->version = sanitize_take (&stanza->version);
-  package->architecture = sanitize_take (&stanza->architecture);
-  package->maintainer = sanitize_take (&stanza->maintainer);
-  if (stanza->source != NULL)
+  package->name = g_strndup (stanza->value[FIELD_PACKAGE]->str,
+                             stanza->value[FIELD_PACKAGE]->len);
+  for (guint i = FIELD_VERSION; i <= FIELD_MAINTAINER; i++)
+    {
+      gchar **slot = i == FIELD_VERSION ? &package->version
+                     : i == FIELD_ARCHITECTURE ? &package->architecture : &package->maintainer;
+      if (stanza->set[i])
+        *slot = sanitize_copy (stanza->value[i]->str, stanza->value[i]->len);
+    }
+  if (stanza->set[FIELD_SOURCE])
     {
       /* "Source: name (version)" when the versions differ */
-      gchar *paren = strchr (stanza->source, '(');
+      gchar *paren;
+      value = stanza->value[FIELD_SOURCE];
+      paren = strchr (value->str, '(');
       if (paren != NULL)
-        *paren = '\0';
-      g_strstrip (stanza->source);
-      package->source = sanitize_take (&stanza->source);
+        g_string_truncate (value, (gsize) (paren - value->str));
+      g_strstrip (value->str);
+      package->source = sanitize_copy (value->str, strlen (value->str));
     }
   else
     package->source = g_strdup (package->name);
   /* only the state word is checked; the want and flag words are bytes (tabs
-   * between them became spaces above) */
-  package->status = sanitize_take (&stanza->status);
+   * between them became spaces in stanza_check()) */
+  value = stanza->value[FIELD_STATUS];
+  package->status = sanitize_copy (value->str, value->len);
   package->installed = installed;
-  return g_steal_pointer (&package);
+  return package;
 }
 
 static void
-stanza_finish (Stanza *stanza, const gchar *host_path, GPtrArray *packages, GHashTable *index,
-               guint *n_skipped, GString *first_problem)
+parser_keep (PoDpkgParser *parser, PoPackage *package)
 {
-  g_autoptr(PoPackage) package = NULL;
-  const gchar *reason = NULL;
-  gboolean empty = stanza->package == NULL && stanza->status == NULL && stanza->version == NULL &&
-                   stanza->problem == NULL && stanza->architecture == NULL &&
-                   stanza->maintainer == NULL && stanza->source == NULL;
+  g_autofree gchar *key = g_strconcat (package->name, ":",
+                                       package->architecture != NULL ? package->architecture : "",
+                                       NULL);
+  gpointer slot;
 
+  if (g_hash_table_lookup_extended (parser->index, key, NULL, &slot))
+    {
+      /* a later entry (the updates journal) replaces the earlier one */
+      guint i = GPOINTER_TO_UINT (slot);
+      po_package_free (parser->packages->pdata[i]);
+      parser->packages->pdata[i] = package;
+    }
+  else
+    {
+      g_hash_table_insert (parser->index, g_steal_pointer (&key),
+                           GUINT_TO_POINTER (parser->packages->len));
+      g_ptr_array_add (parser->packages, package);
+    }
+}
+
+static void
+stanza_finish (PoDpkgParser *parser)
+{
+  Stanza *stanza = &parser->stanza;
+  const gchar *reason;
+  gboolean installed = FALSE;
+  gboolean empty = stanza->problem == NULL;
+  guint at_line;
+
+  for (guint i = 0; i < N_FIELDS && empty; i++)
+    empty = !stanza->set[i];
   if (stanza->first_line == 0 || (empty && !stanza->truncated))
     {
       stanza_clear (stanza);
       return;
     }
-  package = stanza_to_package (stanza, &reason);
-  if (package == NULL)
+  reason = stanza_check (stanza, &installed, &at_line);
+  if (reason != NULL)
     {
-      (*n_skipped)++;
-      if (first_problem->len == 0)
+      parser->n_skipped++;
+      if (parser->first_problem->len == 0)
         {
-          g_autofree gchar *name = po_inventory_sanitize (stanza->package, -1);
-          g_string_printf (first_problem, "stanza at line %u (%s%s): %s", stanza->first_line,
-                           name != NULL ? "Package " : "no name", name != NULL ? name : "",
-                           reason);
+          const gchar *raw = field (stanza, FIELD_PACKAGE);
+          g_autofree gchar *name = raw != NULL ? po_inventory_sanitize (raw, -1) : NULL;
+          g_autofree gchar *why = at_line > 0 ? g_strdup_printf ("line %u: %s", at_line, reason)
+                                              : g_strdup (reason);
+          g_string_printf (parser->first_problem, "stanza at line %u (%s%s): %s",
+                           stanza->first_line, name != NULL ? "Package " : "no name",
+                           name != NULL ? name : "", why);
         }
     }
-  else
-    {
-      g_autofree gchar *key = g_strconcat (package->name, ":",
-                                           package->architecture != NULL
-                                           ? package->architecture : "", NULL);
-      gpointer slot;
-      if (g_hash_table_lookup_extended (index, key, NULL, &slot))
-        {
-          /* a later entry (the updates journal) replaces the earlier one */
-          guint i = GPOINTER_TO_UINT (slot);
-          po_package_free (packages->pdata[i]);
-          packages->pdata[i] = g_steal_pointer (&package);
-        }
-      else
-        {
-          g_hash_table_insert (index, g_steal_pointer (&key), GUINT_TO_POINTER (packages->len));
-          g_ptr_array_add (packages, g_steal_pointer (&package));
-        }
-    }
+  else if (parser->wanted == NULL
+           || parser->wanted (field (stanza, FIELD_PACKAGE), parser->user_data))
+    parser_keep (parser, stanza_to_package (stanza, installed));
   stanza_clear (stanza);
 }
 
-/* keeps one field we care about; NULL slot for the others */
-static gchar **
-stanza_slot (Stanza *stanza, const gchar *name, gsize name_len)
+/* keeps one field we care about; -1 for the others */
+static gint
+field_of_name (const gchar *name, gsize name_len)
 {
-  static const struct { const gchar *name; gsize length; gsize offset; } fields[] = {
-    { "Package", 7, G_STRUCT_OFFSET (Stanza, package) },
-    { "Status", 6, G_STRUCT_OFFSET (Stanza, status) },
-    { "Version", 7, G_STRUCT_OFFSET (Stanza, version) },
-    { "Architecture", 12, G_STRUCT_OFFSET (Stanza, architecture) },
-    { "Maintainer", 10, G_STRUCT_OFFSET (Stanza, maintainer) },
-    { "Source", 6, G_STRUCT_OFFSET (Stanza, source) },
+  static const struct { const gchar *name; gsize length; } fields[N_FIELDS] = {
+    [FIELD_PACKAGE] = { "Package", 7 },
+    [FIELD_STATUS] = { "Status", 6 },
+    [FIELD_VERSION] = { "Version", 7 },
+    [FIELD_ARCHITECTURE] = { "Architecture", 12 },
+    [FIELD_MAINTAINER] = { "Maintainer", 10 },
+    [FIELD_SOURCE] = { "Source", 6 },
   };
-  for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
-    if (fields[i].length == name_len &&
-        g_ascii_strncasecmp (fields[i].name, name, name_len) == 0)
-      return G_STRUCT_MEMBER_P (stanza, fields[i].offset);
-  return NULL;
+  for (gint i = 0; i < N_FIELDS; i++)
+    if (fields[i].length == name_len && g_ascii_strncasecmp (fields[i].name, name, name_len) == 0)
+      return i;
+  return -1;
 }
 
 /* a NUL or a control character other than tab: binary garbage, or terminal
@@ -320,116 +360,228 @@ line_is_text (const gchar *line, gsize length)
   return TRUE;
 }
 
+/* the bytes of line without the white space at either end (g_strstrip's) */
+static void
+strip (const gchar **text, gsize *length)
+{
+  while (*length > 0 && g_ascii_isspace ((*text)[0]))
+    {
+      (*text)++;
+      (*length)--;
+    }
+  while (*length > 0 && g_ascii_isspace ((*text)[*length - 1]))
+    (*length)--;
+}
+
 /*
- * a line-by-line deb822 reader that trusts nothing: every stanza is judged
- * on its own, so a burst of garbage or a cut-off end costs only the stanzas
- * it touches, and the problems are summed up in one warning per file
+ * one line (without its newline; cut: the file ended without one).  A
+ * line-by-line deb822 reader that trusts nothing: every stanza is judged
+ * on its own, so a burst of garbage or a cut-off end costs only the
+ * stanzas it touches, and the problems are summed up in one warning per
+ * file.
  */
+static void
+parse_line (PoDpkgParser *parser, const gchar *line, gsize line_len, gboolean cut)
+{
+  Stanza *stanza = &parser->stanza;
+  const gchar *colon;
+  const gchar *value;
+  gsize value_len;
+  gint slot;
+
+  parser->line_no++;
+  if (line_len == 0 || (line_len == 1 && line[0] == '\r'))
+    {
+      stanza_finish (parser);
+      parser->continued = -1;
+      parser->in_field = FALSE;
+      return;
+    }
+  if (stanza->first_line == 0)
+    stanza->first_line = parser->line_no;
+  if (cut)
+    stanza->truncated = TRUE;
+
+  if (!line_is_text (line, line_len))
+    {
+      stanza_fail (stanza, parser->line_no, "binary data");
+      parser->continued = -1;
+      parser->in_field = FALSE;
+      return;
+    }
+  if (line[0] == ' ' || line[0] == '\t')
+    {
+      if (!parser->in_field)
+        stanza_fail (stanza, parser->line_no, "continuation line without a field");
+      else if (parser->continued >= 0 && stanza->set[parser->continued])
+        {
+          /* only single-line fields are kept; a continued one is folded */
+          GString *old = stanza->value[parser->continued];
+          if (old->len + line_len > MAX_FIELD_BYTES)
+            stanza_fail (stanza, parser->line_no, "field too long");
+          else
+            {
+              value = line;
+              value_len = line_len;
+              strip (&value, &value_len);
+              g_string_append_c (old, ' ');
+              g_string_append_len (old, value, (gssize) value_len);
+            }
+        }
+      return;
+    }
+  if (line[0] == '#')
+    return;
+  colon = memchr (line, ':', line_len);
+  if (colon == NULL || colon == line)
+    {
+      stanza_fail (stanza, parser->line_no, "not a \"Field: value\" line");
+      parser->continued = -1;
+      parser->in_field = FALSE;
+      return;
+    }
+  parser->in_field = TRUE;
+  slot = field_of_name (line, (gsize) (colon - line));
+  parser->continued = slot;
+  if (slot < 0)
+    return;
+  if (stanza->set[slot])
+    {
+      stanza_fail (stanza, parser->line_no, "field given twice");
+      parser->continued = -1;
+      return;
+    }
+  value = colon + 1;
+  value_len = line_len - (gsize) (colon + 1 - line);
+  if (value_len > MAX_FIELD_BYTES)
+    {
+      stanza_fail (stanza, parser->line_no, "field too long");
+      parser->continued = -1;
+      return;
+    }
+  strip (&value, &value_len);
+  if (value_len == 0 && slot != FIELD_MAINTAINER)
+    {
+      /* an empty Package/Status/Version is no value at all */
+      stanza_fail (stanza, parser->line_no, "empty field");
+      return;
+    }
+  g_string_truncate (stanza->value[slot], 0);
+  g_string_append_len (stanza->value[slot], value, (gssize) value_len);
+  stanza->set[slot] = TRUE;
+}
+
+static PoDpkgParser *
+po_dpkg_parser_new (GPtrArray *packages, GHashTable *index, GPtrArray *warnings,
+                    PoPackageNameFunc wanted, gpointer user_data)
+{
+  PoDpkgParser *parser = g_new0 (PoDpkgParser, 1);
+
+  parser->packages = packages;
+  parser->index = index;
+  parser->warnings = warnings;
+  parser->wanted = wanted;
+  parser->user_data = user_data;
+  for (guint i = 0; i < N_FIELDS; i++)
+    parser->stanza.value[i] = g_string_sized_new (64);
+  parser->first_problem = g_string_new (NULL);
+  parser->pending = g_string_new (NULL);
+  parser->continued = -1;
+  return parser;
+}
+
+static void
+po_dpkg_parser_free (PoDpkgParser *parser)
+{
+  if (parser == NULL)
+    return;
+  for (guint i = 0; i < N_FIELDS; i++)
+    g_string_free (parser->stanza.value[i], TRUE);
+  g_string_free (parser->first_problem, TRUE);
+  g_string_free (parser->pending, TRUE);
+  g_free (parser);
+}
+
+/* a new file: the line count and the problems start again */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoDpkgParser, po_dpkg_parser_free)
+
+static void
+parser_begin (PoDpkgParser *parser, const gchar *host_path)
+{
+  stanza_clear (&parser->stanza);
+  g_string_truncate (parser->first_problem, 0);
+  g_string_truncate (parser->pending, 0);
+  parser->host_path = host_path;
+  parser->line_no = 0;
+  parser->n_skipped = 0;
+  parser->continued = -1;
+  parser->in_field = FALSE;
+}
+
+/* the next piece of the file: every whole line in it, the rest kept for the next piece */
+static void
+parser_feed (const gchar *piece, gsize length, gpointer user_data)
+{
+  PoDpkgParser *parser = user_data;
+  const gchar *p = piece;
+  const gchar *end = piece + length;
+
+  if (parser->pending->len > 0)
+    {
+      const gchar *nl = memchr (p, '\n', length);
+      if (nl == NULL)
+        {
+          g_string_append_len (parser->pending, p, (gssize) length);
+          return;
+        }
+      g_string_append_len (parser->pending, p, nl - p);
+      parse_line (parser, parser->pending->str, parser->pending->len, FALSE);
+      g_string_truncate (parser->pending, 0);
+      p = nl + 1;
+    }
+  while (p < end)
+    {
+      const gchar *nl = memchr (p, '\n', (gsize) (end - p));
+      if (nl == NULL)
+        {
+          g_string_append_len (parser->pending, p, end - p);
+          return;
+        }
+      parse_line (parser, p, (gsize) (nl - p), FALSE);
+      p = nl + 1;
+    }
+}
+
+/* the end of the file: its last line if it had no newline, the last stanza, the warning */
+static void
+parser_end (PoDpkgParser *parser)
+{
+  if (parser->pending->len > 0)
+    parse_line (parser, parser->pending->str, parser->pending->len, TRUE);
+  g_string_truncate (parser->pending, 0);
+  stanza_finish (parser);
+  if (parser->n_skipped > 0)
+    po_inventory_warn (parser->warnings, "deb", parser->host_path, FALSE,
+                       "skipped %u unusable stanza%s; first: %s", parser->n_skipped,
+                       parser->n_skipped == 1 ? "" : "s", parser->first_problem->str);
+}
+
+static void
+po_dpkg_parser_parse (PoDpkgParser *parser, const gchar *data, gsize length,
+                      const gchar *host_path)
+{
+  parser_begin (parser, host_path);
+  parser_feed (data, length, parser);
+  parser_end (parser);
+}
+
 void
 po_inventory_parse_dpkg_status (const gchar *data, gsize length, const gchar *host_path,
                                 GPtrArray *packages, GHashTable *index, GPtrArray *warnings)
 {
-  Stanza stanza = { 0 };
-  g_autoptr(GString) first_problem = g_string_new (NULL);
-  const gchar *p = data;
-  const gchar *end = data + length;
-  guint line_no = 0;
-  guint n_skipped = 0;
-  gchar **continued = NULL;  /* the field continuation lines belong to, if kept */
-  gboolean in_field = FALSE;
+  g_autoptr(PoDpkgParser) parser = po_dpkg_parser_new (packages, index, warnings, NULL, NULL);
 
-  while (p < end)
-    {
-      const gchar *nl = memchr (p, '\n', (gsize) (end - p));
-      const gchar *line = p;
-      gsize line_len = (nl != NULL ? (gsize) (nl - p) : (gsize) (end - p));
-      gboolean last_line_cut = (nl == NULL);
-
-      p = (nl != NULL) ? nl + 1 : end;
-      line_no++;
-
-      if (line_len == 0 || (line_len == 1 && line[0] == '\r'))
-        {
-          stanza_finish (&stanza, host_path, packages, index, &n_skipped, first_problem);
-          continued = NULL;
-          in_field = FALSE;
-          continue;
-        }
-      if (stanza.first_line == 0)
-        stanza.first_line = line_no;
-      if (last_line_cut)
-        stanza.truncated = TRUE;
-
-      if (!line_is_text (line, line_len))
-        {
-          stanza_fail (&stanza, line_no, "binary data");
-          continued = NULL;
-          in_field = FALSE;
-          continue;
-        }
-      if (line[0] == ' ' || line[0] == '\t')
-        {
-          if (!in_field)
-            stanza_fail (&stanza, line_no, "continuation line without a field");
-          else if (continued != NULL && *continued != NULL)
-            {
-              /* only single-line fields are kept; a continued one is folded */
-              g_autofree gchar *more = g_strndup (line, line_len);
-              g_autofree gchar *old = *continued;
-              if (strlen (old) + line_len > MAX_FIELD_BYTES)
-                stanza_fail (&stanza, line_no, "field too long");
-              else
-                *continued = g_strconcat (old, " ", g_strstrip (more), NULL);
-              if (*continued == NULL)
-                *continued = g_steal_pointer (&old);
-            }
-          continue;
-        }
-      if (line[0] == '#')
-        continue;
-      {
-        const gchar *colon = memchr (line, ':', line_len);
-        gchar **slot;
-        if (colon == NULL || colon == line)
-          {
-            stanza_fail (&stanza, line_no, "not a \"Field: value\" line");
-            continued = NULL;
-            in_field = FALSE;
-            continue;
-          }
-        in_field = TRUE;
-        slot = stanza_slot (&stanza, line, (gsize) (colon - line));
-        continued = slot;
-        if (slot == NULL)
-          continue;
-        if (*slot != NULL)
-          {
-            stanza_fail (&stanza, line_no, "field given twice");
-            continued = NULL;
-            continue;
-          }
-        if (line_len - (gsize) (colon + 1 - line) > MAX_FIELD_BYTES)
-          {
-            stanza_fail (&stanza, line_no, "field too long");
-            continued = NULL;
-            continue;
-          }
-        *slot = g_strndup (colon + 1, line_len - (gsize) (colon + 1 - line));
-        g_strstrip (*slot);
-        if ((*slot)[0] == '\0' && slot != &stanza.maintainer)
-          {
-            /* an empty Package/Status/Version is no value at all */
-            g_clear_pointer (slot, g_free);
-            stanza_fail (&stanza, line_no, "empty field");
-          }
-      }
-    }
-  stanza_finish (&stanza, host_path, packages, index, &n_skipped, first_problem);
-
-  if (n_skipped > 0)
-    po_inventory_warn (warnings, "deb", host_path, FALSE,
-                       "skipped %u unusable stanza%s; first: %s", n_skipped,
-                       n_skipped == 1 ? "" : "s", first_problem->str);
+  po_dpkg_parser_parse (parser, data, length, host_path);
 }
 
 static gint
@@ -459,7 +611,7 @@ is_digits (const gchar *name)
 
 /* the journal of status changes dpkg has not yet folded into the status file */
 static void
-read_updates (PoRoot *root, GPtrArray *packages, GHashTable *index, GPtrArray *warnings)
+read_updates (PoRoot *root, PoDpkgParser *parser, GPtrArray *warnings)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DIR) dir = po_root_opendir (root, DPKG_UPDATES, &error);
@@ -492,6 +644,7 @@ read_updates (PoRoot *root, GPtrArray *packages, GHashTable *index, GPtrArray *w
       g_autoptr(GError) read_error = NULL;
       gsize length = 0;
 
+      /* read whole: a journal file that cannot be read entirely must replace nothing */
       if (!po_root_read_file (root, path, MAX_UPDATE_BYTES, &contents, &length, &read_error))
         {
           /* dpkg may be removing it right now */
@@ -499,30 +652,40 @@ read_updates (PoRoot *root, GPtrArray *packages, GHashTable *index, GPtrArray *w
             po_inventory_warn (warnings, "deb", path, FALSE, "%s", read_error->message);
           continue;
         }
-      po_inventory_parse_dpkg_status (contents, length, path, packages, index, warnings);
+      po_dpkg_parser_parse (parser, contents, length, path);
     }
 }
 
 GPtrArray *
-po_inventory_collect_deb (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_deb_filtered (PoRuntime *runtime, PoPackageNameFunc wanted,
+                                   gpointer user_data, GPtrArray *warnings)
 {
   PoRoot *root = po_runtime_get_root (runtime);
   g_autoptr(GPtrArray) packages =
       g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
   g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(PoDpkgParser) parser = po_dpkg_parser_new (packages, index, warnings, wanted,
+                                                       user_data);
   g_autoptr(GError) error = NULL;
-  g_autofree gchar *contents = NULL;
-  gsize length = 0;
 
   po_runtime_count (runtime, "collector.deb");
-  if (!po_root_read_file (root, DPKG_STATUS, MAX_STATUS_BYTES, &contents, &length, &error))
+  /* parsed as it is read; its warning comes at the end, once it was read whole */
+  parser_begin (parser, DPKG_STATUS);
+  if (!po_root_read_stream (root, DPKG_STATUS, MAX_STATUS_BYTES, parser_feed, parser, &error))
     {
       po_inventory_warn (warnings, "deb", DPKG_STATUS, po_inventory_error_is_missing (error),
                          "%s", error->message);
+      /* what came of a part of the file is not the database */
+      g_ptr_array_set_size (packages, 0);
       return g_steal_pointer (&packages);
     }
-  po_inventory_parse_dpkg_status (contents, length, DPKG_STATUS, packages, index, warnings);
-  g_clear_pointer (&contents, g_free);
-  read_updates (root, packages, index, warnings);
+  parser_end (parser);
+  read_updates (root, parser, warnings);
   return g_steal_pointer (&packages);
+}
+
+GPtrArray *
+po_inventory_collect_deb (PoRuntime *runtime, GPtrArray *warnings)
+{
+  return po_inventory_collect_deb_filtered (runtime, NULL, NULL, warnings);
 }

@@ -88,6 +88,20 @@ void       po_package_free (PoPackage *package);
  */
 GPtrArray *po_inventory_collect_deb     (PoRuntime *runtime, GPtrArray *warnings);
 
+/* whether a package of this name is wanted (name: a valid package name) */
+typedef gboolean (*PoPackageNameFunc) (const gchar *name, gpointer user_data);
+
+/*
+ * po_inventory_collect_deb() returning only the packages wanted() accepts
+ * (NULL: every one); the others are parsed and checked all the same (the
+ * warnings are the same) but never copied out.  For a caller that looks
+ * for a few names among tens of thousands of packages.
+ */
+GPtrArray *po_inventory_collect_deb_filtered (PoRuntime         *runtime,
+                                              PoPackageNameFunc  wanted,
+                                              gpointer           user_data,
+                                              GPtrArray         *warnings);
+
 /*
  * The rpm database through librpm, opened read-only beneath the root
  * (/var/lib/rpm or /usr/lib/sysimage/rpm; sqlite, or Berkeley DB through
