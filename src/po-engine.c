@@ -25,7 +25,21 @@
 typedef struct {
   const PoTable *table;
   PoRuntime     *runtime;
+  /*
+   * po_engine_query()'s own connection, which lives for one statement:
+   * cells go to SQLite without a copy (SQLITE_STATIC), so each PoRows a
+   * scan made must outlive every value SQLite may still hold of it (an
+   * aggregate keeps its best value by reference, a join re-filters the
+   * table): they are kept until the connection closes, up to a bound
+   * after which cells are copied again.  NULL on another program's
+   * connection (the loadable extension), where cells are always copied.
+   */
+  GPtrArray     *kept_rows;
+  gsize          kept_bytes;
 } ModuleData;
+
+/* what one table of one po_engine_query() statement may keep before copying again */
+#define MAX_KEPT_BYTES (32u * 1024 * 1024)
 
 typedef struct {
   sqlite3_vtab  base;
@@ -36,6 +50,7 @@ typedef struct {
   sqlite3_vtab_cursor  base;
   PoRows              *rows;
   guint                row;
+  gboolean             cells_static;  /* rows are kept: cells go to SQLite uncopied */
 } EngineCursor;
 
 static void
@@ -44,6 +59,7 @@ module_data_free (void *data)
   ModuleData *module = data;
 
   po_runtime_unref (module->runtime);
+  g_clear_pointer (&module->kept_rows, g_ptr_array_unref);
   g_free (module);
 }
 
@@ -165,12 +181,29 @@ engineOpen (sqlite3_vtab *vtab, sqlite3_vtab_cursor **ret_cursor)
   return SQLITE_OK;
 }
 
+/* the cursor is done with its rows: kept if SQLite got their cells uncopied, else freed */
+static void
+cursor_release_rows (EngineCursor *cursor)
+{
+  ModuleData *module = ((EngineTable *) cursor->base.pVtab)->module;
+
+  if (cursor->rows == NULL)
+    return;
+  if (cursor->cells_static)
+    {
+      module->kept_bytes += po_rows_get_size (cursor->rows);
+      g_ptr_array_add (module->kept_rows, g_steal_pointer (&cursor->rows));
+    }
+  else
+    g_clear_pointer (&cursor->rows, po_rows_free);
+}
+
 static int
 engineClose (sqlite3_vtab_cursor *base)
 {
   EngineCursor *cursor = (EngineCursor *) base;
 
-  po_rows_free (cursor->rows);
+  cursor_release_rows (cursor);
   sqlite3_free (cursor);
   return SQLITE_OK;
 }
@@ -199,8 +232,9 @@ engineFilter (sqlite3_vtab_cursor *base, int idx_num, const char *idx_str, int a
   guint64 columns_used;
   gchar *end;
 
-  g_clear_pointer (&cursor->rows, po_rows_free);
+  cursor_release_rows (cursor);
   cursor->row = 0;
+  cursor->cells_static = module->kept_rows != NULL && module->kept_bytes < MAX_KEPT_BYTES;
 
   columns_used = g_ascii_strtoull (p, &end, 10);
   for (guint c = 0; c < schema->n_columns; c++)
@@ -264,7 +298,8 @@ engineColumn (sqlite3_vtab_cursor *base, sqlite3_context *context, int column)
   switch (schema->columns[column].type)
     {
     case PO_COLUMN_TEXT:
-      sqlite3_result_text (context, value, -1, SQLITE_TRANSIENT);
+      sqlite3_result_text (context, value, -1,
+                           cursor->cells_static ? SQLITE_STATIC : SQLITE_TRANSIENT);
       break;
     case PO_COLUMN_INTEGER:
     case PO_COLUMN_BIGINT:
@@ -326,8 +361,8 @@ static const sqlite3_module engine_module = {
   /* xShadowName */ NULL,
 };
 
-gboolean
-po_engine_register (sqlite3 *db, PoRuntime *runtime, GError **error)
+static gboolean
+register_tables (sqlite3 *db, PoRuntime *runtime, gboolean keep_rows, GError **error)
 {
   guint n_tables;
   const PoTable *const *tables = po_tables_get_all (&n_tables);
@@ -339,6 +374,8 @@ po_engine_register (sqlite3 *db, PoRuntime *runtime, GError **error)
 
       module->table = tables[i];
       module->runtime = po_runtime_ref (runtime);
+      if (keep_rows)
+        module->kept_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) po_rows_free);
       /* create_module_v2 frees module with module_data_free even on failure */
       rc = sqlite3_create_module_v2 (db, tables[i]->schema->name, &engine_module, module,
                                      module_data_free);
@@ -350,6 +387,12 @@ po_engine_register (sqlite3 *db, PoRuntime *runtime, GError **error)
         }
     }
   return TRUE;
+}
+
+gboolean
+po_engine_register (sqlite3 *db, PoRuntime *runtime, GError **error)
+{
+  return register_tables (db, runtime, FALSE, error);
 }
 
 void
@@ -393,7 +436,8 @@ po_engine_query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result, GE
                    db != NULL ? sqlite3_errmsg (db) : "out of memory");
       return FALSE;
     }
-  if (!po_engine_register (db, runtime, error))
+  /* the connection closes after the result is copied: rows may be kept till then */
+  if (!register_tables (db, runtime, TRUE, error))
     return FALSE;
   if (sqlite3_prepare_v2 (db, sql, -1, &statement, &tail) != SQLITE_OK)
     {

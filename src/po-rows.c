@@ -12,6 +12,7 @@ struct _PoRows {
   const PoTableSchema *schema;
   GPtrArray           *cells;   /* const gchar*, n_columns per row; NULL = SQL NULL */
   GStringChunk        *strings;
+  gsize                text_bytes;  /* what the strings hold */
 };
 
 PoRows *
@@ -45,6 +46,12 @@ guint
 po_rows_get_n_rows (PoRows *rows)
 {
   return rows->schema->n_columns > 0 ? rows->cells->len / rows->schema->n_columns : 0;
+}
+
+gsize
+po_rows_get_size (PoRows *rows)
+{
+  return sizeof *rows + rows->cells->len * sizeof (gpointer) + rows->text_bytes;
 }
 
 void
@@ -95,6 +102,7 @@ po_rows_set_text_len (PoRows *rows, guint column, const gchar *value, gssize len
       g_autofree gchar *valid = g_utf8_make_valid (value, length);
       *slot = g_string_chunk_insert (rows->strings, valid);
     }
+  rows->text_bytes += (gsize) length + 1;
 }
 
 void

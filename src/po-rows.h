@@ -25,6 +25,8 @@ void                 po_rows_free          (PoRows              *rows);
 
 const PoTableSchema *po_rows_get_schema    (PoRows              *rows);
 guint                po_rows_get_n_rows    (PoRows              *rows);
+/* about how many bytes the rows take (cells and their text) */
+gsize                po_rows_get_size      (PoRows              *rows);
 
 /* starts a new row with every cell NULL; the setters fill the newest row */
 void                 po_rows_add           (PoRows              *rows);
