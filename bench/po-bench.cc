@@ -42,7 +42,8 @@
  *                                  run; faults: mean page faults per run)
  *
  * maxrss_kb is the peak RSS of the process that did the work where that is
- * one process: the child for exec arms, phaseout.ext (VmHWM) for thrift
+ * one process: the command for exec arms (one more, untimed run through
+ * po-peak-rss, after the rounds), phaseout.ext (VmHWM) for thrift
  * arms, this process for inproc arms (so run those alone for a clean figure).
  * cpu is the CPU time per run, all processes involved: the child's for exec
  * arms, this process's and phaseout.ext's for thrift arms (phaseout.ext's in
@@ -216,7 +217,6 @@ struct Arm {
   std::vector<double> times;
   double cpu_total = 0;
   double faults_total = 0;
-  long exec_maxrss_kb = 0;
   double exec_cpu_ms = 0;
   double exec_faults = 0;
 };
@@ -282,8 +282,48 @@ run_inproc (PoRuntime *runtime, const std::string &sql)
     die (sql + ": " + error->message);
 }
 
-/* posix_spawn, output to /dev/null; the child's peak RSS */
+/* the peak RSS of one more run of a command, through po-peak-rss: a child
+ * of this process would be charged this process's own peak (po-peak-rss.c) */
 long
+peak_rss_kb (const std::vector<std::string> &argv)
+{
+  std::vector<char *> args;
+  args.push_back (const_cast<char *> (PO_PEAK_RSS_PATH));
+  for (const auto &a : argv)
+    args.push_back (const_cast<char *> (a.c_str ()));
+  args.push_back (nullptr);
+  int out[2];
+  if (pipe (out) != 0)
+    die ("pipe: " + std::string (std::strerror (errno)));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init (&actions);
+  posix_spawn_file_actions_adddup2 (&actions, out[1], 1);
+  posix_spawn_file_actions_addclose (&actions, out[0]);
+  pid_t pid;
+  int rc = posix_spawn (&pid, args[0], &actions, nullptr, args.data (), environ);
+  posix_spawn_file_actions_destroy (&actions);
+  close (out[1]);
+  if (rc != 0)
+    die (std::string (PO_PEAK_RSS_PATH) + ": " + std::strerror (rc));
+  std::string text;
+  char buffer[64];
+  ssize_t n;
+  while ((n = read (out[0], buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR))
+    if (n > 0)
+      text.append (buffer, (size_t) n);
+  close (out[0]);
+  int status;
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      die ("waitpid: " + std::string (std::strerror (errno)));
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    die (argv[0] + ": failed under po-peak-rss");
+  return std::atol (text.c_str ());
+}
+
+/* posix_spawn, output to /dev/null; the child's CPU time and page faults
+ * (not its peak RSS: see peak_rss_kb) */
+void
 run_exec (const std::vector<std::string> &argv, double *ret_cpu_ms, double *ret_faults)
 {
   std::vector<char *> args;
@@ -309,7 +349,6 @@ run_exec (const std::vector<std::string> &argv, double *ret_cpu_ms, double *ret_
   *ret_cpu_ms = (double) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e3
                 + (double) (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e3;
   *ret_faults = (double) (usage.ru_minflt + usage.ru_majflt);
-  return usage.ru_maxrss;
 }
 
 struct ReadItem {
@@ -708,11 +747,12 @@ main (int argc, char **argv)
           Arm *a = &arms.back ();
           a->run = [a, command] () {
             double cpu_ms = 0, faults = 0;
-            a->exec_maxrss_kb = std::max (a->exec_maxrss_kb, run_exec (command, &cpu_ms, &faults));
+            run_exec (command, &cpu_ms, &faults);
             a->exec_cpu_ms += cpu_ms;
             a->exec_faults += faults;
           };
-          a->maxrss_kb = [a] () { return a->exec_maxrss_kb; };
+          /* once, after the timed rounds, from a small process */
+          a->maxrss_kb = [command] () { return peak_rss_kb (command); };
           a->cpu = [a] () { return a->exec_cpu_ms; };
           a->faults = [a] () { return a->exec_faults; };
           continue;
