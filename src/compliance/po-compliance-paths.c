@@ -98,6 +98,114 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
 }
 
 /*
+ * The path indicators of one catalogue, each with the directory that
+ * decides whether it can match at all (po_path_memo_deciding_directory():
+ * /opt/acme for /opt/acme/bin/STAR), worked out once per catalogue.  A scan
+ * then asks the memo about each such directory once and passes over every
+ * indicator beneath a missing one reading only its slot in group_of, not
+ * the indicator: with tens of thousands of indicators, walking them all on
+ * every query was most of what a large catalogue cost.
+ */
+typedef struct {
+  gatomicrefcount ref;
+  PoCatalogue    *catalogue;    /* owned: the plan holds for this one */
+  GPtrArray      *indicators;   /* the catalogue's path indicators, borrowed */
+  guint          *group_of;     /* per indicator: 0 none, else 1 + index in directories */
+  GPtrArray      *directories;  /* gchar*, each once */
+} PathPlan;
+
+/* the runtime's plan (component "compliance.path-plan"), replaced when the
+ * catalogue is; generate functions run on several threads */
+typedef struct {
+  GMutex    lock;
+  PathPlan *plan;
+} PathPlans;
+
+static void
+path_plan_unref (PathPlan *plan)
+{
+  if (plan == NULL || !g_atomic_ref_count_dec (&plan->ref))
+    return;
+  po_catalogue_unref (plan->catalogue);
+  g_free (plan->group_of);
+  g_ptr_array_unref (plan->directories);
+  g_free (plan);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PathPlan, path_plan_unref)
+
+static PathPlan *
+path_plan_new (PoCatalogue *catalogue)
+{
+  PathPlan *plan = g_new0 (PathPlan, 1);
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_atomic_ref_count_init (&plan->ref);
+  plan->catalogue = po_catalogue_ref (catalogue);
+  plan->indicators = po_catalogue_get_indicators (catalogue, PO_INDICATOR_LINUX_PATH);
+  plan->group_of = g_new0 (guint, MAX (plan->indicators->len, 1));
+  plan->directories = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < plan->indicators->len; i++)
+    {
+      const PoIndicator *indicator = g_ptr_array_index (plan->indicators, i);
+      g_autofree gchar *directory =
+          po_path_memo_deciding_directory (po_indicator_get_pattern (indicator));
+      gpointer group;
+
+      if (directory == NULL)
+        continue;
+      if (!g_hash_table_lookup_extended (index, directory, NULL, &group))
+        {
+          group = GUINT_TO_POINTER (plan->directories->len + 1);
+          g_hash_table_insert (index, directory, group);
+          g_ptr_array_add (plan->directories, g_steal_pointer (&directory));
+        }
+      plan->group_of[i] = GPOINTER_TO_UINT (group);
+    }
+  return plan;
+}
+
+static gpointer
+path_plans_new (PoRuntime *runtime)
+{
+  PathPlans *plans = g_new0 (PathPlans, 1);
+  g_mutex_init (&plans->lock);
+  return plans;
+}
+
+static void
+path_plans_free (gpointer data)
+{
+  PathPlans *plans = data;
+  path_plan_unref (plans->plan);
+  g_mutex_clear (&plans->lock);
+  g_free (plans);
+}
+
+/* the plan for this catalogue: a reference */
+static PathPlan *
+path_plan_get (PoRuntime *runtime, PoCatalogue *catalogue)
+{
+  PathPlans *plans = po_runtime_get_component (runtime, "compliance.path-plan", path_plans_new,
+                                               path_plans_free);
+  PathPlan *plan;
+
+  g_mutex_lock (&plans->lock);
+  if (plans->plan == NULL || plans->plan->catalogue != catalogue)
+    {
+      path_plan_unref (plans->plan);
+      plans->plan = path_plan_new (catalogue);
+    }
+  plan = plans->plan;
+  g_atomic_ref_count_inc (&plan->ref);
+  g_mutex_unlock (&plans->lock);
+  return plan;
+}
+
+/* what a scan knows of a plan's directories: not asked yet, there, missing */
+enum { GROUP_UNKNOWN, GROUP_THERE, GROUP_MISSING };
+
+/*
  * Paths: every path indicator of the wanted owners is probed beneath the
  * root.  DIR/STAR (a last "*" component) reports DIR when it holds
  * anything; other patterns report each path they match.  A vendor-wide
@@ -112,13 +220,22 @@ po_compliance_collect_paths (const PoCollectRequest *request, GPtrArray *finding
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
   g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
   g_autoptr(PoPathMemo) memo = po_path_memo_new (request->runtime);
+  g_autoptr(PathPlan) plan = path_plan_get (request->runtime, request->catalogue);
+  g_autofree guint8 *groups = g_new0 (guint8, plan->directories->len + 1);
   g_autofree gboolean *redundant = NULL;
-  GPtrArray *indicators = po_catalogue_get_indicators (request->catalogue,
-                                                       PO_INDICATOR_LINUX_PATH);
 
-  for (guint i = 0; i < indicators->len; i++)
+  for (guint i = 0; i < plan->indicators->len; i++)
     {
-      const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+      const PoIndicator *indicator;
+      guint group = plan->group_of[i];
+
+      if (group != 0 && groups[group] == GROUP_UNKNOWN)
+        groups[group] = po_path_memo_could_exist (memo, g_ptr_array_index (plan->directories,
+                                                                           group - 1))
+                        ? GROUP_THERE : GROUP_MISSING;
+      if (group != 0 && groups[group] == GROUP_MISSING)
+        continue;
+      indicator = g_ptr_array_index (plan->indicators, i);
       if (po_compliance_owner_wanted (request->owners, po_indicator_get_vendor (indicator),
                                       po_indicator_get_product (indicator)))
         probe_indicator (request, indicator, hits_by_path, hits, memo, warnings);

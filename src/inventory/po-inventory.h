@@ -275,6 +275,14 @@ void        po_path_memo_free         (PoPathMemo  *memo);
  * nothing can match); TRUE when something might */
 gboolean    po_path_memo_could_exist  (PoPathMemo  *memo,
                                        const gchar *pattern);
+/*
+ * The second-level directory ("/opt/acme") among those
+ * po_path_memo_could_exist() looks at for pattern, or NULL when it looks
+ * at fewer.  When po_path_memo_could_exist (memo, that directory) is
+ * FALSE, it is FALSE for the pattern too: many patterns under one vendor
+ * directory can be skipped on one answer.
+ */
+gchar      *po_path_memo_deciding_directory (const gchar *pattern);
 
 /* ---- kernel modules ------------------------------------------------- */
 

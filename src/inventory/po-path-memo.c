@@ -186,8 +186,14 @@ is_plain_name (const gchar *name)
  * itself: its probe would find nothing and say nothing.  Anything but
  * "missing" (a link, an error) leaves the decision to the probe itself.
  */
-gboolean
-po_path_memo_could_exist (PoPathMemo *memo, const gchar *pattern)
+/*
+ * the path whose components po_path_memo_could_exist() looks at, each
+ * prefix in turn: the directories above the last component (or above the
+ * first wildcard), and the last component of a literal path; NULL when it
+ * looks at nothing (a relative pattern, "..", "//")
+ */
+static gchar *
+checked_path (const gchar *pattern)
 {
   gsize literal_len = strcspn (pattern, "*?[");
   g_autofree gchar *literal = g_strndup (pattern, literal_len);
@@ -195,11 +201,40 @@ po_path_memo_could_exist (PoPathMemo *memo, const gchar *pattern)
 
   if (last == NULL || pattern[0] != '/' || strstr (literal, "/..") != NULL
       || strstr (literal, "//") != NULL)
-    return TRUE;
-  /* the directories above the last component (or above the first
-   * wildcard), and the last component of a literal path */
+    return NULL;
   if (pattern[literal_len] != '\0' || !is_plain_name (last + 1))
     *last = '\0';
+  return g_steal_pointer (&literal);
+}
+
+gchar *
+po_path_memo_deciding_directory (const gchar *pattern)
+{
+  g_autofree gchar *literal = checked_path (pattern);
+  gchar *second;
+
+  /* "/opt/acme...": the prefix up to the end of its second component */
+  if (literal == NULL || literal[0] != '/' || literal[1] == '\0' || literal[1] == '/')
+    return NULL;
+  second = strchr (literal + 1, '/');
+  if (second == NULL || second[1] == '\0')
+    return NULL;
+  second = strchr (second + 1, '/');
+  if (second != NULL)
+    *second = '\0';
+  /* looked at as a literal path's last component: a plain name only */
+  if (!is_plain_name (strrchr (literal, '/') + 1))
+    return NULL;
+  return g_steal_pointer (&literal);
+}
+
+gboolean
+po_path_memo_could_exist (PoPathMemo *memo, const gchar *pattern)
+{
+  g_autofree gchar *literal = checked_path (pattern);
+
+  if (literal == NULL)
+    return TRUE;
   for (gchar *slash = strchr (literal + 1, '/'); ; slash = strchr (slash + 1, '/'))
     {
       gpointer known;

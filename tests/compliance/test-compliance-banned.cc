@@ -364,3 +364,64 @@ TEST (BannedSoftwarePushdown, OtherConstraintsAreRechecked)
   EXPECT_EQ (findings (rows), (std::vector<std::string>{ "process kesl", "process kesl",
                                                          "process kesl" }));
 }
+
+/*
+ * Path indicators are planned once per catalogue by the directory that
+ * decides whether they can match (/opt/<vendor>): a scan passes over the
+ * indicators beneath a missing one.  With forty vendors, present and
+ * missing, and patterns of every shape (under the vendor directory, with
+ * a wildcard above it, a link as the vendor directory), exactly the
+ * present paths are found, on the first query and the next.
+ */
+TEST (BannedSoftware, ManyVendorsPathIndicatorsFoundExactly)
+{
+  World world ("kes-host", "jurisdictions=NL\norganisation-types=x-example-engineering\n");
+  std::string vendors, ids;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40; i++)
+    {
+      std::string v = "pathvendor" + std::to_string (i);
+      vendors += std::string (i > 0 ? "," : "") + R"({"id": ")" + v + R"(", "name": ")" + v
+                 + R"(", "products": [{"id": ")" + v + R"(-agent", "name": "Agent", "category": "edr",
+          "indicators": {"linux": {"path": ["/opt/)" + v + R"(/bin/agent", "/opt/)" + v
+                 + R"(/lib/*", "/opt/)" + v + R"(-*/state", "/srv/)" + v + R"(/x"]}}}]})";
+      ids += std::string (i > 0 ? "," : "") + "\"" + v + "\"";
+      if (i % 3 == 0)
+        {
+          world.write ("opt/" + v + "/bin/agent", "");
+          expected.push_back ("path /opt/" + v + "/bin/agent");
+        }
+      if (i % 4 == 0)
+        {
+          world.write ("opt/" + v + "/lib/libagent.so", "");
+          expected.push_back ("path /opt/" + v + "/lib");
+        }
+      if (i % 5 == 0)
+        {
+          world.write ("opt/" + v + "-2/state", "");
+          expected.push_back ("path /opt/" + v + "-2/state");
+        }
+    }
+  /* a vendor directory that is a link, beneath the root */
+  world.write ("srv/real/x", "");
+  ASSERT_EQ (symlink ("real", world.host_file ("srv/pathvendor7").c_str ()), 0);
+  expected.push_back ("path /srv/pathvendor7/x");
+  std::sort (expected.begin (), expected.end ());
+  std::string policy = R"({"format": 1, "vendors": [)" + vendors + R"(],
+    "policies": [{"id": "example-paths", "title": "Paths", "issuer": "Example Corp IT",
+      "jurisdiction": "*", "instrument": "IT rule 2", "issued": "2026-01-01", "binding": true,
+      "vendors": [)" + ids + R"(], "categories": ["edr"],
+      "scope": {"binds": ["x-example-engineering"]},
+      "milestones": [{"kind": "remove", "date": "2026-12-31"}],
+      "sources": [{"title": "IT rule 2", "url": "https://intranet.example.com/it/2"}]}]})";
+  ASSERT_TRUE (g_file_set_contents ((world.policy_dir () + "/20-paths.json").c_str (),
+                                    policy.c_str (), -1, nullptr));
+
+  auto runtime = world.runtime ("2026-06-01");
+  for (int run = 0; run < 2; run++)
+    {
+      auto rows = where (banned (runtime.get (), "WHERE source = 'path'"), "policy_id",
+                         "example-paths");
+      EXPECT_EQ (findings (rows), expected) << "query " << run + 1;
+    }
+}

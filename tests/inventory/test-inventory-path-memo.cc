@@ -206,3 +206,57 @@ TEST (PathMemo, DirectoriesThatCannotBeReadOrSearched)
   EXPECT_NE (WEXITSTATUS (status), 100) << "could not become an unprivileged user";
   EXPECT_EQ (WEXITSTATUS (status), 0) << "wrong answers (see above)";
 }
+
+/*
+ * The deciding directory (a pattern's second-level directory among those
+ * the memo looks at): when the memo says it is missing, it must say so of
+ * the pattern too, and the probe find nothing, for every pattern of the
+ * tree with links; and it is NULL where the memo looks at less.
+ */
+TEST (PathMemo, DecidingDirectoryNeverHidesWhatThePatternFinds)
+{
+  ScratchDir root;
+  write_vendor_tree (root);
+  RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
+  PoPathMemo *memo = po_path_memo_new (runtime.get ());
+  int decided = 0;
+
+  for (const auto &pattern : vendor_patterns ())
+    {
+      g_autofree gchar *directory = po_path_memo_deciding_directory (pattern.c_str ());
+      if (directory == nullptr || po_path_memo_could_exist (memo, directory))
+        continue;
+      decided++;
+      EXPECT_FALSE (po_path_memo_could_exist (memo, pattern.c_str ())) << pattern;
+      EXPECT_TRUE (probe (runtime.get (), pattern).empty ()) << pattern;
+    }
+  /* the missing vendors (odd ones, and 30 and above): six patterns each;
+   * and /nonexistent/x */
+  EXPECT_EQ (decided, 25 * 6 + 1);
+  po_path_memo_free (memo);
+
+  const std::pair<const char *, const char *> expected[] = {
+    { "/opt/acme/bin/*", "/opt/acme" },
+    { "/opt/acme/bin/agent", "/opt/acme" },
+    { "/opt/acme", "/opt/acme" },
+    { "/opt/acme/", "/opt/acme" },
+    { "/opt/acme/*.conf", "/opt/acme" },
+    { "/var/lib/acme-*/db", "/var/lib" },
+    { "/opt/acme*/bin", nullptr },          /* the memo looks at /opt only */
+    { "/opt/*", nullptr },
+    { "/opt", nullptr },
+    { "/opt/.", nullptr },                  /* "." is not looked up as a name */
+    { "/opt/./acme", nullptr },
+    { "/opt//acme/x", nullptr },            /* the memo does not judge these */
+    { "/opt/../etc/passwd", nullptr },
+    { "opt/acme/x", nullptr },
+    { "/", nullptr },
+    { "/*", nullptr },
+    { "", nullptr },
+  };
+  for (const auto &[pattern, directory] : expected)
+    {
+      g_autofree gchar *got = po_path_memo_deciding_directory (pattern);
+      EXPECT_STREQ (got, directory) << pattern;
+    }
+}
