@@ -98,11 +98,12 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
 }
 
 /*
- * The path indicators of one catalogue, each with the directory that
- * decides whether it can match at all (po_path_memo_deciding_directory():
- * /opt/acme for /opt/acme/bin/STAR), worked out once per catalogue.  A scan
- * then asks the memo about each such directory once and passes over every
- * indicator beneath a missing one reading only its slot in group_of, not
+ * The path indicators of one catalogue, each with the paths whose absence
+ * rules it out (po_path_memo_checked_prefixes(): /opt, /opt/acme,
+ * /opt/acme/bin for /opt/acme/bin/STAR), worked out once per catalogue as
+ * a tree of prefixes shared between indicators.  A scan asks the memo
+ * about a prefix only when its parent is there, and passes over every
+ * indicator beneath a missing one reading only its slot in prefix_of, not
  * the indicator: with tens of thousands of indicators, walking them all on
  * every query was most of what a large catalogue cost.
  */
@@ -110,8 +111,9 @@ typedef struct {
   gatomicrefcount ref;
   PoCatalogue    *catalogue;    /* owned: the plan holds for this one */
   GPtrArray      *indicators;   /* the catalogue's path indicators, borrowed */
-  guint          *group_of;     /* per indicator: 0 none, else 1 + index in directories */
-  GPtrArray      *directories;  /* gchar*, each once */
+  guint          *prefix_of;    /* per indicator: 0 none, else 1 + its longest prefix */
+  GPtrArray      *prefixes;     /* gchar*, each once */
+  guint          *parent_of;    /* per prefix: 0 none, else 1 + the prefix above it */
 } PathPlan;
 
 /* the runtime's plan (component "compliance.path-plan"), replaced when the
@@ -127,8 +129,9 @@ path_plan_unref (PathPlan *plan)
   if (plan == NULL || !g_atomic_ref_count_dec (&plan->ref))
     return;
   po_catalogue_unref (plan->catalogue);
-  g_free (plan->group_of);
-  g_ptr_array_unref (plan->directories);
+  g_free (plan->prefix_of);
+  g_free (plan->parent_of);
+  g_ptr_array_unref (plan->prefixes);
   g_free (plan);
 }
 
@@ -139,29 +142,36 @@ path_plan_new (PoCatalogue *catalogue)
 {
   PathPlan *plan = g_new0 (PathPlan, 1);
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) parents = g_array_new (FALSE, FALSE, sizeof (guint));
 
   g_atomic_ref_count_init (&plan->ref);
   plan->catalogue = po_catalogue_ref (catalogue);
   plan->indicators = po_catalogue_get_indicators (catalogue, PO_INDICATOR_LINUX_PATH);
-  plan->group_of = g_new0 (guint, MAX (plan->indicators->len, 1));
-  plan->directories = g_ptr_array_new_with_free_func (g_free);
+  plan->prefix_of = g_new0 (guint, MAX (plan->indicators->len, 1));
+  plan->prefixes = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < plan->indicators->len; i++)
     {
       const PoIndicator *indicator = g_ptr_array_index (plan->indicators, i);
-      g_autofree gchar *directory =
-          po_path_memo_deciding_directory (po_indicator_get_pattern (indicator));
-      gpointer group;
+      g_auto(GStrv) prefixes = po_path_memo_checked_prefixes (po_indicator_get_pattern (indicator));
+      guint parent = 0;
 
-      if (directory == NULL)
-        continue;
-      if (!g_hash_table_lookup_extended (index, directory, NULL, &group))
+      for (guint p = 0; prefixes != NULL && prefixes[p] != NULL; p++)
         {
-          group = GUINT_TO_POINTER (plan->directories->len + 1);
-          g_hash_table_insert (index, directory, group);
-          g_ptr_array_add (plan->directories, g_steal_pointer (&directory));
+          gpointer found;
+
+          if (!g_hash_table_lookup_extended (index, prefixes[p], NULL, &found))
+            {
+              found = GUINT_TO_POINTER (plan->prefixes->len + 1);
+              g_ptr_array_add (plan->prefixes, g_strdup (prefixes[p]));
+              g_hash_table_insert (index, g_ptr_array_index (plan->prefixes,
+                                                             plan->prefixes->len - 1), found);
+              g_array_append_val (parents, parent);
+            }
+          parent = GPOINTER_TO_UINT (found);
         }
-      plan->group_of[i] = GPOINTER_TO_UINT (group);
+      plan->prefix_of[i] = parent;
     }
+  plan->parent_of = (guint *) g_array_free (g_steal_pointer (&parents), FALSE);
   return plan;
 }
 
@@ -202,8 +212,26 @@ path_plan_get (PoRuntime *runtime, PoCatalogue *catalogue)
   return plan;
 }
 
-/* what a scan knows of a plan's directories: not asked yet, there, missing */
-enum { GROUP_UNKNOWN, GROUP_THERE, GROUP_MISSING };
+/* what a scan knows of a plan's prefixes: not asked yet, there, missing */
+enum { PREFIX_UNKNOWN, PREFIX_THERE, PREFIX_MISSING };
+
+/* is prefix (1 + its index) missing? Its parents first: beneath a missing
+ * one, nothing is asked */
+static gboolean
+prefix_missing (const PathPlan *plan, guint8 *known, PoPathMemo *memo, guint prefix)
+{
+  if (known[prefix] == PREFIX_UNKNOWN)
+    {
+      guint parent = plan->parent_of[prefix - 1];
+      if (parent != 0 && prefix_missing (plan, known, memo, parent))
+        known[prefix] = PREFIX_MISSING;
+      else
+        known[prefix] = po_path_memo_could_exist (memo, g_ptr_array_index (plan->prefixes,
+                                                                           prefix - 1))
+                        ? PREFIX_THERE : PREFIX_MISSING;
+    }
+  return known[prefix] == PREFIX_MISSING;
+}
 
 /*
  * Paths: every path indicator of the wanted owners is probed beneath the
@@ -221,19 +249,14 @@ po_compliance_collect_paths (const PoCollectRequest *request, GPtrArray *finding
   g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
   g_autoptr(PoPathMemo) memo = po_path_memo_new (request->runtime);
   g_autoptr(PathPlan) plan = path_plan_get (request->runtime, request->catalogue);
-  g_autofree guint8 *groups = g_new0 (guint8, plan->directories->len + 1);
+  g_autofree guint8 *known = g_new0 (guint8, plan->prefixes->len + 1);
   g_autofree gboolean *redundant = NULL;
 
   for (guint i = 0; i < plan->indicators->len; i++)
     {
       const PoIndicator *indicator;
-      guint group = plan->group_of[i];
 
-      if (group != 0 && groups[group] == GROUP_UNKNOWN)
-        groups[group] = po_path_memo_could_exist (memo, g_ptr_array_index (plan->directories,
-                                                                           group - 1))
-                        ? GROUP_THERE : GROUP_MISSING;
-      if (group != 0 && groups[group] == GROUP_MISSING)
+      if (plan->prefix_of[i] != 0 && prefix_missing (plan, known, memo, plan->prefix_of[i]))
         continue;
       indicator = g_ptr_array_index (plan->indicators, i);
       if (po_compliance_owner_wanted (request->owners, po_indicator_get_vendor (indicator),

@@ -276,13 +276,13 @@ void        po_path_memo_free         (PoPathMemo  *memo);
 gboolean    po_path_memo_could_exist  (PoPathMemo  *memo,
                                        const gchar *pattern);
 /*
- * The second-level directory ("/opt/acme") among those
- * po_path_memo_could_exist() looks at for pattern, or NULL when it looks
- * at fewer.  When po_path_memo_could_exist (memo, that directory) is
- * FALSE, it is FALSE for the pattern too: many patterns under one vendor
- * directory can be skipped on one answer.
+ * The paths po_path_memo_could_exist() looks at for pattern, shortest
+ * first ("/opt", "/opt/acme", "/opt/acme/bin" for /opt/acme/bin/STAR), or
+ * NULL when it looks at none.  When po_path_memo_could_exist (memo, one of
+ * them) is FALSE, it is FALSE for the pattern too: the patterns under one
+ * missing vendor directory can be skipped on one answer.
  */
-gchar      *po_path_memo_deciding_directory (const gchar *pattern);
+GStrv       po_path_memo_checked_prefixes (const gchar *pattern);
 
 /* ---- kernel modules ------------------------------------------------- */
 

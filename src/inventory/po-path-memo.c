@@ -207,25 +207,21 @@ checked_path (const gchar *pattern)
   return g_steal_pointer (&literal);
 }
 
-gchar *
-po_path_memo_deciding_directory (const gchar *pattern)
+GStrv
+po_path_memo_checked_prefixes (const gchar *pattern)
 {
   g_autofree gchar *literal = checked_path (pattern);
-  gchar *second;
+  GPtrArray *prefixes;
 
-  /* "/opt/acme...": the prefix up to the end of its second component */
-  if (literal == NULL || literal[0] != '/' || literal[1] == '\0' || literal[1] == '/')
+  if (literal == NULL || literal[0] != '/' || literal[1] == '\0')
     return NULL;
-  second = strchr (literal + 1, '/');
-  if (second == NULL || second[1] == '\0')
-    return NULL;
-  second = strchr (second + 1, '/');
-  if (second != NULL)
-    *second = '\0';
-  /* looked at as a literal path's last component: a plain name only */
-  if (!is_plain_name (strrchr (literal, '/') + 1))
-    return NULL;
-  return g_steal_pointer (&literal);
+  /* each prefix up to a '/', then the whole: what the loop below looks up */
+  prefixes = g_ptr_array_new ();
+  for (gchar *slash = strchr (literal + 1, '/'); slash != NULL; slash = strchr (slash + 1, '/'))
+    g_ptr_array_add (prefixes, g_strndup (literal, slash - literal));
+  g_ptr_array_add (prefixes, g_steal_pointer (&literal));
+  g_ptr_array_add (prefixes, NULL);
+  return (GStrv) g_ptr_array_free (prefixes, FALSE);
 }
 
 gboolean
