@@ -223,12 +223,13 @@ prefix_missing (const PathPlan *plan, guint8 *known, PoPathMemo *memo, guint pre
   if (known[prefix] == PREFIX_UNKNOWN)
     {
       guint parent = plan->parent_of[prefix - 1];
+      const gchar *path = g_ptr_array_index (plan->prefixes, prefix - 1);
       if (parent != 0 && prefix_missing (plan, known, memo, parent))
         known[prefix] = PREFIX_MISSING;
+      else if (parent != 0)
+        known[prefix] = po_path_memo_prefix_there (memo, path) ? PREFIX_THERE : PREFIX_MISSING;
       else
-        known[prefix] = po_path_memo_could_exist (memo, g_ptr_array_index (plan->prefixes,
-                                                                           prefix - 1))
-                        ? PREFIX_THERE : PREFIX_MISSING;
+        known[prefix] = po_path_memo_could_exist (memo, path) ? PREFIX_THERE : PREFIX_MISSING;
     }
   return known[prefix] == PREFIX_MISSING;
 }

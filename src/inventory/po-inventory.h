@@ -283,6 +283,10 @@ gboolean    po_path_memo_could_exist  (PoPathMemo  *memo,
  * missing vendor directory can be skipped on one answer.
  */
 GStrv       po_path_memo_checked_prefixes (const gchar *pattern);
+/* is one of those prefixes there, its own shorter prefixes known to be?
+ * (po_path_memo_could_exist() without looking at them again) */
+gboolean    po_path_memo_prefix_there (PoPathMemo  *memo,
+                                       const gchar *prefix);
 
 /* ---- kernel modules ------------------------------------------------- */
 

@@ -225,6 +225,25 @@ po_path_memo_checked_prefixes (const gchar *pattern)
 }
 
 gboolean
+po_path_memo_prefix_there (PoPathMemo *memo, const gchar *prefix)
+{
+  const gchar *last = strrchr (prefix, '/');
+  g_autofree gchar *copy = NULL;
+  gpointer known;
+  gboolean there;
+
+  /* only what po_path_memo_could_exist() would look up as it stands */
+  if (last == NULL || prefix[0] != '/' || !is_plain_name (last + 1))
+    return po_path_memo_could_exist (memo, prefix);
+  if (g_hash_table_lookup_extended (memo->there, prefix, NULL, &known))
+    return GPOINTER_TO_INT (known);
+  copy = g_strdup (prefix);
+  there = is_there (memo, copy);
+  g_hash_table_insert (memo->there, g_steal_pointer (&copy), GINT_TO_POINTER (there));
+  return there;
+}
+
+gboolean
 po_path_memo_could_exist (PoPathMemo *memo, const gchar *pattern)
 {
   g_autofree gchar *literal = checked_path (pattern);

@@ -236,6 +236,26 @@ TEST (PathMemo, CheckedPrefixesNeverHideWhatThePatternFinds)
   EXPECT_GT (decided, 25 * 6);
   po_path_memo_free (memo);
 
+  /* the prefixes asked in order, each only while the one above is there,
+   * as the compliance scan asks them: the same answers as asking whole */
+  for (const auto &pattern : vendor_patterns ())
+    {
+      g_auto (GStrv) prefixes = po_path_memo_checked_prefixes (pattern.c_str ());
+      PoPathMemo *walked = po_path_memo_new (runtime.get ());
+      PoPathMemo *whole = po_path_memo_new (runtime.get ());
+      for (guint p = 0; prefixes != nullptr && prefixes[p] != nullptr; p++)
+        {
+          gboolean there = p == 0 ? po_path_memo_could_exist (walked, prefixes[p])
+                                  : po_path_memo_prefix_there (walked, prefixes[p]);
+          EXPECT_EQ (there, po_path_memo_could_exist (whole, prefixes[p]))
+              << pattern << ": " << prefixes[p];
+          if (!there)
+            break;
+        }
+      po_path_memo_free (walked);
+      po_path_memo_free (whole);
+    }
+
   const std::pair<const char *, const char *> expected[] = {
     { "/opt/acme/bin/*", "/opt /opt/acme /opt/acme/bin" },
     { "/opt/acme/bin/agent", "/opt /opt/acme /opt/acme/bin /opt/acme/bin/agent" },
