@@ -158,9 +158,9 @@ TEST (CatalogueBuiltin, DutchLetterHasNoDeadlineAndCoversAntivirusOnly)
   EXPECT_EQ (milestones (p), Milestones ());
   EXPECT_TRUE (po_policy_get_final_milestone (p) == NULL);
   EXPECT_EQ (strv (po_policy_get_categories (p)), Strings ({ "antivirus" }));
-  EXPECT_TRUE (po_policy_covers (p, "kaspersky", "antivirus"));
-  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "management"));
-  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "password-manager"));
+  EXPECT_TRUE (po_policy_covers (p, "kaspersky", "kesl", "antivirus"));
+  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "ksc-network-agent", "management"));
+  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "kaspersky-password-manager", "password-manager"));
   EXPECT_EQ (strv (po_policy_get_binds (p)), Strings ({ "central-government" }));
   EXPECT_EQ (strv (po_policy_get_advises (p)), Strings ({ "vital-sector", "government-supplier" }));
   /* provinces and municipalities are out, as the ministry told NU.nl (reported) */
@@ -189,8 +189,8 @@ TEST (CatalogueBuiltin, NdaaCoversEverythingFromOctober2018)
 
   EXPECT_STREQ (po_policy_get_issued (p), "2017-12-12");
   EXPECT_EQ (strv (po_policy_get_categories (p)), Strings ({ "all" }));
-  EXPECT_TRUE (po_policy_covers (p, "kaspersky", "vpn"));
-  EXPECT_TRUE (po_policy_covers (p, "kaspersky", NULL));
+  EXPECT_TRUE (po_policy_covers (p, "kaspersky", "kaspersky-vpn", "vpn"));
+  EXPECT_TRUE (po_policy_covers (p, "kaspersky", NULL, NULL));
   ASSERT_TRUE (po_policy_get_final_milestone (p) != NULL);
   EXPECT_STREQ (po_policy_get_final_milestone (p)->kind, "use-prohibited");
   EXPECT_STREQ (po_policy_get_final_milestone (p)->date, "2018-10-01");
@@ -243,8 +243,8 @@ TEST (CatalogueBuiltin, LithuaniaAndItalyAreReportedWithoutDeadlines)
   EXPECT_STREQ (po_policy_get_confidence (it), "reported");
   EXPECT_STREQ (po_policy_get_issued (it), "2022-03-21");
   EXPECT_EQ (milestones (it), Milestones ());
-  EXPECT_TRUE (po_policy_covers (it, "kaspersky", "edr"));
-  EXPECT_FALSE (po_policy_covers (it, "kaspersky", "vpn"));
+  EXPECT_TRUE (po_policy_covers (it, "kaspersky", "kaspersky-endpoint-agent", "edr"));
+  EXPECT_FALSE (po_policy_covers (it, "kaspersky", "kaspersky-vpn", "vpn"));
 }
 
 TEST (CatalogueBuiltin, KasperskyLinuxProductsAndCategories)
