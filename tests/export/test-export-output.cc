@@ -265,12 +265,18 @@ TEST (ExportOutput, FleetPoliciesParse)
       EXPECT_TRUE (Contains (doc.values["spec.description"], po_policy_get_instrument (policy)));
       EXPECT_TRUE (Contains (doc.values["spec.resolution"], "phaseout export sql --policy " + id));
 
-      /* the query read back is the compiled one, and answers as Fleet expects */
-      ExportQueryPtr query = compile (builtin_catalogue (), id, platform);
+      /* the query read back is the compiled one (of its part), and answers as Fleet
+       * expects: a Kaspersky install fails the policies naming Kaspersky, the
+       * host with one of each app the others */
+      bool store = Contains (doc.values["spec.name"], ", Store apps)");
+      ExportQueryPtr query (po_export_query_new_part (builtin_catalogue (), policy, platform,
+                                                      store ? "store_apps" : NULL));
+      ASSERT_NE (po_export_query_get_policy_sql (query.get ()), nullptr);
       EXPECT_EQ (doc.values["spec.query"], po_export_query_get_policy_sql (query.get ()));
       OsqueryDb clean (platform), infected (platform);
       clean.load ("clean");
-      infected.load ("antivirus");
+      infected.load (g_strv_contains (po_policy_get_vendors (policy), "kaspersky") && !store
+                         ? "antivirus" : "bans");
       EXPECT_EQ (clean.query (doc.values["spec.query"]).size (), 1u);
       EXPECT_EQ (infected.query (doc.values["spec.query"]).size (), 0u);
     }
