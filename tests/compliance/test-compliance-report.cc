@@ -267,3 +267,23 @@ TEST (Report, RejectedProfileIsAWarningAndNoVerdict)
       EXPECT_TRUE (Contains (run.out, "WARNING: the organisation profile in force"));
     }
 }
+
+/* a finding of one source is listed as unconfirmed, and fails nothing */
+TEST (Report, WeakFindingIsListedAsUnconfirmed)
+{
+  World world ("clean-host", kUsFederal);
+  std::string status_path = world.host_file ("var/lib/dpkg/status");
+  std::string status = read_file (status_path);
+  world.write ("var/lib/dpkg/status",
+               status + "\nPackage: kess\nStatus: install ok installed\nArchitecture: amd64\n"
+                        "Version: 3.3.0-1234\nDescription: test stanza\n");
+  ReportRun run = run_report (world, "2017-12-20", { "--fail-on-findings" });
+
+  EXPECT_EQ (run.exit_status, 0) << run.out;
+  EXPECT_TRUE (Contains (run.out, "us-dhs-bod-17-01 (compliant): Removal of Kaspersky-branded "
+                                  "Products"));
+  EXPECT_TRUE (Contains (run.out, "  what to do      1 unconfirmed finding to check (weak "
+                                  "indicator, one source each"));
+  EXPECT_TRUE (Contains (run.out, "    deb           kess 3.3.0-1234: Kaspersky Embedded Systems "
+                                  "Security for Linux (unconfirmed: weak indicator)"));
+}
