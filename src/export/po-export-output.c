@@ -430,6 +430,7 @@ for_each_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
       for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
         {
           const gchar *const *parts = po_export_platform_get_parts ((PoExportPlatform) p);
+          gboolean any_findings = FALSE;
 
           if ((mask & (1u << p)) == 0)
             continue;
@@ -446,14 +447,8 @@ for_each_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
               if (notes != NULL)
                 g_string_append (notes, po_export_query_get_notes (query));
               if (po_export_query_get_findings_sql (query) == NULL)
-                {
-                  /* a part with nothing to look for is no news */
-                  if (notes != NULL && part == NULL)
-                    g_string_append_printf (notes, "%s on %s: left out: none of the indicators "
-                                            "it covers can be seen through osquery's core tables "
-                                            "there\n", po_policy_get_id (policy), where);
-                  continue;
-                }
+                continue;
+              any_findings = TRUE;
               if (need_policy_sql && po_export_query_get_policy_sql (query) == NULL)
                 {
                   if (notes != NULL)
@@ -466,6 +461,13 @@ for_each_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
               emit (catalogue, query, options, user_data);
               n_emitted++;
             }
+          /* said once per platform: a query of its own (Store apps) may be
+           * all a policy has there, as for TikTok on Windows */
+          if (!any_findings && notes != NULL)
+            g_string_append_printf (notes, "%s on %s: left out: none of the indicators it "
+                                    "covers can be seen through osquery's core tables there\n",
+                                    po_policy_get_id (policy),
+                                    po_export_platform_to_string ((PoExportPlatform) p));
         }
     }
   return n_emitted;

@@ -360,9 +360,13 @@ TEST (ExportBans, FleetOutputForTheStoreQuery)
   GString *out = g_string_new (NULL);
   GError *error = NULL;
 
-  ASSERT_TRUE (po_export_fleet_policies (builtin_catalogue (), one, &options, out, NULL, &error));
+  GString *notes = g_string_new (NULL);
+  ASSERT_TRUE (po_export_fleet_policies (builtin_catalogue (), one, &options, out, notes, &error));
   std::string text (out->str);
-  /* TikTok has nothing but a Store package on Windows: one policy, the Store one */
+  /* TikTok has nothing but a Store package on Windows: one policy, the Store one, and
+   * --verbose does not call the platform left out */
+  EXPECT_FALSE (Contains (notes->str, "us-tiktok-2022 on windows: left out")) << notes->str;
+  g_string_free (notes, TRUE);
   EXPECT_EQ (text.find ("(Windows)\""), std::string::npos);
   EXPECT_TRUE (Contains (text, "name: \"phaseout: us-tiktok-2022 - no TikTok software (Windows, "
                                "Store apps)\""));
