@@ -32,7 +32,8 @@ struct _PoCliExport {
   gboolean      snapshot;
   gboolean      pass_query;
   gboolean      verbose;
-  GOptionEntry  entries[10];
+  gchar        *table;
+  GOptionEntry  entries[11];
 };
 
 PoCliExport *
@@ -57,6 +58,9 @@ po_cli_export_new (void)
       "pack: log every run's findings, not only the changes", NULL },
     { "pass-query", 0, 0, G_OPTION_ARG_NONE, &export->pass_query,
       "sql: print the Fleet policy form (a row when compliant)", NULL },
+    { "table", 0, 0, G_OPTION_ARG_STRING, &export->table,
+      "sql: the extension's table phaseout_status or banned_software, for the profile of "
+      "--config (every policy, or those of --policy)", "T" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &export->verbose,
       "Say on standard error which indicators the SQL leaves out, and why", NULL },
     { NULL }
@@ -78,6 +82,7 @@ po_cli_export_free (PoCliExport *export)
   g_free (export->team);
   g_free (export->format);
   g_free (export->interval);
+  g_free (export->table);
   g_free (export);
 }
 
@@ -95,6 +100,8 @@ usage (void)
               "       phaseout export pack [--platform P] [--policy ID]... [--interval S] "
               "[--snapshot] [--output FILE]\n"
               "       phaseout export sql --policy ID --platform P [--pass-query]\n"
+              "       phaseout export sql --table phaseout_status|banned_software --platform P "
+              "[--policy ID]... [--config PROFILE]\n"
               "P: windows, darwin (or macos), linux, all\n");
   return 2;
 }
@@ -140,18 +147,72 @@ select_policies (PoCatalogue *catalogue, gchar **ids, GPtrArray **ret_policies, 
   return TRUE;
 }
 
+/* the platform of a mask naming exactly one, or PO_EXPORT_PLATFORM_N */
+static PoExportPlatform
+single_platform (guint mask)
+{
+  for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+    if (mask == 1u << p)
+      return (PoExportPlatform) p;
+  return PO_EXPORT_PLATFORM_N;
+}
+
+/*
+ * The organisation profile the export decides applicability for.  A
+ * profile that was configured but rejected fails the export: what it
+ * writes would claim compliance against a profile nobody read.
+ */
+static gboolean
+export_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **error)
+{
+  g_autoptr(PoProfile) profile = NULL;
+  g_autofree gchar *problem = NULL;
+
+  if (!po_runtime_get_profile (runtime, &profile, error))
+    return FALSE;
+  problem = po_runtime_get_profile_problem (runtime);
+  if (problem != NULL)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                   "the organisation profile was not read as configured, so the exported "
+                   "applicability would be wrong: %s", problem);
+      return FALSE;
+    }
+  *ret_profile = g_steal_pointer (&profile);
+  return TRUE;
+}
+
+/* `export sql --table`: phaseout_status or banned_software on one platform */
+static gboolean
+export_table_sql (PoRuntime *runtime, PoCatalogue *catalogue, GPtrArray *policies, guint mask,
+                  PoExportTable table, GString *out, GString *notes, GError **error)
+{
+  PoExportPlatform platform = single_platform (mask);
+  g_autoptr(PoProfile) profile = NULL;
+  g_autofree gchar *sql = NULL;
+
+  if (platform == PO_EXPORT_PLATFORM_N)
+    {
+      g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
+                           "export sql --table needs one --platform (not all)");
+      return FALSE;
+    }
+  if (!export_profile (runtime, &profile, error))
+    return FALSE;
+  sql = po_export_table_sql (catalogue, policies, profile, platform, table, notes);
+  g_string_append_printf (out, "%s;\n", sql);
+  return TRUE;
+}
+
 /* `export sql`: one policy on one platform */
 static gboolean
 export_sql (PoCatalogue *catalogue, GPtrArray *policies, guint mask, gboolean pass_query,
             GString *out, GString *notes, GError **error)
 {
-  PoExportPlatform platform = PO_EXPORT_PLATFORM_N;
+  PoExportPlatform platform = single_platform (mask);
   g_autoptr(PoExportQuery) query = NULL;
   const gchar *sql;
 
-  for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
-    if (mask == 1u << p)
-      platform = (PoExportPlatform) p;
   if (policies == NULL || policies->len != 1 || platform == PO_EXPORT_PLATFORM_N)
     {
       g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
@@ -184,6 +245,7 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) notes = g_string_new (NULL);
   PoExportOptions options = { 0 };
+  PoExportTable table = PO_EXPORT_TABLE_STATUS;
   guint64 interval = 0;
   const gchar *what;
   gboolean ok;
@@ -230,6 +292,23 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
                   "team's file that names this one (policies: - path: ...) sets the team\n");
       return 2;
     }
+  if (export->table != NULL && !g_str_equal (what, "sql"))
+    {
+      g_printerr ("phaseout export: --table is for sql\n");
+      return 2;
+    }
+  if (export->table != NULL && !po_export_table_parse (export->table, &table))
+    {
+      g_printerr ("phaseout export: unknown --table '%s' (phaseout_status, banned_software)\n",
+                  export->table);
+      return 2;
+    }
+  if (export->table != NULL && export->pass_query)
+    {
+      g_printerr ("phaseout export: --pass-query is for the findings of one policy, not "
+                  "--table\n");
+      return 2;
+    }
   options.team = export->team;
   options.interval = (guint) interval;
   options.snapshot = export->snapshot;
@@ -247,6 +326,9 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
     ok = po_export_fleet_policies (catalogue, policies, &options, out, notes, &error);
   else if (g_str_equal (what, "pack"))
     ok = po_export_pack (catalogue, policies, &options, out, notes, &error);
+  else if (export->table != NULL)
+    ok = export_table_sql (runtime, catalogue, policies, options.platforms, table, out, notes,
+                           &error);
   else
     ok = export_sql (catalogue, policies, options.platforms, export->pass_query, out, notes,
                      &error);

@@ -188,6 +188,10 @@ void         po_compliance_attribute_module (PoCatalogue          *catalogue,
 
 /* ---- helpers shared by the tables --------------------------------------- */
 
+/* what a milestone asks, by its date: "begin removal by 2017-12-12"; the
+ * words of required_action (the export's SQL writes them too) */
+gchar       *po_compliance_milestone_action (const PoMilestone *milestone);
+
 /* "2017-12-01T00:00:00Z" for seconds since the epoch (UTC) */
 gchar       *po_compliance_format_time     (gint64           seconds);
 

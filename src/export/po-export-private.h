@@ -31,4 +31,36 @@ gchar *po_export_gate_sql          (const PoOsquerySiteInfo *site,
                                     PoVendor                *vendor,
                                     PoIndicatorKind         *ret_identity);
 
+/* who an indicator speaks for: a product, or its vendor as a whole */
+typedef struct {
+  PoVendor  *vendor;
+  PoProduct *product;  /* NULL: vendor-wide */
+} PoExportOwner;
+
+/* a detailed query's next arm, for indicator of owner: its number */
+guint  po_export_add_arm           (GArray                  *arms,
+                                    const PoExportOwner     *owner,
+                                    const PoIndicator       *indicator);
+
+/*
+ * banned_software's name for where a site's rows come from ("deb",
+ * "process", "program", ...) and the SQL of their pid ("pid" or "NULL")
+ * (po-export-detail.c).
+ */
+void   po_export_site_source       (const PoOsquerySiteInfo *site,
+                                    const gchar            **ret_source,
+                                    const gchar            **ret_pid);
+
+/*
+ * Appends to findings (a UNION ALL member, in the detailed form's
+ * columns) the Linux path probes of owners (PoExportOwner, products
+ * first) through osquery's file table, as the extension probes its
+ * linux.path indicators; adds their arms and marks the indicators in
+ * compiled.  FALSE when no owner has a path indicator (po-export-detail.c).
+ */
+gboolean po_export_append_path_probes (GString            *findings,
+                                       GArray             *owners,
+                                       GArray             *arms,
+                                       GHashTable         *compiled);
+
 G_END_DECLS

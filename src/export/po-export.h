@@ -88,6 +88,67 @@ gboolean            po_export_query_get_vendor_wide   (PoExportQuery    *query);
  */
 const gchar        *po_export_query_get_notes         (PoExportQuery    *query);
 
+/*
+ * The detailed form, for phaseout_status and banned_software in SQL
+ * (po-export-status.c): one CASE arm per indicator, and the findings
+ * query's columns are banned_software's
+ *
+ *   source  deb, rpm, systemd_unit, process, kernel_module, path (Linux, as
+ *           the extension names them); program, service, driver (Windows);
+ *           app, system_extension, kernel_extension, launchd (macOS)
+ *   name, version, path, pid, signer, detail
+ *   arm     the number of the arm that matched (po_export_query_get_arms())
+ *
+ * On Linux it also probes the linux.path indicators through osquery's file
+ * table, as the extension probes them beneath the root: DIR/STAR reports
+ * DIR when it holds anything, other patterns each path they match, and a
+ * vendor-wide path is left out when a product's lies at or beneath it.
+ */
+typedef struct {
+  PoVendor          *vendor;
+  PoProduct         *product;    /* NULL: vendor-wide */
+  const PoIndicator *indicator;
+} PoExportArm;
+
+PoExportQuery      *po_export_query_new_detailed      (PoCatalogue      *catalogue,
+                                                       PoPolicy         *policy,
+                                                       PoExportPlatform  platform);
+/* the detailed form's arms, by number; none in the plain form */
+const PoExportArm  *po_export_query_get_arms          (PoExportQuery    *query,
+                                                       guint            *ret_n_arms);
+
+/* ---- the extension's tables in plain SQL (po-export-status.c) ------------- */
+
+typedef enum {
+  PO_EXPORT_TABLE_STATUS,           /* phaseout_status */
+  PO_EXPORT_TABLE_BANNED_SOFTWARE,  /* banned_software */
+  PO_EXPORT_TABLE_N
+} PoExportTable;
+
+/* "phaseout_status", "banned_software" */
+const gchar *po_export_table_to_string (PoExportTable  table);
+gboolean     po_export_table_parse     (const gchar   *text,
+                                        PoExportTable *ret_table);
+
+/*
+ * One query over osquery's core tables (and its time table) that returns
+ * the extension's table for platform: exactly its columns in its order,
+ * then engine ('sql').  phaseout_status: one row per policy of policies
+ * (PoPolicy*, NULL: every policy of the catalogue); banned_software: one
+ * row per finding per applicable policy.  Applicability and reasons are
+ * decided now for profile (NULL: none configured), as po_policy_evaluate()
+ * decides them, except whether the policy is issued yet; that, the next
+ * milestone, days_remaining, status and the action line are computed when
+ * the query runs, from osquery's time table.  History columns are NULL.
+ * Per-indicator notes go to notes (may be NULL).  Never NULL.
+ */
+gchar       *po_export_table_sql       (PoCatalogue      *catalogue,
+                                        GPtrArray        *policies,
+                                        PoProfile        *profile,
+                                        PoExportPlatform  platform,
+                                        PoExportTable     table,
+                                        GString          *notes);
+
 /* ---- whole exports -------------------------------------------------------- */
 
 /*
