@@ -35,6 +35,12 @@ const Profile kProfiles[] = {
   { "nl-central", "jurisdictions=NL\norganisation-types=central-government\n" },
   { "nl-vital", "jurisdictions=NL\norganisation-types=vital-sector\n" },
   { "nl-municipality", "jurisdictions=NL\norganisation-types=municipality\n" },
+  { "us-business", "jurisdictions=US\norganisation-types=business\n" },
+  /* the grace period's words without history, and a policy switched off */
+  { "nl-central-grace", "jurisdictions=NL\norganisation-types=central-government\n"
+                        "grace-period-days=90\n" },
+  { "us-federal-switched", "jurisdictions=US\norganisation-types=federal-executive\n"
+                           "disabled-policies=us-ndaa18-1634\n" },
   { "none", "" },
 };
 
@@ -193,8 +199,8 @@ TEST (ExportStatus, OneTruthTwoEngines)
     }
   EXPECT_EQ (statuses, (std::set<std::string>{ "action_required", "advisory", "compliant",
                                                 "not_applicable", "overdue" }));
-  EXPECT_TRUE (applicabilities.count ("not_issued") && applicabilities.count ("binding")
-               && applicabilities.count ("advisory") && applicabilities.count ("out_of_scope")
-               && applicabilities.count ("other_jurisdiction"));
+  for (const char *applicability : { "binding", "advisory", "excluded", "out_of_scope",
+                                      "other_jurisdiction", "not_issued", "switched_off" })
+    EXPECT_TRUE (applicabilities.count (applicability)) << applicability;
   EXPECT_GT (finding_rows, 1000u);
 }
