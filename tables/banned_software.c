@@ -99,6 +99,7 @@ po_table_banned_software_generate (PoRuntime *runtime, PoQueryContext *query, Po
           set_time (rows, COL_BANNED_SOFTWARE_FIRST_SEEN, match->first_seen);
           set_time (rows, COL_BANNED_SOFTWARE_LAST_SEEN, match->last_seen);
         }
+      po_rows_set_text (rows, COL_BANNED_SOFTWARE_ENGINE, "extension");
     }
   return TRUE;
 }

@@ -53,6 +53,7 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_ACTION, result->advice);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_SOURCE, urls);
       po_rows_set_int (rows, COL_PHASEOUT_STATUS_EVALUATED_AT, g_date_time_to_unix (scan->now));
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_ENGINE, "extension");
     }
   return TRUE;
 }
