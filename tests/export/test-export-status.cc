@@ -207,3 +207,152 @@ TEST (ExportStatus, OneTruthTwoEngines)
     EXPECT_TRUE (applicabilities.count (applicability)) << applicability;
   EXPECT_GT (finding_rows, 1000u);
 }
+
+/*
+ * Windows and macOS hosts (tests/fixtures/export/<platform>/, README.md
+ * there names where each identifier comes from) on BOD 17-01's day 29
+ * (2017-10-12: identify and report by 10-13), day 31 (2017-10-14: the plan
+ * is next) and day 91 (2017-12-13: removal should have begun, and NDAA
+ * section 1634 is in force), and with the Dutch profiles in June 2018.
+ */
+namespace {
+
+struct Expect {
+  const char *policy;
+  const char *status;
+  const char *next_milestone;  /* NULL: not checked */
+  const char *days_remaining;  /* NULL: not checked */
+};
+
+struct PlatformCase {
+  PoExportPlatform platform;
+  const char *host;
+  bool kaspersky_av;    /* Kaspersky anti-virus is on it */
+  bool kaspersky_any;   /* any Kaspersky software is on it */
+};
+
+const PlatformCase kPlatformHosts[] = {
+  { PO_EXPORT_PLATFORM_WINDOWS, "kes-21", true, true },
+  { PO_EXPORT_PLATFORM_WINDOWS, "antivirus", true, true },
+  { PO_EXPORT_PLATFORM_WINDOWS, "agent", false, true },
+  { PO_EXPORT_PLATFORM_WINDOWS, "eset", false, false },
+  { PO_EXPORT_PLATFORM_WINDOWS, "defender", false, false },
+  { PO_EXPORT_PLATFORM_WINDOWS, "clamav", false, false },
+  { PO_EXPORT_PLATFORM_WINDOWS, "lookalike", false, false },
+  { PO_EXPORT_PLATFORM_DARWIN, "antivirus", true, true },
+  { PO_EXPORT_PLATFORM_DARWIN, "eset", false, false },
+  { PO_EXPORT_PLATFORM_DARWIN, "defender", false, false },
+  { PO_EXPORT_PLATFORM_DARWIN, "clamav", false, false },
+  { PO_EXPORT_PLATFORM_DARWIN, "lookalike", false, false },
+};
+
+std::string
+export_table (const std::string &table, PoExportPlatform platform, const std::string &config,
+              const std::string &policy_dir)
+{
+  ProcessResult result = run_process ({ build_path ("cli/phaseout"), "export", "sql", "--table",
+                                        table, "--platform",
+                                        po_export_platform_to_string (platform), "--config", config,
+                                        "--policy-dir", policy_dir });
+  EXPECT_EQ (result.status, 0) << result.err;
+  return result.out;
+}
+
+void
+check_statuses (const PlatformCase &host, const Profile &profile, const char *now,
+                const std::vector<Expect> &expects)
+{
+  TempDir dir;
+  dir.write ("phaseout.conf", std::string ("[profile]\n") + profile.body, 0600);
+  g_mkdir (dir.file ("policies.d").c_str (), 0755);
+  std::string status_sql = export_table ("phaseout_status", host.platform,
+                                         dir.file ("phaseout.conf"), dir.file ("policies.d"));
+  std::string banned_sql = export_table ("banned_software", host.platform,
+                                         dir.file ("phaseout.conf"), dir.file ("policies.d"));
+  OsqueryDb db (host.platform);
+
+  SCOPED_TRACE (std::string (po_export_platform_to_string (host.platform)) + "/" + host.host + " "
+                + profile.name + " at " + now);
+  db.load (host.host);
+  db.set_time (unix_time (now));
+  std::vector<Row> rows = db.query (status_sql);
+  std::vector<Row> findings = db.query (banned_sql);
+  ASSERT_FALSE (rows.empty ());
+  for (const Expect &expect : expects)
+    {
+      bool seen = false;
+      for (const Row &row : rows)
+        {
+          if (row.at ("policy_id") != expect.policy)
+            continue;
+          seen = true;
+          EXPECT_EQ (row.at ("status"), expect.status) << expect.policy << ": " << row.at ("reason");
+          if (expect.next_milestone != NULL)
+            {
+              EXPECT_EQ (row.at ("next_milestone"), expect.next_milestone) << expect.policy;
+            }
+          if (expect.days_remaining != NULL)
+            {
+              EXPECT_EQ (row.at ("days_remaining"), expect.days_remaining) << expect.policy;
+            }
+          /* a compliant or inapplicable policy has no findings, the others some */
+          bool clean = std::string (expect.status) == "compliant"
+                       || std::string (expect.status) == "not_applicable";
+          EXPECT_EQ (row.at ("findings") == "0", clean) << expect.policy;
+          size_t policy_findings = 0;
+          for (const Row &finding : findings)
+            policy_findings += finding.at ("policy_id") == expect.policy ? 1 : 0;
+          EXPECT_EQ (row.at ("findings"), std::to_string (policy_findings)) << expect.policy;
+        }
+      EXPECT_TRUE (seen) << expect.policy;
+    }
+  for (const Row &row : rows)
+    EXPECT_EQ (row.at ("engine"), "sql");
+  for (const Row &row : findings)
+    {
+      EXPECT_EQ (row.at ("engine"), "sql");
+      EXPECT_EQ (row.at ("vendor"), "kaspersky");
+      EXPECT_NE (row.at ("indicator"), "<NULL>");
+      EXPECT_NE (row.at ("required_action"), "<NULL>");
+    }
+}
+
+}  // namespace
+
+TEST (ExportStatus, WindowsAndMacOnTheDirectivesDays)
+{
+  const Profile &us = kProfiles[0];
+  for (const PlatformCase &host : kPlatformHosts)
+    {
+      const char *bod = host.kaspersky_any ? "action_required" : "compliant";
+      check_statuses (host, us, "2017-10-12T12:00:00Z",
+                      { { "us-dhs-bod-17-01", bod, "identify", "61" },
+                        { "us-ndaa18-1634", "not_applicable", "other", NULL },
+                        { "us-doc-ictsfd-2024", "not_applicable", NULL, NULL },
+                        { "nl-kamerbrief-2018", "not_applicable", NULL, NULL } });
+      check_statuses (host, us, "2017-10-14T12:00:00Z",
+                      { { "us-dhs-bod-17-01", bod, "plan", "59" } });
+      check_statuses (host, us, "2017-12-13T12:00:00Z",
+                      { { "us-dhs-bod-17-01", host.kaspersky_any ? "overdue" : "compliant",
+                          "begin-removal", "-1" },
+                        { "us-ndaa18-1634", host.kaspersky_any ? "action_required" : "compliant",
+                          "other", "292" } });
+    }
+}
+
+TEST (ExportStatus, WindowsAndMacForTheDutchProfiles)
+{
+  const Profile &central = kProfiles[1], &vital = kProfiles[2], &municipality = kProfiles[3];
+  for (const PlatformCase &host : kPlatformHosts)
+    {
+      check_statuses (host, central, "2018-06-01T09:00:00Z",
+                      { { "nl-kamerbrief-2018", host.kaspersky_av ? "action_required" : "compliant",
+                          NULL, "<NULL>" },
+                        { "us-dhs-bod-17-01", "not_applicable", NULL, NULL } });
+      check_statuses (host, vital, "2018-06-01T09:00:00Z",
+                      { { "nl-kamerbrief-2018", host.kaspersky_av ? "advisory" : "compliant", NULL,
+                          NULL } });
+      check_statuses (host, municipality, "2018-06-01T09:00:00Z",
+                      { { "nl-kamerbrief-2018", "not_applicable", NULL, NULL } });
+    }
+}
