@@ -325,7 +325,16 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
   if (g_str_equal (what, "fleet-policies"))
     ok = po_export_fleet_policies (catalogue, policies, &options, out, notes, &error);
   else if (g_str_equal (what, "pack"))
-    ok = po_export_pack (catalogue, policies, &options, out, notes, &error);
+    {
+      g_autoptr(PoProfile) profile = NULL;
+
+      /* the pack carries phaseout_status and banned_software for the profile */
+      options.tables = TRUE;
+      ok = export_profile (runtime, &profile, &error);
+      options.profile = profile;
+      if (ok)
+        ok = po_export_pack (catalogue, policies, &options, out, notes, &error);
+    }
   else if (export->table != NULL)
     ok = export_table_sql (runtime, catalogue, policies, options.platforms, table, out, notes,
                            &error);

@@ -546,6 +546,65 @@ emit_pack_query (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOpt
   json_builder_end_object (emit->builder);
 }
 
+/* one of the extension's tables as a pack query of platform */
+static void
+emit_table_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
+                  PoExportPlatform platform, PoExportTable table, JsonBuilder *builder,
+                  GString *notes)
+{
+  g_autofree gchar *sql = po_export_table_sql (catalogue, policies, options->profile, platform,
+                                               table, notes);
+  g_autofree gchar *description = g_strdup_printf (
+      "phaseout's %s table for %s hosts without the phaseout extension: the same columns with "
+      "the same meanings, computed by plain osquery SQL over osquery's core tables and its time "
+      "table, and engine 'sql' (the extension's rows say 'extension'). Applicability was "
+      "decided when phaseout %s wrote this query, for the organisation profile it was given; "
+      "dates, days remaining and status are computed when it runs. No history: first_detected, "
+      "first_seen and last_seen are NULL.",
+      po_export_table_to_string (table), po_export_platform_get_title (platform),
+      PHASEOUT_VERSION);
+
+  json_builder_set_member_name (builder, po_export_table_to_string (table));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "query");
+  json_builder_add_string_value (builder, sql);
+  json_builder_set_member_name (builder, "interval");
+  json_builder_add_int_value (builder, options->interval != 0 ? options->interval : 3600);
+  json_builder_set_member_name (builder, "platform");
+  json_builder_add_string_value (builder, po_export_platform_to_string (platform));
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, description);
+  if (options->snapshot)
+    {
+      json_builder_set_member_name (builder, "snapshot");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  json_builder_end_object (builder);
+}
+
+/* the pack of one platform: its tables, then its per-policy queries */
+static void
+emit_platform_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
+                    PoExportPlatform platform, JsonBuilder *builder, GString *notes)
+{
+  PoExportOptions one = *options;
+  PackEmit emit = { builder };
+
+  one.platforms = 1u << platform;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "platform");
+  json_builder_add_string_value (builder, po_export_platform_to_string (platform));
+  json_builder_set_member_name (builder, "queries");
+  json_builder_begin_object (builder);
+  emit_table_query (catalogue, policies, options, platform, PO_EXPORT_TABLE_STATUS, builder,
+                    NULL);
+  emit_table_query (catalogue, policies, options, platform, PO_EXPORT_TABLE_BANNED_SOFTWARE,
+                    builder, NULL);
+  for_each_query (catalogue, policies, &one, notes, emit_pack_query, &emit);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
 gboolean
 po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
                 GString *out, GString *notes, GError **error)
@@ -555,6 +614,7 @@ po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
   g_autoptr(JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
   PackEmit emit = { builder };
+  guint mask = options->platforms != 0 ? options->platforms : PO_EXPORT_PLATFORMS_ALL;
   guint n_queries;
 
   g_return_val_if_fail (catalogue != NULL, FALSE);
@@ -568,14 +628,47 @@ po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
                    "it would drop the query", options->interval, PO_EXPORT_PACK_MAX_INTERVAL);
       return FALSE;
     }
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "queries");
-  json_builder_begin_object (builder);
-  n_queries = for_each_query (catalogue, policies, options, notes, emit_pack_query, &emit);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  if (n_queries == 0)
-    return nothing_exported (error);
+  if (options->tables)
+    {
+      guint n_platforms = 0;
+
+      for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+        n_platforms += (mask & (1u << p)) != 0;
+      if (n_platforms > 1)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "packs");
+          json_builder_begin_object (builder);
+        }
+      for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+        {
+          g_autofree gchar *pack_name = NULL;
+
+          if ((mask & (1u << p)) == 0)
+            continue;
+          pack_name = g_strdup_printf ("phaseout-%s",
+                                       po_export_platform_to_string ((PoExportPlatform) p));
+          if (n_platforms > 1)
+            json_builder_set_member_name (builder, pack_name);
+          emit_platform_pack (catalogue, policies, options, (PoExportPlatform) p, builder, notes);
+        }
+      if (n_platforms > 1)
+        {
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+    }
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "queries");
+      json_builder_begin_object (builder);
+      n_queries = for_each_query (catalogue, policies, options, notes, emit_pack_query, &emit);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      if (n_queries == 0)
+        return nothing_exported (error);
+    }
 
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

@@ -173,6 +173,10 @@ typedef struct {
                             * PO_EXPORT_PACK_MAX_INTERVAL; 0 means 3600 */
   gboolean     snapshot;   /* pack: snapshot results instead of differential */
   PoExportFleetFormat fleet_format;  /* Fleet: which file; team is for APPLY only */
+  gboolean     tables;     /* pack: also phaseout_status and banned_software in SQL,
+                            * one pack per platform (po-export-status.c) */
+  PoProfile   *profile;    /* pack with tables: the profile applicability is decided
+                            * for; NULL: none configured */
 } PoExportOptions;
 
 /*
@@ -206,6 +210,16 @@ gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
  * {"query", "interval", "platform", "description", "snapshot"?}}}, the
  * queries listing the findings.  Same selection and failure as above;
  * PO_ERROR_INVALID_ARGUMENT for an interval osquery would not schedule.
+ *
+ * With options->tables, each platform gets a pack of its own ({"platform":
+ * P, "queries": {...}}) that also holds the queries "phaseout_status" and
+ * "banned_software" (po_export_table_sql() for options->profile): the
+ * names are the tables' on every platform, and a pack's query names must
+ * be unique.  One platform: that pack; several: an osquery configuration
+ * {"packs": {"phaseout-linux": {...}, "phaseout-windows": {...}, ...}}
+ * with the packs inline (osquery's Config::updateSource reads a "packs"
+ * member whose value is an object as the pack itself,
+ * osquery/config/config.cpp, commit a5b14f63d98c0d4992ab8ae07d933e0d5ff008df).
  */
 gboolean  po_export_pack           (PoCatalogue            *catalogue,
                                     GPtrArray              *policies,
