@@ -7,7 +7,7 @@
  *   phaseout tables
  *   phaseout policy check FILE...
  *   phaseout policy list [--verbose] [SETTINGS]
- *   phaseout export fleet-policies|pack|sql [OPTIONS] [SETTINGS]
+ *   phaseout export fleet-policies|fleet-queries|pack|sql [OPTIONS] [SETTINGS]
  *   phaseout fleet ingest|report [OPTIONS]
  *
  * SETTINGS are the flags every front end shares (po-settings.h); they may
@@ -264,8 +264,8 @@ static const Command commands[] = {
   { "report", "[--fail-on-findings]", "Print this machine's compliance summary", run_report },
   { "tables", "", "List the tables and their columns", run_tables },
   { "policy", "check FILE...|list", "Validate policy files, or list the catalogue", run_policy },
-  { "export", "fleet-policies|pack|sql", "Compile policies to osquery SQL (Fleet, packs)",
-    run_export },
+  { "export", "fleet-policies|fleet-queries|pack|sql",
+    "Compile policies and the tables to osquery SQL (Fleet, packs)", run_export },
   { "fleet", "ingest|report", "The fleet's compliance over time, from osquery's result logs",
     run_fleet },
 };
@@ -315,8 +315,15 @@ usage (FILE *stream)
 {
   fprintf (stream, "Usage: phaseout [SETTINGS] COMMAND [OPTIONS]\n\nCommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-8s %-24s %s\n", commands[i].name, commands[i].parameters,
-             commands[i].summary);
+    {
+      /* a long parameter list gets the summary on a line of its own */
+      if (strlen (commands[i].parameters) > 24)
+        fprintf (stream, "  %-8s %s\n  %-8s %-24s %s\n", commands[i].name,
+                 commands[i].parameters, "", "", commands[i].summary);
+      else
+        fprintf (stream, "  %-8s %-24s %s\n", commands[i].name, commands[i].parameters,
+                 commands[i].summary);
+    }
   fprintf (stream, "\nEvery command takes --root DIR, --config FILE, --policy-dir DIR, "
                    "--state-db FILE and --now WHEN,\nbefore or after the command; "
                    "`phaseout COMMAND --help-all` explains them.\n");

@@ -4,7 +4,9 @@
  * endpoints without the extension (docs/export.md).
  *
  *   phaseout export fleet-policies [--platform P] [--policy ID]... [--team NAME]
- *                                  [--format apply|gitops]
+ *                                  [--format apply|gitops|gitops-lib]
+ *   phaseout export fleet-queries [--platform P] [--policy ID]... [--team NAME]
+ *                                 [--format apply|gitops|gitops-lib] [--interval S]
  *   phaseout export pack [--platform P] [--policy ID]... [--interval S] [--snapshot]
  *   phaseout export sql --policy ID --platform P [--pass-query]
  *
@@ -48,12 +50,13 @@ po_cli_export_new (void)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &export->output,
       "Write to FILE instead of standard output", "FILE" },
     { "team", 0, 0, G_OPTION_ARG_STRING, &export->team,
-      "fleet-policies: the Fleet team the policies belong to (Fleet Premium)", "NAME" },
+      "fleet-policies, fleet-queries: the Fleet team they belong to (Fleet Premium)", "NAME" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &export->format,
-      "fleet-policies: apply (for fleetctl apply -f; the default) or gitops (a policies "
-      "file for fleetctl gitops)", "F" },
+      "fleet-policies, fleet-queries: apply (for fleetctl apply -f; the default), gitops (the "
+      "policies: or queries: key of a fleetctl gitops file) or gitops-lib (the list a "
+      "`- path:` entry names)", "F" },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &export->interval,
-      "pack: seconds between runs, 1 to 604800 (default 3600)", "S" },
+      "pack, fleet-queries: seconds between runs, 1 to 604800 (default 3600)", "S" },
     { "snapshot", 0, 0, G_OPTION_ARG_NONE, &export->snapshot,
       "pack: log every run's findings, not only the changes", NULL },
     { "pass-query", 0, 0, G_OPTION_ARG_NONE, &export->pass_query,
@@ -96,7 +99,10 @@ static int
 usage (void)
 {
   g_printerr ("Usage: phaseout export fleet-policies [--platform P] [--policy ID]... "
-              "[--team NAME] [--format apply|gitops] [--output FILE]\n"
+              "[--team NAME] [--format apply|gitops|gitops-lib] [--output FILE]\n"
+              "       phaseout export fleet-queries [--platform P] [--policy ID]... "
+              "[--config PROFILE] [--team NAME] [--format apply|gitops|gitops-lib] "
+              "[--interval S] [--output FILE]\n"
               "       phaseout export pack [--platform P] [--policy ID]... [--interval S] "
               "[--snapshot] [--output FILE]\n"
               "       phaseout export sql --policy ID --platform P [--pass-query]\n"
@@ -111,6 +117,21 @@ fail (const GError *error)
 {
   g_printerr ("phaseout export: %s\n", error->message);
   return 1;
+}
+
+static gboolean
+fleet_format_parse (const gchar *text, PoExportFleetFormat *ret_format)
+{
+  static const gchar *const names[] = { "apply", "gitops", "gitops-lib" };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == PO_EXPORT_FLEET_GITOPS_LIB + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (text, names[i]))
+      {
+        *ret_format = (PoExportFleetFormat) i;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 /* the --policy selection as PoPolicy*, or NULL (every policy) */
@@ -253,8 +274,8 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
   if (argc != 2)
     return usage ();
   what = argv[1];
-  if (!g_str_equal (what, "fleet-policies") && !g_str_equal (what, "pack")
-      && !g_str_equal (what, "sql"))
+  if (!g_str_equal (what, "fleet-policies") && !g_str_equal (what, "fleet-queries")
+      && !g_str_equal (what, "pack") && !g_str_equal (what, "sql"))
     return usage ();
   if (!po_export_platform_parse (export->platform != NULL ? export->platform : "all",
                                  &options.platforms))
@@ -273,23 +294,21 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
                   PO_EXPORT_PACK_MAX_INTERVAL, export->interval);
       return 2;
     }
-  if (export->format != NULL && !g_str_equal (export->format, "apply")
-      && !g_str_equal (export->format, "gitops"))
+  if (export->format != NULL && !fleet_format_parse (export->format, &options.fleet_format))
     {
-      g_printerr ("phaseout export: unknown --format '%s' (apply, gitops)\n", export->format);
+      g_printerr ("phaseout export: unknown --format '%s' (apply, gitops, gitops-lib)\n",
+                  export->format);
       return 2;
     }
-  if (export->format != NULL && !g_str_equal (what, "fleet-policies"))
+  if (export->format != NULL && !g_str_has_prefix (what, "fleet-"))
     {
-      g_printerr ("phaseout export: --format is for fleet-policies\n");
+      g_printerr ("phaseout export: --format is for fleet-policies and fleet-queries\n");
       return 2;
     }
-  options.fleet_format = export->format != NULL && g_str_equal (export->format, "gitops")
-                             ? PO_EXPORT_FLEET_GITOPS : PO_EXPORT_FLEET_APPLY;
-  if (options.fleet_format == PO_EXPORT_FLEET_GITOPS && export->team != NULL)
+  if (options.fleet_format != PO_EXPORT_FLEET_APPLY && export->team != NULL)
     {
       g_printerr ("phaseout export: --team is for the fleetctl apply form; in GitOps the "
-                  "team's file that names this one (policies: - path: ...) sets the team\n");
+                  "team's file (its name: key) sets the team\n");
       return 2;
     }
   if (export->table != NULL && !g_str_equal (what, "sql"))
@@ -324,6 +343,16 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
 
   if (g_str_equal (what, "fleet-policies"))
     ok = po_export_fleet_policies (catalogue, policies, &options, out, notes, &error);
+  else if (g_str_equal (what, "fleet-queries"))
+    {
+      g_autoptr(PoProfile) profile = NULL;
+
+      /* phaseout_status and banned_software for the profile */
+      ok = export_profile (runtime, &profile, &error);
+      options.profile = profile;
+      if (ok)
+        ok = po_export_fleet_queries (catalogue, policies, &options, out, notes, &error);
+    }
   else if (g_str_equal (what, "pack"))
     {
       g_autoptr(PoProfile) profile = NULL;

@@ -31,7 +31,7 @@ gboolean po_cli_report       (PoRuntime      *runtime,
                               GError        **error);
 
 /*
- * `phaseout export fleet-policies|pack|sql`: the catalogue compiled to
+ * `phaseout export fleet-policies|fleet-queries|pack|sql`: the catalogue compiled to
  * osquery SQL (po-cli-export.c).  The command's own options live in a
  * PoCliExport that phaseout.c adds to the shared settings when it parses
  * the command line, then hands to po_cli_export_run(), which returns the

@@ -63,4 +63,37 @@ gboolean po_export_append_path_probes (GString            *findings,
                                        GArray             *arms,
                                        GHashTable         *compiled);
 
+/* ---- the words around the queries (po-export-output.c) ------------------ */
+
+/* "phaseout: <policy> - no <vendors> <categories> (<Platform>)" */
+gchar   *po_export_fleet_policy_name  (PoCatalogue             *catalogue,
+                                       PoExportQuery           *query);
+/* the description of a Fleet policy (fleet) or of a pack's findings query */
+gchar   *po_export_describe           (PoCatalogue             *catalogue,
+                                       PoExportQuery           *query,
+                                       gboolean                 fleet);
+/* the resolution of a Fleet policy */
+gchar   *po_export_resolution         (PoCatalogue             *catalogue,
+                                       PoExportQuery           *query);
+/* what a query of one of the extension's tables in SQL says it is */
+gchar   *po_export_table_description  (PoExportTable            table,
+                                       PoExportPlatform         platform);
+
+typedef void (*PoExportEmitFunc) (PoCatalogue *catalogue, PoExportQuery *query,
+                                  const PoExportOptions *options, gpointer user_data);
+
+/*
+ * Compiles every selected policy for every selected platform and hands
+ * the queries with something to look for to emit; notes the rest.
+ * Returns how many were emitted.
+ */
+guint    po_export_for_each_query     (PoCatalogue             *catalogue,
+                                       GPtrArray               *policies,
+                                       const PoExportOptions   *options,
+                                       GString                 *notes,
+                                       PoExportEmitFunc         emit,
+                                       gpointer                 user_data);
+/* FALSE with PO_ERROR_NOT_FOUND: nothing to export */
+gboolean po_export_nothing_exported   (GError                 **error);
+
 G_END_DECLS

@@ -159,11 +159,13 @@ gchar       *po_export_table_sql       (PoCatalogue      *catalogue,
  */
 #define PO_EXPORT_PACK_MAX_INTERVAL 604800
 
-/* the two files Fleet reads policies from */
+/* the three files Fleet reads policies and queries from */
 typedef enum {
-  PO_EXPORT_FLEET_APPLY,   /* `fleetctl apply -f`: documents of kind policy */
-  PO_EXPORT_FLEET_GITOPS,  /* `fleetctl gitops`: a list of policies, named by
-                            * `policies: - path:` in a default or team file */
+  PO_EXPORT_FLEET_APPLY,       /* `fleetctl apply -f`: documents of kind policy or query */
+  PO_EXPORT_FLEET_GITOPS,      /* `fleetctl gitops`: the policies: or queries: key of
+                                * default.yml or a team's file */
+  PO_EXPORT_FLEET_GITOPS_LIB,  /* `fleetctl gitops`: a bare list, the file named by
+                                * `policies: - path:` (lib/NAME.policies.yml) */
 } PoExportFleetFormat;
 
 typedef struct {
@@ -175,28 +177,30 @@ typedef struct {
   PoExportFleetFormat fleet_format;  /* Fleet: which file; team is for APPLY only */
   gboolean     tables;     /* pack: also phaseout_status and banned_software in SQL,
                             * one pack per platform (po-export-status.c) */
-  PoProfile   *profile;    /* pack with tables: the profile applicability is decided
-                            * for; NULL: none configured */
+  PoProfile   *profile;    /* pack with tables, Fleet queries: the profile applicability
+                            * is decided for; NULL: none configured */
 } PoExportOptions;
 
 /*
  * Fleet policies, one per policy and platform, in policy id order then
- * platform order.  options->fleet_format picks the file:
+ * platform order (po-export-fleet.c).  options->fleet_format picks the file:
  *
  *   - APPLY, for `fleetctl apply -f`: YAML documents (apiVersion v1, kind
  *     policy), each starting with a "---" line; `fleetctl apply` splits the
  *     file at every line starting with "---" and requires kind and spec in
  *     every piece, so nothing (not even a comment) comes before the first;
- *   - GITOPS, for `fleetctl gitops`: a YAML list of policies (name, query,
- *     platform, critical, description, resolution), the file a `policies:
- *     - path:` entry names; Fleet expands $VAR and ${VAR} in it first, so
- *     every '$' is escaped as Fleet reads it back ("\$").
+ *   - GITOPS: a file whose one key is policies:, the list, to be put into
+ *     default.yml or a team's file (Fleet needs that file's other keys);
+ *   - GITOPS_LIB: the list alone, the file a `policies: - path:` entry names.
+ *
+ * In both GitOps forms every '$' is escaped as Fleet reads it back ("\$"):
+ * Fleet expands $VAR and ${VAR} in the file first.
  *
  * policies: PoPolicy* (NULL: every policy of the catalogue).  Pairs with
  * nothing to look for are left out, with a line in notes (may be NULL), as
  * are the per-indicator notes.  Fails with PO_ERROR_NOT_FOUND when nothing
- * at all is left to write, PO_ERROR_INVALID_ARGUMENT for a team with the
- * GitOps form (the file that names this one sets the team).
+ * at all is left to write, PO_ERROR_INVALID_ARGUMENT for a team with a
+ * GitOps form (the file that holds the list sets the team).
  */
 gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
                                     GPtrArray              *policies,
@@ -204,6 +208,28 @@ gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
                                     GString                *out,
                                     GString                *notes,
                                     GError                **error);
+
+/*
+ * Fleet queries: phaseout_status and banned_software in SQL
+ * (po_export_table_sql() for options->profile) for each selected platform,
+ * named po_export_fleet_query_name(), scheduled every options->interval
+ * seconds with snapshot logging and their data kept, so that their results
+ * land in Fleet's query reports.  Kinds and files as above (kind query; the
+ * GitOps key queries:, which Fleet reads as reports: since it renamed it).
+ * Fails with PO_ERROR_INVALID_ARGUMENT for an interval osquery would not
+ * schedule, or a team with a GitOps form.
+ */
+gboolean  po_export_fleet_queries  (PoCatalogue            *catalogue,
+                                    GPtrArray              *policies,
+                                    const PoExportOptions  *options,
+                                    GString                *out,
+                                    GString                *notes,
+                                    GError                **error);
+
+/* "phaseout (Windows): phaseout_status": the name ends with the table's,
+ * which is how `phaseout fleet ingest` knows the rows Fleet logs */
+gchar    *po_export_fleet_query_name (PoExportPlatform platform,
+                                      PoExportTable    table);
 
 /*
  * An osquery query pack (JSON): {"queries": {"phaseout_<policy>_<platform>":
