@@ -11,6 +11,8 @@
 
 #include <glob.h>
 
+#include <json-glib/json-glib.h>
+
 using namespace po_test;
 
 namespace {
@@ -530,6 +532,67 @@ TEST (FleetFiles, EveryYamlFileInFleetDirectory)
       EXPECT_EQ (apply[i].critical, gitops[i].critical);
       EXPECT_EQ (apply[i].description, gitops[i].description);
       EXPECT_EQ (apply[i].resolution, gitops[i].resolution);
+    }
+}
+
+/*
+ * fleet/export/: for each seed profile, the osquery packs and the Fleet
+ * queries in both forms hold phaseout_status and banned_software for every
+ * platform, in SQL that osquery's core tables prepare.  (That the files are
+ * what the export writes today is the ctest fleet-exports-in-sync.)
+ */
+TEST (FleetFiles, ReadyExportsForTheSeedProfiles)
+{
+  const std::string dir = std::string (PO_TEST_PROJECT_DIR) + "/fleet/export/";
+
+  for (const char *profile : { "us-federal", "nl-central-government" })
+    {
+      SCOPED_TRACE (profile);
+      std::vector<fleet::Policy> no_policies;
+      std::vector<fleet::Query> apply, lib;
+      ASSERT_TRUE (fleet::parse_apply_file (read_file (dir + profile + "-queries.yml"),
+                                            &no_policies, &apply));
+      ASSERT_TRUE (fleet::parse_gitops_queries_file (read_file (dir + profile + ".queries.yml"),
+                                                     &lib));
+      EXPECT_TRUE (no_policies.empty ());
+      ASSERT_EQ (apply.size (), 6u);
+      ASSERT_EQ (lib.size (), apply.size ());
+
+      GError *error = NULL;
+      JsonParser *parser = json_parser_new ();
+      ASSERT_TRUE (json_parser_load_from_file (parser, (dir + profile + ".osquery.json").c_str (),
+                                               &error))
+          << error->message;
+      JsonObject *packs = json_object_get_object_member (
+          json_node_get_object (json_parser_get_root (parser)), "packs");
+      ASSERT_NE (packs, nullptr);
+
+      size_t i = 0;
+      for (PoExportPlatform platform : kPlatforms)
+        {
+          const char *name = po_export_platform_to_string (platform);
+          std::string pack_name = std::string ("phaseout-") + name;
+          ASSERT_TRUE (json_object_has_member (packs, pack_name.c_str ())) << pack_name;
+          JsonObject *queries = json_object_get_object_member (
+              json_object_get_object_member (packs, pack_name.c_str ()), "queries");
+          OsqueryDb db (platform);
+          for (const char *table : { "phaseout_status", "banned_software" })
+            {
+              SCOPED_TRACE (std::string (name) + " " + table);
+              const fleet::Query &q = apply[i];
+              EXPECT_EQ (q.platform, name);
+              EXPECT_EQ (q.query, lib[i].query);
+              EXPECT_EQ (q.name, lib[i].name);
+              i++;
+              ASSERT_TRUE (json_object_has_member (queries, table));
+              const char *pack_sql = json_object_get_string_member (
+                  json_object_get_object_member (queries, table), "query");
+              EXPECT_EQ (q.query, pack_sql) << "the pack and Fleet run the same SQL";
+              EXPECT_TRUE (db.prepares (q.query));
+              EXPECT_TRUE (Contains (q.query, "'sql' AS engine"));
+            }
+        }
+      g_object_unref (parser);
     }
 }
 
