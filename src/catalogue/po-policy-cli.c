@@ -184,6 +184,7 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
         {
           g_autofree gchar *vendors = g_strjoinv (", ", policy->vendors);
           g_autofree gchar *categories = g_strjoinv (", ", policy->categories);
+          g_autofree gchar *devices = g_strjoinv (", ", policy->devices);
           g_autofree gchar *scope = po_policy_scope_to_json (policy);
 
           g_string_append_printf (report, "    why:          %s\n", reason);
@@ -191,8 +192,8 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
                                   policy->jurisdiction, policy->issued);
           g_string_append_printf (report, "    instrument:   %s (%s, %s)\n", policy->instrument,
                                   policy->binding ? "binding" : "advisory", policy->confidence);
-          g_string_append_printf (report, "    covers:       %s; categories: %s\n", vendors,
-                                  categories);
+          g_string_append_printf (report, "    covers:       %s; categories: %s; devices: %s\n",
+                                  vendors, categories, devices);
           g_string_append_printf (report, "    scope:        %s\n", scope);
           if (policy->milestones->len == 0)
             g_string_append (report, "    milestones:   none (no fixed deadline)\n");
@@ -206,6 +207,8 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
                                       milestone->description != NULL ? milestone->description
                                                                      : "");
             }
+          if (policy->replacement != NULL)
+            g_string_append_printf (report, "    replacement:  %s\n", policy->replacement);
           for (guint s = 0; s < policy->sources->len; s++)
             {
               const PoSource *source = &g_array_index (policy->sources, PoSource, s);

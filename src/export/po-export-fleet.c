@@ -311,7 +311,8 @@ po_export_fleet_policies (PoCatalogue *catalogue, GPtrArray *policies,
 
   if (!check_team (options, error))
     return FALSE;
-  if (po_export_for_each_query (catalogue, policies, options, notes, emit_policy, &emit) == 0)
+  if (po_export_for_each_query (catalogue, policies, options, notes, TRUE, emit_policy, &emit)
+      == 0)
     return po_export_nothing_exported (error);
   header = g_strdup_printf (
       "# Fleet policies compiled by phaseout %s from its policy catalogue.\n"

@@ -83,14 +83,16 @@ typedef void (*PoExportEmitFunc) (PoCatalogue *catalogue, PoExportQuery *query,
                                   const PoExportOptions *options, gpointer user_data);
 
 /*
- * Compiles every selected policy for every selected platform and hands
- * the queries with something to look for to emit; notes the rest.
- * Returns how many were emitted.
+ * Compiles every selected policy for every selected platform and part and
+ * hands the queries with something to look for to emit; notes the rest.
+ * need_policy_sql: the emitter writes the pass/fail query (Fleet), which
+ * has only confirmed indicators.  Returns how many were emitted.
  */
 guint    po_export_for_each_query     (PoCatalogue             *catalogue,
                                        GPtrArray               *policies,
                                        const PoExportOptions   *options,
                                        GString                 *notes,
+                                       gboolean                 need_policy_sql,
                                        PoExportEmitFunc         emit,
                                        gpointer                 user_data);
 /* FALSE with PO_ERROR_NOT_FOUND: nothing to export */

@@ -77,8 +77,9 @@ issued_instant (PoPolicy *policy)
 /*
  * One po_policy row: applicability and reason for the profile once the
  * policy is issued, and, where the issue date can still decide (not when
- * the profile switches the policy off or is of another jurisdiction: those
- * come first), the issue instant and the not_issued reason.
+ * the profile switches the policy off, is of another jurisdiction or the
+ * policy covers other devices: those come first), the issue instant and
+ * the not_issued reason.
  */
 static void
 append_policy_row (GString *out, PoPolicy *policy, PoProfile *profile)
@@ -101,15 +102,22 @@ append_policy_row (GString *out, PoPolicy *policy, PoProfile *profile)
   gint grace = profile != NULL ? po_profile_get_grace_period_days (profile) : -1;
 
   po_policy_evaluate (policy, profile, evaluated, &applicability, &reason);
-  if (issued != NULL && applicability != PO_APPLICABILITY_SWITCHED_OFF
-      && applicability != PO_APPLICABILITY_OTHER_JURISDICTION)
+  if (issued != NULL)
     {
       g_autoptr(GDateTime) before = g_date_time_add_seconds (issued, -1);
       PoApplicability early;
 
+      /* a verdict that holds at any time (switched off, another jurisdiction
+       * or class of device) comes before the issue date, which then decides
+       * nothing */
       po_policy_evaluate (policy, profile, before, &early, &early_reason);
-      g_free (issued_at);
-      issued_at = g_strdup_printf ("%" G_GINT64_FORMAT, g_date_time_to_unix (issued));
+      if (early == PO_APPLICABILITY_NOT_ISSUED)
+        {
+          g_free (issued_at);
+          issued_at = g_strdup_printf ("%" G_GINT64_FORMAT, g_date_time_to_unix (issued));
+        }
+      else
+        g_clear_pointer (&early_reason, g_free);
     }
   /* without milestones only the grace period could set a deadline, and
    * that needs the detection date: the extension's words without history */
@@ -157,6 +165,8 @@ append_milestone_rows (GString *out, PoPolicy *policy)
 static void
 append_arm_rows (GString *out, PoExportQuery *query)
 {
+  const gchar *platform =
+      po_export_platform_get_catalogue_name (po_export_query_get_platform (query));
   guint n_arms = 0;
   const PoExportArm *arms = po_export_query_get_arms (query, &n_arms);
   g_autofree gchar *id = po_export_sql_literal (po_policy_get_id (po_export_query_get_policy (query)));
@@ -179,10 +189,14 @@ append_arm_rows (GString *out, PoExportQuery *query)
           po_indicator_get_pattern (arm->indicator));
       g_autofree gchar *indicator_sql = po_export_sql_literal (indicator);
       g_autofree gchar *confidence = literal_or_null (po_indicator_get_confidence (arm->indicator));
+      /* the extension gives the product's Linux text, else the vendor's; the
+       * SQL gives those of the platform it runs on */
+      g_autofree gchar *remediation =
+          literal_or_null (po_remediation_for (arm->vendor, arm->product, platform));
 
-      g_string_append_printf (out, "%s    (%s, %u, %s, %s, %s, %s, %s, %s, %s)",
+      g_string_append_printf (out, "%s    (%s, %u, %s, %s, %s, %s, %s, %s, %s, %s)",
                               out->len > 0 ? ",\n" : "", id, i, vendor, vendor_name, product,
-                              product_name, category, indicator_sql, confidence);
+                              product_name, category, indicator_sql, confidence, remediation);
     }
 }
 
@@ -245,17 +259,23 @@ static const gchar judged_sql[] =
   /* counted once, in an aggregate the outer query joins: SQLite does not
    * copy an aggregate subquery into each place its result is used */
   "po_count AS (\n"
-  "  SELECT f.policy_id AS policy_id, count(*) AS n FROM po_finding AS f GROUP BY f.policy_id\n"
+  "  SELECT f.policy_id AS policy_id, count(*) AS n,\n"
+  "    sum(CASE WHEN a.confidence = 'weak' THEN 1 ELSE 0 END) AS weak\n"
+  "  FROM po_finding AS f JOIN po_arm AS a ON a.policy_id = f.policy_id AND a.arm = f.arm\n"
+  "  GROUP BY f.policy_id\n"
   "),\n"
+  /* a finding of a weak indicator (one source) is listed and counted, but
+   * only confirmed ones make a status (po_policy_result_compute()) */
   "po_counted AS (\n"
   "  SELECT d.*,\n"
-  "    CASE WHEN d.applies = 1 THEN coalesce(k.n, 0) ELSE 0 END AS findings\n"
+  "    CASE WHEN d.applies = 1 THEN coalesce(k.n, 0) ELSE 0 END AS findings,\n"
+  "    CASE WHEN d.applies = 1 THEN coalesce(k.weak, 0) ELSE 0 END AS unconfirmed\n"
   "  FROM po_due AS d LEFT JOIN po_count AS k ON k.policy_id = d.policy_id\n"
   "),\n"
   "po_judged AS (\n"
   "  SELECT c.*,\n"
   "    CASE WHEN c.applies = 0 THEN 'not_applicable'\n"
-  "         WHEN c.findings = 0 THEN 'compliant'\n"
+  "         WHEN c.findings - c.unconfirmed = 0 THEN 'compliant'\n"
   "         WHEN c.applicability = 'advisory' THEN 'advisory'\n"
   "         WHEN c.days_remaining < 0 THEN 'overdue'\n"
   "         ELSE 'action_required' END AS status,\n"
@@ -264,7 +284,8 @@ static const gchar judged_sql[] =
   "           THEN 'advised, not binding: ' || coalesce(c.next_action, 'replace the products')\n"
   "         WHEN c.next_action IS NOT NULL THEN c.next_action\n"
   "         ELSE c.no_deadline_action END AS required_action,\n"
-  "    c.findings || CASE WHEN c.findings = 1 THEN ' finding' ELSE ' findings' END\n"
+  "    (c.findings - c.unconfirmed)\n"
+  "      || CASE WHEN c.findings - c.unconfirmed = 1 THEN ' finding' ELSE ' findings' END\n"
   "      AS findings_words\n"
   "  FROM po_counted AS c\n"
   ")\n";
@@ -273,10 +294,21 @@ static const gchar judged_sql[] =
 static const gchar status_select[] =
   "SELECT j.policy_id AS policy_id, j.title AS title, j.binding AS binding,\n"
   "  j.applies AS applies, j.applicability AS applicability, j.reason AS reason,\n"
-  "  j.findings AS findings, j.status AS status, j.next_milestone AS next_milestone,\n"
+  "  j.findings AS findings, j.unconfirmed AS unconfirmed, j.status AS status,\n"
+  "  j.next_milestone AS next_milestone,\n"
   "  j.next_milestone_date AS next_milestone_date, j.next_milestone_at AS next_milestone_at,\n"
   "  j.deadline AS deadline, j.deadline_at AS deadline_at, j.deadline_source AS deadline_source,\n"
   "  j.days_remaining AS days_remaining, NULL AS first_detected,\n"
+  "  CASE WHEN j.applies = 1 AND j.unconfirmed > 0 THEN\n"
+  "    coalesce(j.confirmed_action || '; and ', '') || j.unconfirmed\n"
+  "    || ' unconfirmed finding' || CASE WHEN j.unconfirmed = 1 THEN '' ELSE 's' END\n"
+  "    || ' to check (weak indicator' || CASE WHEN j.unconfirmed = 1 THEN '' ELSE 's' END\n"
+  "    || ', one source each: '\n"
+  "    || CASE WHEN j.unconfirmed = 1 THEN 'it does' ELSE 'they do' END\n"
+  "    || ' not count for the status until confirmed)'\n"
+  "  ELSE j.confirmed_action END AS action,\n"
+  "  j.source AS source, j.t AS evaluated_at, 'sql' AS engine\n"
+  "FROM (SELECT j.*,\n"
   "  CASE\n"
   "    WHEN j.status = 'action_required' AND j.next_position <> j.last_position\n"
   "         AND j.days_remaining IS NOT NULL\n"
@@ -292,9 +324,8 @@ static const gchar status_select[] =
   DAYS_LEFT ("j.days_remaining") "\n"
   "    WHEN j.status IN ('action_required', 'advisory')\n"
   "      THEN j.findings_words || ': ' || j.required_action\n"
-  "  END AS action,\n"
-  "  j.source AS source, j.t AS evaluated_at, 'sql' AS engine\n"
-  "FROM po_judged AS j\n"
+  "  END AS confirmed_action\n"
+  "  FROM po_judged AS j) AS j\n"
   "ORDER BY j.policy_id";
 
 /* banned_software's columns, in the table's order, then engine */
@@ -303,7 +334,12 @@ static const gchar banned_select[] =
   "  a.vendor_name AS vendor_name, a.product AS product, a.product_name AS product_name,\n"
   "  a.category AS category, f.source AS source, f.name AS name, f.version AS version,\n"
   "  f.path AS path, f.pid AS pid, a.indicator AS indicator, a.confidence AS confidence,\n"
-  "  f.source || ':' || f.name AS finding, j.required_action AS required_action,\n"
+  "  f.source || ':' || f.name AS finding,\n"
+  "  CASE WHEN a.confidence = 'weak'\n"
+  "    THEN 'confirm it first (a weak indicator, one source: it does not count until '\n"
+  "         || 'confirmed); if it is the product: ' || j.required_action\n"
+  "    ELSE j.required_action END AS required_action,\n"
+  "  a.remediation AS remediation,\n"
   "  j.next_milestone AS next_milestone, j.next_milestone_date AS next_milestone_date,\n"
   "  j.next_milestone_at AS next_milestone_at, j.deadline AS deadline,\n"
   "  j.deadline_at AS deadline_at, j.days_remaining AS days_remaining,\n"
@@ -394,11 +430,10 @@ po_export_table_sql (PoCatalogue *catalogue, GPtrArray *policies, PoProfile *pro
   append_values (out,
                  "po_milestone (policy_id, position, kind, day, passed_at, timed, action)",
                  milestone_rows, 7);
-  if (table == PO_EXPORT_TABLE_BANNED_SOFTWARE)
-    append_values (out,
-                   "po_arm (policy_id, arm, vendor, vendor_name, product, product_name, "
-                   "category, indicator, confidence)",
-                   arm_rows, 9);
+  append_values (out,
+                 "po_arm (policy_id, arm, vendor, vendor_name, product, product_name, "
+                 "category, indicator, confidence, remediation)",
+                 arm_rows, 10);
   g_string_append (out,
                    "po_finding (policy_id, source, name, version, path, pid, signer, detail, "
                    "arm) AS (\n");
