@@ -2,7 +2,7 @@
 /*
  * phaseout.ext: the osquery extension process.
  *
- * Lifecycle (the checklist of the protocol notes, section 10):
+ * Lifecycle (the checklist of docs/dev/osquery-extension-protocol.md, §10):
  *   1. parse osqueryd's argv; ignore SIGPIPE; block the signals we wait for
  *      so that no worker thread is ever interrupted by them;
  *   2. wait up to --timeout for the manager socket to answer a ping;
