@@ -19,13 +19,15 @@
 # the build uses.
 #
 #   po_layer(NAME DIRS dir... [PUBLIC dir] [PRIVATE dir] [PROBE header]
-#            [DEPENDS layer...])
+#            [GENERATED header...] [DEPENDS layer...])
 #     DIRS     the directories whose sources and headers are the layer's
 #              (relative to the source tree; not recursive)
 #     PUBLIC   where its public headers are (default: the first of DIRS)
 #     PRIVATE  where its private headers are (default: <first of DIRS>/private)
 #     PROBE    a public header the probes include (none: nobody may include it)
 #     TARGET   the target built from it (default: phaseout-<name>)
+#     GENERATED headers the build writes for it (schemas, Thrift), which
+#              its files and the layers above may include
 #     DEPENDS  the layers directly below it that it uses
 #
 #   po_add_layer_library(NAME SOURCES... [LIBRARIES ...] [PRIVATE_LIBRARIES ...]
@@ -35,7 +37,8 @@
 set(PO_LAYERS "")
 
 macro(po_layer name)
-  cmake_parse_arguments(_po_layer "" "PUBLIC;PRIVATE;PROBE;TARGET" "DIRS;DEPENDS" ${ARGN})
+  cmake_parse_arguments(_po_layer "" "PUBLIC;PRIVATE;PROBE;TARGET" "DIRS;DEPENDS;GENERATED"
+                        ${ARGN})
   list(APPEND PO_LAYERS ${name})
   set(PO_LAYER_${name}_DIRS ${_po_layer_DIRS})
   list(GET _po_layer_DIRS 0 _po_layer_first)
@@ -56,10 +59,11 @@ macro(po_layer name)
     set(PO_LAYER_${name}_TARGET phaseout-${name})
   endif()
   set(PO_LAYER_${name}_DEPENDS ${_po_layer_DEPENDS})
+  set(PO_LAYER_${name}_GENERATED ${_po_layer_GENERATED})
 endmacro()
 
 # lowest first; a layer may depend only on layers declared before it
-po_layer(base       DIRS src             PROBE po-root.h)
+po_layer(base       DIRS src             PROBE po-root.h        GENERATED po-schemas.h)
 po_layer(catalogue  DIRS src/catalogue   PROBE po-catalogue.h   DEPENDS base)
 po_layer(inventory  DIRS src/inventory   PROBE po-inventory.h   DEPENDS base)
 po_layer(state      DIRS src/state       PROBE po-state.h       DEPENDS base)
@@ -70,7 +74,9 @@ po_layer(engine     DIRS src/engine      PROBE po-engine.h      DEPENDS tables)
 po_layer(export     DIRS src/export      PROBE po-export.h      DEPENDS catalogue)
 po_layer(fleet      DIRS src/fleet       PROBE po-fleet.h
                     PUBLIC src/fleet/include PRIVATE src/fleet DEPENDS base)
-po_layer(extension  DIRS extension       PROBE po-ext-handler.h DEPENDS tables)
+po_layer(extension  DIRS extension       PROBE po-ext-handler.h DEPENDS tables
+                    GENERATED osquery_extension.h osquery_extension_manager.h
+                              osquery_osquery_types.h)
 po_layer(cli        DIRS cli             PROBE po-cli.h         DEPENDS engine export fleet)
 po_layer(sqlite     DIRS sqlite                                 DEPENDS engine)
 po_layer(tools      DIRS tools       TARGET po-schema-gen       DEPENDS base)
