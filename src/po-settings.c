@@ -10,13 +10,66 @@
 
 #include "po-error.h"
 
+/* each flag's field, made, copied or freed by its kind: a new flag of an
+ * existing kind is its row and its PoSettings field, nothing here */
+typedef enum { FIELD_INIT, FIELD_COPY, FIELD_CLEAR } FieldOp;
+
+static void
+field_apply (FieldOp op, const PoSettingInfo *row, PoSettings *settings, const PoSettings *from)
+{
+  gpointer field = G_STRUCT_MEMBER_P (settings, row->offset);
+  gconstpointer source = from != NULL ? G_STRUCT_MEMBER_P (from, row->offset) : NULL;
+
+  switch (row->kind)
+    {
+    case PO_SETTING_PATH:
+      if (op == FIELD_CLEAR)
+        g_clear_pointer ((gchar **) field, g_free);
+      else if (op == FIELD_COPY)
+        *(gchar **) field = g_strdup (*(gchar *const *) source);
+      return;
+    case PO_SETTING_PATH_LIST:
+      if (op == FIELD_CLEAR)
+        g_clear_pointer ((GPtrArray **) field, g_ptr_array_unref);
+      else
+        {
+          GPtrArray *list = g_ptr_array_new_with_free_func (g_free);
+          if (op == FIELD_COPY)
+            for (guint i = 0; i < (*(GPtrArray *const *) source)->len; i++)
+              g_ptr_array_add (list, g_strdup ((*(GPtrArray *const *) source)->pdata[i]));
+          *(GPtrArray **) field = list;
+        }
+      return;
+    case PO_SETTING_TIME:
+      if (op == FIELD_CLEAR)
+        g_clear_pointer ((GDateTime **) field, g_date_time_unref);
+      else if (op == FIELD_COPY && *(GDateTime *const *) source != NULL)
+        *(GDateTime **) field = g_date_time_ref (*(GDateTime *const *) source);
+      return;
+    case PO_SETTING_PROFILE:
+      return;
+    }
+  g_return_if_reached ();
+}
+
+static void
+fields_apply (FieldOp op, PoSettings *settings, const PoSettings *from)
+{
+  guint n_rows;
+  const PoSettingInfo *table = po_settings_get_table (&n_rows);
+
+  for (guint i = 0; i < n_rows; i++)
+    field_apply (op, &table[i], settings, from);
+}
+
 PoSettings *
 po_settings_new (void)
 {
   PoSettings *settings = g_new0 (PoSettings, 1);
 
+  fields_apply (FIELD_INIT, settings, NULL);
+  /* the one default that is a value rather than "not given" */
   settings->root = g_strdup ("/");
-  settings->policy_dirs = g_ptr_array_new_with_free_func (g_free);
   settings->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return settings;
 }
@@ -28,14 +81,8 @@ po_settings_copy (const PoSettings *settings)
   GHashTableIter iter;
   gpointer key, value;
 
-  copy->root = g_strdup (settings->root);
-  copy->config = g_strdup (settings->config);
+  fields_apply (FIELD_COPY, copy, settings);
   copy->config_given = settings->config_given;
-  copy->policy_dirs = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < settings->policy_dirs->len; i++)
-    g_ptr_array_add (copy->policy_dirs, g_strdup (settings->policy_dirs->pdata[i]));
-  copy->state_db = g_strdup (settings->state_db);
-  copy->now = settings->now != NULL ? g_date_time_ref (settings->now) : NULL;
   copy->options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_iter_init (&iter, settings->options);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -48,11 +95,7 @@ po_settings_free (PoSettings *settings)
 {
   if (settings == NULL)
     return;
-  g_free (settings->root);
-  g_free (settings->config);
-  g_ptr_array_unref (settings->policy_dirs);
-  g_free (settings->state_db);
-  g_clear_pointer (&settings->now, g_date_time_unref);
+  fields_apply (FIELD_CLEAR, settings, NULL);
   g_hash_table_unref (settings->options);
   g_free (settings);
 }

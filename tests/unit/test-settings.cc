@@ -174,6 +174,34 @@ TEST (SettingsTable, OsqueryOptionsReachTheProfile)
     }
 }
 
+/* a copy holds every flag, whatever its kind, and outlives the original */
+TEST (SettingsTable, CopyKeepsEveryFlag)
+{
+  SettingsPtr settings (po_settings_new ());
+  for (const PoSettingInfo *row : rows (false))
+    ASSERT_TRUE (po_settings_apply_flag (settings.get (), row->name, row->example, NULL))
+      << row->name;
+  SettingsPtr copy (po_settings_copy (settings.get ()));
+  std::vector<std::string> before;
+  for (const PoSettingInfo *row : rows (false))
+    if (row->describe != NULL)
+      {
+        g_autofree gchar *text = row->describe (settings.get (), FALSE);
+        before.push_back (text);
+      }
+  settings.reset ();
+  size_t i = 0;
+  for (const PoSettingInfo *row : rows (false))
+    {
+      EXPECT_TRUE (po_settings_is_set (copy.get (), row)) << row->name;
+      if (row->describe != NULL)
+        {
+          g_autofree gchar *text = row->describe (copy.get (), FALSE);
+          EXPECT_EQ (before[i++], text) << row->name;
+        }
+    }
+}
+
 /* phaseout_info shows each flag's value in effect, in the column its row names */
 TEST (SettingsTable, PhaseoutInfoShowsEveryFlag)
 {
