@@ -140,14 +140,18 @@ select_policies (PoCatalogue *catalogue, gchar **ids, GPtrArray **ret_policies, 
   return TRUE;
 }
 
-/* `export sql`: one policy on one platform */
+/*
+ * `export sql`: one policy on one platform: the main query, then each part
+ * that needs a newer osquery (Store apps), headed by a comment saying so
+ */
 static gboolean
 export_sql (PoCatalogue *catalogue, GPtrArray *policies, guint mask, gboolean pass_query,
             GString *out, GString *notes, GError **error)
 {
   PoExportPlatform platform = PO_EXPORT_PLATFORM_N;
-  g_autoptr(PoExportQuery) query = NULL;
-  const gchar *sql;
+  const gchar *const *parts;
+  PoPolicy *policy;
+  guint n_written = 0;
 
   for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
     if (mask == 1u << p)
@@ -158,19 +162,43 @@ export_sql (PoCatalogue *catalogue, GPtrArray *policies, guint mask, gboolean pa
                            "export sql needs one --policy and one --platform (not all)");
       return FALSE;
     }
-  query = po_export_query_new (catalogue, g_ptr_array_index (policies, 0), platform);
-  g_string_append (notes, po_export_query_get_notes (query));
-  sql = pass_query ? po_export_query_get_policy_sql (query)
-                   : po_export_query_get_findings_sql (query);
-  if (sql == NULL)
+  policy = g_ptr_array_index (policies, 0);
+  if (!po_policy_covers_hosts (policy))
+    {
+      g_autofree gchar *devices = g_strjoinv (", ", (gchar **) po_policy_get_devices (policy));
+      g_set_error (error, PO_ERROR, PO_ERROR_NOT_FOUND,
+                   "policy %s covers %s devices only (devices: %s); osquery runs on desktops "
+                   "and servers, where it has nothing to find", po_policy_get_id (policy),
+                   devices, devices);
+      return FALSE;
+    }
+  parts = po_export_platform_get_parts (platform);
+  for (gint k = -1; k < 0 || parts[k] != NULL; k++)
+    {
+      const gchar *part = k < 0 ? NULL : parts[k];
+      g_autoptr(PoExportQuery) query = po_export_query_new_part (catalogue, policy, platform,
+                                                                 part);
+      const gchar *sql = pass_query ? po_export_query_get_policy_sql (query)
+                                    : po_export_query_get_findings_sql (query);
+
+      g_string_append (notes, po_export_query_get_notes (query));
+      if (sql == NULL)
+        continue;
+      if (part != NULL)
+        g_string_append_printf (out, "%s-- %s: a query of its own, for osquery %s or later\n",
+                                n_written > 0 ? "\n" : "", part,
+                                po_export_part_get_osquery_version (part));
+      g_string_append_printf (out, "%s;\n", sql);
+      n_written++;
+    }
+  if (n_written == 0)
     {
       g_set_error (error, PO_ERROR, PO_ERROR_NOT_FOUND,
-                   "policy %s covers no indicator that osquery's core tables show on %s",
-                   po_policy_get_id (g_ptr_array_index (policies, 0)),
+                   "policy %s covers no %sindicator that osquery's core tables show on %s",
+                   po_policy_get_id (policy), pass_query ? "verified or corroborated " : "",
                    po_export_platform_to_string (platform));
       return FALSE;
     }
-  g_string_append_printf (out, "%s;\n", sql);
   return TRUE;
 }
 

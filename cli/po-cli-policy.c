@@ -188,6 +188,7 @@ po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GErro
           g_autofree gchar *vendors = g_strjoinv (", ", (gchar **) po_policy_get_vendors (policy));
           g_autofree gchar *categories =
               g_strjoinv (", ", (gchar **) po_policy_get_categories (policy));
+          g_autofree gchar *devices = g_strjoinv (", ", (gchar **) po_policy_get_devices (policy));
           g_autofree gchar *scope = po_policy_scope_to_json (policy);
           guint n_milestones, n_sources;
           const PoMilestone *milestones = po_policy_get_milestones (policy, &n_milestones);
@@ -201,8 +202,8 @@ po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GErro
                                   po_policy_get_instrument (policy),
                                   po_policy_get_binding (policy) ? "binding" : "advisory",
                                   po_policy_get_confidence (policy));
-          g_string_append_printf (report, "    covers:       %s; categories: %s\n", vendors,
-                                  categories);
+          g_string_append_printf (report, "    covers:       %s; categories: %s; devices: %s\n",
+                                  vendors, categories, devices);
           g_string_append_printf (report, "    scope:        %s\n", scope);
           if (n_milestones == 0)
             g_string_append (report, "    milestones:   none (no fixed deadline)\n");
@@ -216,6 +217,9 @@ po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GErro
                                       milestone->description != NULL ? milestone->description
                                                                      : "");
             }
+          if (po_policy_get_replacement (policy) != NULL)
+            g_string_append_printf (report, "    replacement:  %s\n",
+                                    po_policy_get_replacement (policy));
           for (guint s = 0; s < n_sources; s++)
             {
               const PoSource *source = &sources[s];

@@ -217,7 +217,7 @@ sql_quote (const gchar *text)
 }
 
 /* columns of the findings query */
-enum { F_SOURCE, F_NAME, F_VERSION, F_PATH, F_PID, F_PRODUCT, F_FIRST_SEEN };
+enum { F_SOURCE, F_NAME, F_VERSION, F_PATH, F_PID, F_PRODUCT, F_FIRST_SEEN, F_CONFIDENCE };
 
 /*
  * Each policy with findings: what to do, and the findings.  Policies that
@@ -249,8 +249,8 @@ report_findings (PoRuntime *runtime, PoResult *status, GString *out, GError **er
 
       quoted = sql_quote (policy);
       sql = g_strdup_printf ("SELECT source, name, version, path, pid,"
-                             " coalesce(product_name, vendor_name || ' (vendor-wide)'), %s"
-                             " FROM banned_software WHERE policy_id = %s"
+                             " coalesce(product_name, vendor_name || ' (vendor-wide)'), %s,"
+                             " confidence FROM banned_software WHERE policy_id = %s"
                              " ORDER BY source, name, pid", READABLE_TIME ("first_seen"), quoted);
       if (!query (runtime, sql, &findings, error))
         return FALSE;
@@ -270,6 +270,9 @@ report_findings (PoRuntime *runtime, PoResult *status, GString *out, GError **er
                      && !g_str_equal (cell (findings, f, F_PATH), cell (findings, f, F_NAME)))
               g_string_append_printf (list, " (%s)", cell (findings, f, F_PATH));
             g_string_append_printf (list, ": %s", cell (findings, f, F_PRODUCT));
+            /* one source: listed, but it does not count until someone confirms it */
+            if (g_strcmp0 (cell (findings, f, F_CONFIDENCE), "weak") == 0)
+              g_string_append (list, " (unconfirmed: weak indicator)");
             if (!is_empty (cell (findings, f, F_FIRST_SEEN)))
               g_string_append_printf (list, ", since %s", cell (findings, f, F_FIRST_SEEN));
             g_string_append_c (list, '\n');

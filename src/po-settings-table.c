@@ -212,6 +212,22 @@ static const PoSettingInfo table[] = {
     .help = "Policy ids that do not apply here, whatever they say",
     .man = "Policy ids that do not apply here, whatever they say.\n",
   },
+  {
+    .name = "device-class",
+    .kind = PO_SETTING_PROFILE,
+    .profile_key = PO_PROFILE_KEY_DEVICE_CLASS,
+    .osquery_option = "custom_phaseout_device_class",
+    .example = "desktop",
+    .help = "desktop or server, for policies whose devices name only one of the two (never a "
+            "phone)",
+    .man = ".B desktop\n"
+           "or\n"
+           ".BR server ,\n"
+           "for policies whose\n"
+           ".B devices\n"
+           "name only one of the two; without it the host is taken to be one of them\n"
+           "(never a phone).\n",
+  },
 };
 
 const PoSettingInfo *

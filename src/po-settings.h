@@ -51,6 +51,7 @@ typedef enum {
   PO_PROFILE_KEY_ORGANISATION_TYPES,
   PO_PROFILE_KEY_GRACE_PERIOD_DAYS,
   PO_PROFILE_KEY_DISABLED_POLICIES,
+  PO_PROFILE_KEY_DEVICE_CLASS,
 } PoProfileKey;
 
 /* one row of the settings table */

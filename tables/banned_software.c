@@ -85,7 +85,12 @@ po_table_banned_software_generate (PoRuntime *runtime, PoQueryContext *query, Po
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_INDICATOR, finding->indicator);
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_CONFIDENCE, finding->confidence);
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_FINDING, finding->key);
-      po_rows_set_text (rows, COL_BANNED_SOFTWARE_REQUIRED_ACTION, policy->required_action);
+      po_rows_set_text (rows, COL_BANNED_SOFTWARE_REQUIRED_ACTION,
+                        po_finding_is_confirmed (finding) ? policy->required_action
+                                                          : policy->unconfirmed_action);
+      /* phaseout.ext runs on Linux: the product's Linux text, else the vendor's */
+      po_rows_set_text (rows, COL_BANNED_SOFTWARE_REMEDIATION,
+                        po_remediation_for (finding->vendor, finding->product, "linux"));
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE, policy->next_milestone);
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE_DATE,
                         policy->next_milestone_date);

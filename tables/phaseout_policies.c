@@ -34,6 +34,7 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
       const PoMilestone *deadline = po_policy_get_final_milestone (policy);
       g_autofree gchar *vendors = NULL;
       g_autofree gchar *categories = NULL;
+      g_autofree gchar *devices = NULL;
       g_autofree gchar *milestones = NULL;
       g_autofree gchar *scope = NULL;
       g_autofree gchar *reason = NULL;
@@ -45,6 +46,7 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
 
       vendors = g_strjoinv (",", (gchar **) po_policy_get_vendors (policy));
       categories = g_strjoinv (",", (gchar **) po_policy_get_categories (policy));
+      devices = g_strjoinv (",", (gchar **) po_policy_get_devices (policy));
       milestones = po_policy_milestones_to_json (policy);
       scope = po_policy_scope_to_json (policy);
       urls = po_policy_get_source_urls (policy);
@@ -64,6 +66,7 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
                         po_policy_get_confidence (policy));
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_VENDORS, vendors);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_CATEGORIES, categories);
+      po_rows_set_text (rows, COL_PHASEOUT_POLICIES_DEVICES, devices);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_MILESTONES, milestones);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_DEADLINE,
                         deadline != NULL ? deadline->day : "");
@@ -76,6 +79,8 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
                         po_applicability_to_string (applicability));
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_REASON, reason);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_SOURCE, urls);
+      po_rows_set_text (rows, COL_PHASEOUT_POLICIES_REPLACEMENT,
+                        po_policy_get_replacement (policy));
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_ORIGIN, po_policy_get_origin (policy));
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_SHA256, po_policy_get_sha256 (policy));
     }

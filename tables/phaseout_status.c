@@ -36,6 +36,7 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
                         po_applicability_to_string (result->applicability));
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_REASON, result->reason);
       po_rows_set_uint (rows, COL_PHASEOUT_STATUS_FINDINGS, result->matches->len);
+      po_rows_set_uint (rows, COL_PHASEOUT_STATUS_UNCONFIRMED, result->n_unconfirmed);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_STATUS, po_status_to_string (result->status));
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE, result->next_milestone);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE_DATE,

@@ -91,7 +91,7 @@ po_catalogue_get_policies_for_product (PoCatalogue *catalogue, PoProduct *produc
   for (guint i = 0; i < catalogue->policies->len; i++)
     {
       PoPolicy *policy = g_ptr_array_index (catalogue->policies, i);
-      if (po_policy_covers (policy, product->vendor->id, product->category))
+      if (po_policy_covers (policy, product->vendor->id, product->id, product->category))
         g_ptr_array_add (policies, policy);
     }
   return policies;

@@ -246,13 +246,86 @@ parse_scope (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *po
                      "cannot bind anybody; list them in scope.advises");
 }
 
+/* "vendor" or "vendor/product", each an id */
+static gboolean
+is_vendor_entry (const gchar *value)
+{
+  g_auto(GStrv) parts = g_strsplit (value, "/", 3);
+
+  return po_vocabulary_is_id (parts[0])
+         && (parts[1] == NULL || (po_vocabulary_is_id (parts[1]) && parts[2] == NULL));
+}
+
+/*
+ * vendors: ids (the vendor's products in categories) or vendor/product
+ * (that product whatever categories says).  A vendor named both ways is
+ * refused: either the whole vendor is covered or only the products named.
+ * Sets policy->vendor_ids to the vendors named, each once.
+ */
+static void
+parse_vendors (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *policy)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  GStrv list = po_check_get_string_list (check, object, NULL, json, "vendors", TRUE, FALSE,
+                                         is_vendor_entry, "not a vendor id or vendor/product:",
+                                         NULL);
+
+  if (list == NULL)
+    return;
+  g_strfreev (policy->vendors);
+  policy->vendors = list;
+  ids = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (list[i], "/", 2);
+
+      if (parts[1] != NULL && g_strv_contains ((const gchar *const *) list, parts[0]))
+        {
+          g_autofree gchar *field = g_strdup_printf ("vendors[%u]", i);
+          po_check_report (check, object, field, "'%s' names a product of '%s', which the "
+                           "policy covers whole: list the vendor or its products, not both",
+                           list[i], parts[0]);
+        }
+      if (!g_ptr_array_find_with_equal_func (ids, parts[0], g_str_equal, NULL))
+        g_ptr_array_add (ids, g_strdup (parts[0]));
+    }
+  g_ptr_array_add (ids, NULL);
+  g_strfreev (policy->vendor_ids);
+  policy->vendor_ids = (GStrv) g_ptr_array_free (g_steal_pointer (&ids), FALSE);
+}
+
+static gboolean
+is_device_class (const gchar *value)
+{
+  return g_strv_contains (po_vocabulary_get_device_classes (), value);
+}
+
+/* devices: the classes of government device the instrument covers; absent: all */
+static void
+parse_devices (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *policy)
+{
+  GStrv list;
+
+  if (!json_object_has_member (json, "devices"))
+    return;
+  list = po_check_get_string_list (check, object, NULL, json, "devices", FALSE, FALSE,
+                                   is_device_class, "unknown device class", "all");
+  if (list == NULL)
+    return;
+  g_strfreev (policy->devices);
+  policy->devices = list;
+  if (g_strv_contains ((const gchar *const *) list, "all") && g_strv_length (list) > 1)
+    po_check_report (check, object, "devices", "'all' cannot be combined with other device "
+                     "classes");
+}
+
 PoPolicy *
 po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
 {
   static const gchar *const allowed[] = { "id", "title", "issuer", "jurisdiction", "instrument",
                                           "issued", "binding", "confidence", "vendors",
-                                          "categories", "milestones", "scope", "sources",
-                                          "notes", NULL };
+                                          "categories", "devices", "milestones", "scope",
+                                          "sources", "replacement", "notes", NULL };
   g_autoptr(PoPolicy) policy = NULL;
   g_autofree gchar *object = NULL;
   g_autoptr(GDateTime) issued = NULL;
@@ -273,6 +346,8 @@ po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
   policy->instrument = g_strdup (po_check_get_string (check, object, NULL, json, "instrument",
                                                       TRUE));
   policy->notes = g_strdup (po_check_get_string (check, object, NULL, json, "notes", FALSE));
+  policy->replacement = g_strdup (po_check_get_string (check, object, NULL, json, "replacement",
+                                                       FALSE));
 
   text = po_check_get_string (check, object, NULL, json, "jurisdiction", TRUE);
   if (text != NULL)
@@ -309,13 +384,7 @@ po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
                          "reported, unverified)", text);
     }
 
-  list = po_check_get_string_list (check, object, NULL, json, "vendors", TRUE, FALSE,
-                                   po_check_is_id, "not a vendor id:", NULL);
-  if (list != NULL)
-    {
-      g_strfreev (policy->vendors);
-      policy->vendors = list;
-    }
+  parse_vendors (check, object, json, policy);
 
   list = po_check_get_string_list (check, object, NULL, json, "categories", TRUE, FALSE,
                                    po_check_is_category, "unknown category", "all");
@@ -328,6 +397,7 @@ po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
                          "'all' cannot be combined with other categories");
     }
 
+  parse_devices (check, object, json, policy);
   parse_milestones (check, object, json, issued, policy->milestones);
   parse_scope (check, object, json, policy, binding);
   po_check_parse_sources (check, object, NULL, json, TRUE, policy->sources);

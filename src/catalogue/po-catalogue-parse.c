@@ -128,12 +128,34 @@ parse_indicators (PoCheck *check, const gchar *object, JsonObject *json,
     }
 }
 
+/*
+ * remediation: {"linux": "...", "windows": "...", "macos": "...", "mobile":
+ * "..."}: how to remove the software, per platform; at least one.
+ */
+static void
+parse_remediation (PoCheck *check, const gchar *object, JsonObject *json, gchar **texts)
+{
+  const gchar *const *platforms = po_remediation_platforms ();
+  JsonObject *by_platform = po_check_get_object (check, object, NULL, json, "remediation",
+                                                 FALSE);
+
+  if (by_platform == NULL)
+    return;
+  po_check_members (check, object, "remediation.", by_platform, platforms);
+  if (json_object_get_size (by_platform) == 0)
+    po_check_report (check, object, "remediation", "empty: give the text for at least one of "
+                     "linux, windows, macos, mobile, or leave remediation out");
+  for (guint i = 0; platforms[i] != NULL; i++)
+    texts[i] = g_strdup (po_check_get_string (check, object, "remediation.", by_platform,
+                                              platforms[i], FALSE));
+}
+
 static PoProduct *
 parse_product (PoCheck *check, PoVendor *vendor, const gchar *vendor_object, JsonNode *node,
                guint index)
 {
   static const gchar *const allowed[] = { "id", "name", "category", "confidence", "notes",
-                                          "sources", "indicators", NULL };
+                                          "sources", "indicators", "remediation", NULL };
   g_autofree gchar *array_name = g_strdup_printf ("%s: products", vendor_object);
   g_autofree gchar *object = NULL;
   JsonObject *json;
@@ -181,6 +203,7 @@ parse_product (PoCheck *check, PoVendor *vendor, const gchar *vendor_object, Jso
     }
   product->notes = g_strdup (po_check_get_string (check, object, NULL, json, "notes", FALSE));
   po_check_parse_sources (check, object, NULL, json, FALSE, product->sources);
+  parse_remediation (check, object, json, product->remediation);
   parse_indicators (check, object, json,
                     product->confidence != NULL ? product->confidence : "verified",
                     product->indicators);
@@ -197,7 +220,7 @@ static PoVendor *
 parse_vendor (PoCheck *check, JsonNode *node, guint index)
 {
   static const gchar *const allowed[] = { "id", "name", "aliases", "notes", "sources",
-                                          "indicators", "products", NULL };
+                                          "indicators", "products", "remediation", NULL };
   g_autoptr(PoVendor) vendor = NULL;
   g_autofree gchar *object = NULL;
   g_auto(GStrv) aliases = NULL;
@@ -222,6 +245,7 @@ parse_vendor (PoCheck *check, JsonNode *node, guint index)
     }
   vendor->notes = g_strdup (po_check_get_string (check, object, NULL, json, "notes", FALSE));
   po_check_parse_sources (check, object, NULL, json, FALSE, vendor->sources);
+  parse_remediation (check, object, json, vendor->remediation);
   parse_indicators (check, object, json, "verified", vendor->indicators);
   for (guint i = 0; i < vendor->indicators->len; i++)
     ((PoIndicator *) g_ptr_array_index (vendor->indicators, i))->vendor = vendor;
@@ -412,14 +436,33 @@ po_catalogue_content_check_refs (PoCatalogueContent *content, const gchar *name,
       g_autofree gchar *object = po_check_object_name ("policy", policy->id, NULL, 0);
 
       for (guint v = 0; policy->vendors[v] != NULL; v++)
-        if (!g_hash_table_contains (vendors, policy->vendors[v]))
-          {
-            g_autofree gchar *field = g_strdup_printf ("vendors[%u]", v);
-            po_check_report (&check, object, field,
-                             "unknown vendor '%s' (define it in a \"vendors\" "
-                             "entry of this or another policy file)", policy->vendors[v]);
-            ok = FALSE;
-          }
+        {
+          g_autofree gchar *field = g_strdup_printf ("vendors[%u]", v);
+          g_auto(GStrv) parts = g_strsplit (policy->vendors[v], "/", 2);
+          PoVendor *vendor = g_hash_table_lookup (vendors, parts[0]);
+          gboolean found = FALSE;
+
+          if (vendor == NULL)
+            {
+              po_check_report (&check, object, field,
+                               "unknown vendor '%s' (define it in a \"vendors\" "
+                               "entry of this or another policy file)", parts[0]);
+              ok = FALSE;
+              continue;
+            }
+          if (parts[1] == NULL)
+            continue;
+          for (guint p = 0; p < vendor->products->len && !found; p++)
+            found = g_strcmp0 (((PoProduct *) g_ptr_array_index (vendor->products, p))->id,
+                               parts[1]) == 0;
+          if (!found)
+            {
+              po_check_report (&check, object, field,
+                               "vendor '%s' (%s) has no product '%s'", parts[0],
+                               vendor->origin != NULL ? vendor->origin : "?", parts[1]);
+              ok = FALSE;
+            }
+        }
     }
   return ok;
 }

@@ -36,6 +36,8 @@ typedef enum {
   PO_INDICATOR_WINDOWS_SIGNER,        /* windows.signer: Authenticode subject */
   PO_INDICATOR_WINDOWS_PROCESS,       /* windows.process: image file name */
   PO_INDICATOR_WINDOWS_PATH,          /* windows.path */
+  PO_INDICATOR_WINDOWS_STORE_PACKAGE, /* windows.store_package: MSIX package family name */
+  PO_INDICATOR_WINDOWS_UNINSTALL_KEY, /* windows.uninstall_key: Add/Remove Programs key name */
   PO_INDICATOR_MACOS_TEAM_ID,         /* macos.team_id */
   PO_INDICATOR_MACOS_BUNDLE_ID,       /* macos.bundle_id */
   PO_INDICATOR_MACOS_SYSTEM_EXTENSION,/* macos.system_extension */
@@ -80,9 +82,11 @@ typedef enum {
   PO_OSQUERY_LINUX_PROCESSES,
   PO_OSQUERY_KERNEL_MODULES,
   PO_OSQUERY_PROGRAMS,
+  PO_OSQUERY_UNINSTALL_KEYS,
   PO_OSQUERY_SERVICES,
   PO_OSQUERY_DRIVER_FILES,
   PO_OSQUERY_WINDOWS_PROCESSES,
+  PO_OSQUERY_STORE_PACKAGES,
   PO_OSQUERY_APPS,
   PO_OSQUERY_SYSTEM_EXTENSIONS,
   PO_OSQUERY_KERNEL_EXTENSIONS,
@@ -98,6 +102,7 @@ typedef enum {
   PO_OSQUERY_GATE_TEAM_COLUMN,     /* system_extensions: the row's team is the vendor's */
   PO_OSQUERY_GATE_TEAM_SIGNATURE,  /* apps: the bundle's signature has the vendor's Team ID */
   PO_OSQUERY_GATE_DRIVER_SIGNER,   /* driver files: no third-party Authenticode signer */
+  PO_OSQUERY_GATE_REGISTRY_PUBLISHER, /* uninstall keys: the key's Publisher value is the vendor's */
 } PoOsqueryGate;
 
 /* a comparison key of a site: k_... over the table's columns, normalised by rule */
@@ -117,6 +122,14 @@ typedef struct {
   const gchar   *late_table;   /* the table late_signer, the gate or a guard reads, or NULL */
   PoOsqueryGate  gate;
   PoOsqueryKey   keys[5];      /* in the order of the CASE arms; alias NULL ends */
+  /* what the site reads instead of the bare table (a subquery giving the
+   * table's rows for the constraints osquery needs), or NULL */
+  const gchar   *from;
+  /* NULL: the site is in the platform's main query; else the name of a
+   * query of its own ("store_apps"), for a column or table only newer
+   * osquery has: a query naming it fails whole on an older agent */
+  const gchar   *part;
+  const gchar   *osquery_version;  /* the oldest osquery that has what it reads, or NULL */
 } PoOsquerySiteInfo;
 
 const PoOsquerySiteInfo *po_osquery_site_get_info (PoOsquerySite site);

@@ -51,6 +51,23 @@ po_finding_source_from_string (const gchar *text, PoFindingSource *ret_source)
 /* where Windows keeps kernel drivers, the versioned subfolders included */
 #define WIN_DRIVERS_LIKE "'C:\\Windows\\System32\\drivers\\%%'"
 
+/*
+ * The Add/Remove Programs keys, as osquery's programs table reads them
+ * (osquery/tables/system/windows/programs.cpp): the machine's, its 32-bit
+ * view, and every user's.  osquery's registry table lists a key's subkeys
+ * only for a key (or path) constraint of its own, '=' or LIKE without
+ * ESCAPE; without one it lists the hives and nothing else.  So each key is
+ * read by a SELECT with its own constraint, and the three are joined.
+ */
+#define UNINSTALL_KEY "\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
+#define UNINSTALL_KEYS \
+  "(SELECT key, path, name, type FROM registry\n" \
+  "      WHERE key = 'HKEY_LOCAL_MACHINE\\SOFTWARE" UNINSTALL_KEY "'\n" \
+  "    UNION ALL SELECT key, path, name, type FROM registry\n" \
+  "      WHERE key = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node" UNINSTALL_KEY "'\n" \
+  "    UNION ALL SELECT key, path, name, type FROM registry\n" \
+  "      WHERE key LIKE 'HKEY_USERS\\%\\Software" UNINSTALL_KEY "')"
+
 static const PoOsquerySiteInfo sites[PO_OSQUERY_SITE_N] = {
   /* ---- Linux ---- */
   [PO_OSQUERY_DEB_PACKAGES] = {
@@ -109,6 +126,17 @@ static const PoOsquerySiteInfo sites[PO_OSQUERY_SITE_N] = {
       { "k_publisher", "publisher", PO_TEXT_FREE },
       { "k_path", "install_location", PO_TEXT_WINPATH } },
   },
+  [PO_OSQUERY_UNINSTALL_KEYS] = {
+    /* one row per Add/Remove Programs key; the key's Publisher value is read
+     * only for the keys whose name matched (late_signer, and the gate) */
+    "windows", "registry",
+    "name AS name, NULL AS version, path AS path, NULL AS signer, key AS detail",
+    "type = 'subkey'",
+    "(SELECT r.data FROM registry AS r WHERE r.path = t.path || '\\Publisher' LIMIT 1)",
+    "registry", PO_OSQUERY_GATE_REGISTRY_PUBLISHER,
+    { { "k_key", "name", PO_TEXT_FOLD } },
+    UNINSTALL_KEYS, NULL, NULL,
+  },
   [PO_OSQUERY_SERVICES] = {
     /* services lists kernel and file-system drivers too (osquery 5.10.2,
      * osquery#8119); the drivers table has only plug-and-play ones */
@@ -138,6 +166,21 @@ static const PoOsquerySiteInfo sites[PO_OSQUERY_SITE_N] = {
     NULL, NULL, NULL, PO_OSQUERY_GATE_NONE,
     { { "k_name", "name", PO_TEXT_FOLD },
       { "k_path", "path", PO_TEXT_WINPATH } },
+  },
+  [PO_OSQUERY_STORE_PACKAGES] = {
+    /* Microsoft Store (MSIX) packages: programs lists them, with
+     * package_family_name, from osquery 5.17.0 (osquery#8585).  An older
+     * osquery has no such column and fails a query naming it as a whole,
+     * so they have a query of their own.  The family name ends in a hash
+     * of the publisher's certificate subject: it is the identity itself,
+     * no look-alike can carry it */
+    "windows", "programs",
+    "name AS name, version AS version, install_location AS path, publisher AS signer, "
+    "package_family_name AS detail",
+    "coalesce(package_family_name, '') <> ''",
+    NULL, NULL, PO_OSQUERY_GATE_NONE,
+    { { "k_family", "package_family_name", PO_TEXT_FOLD } },
+    NULL, "store_apps", "5.17.0",
   },
 
   /* ---- macOS ---- */
@@ -278,6 +321,49 @@ check_flatpak_id (const gchar *pattern, gboolean is_glob)
   return NULL;
 }
 
+/*
+ * A Store (MSIX) package family name: the package name (letters, digits,
+ * '.' and '-', 3 to 50), '_', and the publisher id, 13 characters of
+ * Windows' base-32 (lower-case letters and digits).  A glob is held to the
+ * characters.
+ */
+static gchar *
+check_package_family_name (const gchar *pattern, gboolean is_glob)
+{
+  const gchar *underscore = strrchr (pattern, '_');
+  gsize name_length;
+
+  for (const gchar *p = pattern; *p != '\0'; p++)
+    if (!(g_ascii_isalnum (*p) || strchr (".-_*?", *p) != NULL))
+      return g_strdup ("package family names are letters, digits, '.', '-' and one '_'");
+  if (is_glob)
+    return NULL;
+  if (underscore == NULL || strchr (pattern, '_') != underscore)
+    return g_strdup ("not a package family name: NAME_PUBLISHERID, with one '_' "
+                     "(BytedancePte.Ltd.TikTok_6yccndn6064se)");
+  name_length = (gsize) (underscore - pattern);
+  if (name_length < 3 || name_length > 50)
+    return g_strdup ("not a package family name: the package name has 3 to 50 characters");
+  if (strlen (underscore + 1) != 13)
+    return g_strdup ("not a package family name: the publisher id after '_' has 13 characters");
+  for (const gchar *p = underscore + 1; *p != '\0'; p++)
+    if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p)))
+      return g_strdup ("not a package family name: the publisher id is lower-case letters and "
+                       "digits");
+  return NULL;
+}
+
+/* a registry key name: no '\' (it would be a path of keys), at most 255 */
+static gchar *
+check_registry_key_name (const gchar *pattern, gboolean is_glob)
+{
+  if (strchr (pattern, '\\') != NULL)
+    return g_strdup ("a key name has no '\\' (give the name of the key under ...\\Uninstall)");
+  if (strlen (pattern) > 255)
+    return g_strdup ("registry key names are at most 255 characters");
+  return NULL;
+}
+
 /* ---- the kinds ----------------------------------------------------------- */
 
 #define SOURCE(s) PO_FINDING_SOURCE_BIT (PO_FINDING_SOURCE_##s)
@@ -394,6 +480,18 @@ static const PoIndicatorKindInfo kinds[PO_INDICATOR_KIND_N] = {
     { { PO_OSQUERY_PROGRAMS, { "k_path" } },
       { PO_OSQUERY_SERVICES, { "k_path" } },
       { PO_OSQUERY_WINDOWS_PROCESSES, { "k_path" } } }, NULL,
+  },
+  [PO_INDICATOR_WINDOWS_STORE_PACKAGE] = {
+    "windows.store_package", "windows", "store_package",
+    "Microsoft Store (MSIX) package family name, `BytedancePte.Ltd.TikTok_6yccndn6064se`",
+    PO_TEXT_FOLD, check_package_family_name, 0,
+    { { PO_OSQUERY_STORE_PACKAGES, { "k_family" } } }, NULL,
+  },
+  [PO_INDICATOR_WINDOWS_UNINSTALL_KEY] = {
+    "windows.uninstall_key", "windows", "uninstall_key",
+    "name of the Add/Remove Programs registry key (`...\\Uninstall\\WeChat`)",
+    PO_TEXT_FOLD, check_registry_key_name, 0,
+    { { PO_OSQUERY_UNINSTALL_KEYS, { "k_key" } } }, NULL,
   },
   [PO_INDICATOR_MACOS_TEAM_ID] = {
     "macos.team_id", "macos", "team_id", "Team ID of the code signature, `2Y8XE5CQ94`",

@@ -17,6 +17,7 @@ static const gchar *const applicability_names[] = {
   [PO_APPLICABILITY_OTHER_JURISDICTION] = "other_jurisdiction",
   [PO_APPLICABILITY_SWITCHED_OFF] = "switched_off",
   [PO_APPLICABILITY_NOT_ISSUED] = "not_issued",
+  [PO_APPLICABILITY_OTHER_DEVICES] = "other_devices",
 };
 
 const gchar *
@@ -87,7 +88,9 @@ po_policy_new (void)
 
   g_atomic_ref_count_init (&policy->ref_count);
   policy->vendors = g_new0 (gchar *, 1);
+  policy->vendor_ids = g_new0 (gchar *, 1);
   policy->categories = g_new0 (gchar *, 1);
+  policy->devices = g_strsplit ("all", ",", -1);
   policy->binds = g_new0 (gchar *, 1);
   policy->advises = g_new0 (gchar *, 1);
   policy->excludes = g_new0 (gchar *, 1);
@@ -120,7 +123,10 @@ po_policy_unref (PoPolicy *policy)
   g_free (policy->issued);
   g_clear_pointer (&policy->issued_when, g_date_time_unref);
   g_strfreev (policy->vendors);
+  g_strfreev (policy->vendor_ids);
   g_strfreev (policy->categories);
+  g_strfreev (policy->devices);
+  g_free (policy->replacement);
   g_strfreev (policy->binds);
   g_strfreev (policy->advises);
   g_strfreev (policy->excludes);
@@ -197,9 +203,36 @@ po_policy_get_vendors (PoPolicy *policy)
 }
 
 const gchar *const *
+po_policy_get_vendor_ids (PoPolicy *policy)
+{
+  return (const gchar *const *) policy->vendor_ids;
+}
+
+const gchar *const *
 po_policy_get_categories (PoPolicy *policy)
 {
   return (const gchar *const *) policy->categories;
+}
+
+const gchar *const *
+po_policy_get_devices (PoPolicy *policy)
+{
+  return (const gchar *const *) policy->devices;
+}
+
+gboolean
+po_policy_covers_hosts (PoPolicy *policy)
+{
+  const gchar *const *devices = (const gchar *const *) policy->devices;
+
+  return g_strv_contains (devices, "all") || g_strv_contains (devices, "desktop")
+         || g_strv_contains (devices, "server");
+}
+
+const gchar *
+po_policy_get_replacement (PoPolicy *policy)
+{
+  return policy->replacement;
 }
 
 const PoMilestone *
@@ -312,7 +345,8 @@ po_policy_get_sha256 (PoPolicy *policy)
 gboolean
 po_policy_covers_vendor (PoPolicy *policy, const gchar *vendor_id)
 {
-  return vendor_id != NULL && g_strv_contains ((const gchar *const *) policy->vendors, vendor_id);
+  return vendor_id != NULL
+         && g_strv_contains ((const gchar *const *) policy->vendor_ids, vendor_id);
 }
 
 gboolean
@@ -325,10 +359,19 @@ po_policy_covers_category (PoPolicy *policy, const gchar *category)
 }
 
 gboolean
-po_policy_covers (PoPolicy *policy, const gchar *vendor_id, const gchar *category)
+po_policy_covers (PoPolicy *policy, const gchar *vendor_id, const gchar *product_id,
+                  const gchar *category)
 {
-  return po_policy_covers_vendor (policy, vendor_id)
-         && po_policy_covers_category (policy, category);
+  g_autofree gchar *entry = NULL;
+
+  if (vendor_id == NULL)
+    return FALSE;
+  if (g_strv_contains ((const gchar *const *) policy->vendors, vendor_id))
+    return po_policy_covers_category (policy, product_id != NULL ? category : NULL);
+  if (product_id == NULL)
+    return FALSE;
+  entry = g_strconcat (vendor_id, "/", product_id, NULL);
+  return g_strv_contains ((const gchar *const *) policy->vendors, entry);
 }
 
 /* ---- applicability ---- */
@@ -458,10 +501,73 @@ unprofiled_why (PoProfile *profile, const gchar *nothing_configured, const gchar
   return g_strdup_printf ("%s (%s)", not_in_force, problem);
 }
 
+/* "government-issued mobile devices", "desktops and laptops", "servers" */
+static const gchar *
+device_class_words (const gchar *device_class)
+{
+  if (g_strcmp0 (device_class, "mobile") == 0)
+    return "government-issued mobile devices";
+  if (g_strcmp0 (device_class, "desktop") == 0)
+    return "desktops and laptops";
+  return "servers";
+}
+
+static gchar *
+devices_words (PoPolicy *policy)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; policy->devices[i] != NULL; i++)
+    g_string_append_printf (text, "%s%s", i == 0 ? "" : " and ",
+                            device_class_words (policy->devices[i]));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/*
+ * Whether the policy's devices cover this host.  phaseout runs on desktops
+ * and servers, never on phones: without a device-class in the profile the
+ * host is one of those two.  ret_reason: why not, or (covered) a note when
+ * the host's class is unknown and the policy names only one of the two;
+ * NULL when there is nothing to say.
+ */
+static gboolean
+devices_cover_host (PoPolicy *policy, PoProfile *profile, gchar **ret_reason)
+{
+  const gchar *const *devices = (const gchar *const *) policy->devices;
+  const gchar *host = profile != NULL ? po_profile_get_device_class (profile) : NULL;
+  g_autofree gchar *covered = devices_words (policy);
+  g_autofree gchar *listed = g_strjoinv (", ", policy->devices);
+
+  *ret_reason = NULL;
+  if (g_strv_contains (devices, "all"))
+    return TRUE;
+  if (host != NULL)
+    {
+      if (g_strv_contains (devices, host))
+        return TRUE;
+      *ret_reason = g_strdup_printf ("the policy covers %s only (devices: %s); this host is a "
+                                     "%s (device-class in the profile)", covered, listed, host);
+      return FALSE;
+    }
+  if (g_strv_contains (devices, "desktop") && g_strv_contains (devices, "server"))
+    return TRUE;
+  if (g_strv_contains (devices, "desktop") || g_strv_contains (devices, "server"))
+    {
+      *ret_reason = g_strdup_printf ("; the policy covers %s only (devices: %s) and the "
+                                     "profile sets no device-class, so this host is taken to "
+                                     "be one", covered, listed);
+      return TRUE;
+    }
+  *ret_reason = g_strdup_printf ("the policy covers %s only (devices: %s); this host is a "
+                                 "desktop or server", covered, listed);
+  return FALSE;
+}
+
 void
 po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
                     PoApplicability *ret_applicability, gchar **ret_reason)
 {
+  g_autofree gchar *devices_note = NULL;
   const gchar *entry = NULL;
   const gchar *type = NULL;
   PoApplicability applicability;
@@ -483,6 +589,13 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
       applicability = PO_APPLICABILITY_OTHER_JURISDICTION;
       reason = g_strdup_printf ("the policy is for %s; the profile's jurisdictions are %s",
                                 policy->jurisdiction, mine);
+    }
+  /* the host's class of device does not depend on the organisation, and
+   * holds at any time: it comes before the issue date and the types */
+  else if (!devices_cover_host (policy, profile, &devices_note))
+    {
+      applicability = PO_APPLICABILITY_OTHER_DEVICES;
+      reason = g_steal_pointer (&devices_note);
     }
   /* a policy binds or advises nobody before it exists, whatever the profile;
    * the two verdicts above hold at any time, so they come first */
@@ -537,6 +650,12 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
                                 "neither", binds, advises, mine);
     }
 
+  if (devices_note != NULL)
+    {
+      gchar *noted = g_strconcat (reason, devices_note, NULL);
+      g_free (reason);
+      reason = noted;
+    }
   if (ret_applicability != NULL)
     *ret_applicability = applicability;
   if (ret_reason != NULL)

@@ -64,10 +64,11 @@ typedef enum {
   PO_APPLICABILITY_OTHER_JURISDICTION,
   PO_APPLICABILITY_SWITCHED_OFF,        /* disabled-policies in the profile */
   PO_APPLICABILITY_NOT_ISSUED,          /* evaluated before the issue date */
+  PO_APPLICABILITY_OTHER_DEVICES,       /* the policy covers other classes of device */
 } PoApplicability;
 
 /* "binding", "advisory", "excluded", "out_of_scope", "other_jurisdiction",
- * "switched_off", "not_issued" */
+ * "switched_off", "not_issued", "other_devices" */
 const gchar        *po_applicability_to_string        (PoApplicability  applicability);
 gboolean            po_applicability_applies          (PoApplicability  applicability);
 
@@ -90,10 +91,22 @@ gboolean            po_policy_is_issued_at            (PoPolicy        *policy,
 gboolean            po_policy_get_binding             (PoPolicy        *policy);
 /* "verified", "reported" or "unverified" (the latter never built in) */
 const gchar        *po_policy_get_confidence          (PoPolicy        *policy);
-/* vendor ids; never NULL */
+/* the vendors entries as written: vendor ids ("tencent", every product in
+ * the categories) and vendor/product ("bytedance/tiktok", that product);
+ * never NULL */
 const gchar *const *po_policy_get_vendors             (PoPolicy        *policy);
+/* the vendor ids those entries name, each once, in order; never NULL */
+const gchar *const *po_policy_get_vendor_ids          (PoPolicy        *policy);
 /* category ids, or { "all" }; never NULL */
 const gchar *const *po_policy_get_categories          (PoPolicy        *policy);
+/* the classes of device covered: { "all" } (also when the file says
+ * nothing), or some of "mobile", "desktop", "server"; never NULL */
+const gchar *const *po_policy_get_devices             (PoPolicy        *policy);
+/* whether a desktop or server can be covered: devices is all, or names
+ * desktop or server (phaseout runs on nothing else) */
+gboolean            po_policy_covers_hosts            (PoPolicy        *policy);
+/* what the instrument says about replacing the software; may be NULL */
+const gchar        *po_policy_get_replacement         (PoPolicy        *policy);
 /* in date order */
 const PoMilestone  *po_policy_get_milestones          (PoPolicy        *policy,
                                                        guint           *ret_n_milestones);
@@ -128,14 +141,24 @@ const gchar        *po_policy_get_origin              (PoPolicy        *policy);
 /* lower-case hex SHA-256 of the bytes of the file it was read from */
 const gchar        *po_policy_get_sha256              (PoPolicy        *policy);
 
+/* the policy names the vendor, whole or through one of its products */
 gboolean            po_policy_covers_vendor           (PoPolicy        *policy,
                                                        const gchar     *vendor_id);
 /* TRUE for "all" policies whatever the category (also NULL: unknown) */
 gboolean            po_policy_covers_category         (PoPolicy        *policy,
                                                        const gchar     *category);
-/* vendor and category both covered */
+/*
+ * Does the policy cover product_id (of category) of vendor_id; product_id
+ * NULL (and category NULL) for the vendor's vendor-wide indicators.  A
+ * vendor named whole covers its products in the policy's categories, and
+ * its vendor-wide indicators only when the categories are "all" (the
+ * category of a vendor-wide finding is unknown).  An entry vendor/product
+ * covers that product whatever the categories, and never the vendor-wide
+ * indicators (a publisher says "ByteDance", not "TikTok").
+ */
 gboolean            po_policy_covers                  (PoPolicy        *policy,
                                                        const gchar     *vendor_id,
+                                                       const gchar     *product_id,
                                                        const gchar     *category);
 
 /*
@@ -143,7 +166,9 @@ gboolean            po_policy_covers                  (PoPolicy        *policy,
  * why in one sentence (ret_reason, free with g_free).  profile may be NULL
  * (no profile configured): then the policy is taken to apply as broadly as
  * its scope allows, and the reason says so.  Rules, in order: switched off
- * by the profile; other jurisdiction; not issued yet at now; excluded (an
+ * by the profile; other jurisdiction; other devices (the policy covers
+ * classes of device this host is not: the profile's device-class, or a
+ * desktop or server when it sets none); not issued yet at now; excluded (an
  * exclusion beats binds and advises); binding; advisory; out of scope.
  * Cannot fail.
  */

@@ -22,6 +22,7 @@ struct _PoProfile {
   GStrv            types;
   GStrv            disabled;
   gint             grace_days;
+  gchar           *device_class;   /* "desktop", "server", or NULL: one of the two */
   gchar           *problem;        /* what was configured but rejected, or NULL */
 };
 
@@ -55,6 +56,7 @@ po_profile_unref (PoProfile *profile)
   g_strfreev (profile->jurisdictions);
   g_strfreev (profile->types);
   g_strfreev (profile->disabled);
+  g_free (profile->device_class);
   g_free (profile->problem);
   g_free (profile);
 }
@@ -72,6 +74,7 @@ po_profile_copy (PoProfile *profile)
   g_strfreev (copy->disabled);
   copy->disabled = g_strdupv (profile->disabled);
   copy->grace_days = profile->grace_days;
+  copy->device_class = g_strdup (profile->device_class);
   copy->problem = g_strdup (profile->problem);
   return copy;
 }
@@ -221,6 +224,23 @@ set_value (PoProfile *profile, PoProfileKey key, const gchar *value, const gchar
         profile->grace_days = (gint) days;
         return TRUE;
       }
+    case PO_PROFILE_KEY_DEVICE_CLASS:
+      {
+        g_autofree gchar *text = g_strstrip (g_strdup (value));
+
+        /* phaseout runs on desktops and servers: a phone cannot run it, so a
+         * profile cannot claim to be one */
+        if (*text != '\0' && !g_str_equal (text, "desktop") && !g_str_equal (text, "server"))
+          {
+            g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                         "%s: '%s' is not a device class phaseout runs on (desktop or server)",
+                         where, text);
+            return FALSE;
+          }
+        g_free (profile->device_class);
+        profile->device_class = *text != '\0' ? g_steal_pointer (&text) : NULL;
+        return TRUE;
+      }
     case PO_PROFILE_KEY_NONE:
       break;
     }
@@ -273,6 +293,8 @@ po_profile_load_key_file (PoProfile *profile, GKeyFile *key_file, const gchar *o
   g_strfreev (profile->disabled);
   profile->disabled = g_steal_pointer (&scratch->disabled);
   profile->grace_days = scratch->grace_days;
+  g_free (profile->device_class);
+  profile->device_class = g_steal_pointer (&scratch->device_class);
   scratch->jurisdictions = g_new0 (gchar *, 1);
   scratch->types = g_new0 (gchar *, 1);
   scratch->disabled = g_new0 (gchar *, 1);
@@ -333,7 +355,7 @@ po_profile_is_empty (PoProfile *profile)
 {
   return profile->name == NULL && profile->jurisdictions[0] == NULL
          && profile->types[0] == NULL && profile->disabled[0] == NULL
-         && profile->grace_days < 0;
+         && profile->grace_days < 0 && profile->device_class == NULL;
 }
 
 void
@@ -377,6 +399,12 @@ gint
 po_profile_get_grace_period_days (PoProfile *profile)
 {
   return profile->grace_days;
+}
+
+const gchar *
+po_profile_get_device_class (PoProfile *profile)
+{
+  return profile->device_class;
 }
 
 gboolean
@@ -438,6 +466,8 @@ po_profile_describe (PoProfile *profile)
                           *types != '\0' ? types : "none");
   if (profile->grace_days >= 0)
     g_string_append_printf (text, "; grace period: %d days", profile->grace_days);
+  if (profile->device_class != NULL)
+    g_string_append_printf (text, "; device class: %s", profile->device_class);
   if (profile->disabled[0] != NULL)
     {
       g_autofree gchar *disabled = g_strjoinv (", ", profile->disabled);

@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  *   organisation-types=central-government
  *   grace-period-days=180
  *   disabled-policies=uk-ncsc-2017;de-bsi-2022
+ *   device-class=desktop
  *
  * and, under osqueryd, from options named phaseout_<key> (also accepted as
  * custom_phaseout_<key>, osquery's prefix for extension options), applied on
@@ -98,6 +99,10 @@ const gchar *const *po_profile_get_organisation_types (PoProfile    *profile);
 const gchar *const *po_profile_get_disabled_policies  (PoProfile    *profile);
 /* -1 when not configured */
 gint                po_profile_get_grace_period_days  (PoProfile    *profile);
+/* "desktop" or "server" (device-class), or NULL: not configured, so one of
+ * the two (phaseout does not run on phones); a policy's devices are judged
+ * against it */
+const gchar        *po_profile_get_device_class       (PoProfile    *profile);
 
 /* TRUE if the profile is of type, directly or through the hierarchy, in
  * any jurisdiction (policies apply the jurisdiction rule themselves) */

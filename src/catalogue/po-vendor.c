@@ -23,8 +23,16 @@ po_sources_new (void)
 }
 
 static void
+remediation_clear (gchar **texts)
+{
+  for (guint i = 0; i < PO_REMEDIATION_N; i++)
+    g_free (texts[i]);
+}
+
+static void
 product_free (PoProduct *product)
 {
+  remediation_clear (product->remediation);
   g_free (product->id);
   g_free (product->name);
   g_free (product->notes);
@@ -80,6 +88,7 @@ po_vendor_unref (PoVendor *vendor)
   g_array_unref (vendor->sources);
   g_free (vendor->origin);
   g_free (vendor->sha256);
+  remediation_clear (vendor->remediation);
   g_free (vendor);
 }
 
@@ -173,4 +182,45 @@ GPtrArray *
 po_product_get_indicators (PoProduct *product)
 {
   return product->indicators;
+}
+
+/* ---- remediation ---- */
+
+static const gchar *const remediation_platforms[PO_REMEDIATION_N + 1] = {
+  "linux", "windows", "macos", "mobile", NULL
+};
+
+const gchar *const *
+po_remediation_platforms (void)
+{
+  return remediation_platforms;
+}
+
+static const gchar *
+remediation_text (gchar *const *texts, const gchar *platform)
+{
+  for (guint i = 0; i < PO_REMEDIATION_N; i++)
+    if (g_strcmp0 (remediation_platforms[i], platform) == 0)
+      return texts[i];
+  return NULL;
+}
+
+const gchar *
+po_vendor_get_remediation (PoVendor *vendor, const gchar *platform)
+{
+  return remediation_text (vendor->remediation, platform);
+}
+
+const gchar *
+po_product_get_remediation (PoProduct *product, const gchar *platform)
+{
+  return remediation_text (product->remediation, platform);
+}
+
+const gchar *
+po_remediation_for (PoVendor *vendor, PoProduct *product, const gchar *platform)
+{
+  const gchar *text = product != NULL ? po_product_get_remediation (product, platform) : NULL;
+
+  return text != NULL ? text : po_vendor_get_remediation (vendor, platform);
 }

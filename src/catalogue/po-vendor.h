@@ -37,6 +37,22 @@ PoVendor           *po_product_get_vendor      (PoProduct *product);
 /* PoIndicator* */
 GPtrArray          *po_product_get_indicators  (PoProduct *product);
 
+/*
+ * How to remove the software, per platform: "linux", "windows", "macos"
+ * (the platforms of indicators) and "mobile" (what an MDM does; phaseout
+ * never runs there).  NULL when the file gives no text for platform.
+ */
+const gchar *const *po_remediation_platforms   (void);
+const gchar        *po_vendor_get_remediation  (PoVendor  *vendor,
+                                                const gchar *platform);
+const gchar        *po_product_get_remediation (PoProduct *product,
+                                                const gchar *platform);
+/* the product's text for platform, else its vendor's (product NULL: a
+ * vendor-wide finding), else NULL */
+const gchar        *po_remediation_for         (PoVendor  *vendor,
+                                                PoProduct *product,
+                                                const gchar *platform);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoVendor, po_vendor_unref)
 
 G_END_DECLS

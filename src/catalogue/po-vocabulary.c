@@ -21,6 +21,11 @@ static const gchar *const categories[] = {
   "parental-control",
   "tool",                     /* on-demand scanners and removal tools */
   "web-application-firewall",
+  "messaging",                /* instant messaging and workplace chat clients */
+  "social-media",             /* social-media and short-video apps */
+  "ai-assistant",             /* generative-AI chat services and their clients */
+  "surveillance-client",      /* clients that view and manage video-surveillance equipment */
+  "payment",                  /* payment and wallet apps */
   "other",
   NULL
 };
@@ -41,15 +46,20 @@ static const struct {
   { "government", NULL, NULL },                         /* any public body */
   { "central-government", "government", NULL },         /* national ministries and agencies */
   { "federal-executive", "central-government", "US" },  /* US federal executive branch */
+  { "eu-institution", "government", "EU" },             /* EU institutions, bodies, agencies */
   { "regional-government", "government", NULL },        /* provinces, states, Länder */
   { "province", "regional-government", NULL },
   { "local-government", "government", NULL },
   { "municipality", "local-government", NULL },
+  { "public-school", "government", NULL },              /* publicly run schools, districts */
   { "national-security", NULL, NULL },                  /* national-security systems or role */
   { "vital-sector", NULL, NULL },                       /* critical / vital infrastructure */
   { "government-supplier", NULL, NULL },                /* suppliers to government security */
   { "federal-contractor", "government-supplier", "US" },/* US federal contractors (FAR) */
+  { "state-contractor", "government-supplier", "US" },  /* contractors of a US state */
   { "business", NULL, NULL },                           /* private companies */
+  /* a rule binding every business binds these too; one binding them does not bind every business */
+  { "state-owned-enterprise", "business", NULL },
   { "individual", NULL, NULL },                         /* home users */
 };
 
@@ -93,6 +103,16 @@ const gchar *const *
 po_vocabulary_get_milestone_kinds (void)
 {
   return milestone_kinds;
+}
+
+/* government devices, as instruments name them: phones and tablets, desktops
+ * and laptops, servers */
+static const gchar *const device_classes[] = { "mobile", "desktop", "server", NULL };
+
+const gchar *const *
+po_vocabulary_get_device_classes (void)
+{
+  return device_classes;
 }
 
 const gchar *

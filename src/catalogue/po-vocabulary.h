@@ -14,6 +14,9 @@ G_BEGIN_DECLS
 const gchar *const *po_vocabulary_get_categories          (void);
 const gchar *const *po_vocabulary_get_organisation_types  (void);
 const gchar *const *po_vocabulary_get_milestone_kinds     (void);
+/* the classes of device a policy's "devices" names besides "all":
+ * "mobile", "desktop", "server" */
+const gchar *const *po_vocabulary_get_device_classes      (void);
 /* the type an organisation type implies ("municipality" -> "local-government"),
  * or NULL at the top or for unknown types */
 const gchar        *po_vocabulary_get_organisation_parent (const gchar *type);

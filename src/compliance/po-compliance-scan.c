@@ -40,24 +40,12 @@ in_list (const gchar *const *list, const gchar *value)
   return list == NULL || (value != NULL && g_strv_contains (list, value));
 }
 
-/* does the policy cover anything the filter's categories allow */
-static gboolean
-covers_filtered_category (PoPolicy *policy, const gchar *const *categories)
-{
-  if (categories == NULL)
-    return TRUE;
-  for (guint i = 0; categories[i] != NULL; i++)
-    if (po_policy_covers_category (policy, categories[i]))
-      return TRUE;
-  return FALSE;
-}
-
 /* the products and vendor-wide indicators a policy makes relevant */
 static void
 add_owners (PoCatalogue *catalogue, PoPolicy *policy, const PoScanFilter *filter,
             GHashTable *owners)
 {
-  const gchar *const *vendor_ids = po_policy_get_vendors (policy);
+  const gchar *const *vendor_ids = po_policy_get_vendor_ids (policy);
 
   for (guint v = 0; vendor_ids[v] != NULL; v++)
     {
@@ -66,17 +54,16 @@ add_owners (PoCatalogue *catalogue, PoPolicy *policy, const PoScanFilter *filter
 
       if (vendor == NULL || !in_list (filter->vendors, vendor_ids[v]))
         continue;
-      /* vendor-wide findings have no category: only "all" policies cover them,
-       * and a category constraint excludes them */
-      if (filter->categories == NULL && po_policy_covers_category (policy, NULL))
+      /* vendor-wide findings have no category: only "all" policies covering
+       * the whole vendor cover them, and a category constraint excludes them */
+      if (filter->categories == NULL && po_compliance_policy_covers_owner (policy, vendor, NULL))
         g_hash_table_add (owners, vendor);
       products = po_vendor_get_products (vendor);
       for (guint p = 0; p < products->len; p++)
         {
           PoProduct *product = g_ptr_array_index (products, p);
-          const gchar *category = po_product_get_category (product);
-          if (in_list (filter->categories, category)
-              && po_policy_covers_category (policy, category))
+          if (in_list (filter->categories, po_product_get_category (product))
+              && po_compliance_policy_covers_owner (policy, vendor, product))
             g_hash_table_add (owners, product);
         }
     }
@@ -87,6 +74,7 @@ po_compliance_policy_covers_owner (PoPolicy *policy, PoVendor *vendor, PoProduct
 {
   /* a vendor-wide owner has no category: only "all" policies cover it */
   return po_policy_covers (policy, po_vendor_get_id (vendor),
+                           product != NULL ? po_product_get_id (product) : NULL,
                            product != NULL ? po_product_get_category (product) : NULL);
 }
 
@@ -202,7 +190,7 @@ po_compliance_scan (const PoScanInputs *inputs, const PoScanFilter *filter)
                           &result->reason);
       result->applies = po_applicability_applies (result->applicability);
       g_ptr_array_add (scan->policies, result);
-      if (result->applies && covers_filtered_category (policy, filter->categories))
+      if (result->applies)
         add_owners (scan->catalogue, policy, filter, owners);
     }
 

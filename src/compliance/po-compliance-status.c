@@ -19,8 +19,15 @@
  *     and report the products by 2017-10-13", with the deadline after it.
  *   - status: not_applicable unless the policy binds or advises this
  *     profile (never before its issue date: po_policy_evaluate() says
- *     not_issued); compliant without findings; advisory for advice; overdue
- *     when binding and days_remaining < 0; otherwise action_required.
+ *     not_issued); compliant without confirmed findings; advisory for
+ *     advice; overdue when binding and days_remaining < 0; otherwise
+ *     action_required.
+ *   - Confirmed findings are those of verified and corroborated
+ *     indicators.  A finding of a weak indicator (one source) is listed and
+ *     counted (n_unconfirmed), and the action line says it is there to
+ *     check, but it alone never makes a policy action_required, overdue or
+ *     advisory, nor starts a grace period: nothing unverified counts as a
+ *     binding finding.
  */
 #include "po-compliance-private.h"
 
@@ -40,11 +47,24 @@ po_status_to_string (PoStatus status)
     }
 }
 
+gboolean
+po_finding_is_confirmed (const PoFinding *finding)
+{
+  return g_strcmp0 (finding->confidence, "weak") != 0;
+}
+
+static gboolean
+match_is_confirmed (PoMatch *match)
+{
+  return po_finding_is_confirmed (match->finding);
+}
+
 void
 po_policy_result_free (PoPolicyResult *result)
 {
   if (result == NULL)
     return;
+  g_free (result->unconfirmed_action);
   g_free (result->reason);
   g_ptr_array_unref (result->matches);
   g_free (result->next_milestone_date);
@@ -180,7 +200,8 @@ compute_deadline (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
       result->days_remaining = days_until (last, now);
       return;
     }
-  if (grace >= 0 && result->applies && result->matches->len > 0 && result->first_detected > 0)
+  if (grace >= 0 && result->applies && result->matches->len > result->n_unconfirmed
+      && result->first_detected > 0)
     {
       g_autoptr(GDateTime) detected = g_date_time_new_from_unix_utc (result->first_detected);
       gint64 end = day_number (detected) + grace;
@@ -236,9 +257,9 @@ days_left (gint64 days)
  * by 2017-12-12, 61 days left".
  */
 static gchar *
-advice (PoPolicyResult *result, GDateTime *now)
+confirmed_advice (PoPolicyResult *result, GDateTime *now)
 {
-  guint n = result->matches->len;
+  guint n = result->matches->len - result->n_unconfirmed;
   const gchar *findings = n == 1 ? "finding" : "findings";
   const PoMilestone *next = pending_milestone (result->policy, now);
   const PoMilestone *last = po_policy_get_final_milestone (result->policy);
@@ -272,14 +293,45 @@ advice (PoPolicyResult *result, GDateTime *now)
     }
 }
 
+/*
+ * The action line: what the confirmed findings ask, then the unconfirmed
+ * ones to check, "1 finding: ...; and 2 unconfirmed findings to check (weak
+ * indicators, one source each: they do not count until confirmed)".
+ */
+static gchar *
+advice (PoPolicyResult *result, GDateTime *now)
+{
+  g_autofree gchar *confirmed = confirmed_advice (result, now);
+  guint n = result->n_unconfirmed;
+
+  if (n == 0 || !result->applies)
+    return g_steal_pointer (&confirmed);
+  return g_strdup_printf ("%s%s%u unconfirmed finding%s to check (weak indicator%s, one source "
+                          "each: %s not count for the status until confirmed)",
+                          confirmed != NULL ? confirmed : "", confirmed != NULL ? "; and " : "",
+                          n, n == 1 ? "" : "s", n == 1 ? "" : "s", n == 1 ? "it does" : "they do");
+}
+
 void
 po_policy_result_compute (PoPolicyResult *result, PoProfile *profile, GDateTime *now,
                           gboolean history)
 {
+  gboolean any_confirmed;
+
+  result->n_unconfirmed = 0;
+  for (guint i = 0; i < result->matches->len; i++)
+    if (!match_is_confirmed (g_ptr_array_index (result->matches, i)))
+      result->n_unconfirmed++;
+  any_confirmed = result->matches->len > result->n_unconfirmed;
+
+  /* the first detection of what counts: confirmed findings when there are
+   * any, else the unconfirmed ones */
   result->first_detected = 0;
   for (guint i = 0; history && i < result->matches->len; i++)
     {
       PoMatch *match = g_ptr_array_index (result->matches, i);
+      if (any_confirmed && !match_is_confirmed (match))
+        continue;
       if (match->first_seen > 0
           && (result->first_detected == 0 || match->first_seen < result->first_detected))
         result->first_detected = match->first_seen;
@@ -288,7 +340,7 @@ po_policy_result_compute (PoPolicyResult *result, PoProfile *profile, GDateTime 
 
   if (!result->applies)
     result->status = PO_STATUS_NOT_APPLICABLE;
-  else if (result->matches->len == 0)
+  else if (!any_confirmed)
     result->status = PO_STATUS_COMPLIANT;
   else if (result->applicability == PO_APPLICABILITY_ADVISORY)
     result->status = PO_STATUS_ADVISORY;
@@ -298,5 +350,9 @@ po_policy_result_compute (PoPolicyResult *result, PoProfile *profile, GDateTime 
     result->status = PO_STATUS_ACTION_REQUIRED;
 
   result->required_action = required_action (result, profile, now);
+  if (result->n_unconfirmed > 0 && result->required_action != NULL)
+    result->unconfirmed_action = g_strdup_printf ("confirm it first (a weak indicator, one source: "
+                                                  "it does not count until confirmed); if it is "
+                                                  "the product: %s", result->required_action);
   result->advice = advice (result, now);
 }

@@ -109,7 +109,16 @@ struct _PoPolicyResult {
   gint64           days_remaining; /* to the deadline; negative once it has passed */
   gchar           *required_action;/* one line: what the policy asks of a finding */
   gchar           *advice;         /* one line: what to do now; NULL when nothing */
+  guint            n_unconfirmed;  /* matches whose finding rests on a weak indicator */
+  gchar           *unconfirmed_action; /* required_action for those; NULL without any */
 };
+
+/*
+ * Whether a finding counts for a policy's status: its indicator is verified
+ * or corroborated.  A weak indicator (one source) is listed, but nothing
+ * unconfirmed makes a policy action_required, overdue or advisory.
+ */
+gboolean     po_finding_is_confirmed       (const PoFinding *finding);
 
 /* ---- scans -------------------------------------------------------------- */
 

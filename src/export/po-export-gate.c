@@ -4,6 +4,7 @@
  * a name must also carry the identity, so a program merely called
  * "Kaspersky ..." by another publisher is not a finding:
  *   programs           publisher matches the vendor's windows.publisher
+ *   registry (uninstall keys)  the key's Publisher value matches it likewise
  *   apps               the bundle's code signature has the vendor's Team ID
  *   system_extensions  its team column is the vendor's Team ID
  *   file (drivers)     no Authenticode signer other than the vendor's or
@@ -87,6 +88,18 @@ po_export_gate_sql (const PoOsquerySiteInfo *site, PoVendor *vendor,
           return NULL;
         return g_strdup_printf ("EXISTS (SELECT 1 FROM signature AS s WHERE s.path = b.path "
                                 "AND %s)", teams);
+      }
+    case PO_OSQUERY_GATE_REGISTRY_PUBLISHER:
+      {
+        g_autofree gchar *key = po_export_key_sql (PO_TEXT_FREE, "p.data");
+        g_autofree gchar *publishers = vendor_identity_sql (vendor, PO_INDICATOR_WINDOWS_PUBLISHER,
+                                                            key);
+        if (publishers == NULL)
+          return NULL;
+        *ret_identity = PO_INDICATOR_WINDOWS_PUBLISHER;
+        /* a path constraint of its own: osquery reads the one key it names */
+        return g_strdup_printf ("EXISTS (SELECT 1 FROM registry AS p WHERE p.path = b.path || "
+                                "'\\Publisher' AND %s)", publishers);
       }
     case PO_OSQUERY_GATE_DRIVER_SIGNER:
       {

@@ -121,19 +121,35 @@ po_export_yaml_scalar (const gchar *value, guint indent)
 
 /* ---- the words around the queries ---------------------------------------- */
 
-/* "Kaspersky" or "Kaspersky, Acme" */
+/* the name of a vendors entry: the vendor's ("Kaspersky"), or for
+ * vendor/product the product's ("TikTok") */
+static const gchar *
+entry_name (PoCatalogue *catalogue, const gchar *entry)
+{
+  g_auto(GStrv) parts = g_strsplit (entry, "/", 2);
+  PoVendor *vendor = po_catalogue_lookup_vendor (catalogue, parts[0]);
+  GPtrArray *products;
+
+  if (vendor == NULL)
+    return entry;
+  if (parts[1] == NULL)
+    return po_vendor_get_name (vendor);
+  products = po_vendor_get_products (vendor);
+  for (guint p = 0; p < products->len; p++)
+    if (g_str_equal (po_product_get_id (g_ptr_array_index (products, p)), parts[1]))
+      return po_product_get_name (g_ptr_array_index (products, p));
+  return entry;
+}
+
+/* "Kaspersky", "Kaspersky, Acme" or "TikTok" */
 static gchar *
 vendor_names (PoCatalogue *catalogue, PoPolicy *policy)
 {
-  const gchar *const *ids = po_policy_get_vendors (policy);
+  const gchar *const *entries = po_policy_get_vendors (policy);
   g_autoptr(GString) out = g_string_new (NULL);
 
-  for (guint i = 0; ids[i] != NULL; i++)
-    {
-      PoVendor *vendor = po_catalogue_lookup_vendor (catalogue, ids[i]);
-      g_string_append_printf (out, "%s%s", i > 0 ? ", " : "",
-                              vendor != NULL ? po_vendor_get_name (vendor) : ids[i]);
-    }
+  for (guint i = 0; entries[i] != NULL; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", entry_name (catalogue, entries[i]));
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -152,6 +168,19 @@ category_words (PoPolicy *policy)
   return g_strjoinv ("/", (gchar **) po_policy_get_categories (policy));
 }
 
+/* the words a part adds to a name: ", Store apps" */
+static const gchar *
+part_title (PoExportQuery *query)
+{
+  const gchar *part = po_export_query_get_part (query);
+
+  if (part == NULL)
+    return "";
+  if (g_str_equal (part, "store_apps"))
+    return ", Store apps";
+  return part;
+}
+
 static gchar *
 fleet_name (PoCatalogue *catalogue, PoExportQuery *query)
 {
@@ -159,9 +188,23 @@ fleet_name (PoCatalogue *catalogue, PoExportQuery *query)
   g_autofree gchar *vendors = vendor_names (catalogue, policy);
   g_autofree gchar *categories = category_words (policy);
 
-  return g_strdup_printf ("phaseout: %s - no %s %s (%s)", po_policy_get_id (policy), vendors,
+  return g_strdup_printf ("phaseout: %s - no %s %s (%s%s)", po_policy_get_id (policy), vendors,
                           categories,
-                          po_export_platform_get_title (po_export_query_get_platform (query)));
+                          po_export_platform_get_title (po_export_query_get_platform (query)),
+                          part_title (query));
+}
+
+/* the pack's name for the query: phaseout_<policy>_<platform>[_<part>] */
+static gchar *
+pack_name (PoExportQuery *query)
+{
+  g_autofree gchar *name = po_export_pack_query_name (po_export_query_get_policy (query),
+                                                      po_export_query_get_platform (query));
+  const gchar *part = po_export_query_get_part (query);
+
+  if (part == NULL)
+    return g_steal_pointer (&name);
+  return g_strdup_printf ("%s_%s", name, part);
 }
 
 static void
@@ -275,6 +318,19 @@ describe (PoCatalogue *catalogue, PoExportQuery *query, gboolean fleet)
     g_string_append_printf (out, "Source: %s\n", url);
   g_string_append_printf (out, "Policy data: %s, sha256 %s.\n", po_policy_get_origin (policy),
                           po_policy_get_sha256 (policy));
+  if (po_export_query_get_part (query) != NULL)
+    g_string_append_printf (out, "Needs osquery %s or later: an older osquery lacks what this "
+                            "query reads, and fails this query alone (the %s query of the "
+                            "policy runs without it).\n",
+                            po_export_part_get_osquery_version (po_export_query_get_part (query)),
+                            po_export_platform_get_title (platform));
+  if (po_export_query_get_n_unconfirmed (query) > 0)
+    g_string_append_printf (out, "%u of the indicators rest on one source (weak): %s",
+                            po_export_query_get_n_unconfirmed (query),
+                            fleet ? "they do not fail this policy; the findings query lists "
+                                    "what they match, marked [weak], to check by hand.\n"
+                                  : "their rows are marked [weak] in matched: unconfirmed, "
+                                    "to check by hand.\n");
   g_string_append_printf (out, "Compiled by phaseout %s from %u indicators to osquery core "
                           "tables (", PHASEOUT_VERSION, po_export_query_get_n_indicators (query));
   append_list (out, po_export_query_get_tables (query));
@@ -291,8 +347,9 @@ resolution (PoCatalogue *catalogue, PoExportQuery *query)
   PoPolicy *policy = po_export_query_get_policy (query);
   PoExportPlatform platform = po_export_query_get_platform (query);
   const gchar *const *products = po_export_query_get_products (query);
+  const gchar *const *remediations = po_export_query_get_remediations (query);
   g_autofree gchar *vendors = vendor_names (catalogue, policy);
-  g_autofree gchar *pack_name = po_export_pack_query_name (policy, platform);
+  g_autofree gchar *name = pack_name (query);
   g_autoptr(GString) out = g_string_new (NULL);
 
   g_string_append (out, "Uninstall the software this policy finds (or replace it), then let "
@@ -309,11 +366,20 @@ resolution (PoCatalogue *catalogue, PoExportQuery *query)
   else if (po_export_query_get_vendor_wide (query))
     g_string_append_printf (out, "Covered on %s: anything published or signed by %s.\n",
                             po_export_platform_get_title (platform), vendors);
+  if (remediations[0] != NULL)
+    {
+      g_string_append (out, "How to remove it:\n");
+      for (guint i = 0; remediations[i] != NULL; i++)
+        g_string_append_printf (out, "- %s\n", remediations[i]);
+    }
+  if (po_policy_get_replacement (policy) != NULL)
+    g_string_append_printf (out, "Replacement, as the instrument says: %s\n",
+                            po_policy_get_replacement (policy));
   g_string_append_printf (out, "To see what was found and how it matched, run the findings "
                           "query: `phaseout export sql --policy %s --platform %s`, or the query "
                           "pack's %s.",
                           po_policy_get_id (policy), po_export_platform_to_string (platform),
-                          pack_name);
+                          name);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -330,41 +396,80 @@ typedef void (*EmitFunc) (PoCatalogue *catalogue, PoExportQuery *query,
                           const PoExportOptions *options, gpointer user_data);
 
 /*
- * Compiles every selected policy for every selected platform and hands
- * the queries with something to look for to emit; notes the rest.
- * Returns how many were emitted.
+ * Compiles every selected policy for every selected platform and part and
+ * hands the queries with something to look for to emit; notes the rest.
+ * need_policy_sql: the emitter writes the pass/fail query (Fleet), which
+ * has only confirmed indicators.  Returns how many were emitted.
  */
 static guint
 for_each_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
-                GString *notes, EmitFunc emit, gpointer user_data)
+                GString *notes, gboolean need_policy_sql, EmitFunc emit, gpointer user_data)
 {
   GPtrArray *selected = policies != NULL ? policies : po_catalogue_get_policies (catalogue);
   guint mask = options->platforms != 0 ? options->platforms : PO_EXPORT_PLATFORMS_ALL;
   guint n_emitted = 0;
 
   for (guint i = 0; i < selected->len; i++)
-    for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
-      {
-        PoPolicy *policy = g_ptr_array_index (selected, i);
-        g_autoptr(PoExportQuery) query = NULL;
+    {
+      PoPolicy *policy = g_ptr_array_index (selected, i);
 
-        if ((mask & (1u << p)) == 0)
+      /* phaseout's SQL runs on desktops and servers: a phones-only rule has
+       * nothing to find there */
+      if (!po_policy_covers_hosts (policy))
+        {
+          if (notes != NULL)
+            {
+              g_autofree gchar *devices = g_strjoinv (", ",
+                                                      (gchar **) po_policy_get_devices (policy));
+              g_string_append_printf (notes, "%s: left out: it covers %s devices only, and "
+                                      "osquery runs on desktops and servers\n",
+                                      po_policy_get_id (policy), devices);
+            }
           continue;
-        query = po_export_query_new (catalogue, policy, (PoExportPlatform) p);
-        if (notes != NULL)
-          g_string_append (notes, po_export_query_get_notes (query));
-        if (po_export_query_get_findings_sql (query) == NULL)
-          {
-            if (notes != NULL)
-              g_string_append_printf (notes, "%s on %s: left out: none of the indicators it "
-                                      "covers can be seen through osquery's core tables there\n",
-                                      po_policy_get_id (policy),
-                                      po_export_platform_to_string ((PoExportPlatform) p));
+        }
+      for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+        {
+          const gchar *const *parts = po_export_platform_get_parts ((PoExportPlatform) p);
+          gboolean any_findings = FALSE;
+
+          if ((mask & (1u << p)) == 0)
             continue;
-          }
-        emit (catalogue, query, options, user_data);
-        n_emitted++;
-      }
+          for (gint k = -1; k < 0 || parts[k] != NULL; k++)
+            {
+              const gchar *part = k < 0 ? NULL : parts[k];
+              g_autoptr(PoExportQuery) query = po_export_query_new_part (catalogue, policy,
+                                                                         (PoExportPlatform) p,
+                                                                         part);
+              const gchar *platform = po_export_platform_to_string ((PoExportPlatform) p);
+              g_autofree gchar *where = part != NULL ? g_strdup_printf ("%s (%s)", platform, part)
+                                                     : g_strdup (platform);
+
+              if (notes != NULL)
+                g_string_append (notes, po_export_query_get_notes (query));
+              if (po_export_query_get_findings_sql (query) == NULL)
+                continue;
+              any_findings = TRUE;
+              if (need_policy_sql && po_export_query_get_policy_sql (query) == NULL)
+                {
+                  if (notes != NULL)
+                    g_string_append_printf (notes, "%s on %s: left out: all the indicators it "
+                                            "covers there are weak (one source), which fail no "
+                                            "host; the query pack lists what they find\n",
+                                            po_policy_get_id (policy), where);
+                  continue;
+                }
+              emit (catalogue, query, options, user_data);
+              n_emitted++;
+            }
+          /* said once per platform: a query of its own (Store apps) may be
+           * all a policy has there, as for TikTok on Windows */
+          if (!any_findings && notes != NULL)
+            g_string_append_printf (notes, "%s on %s: left out: none of the indicators it "
+                                    "covers can be seen through osquery's core tables there\n",
+                                    po_policy_get_id (policy),
+                                    po_export_platform_to_string ((PoExportPlatform) p));
+        }
+    }
   return n_emitted;
 }
 
@@ -480,7 +585,7 @@ po_export_fleet_policies (PoCatalogue *catalogue, GPtrArray *policies,
                            "that names this one with `policies: - path:` sets it");
       return FALSE;
     }
-  if (for_each_query (catalogue, policies, options, notes,
+  if (for_each_query (catalogue, policies, options, notes, TRUE,
                       gitops ? emit_gitops_policy : emit_fleet_policy, documents) == 0)
     return nothing_exported (error);
   if (gitops)
@@ -523,9 +628,8 @@ emit_pack_query (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOpt
                  gpointer user_data)
 {
   PackEmit *emit = user_data;
-  PoPolicy *policy = po_export_query_get_policy (query);
   PoExportPlatform platform = po_export_query_get_platform (query);
-  g_autofree gchar *name = po_export_pack_query_name (policy, platform);
+  g_autofree gchar *name = pack_name (query);
   g_autofree gchar *description = describe (catalogue, query, FALSE);
 
   json_builder_set_member_name (emit->builder, name);
@@ -571,7 +675,8 @@ po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "queries");
   json_builder_begin_object (builder);
-  n_queries = for_each_query (catalogue, policies, options, notes, emit_pack_query, &emit);
+  n_queries = for_each_query (catalogue, policies, options, notes, FALSE, emit_pack_query,
+                              &emit);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   if (n_queries == 0)

@@ -43,11 +43,14 @@ struct _PoExportQuery {
   PoCatalogue      *catalogue;
   PoPolicy         *policy;
   PoExportPlatform  platform;
+  gchar            *part;       /* NULL: the main query */
   gchar            *findings_sql;
   gchar            *policy_sql;
   GPtrArray        *tables;     /* gchar*, NULL-terminated */
   GPtrArray        *products;   /* gchar*, NULL-terminated */
+  GPtrArray        *remediations; /* gchar*, "Name: text", NULL-terminated */
   guint             n_indicators;
+  guint             n_unconfirmed;
   gboolean          vendor_wide;
   GString          *notes;
 };
@@ -60,9 +63,16 @@ typedef struct {
 
 typedef struct {
   PoExportQuery *query;
-  GHashTable    *compiled;  /* const PoIndicator* set */
-  GArray        *owners;    /* Owner, products first */
+  GHashTable    *compiled;        /* const PoIndicator* set */
+  GArray        *owners;          /* Owner, products first */
+  gboolean       confirmed_only;  /* leave weak indicators out (the pass/fail query) */
 } Build;
+
+static gboolean
+is_weak (const PoIndicator *indicator)
+{
+  return g_strcmp0 (po_indicator_get_confidence (indicator), "weak") == 0;
+}
 
 static gboolean
 on_platform (const PoIndicator *indicator, PoExportPlatform platform)
@@ -120,17 +130,20 @@ add_table (PoExportQuery *query, const gchar *table)
   g_ptr_array_insert (query->tables, (gint) query->tables->len - 1, g_strdup (table));
 }
 
-/* one WHEN arm */
+/* one WHEN arm; weak: its label says the finding is unconfirmed */
 static void
 append_arm (GString *cases, PoIndicatorKind kind, const PoIndicatorExport *rule,
-            const Owner *owner, GPtrArray *patterns, gboolean glob, const gchar *gate)
+            const Owner *owner, GPtrArray *patterns, gboolean glob, gboolean weak,
+            const gchar *gate)
 {
   g_autofree gchar *label = owner_label (owner);
-  g_autofree gchar *text = glob ? g_strdup_printf ("%s: %s %s", label,
+  g_autofree gchar *text = glob ? g_strdup_printf ("%s: %s %s%s", label,
                                                    po_indicator_kind_to_string (kind),
-                                                   (const gchar *) g_ptr_array_index (patterns, 0))
-                                : g_strdup_printf ("%s: %s", label,
-                                                   po_indicator_kind_to_string (kind));
+                                                   (const gchar *) g_ptr_array_index (patterns, 0),
+                                                   weak ? " [weak]" : "")
+                                : g_strdup_printf ("%s: %s%s", label,
+                                                   po_indicator_kind_to_string (kind),
+                                                   weak ? " [weak]" : "");
   g_autofree gchar *literal = po_export_sql_literal (text);
 
   g_string_append (cases, "      WHEN ");
@@ -142,38 +155,50 @@ append_arm (GString *cases, PoIndicatorKind kind, const PoIndicatorExport *rule,
   g_string_append_printf (cases, "\n        THEN %s\n", literal);
 }
 
-/* the arms of one kind's export rule for one owner; returns how many */
+/*
+ * The arms of one kind's export rule for one owner; returns how many.
+ * Confirmed indicators (verified, corroborated) come first, so a row that
+ * both kinds match is reported under a confirmed one; weak ones follow,
+ * or are left out of the pass/fail query.
+ */
 static guint
 append_rule_arms (Build *build, GString *cases, PoIndicatorKind kind,
                   const PoIndicatorExport *rule, const Owner *owner, const gchar *gate)
 {
   GPtrArray *indicators = owner_indicators (owner);
-  g_autoptr(GPtrArray) exact = g_ptr_array_new ();
-  g_autoptr(GPtrArray) globs = g_ptr_array_new ();
   guint n_arms = 0;
 
-  for (guint i = 0; i < indicators->len; i++)
+  for (guint pass = 0; pass < 2; pass++)
     {
-      const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+      gboolean weak = pass == 1;
+      g_autoptr(GPtrArray) exact = g_ptr_array_new ();
+      g_autoptr(GPtrArray) globs = g_ptr_array_new ();
 
-      if (po_indicator_get_kind (indicator) != kind)
-        continue;
-      g_hash_table_add (build->compiled, (gpointer) indicator);
-      g_ptr_array_add (po_indicator_is_glob (indicator) ? globs : exact,
-                       (gpointer) po_indicator_get_pattern (indicator));
-    }
-  /* the exact names in one arm, then each glob in its own */
-  if (exact->len > 0)
-    {
-      append_arm (cases, kind, rule, owner, exact, FALSE, gate);
-      n_arms++;
-    }
-  for (guint g = 0; g < globs->len; g++)
-    {
-      g_autoptr(GPtrArray) one = g_ptr_array_new ();
-      g_ptr_array_add (one, g_ptr_array_index (globs, g));
-      append_arm (cases, kind, rule, owner, one, TRUE, gate);
-      n_arms++;
+      if (weak && build->confirmed_only)
+        break;
+      for (guint i = 0; i < indicators->len; i++)
+        {
+          const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+
+          if (po_indicator_get_kind (indicator) != kind || is_weak (indicator) != weak)
+            continue;
+          g_hash_table_add (build->compiled, (gpointer) indicator);
+          g_ptr_array_add (po_indicator_is_glob (indicator) ? globs : exact,
+                           (gpointer) po_indicator_get_pattern (indicator));
+        }
+      /* the exact names in one arm, then each glob in its own */
+      if (exact->len > 0)
+        {
+          append_arm (cases, kind, rule, owner, exact, FALSE, weak, gate);
+          n_arms++;
+        }
+      for (guint g = 0; g < globs->len; g++)
+        {
+          g_autoptr(GPtrArray) one = g_ptr_array_new ();
+          g_ptr_array_add (one, g_ptr_array_index (globs, g));
+          append_arm (cases, kind, rule, owner, one, TRUE, weak, gate);
+          n_arms++;
+        }
     }
   return n_arms;
 }
@@ -216,6 +241,8 @@ append_site (Build *build, GString *findings, PoOsquerySite site_id)
   g_autoptr(GString) cases = g_string_new (NULL);
   guint n_arms = 0;
 
+  if (g_strcmp0 (site->part, build->query->part) != 0)
+    return FALSE;
   for (guint o = 0; o < build->owners->len; o++)
     n_arms += append_owner_arms (build, cases, site_id,
                                  &g_array_index (build->owners, Owner, o));
@@ -245,7 +272,8 @@ append_site (Build *build, GString *findings, PoOsquerySite site_id)
       g_autofree gchar *key = po_export_key_sql (site->keys[k].rule, site->keys[k].expr);
       g_string_append_printf (findings, ",\n      %s AS %s", key, site->keys[k].alias);
     }
-  g_string_append_printf (findings, "\n    FROM %s", site->table);
+  g_string_append_printf (findings, "\n    FROM %s",
+                          site->from != NULL ? site->from : site->table);
   if (site->where != NULL)
     g_string_append_printf (findings, "\n    WHERE %s", site->where);
   g_string_append (findings, "\n  ) AS b\n) AS t\nWHERE t.matched IS NOT NULL");
@@ -256,13 +284,54 @@ append_site (Build *build, GString *findings, PoOsquerySite site_id)
   return TRUE;
 }
 
+/*
+ * Whether an indicator of kind belongs to the query of part (NULL: the
+ * main one): a kind the export reads from sites of that part, or for the
+ * main query, also a kind it does not read at all (noted as such).
+ */
+static gboolean
+kind_in_part (PoIndicatorKind kind, const gchar *part)
+{
+  const PoIndicatorKindInfo *info = po_indicator_kind_get_info (kind);
+  gboolean exported = FALSE;
+
+  for (guint e = 0; e < G_N_ELEMENTS (info->exports) && info->exports[e].keys[0] != NULL; e++)
+    {
+      exported = TRUE;
+      if (g_strcmp0 (po_osquery_site_get_info (info->exports[e].site)->part, part) == 0)
+        return TRUE;
+    }
+  return !exported && part == NULL;
+}
+
+/* "TikTok: <how to remove it on this platform>", once per text; a vendor's
+ * text stands for its products without one and for its vendor-wide finds */
+static void
+add_remediation (PoExportQuery *query, PoVendor *vendor, PoProduct *product)
+{
+  const gchar *platform = po_export_platform_get_catalogue_name (query->platform);
+  const gchar *text = po_remediation_for (vendor, product, platform);
+  g_autofree gchar *line = NULL;
+
+  if (text == NULL)
+    return;
+  line = g_strdup_printf ("%s: %s", product != NULL ? po_product_get_name (product)
+                                                    : po_vendor_get_name (vendor), text);
+  for (guint i = 0; i + 1 < query->remediations->len; i++)
+    if (g_str_has_suffix (g_ptr_array_index (query->remediations, i), text))
+      return;
+  g_ptr_array_insert (query->remediations, (gint) query->remediations->len - 1,
+                      g_steal_pointer (&line));
+}
+
 /* the owners the policy covers: every covered product of every vendor
- * (in catalogue order), then the vendors themselves for "all" policies */
+ * (in catalogue order), then the vendors themselves where the policy
+ * covers their vendor-wide indicators ("all" policies naming them whole) */
 static void
 collect_owners (Build *build)
 {
   PoExportQuery *query = build->query;
-  const gchar *const *vendor_ids = po_policy_get_vendors (query->policy);
+  const gchar *const *vendor_ids = po_policy_get_vendor_ids (query->policy);
   g_autoptr(GHashTable) seen_products = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint v = 0; vendor_ids[v] != NULL; v++)
@@ -280,14 +349,22 @@ collect_owners (Build *build)
           gboolean here = FALSE;
           Owner owner = { vendor, product };
 
-          if (!po_policy_covers (query->policy, vendor_ids[v], po_product_get_category (product)))
+          if (!po_policy_covers (query->policy, vendor_ids[v], po_product_get_id (product),
+                                 po_product_get_category (product)))
             continue;
           g_array_append_val (build->owners, owner);
           for (guint i = 0; i < indicators->len && !here; i++)
-            here = on_platform (g_ptr_array_index (indicators, i), query->platform);
+            {
+              const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+              here = on_platform (indicator, query->platform)
+                     && kind_in_part (po_indicator_get_kind (indicator), query->part);
+            }
           if (here && g_hash_table_add (seen_products, (gpointer) po_product_get_name (product)))
-            g_ptr_array_insert (query->products, (gint) query->products->len - 1,
-                                g_strdup (po_product_get_name (product)));
+            {
+              g_ptr_array_insert (query->products, (gint) query->products->len - 1,
+                                  g_strdup (po_product_get_name (product)));
+              add_remediation (query, vendor, product);
+            }
         }
     }
   for (guint v = 0; vendor_ids[v] != NULL; v++)
@@ -295,19 +372,23 @@ collect_owners (Build *build)
       PoVendor *vendor = po_catalogue_lookup_vendor (query->catalogue, vendor_ids[v]);
       Owner owner = { vendor, NULL };
 
-      if (vendor == NULL || !po_policy_covers (query->policy, vendor_ids[v], NULL))
+      if (vendor == NULL || !po_policy_covers (query->policy, vendor_ids[v], NULL, NULL))
         continue;
       g_array_append_val (build->owners, owner);
       query->vendor_wide = TRUE;
+      add_remediation (query, vendor, NULL);
     }
 }
 
-/* a line for every covered indicator of the platform the SQL leaves out */
+/* a line for every covered indicator of the platform the SQL does not look
+ * for at all (said once, with the main query) */
 static void
 note_skipped (Build *build)
 {
   PoExportQuery *query = build->query;
 
+  if (query->part != NULL)
+    return;
   for (guint o = 0; o < build->owners->len; o++)
     {
       const Owner *owner = &g_array_index (build->owners, Owner, o);
@@ -320,7 +401,8 @@ note_skipped (Build *build)
           PoIndicatorKind kind = po_indicator_get_kind (indicator);
 
           if (!on_platform (indicator, query->platform)
-              || g_hash_table_contains (build->compiled, indicator))
+              || g_hash_table_contains (build->compiled, indicator)
+              || po_indicator_kind_get_info (kind)->not_exported == NULL)
             continue;
           g_string_append_printf (query->notes, "%s on %s: %s: %s %s not looked for: %s\n",
                                   po_policy_get_id (query->policy),
@@ -344,14 +426,30 @@ indent_lines (const gchar *text, const gchar *indent)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* the findings SQL of the query's sites and owners, "" when nothing; the
+ * indicators compiled go to build->compiled */
+static void
+append_sites (Build *build, GString *findings)
+{
+  const gchar *platform = po_export_platform_get_catalogue_name (build->query->platform);
+
+  for (guint s = 0; s < PO_OSQUERY_SITE_N; s++)
+    if (g_str_equal (po_osquery_site_get_info (s)->platform, platform))
+      append_site (build, findings, s);
+}
+
 PoExportQuery *
-po_export_query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform)
+po_export_query_new_part (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform,
+                          const gchar *part)
 {
   PoExportQuery *query;
   g_autoptr(GString) findings = g_string_new (NULL);
+  g_autoptr(GString) confirmed = g_string_new (NULL);
   g_autoptr(GHashTable) compiled = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) compiled_confirmed = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) owners = g_array_new (FALSE, FALSE, sizeof (Owner));
   Build build;
+  Build pass_fail;
 
   g_return_val_if_fail (catalogue != NULL, NULL);
   g_return_val_if_fail (policy != NULL, NULL);
@@ -361,30 +459,83 @@ po_export_query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform 
   query->catalogue = po_catalogue_ref (catalogue);
   query->policy = po_policy_ref (policy);
   query->platform = platform;
+  query->part = g_strdup (part);
   query->tables = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (query->tables, NULL);
   query->products = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (query->products, NULL);
+  query->remediations = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (query->remediations, NULL);
   query->notes = g_string_new (NULL);
 
-  build = (Build) { query, compiled, owners };
+  build = (Build) { query, compiled, owners, FALSE };
   collect_owners (&build);
-  for (guint s = 0; s < PO_OSQUERY_SITE_N; s++)
-    {
-      if (g_str_equal (po_osquery_site_get_info (s)->platform,
-                       po_export_platform_get_catalogue_name (platform)))
-        append_site (&build, findings, s);
-    }
+  append_sites (&build, findings);
   query->n_indicators = g_hash_table_size (compiled);
   note_skipped (&build);
 
+  /* the pass/fail query without the weak indicators: nothing unconfirmed
+   * fails a host (it reads some of the tables the full build listed) */
+  pass_fail = (Build) { query, compiled_confirmed, owners, TRUE };
+  append_sites (&pass_fail, confirmed);
+  query->n_unconfirmed = query->n_indicators - g_hash_table_size (compiled_confirmed);
+
   if (findings->len > 0)
+    query->findings_sql = g_strdup (findings->str);
+  if (confirmed->len > 0)
     {
-      g_autofree gchar *indented = indent_lines (findings->str, "  ");
-      query->findings_sql = g_strdup (findings->str);
+      g_autofree gchar *indented = indent_lines (confirmed->str, "  ");
       query->policy_sql = g_strdup_printf ("SELECT 1 WHERE NOT EXISTS (\n%s\n)", indented);
     }
   return query;
+}
+
+PoExportQuery *
+po_export_query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform)
+{
+  return po_export_query_new_part (catalogue, policy, platform, NULL);
+}
+
+const gchar *const *
+po_export_platform_get_parts (PoExportPlatform platform)
+{
+  static const gchar *parts[PO_EXPORT_PLATFORM_N][PO_OSQUERY_SITE_N + 1];
+  static gsize initialised = 0;
+
+  g_return_val_if_fail (platform < PO_EXPORT_PLATFORM_N, NULL);
+  if (g_once_init_enter (&initialised))
+    {
+      for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+        {
+          guint n = 0;
+          for (guint s = 0; s < PO_OSQUERY_SITE_N; s++)
+            {
+              const PoOsquerySiteInfo *site = po_osquery_site_get_info (s);
+              gboolean seen = FALSE;
+
+              if (site->part == NULL
+                  || !g_str_equal (site->platform,
+                                   po_export_platform_get_catalogue_name ((PoExportPlatform) p)))
+                continue;
+              for (guint i = 0; i < n && !seen; i++)
+                seen = g_str_equal (parts[p][i], site->part);
+              if (!seen)
+                parts[p][n++] = site->part;
+            }
+          parts[p][n] = NULL;
+        }
+      g_once_init_leave (&initialised, 1);
+    }
+  return parts[platform];
+}
+
+const gchar *
+po_export_part_get_osquery_version (const gchar *part)
+{
+  for (guint s = 0; s < PO_OSQUERY_SITE_N; s++)
+    if (g_strcmp0 (po_osquery_site_get_info (s)->part, part) == 0 && part != NULL)
+      return po_osquery_site_get_info (s)->osquery_version;
+  return NULL;
 }
 
 void
@@ -394,10 +545,12 @@ po_export_query_free (PoExportQuery *query)
     return;
   po_catalogue_unref (query->catalogue);
   po_policy_unref (query->policy);
+  g_free (query->part);
   g_free (query->findings_sql);
   g_free (query->policy_sql);
   g_ptr_array_unref (query->tables);
   g_ptr_array_unref (query->products);
+  g_ptr_array_unref (query->remediations);
   g_string_free (query->notes, TRUE);
   g_free (query);
 }
@@ -454,5 +607,23 @@ const gchar *
 po_export_query_get_notes (PoExportQuery *query)
 {
   return query->notes->str;
+}
+
+const gchar *const *
+po_export_query_get_remediations (PoExportQuery *query)
+{
+  return (const gchar *const *) query->remediations->pdata;
+}
+
+const gchar *
+po_export_query_get_part (PoExportQuery *query)
+{
+  return query->part;
+}
+
+guint
+po_export_query_get_n_unconfirmed (PoExportQuery *query)
+{
+  return query->n_unconfirmed;
 }
 

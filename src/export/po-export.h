@@ -64,21 +64,46 @@ typedef struct _PoExportQuery PoExportQuery;
 PoExportQuery      *po_export_query_new               (PoCatalogue      *catalogue,
                                                        PoPolicy         *policy,
                                                        PoExportPlatform  platform);
+/*
+ * The same for one part of the platform's SQL: NULL is the main query;
+ * the others (po_export_platform_get_parts()) read a column or table only
+ * newer osquery has, so they are queries of their own: on an older agent
+ * a query naming what it lacks fails as a whole, and only that one fails.
+ */
+PoExportQuery      *po_export_query_new_part          (PoCatalogue      *catalogue,
+                                                       PoPolicy         *policy,
+                                                       PoExportPlatform  platform,
+                                                       const gchar      *part);
+/* the platform's parts besides the main query ("store_apps" on Windows),
+ * NULL-terminated */
+const gchar *const *po_export_platform_get_parts      (PoExportPlatform  platform);
+/* the oldest osquery that runs a part's query ("5.17.0"), or NULL */
+const gchar        *po_export_part_get_osquery_version (const gchar     *part);
 void                po_export_query_free              (PoExportQuery    *query);
 
 PoPolicy           *po_export_query_get_policy        (PoExportQuery    *query);
+/* NULL for the main query, else the part ("store_apps") */
+const gchar        *po_export_query_get_part          (PoExportQuery    *query);
 PoExportPlatform    po_export_query_get_platform      (PoExportQuery    *query);
 /* the findings query; NULL when none of the covered indicators can be seen
  * through osquery's core tables on this platform */
 const gchar        *po_export_query_get_findings_sql  (PoExportQuery    *query);
-/* SELECT 1 WHERE NOT EXISTS (findings): a row when compliant; NULL as above */
+/* SELECT 1 WHERE NOT EXISTS (findings): a row when compliant.  Only
+ * verified and corroborated indicators: a weak one (one source) is listed
+ * by the findings query, its matched label ending in " [weak]", but fails
+ * no host.  NULL when there is nothing but weak indicators, or nothing */
 const gchar        *po_export_query_get_policy_sql    (PoExportQuery    *query);
 /* the osquery tables the SQL reads, NULL-terminated, in first-use order */
 const gchar *const *po_export_query_get_tables        (PoExportQuery    *query);
 /* how many indicators the SQL looks for */
 guint               po_export_query_get_n_indicators  (PoExportQuery    *query);
+/* how many of them are weak: in the findings query, not the policy query */
+guint               po_export_query_get_n_unconfirmed (PoExportQuery    *query);
 /* names of the covered products that have indicators on this platform */
 const gchar *const *po_export_query_get_products      (PoExportQuery    *query);
+/* how to remove each covered product on this platform, from the catalogue:
+ * "TikTok: Get-AppxPackage ...", one line per text, NULL-terminated */
+const gchar *const *po_export_query_get_remediations  (PoExportQuery    *query);
 /* whether vendor-wide indicators are in (the policy covers every category) */
 gboolean            po_export_query_get_vendor_wide   (PoExportQuery    *query);
 /*

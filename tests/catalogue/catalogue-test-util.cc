@@ -130,7 +130,7 @@ profile_from (const std::string &key_file_text)
   return ProfilePtr (profile);
 }
 
-const char *const kAfterEveryIssue = "2025-01-01T00:00:00Z";
+const char *const kAfterEveryIssue = "2026-01-01T00:00:00Z";
 
 GDateTime *
 parse_time (const std::string &iso8601)

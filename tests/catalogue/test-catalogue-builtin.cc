@@ -52,18 +52,36 @@ TEST (CatalogueBuiltin, PassesItsOwnValidator)
   EXPECT_TRUE (po_catalogue_lookup_vendor (catalogue, "kaspersky") != NULL);
 }
 
+/* every file of data/, vendors and policies, as `phaseout policy check` sees it,
+ * and every one of them in the built-in catalogue */
 TEST (CatalogueBuiltin, EveryDataFilePassesPolicyCheck)
 {
-  for (const char *file : { "data/vendors/kaspersky.json", "data/policies/us-dhs-bod-17-01.json",
-                            "data/policies/us-ndaa18-1634.json",
-                            "data/policies/us-doc-ictsfd-2024.json",
-                            "data/policies/nl-kamerbrief-2018.json",
-                            "data/policies/de-bsi-2022.json", "data/policies/uk-ncsc-2017.json",
-                            "data/policies/lt-gov-2017.json", "data/policies/it-dl21-2022.json" })
+  std::vector<std::string> files;
+  for (const char *dir : { "data/vendors", "data/policies" })
+    {
+      GDir *listing = g_dir_open (project_path (dir).c_str (), 0, NULL);
+      ASSERT_NE (listing, nullptr) << dir;
+      for (const gchar *name = g_dir_read_name (listing); name != NULL;
+           name = g_dir_read_name (listing))
+        if (g_str_has_suffix (name, ".json"))
+          files.push_back (std::string (dir) + "/" + name);
+      g_dir_close (listing);
+    }
+  /* 9 vendor files, 26 policy files */
+  EXPECT_EQ (files.size (), 35u);
+  for (const auto &file : files)
     {
       auto result = check_file (project_path (file));
       EXPECT_TRUE (result.first) << result.second;
       EXPECT_TRUE (Contains (result.second, ": ok:"));
+      /* a policy file holds the policy its name says */
+      if (g_str_has_prefix (file.c_str (), "data/policies/"))
+        {
+          std::string id = file.substr (strlen ("data/policies/"),
+                                        file.size () - strlen ("data/policies/") - 5);
+          EXPECT_NE (po_catalogue_lookup_policy (builtin_catalogue (), id.c_str ()), nullptr)
+              << id;
+        }
     }
 }
 
@@ -158,9 +176,9 @@ TEST (CatalogueBuiltin, DutchLetterHasNoDeadlineAndCoversAntivirusOnly)
   EXPECT_EQ (milestones (p), Milestones ());
   EXPECT_TRUE (po_policy_get_final_milestone (p) == NULL);
   EXPECT_EQ (strv (po_policy_get_categories (p)), Strings ({ "antivirus" }));
-  EXPECT_TRUE (po_policy_covers (p, "kaspersky", "antivirus"));
-  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "management"));
-  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "password-manager"));
+  EXPECT_TRUE (po_policy_covers (p, "kaspersky", "kesl", "antivirus"));
+  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "ksc-network-agent", "management"));
+  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "kaspersky-password-manager", "password-manager"));
   EXPECT_EQ (strv (po_policy_get_binds (p)), Strings ({ "central-government" }));
   EXPECT_EQ (strv (po_policy_get_advises (p)), Strings ({ "vital-sector", "government-supplier" }));
   /* provinces and municipalities are out, as the ministry told NU.nl (reported) */
@@ -189,8 +207,8 @@ TEST (CatalogueBuiltin, NdaaCoversEverythingFromOctober2018)
 
   EXPECT_STREQ (po_policy_get_issued (p), "2017-12-12");
   EXPECT_EQ (strv (po_policy_get_categories (p)), Strings ({ "all" }));
-  EXPECT_TRUE (po_policy_covers (p, "kaspersky", "vpn"));
-  EXPECT_TRUE (po_policy_covers (p, "kaspersky", NULL));
+  EXPECT_TRUE (po_policy_covers (p, "kaspersky", "kaspersky-vpn", "vpn"));
+  EXPECT_TRUE (po_policy_covers (p, "kaspersky", NULL, NULL));
   ASSERT_TRUE (po_policy_get_final_milestone (p) != NULL);
   EXPECT_STREQ (po_policy_get_final_milestone (p)->kind, "use-prohibited");
   EXPECT_STREQ (po_policy_get_final_milestone (p)->date, "2018-10-01");
@@ -243,8 +261,8 @@ TEST (CatalogueBuiltin, LithuaniaAndItalyAreReportedWithoutDeadlines)
   EXPECT_STREQ (po_policy_get_confidence (it), "reported");
   EXPECT_STREQ (po_policy_get_issued (it), "2022-03-21");
   EXPECT_EQ (milestones (it), Milestones ());
-  EXPECT_TRUE (po_policy_covers (it, "kaspersky", "edr"));
-  EXPECT_FALSE (po_policy_covers (it, "kaspersky", "vpn"));
+  EXPECT_TRUE (po_policy_covers (it, "kaspersky", "kaspersky-endpoint-agent", "edr"));
+  EXPECT_FALSE (po_policy_covers (it, "kaspersky", "kaspersky-vpn", "vpn"));
 }
 
 TEST (CatalogueBuiltin, KasperskyLinuxProductsAndCategories)

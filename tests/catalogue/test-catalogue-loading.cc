@@ -231,7 +231,7 @@ TEST (CatalogueLoading, VendorsMayComeFromAnotherFile)
   EXPECT_EQ (problems_text (catalogue.get ()), "");
   PoPolicy *policy = po_catalogue_lookup_policy (catalogue.get (), "acme-ban");
   ASSERT_TRUE (policy != NULL);
-  EXPECT_TRUE (po_policy_covers (policy, "acme-soft", "antivirus"));
+  EXPECT_TRUE (po_policy_covers (policy, "acme-soft", "acme-av", "antivirus"));
   EXPECT_TRUE (po_catalogue_match (catalogue.get (), PO_INDICATOR_DEB_PACKAGE, "acme-av", NULL));
 }
 

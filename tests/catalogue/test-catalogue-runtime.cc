@@ -280,10 +280,18 @@ TEST_F (CatalogueRuntime, PoliciesTableWithoutProfile)
   empty.write ("phaseout.conf", "");
   RuntimePtr runtime = make_runtime ({ { "policy-dir", empty.path () },
                                        { "config", empty.file ("phaseout.conf") } });
+  /* every policy in force applies, save the phones-only ones: this host is no phone */
   ResultPtr result = query (runtime.get (), "SELECT count(*) FROM phaseout_policies "
-                                            "WHERE applies = 0");
+                                            "WHERE applies = 0 AND applicability <> "
+                                            "'other_devices'");
   ASSERT_TRUE (result != nullptr);
   EXPECT_EQ (cell (result.get (), 0, 0), "0");
+  result = query (runtime.get (), "SELECT group_concat(id) FROM (SELECT id FROM "
+                                  "phaseout_policies WHERE applicability = 'other_devices' "
+                                  "ORDER BY id)");
+  ASSERT_TRUE (result != nullptr);
+  EXPECT_EQ (cell (result.get (), 0, 0),
+             "ca-tiktok-2023,eu-com-tiktok-2023,nl-apps-2023,nl-deepseek-2025");
 }
 
 /* many threads asking while a file changes under them: every answer is a

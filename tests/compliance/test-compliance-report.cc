@@ -77,7 +77,7 @@ TEST (Report, KesHostUnderTheUsDirective)
   EXPECT_TRUE (Contains (out, "Verdict: ACTION REQUIRED: 2 policies to act on (overdue)"));
   /* the 2024 Commerce determination does not exist yet in 2017 */
   EXPECT_TRUE (Contains (out, "1 overdue, 1 action required, 0 advisory, 0 compliant, "
-                              "6 not applicable"));
+                              "24 not applicable"));
   EXPECT_TRUE (Contains (out, "  us-doc-ictsfd-2024     not_issued: the policy is not issued "
                               "until 2024-06-20"));
   EXPECT_TRUE (HasLine (out, "us-dhs-bod-17-01 +overdue +10 +2017-12-12 +-8"));
@@ -192,7 +192,7 @@ TEST (Report, FailOnFindingsIgnoresPoliciesNotYetIssued)
   ReportRun run = run_report (world, "2017-09-01", { "--fail-on-findings" });
   EXPECT_EQ (run.exit_status, 0);
   EXPECT_TRUE (Contains (run.out, "0 overdue, 0 action required, 0 advisory, 0 compliant, "
-                                  "8 not applicable"));
+                                  "26 not applicable"));
   EXPECT_TRUE (Contains (run.out, "  us-dhs-bod-17-01       not_issued: the policy is not issued "
                                   "until 2017-09-13"));
   EXPECT_EQ (run.out.find ("what to do"), std::string::npos);
@@ -266,4 +266,24 @@ TEST (Report, RejectedProfileIsAWarningAndNoVerdict)
       EXPECT_EQ (run.exit_status, 0);
       EXPECT_TRUE (Contains (run.out, "WARNING: the organisation profile in force"));
     }
+}
+
+/* a finding of one source is listed as unconfirmed, and fails nothing */
+TEST (Report, WeakFindingIsListedAsUnconfirmed)
+{
+  World world ("clean-host", kUsFederal);
+  std::string status_path = world.host_file ("var/lib/dpkg/status");
+  std::string status = read_file (status_path);
+  world.write ("var/lib/dpkg/status",
+               status + "\nPackage: kess\nStatus: install ok installed\nArchitecture: amd64\n"
+                        "Version: 3.3.0-1234\nDescription: test stanza\n");
+  ReportRun run = run_report (world, "2017-12-20", { "--fail-on-findings" });
+
+  EXPECT_EQ (run.exit_status, 0) << run.out;
+  EXPECT_TRUE (Contains (run.out, "us-dhs-bod-17-01 (compliant): Removal of Kaspersky-branded "
+                                  "Products"));
+  EXPECT_TRUE (Contains (run.out, "  what to do      1 unconfirmed finding to check (weak "
+                                  "indicator, one source each"));
+  EXPECT_TRUE (Contains (run.out, "    deb           kess 3.3.0-1234: Kaspersky Embedded Systems "
+                                  "Security for Linux (unconfirmed: weak indicator)"));
 }

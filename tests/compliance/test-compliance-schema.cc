@@ -192,14 +192,14 @@ TEST_F (SchemaTest, BannedSoftwareValues)
 TEST_F (SchemaTest, StatusValues)
 {
   auto rows = query (runtime_.get (), "SELECT * FROM phaseout_status");
-  ASSERT_EQ (rows.size (), 8u);
+  ASSERT_EQ (rows.size (), 26u);
   for (const auto &row : rows)
     {
       expect_in (row.at ("status"), { "compliant", "action_required", "overdue", "advisory",
                                       "not_applicable" }, "status");
       expect_in (row.at ("applicability"), { "binding", "advisory", "excluded", "out_of_scope",
                                              "other_jurisdiction", "switched_off",
-                                             "not_issued" },
+                                             "not_issued", "other_devices" },
                  "applicability");
       expect_in (row.at ("deadline_source"), { "policy", "grace_period", "<NULL>" },
                  "deadline_source");
@@ -232,11 +232,18 @@ TEST_F (SchemaTest, HistoryValues)
 TEST_F (SchemaTest, PoliciesValues)
 {
   auto rows = query (runtime_.get (), "SELECT * FROM phaseout_policies");
-  ASSERT_EQ (rows.size (), 8u);
+  ASSERT_EQ (rows.size (), 26u);
   for (const auto &row : rows)
     {
       SCOPED_TRACE (row.at ("id"));
       EXPECT_TRUE (is_calendar_date (row.at ("issued"))) << row.at ("issued");
+      /* all alone, or a list of the three classes; all when the file says nothing */
+      EXPECT_TRUE (g_regex_match_simple ("^(all|(mobile|desktop|server)(,(mobile|desktop|server))*)$",
+                                         row.at ("devices").c_str (), (GRegexCompileFlags) 0,
+                                         (GRegexMatchFlags) 0))
+          << row.at ("devices");
+      EXPECT_EQ (row.at ("applicability") == "other_devices",
+                 row.at ("devices") == "mobile") << row.at ("applicability");
       /* no deadline: an empty date and no instant */
       if (row.at ("deadline").empty ())
         {

@@ -26,17 +26,45 @@ schema_dir ()
   return PO_EXPORT_SCHEMA_DIR;
 }
 
-/* the columns a table has on platform: the common ones, then the platform's */
+/* whether osquery release a ("5.16.0") comes before b ("5.17.0") */
+bool
+version_before (const std::string &a, const std::string &b)
+{
+  gchar **x = g_strsplit (a.c_str (), ".", -1);
+  gchar **y = g_strsplit (b.c_str (), ".", -1);
+  int order = 0;
+
+  for (guint i = 0; order == 0 && (x[i] != NULL || y[i] != NULL); i++)
+    {
+      long p = x[i] != NULL ? strtol (x[i], NULL, 10) : 0;
+      long q = y[i] != NULL ? strtol (y[i], NULL, 10) : 0;
+      order = p < q ? -1 : p > q ? 1 : 0;
+      if (x[i] == NULL || y[i] == NULL)
+        break;
+    }
+  g_strfreev (x);
+  g_strfreev (y);
+  return order < 0;
+}
+
+/* the columns a table has on platform, as "name TYPE [COLLATE ...]": the
+ * common ones, then the platform's; none osquery_version lacks */
 std::vector<std::pair<std::string, std::string>>
-schema_columns (JsonObject *schema, const char *platform)
+schema_columns (JsonObject *schema, const char *platform, const std::string &osquery_version)
 {
   std::vector<std::pair<std::string, std::string>> columns;
   auto add = [&] (JsonArray *array) {
     for (guint i = 0; i < json_array_get_length (array); i++)
       {
         JsonObject *column = json_array_get_object_element (array, i);
-        columns.emplace_back (json_object_get_string_member (column, "name"),
-                              json_object_get_string_member (column, "type"));
+        std::string type = json_object_get_string_member (column, "type");
+
+        if (!osquery_version.empty () && json_object_has_member (column, "since")
+            && version_before (osquery_version, json_object_get_string_member (column, "since")))
+          continue;
+        if (json_object_has_member (column, "collate"))
+          type += std::string (" COLLATE ") + json_object_get_string_member (column, "collate");
+        columns.emplace_back (json_object_get_string_member (column, "name"), type);
       }
   };
 
@@ -75,7 +103,8 @@ quote_identifier (const std::string &name)
 
 }  // namespace
 
-OsqueryDb::OsqueryDb (PoExportPlatform platform) : platform_ (platform)
+OsqueryDb::OsqueryDb (PoExportPlatform platform, const std::string &osquery_version)
+  : platform_ (platform)
 {
   const char *name = po_export_platform_to_string (platform);
   GError *error = NULL;
@@ -112,7 +141,7 @@ OsqueryDb::OsqueryDb (PoExportPlatform platform) : platform_ (platform)
       std::string table = json_object_get_string_member (schema, "table");
       std::string sql = "CREATE TABLE " + quote_identifier (table) + " (";
       bool first = true;
-      for (const auto &column : schema_columns (schema, name))
+      for (const auto &column : schema_columns (schema, name, osquery_version))
         {
           sql += (first ? "" : ", ") + quote_identifier (column.first) + " " + column.second;
           first = false;

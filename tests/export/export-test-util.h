@@ -33,7 +33,9 @@ const PoExportPlatform kPlatforms[] = { PO_EXPORT_PLATFORM_LINUX, PO_EXPORT_PLAT
 
 class OsqueryDb {
  public:
-  explicit OsqueryDb (PoExportPlatform platform);
+  /* osquery_version: the tables as that osquery release has them (columns
+   * added later, "since" in the schema files, are left out); "" for the newest */
+  explicit OsqueryDb (PoExportPlatform platform, const std::string &osquery_version = "");
   ~OsqueryDb ();
   OsqueryDb (const OsqueryDb &) = delete;
   OsqueryDb &operator= (const OsqueryDb &) = delete;

@@ -89,7 +89,7 @@ TEST (ExportCli, Mistakes)
   EXPECT_EQ (all_platforms.status, 1);
   EXPECT_EQ (unknown_policy.status, 1);
   EXPECT_TRUE (Contains (unknown_policy.err, "no policy 'nl-kamerbrief-2019' in the catalogue "
-                         "(known: de-bsi-2022, "));
+                         "(known: au-deepseek-2025, au-tiktok-2023, "));
   EXPECT_EQ (unknown_platform.status, 2);
   EXPECT_TRUE (Contains (unknown_platform.err, "unknown platform 'freebsd'"));
   EXPECT_EQ (unknown_what.status, 2);

@@ -153,14 +153,20 @@ compiled (PoCatalogue *catalogue, guint platforms, const char *only_policy = NUL
   for (guint i = 0; i < policies->len; i++)
     {
       PoPolicy *policy = (PoPolicy *) g_ptr_array_index (policies, i);
-      if (only_policy != NULL && g_strcmp0 (po_policy_get_id (policy), only_policy) != 0)
+      if ((only_policy != NULL && g_strcmp0 (po_policy_get_id (policy), only_policy) != 0)
+          || !po_policy_covers_hosts (policy))
         continue;
       for (PoExportPlatform platform : kPlatforms)
         if (platforms & (1u << platform))
           {
-            ExportQueryPtr query = compile (catalogue, po_policy_get_id (policy), platform);
-            if (po_export_query_get_policy_sql (query.get ()) != NULL)
-              out[po_export_query_get_policy_sql (query.get ())] = po_policy_get_id (policy);
+            const gchar *const *parts = po_export_platform_get_parts (platform);
+            for (gint k = -1; k < 0 || parts[k] != NULL; k++)
+              {
+                ExportQueryPtr query (po_export_query_new_part (catalogue, policy, platform,
+                                                                k < 0 ? NULL : parts[k]));
+                if (po_export_query_get_policy_sql (query.get ()) != NULL)
+                  out[po_export_query_get_policy_sql (query.get ())] = po_policy_get_id (policy);
+              }
           }
     }
   return out;

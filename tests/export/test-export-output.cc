@@ -17,11 +17,38 @@ namespace {
 
 struct ObjectUnref { void operator() (gpointer p) const { g_object_unref (p); } };
 
-/* the (policy, platform) pairs the built-in catalogue exports */
+/* the queries the built-in catalogue exports (policy, platform and part) */
+size_t
+n_builtin_queries (bool pass_fail, guint platforms = PO_EXPORT_PLATFORMS_ALL)
+{
+  size_t n = 0;
+
+  /* every policy that reaches desktops and servers, platform and part with
+   * something to look for; the Fleet form needs confirmed indicators */
+  for (const auto &id : builtin_policy_ids ())
+    for (PoExportPlatform platform : kPlatforms)
+      {
+        PoPolicy *policy = po_catalogue_lookup_policy (builtin_catalogue (), id.c_str ());
+        const gchar *const *parts = po_export_platform_get_parts (platform);
+
+        if (!po_policy_covers_hosts (policy) || (platforms & (1u << platform)) == 0)
+          continue;
+        for (gint k = -1; k < 0 || parts[k] != NULL; k++)
+          {
+            ExportQueryPtr query (po_export_query_new_part (builtin_catalogue (), policy,
+                                                            platform, k < 0 ? NULL : parts[k]));
+            if ((pass_fail ? po_export_query_get_policy_sql (query.get ())
+                           : po_export_query_get_findings_sql (query.get ())) != NULL)
+              n++;
+          }
+      }
+  return n;
+}
+
 size_t
 n_builtin_pairs ()
 {
-  return builtin_policy_ids ().size () * G_N_ELEMENTS (kPlatforms);
+  return n_builtin_queries (true);
 }
 
 std::string
@@ -238,12 +265,18 @@ TEST (ExportOutput, FleetPoliciesParse)
       EXPECT_TRUE (Contains (doc.values["spec.description"], po_policy_get_instrument (policy)));
       EXPECT_TRUE (Contains (doc.values["spec.resolution"], "phaseout export sql --policy " + id));
 
-      /* the query read back is the compiled one, and answers as Fleet expects */
-      ExportQueryPtr query = compile (builtin_catalogue (), id, platform);
+      /* the query read back is the compiled one (of its part), and answers as Fleet
+       * expects: a Kaspersky install fails the policies naming Kaspersky, the
+       * host with one of each app the others */
+      bool store = Contains (doc.values["spec.name"], ", Store apps)");
+      ExportQueryPtr query (po_export_query_new_part (builtin_catalogue (), policy, platform,
+                                                      store ? "store_apps" : NULL));
+      ASSERT_NE (po_export_query_get_policy_sql (query.get ()), nullptr);
       EXPECT_EQ (doc.values["spec.query"], po_export_query_get_policy_sql (query.get ()));
       OsqueryDb clean (platform), infected (platform);
       clean.load ("clean");
-      infected.load ("antivirus");
+      infected.load (g_strv_contains (po_policy_get_vendors (policy), "kaspersky") && !store
+                         ? "antivirus" : "bans");
       EXPECT_EQ (clean.query (doc.values["spec.query"]).size (), 1u);
       EXPECT_EQ (infected.query (doc.values["spec.query"]).size (), 0u);
     }
@@ -290,17 +323,25 @@ TEST (ExportOutput, PackParses)
   JsonObject *root = json_node_get_object (json_parser_get_root (parser.get ()));
   ASSERT_TRUE (json_object_has_member (root, "queries"));
   JsonObject *queries = json_object_get_object_member (root, "queries");
-  EXPECT_EQ (json_object_get_size (queries), n_builtin_pairs ());
+  EXPECT_EQ (json_object_get_size (queries), n_builtin_queries (false));
 
   for (const auto &id : builtin_policy_ids ())
     for (PoExportPlatform platform : kPlatforms)
       {
-        gchar *name = po_export_pack_query_name (
-            po_catalogue_lookup_policy (builtin_catalogue (), id.c_str ()), platform);
+        PoPolicy *policy = po_catalogue_lookup_policy (builtin_catalogue (), id.c_str ());
+        gchar *name = po_export_pack_query_name (policy, platform);
         SCOPED_TRACE (name);
+        ExportQueryPtr compiled = compile (builtin_catalogue (), id, platform);
+        /* a phones-only policy, or one with nothing to look for there, has no query */
+        if (!po_policy_covers_hosts (policy)
+            || po_export_query_get_findings_sql (compiled.get ()) == NULL)
+          {
+            EXPECT_FALSE (json_object_has_member (queries, name));
+            g_free (name);
+            continue;
+          }
         ASSERT_TRUE (json_object_has_member (queries, name));
         JsonObject *query = json_object_get_object_member (queries, name);
-        ExportQueryPtr compiled = compile (builtin_catalogue (), id, platform);
 
         EXPECT_EQ (std::string (name), "phaseout_" + id + "_" + po_export_platform_to_string (platform));
         EXPECT_STREQ (json_object_get_string_member (query, "query"),
@@ -327,7 +368,8 @@ TEST (ExportOutput, PackOptions)
   ASSERT_TRUE (json_parser_load_from_data (parser.get (), text.c_str (), -1, NULL));
   JsonObject *queries = json_object_get_object_member (
       json_node_get_object (json_parser_get_root (parser.get ())), "queries");
-  EXPECT_EQ (json_object_get_size (queries), builtin_policy_ids ().size ());
+  EXPECT_EQ (json_object_get_size (queries),
+             n_builtin_queries (false, 1u << PO_EXPORT_PLATFORM_LINUX));
   JsonObject *query = json_object_get_object_member (queries, "phaseout_nl-kamerbrief-2018_linux");
   ASSERT_TRUE (query != NULL);
   EXPECT_EQ (json_object_get_int_member (query, "interval"), 600);

@@ -54,7 +54,7 @@ reset profile
 {
   printf '[profile]\nname=Ministerie van Voorbeeldzaken\njurisdictions=NL\n'
   printf 'organisation-types=central-government\ngrace-period-days=180\n'
-  printf 'disabled-policies=uk-ncsc-2017;de-bsi-2022\n'
+  printf 'disabled-policies=uk-ncsc-2017;de-bsi-2022\ndevice-class=desktop\n'
   sep
   printf 'custom_phaseout_jurisdictions=US,US-TX\nphaseout_organisation_type=municipality\n'
 } > "$corpus/profile/full"
@@ -66,6 +66,7 @@ reset profile
 } > "$corpus/profile/spelling"
 printf '[profile]\njurisdictions=EU;*;UK\ngrace-period-days=-1\norganisation-types=muncipality\n' \
   > "$corpus/profile/bad-values"
+printf '[profile]\ndevice-class=mobile\n' > "$corpus/profile/bad-device-class"
 printf '[profile]\nname=a\nname=b\nunknown=1\n' > "$corpus/profile/unknown-key"
 
 # ---- dpkg-status: status, then one updates journal file ----

@@ -128,6 +128,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoMatcher, po_matcher_free)
 
 /* ---- vendors and products (po-vendor.c) ---- */
 
+/* the platforms a remediation text is written for, in po_remediation_platforms() order */
+#define PO_REMEDIATION_N 4
+
 struct _PoProduct {
   gchar       *id;
   gchar       *name;
@@ -137,6 +140,7 @@ struct _PoProduct {
   GPtrArray   *indicators;    /* PoIndicator*, owned */
   GArray      *sources;       /* PoSource, owned strings */
   PoVendor    *vendor;        /* unowned back pointer */
+  gchar       *remediation[PO_REMEDIATION_N];  /* per platform, or NULL */
 };
 
 struct _PoVendor {
@@ -150,6 +154,7 @@ struct _PoVendor {
   GArray          *sources;     /* PoSource */
   gchar           *origin;
   gchar           *sha256;
+  gchar           *remediation[PO_REMEDIATION_N];  /* per platform, or NULL */
 };
 
 PoVendor    *po_vendor_new                      (void);
@@ -180,8 +185,11 @@ struct _PoPolicy {
   GDateTime       *issued_when;  /* 00:00 UTC of the day of issue */
   gboolean         binding;
   const gchar     *confidence;   /* interned */
-  GStrv            vendors;
+  GStrv            vendors;      /* as written: "vendor" or "vendor/product" */
+  GStrv            vendor_ids;   /* the vendors those name, each once */
   GStrv            categories;
+  GStrv            devices;      /* "all", or some of "mobile", "desktop", "server" */
+  gchar           *replacement;
   GStrv            binds;
   GStrv            advises;
   GStrv            excludes;
