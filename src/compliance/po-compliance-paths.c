@@ -59,7 +59,7 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
 
   if (!po_path_memo_could_exist (memo, pattern))
     return TRUE;
-  if (!po_inventory_probe_pattern (request->runtime, pattern, warnings, &infos, &error))
+  if (!po_inventory_probe_pattern (request->inventory, pattern, warnings, &infos, &error))
     {
       /* a pattern the probe cannot expand is a catalogue matter, not this host's */
       g_debug ("path indicator %s: %s", pattern, error->message);
@@ -125,7 +125,7 @@ po_compliance_collect_paths (const PoCollectRequest *request, GPtrArray *finding
   g_autoptr(GHashTable) hits_by_path = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
   g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
-  g_autoptr(PoPathMemo) memo = po_path_memo_new (request->runtime);
+  g_autoptr(PoPathMemo) memo = po_path_memo_new (request->inventory);
   g_autofree gboolean *redundant = NULL;
   GPtrArray *vendors = po_catalogue_get_vendors (request->catalogue);
 

@@ -504,9 +504,9 @@ read_updates (PoRoot *root, GPtrArray *packages, GHashTable *index, GPtrArray *w
 }
 
 GPtrArray *
-po_inventory_collect_deb (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_deb (PoInventory *inventory, GPtrArray *warnings)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autoptr(GPtrArray) packages =
       g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
   g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -514,7 +514,7 @@ po_inventory_collect_deb (PoRuntime *runtime, GPtrArray *warnings)
   g_autofree gchar *contents = NULL;
   gsize length = 0;
 
-  po_runtime_count (runtime, "collector.deb");
+  po_inventory_count (inventory, "collector.deb");
   if (!po_root_read_file (root, DPKG_STATUS, MAX_STATUS_BYTES, &contents, &length, &error))
     {
       po_inventory_warn (warnings, "deb", DPKG_STATUS, po_inventory_error_is_missing (error),

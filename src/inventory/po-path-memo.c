@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 struct _PoPathMemo {
-  PoRuntime  *runtime;  /* unowned: the memo lives for one scan */
-  GHashTable *there;    /* directory -> gboolean: there, or not known to be missing */
-  GHashTable *fds;      /* directory -> O_PATH descriptor + 1 (0: none) */
+  PoInventory *inventory;  /* unowned: the memo lives for one scan */
+  GHashTable  *there;      /* directory -> gboolean: there, or not known to be missing */
+  GHashTable  *fds;        /* directory -> O_PATH descriptor + 1 (0: none) */
 };
 
 static void
@@ -29,11 +29,11 @@ close_memo_fd (gpointer fd_plus_one)
 }
 
 PoPathMemo *
-po_path_memo_new (PoRuntime *runtime)
+po_path_memo_new (PoInventory *inventory)
 {
   PoPathMemo *memo = g_new0 (PoPathMemo, 1);
 
-  memo->runtime = runtime;
+  memo->inventory = inventory;
   memo->there = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   memo->fds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, close_memo_fd);
   return memo;
@@ -57,7 +57,7 @@ memo_dir_fd (PoPathMemo *memo, const gchar *dir)
 
   if (g_hash_table_lookup_extended (memo->fds, dir, NULL, &known))
     return GPOINTER_TO_INT (known) - 1;
-  fd = po_root_open_directory (po_runtime_get_root (memo->runtime), dir, NULL);
+  fd = po_root_open_directory (po_inventory_get_root (memo->inventory), dir, NULL);
   g_hash_table_insert (memo->fds, g_strdup (dir), GINT_TO_POINTER (MAX (fd, -1) + 1));
   return fd;
 }
@@ -78,7 +78,7 @@ is_there (PoPathMemo *memo, gchar *path)
   if (fd >= 0)
     return fstatat (fd, slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0
            || (errno != ENOENT && errno != ENOTDIR);
-  return !po_inventory_probe_path (memo->runtime, path, &info, NULL)
+  return !po_inventory_probe_path (memo->inventory, path, &info, NULL)
          || info->type != PO_PATH_TYPE_MISSING;
 }
 
