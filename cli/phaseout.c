@@ -7,7 +7,7 @@
  *   phaseout tables
  *   phaseout policy check FILE...
  *   phaseout policy list [--verbose] [SETTINGS]
- *   phaseout export fleet-policies|pack|sql [OPTIONS] [SETTINGS]
+ *   phaseout export fleet-policies|fleet-queries|pack|sql [OPTIONS] [SETTINGS]
  *   phaseout fleet ingest|report [OPTIONS]
  *
  * SETTINGS are the flags every front end shares (po-settings.h); they may
@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "po-catalogue.h"
 #include "po-cli.h"
 #include "po-log.h"
 #include "po-schemas.h"
@@ -214,11 +213,11 @@ run_policy (int argc, char **argv)
   if (settings == NULL)
     return fail_usage (argv[0], error);
   if (argc >= 3 && g_str_equal (argv[1], "check"))
-    ok = po_policy_check_files ((const gchar *const *) argv + 2, out, &error);
+    ok = po_cli_policy_check ((const gchar *const *) argv + 2, out, &error);
   else if (argc == 2 && g_str_equal (argv[1], "list"))
     {
       g_autoptr(PoRuntime) runtime = po_runtime_new (settings, &error);
-      ok = runtime != NULL && po_policy_list (runtime, verbose, out, &error);
+      ok = runtime != NULL && po_cli_policy_list (runtime, verbose, out, &error);
     }
   else
     {
@@ -264,8 +263,8 @@ static const Command commands[] = {
   { "report", "[--fail-on-findings]", "Print this machine's compliance summary", run_report },
   { "tables", "", "List the tables and their columns", run_tables },
   { "policy", "check FILE...|list", "Validate policy files, or list the catalogue", run_policy },
-  { "export", "fleet-policies|pack|sql", "Compile policies to osquery SQL (Fleet, packs)",
-    run_export },
+  { "export", "fleet-policies|fleet-queries|pack|sql",
+    "Compile policies and the tables to osquery SQL (Fleet, packs)", run_export },
   { "fleet", "ingest|report", "The fleet's compliance over time, from osquery's result logs",
     run_fleet },
 };
@@ -313,13 +312,26 @@ move_command_first (int argc, char **argv, GError **error)
 static void
 usage (FILE *stream)
 {
+  g_autofree gchar *settings = po_settings_describe_flags (", ", TRUE);
+  gchar *last = g_strrstr (settings, ", ");
+
   fprintf (stream, "Usage: phaseout [SETTINGS] COMMAND [OPTIONS]\n\nCommands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (stream, "  %-8s %-24s %s\n", commands[i].name, commands[i].parameters,
-             commands[i].summary);
-  fprintf (stream, "\nEvery command takes --root DIR, --config FILE, --policy-dir DIR, "
-                   "--state-db FILE and --now WHEN,\nbefore or after the command; "
-                   "`phaseout COMMAND --help-all` explains them.\n");
+    {
+      /* a long parameter list gets the summary on a line of its own */
+      if (strlen (commands[i].parameters) > 24)
+        fprintf (stream, "  %-8s %s\n  %-8s %-24s %s\n", commands[i].name,
+                 commands[i].parameters, "", "", commands[i].summary);
+      else
+        fprintf (stream, "  %-8s %-24s %s\n", commands[i].name, commands[i].parameters,
+                 commands[i].summary);
+    }
+  /* "--root DIR, ..., --state-db FILE and --now WHEN" */
+  if (last != NULL)
+    *last = '\0';
+  fprintf (stream, "\nEvery command takes %s%s%s,\nbefore or after the command; "
+                   "`phaseout COMMAND --help-all` explains them.\n",
+           settings, last != NULL ? " and " : "", last != NULL ? last + 2 : "");
 }
 
 int

@@ -4,7 +4,9 @@
  * endpoints without the extension (docs/export.md).
  *
  *   phaseout export fleet-policies [--platform P] [--policy ID]... [--team NAME]
- *                                  [--format apply|gitops]
+ *                                  [--format apply|gitops|gitops-lib]
+ *   phaseout export fleet-queries [--platform P] [--policy ID]... [--team NAME]
+ *                                 [--format apply|gitops|gitops-lib] [--interval S]
  *   phaseout export pack [--platform P] [--policy ID]... [--interval S] [--snapshot]
  *   phaseout export sql --policy ID --platform P [--pass-query]
  *
@@ -32,7 +34,8 @@ struct _PoCliExport {
   gboolean      snapshot;
   gboolean      pass_query;
   gboolean      verbose;
-  GOptionEntry  entries[10];
+  gchar        *table;
+  GOptionEntry  entries[11];
 };
 
 PoCliExport *
@@ -47,16 +50,20 @@ po_cli_export_new (void)
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &export->output,
       "Write to FILE instead of standard output", "FILE" },
     { "team", 0, 0, G_OPTION_ARG_STRING, &export->team,
-      "fleet-policies: the Fleet team the policies belong to (Fleet Premium)", "NAME" },
+      "fleet-policies, fleet-queries: the Fleet team they belong to (Fleet Premium)", "NAME" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &export->format,
-      "fleet-policies: apply (for fleetctl apply -f; the default) or gitops (a policies "
-      "file for fleetctl gitops)", "F" },
+      "fleet-policies, fleet-queries: apply (for fleetctl apply -f; the default), gitops (the "
+      "policies: or queries: key of a fleetctl gitops file) or gitops-lib (the list a "
+      "`- path:` entry names)", "F" },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &export->interval,
-      "pack: seconds between runs, 1 to 604800 (default 3600)", "S" },
+      "pack, fleet-queries: seconds between runs, 1 to 604800 (default 3600)", "S" },
     { "snapshot", 0, 0, G_OPTION_ARG_NONE, &export->snapshot,
       "pack: log every run's findings, not only the changes", NULL },
     { "pass-query", 0, 0, G_OPTION_ARG_NONE, &export->pass_query,
       "sql: print the Fleet policy form (a row when compliant)", NULL },
+    { "table", 0, 0, G_OPTION_ARG_STRING, &export->table,
+      "sql: the extension's table phaseout_status or banned_software, for the profile of "
+      "--config (every policy, or those of --policy)", "T" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &export->verbose,
       "Say on standard error which indicators the SQL leaves out, and why", NULL },
     { NULL }
@@ -78,6 +85,7 @@ po_cli_export_free (PoCliExport *export)
   g_free (export->team);
   g_free (export->format);
   g_free (export->interval);
+  g_free (export->table);
   g_free (export);
 }
 
@@ -91,10 +99,15 @@ static int
 usage (void)
 {
   g_printerr ("Usage: phaseout export fleet-policies [--platform P] [--policy ID]... "
-              "[--team NAME] [--format apply|gitops] [--output FILE]\n"
+              "[--team NAME] [--format apply|gitops|gitops-lib] [--output FILE]\n"
+              "       phaseout export fleet-queries [--platform P] [--policy ID]... "
+              "[--config PROFILE] [--team NAME] [--format apply|gitops|gitops-lib] "
+              "[--interval S] [--output FILE]\n"
               "       phaseout export pack [--platform P] [--policy ID]... [--interval S] "
               "[--snapshot] [--output FILE]\n"
               "       phaseout export sql --policy ID --platform P [--pass-query]\n"
+              "       phaseout export sql --table phaseout_status|banned_software --platform P "
+              "[--policy ID]... [--config PROFILE]\n"
               "P: windows, darwin (or macos), linux, all\n");
   return 2;
 }
@@ -104,6 +117,21 @@ fail (const GError *error)
 {
   g_printerr ("phaseout export: %s\n", error->message);
   return 1;
+}
+
+static gboolean
+fleet_format_parse (const gchar *text, PoExportFleetFormat *ret_format)
+{
+  static const gchar *const names[] = { "apply", "gitops", "gitops-lib" };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == PO_EXPORT_FLEET_GITOPS_LIB + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (text, names[i]))
+      {
+        *ret_format = (PoExportFleetFormat) i;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 /* the --policy selection as PoPolicy*, or NULL (every policy) */
@@ -140,6 +168,63 @@ select_policies (PoCatalogue *catalogue, gchar **ids, GPtrArray **ret_policies, 
   return TRUE;
 }
 
+/* the platform of a mask naming exactly one, or PO_EXPORT_PLATFORM_N */
+static PoExportPlatform
+single_platform (guint mask)
+{
+  for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+    if (mask == 1u << p)
+      return (PoExportPlatform) p;
+  return PO_EXPORT_PLATFORM_N;
+}
+
+/*
+ * The organisation profile the export decides applicability for.  A
+ * profile that was configured but rejected fails the export: what it
+ * writes would claim compliance against a profile nobody read.
+ */
+static gboolean
+export_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **error)
+{
+  g_autoptr(PoProfile) profile = NULL;
+  g_autofree gchar *problem = NULL;
+
+  if (!po_runtime_get_profile (runtime, &profile, error))
+    return FALSE;
+  problem = po_runtime_get_profile_problem (runtime);
+  if (problem != NULL)
+    {
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
+                   "the organisation profile was not read as configured, so the exported "
+                   "applicability would be wrong: %s", problem);
+      return FALSE;
+    }
+  *ret_profile = g_steal_pointer (&profile);
+  return TRUE;
+}
+
+/* `export sql --table`: phaseout_status or banned_software on one platform */
+static gboolean
+export_table_sql (PoRuntime *runtime, PoCatalogue *catalogue, GPtrArray *policies, guint mask,
+                  PoExportTable table, GString *out, GString *notes, GError **error)
+{
+  PoExportPlatform platform = single_platform (mask);
+  g_autoptr(PoProfile) profile = NULL;
+  g_autofree gchar *sql = NULL;
+
+  if (platform == PO_EXPORT_PLATFORM_N)
+    {
+      g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
+                           "export sql --table needs one --platform (not all)");
+      return FALSE;
+    }
+  if (!export_profile (runtime, &profile, error))
+    return FALSE;
+  sql = po_export_table_sql (catalogue, policies, profile, platform, table, notes);
+  g_string_append_printf (out, "%s;\n", sql);
+  return TRUE;
+}
+
 /*
  * `export sql`: one policy on one platform: the main query, then each part
  * that needs a newer osquery (Store apps), headed by a comment saying so
@@ -148,14 +233,11 @@ static gboolean
 export_sql (PoCatalogue *catalogue, GPtrArray *policies, guint mask, gboolean pass_query,
             GString *out, GString *notes, GError **error)
 {
-  PoExportPlatform platform = PO_EXPORT_PLATFORM_N;
+  PoExportPlatform platform = single_platform (mask);
   const gchar *const *parts;
   PoPolicy *policy;
   guint n_written = 0;
 
-  for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
-    if (mask == 1u << p)
-      platform = (PoExportPlatform) p;
   if (policies == NULL || policies->len != 1 || platform == PO_EXPORT_PLATFORM_N)
     {
       g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
@@ -212,6 +294,7 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) notes = g_string_new (NULL);
   PoExportOptions options = { 0 };
+  PoExportTable table = PO_EXPORT_TABLE_STATUS;
   guint64 interval = 0;
   const gchar *what;
   gboolean ok;
@@ -219,8 +302,8 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
   if (argc != 2)
     return usage ();
   what = argv[1];
-  if (!g_str_equal (what, "fleet-policies") && !g_str_equal (what, "pack")
-      && !g_str_equal (what, "sql"))
+  if (!g_str_equal (what, "fleet-policies") && !g_str_equal (what, "fleet-queries")
+      && !g_str_equal (what, "pack") && !g_str_equal (what, "sql"))
     return usage ();
   if (!po_export_platform_parse (export->platform != NULL ? export->platform : "all",
                                  &options.platforms))
@@ -239,23 +322,38 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
                   PO_EXPORT_PACK_MAX_INTERVAL, export->interval);
       return 2;
     }
-  if (export->format != NULL && !g_str_equal (export->format, "apply")
-      && !g_str_equal (export->format, "gitops"))
+  if (export->format != NULL && !fleet_format_parse (export->format, &options.fleet_format))
     {
-      g_printerr ("phaseout export: unknown --format '%s' (apply, gitops)\n", export->format);
+      g_printerr ("phaseout export: unknown --format '%s' (apply, gitops, gitops-lib)\n",
+                  export->format);
       return 2;
     }
-  if (export->format != NULL && !g_str_equal (what, "fleet-policies"))
+  if (export->format != NULL && !g_str_has_prefix (what, "fleet-"))
     {
-      g_printerr ("phaseout export: --format is for fleet-policies\n");
+      g_printerr ("phaseout export: --format is for fleet-policies and fleet-queries\n");
       return 2;
     }
-  options.fleet_format = export->format != NULL && g_str_equal (export->format, "gitops")
-                             ? PO_EXPORT_FLEET_GITOPS : PO_EXPORT_FLEET_APPLY;
-  if (options.fleet_format == PO_EXPORT_FLEET_GITOPS && export->team != NULL)
+  if (options.fleet_format != PO_EXPORT_FLEET_APPLY && export->team != NULL)
     {
       g_printerr ("phaseout export: --team is for the fleetctl apply form; in GitOps the "
-                  "team's file that names this one (policies: - path: ...) sets the team\n");
+                  "team's file (its name: key) sets the team\n");
+      return 2;
+    }
+  if (export->table != NULL && !g_str_equal (what, "sql"))
+    {
+      g_printerr ("phaseout export: --table is for sql\n");
+      return 2;
+    }
+  if (export->table != NULL && !po_export_table_parse (export->table, &table))
+    {
+      g_printerr ("phaseout export: unknown --table '%s' (phaseout_status, banned_software)\n",
+                  export->table);
+      return 2;
+    }
+  if (export->table != NULL && export->pass_query)
+    {
+      g_printerr ("phaseout export: --pass-query is for the findings of one policy, not "
+                  "--table\n");
       return 2;
     }
   options.team = export->team;
@@ -273,8 +371,30 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
 
   if (g_str_equal (what, "fleet-policies"))
     ok = po_export_fleet_policies (catalogue, policies, &options, out, notes, &error);
+  else if (g_str_equal (what, "fleet-queries"))
+    {
+      g_autoptr(PoProfile) profile = NULL;
+
+      /* phaseout_status and banned_software for the profile */
+      ok = export_profile (runtime, &profile, &error);
+      options.profile = profile;
+      if (ok)
+        ok = po_export_fleet_queries (catalogue, policies, &options, out, notes, &error);
+    }
   else if (g_str_equal (what, "pack"))
-    ok = po_export_pack (catalogue, policies, &options, out, notes, &error);
+    {
+      g_autoptr(PoProfile) profile = NULL;
+
+      /* the pack carries phaseout_status and banned_software for the profile */
+      options.tables = TRUE;
+      ok = export_profile (runtime, &profile, &error);
+      options.profile = profile;
+      if (ok)
+        ok = po_export_pack (catalogue, policies, &options, out, notes, &error);
+    }
+  else if (export->table != NULL)
+    ok = export_table_sql (runtime, catalogue, policies, options.platforms, table, out, notes,
+                           &error);
   else
     ok = export_sql (catalogue, policies, options.platforms, export->pass_query, out, notes,
                      &error);

@@ -44,7 +44,7 @@ static gchar *
 default_db (void)
 {
   if (getuid () == 0)
-    return g_build_filename (PHASEOUT_DEFAULT_STATE_DIR, "fleet.db", NULL);
+    return g_build_filename (po_settings_get_state_dir (), "fleet.db", NULL);
   return g_build_filename (g_get_user_data_dir (), "phaseout", "fleet.db", NULL);
 }
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <json-glib/json-glib.h>
-#include <string.h>
 
 #include "po-cli.h"
+#include "po-csv.h"
 
 static void
 print_json (PoResult *result, GString *out)
@@ -36,33 +36,13 @@ print_json (PoResult *result, GString *out)
 }
 
 static void
-append_csv_field (GString *out, const gchar *value)
-{
-  if (value == NULL)
-    return;
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, value);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const gchar *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 print_csv (PoResult *result, GString *out)
 {
   for (guint c = 0; c < result->column_names->len; c++)
     {
       if (c > 0)
         g_string_append_c (out, ',');
-      append_csv_field (out, result->column_names->pdata[c]);
+      po_csv_append_field (out, result->column_names->pdata[c]);
     }
   g_string_append (out, "\r\n");
   for (guint r = 0; r < result->rows->len; r++)
@@ -72,7 +52,7 @@ print_csv (PoResult *result, GString *out)
         {
           if (c > 0)
             g_string_append_c (out, ',');
-          append_csv_field (out, row->pdata[c]);
+          po_csv_append_field (out, row->pdata[c]);
         }
       g_string_append (out, "\r\n");
     }

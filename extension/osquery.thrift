@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: Apache-2.0
  *
- * The osquery extension protocol, written from the wire facts in the
- * protocol notes (field ids and types are what osqueryd sends and expects).
+ * The osquery extension protocol, written from the wire facts in
+ * docs/dev/osquery-extension-protocol.md (field ids and types are what osqueryd sends and expects).
  * Compiled at build time: c_glib for phaseout.ext, C++ for the test-side
  * osqueryd stand-in.  Method names are the wire names.
  */

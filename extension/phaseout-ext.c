@@ -2,7 +2,7 @@
 /*
  * phaseout.ext: the osquery extension process.
  *
- * Lifecycle (the checklist of the protocol notes, section 10):
+ * Lifecycle (the checklist of docs/dev/osquery-extension-protocol.md, §10):
  *   1. parse osqueryd's argv; ignore SIGPIPE; block the signals we wait for
  *      so that no worker thread is ever interrupted by them;
  *   2. wait up to --timeout for the manager socket to answer a ping;
@@ -32,9 +32,9 @@
 #include "po-ext-flags.h"
 #include "po-ext-handler.h"
 #include "po-ext-manager.h"
-#include "po-catalogue.h"
 #include "po-ext-server.h"
 #include "po-log.h"
+#include "po-runtime.h"
 
 #define EXTENSION_NAME "phaseout"
 /* one call to the manager; osqueryd answers in milliseconds */
@@ -103,73 +103,6 @@ wait_for_manager (const PoExtFlags *flags, const sigset_t *signals, int *ret_sig
       *ret_signal = wait_for_signal (signals, 20);
       if (*ret_signal != 0)
         return FALSE;
-    }
-}
-
-/*
- * osquery options named custom_phaseout_<setting> fill in what the command
- * line left unset: a Fleet deployment sets them in agent options, since it
- * cannot change the argv osqueryd starts extensions with.  osqueryd only
- * accepts config options that are its own flags or start with "custom_",
- * so that prefix is what reaches us; it is dropped here, and a bare
- * phaseout_* name (a flag an operator passed some other way) is taken too.
- */
-static void
-apply_manager_options (PoSettings *settings, GHashTable *options)
-{
-  static const struct { const gchar *option; const gchar *flag; } settable[] = {
-    { "phaseout_config", "config" },
-    { "phaseout_policy_dir", "policy-dir" },
-    { "phaseout_state_db", "state-db" },
-  };
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, options);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      const gchar *name = key;
-      if (g_str_has_prefix (name, "custom_"))
-        name += strlen ("custom_");
-      if (g_str_has_prefix (name, "phaseout_") && *(const gchar *) value != '\0')
-        g_hash_table_replace (settings->options, g_strdup (name), g_strdup (value));
-    }
-
-  for (gsize i = 0; i < G_N_ELEMENTS (settable); i++)
-    {
-      const gchar *value_text = g_hash_table_lookup (settings->options, settable[i].option);
-      g_autoptr(GError) error = NULL;
-      gboolean already_set =
-          (g_str_equal (settable[i].flag, "config") && settings->config_given)
-          || (g_str_equal (settable[i].flag, "policy-dir") && settings->policy_dirs->len > 0)
-          || (g_str_equal (settable[i].flag, "state-db") && settings->state_db != NULL);
-      if (value_text == NULL || already_set)
-        continue;
-      if (!po_settings_apply_flag (settings, settable[i].flag, value_text, &error))
-        g_warning ("osquery option %s: %s", settable[i].option, error->message);
-    }
-}
-
-/* the remaining phaseout_* options describe the organisation profile */
-static void
-apply_profile_options (PoRuntime *runtime, GHashTable *options)
-{
-  static const gchar *const settings_options[] = { "phaseout_config", "phaseout_policy_dir",
-                                                   "phaseout_state_db", NULL };
-  GHashTableIter iter;
-  gpointer key, value;
-
-  g_hash_table_iter_init (&iter, options);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_autoptr(GError) error = NULL;
-      /* named as the administrator wrote it in osquery's configuration, so
-       * that phaseout_info.config_problem points at the line to fix */
-      g_autofree gchar *name = g_strconcat ("custom_", (const gchar *) key, NULL);
-      if (g_strv_contains (settings_options, key))
-        continue;
-      if (!po_runtime_set_profile_option (runtime, name, value, &error))
-        g_warning ("osquery's options: %s; the option is ignored", error->message);
     }
 }
 
@@ -278,7 +211,7 @@ main (int argc, char **argv)
 
   /* osquery's options first: they complete the settings the tables use */
   if (po_ext_manager_get_options (flags->socket, MANAGER_CALL_TIMEOUT_MS, &options, &error))
-    apply_manager_options (flags->settings, options);
+    po_ext_options_apply_settings (flags->settings, options);
   else
     {
       g_warning ("cannot read osquery's options: %s", error->message);
@@ -290,7 +223,7 @@ main (int argc, char **argv)
       g_printerr ("phaseout.ext: %s\n", error->message);
       return 1;
     }
-  apply_profile_options (runtime, flags->settings->options);
+  po_ext_options_apply_profile (runtime, flags->settings->options);
   handler = po_ext_handler_new (runtime, request_shutdown, NULL);
 
   /* listening before registering, then publishing under the uuid's name,

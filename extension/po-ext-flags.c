@@ -31,20 +31,47 @@ po_ext_flags_free (PoExtFlags *flags)
   g_free (flags);
 }
 
+/* the settings table's flags, as the usage names them: "[--root DIR] ..." */
+static gchar *
+describe_settings (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_rows;
+  const PoSettingInfo *table = po_settings_get_table (&n_rows);
+
+  for (guint i = 0; i < n_rows; i++)
+    if (table[i].kind != PO_SETTING_PROFILE)
+      g_string_append_printf (text, "%s[--%s %s]%s", text->len > 0 ? " " : "", table[i].name,
+                              table[i].argument,
+                              table[i].kind == PO_SETTING_PATH_LIST ? "..." : "");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 const gchar *
 po_ext_flags_usage (void)
 {
-  return "Usage: phaseout.ext --socket PATH [--timeout SECONDS] [--interval SECONDS] [--verbose]\n"
-         "                    [--root DIR] [--config FILE] [--policy-dir DIR]... [--state-db FILE]\n"
-         "                    [--now WHEN]\n"
-         "\n"
-         "The osquery extension serving phaseout's tables.  osqueryd starts it with\n"
-         "--socket, --timeout and --interval; see README.md for autoloading.\n"
-         "  --socket PATH       osqueryd's extension manager socket (default " DEFAULT_MANAGER_SOCKET ")\n"
-         "  --timeout SECONDS   how long to wait for osqueryd at start (default 3)\n"
-         "  --interval SECONDS  how often to check osqueryd still knows this extension (default 3)\n"
-         "  --verbose           log each step\n"
-         "  --root, --config, --policy-dir, --state-db, --now: as for the phaseout command\n";
+  static gchar *usage;
+
+  if (g_once_init_enter (&usage))
+    {
+      g_autofree gchar *settings = describe_settings ();
+      g_autofree gchar *names = po_settings_describe_flags (", ", FALSE);
+      gchar *text = g_strdup_printf (
+        "Usage: phaseout.ext --socket PATH [--timeout SECONDS] [--interval SECONDS] [--verbose]\n"
+        "                    %s\n"
+        "\n"
+        "The osquery extension serving phaseout's tables.  osqueryd starts it with\n"
+        "--socket, --timeout and --interval; see README.md for autoloading.\n"
+        "  --socket PATH       osqueryd's extension manager socket (default %s)\n"
+        "  --timeout SECONDS   how long to wait for osqueryd at start (default 3)\n"
+        "  --interval SECONDS  how often to check osqueryd still knows this extension "
+        "(default 3)\n"
+        "  --verbose           log each step\n"
+        "  %s: as for the phaseout command\n",
+        settings, DEFAULT_MANAGER_SOCKET, names);
+      g_once_init_leave (&usage, text);
+    }
+  return usage;
 }
 
 static gboolean
@@ -67,8 +94,11 @@ typedef enum { TAKES_NOTHING, TAKES_VALUE } Arity;
 static Arity
 arity_of (const gchar *name)
 {
-  static const gchar *const with_value[] = { "socket", "timeout", "interval", "root", "config",
-                                             "policy-dir", "state-db", "now", NULL };
+  static const gchar *const with_value[] = { "socket", "timeout", "interval", NULL };
+  const PoSettingInfo *setting = po_settings_lookup (name);
+
+  if (setting != NULL && setting->kind != PO_SETTING_PROFILE)
+    return TAKES_VALUE;
   return g_strv_contains (with_value, name) ? TAKES_VALUE : TAKES_NOTHING;
 }
 
@@ -140,4 +170,61 @@ po_ext_flags_parse (PoExtFlags *flags, int argc, char **argv, GError **error)
         g_ptr_array_add (flags->ignored, g_strdup (argv[i]));
     }
   return TRUE;
+}
+
+void
+po_ext_options_apply_settings (PoSettings *settings, GHashTable *options)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n_rows;
+  const PoSettingInfo *table = po_settings_get_table (&n_rows);
+
+  g_hash_table_iter_init (&iter, options);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const gchar *name = key;
+      if (g_str_has_prefix (name, "custom_"))
+        name += strlen ("custom_");
+      if (g_str_has_prefix (name, "phaseout_") && *(const gchar *) value != '\0')
+        g_hash_table_replace (settings->options, g_strdup (name), g_strdup (value));
+    }
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      const PoSettingInfo *row = &table[i];
+      const gchar *option, *value_text;
+      g_autoptr(GError) error = NULL;
+
+      if (row->kind == PO_SETTING_PROFILE || row->osquery_option == NULL)
+        continue;
+      option = row->osquery_option + strlen ("custom_");
+      value_text = g_hash_table_lookup (settings->options, option);
+      if (value_text == NULL || po_settings_is_set (settings, row))
+        continue;
+      if (!po_settings_apply_flag (settings, row->name, value_text, &error))
+        g_warning ("osquery option %s: %s", option, error->message);
+    }
+}
+
+void
+po_ext_options_apply_profile (PoRuntime *runtime, GHashTable *options)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, options);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const PoSettingInfo *row = po_settings_lookup_option (key);
+      g_autoptr(GError) error = NULL;
+      /* named as the administrator wrote it in osquery's configuration, so
+       * that phaseout_info.config_problem points at the line to fix */
+      g_autofree gchar *name = g_strconcat ("custom_", (const gchar *) key, NULL);
+
+      if (row != NULL && row->kind != PO_SETTING_PROFILE)
+        continue;
+      if (!po_runtime_set_profile_option (runtime, name, value, &error))
+        g_warning ("osquery's options: %s; the option is ignored", error->message);
+    }
 }

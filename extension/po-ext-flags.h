@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "po-runtime.h"
 #include "po-settings.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,27 @@ gboolean    po_ext_flags_parse (PoExtFlags  *flags,
                                 char       **argv,
                                 GError     **error);
 const gchar *po_ext_flags_usage (void);
+
+/*
+ * osquery options named custom_phaseout_<setting> fill in what the command
+ * line left unset: a Fleet deployment sets them in agent options, since it
+ * cannot change the argv osqueryd starts extensions with.  osqueryd only
+ * accepts config options that are its own flags or start with "custom_",
+ * so that prefix is what reaches us; it is dropped, and a bare phaseout_*
+ * name (a flag an operator passed some other way) is taken too.
+ *
+ * po_ext_options_apply_settings() keeps the phaseout_* options in
+ * settings->options and applies those of the settings table's flags that
+ * osquery may set (PoSettingInfo.osquery_option) and the command line
+ * did not; a bad value is logged and left out.
+ * po_ext_options_apply_profile() gives the rest of settings->options to
+ * the runtime's organisation profile, which reports a rejected one in
+ * phaseout_info.config_problem.
+ */
+void         po_ext_options_apply_settings (PoSettings *settings,
+                                            GHashTable *options);
+void         po_ext_options_apply_profile  (PoRuntime  *runtime,
+                                            GHashTable *options);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoExtFlags, po_ext_flags_free)
 

@@ -32,7 +32,11 @@ struct _PoSocketTransport {
 
 G_DEFINE_TYPE (PoSocketTransport, po_socket_transport, THRIFT_TYPE_TRANSPORT)
 
+/* the quark's name is the macro's first argument as written: clang-format
+ * would put spaces around its dashes */
+/* clang-format off */
 G_DEFINE_QUARK (po-socket-transport-error-quark, po_socket_transport_error)
+/* clang-format on */
 
 static void
 set_transport_error (GError **error, ThriftTransportError code, int errsv, const gchar *what)

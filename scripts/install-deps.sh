@@ -40,7 +40,12 @@ test_packages="
 # packaging: CPack's dpkg/rpm back ends and lintian
 packaging_packages="dpkg-dev file lintian fakeroot rpmlint"
 
+# style: scripts/check-format.sh (the first step of scripts/test.sh) formats
+# with clang-format 14, the version .clang-format is written for
+style_packages="clang-format"
+
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $build_packages $test_packages $packaging_packages
+apt-get install -y -qq --no-install-recommends $build_packages $test_packages $packaging_packages \
+  $style_packages

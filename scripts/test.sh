@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The second of the README's two commands, and what CI runs: every test.
+#   0. the format check (scripts/check-format.sh: clang-format 14, .clang-format);
 #   1. the normal build and its whole suite (unit, integration through the
 #      osqueryd stand-in, memcheck of phaseout.ext);
 #   2. the same suite built with AddressSanitizer + UndefinedBehaviorSanitizer;
@@ -15,6 +16,9 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
 scripts/install-deps.sh
+
+echo "== format (clang-format --dry-run --Werror) =="
+scripts/check-format.sh
 
 echo "== normal build =="
 cmake --preset default

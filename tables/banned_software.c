@@ -50,7 +50,7 @@ po_table_banned_software_generate (PoRuntime *runtime, PoQueryContext *query, Po
   filter.vendors = po_query_context_get_equals (query, COL_BANNED_SOFTWARE_VENDOR);
   filter.categories = po_query_context_get_equals (query, COL_BANNED_SOFTWARE_CATEGORY);
   filter.sources = sources_allowed (query);
-  if (!po_compliance_scan (runtime, &filter, &scan, error))
+  if (!po_runtime_scan (runtime, &filter, &scan, error))
     return FALSE;
 
   for (guint i = 0; i < scan->matches->len; i++)
@@ -104,6 +104,7 @@ po_table_banned_software_generate (PoRuntime *runtime, PoQueryContext *query, Po
           set_time (rows, COL_BANNED_SOFTWARE_FIRST_SEEN, match->first_seen);
           set_time (rows, COL_BANNED_SOFTWARE_LAST_SEEN, match->last_seen);
         }
+      po_rows_set_text (rows, COL_BANNED_SOFTWARE_ENGINE, "extension");
     }
   return TRUE;
 }

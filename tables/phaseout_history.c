@@ -24,15 +24,17 @@ gboolean
 po_table_phaseout_history_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                     GError **error)
 {
-  PoState *state = po_runtime_get_state (runtime);
+  PoState *state = po_runtime_get_state (runtime, error);
   PoScanFilter filter = PO_SCAN_FILTER_INIT;
   g_autoptr(PoScan) scan = NULL;
   g_autoptr(GPtrArray) episodes = NULL;
 
+  if (state == NULL)
+    return FALSE;
   if (po_state_get_path (state) == NULL)
     return TRUE;
   filter.policy_ids = po_query_context_get_equals (query, COL_PHASEOUT_HISTORY_POLICY_ID);
-  if (!po_compliance_scan (runtime, &filter, &scan, error))
+  if (!po_runtime_scan (runtime, &filter, &scan, error))
     return FALSE;
   /* unusable: already reported by the state database */
   if (!po_state_get_episodes (state, filter.policy_ids, &episodes, NULL))

@@ -2,13 +2,15 @@
 /*
  * phaseout_info: one row of facts about the running phaseout, so an
  * administrator can check from the fleet which version and which settings
- * each endpoint runs with.
+ * each endpoint runs with.  Which setting feeds which column is the
+ * settings table's to say (PoSettingInfo.info_column).
  */
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "po-catalogue.h"
+#include "po-runtime.h"
 #include "po-schemas.h"
 #include "po-state.h"
 #include "po-table.h"
@@ -62,18 +64,43 @@ profile_problem (PoRuntime *runtime)
   return po_runtime_get_profile_problem (runtime);
 }
 
+/* each setting with a column, its value in effect; text or a number, as
+ * the column is declared */
+static void
+set_settings_columns (PoRuntime *runtime, PoRows *rows)
+{
+  const PoSettings *settings = po_runtime_get_settings (runtime);
+  gboolean root_is_host = po_root_is_host (po_runtime_get_root (runtime));
+  guint n_rows;
+  const PoSettingInfo *table = po_settings_get_table (&n_rows);
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autofree gchar *value = NULL;
+      gint column;
+
+      if (table[i].info_column == NULL)
+        continue;
+      column = po_table_schema_find_column (&po_schema_phaseout_info, table[i].info_column);
+      /* tests/unit/test-settings.cc checks every column named is there */
+      g_return_if_fail (column >= 0);
+      value = table[i].describe (settings, root_is_host);
+      if (po_schema_phaseout_info.columns[column].type == PO_COLUMN_TEXT)
+        po_rows_set_text (rows, column, value);
+      else
+        po_rows_set_int (rows, column, g_ascii_strtoll (value, NULL, 10));
+    }
+}
+
 gboolean
 po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                  GError **error)
 {
   const PoSettings *settings = po_runtime_get_settings (runtime);
-  g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
-  g_autoptr(GDateTime) now = po_runtime_now (runtime);
   g_autofree gchar *glib_version = g_strdup_printf ("%u.%u.%u", glib_major_version,
                                                     glib_minor_version, glib_micro_version);
-  const gchar *config = settings->config != NULL ? settings->config : PHASEOUT_DEFAULT_CONFIG;
-  g_autofree gchar *policy_dirs = NULL;
-  PoState *state = po_runtime_get_state (runtime);
+  const gchar *config = po_settings_get_config (settings);
+  PoState *state = po_runtime_get_state (runtime, error);
   g_autoptr(PoCatalogue) catalogue = NULL;
   g_autoptr(GString) problem_messages = g_string_new (NULL);
   g_autoptr(GError) state_error = NULL;
@@ -83,6 +110,8 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   guint n_tables;
   struct stat st;
 
+  if (state == NULL)
+    return FALSE;
   /* what went wrong reaches the fleet here, not only the extension's log */
   catalogue = po_runtime_get_catalogue (runtime, error);
   if (catalogue == NULL)
@@ -97,28 +126,21 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
   po_state_check (state, &state_error);
   config_problem = profile_problem (runtime);
 
-  g_ptr_array_add (dirs, NULL);
-  policy_dirs = g_strjoinv (":", (gchar **) dirs->pdata);
   po_tables_get_all (&n_tables);
 
   po_rows_add (rows);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_VERSION, PHASEOUT_VERSION);
   po_rows_set_int (rows, COL_PHASEOUT_INFO_PID, getpid ());
-  po_rows_set_text (rows, COL_PHASEOUT_INFO_ROOT, settings->root);
-  po_rows_set_text (rows, COL_PHASEOUT_INFO_CONFIG, config);
+  set_settings_columns (runtime, rows);
   /* the configuration is phaseout's own file, not host data: not under --root */
   po_rows_set_bool (rows, COL_PHASEOUT_INFO_CONFIG_PRESENT, stat (config, &st) == 0);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_CONFIG_PROBLEM,
                     config_problem != NULL ? config_problem : "");
-  po_rows_set_text (rows, COL_PHASEOUT_INFO_POLICY_DIRS, policy_dirs);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_CATALOGUE_SHA256, digest);
   po_rows_set_int (rows, COL_PHASEOUT_INFO_POLICY_PROBLEMS, problems->len);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_POLICY_PROBLEM_MESSAGES, problem_messages->str);
-  po_rows_set_text (rows, COL_PHASEOUT_INFO_STATE_DB,
-                    po_state_get_path (state) != NULL ? po_state_get_path (state) : "");
   po_rows_set_text (rows, COL_PHASEOUT_INFO_STATE_DB_PROBLEM,
                     state_error != NULL ? state_error->message : "");
-  po_rows_set_int (rows, COL_PHASEOUT_INFO_CLOCK, g_date_time_to_unix (now));
   po_rows_set_bool (rows, COL_PHASEOUT_INFO_CLOCK_INJECTED, settings->now != NULL);
   po_rows_set_int (rows, COL_PHASEOUT_INFO_TABLES, n_tables);
   po_rows_set_text (rows, COL_PHASEOUT_INFO_SQLITE_VERSION, sqlite3_libversion ());

@@ -18,7 +18,7 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
   g_autoptr(PoScan) scan = NULL;
 
   filter.policy_ids = po_query_context_get_equals (query, COL_PHASEOUT_STATUS_POLICY_ID);
-  if (!po_compliance_scan (runtime, &filter, &scan, error))
+  if (!po_runtime_scan (runtime, &filter, &scan, error))
     return FALSE;
 
   for (guint i = 0; i < scan->policies->len; i++)
@@ -54,6 +54,7 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_ACTION, result->advice);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_SOURCE, urls);
       po_rows_set_int (rows, COL_PHASEOUT_STATUS_EVALUATED_AT, g_date_time_to_unix (scan->now));
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_ENGINE, "extension");
     }
   return TRUE;
 }

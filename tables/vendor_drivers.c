@@ -11,6 +11,7 @@
  * the modules.* indexes, with module file details cached per runtime).
  */
 #include "po-compliance.h"
+#include "po-runtime.h"
 #include "po-schemas.h"
 #include "po-table.h"
 
@@ -36,15 +37,17 @@ gboolean
 po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                   GError **error)
 {
-  g_autoptr(PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
+  g_autoptr(PoComplianceIndex) index = po_runtime_get_compliance_index (runtime, error);
   g_autoptr(PoProfile) profile = NULL;
   g_autoptr(GPtrArray) modules = NULL;
   g_autoptr(GDateTime) now = NULL;
+  PoCatalogue *catalogue;
 
-  if (catalogue == NULL || !po_runtime_get_profile (runtime, &profile, error))
+  if (index == NULL || !po_runtime_get_profile (runtime, &profile, error))
     return FALSE;
+  catalogue = po_compliance_index_get_catalogue (index);
   now = po_runtime_now (runtime);
-  modules = po_inventory_collect_kernel_modules (runtime, NULL);
+  modules = po_inventory_collect_kernel_modules (po_runtime_get_inventory (runtime), NULL);
 
   for (guint i = 0; i < modules->len; i++)
     {
@@ -55,7 +58,7 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
 
       if (!po_query_context_matches (query, COL_VENDOR_DRIVERS_NAME, module->name))
         continue;
-      po_compliance_attribute_module (catalogue, module, &attribution);
+      po_compliance_attribute_module (index, module, &attribution);
       policy_ids = covering_policies (catalogue, profile, now, &attribution);
 
       po_rows_add (rows);

@@ -6,7 +6,7 @@
 #
 # osqueryd reads /etc/osquery/extensions.load once, at start: one path per
 # line, trimmed; empty lines and lines starting with '#' or ';' are skipped;
-# a directory loads every *.ext below it (protocol notes §6.6).
+# a directory loads every *.ext below it (docs/dev/osquery-extension-protocol.md §6.6).
 #
 #   active    a line names phaseout.ext (or its directory): it is autoloaded
 #   disabled  only a commented-out line names it: the administrator switched

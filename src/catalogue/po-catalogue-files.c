@@ -2,8 +2,9 @@
 /*
  * Reading policy files and directories for the loader (po-catalogue.c):
  * the permission rule (as root, refuse what root does not own or others
- * may write), the size limit, the *.json listing in byte order, and the
- * stat identity that tells the catalogue a file changed.  Policy files
+ * may write), the size limit and the *.json listing in byte order (the
+ * stat identity that tells the catalogue a file changed is
+ * po-file-identity.h's).  Policy files
  * are phaseout's own configuration, read at their real paths, not
  * through PoRoot.
  */
@@ -15,41 +16,6 @@
 
 #include "po-catalogue-private.h"
 #include "po-error.h"
-
-void
-po_file_identity_from_stat (PoFileIdentity *identity, const struct stat *st)
-{
-  identity->exists = TRUE;
-  identity->dev = st->st_dev;
-  identity->ino = st->st_ino;
-  identity->size = st->st_size;
-  identity->mode = st->st_mode;
-  identity->uid = st->st_uid;
-  identity->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000)
-                       + st->st_mtim.tv_nsec;
-  identity->ctime_ns = (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000)
-                       + st->st_ctim.tv_nsec;
-}
-
-void
-po_file_identity_of_path (PoFileIdentity *identity, const gchar *path)
-{
-  struct stat st;
-
-  memset (identity, 0, sizeof (*identity));
-  if (stat (path, &st) == 0)
-    po_file_identity_from_stat (identity, &st);
-}
-
-gboolean
-po_file_identity_equal (const PoFileIdentity *a, const PoFileIdentity *b)
-{
-  return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino && a->size == b->size
-         && a->mode == b->mode && a->uid == b->uid && a->mtime_ns == b->mtime_ns
-         && a->ctime_ns == b->ctime_ns;
-}
-
-
 
 /* osquery's rule for extensions, made a little stricter (no group write) */
 gboolean

@@ -106,6 +106,13 @@ PoVendor           *po_catalogue_lookup_vendor     (PoCatalogue  *catalogue,
 GPtrArray          *po_catalogue_get_problems      (PoCatalogue  *catalogue);
 /* gchar*: the files in use (paths, "builtin:..." for built-in ones), in load order */
 GPtrArray          *po_catalogue_get_files         (PoCatalogue  *catalogue);
+/* what a file in use defines: *ret_policies (PoPolicy*) and *ret_vendors
+ * (PoVendor*), each may be NULL; FALSE when the catalogue uses nothing
+ * from it (a bad or unknown file) */
+gboolean            po_catalogue_get_file_objects  (PoCatalogue  *catalogue,
+                                                    const gchar  *file,
+                                                    GPtrArray   **ret_policies,
+                                                    GPtrArray   **ret_vendors);
 guint               po_catalogue_get_n_indicators  (PoCatalogue  *catalogue);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoCatalogueOptions, po_catalogue_options_free)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What a loaded catalogue answers: its policies and vendors, the files and
- * problems of its load, indicator matches (PoMatcher) and the memos that
- * callers derive from it once.
+ * problems of its load, what each file defines, and indicator matches
+ * (PoMatcher).
  */
 #include "po-catalogue-private.h"
 
@@ -49,6 +49,21 @@ po_catalogue_get_n_indicators (PoCatalogue *catalogue)
 }
 
 gboolean
+po_catalogue_get_file_objects (PoCatalogue *catalogue, const gchar *file, GPtrArray **ret_policies,
+                               GPtrArray **ret_vendors)
+{
+  PoCatalogueContent *content = po_catalogue_get_file_content (catalogue, file);
+
+  if (content == NULL)
+    return FALSE;
+  if (ret_policies != NULL)
+    *ret_policies = content->policies;
+  if (ret_vendors != NULL)
+    *ret_vendors = content->vendors;
+  return TRUE;
+}
+
+gboolean
 po_catalogue_match (PoCatalogue *catalogue, PoIndicatorKind kind, const gchar *value,
                     GPtrArray **ret_matches)
 {
@@ -82,21 +97,6 @@ po_catalogue_get_owner_sources (PoCatalogue *catalogue, PoVendor *vendor, PoProd
   return po_matcher_get_owner_sources (catalogue->matcher,
                                        product != NULL ? (gconstpointer) product
                                                        : (gconstpointer) vendor);
-}
-
-gpointer
-po_catalogue_get_memo (PoCatalogue *catalogue, const gchar *key, PoCatalogueMemoBuild build,
-                       gpointer user_data, GDestroyNotify destroy)
-{
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&catalogue->memo_lock);
-  gpointer memo = g_datalist_get_data (&catalogue->memos, key);
-
-  if (memo == NULL)
-    {
-      memo = build (catalogue, user_data);
-      g_datalist_set_data_full (&catalogue->memos, key, memo, destroy);
-    }
-  return memo;
 }
 
 GPtrArray *

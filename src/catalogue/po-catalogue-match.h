@@ -37,22 +37,6 @@ guint               po_catalogue_get_owner_sources (PoCatalogue     *catalogue,
                                                     PoVendor        *vendor,
                                                     PoProduct       *product);
 
-/*
- * Data derived from the catalogue that a caller wants computed once, not
- * per query (an index of vendor names, say): the first call for `key`
- * builds it with build(catalogue, user_data), later calls return the same
- * pointer.  The catalogue is immutable, so the memo stays valid for as
- * long as the catalogue does and is freed with it (destroy).  Thread-safe.
- */
-typedef gpointer (*PoCatalogueMemoBuild) (PoCatalogue *catalogue,
-                                          gpointer     user_data);
-
-gpointer            po_catalogue_get_memo          (PoCatalogue          *catalogue,
-                                                    const gchar          *key,
-                                                    PoCatalogueMemoBuild  build,
-                                                    gpointer              user_data,
-                                                    GDestroyNotify        destroy);
-
 /* the policies that cover this product (vendor and category): a new array
  * of borrowed PoPolicy* */
 GPtrArray          *po_catalogue_get_policies_for_product (PoCatalogue *catalogue,

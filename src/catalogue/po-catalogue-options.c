@@ -2,10 +2,6 @@
 /* PoCatalogueOptions: where a catalogue comes from (po-catalogue.h) */
 #include "po-catalogue-private.h"
 
-#ifndef PHASEOUT_DEFAULT_POLICY_DIR
-#define PHASEOUT_DEFAULT_POLICY_DIR "/etc/phaseout/policies.d"
-#endif
-
 static void
 dir_option_free (DirOption *dir)
 {

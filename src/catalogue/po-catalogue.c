@@ -475,8 +475,6 @@ po_catalogue_load (const PoCatalogueOptions *options, PoCatalogue *previous)
   catalogue->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
   catalogue->file_names = g_ptr_array_new_with_free_func (g_free);
   catalogue->matcher = po_matcher_new ();
-  g_mutex_init (&catalogue->memo_lock);
-  g_datalist_init (&catalogue->memos);
 
   if (options->builtin)
     load_builtin (&loader);
@@ -509,9 +507,7 @@ po_catalogue_unref (PoCatalogue *catalogue)
 {
   if (catalogue == NULL || !g_atomic_ref_count_dec (&catalogue->ref_count))
     return;
-  /* memos and the matcher borrow from the vendors and policies: they go first */
-  g_datalist_clear (&catalogue->memos);
-  g_mutex_clear (&catalogue->memo_lock);
+  /* the matcher borrows from the vendors and policies: it goes first */
   po_matcher_free (catalogue->matcher);
   g_hash_table_unref (catalogue->vendor_by_id);
   g_hash_table_unref (catalogue->policy_by_id);

@@ -10,6 +10,7 @@
 
 #include "po-catalogue-private.h"
 #include "po-error.h"
+#include "po-settings.h"
 
 #define PROFILE_GROUP "profile"
 #define MAX_GRACE_DAYS 36500
@@ -23,32 +24,6 @@ struct _PoProfile {
   gint             grace_days;
   gchar           *device_class;   /* "desktop", "server", or NULL: one of the two */
   gchar           *problem;        /* what was configured but rejected, or NULL */
-};
-
-typedef enum {
-  KEY_NAME,
-  KEY_JURISDICTIONS,
-  KEY_TYPES,
-  KEY_GRACE,
-  KEY_DISABLED,
-  KEY_DEVICE_CLASS,
-} Key;
-
-static const struct {
-  const gchar *name;
-  Key          key;
-} key_names[] = {
-  { "name", KEY_NAME },
-  { "jurisdictions", KEY_JURISDICTIONS },
-  { "jurisdiction", KEY_JURISDICTIONS },
-  { "organisation-types", KEY_TYPES },
-  { "organisation-type", KEY_TYPES },
-  { "organization-types", KEY_TYPES },
-  { "organization-type", KEY_TYPES },
-  { "grace-period-days", KEY_GRACE },
-  { "disabled-policies", KEY_DISABLED },
-  { "disabled-policy", KEY_DISABLED },
-  { "device-class", KEY_DEVICE_CLASS },
 };
 
 PoProfile *
@@ -104,10 +79,16 @@ po_profile_copy (PoProfile *profile)
   return copy;
 }
 
-/* "custom_phaseout_organisation_types" -> KEY_TYPES */
+/*
+ * "custom_phaseout_organisation_types" -> PO_PROFILE_KEY_ORGANISATION_TYPES:
+ * the keys are the settings table's profile rows (po-settings-table.c),
+ * under their names and aliases, '_' and '-' alike, in any case
+ */
 static gboolean
-lookup_key (const gchar *text, gboolean allow_prefix, Key *ret_key)
+lookup_key (const gchar *text, gboolean allow_prefix, PoProfileKey *ret_key)
 {
+  guint n_rows;
+  const PoSettingInfo *table = po_settings_get_table (&n_rows);
   g_autofree gchar *name = g_ascii_strdown (text, -1);
   const gchar *bare = name;
 
@@ -119,13 +100,33 @@ lookup_key (const gchar *text, gboolean allow_prefix, Key *ret_key)
       if (g_str_has_prefix (bare, "phaseout-"))
         bare += strlen ("phaseout-");
     }
-  for (gsize i = 0; i < G_N_ELEMENTS (key_names); i++)
-    if (g_str_equal (key_names[i].name, bare))
-      {
-        *ret_key = key_names[i].key;
-        return TRUE;
-      }
+  for (guint i = 0; i < n_rows; i++)
+    {
+      if (table[i].kind != PO_SETTING_PROFILE)
+        continue;
+      if (g_str_equal (table[i].name, bare)
+          || (table[i].aliases != NULL && g_strv_contains (table[i].aliases, bare)))
+        {
+          *ret_key = table[i].profile_key;
+          return TRUE;
+        }
+    }
   return FALSE;
+}
+
+/* "phaseout_name, phaseout_jurisdictions, ...": the options osquery may set */
+static gchar *
+describe_options (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  guint n_rows;
+  const PoSettingInfo *table = po_settings_get_table (&n_rows);
+
+  for (guint i = 0; i < n_rows; i++)
+    if (table[i].kind == PO_SETTING_PROFILE)
+      g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "",
+                              table[i].osquery_option + strlen ("custom_"));
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* a list value: ',' or ';' separated, blanks ignored */
@@ -147,20 +148,21 @@ split_list (const gchar *value)
 
 /* where: how messages name the setting, e.g. "FILE: [profile]: key 'KEY'" */
 static gboolean
-set_value (PoProfile *profile, Key key, const gchar *value, const gchar *where, GError **error)
+set_value (PoProfile *profile, PoProfileKey key, const gchar *value, const gchar *where,
+           GError **error)
 {
   g_auto(GStrv) list = split_list (value);
 
   switch (key)
     {
-    case KEY_NAME:
+    case PO_PROFILE_KEY_NAME:
       {
         g_autofree gchar *name = g_strstrip (g_strdup (value));
         g_free (profile->name);
         profile->name = *name != '\0' ? g_steal_pointer (&name) : NULL;
         return TRUE;
       }
-    case KEY_JURISDICTIONS:
+    case PO_PROFILE_KEY_JURISDICTIONS:
       for (guint i = 0; list[i] != NULL; i++)
         {
           g_autofree gchar *code = po_vocabulary_normalise_jurisdiction (list[i]);
@@ -177,7 +179,7 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *where, 
       g_strfreev (profile->jurisdictions);
       profile->jurisdictions = g_steal_pointer (&list);
       return TRUE;
-    case KEY_TYPES:
+    case PO_PROFILE_KEY_ORGANISATION_TYPES:
       for (guint i = 0; list[i] != NULL; i++)
         if (!po_vocabulary_is_organisation_type (list[i]))
           {
@@ -191,7 +193,7 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *where, 
       g_strfreev (profile->types);
       profile->types = g_steal_pointer (&list);
       return TRUE;
-    case KEY_DISABLED:
+    case PO_PROFILE_KEY_DISABLED_POLICIES:
       for (guint i = 0; list[i] != NULL; i++)
         if (!po_vocabulary_is_id (list[i]))
           {
@@ -202,7 +204,7 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *where, 
       g_strfreev (profile->disabled);
       profile->disabled = g_steal_pointer (&list);
       return TRUE;
-    case KEY_GRACE:
+    case PO_PROFILE_KEY_GRACE_PERIOD_DAYS:
       {
         g_autofree gchar *text = g_strstrip (g_strdup (value));
         guint64 days = 0;
@@ -222,7 +224,7 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *where, 
         profile->grace_days = (gint) days;
         return TRUE;
       }
-    case KEY_DEVICE_CLASS:
+    case PO_PROFILE_KEY_DEVICE_CLASS:
       {
         g_autofree gchar *text = g_strstrip (g_strdup (value));
 
@@ -239,6 +241,8 @@ set_value (PoProfile *profile, Key key, const gchar *value, const gchar *where, 
         profile->device_class = *text != '\0' ? g_steal_pointer (&text) : NULL;
         return TRUE;
       }
+    case PO_PROFILE_KEY_NONE:
+      break;
     }
   g_return_val_if_reached (FALSE);
 }
@@ -260,15 +264,14 @@ po_profile_load_key_file (PoProfile *profile, GKeyFile *key_file, const gchar *o
       g_autofree gchar *value = NULL;
       g_autofree gchar *where = g_strdup_printf ("%s: [" PROFILE_GROUP "]: key '%s'", origin,
                                                  keys[i]);
-      Key key;
+      PoProfileKey key;
 
       if (!lookup_key (keys[i], FALSE, &key))
         {
+          g_autofree gchar *known = po_settings_describe_profile_keys ("");
           g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                       "%s: [" PROFILE_GROUP "]: unknown key '%s' (known: name, jurisdictions, "
-                       "organisation-types, grace-period-days, disabled-policies, "
-                       "device-class)", origin,
-                       keys[i]);
+                       "%s: [" PROFILE_GROUP "]: unknown key '%s' (known: %s)", origin, keys[i],
+                       known);
           return FALSE;
         }
       value = g_key_file_get_string (key_file, PROFILE_GROUP, keys[i], error);
@@ -331,17 +334,16 @@ po_profile_apply_option (PoProfile *profile, const gchar *key, const gchar *valu
                          GError **error)
 {
   g_autofree gchar *where = NULL;
-  Key which;
+  PoProfileKey which;
 
   g_return_val_if_fail (profile != NULL, FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
   if (!lookup_key (key, TRUE, &which))
     {
+      g_autofree gchar *known = describe_options ();
       g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
-                   "unknown profile option '%s' (known: phaseout_name, phaseout_jurisdictions, "
-                   "phaseout_organisation_types, phaseout_grace_period_days, "
-                   "phaseout_disabled_policies, phaseout_device_class)", key);
+                   "unknown profile option '%s' (known: %s)", key, known);
       return FALSE;
     }
   where = g_strdup_printf ("option '%s'", key);

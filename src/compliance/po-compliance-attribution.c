@@ -2,7 +2,8 @@
 /*
  * Kernel module attribution for vendor_drivers: who a module belongs to,
  * from the catalogue's candidates (po-compliance-match.c) or, failing
- * them, from what the module says of itself; memoised per catalogue.
+ * them, from what the module says of itself; remembered per catalogue
+ * (po-compliance-index.c).
  */
 #include "po-compliance-private.h"
 
@@ -40,13 +41,13 @@ po_attribution_clear (PoAttribution *attribution)
  * vendor; the author field is the vendor's own statement.
  */
 static void
-attribute_module (PoCatalogue *catalogue, const PoKernelModule *module,
+attribute_module (PoComplianceIndex *index, const PoKernelModule *module,
                   PoAttribution *ret_attribution)
 {
   g_autoptr(GArray) candidates = po_candidates_new ();
   PoAttribution attribution = { 0 };
 
-  po_candidates_add_module (catalogue, NULL, module, candidates);
+  po_candidates_add_module (index, NULL, module, candidates);
   if (candidates->len > 0)
     {
       g_autoptr(GArray) chosen = po_candidates_resolve (candidates);
@@ -86,59 +87,10 @@ attribute_module (PoCatalogue *catalogue, const PoKernelModule *module,
   *ret_attribution = attribution;
 }
 
-/*
- * Attributions already made with this catalogue: they depend on nothing but
- * the catalogue and the module's name, signer, author and whether it is in
- * tree, and a host's few hundred modules are the same from one query to
- * the next.  Bounded: emptied when it would pass MAX_ATTRIBUTIONS.
- */
-#define MAX_ATTRIBUTIONS 16384
-
-typedef struct {
-  GMutex      lock;
-  GHashTable *table;  /* key (attribution_key) -> PoAttribution* */
-} Attributions;
-
-static void
-attribution_free (PoAttribution *attribution)
-{
-  po_attribution_clear (attribution);
-  g_free (attribution);
-}
-
-static gpointer
-attributions_new (PoCatalogue *catalogue, gpointer user_data)
-{
-  Attributions *memo = g_new0 (Attributions, 1);
-  g_mutex_init (&memo->lock);
-  memo->table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) attribution_free);
-  return memo;
-}
-
-static void
-attributions_free (Attributions *memo)
-{
-  g_hash_table_unref (memo->table);
-  g_mutex_clear (&memo->lock);
-  g_free (memo);
-}
-
-static void
-attribution_copy (const PoAttribution *from, PoAttribution *to)
-{
-  *to = *from;
-  to->vendor_name = g_strdup (from->vendor_name);
-  to->indicator = g_strdup (from->indicator);
-}
-
 void
-po_compliance_attribute_module (PoCatalogue *catalogue, const PoKernelModule *module,
+po_compliance_attribute_module (PoComplianceIndex *index, const PoKernelModule *module,
                                 PoAttribution *ret_attribution)
 {
-  Attributions *memo = po_catalogue_get_memo (catalogue, "compliance.module-attributions",
-                                              attributions_new, NULL,
-                                              (GDestroyNotify) attributions_free);
   /* NUL cannot occur in these strings: \x01 keeps NULL and "" apart */
   g_autofree gchar *key = g_strconcat (module->name, "\x01", module->signer != NULL ? "=" : "",
                                        module->signer != NULL ? module->signer : "", "\x01",
@@ -146,22 +98,9 @@ po_compliance_attribute_module (PoCatalogue *catalogue, const PoKernelModule *mo
                                        module->author != NULL ? module->author : "",
                                        module->in_tree || module->builtin ? "\x01t" : "\x01f",
                                        NULL);
-  PoAttribution *known;
 
-  g_mutex_lock (&memo->lock);
-  known = g_hash_table_lookup (memo->table, key);
-  if (known != NULL)
-    attribution_copy (known, ret_attribution);
-  g_mutex_unlock (&memo->lock);
-  if (known != NULL)
+  if (po_compliance_index_lookup_attribution (index, key, ret_attribution))
     return;
-
-  attribute_module (catalogue, module, ret_attribution);
-  known = g_new0 (PoAttribution, 1);
-  attribution_copy (ret_attribution, known);
-  g_mutex_lock (&memo->lock);
-  if (g_hash_table_size (memo->table) >= MAX_ATTRIBUTIONS)
-    g_hash_table_remove_all (memo->table);
-  g_hash_table_replace (memo->table, g_steal_pointer (&key), known);
-  g_mutex_unlock (&memo->lock);
+  attribute_module (index, module, ret_attribution);
+  po_compliance_index_insert_attribution (index, key, ret_attribution);
 }

@@ -24,7 +24,7 @@ snap_name_of_instance (const gchar *instance)
  * installed; the snap and flatpak collectors return only what is
  * installed and current (a disabled snap has no "current" link).
  */
-typedef GPtrArray *(*PackageCollector) (PoRuntime *runtime, GPtrArray *warnings);
+typedef GPtrArray *(*PackageCollector) (PoInventory *inventory, GPtrArray *warnings);
 
 /* a deb package some indicator could match: the others need not be copied out */
 static gboolean
@@ -40,9 +40,9 @@ collect_packages (const PoCollectRequest *request, PoFindingSource source, PoInd
   g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
   g_autoptr(GPtrArray) packages =
       source == PO_FINDING_SOURCE_DEB
-      ? po_inventory_collect_deb_filtered (request->runtime, deb_could_match, request->catalogue,
-                                           warnings)
-      : collector (request->runtime, warnings);
+      ? po_inventory_collect_deb_filtered (request->inventory, deb_could_match,
+                                           request->catalogue, warnings)
+      : collector (request->inventory, warnings);
 
   for (guint i = 0; i < packages->len; i++)
     {
@@ -68,12 +68,12 @@ collect_packages (const PoCollectRequest *request, PoFindingSource source, PoInd
  * else.  A user can copy any program to ~/kesl, but cannot make it root's.
  */
 static gboolean
-executable_is_trusted (PoRuntime *runtime, gint pid)
+executable_is_trusted (PoInventory *inventory, gint pid)
 {
   g_autoptr(GError) error = NULL;
   struct stat st;
 
-  if (!po_inventory_process_stat_executable (runtime, pid, &st, &error))
+  if (!po_inventory_process_stat_executable (inventory, pid, &st, &error))
     {
       g_debug ("process %d: %s", pid, error->message);
       return FALSE;
@@ -97,7 +97,7 @@ collect_processes (const PoCollectRequest *request, GPtrArray *findings)
   g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
   /* the name and the executable are all that is matched */
   g_autoptr(GPtrArray) processes =
-      po_inventory_collect_processes_full (request->runtime, PO_PROCESS_READ_NAME_AND_PATH,
+      po_inventory_collect_processes_full (request->inventory, PO_PROCESS_READ_NAME_AND_PATH,
                                            warnings);
 
   for (guint i = 0; i < processes->len; i++)
@@ -113,14 +113,14 @@ collect_processes (const PoCollectRequest *request, GPtrArray *findings)
                                                g_str_equal (base, process->name) ? 0 : 2);
           po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates,
                                                PO_INDICATOR_LINUX_PATH, process->path, 4);
-          if (candidates->len > 0 && !executable_is_trusted (request->runtime, process->pid))
+          if (candidates->len > 0 && !executable_is_trusted (request->inventory, process->pid))
             g_array_set_size (candidates, 0);
         }
       else
         {
           po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates,
                                                PO_INDICATOR_LINUX_PROCESS, process->name, 0);
-          if (candidates->len > 0 && po_inventory_process_real_uid (request->runtime,
+          if (candidates->len > 0 && po_inventory_process_real_uid (request->inventory,
                                                                     process->pid) != 0)
             g_array_set_size (candidates, 0);
         }
@@ -136,7 +136,7 @@ collect_units (const PoCollectRequest *request, GPtrArray *findings)
 {
   g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
   /* names are matched: the unit files need not be read */
-  g_autoptr(GPtrArray) units = po_inventory_collect_units_fields (request->runtime,
+  g_autoptr(GPtrArray) units = po_inventory_collect_units_fields (request->inventory,
                                                                   PO_UNIT_READ_NAMES, warnings);
 
   for (guint i = 0; i < units->len; i++)
@@ -158,14 +158,14 @@ static gboolean
 collect_modules (const PoCollectRequest *request, GPtrArray *findings)
 {
   g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
-  g_autoptr(GPtrArray) modules = po_inventory_collect_kernel_modules (request->runtime, warnings);
+  g_autoptr(GPtrArray) modules = po_inventory_collect_kernel_modules (request->inventory, warnings);
 
   for (guint i = 0; i < modules->len; i++)
     {
       PoKernelModule *module = g_ptr_array_index (modules, i);
       g_autoptr(GArray) candidates = po_candidates_new ();
 
-      po_candidates_add_module (request->catalogue, request->owners, module, candidates);
+      po_candidates_add_module (request->index, request->owners, module, candidates);
       po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_KERNEL_MODULE,
                                   module->name, module->version, module->path, -1);
     }

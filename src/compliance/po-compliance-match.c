@@ -100,73 +100,25 @@ po_candidates_add_indicator_matches (PoCatalogue *catalogue, GHashTable *owners,
 }
 
 /*
- * A signer or author that is one of a vendor's names (its name
- * or an alias, compared as free text): a vendor-wide match.  Organisation
- * names are what vendors sign and publish as, so this needs no indicator
- * per vendor; "Kaspersky Lab, Inc." and "kaspersky  lab, inc." are equal.
+ * A signer or author that is one of a vendor's names (its name or an
+ * alias, compared as free text): a vendor-wide match.  Organisation names
+ * are what vendors sign and publish as, so this needs no indicator per
+ * vendor; "Kaspersky Lab, Inc." and "kaspersky  lab, inc." are equal.  The
+ * index of names is built once per catalogue (po-compliance-index.c).
  */
-typedef struct {
-  PoVendor    *vendor;
-  const gchar *name;    /* as the catalogue writes it: the name or an alias */
-} VendorName;
-
-/*
- * normalised name -> GArray of VendorName, in vendor order and with each
- * vendor once (its name before its aliases): built once per catalogue, so
- * a signer costs one lookup however many vendors the catalogue holds
- */
-static gpointer
-vendor_names_build (PoCatalogue *catalogue, gpointer user_data)
-{
-  GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                             (GDestroyNotify) g_array_unref);
-  GPtrArray *vendors = po_catalogue_get_vendors (catalogue);
-
-  for (guint i = 0; i < vendors->len; i++)
-    {
-      PoVendor *vendor = g_ptr_array_index (vendors, i);
-      const gchar *const *aliases = po_vendor_get_aliases (vendor);
-
-      for (gint a = -1; a < 0 || aliases[a] != NULL; a++)
-        {
-          VendorName entry = { vendor, a < 0 ? po_vendor_get_name (vendor) : aliases[a] };
-          g_autofree gchar *key = po_text_normalise (entry.name, PO_TEXT_FREE, PO_TEXT_UNICODE);
-          GArray *entries = g_hash_table_lookup (index, key);
-          gboolean known = FALSE;
-
-          if (entries == NULL)
-            {
-              entries = g_array_new (FALSE, FALSE, sizeof (VendorName));
-              g_hash_table_insert (index, g_steal_pointer (&key), entries);
-            }
-          for (guint e = 0; e < entries->len && !known; e++)
-            known = g_array_index (entries, VendorName, e).vendor == vendor;
-          if (!known)
-            g_array_append_val (entries, entry);
-        }
-    }
-  return index;
-}
-
 static void
-add_vendor_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candidates,
+add_vendor_name_matches (PoComplianceIndex *index, GHashTable *owners, GArray *candidates,
                          const gchar *value, guint rank)
 {
-  GHashTable *index;
-  GArray *entries;
-  g_autofree gchar *wanted = NULL;
+  const PoVendorName *names;
+  guint n_names;
 
   if (value == NULL || *value == '\0')
     return;
-  wanted = po_text_normalise (value, PO_TEXT_FREE, PO_TEXT_UNICODE);
-  if (*wanted == '\0')
-    return;
-  index = po_catalogue_get_memo (catalogue, "compliance.vendor-names", vendor_names_build, NULL,
-                                 (GDestroyNotify) g_hash_table_unref);
-  entries = g_hash_table_lookup (index, wanted);
-  for (guint i = 0; entries != NULL && i < entries->len; i++)
+  names = po_compliance_index_lookup_vendor_name (index, value, &n_names);
+  for (guint i = 0; i < n_names; i++)
     {
-      const VendorName *entry = &g_array_index (entries, VendorName, i);
+      const PoVendorName *entry = &names[i];
       PoCandidate candidate = { 0 };
 
       if (!po_compliance_owner_wanted (owners, entry->vendor, NULL))
@@ -181,7 +133,7 @@ add_vendor_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *can
 
 /* an author field: whole (without e-mail addresses), then each comma-separated name */
 static void
-add_author_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candidates,
+add_author_name_matches (PoComplianceIndex *index, GHashTable *owners, GArray *candidates,
                          const gchar *author, guint rank)
 {
   g_autofree gchar *whole = NULL;
@@ -190,10 +142,10 @@ add_author_name_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *can
   if (author == NULL)
     return;
   whole = po_compliance_strip_email (author);
-  add_vendor_name_matches (catalogue, owners, candidates, whole, rank);
+  add_vendor_name_matches (index, owners, candidates, whole, rank);
   parts = g_strsplit (whole, ",", -1);
   for (guint i = 0; parts[i] != NULL && parts[1] != NULL; i++)
-    add_vendor_name_matches (catalogue, owners, candidates, g_strstrip (parts[i]), rank);
+    add_vendor_name_matches (index, owners, candidates, g_strstrip (parts[i]), rank);
 }
 
 /*
@@ -276,17 +228,19 @@ po_compliance_warnings_complete (GPtrArray *warnings)
 
 /* the catalogue candidates for a module: name, then signer, then author */
 void
-po_candidates_add_module (PoCatalogue *catalogue, GHashTable *owners, const PoKernelModule *module,
-                          GArray *candidates)
+po_candidates_add_module (PoComplianceIndex *index, GHashTable *owners,
+                          const PoKernelModule *module, GArray *candidates)
 {
+  PoCatalogue *catalogue = po_compliance_index_get_catalogue (index);
+
   po_candidates_add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE,
                                        module->name, 0);
   po_candidates_add_indicator_matches (catalogue, owners, candidates,
                                        PO_INDICATOR_KERNEL_MODULE_SIGNER,
                                        module->signer, 2);
-  add_vendor_name_matches (catalogue, owners, candidates, module->signer, 4);
+  add_vendor_name_matches (index, owners, candidates, module->signer, 4);
   po_candidates_add_indicator_matches (catalogue, owners, candidates,
                                        PO_INDICATOR_KERNEL_MODULE_AUTHOR,
                                        module->author, 6);
-  add_author_name_matches (catalogue, owners, candidates, module->author, 8);
+  add_author_name_matches (index, owners, candidates, module->author, 8);
 }

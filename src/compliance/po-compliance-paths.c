@@ -59,7 +59,7 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
 
   if (!po_path_memo_could_exist (memo, pattern))
     return TRUE;
-  if (!po_inventory_probe_pattern (request->runtime, pattern, warnings, &infos, &error))
+  if (!po_inventory_probe_pattern (request->inventory, pattern, warnings, &infos, &error))
     {
       /* a pattern the probe cannot expand is a catalogue matter, not this host's */
       g_debug ("path indicator %s: %s", pattern, error->message);
@@ -100,52 +100,39 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
 /*
  * The path indicators of one catalogue, each with the paths whose absence
  * rules it out (po_path_memo_checked_prefixes(): /opt, /opt/acme,
- * /opt/acme/bin for /opt/acme/bin/STAR), worked out once per catalogue as
- * a tree of prefixes shared between indicators.  A scan asks the memo
+ * /opt/acme/bin for /opt/acme/bin/STAR), worked out once per catalogue
+ * (the compliance index keeps it) as a tree of prefixes shared between
+ * indicators.  A scan asks the memo
  * about a prefix only when its parent is there, and passes over every
  * indicator beneath a missing one reading only its slot in prefix_of, not
  * the indicator: with tens of thousands of indicators, walking them all on
  * every query was most of what a large catalogue cost.
  */
-typedef struct {
-  gatomicrefcount ref;
-  PoCatalogue    *catalogue;    /* owned: the plan holds for this one */
-  GPtrArray      *indicators;   /* the catalogue's path indicators, borrowed */
-  guint          *prefix_of;    /* per indicator: 0 none, else 1 + its longest prefix */
-  GPtrArray      *prefixes;     /* gchar*, each once */
-  guint          *parent_of;    /* per prefix: 0 none, else 1 + the prefix above it */
-} PathPlan;
+struct _PoPathPlan {
+  GPtrArray *indicators;   /* the catalogue's path indicators, borrowed */
+  guint     *prefix_of;    /* per indicator: 0 none, else 1 + its longest prefix */
+  GPtrArray *prefixes;     /* gchar*, each once */
+  guint     *parent_of;    /* per prefix: 0 none, else 1 + the prefix above it */
+};
 
-/* the runtime's plan (component "compliance.path-plan"), replaced when the
- * catalogue is; generate functions run on several threads */
-typedef struct {
-  GMutex    lock;
-  PathPlan *plan;
-} PathPlans;
-
-static void
-path_plan_unref (PathPlan *plan)
+void
+po_path_plan_free (PoPathPlan *plan)
 {
-  if (plan == NULL || !g_atomic_ref_count_dec (&plan->ref))
+  if (plan == NULL)
     return;
-  po_catalogue_unref (plan->catalogue);
   g_free (plan->prefix_of);
   g_free (plan->parent_of);
   g_ptr_array_unref (plan->prefixes);
   g_free (plan);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PathPlan, path_plan_unref)
-
-static PathPlan *
-path_plan_new (PoCatalogue *catalogue)
+PoPathPlan *
+po_path_plan_new (PoCatalogue *catalogue)
 {
-  PathPlan *plan = g_new0 (PathPlan, 1);
+  PoPathPlan *plan = g_new0 (PoPathPlan, 1);
   g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) parents = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  g_atomic_ref_count_init (&plan->ref);
-  plan->catalogue = po_catalogue_ref (catalogue);
   plan->indicators = po_catalogue_get_indicators (catalogue, PO_INDICATOR_LINUX_PATH);
   plan->prefix_of = g_new0 (guint, MAX (plan->indicators->len, 1));
   plan->prefixes = g_ptr_array_new_with_free_func (g_free);
@@ -175,50 +162,13 @@ path_plan_new (PoCatalogue *catalogue)
   return plan;
 }
 
-static gpointer
-path_plans_new (PoRuntime *runtime)
-{
-  PathPlans *plans = g_new0 (PathPlans, 1);
-  g_mutex_init (&plans->lock);
-  return plans;
-}
-
-static void
-path_plans_free (gpointer data)
-{
-  PathPlans *plans = data;
-  path_plan_unref (plans->plan);
-  g_mutex_clear (&plans->lock);
-  g_free (plans);
-}
-
-/* the plan for this catalogue: a reference */
-static PathPlan *
-path_plan_get (PoRuntime *runtime, PoCatalogue *catalogue)
-{
-  PathPlans *plans = po_runtime_get_component (runtime, "compliance.path-plan", path_plans_new,
-                                               path_plans_free);
-  PathPlan *plan;
-
-  g_mutex_lock (&plans->lock);
-  if (plans->plan == NULL || plans->plan->catalogue != catalogue)
-    {
-      path_plan_unref (plans->plan);
-      plans->plan = path_plan_new (catalogue);
-    }
-  plan = plans->plan;
-  g_atomic_ref_count_inc (&plan->ref);
-  g_mutex_unlock (&plans->lock);
-  return plan;
-}
-
 /* what a scan knows of a plan's prefixes: not asked yet, there, missing */
 enum { PREFIX_UNKNOWN, PREFIX_THERE, PREFIX_MISSING };
 
 /* is prefix (1 + its index) missing? Its parents first: beneath a missing
  * one, nothing is asked */
 static gboolean
-prefix_missing (const PathPlan *plan, guint8 *known, PoPathMemo *memo, guint prefix)
+prefix_missing (const PoPathPlan *plan, guint8 *known, PoPathMemo *memo, guint prefix)
 {
   if (known[prefix] == PREFIX_UNKNOWN)
     {
@@ -248,8 +198,8 @@ po_compliance_collect_paths (const PoCollectRequest *request, GPtrArray *finding
   g_autoptr(GHashTable) hits_by_path = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
   g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
-  g_autoptr(PoPathMemo) memo = po_path_memo_new (request->runtime);
-  g_autoptr(PathPlan) plan = path_plan_get (request->runtime, request->catalogue);
+  g_autoptr(PoPathMemo) memo = po_path_memo_new (request->inventory);
+  const PoPathPlan *plan = po_compliance_index_get_path_plan (request->index);
   g_autofree guint8 *known = g_new0 (guint8, plan->prefixes->len + 1);
   g_autofree gboolean *redundant = NULL;
 

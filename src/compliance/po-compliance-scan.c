@@ -20,8 +20,6 @@
  */
 #include "po-compliance-private.h"
 
-#include "po-state.h"
-
 void
 po_scan_free (PoScan *scan)
 {
@@ -104,10 +102,9 @@ po_compliance_get_covering_policies (PoCatalogue *catalogue, PoProfile *profile,
 
 /* writes the scan to the state database; FALSE when there is no history */
 static gboolean
-record_history (PoRuntime *runtime, PoScan *scan, const PoScanFilter *filter,
-                guint sources_run, guint sources_complete)
+record_history (PoState *state, PoScan *scan, const PoScanFilter *filter, guint sources_run,
+                guint sources_complete)
 {
-  PoState *state = po_runtime_get_state (runtime);
   g_autoptr(GArray) rows = g_array_sized_new (FALSE, TRUE, sizeof (PoStateFinding),
                                               scan->matches->len);
   g_autoptr(GArray) complete = g_array_new (FALSE, TRUE, sizeof (PoStateComplete));
@@ -162,9 +159,8 @@ record_history (PoRuntime *runtime, PoScan *scan, const PoScanFilter *filter,
   return TRUE;
 }
 
-gboolean
-po_compliance_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret_scan,
-                    GError **error)
+PoScan *
+po_compliance_scan (const PoScanInputs *inputs, const PoScanFilter *filter)
 {
   g_autoptr(PoScan) scan = g_new0 (PoScan, 1);
   g_autoptr(GHashTable) owners = g_hash_table_new (NULL, NULL);
@@ -172,12 +168,9 @@ po_compliance_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret
   GPtrArray *policies;
   guint sources_complete = 0;
 
-  scan->catalogue = po_runtime_get_catalogue (runtime, error);
-  if (scan->catalogue == NULL)
-    return FALSE;
-  if (!po_runtime_get_profile (runtime, &scan->profile, error))
-    return FALSE;
-  scan->now = po_runtime_now (runtime);
+  scan->catalogue = po_catalogue_ref (po_compliance_index_get_catalogue (inputs->index));
+  scan->profile = inputs->profile != NULL ? po_profile_ref (inputs->profile) : NULL;
+  scan->now = g_date_time_ref (inputs->now);
   scan->policies = g_ptr_array_new_with_free_func ((GDestroyNotify) po_policy_result_free);
   scan->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) po_finding_free);
   scan->matches = g_ptr_array_new_with_free_func (g_free);
@@ -201,7 +194,8 @@ po_compliance_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret
         add_owners (scan->catalogue, policy, filter, owners);
     }
 
-  request.runtime = runtime;
+  request.inventory = inputs->inventory;
+  request.index = inputs->index;
   request.catalogue = scan->catalogue;
   request.owners = owners;
   request.sources = filter->sources;
@@ -230,10 +224,10 @@ po_compliance_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret
         }
     }
 
-  scan->history = record_history (runtime, scan, filter, scan->sources_run, sources_complete);
+  scan->history = record_history (inputs->state, scan, filter, scan->sources_run,
+                                  sources_complete);
   for (guint p = 0; p < scan->policies->len; p++)
     po_policy_result_compute (g_ptr_array_index (scan->policies, p), scan->profile, scan->now,
                               scan->history);
-  *ret_scan = g_steal_pointer (&scan);
-  return TRUE;
+  return g_steal_pointer (&scan);
 }

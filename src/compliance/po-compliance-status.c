@@ -155,6 +155,12 @@ kind_action (const PoMilestone *milestone)
   return g_strdup_printf ("act as the policy requires by %s", date);
 }
 
+gchar *
+po_compliance_milestone_action (const PoMilestone *milestone)
+{
+  return kind_action (milestone);
+}
+
 static gchar *
 format_day (gint64 julian)
 {

@@ -5,7 +5,7 @@
 
 #include "po-catalogue.h"
 #include "po-inventory.h"
-#include "po-runtime.h"
+#include "po-state.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +15,27 @@ G_BEGIN_DECLS
  * phaseout_history and vendor_drivers, so that every table (and the
  * `phaseout report` summary built on them) agrees.  README.md in this
  * directory states the rules; the comments here say what each call does.
+ *
+ * Compliance does not know the runtime: a scan is given what it needs
+ * (PoScanInputs), and the runtime (po-runtime.h) is what gathers it.
  */
+
+/* ---- what compliance derives from a catalogue --------------------------- */
+
+/*
+ * A catalogue with what compliance derives from it once (an index of
+ * vendor names, the kernel-module attributions made so far), so a query
+ * does not derive it again (po-compliance-index.c).  Refcounted and
+ * thread-safe; keeps a reference to its catalogue.  error is for failures
+ * of the index itself and is not set today.
+ */
+typedef struct _PoComplianceIndex PoComplianceIndex;
+
+PoComplianceIndex *po_compliance_index_new           (PoCatalogue        *catalogue,
+                                                      GError            **error);
+PoComplianceIndex *po_compliance_index_ref           (PoComplianceIndex  *index);
+void               po_compliance_index_unref         (PoComplianceIndex  *index);
+PoCatalogue       *po_compliance_index_get_catalogue (PoComplianceIndex  *index);
 
 /* ---- findings ----------------------------------------------------------- */
 
@@ -131,6 +151,15 @@ typedef struct {
 
 void         po_scan_free                  (PoScan          *scan);
 
+/* what a scan works from */
+typedef struct {
+  PoComplianceIndex *index;      /* the catalogue, and what is derived from it */
+  PoProfile         *profile;    /* NULL: none configured */
+  GDateTime         *now;
+  PoInventory       *inventory;  /* the host */
+  PoState           *state;      /* the detection history (po_state_get_path() NULL: off) */
+} PoScanInputs;
+
 /*
  * Runs a scan: evaluates the catalogue's policies against the profile,
  * runs the collectors the applicable policies (within the filter) need,
@@ -138,13 +167,10 @@ void         po_scan_free                  (PoScan          *scan);
  * (po-state.h: new findings, refreshed ones, and removals when the scan
  * was complete for a policy and source) and works out each policy's
  * status.  A broken host source or state database means fewer findings or
- * no history, never a failure; FALSE only when the catalogue or profile
- * cannot be had at all.
+ * no history, never a failure.  po_runtime_scan() gathers the inputs.
  */
-gboolean     po_compliance_scan            (PoRuntime          *runtime,
-                                            const PoScanFilter *filter,
-                                            PoScan            **ret_scan,
-                                            GError            **error);
+PoScan      *po_compliance_scan            (const PoScanInputs *inputs,
+                                            const PoScanFilter *filter);
 
 /* does policy cover product (vendor-wide: NULL) of vendor */
 gboolean     po_compliance_policy_covers_owner   (PoPolicy    *policy,
@@ -191,15 +217,20 @@ void         po_attribution_clear          (PoAttribution   *attribution);
  * author as written, then the signer as written (see README.md for why
  * the author comes before the signer).
  */
-void         po_compliance_attribute_module (PoCatalogue          *catalogue,
+void         po_compliance_attribute_module (PoComplianceIndex    *index,
                                              const PoKernelModule *module,
                                              PoAttribution        *ret_attribution);
 
 /* ---- helpers shared by the tables --------------------------------------- */
 
+/* what a milestone asks, by its date: "begin removal by 2017-12-12"; the
+ * words of required_action (the export's SQL writes them too) */
+gchar       *po_compliance_milestone_action (const PoMilestone *milestone);
+
 /* "2017-12-01T00:00:00Z" for seconds since the epoch (UTC) */
 gchar       *po_compliance_format_time     (gint64           seconds);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoComplianceIndex, po_compliance_index_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoFinding, po_finding_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoScan, po_scan_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PoAttribution, po_attribution_clear)

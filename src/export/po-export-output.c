@@ -1,123 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What `phaseout export` writes: Fleet policies (YAML, the `fleetctl apply`
- * format) and an osquery query pack (JSON), from the queries compiled in
- * po-export-sql.c, with the descriptions taken from the policy data.
- *
- * The YAML is written by hand, not by a library: it is a fixed shape
- * (documents of one mapping with scalar values), so the only care needed is
- * in the scalars, and po_export_yaml_scalar() takes it: a literal block for
- * multi-line text only when every character can stand in one (YAML 1.1
- * parsers, such as Fleet's, also break lines at U+0085, U+2028 and U+2029),
- * else a double-quoted string with the escapes JSON and YAML share.  The
- * tests parse the output with libyaml.  The pack is JSON from json-glib.
+ * What `phaseout export` writes around the compiled queries: the names,
+ * descriptions and resolutions taken from the policy data, the selection
+ * of policies and platforms, and the osquery query pack (JSON, from
+ * json-glib).  The Fleet YAML is written in po-export-fleet.c.
  */
 #include <string.h>
 
 #include <json-glib/json-glib.h>
 
 #include "po-error.h"
-#include "po-export.h"
-
-/* ---- YAML scalars ----------------------------------------------------------- */
-
-/* a character that cannot appear as itself in a YAML scalar */
-static gboolean
-yaml_needs_escape (gunichar c)
-{
-  return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029
-         || c == 0xfeff || c == 0xfffe || c == 0xffff;
-}
-
-/* whether value can be a literal block scalar (|-) and read back the same */
-static gboolean
-yaml_block_safe (const gchar *value)
-{
-  gsize len = strlen (value);
-
-  if (strchr (value, '\n') == NULL)
-    return FALSE;
-  /* the first line sets the indentation; a trailing newline would be
-   * stripped by |-; trailing blanks are invisible to a reviewer */
-  if (value[0] == ' ' || value[0] == '\n' || value[len - 1] == '\n' || value[len - 1] == ' ')
-    return FALSE;
-  for (const gchar *p = value; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      if (c == '\n')
-        {
-          if (p > value && p[-1] == ' ')
-            return FALSE;
-          continue;
-        }
-      if (yaml_needs_escape (c))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gchar *
-yaml_double_quoted (const gchar *value)
-{
-  GString *out = g_string_new ("\"");
-
-  for (const gchar *p = value; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        default:
-          if (yaml_needs_escape (c))
-            g_string_append_printf (out, "\\u%04X", c);
-          else
-            g_string_append_unichar (out, c);
-        }
-    }
-  g_string_append_c (out, '"');
-  return g_string_free (out, FALSE);
-}
-
-gchar *
-po_export_yaml_scalar (const gchar *value, guint indent)
-{
-  g_autofree gchar *valid = g_utf8_make_valid (value != NULL ? value : "", -1);
-  g_autoptr(GString) out = NULL;
-  const gchar *line;
-
-  if (!yaml_block_safe (valid))
-    return yaml_double_quoted (valid);
-  out = g_string_new ("|-");
-  line = valid;
-  while (line != NULL)
-    {
-      const gchar *end = strchr (line, '\n');
-      gsize length = end != NULL ? (gsize) (end - line) : strlen (line);
-
-      g_string_append_c (out, '\n');
-      if (length > 0)
-        {
-          g_string_append_printf (out, "%*s", (int) indent + 2, "");
-          g_string_append_len (out, line, (gssize) length);
-        }
-      line = end != NULL ? end + 1 : NULL;
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
+#include "po-export-private.h"
 
 /* ---- the words around the queries ---------------------------------------- */
 
@@ -181,8 +74,8 @@ part_title (PoExportQuery *query)
   return part;
 }
 
-static gchar *
-fleet_name (PoCatalogue *catalogue, PoExportQuery *query)
+gchar *
+po_export_fleet_policy_name (PoCatalogue *catalogue, PoExportQuery *query)
 {
   PoPolicy *policy = po_export_query_get_policy (query);
   g_autofree gchar *vendors = vendor_names (catalogue, policy);
@@ -281,8 +174,8 @@ first_url (PoPolicy *policy)
   return NULL;
 }
 
-static gchar *
-describe (PoCatalogue *catalogue, PoExportQuery *query, gboolean fleet)
+gchar *
+po_export_describe (PoCatalogue *catalogue, PoExportQuery *query, gboolean fleet)
 {
   PoPolicy *policy = po_export_query_get_policy (query);
   PoExportPlatform platform = po_export_query_get_platform (query);
@@ -341,8 +234,8 @@ describe (PoCatalogue *catalogue, PoExportQuery *query, gboolean fleet)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static gchar *
-resolution (PoCatalogue *catalogue, PoExportQuery *query)
+gchar *
+po_export_resolution (PoCatalogue *catalogue, PoExportQuery *query)
 {
   PoPolicy *policy = po_export_query_get_policy (query);
   PoExportPlatform platform = po_export_query_get_platform (query);
@@ -392,18 +285,16 @@ po_export_pack_query_name (PoPolicy *policy, PoExportPlatform platform)
 
 /* ---- selection ------------------------------------------------------------- */
 
-typedef void (*EmitFunc) (PoCatalogue *catalogue, PoExportQuery *query,
-                          const PoExportOptions *options, gpointer user_data);
-
 /*
  * Compiles every selected policy for every selected platform and part and
  * hands the queries with something to look for to emit; notes the rest.
  * need_policy_sql: the emitter writes the pass/fail query (Fleet), which
  * has only confirmed indicators.  Returns how many were emitted.
  */
-static guint
-for_each_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
-                GString *notes, gboolean need_policy_sql, EmitFunc emit, gpointer user_data)
+guint
+po_export_for_each_query (PoCatalogue *catalogue, GPtrArray *policies,
+                          const PoExportOptions *options, GString *notes,
+                          gboolean need_policy_sql, PoExportEmitFunc emit, gpointer user_data)
 {
   GPtrArray *selected = policies != NULL ? policies : po_catalogue_get_policies (catalogue);
   guint mask = options->platforms != 0 ? options->platforms : PO_EXPORT_PLATFORMS_ALL;
@@ -473,148 +364,13 @@ for_each_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
   return n_emitted;
 }
 
-static gboolean
-nothing_exported (GError **error)
+gboolean
+po_export_nothing_exported (GError **error)
 {
   g_set_error_literal (error, PO_ERROR, PO_ERROR_NOT_FOUND,
                        "nothing to export: none of the selected policies covers an indicator "
                        "that osquery's core tables show on the selected platforms");
   return FALSE;
-}
-
-/* ---- Fleet ------------------------------------------------------------------ */
-
-static void
-yaml_field (GString *out, const gchar *key, const gchar *value)
-{
-  g_autofree gchar *scalar = po_export_yaml_scalar (value, 2);
-  g_string_append_printf (out, "  %s: %s\n", key, scalar);
-}
-
-/* spec: of a `fleetctl apply` document, or one item of a GitOps list: the
- * same keys at the same indentation, after "spec:\n" or "- " */
-static void
-emit_fleet_fields (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
-                   GString *out)
-{
-  PoPolicy *policy = po_export_query_get_policy (query);
-  g_autofree gchar *name = fleet_name (catalogue, query);
-  g_autofree gchar *description = describe (catalogue, query, TRUE);
-  g_autofree gchar *fix = resolution (catalogue, query);
-  g_autofree gchar *name_scalar = po_export_yaml_scalar (name, 2);
-
-  g_string_append_printf (out, "name: %s\n", name_scalar);
-  g_string_append_printf (out, "  platform: %s\n",
-                          po_export_platform_to_string (po_export_query_get_platform (query)));
-  g_string_append_printf (out, "  critical: %s\n", po_policy_get_binding (policy) ? "true" : "false");
-  if (options->team != NULL)
-    yaml_field (out, "team", options->team);
-  yaml_field (out, "description", description);
-  yaml_field (out, "resolution", fix);
-  yaml_field (out, "query", po_export_query_get_policy_sql (query));
-}
-
-static void
-emit_fleet_policy (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
-                   gpointer user_data)
-{
-  GString *out = user_data;
-
-  /* every document starts with its separator: fleetctl apply cuts the
-   * file at each "---" line and refuses a piece without kind and spec */
-  g_string_append (out, out->len == 0 ? "" : "---\n");
-  g_string_append (out, "apiVersion: v1\nkind: policy\nspec:\n  ");
-  emit_fleet_fields (catalogue, query, options, out);
-}
-
-static void
-emit_gitops_policy (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOptions *options,
-                    gpointer user_data)
-{
-  g_string_append ((GString *) user_data, "- ");
-  emit_fleet_fields (catalogue, query, options, user_data);
-}
-
-/*
- * text with every '$' escaped the way `fleetctl gitops` unescapes it
- * before it reads the YAML (spec.ExpandEnvBytes): 2k+1 backslashes and a
- * '$' stand for k backslashes and a '$' that is not a variable.  Applied to
- * the YAML text as written, so it holds inside quoted scalars too.
- */
-static gchar *
-escape_fleet_variables (const gchar *text)
-{
-  GString *out = g_string_sized_new (strlen (text));
-
-  for (const gchar *p = text; *p != '\0'; p++)
-    {
-      gsize run = 0;
-
-      while (p[run] == '\\')
-        run++;
-      if (p[run] == '$')
-        {
-          for (gsize i = 0; i < 2 * run + 1; i++)
-            g_string_append_c (out, '\\');
-          g_string_append_c (out, '$');
-          p += run;
-          continue;
-        }
-      g_string_append_len (out, p, (gssize) (run > 0 ? run : 1));
-      p += run > 0 ? run - 1 : 0;
-    }
-  return g_string_free (out, FALSE);
-}
-
-gboolean
-po_export_fleet_policies (PoCatalogue *catalogue, GPtrArray *policies,
-                          const PoExportOptions *options, GString *out, GString *notes,
-                          GError **error)
-{
-  g_autoptr(GString) documents = g_string_new (NULL);
-  gboolean gitops = options->fleet_format == PO_EXPORT_FLEET_GITOPS;
-
-  g_return_val_if_fail (catalogue != NULL, FALSE);
-  g_return_val_if_fail (options != NULL, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  if (gitops && options->team != NULL)
-    {
-      g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
-                           "a team is for the fleetctl apply form; in GitOps the team's file "
-                           "that names this one with `policies: - path:` sets it");
-      return FALSE;
-    }
-  if (for_each_query (catalogue, policies, options, notes, TRUE,
-                      gitops ? emit_gitops_policy : emit_fleet_policy, documents) == 0)
-    return nothing_exported (error);
-  if (gitops)
-    {
-      g_autofree gchar *escaped = escape_fleet_variables (documents->str);
-
-      g_string_append_printf (out,
-                              "# Fleet policies compiled by phaseout %s from its policy catalogue,\n"
-                              "# in Fleet's GitOps form.  Name this file in default.yml or a team's\n"
-                              "# file, for example as lib/phaseout.policies.yml:\n"
-                              "#   policies:\n"
-                              "#     - path: ../lib/phaseout.policies.yml\n"
-                              "# A Fleet policy passes when its query returns a row; each query here\n"
-                              "# returns one when none of the software its policy covers is found.\n",
-                              PHASEOUT_VERSION);
-      g_string_append (out, escaped);
-      return TRUE;
-    }
-  /* the comment goes inside the first document: before the first "---"
-   * it would be a piece of its own, which fleetctl apply refuses */
-  g_string_append_printf (out,
-                          "---\n"
-                          "# Fleet policies compiled by phaseout %s from its policy catalogue.\n"
-                          "# Apply with: fleetctl apply -f FILE (FILE ending in .yml or .yaml)\n"
-                          "# A Fleet policy passes when its query returns a row; each query here\n"
-                          "# returns one when none of the software its policy covers is found.\n",
-                          PHASEOUT_VERSION);
-  g_string_append (out, documents->str);
-  return TRUE;
 }
 
 /* ---- osquery pack ------------------------------------------------------------ */
@@ -630,7 +386,7 @@ emit_pack_query (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOpt
   PackEmit *emit = user_data;
   PoExportPlatform platform = po_export_query_get_platform (query);
   g_autofree gchar *name = pack_name (query);
-  g_autofree gchar *description = describe (catalogue, query, FALSE);
+  g_autofree gchar *description = po_export_describe (catalogue, query, FALSE);
 
   json_builder_set_member_name (emit->builder, name);
   json_builder_begin_object (emit->builder);
@@ -650,6 +406,71 @@ emit_pack_query (PoCatalogue *catalogue, PoExportQuery *query, const PoExportOpt
   json_builder_end_object (emit->builder);
 }
 
+gchar *
+po_export_table_description (PoExportTable table, PoExportPlatform platform)
+{
+  return g_strdup_printf (
+      "phaseout's %s table for %s hosts without the phaseout extension: the same columns with "
+      "the same meanings, computed by plain osquery SQL over osquery's core tables and its time "
+      "table, and engine 'sql' (the extension's rows say 'extension'). Applicability was "
+      "decided when phaseout %s wrote this query, for the organisation profile it was given; "
+      "dates, days remaining and status are computed when it runs. No history: first_detected, "
+      "first_seen and last_seen are NULL.",
+      po_export_table_to_string (table), po_export_platform_get_title (platform),
+      PHASEOUT_VERSION);
+}
+
+/* one of the extension's tables as a pack query of platform */
+static void
+emit_table_query (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
+                  PoExportPlatform platform, PoExportTable table, JsonBuilder *builder,
+                  GString *notes)
+{
+  g_autofree gchar *sql = po_export_table_sql (catalogue, policies, options->profile, platform,
+                                               table, notes);
+  g_autofree gchar *description = po_export_table_description (table, platform);
+
+  json_builder_set_member_name (builder, po_export_table_to_string (table));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "query");
+  json_builder_add_string_value (builder, sql);
+  json_builder_set_member_name (builder, "interval");
+  json_builder_add_int_value (builder, options->interval != 0 ? options->interval : 3600);
+  json_builder_set_member_name (builder, "platform");
+  json_builder_add_string_value (builder, po_export_platform_to_string (platform));
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, description);
+  if (options->snapshot)
+    {
+      json_builder_set_member_name (builder, "snapshot");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
+  json_builder_end_object (builder);
+}
+
+/* the pack of one platform: its tables, then its per-policy queries */
+static void
+emit_platform_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
+                    PoExportPlatform platform, JsonBuilder *builder, GString *notes)
+{
+  PoExportOptions one = *options;
+  PackEmit emit = { builder };
+
+  one.platforms = 1u << platform;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "platform");
+  json_builder_add_string_value (builder, po_export_platform_to_string (platform));
+  json_builder_set_member_name (builder, "queries");
+  json_builder_begin_object (builder);
+  emit_table_query (catalogue, policies, options, platform, PO_EXPORT_TABLE_STATUS, builder,
+                    NULL);
+  emit_table_query (catalogue, policies, options, platform, PO_EXPORT_TABLE_BANNED_SOFTWARE,
+                    builder, NULL);
+  po_export_for_each_query (catalogue, policies, &one, notes, FALSE, emit_pack_query, &emit);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
 gboolean
 po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
                 GString *out, GString *notes, GError **error)
@@ -659,6 +480,7 @@ po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
   g_autoptr(JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
   PackEmit emit = { builder };
+  guint mask = options->platforms != 0 ? options->platforms : PO_EXPORT_PLATFORMS_ALL;
   guint n_queries;
 
   g_return_val_if_fail (catalogue != NULL, FALSE);
@@ -672,15 +494,48 @@ po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
                    "it would drop the query", options->interval, PO_EXPORT_PACK_MAX_INTERVAL);
       return FALSE;
     }
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "queries");
-  json_builder_begin_object (builder);
-  n_queries = for_each_query (catalogue, policies, options, notes, FALSE, emit_pack_query,
-                              &emit);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-  if (n_queries == 0)
-    return nothing_exported (error);
+  if (options->tables)
+    {
+      guint n_platforms = 0;
+
+      for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+        n_platforms += (mask & (1u << p)) != 0;
+      if (n_platforms > 1)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "packs");
+          json_builder_begin_object (builder);
+        }
+      for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
+        {
+          g_autofree gchar *pack_name = NULL;
+
+          if ((mask & (1u << p)) == 0)
+            continue;
+          pack_name = g_strdup_printf ("phaseout-%s",
+                                       po_export_platform_to_string ((PoExportPlatform) p));
+          if (n_platforms > 1)
+            json_builder_set_member_name (builder, pack_name);
+          emit_platform_pack (catalogue, policies, options, (PoExportPlatform) p, builder, notes);
+        }
+      if (n_platforms > 1)
+        {
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+        }
+    }
+  else
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "queries");
+      json_builder_begin_object (builder);
+      n_queries = po_export_for_each_query (catalogue, policies, options, notes, FALSE,
+                                            emit_pack_query, &emit);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      if (n_queries == 0)
+        return po_export_nothing_exported (error);
+    }
 
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);

@@ -53,13 +53,11 @@ struct _PoExportQuery {
   guint             n_unconfirmed;
   gboolean          vendor_wide;
   GString          *notes;
+  gboolean          detailed;   /* one arm per indicator, for the extension's tables */
+  GArray           *arms;       /* PoExportArm, detailed only: the arm numbers */
 };
 
-/* who an indicator speaks for: a product, or its vendor as a whole */
-typedef struct {
-  PoVendor  *vendor;
-  PoProduct *product;  /* NULL: vendor-wide */
-} Owner;
+typedef PoExportOwner Owner;
 
 typedef struct {
   PoExportQuery *query;
@@ -130,11 +128,25 @@ add_table (PoExportQuery *query, const gchar *table)
   g_ptr_array_insert (query->tables, (gint) query->tables->len - 1, g_strdup (table));
 }
 
-/* one WHEN arm; weak: its label says the finding is unconfirmed */
+/* one WHEN arm, whose value is then (SQL) */
 static void
 append_arm (GString *cases, PoIndicatorKind kind, const PoIndicatorExport *rule,
-            const Owner *owner, GPtrArray *patterns, gboolean glob, gboolean weak,
-            const gchar *gate)
+            GPtrArray *patterns, gboolean glob, const gchar *gate, const gchar *then)
+{
+  g_string_append (cases, "      WHEN ");
+  append_rule_comparison (cases, kind, rule, patterns, glob);
+  if (rule->guard != NULL)
+    g_string_append_printf (cases, "\n           AND %s", rule->guard);
+  if (gate != NULL)
+    g_string_append_printf (cases, "\n           AND %s", gate);
+  g_string_append_printf (cases, "\n        THEN %s\n", then);
+}
+
+/* the label of an arm in the plain form: which indicator matched; weak:
+ * it says the finding is unconfirmed */
+static gchar *
+arm_label (PoIndicatorKind kind, const Owner *owner, GPtrArray *patterns, gboolean glob,
+           gboolean weak)
 {
   g_autofree gchar *label = owner_label (owner);
   g_autofree gchar *text = glob ? g_strdup_printf ("%s: %s %s%s", label,
@@ -144,15 +156,46 @@ append_arm (GString *cases, PoIndicatorKind kind, const PoIndicatorExport *rule,
                                 : g_strdup_printf ("%s: %s%s", label,
                                                    po_indicator_kind_to_string (kind),
                                                    weak ? " [weak]" : "");
-  g_autofree gchar *literal = po_export_sql_literal (text);
+  return po_export_sql_literal (text);
+}
 
-  g_string_append (cases, "      WHEN ");
-  append_rule_comparison (cases, kind, rule, patterns, glob);
-  if (rule->guard != NULL)
-    g_string_append_printf (cases, "\n           AND %s", rule->guard);
-  if (gate != NULL)
-    g_string_append_printf (cases, "\n           AND %s", gate);
-  g_string_append_printf (cases, "\n        THEN %s\n", literal);
+/*
+ * The detailed form's value of an arm of exact names: the number of the
+ * indicator whose name the key has.  The arm's comparison stays one IN
+ * list, so each key is computed once per arm, however many names:
+ * coalesce(CASE b.k1 WHEN 'kesl' THEN 0 WHEN 'kesl-gui' THEN 1 END, ...).
+ */
+static gchar *
+exact_arm_numbers (PoExportQuery *query, PoIndicatorKind kind, const PoIndicatorExport *rule,
+                   const Owner *owner, GPtrArray *indicators)
+{
+  PoTextRule key_rule = po_indicator_kind_get_info (kind)->rule;
+  guint n_keys = rule->keys[1] != NULL ? 2 : 1;
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GString) out = g_string_new (n_keys > 1 ? "coalesce(" : "");
+
+  for (guint i = 0; i < indicators->len; i++)
+    {
+      guint number = po_export_add_arm (query->arms, owner, g_ptr_array_index (indicators, i));
+      g_array_append_val (numbers, number);
+    }
+  for (guint k = 0; k < n_keys; k++)
+    {
+      g_string_append_printf (out, "%sCASE b.%s", k > 0 ? ", " : "", rule->keys[k]);
+      for (guint i = 0; i < indicators->len; i++)
+        {
+          g_autofree gchar *normal =
+              po_text_normalise (po_indicator_get_pattern (g_ptr_array_index (indicators, i)),
+                                 key_rule, PO_TEXT_ASCII);
+          g_autofree gchar *literal = po_export_sql_literal (normal);
+          g_string_append_printf (out, " WHEN %s THEN %u", literal,
+                                  g_array_index (numbers, guint, i));
+        }
+      g_string_append (out, " END");
+    }
+  if (n_keys > 1)
+    g_string_append_c (out, ')');
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 /*
@@ -165,6 +208,7 @@ static guint
 append_rule_arms (Build *build, GString *cases, PoIndicatorKind kind,
                   const PoIndicatorExport *rule, const Owner *owner, const gchar *gate)
 {
+  PoExportQuery *query = build->query;
   GPtrArray *indicators = owner_indicators (owner);
   guint n_arms = 0;
 
@@ -172,31 +216,44 @@ append_rule_arms (Build *build, GString *cases, PoIndicatorKind kind,
     {
       gboolean weak = pass == 1;
       g_autoptr(GPtrArray) exact = g_ptr_array_new ();
+      g_autoptr(GPtrArray) exact_indicators = g_ptr_array_new ();
       g_autoptr(GPtrArray) globs = g_ptr_array_new ();
+      g_autoptr(GPtrArray) glob_indicators = g_ptr_array_new ();
 
       if (weak && build->confirmed_only)
         break;
       for (guint i = 0; i < indicators->len; i++)
         {
           const PoIndicator *indicator = g_ptr_array_index (indicators, i);
+          gboolean is_glob = po_indicator_is_glob (indicator);
 
           if (po_indicator_get_kind (indicator) != kind || is_weak (indicator) != weak)
             continue;
           g_hash_table_add (build->compiled, (gpointer) indicator);
-          g_ptr_array_add (po_indicator_is_glob (indicator) ? globs : exact,
-                           (gpointer) po_indicator_get_pattern (indicator));
+          g_ptr_array_add (is_glob ? globs : exact, (gpointer) po_indicator_get_pattern (indicator));
+          g_ptr_array_add (is_glob ? glob_indicators : exact_indicators, (gpointer) indicator);
         }
       /* the exact names in one arm, then each glob in its own */
       if (exact->len > 0)
         {
-          append_arm (cases, kind, rule, owner, exact, FALSE, weak, gate);
+          g_autofree gchar *then =
+              query->detailed ? exact_arm_numbers (query, kind, rule, owner, exact_indicators)
+                              : arm_label (kind, owner, exact, FALSE, weak);
+          append_arm (cases, kind, rule, exact, FALSE, gate, then);
           n_arms++;
         }
       for (guint g = 0; g < globs->len; g++)
         {
           g_autoptr(GPtrArray) one = g_ptr_array_new ();
+          g_autofree gchar *then = NULL;
+
           g_ptr_array_add (one, g_ptr_array_index (globs, g));
-          append_arm (cases, kind, rule, owner, one, TRUE, weak, gate);
+          then = query->detailed
+                   ? g_strdup_printf ("%u",
+                                      po_export_add_arm (query->arms, owner,
+                                                         g_ptr_array_index (glob_indicators, g)))
+                   : arm_label (kind, owner, one, TRUE, weak);
+          append_arm (cases, kind, rule, one, TRUE, gate, then);
           n_arms++;
         }
     }
@@ -251,22 +308,49 @@ append_site (Build *build, GString *findings, PoOsquerySite site_id)
 
   if (findings->len > 0)
     g_string_append (findings, "\nUNION ALL\n");
-  g_autofree gchar *source = po_export_sql_literal (site->table);
-  g_string_append_printf (findings,
-                          "SELECT %s AS source, t.name AS name, t.version AS version, "
-                          "t.path AS path,\n"
-                          "       %s AS signer, t.detail AS detail, t.matched AS matched\n"
-                          "FROM (\n"
-                          "  SELECT b.name AS name, b.version AS version, b.path AS path, "
-                          "b.signer AS signer,\n"
-                          "    b.detail AS detail,\n"
-                          "    CASE\n"
-                          "%s"
-                          "    END AS matched\n"
-                          "  FROM (\n"
-                          "    SELECT %s",
-                          source, site->late_signer != NULL ? site->late_signer : "t.signer",
-                          cases->str, site->columns);
+  if (build->query->detailed)
+    {
+      /* banned_software's columns: its source names, the pid, the arm */
+      const gchar *finding_source, *pid;
+      g_autofree gchar *source = NULL;
+
+      po_export_site_source (site, &finding_source, &pid);
+      source = po_export_sql_literal (finding_source);
+      g_string_append_printf (findings,
+                              "SELECT %s AS source, t.name AS name, t.version AS version, "
+                              "t.path AS path, t.pid AS pid,\n"
+                              "       %s AS signer, t.detail AS detail, t.matched AS arm\n"
+                              "FROM (\n"
+                              "  SELECT b.name AS name, b.version AS version, b.path AS path, "
+                              "b.pid AS pid, b.signer AS signer,\n"
+                              "    b.detail AS detail,\n"
+                              "    CASE\n"
+                              "%s"
+                              "    END AS matched\n"
+                              "  FROM (\n"
+                              "    SELECT %s, %s AS pid",
+                              source, site->late_signer != NULL ? site->late_signer : "t.signer",
+                              cases->str, site->columns, pid);
+    }
+  else
+    {
+      g_autofree gchar *source = po_export_sql_literal (site->table);
+      g_string_append_printf (findings,
+                              "SELECT %s AS source, t.name AS name, t.version AS version, "
+                              "t.path AS path,\n"
+                              "       %s AS signer, t.detail AS detail, t.matched AS matched\n"
+                              "FROM (\n"
+                              "  SELECT b.name AS name, b.version AS version, b.path AS path, "
+                              "b.signer AS signer,\n"
+                              "    b.detail AS detail,\n"
+                              "    CASE\n"
+                              "%s"
+                              "    END AS matched\n"
+                              "  FROM (\n"
+                              "    SELECT %s",
+                              source, site->late_signer != NULL ? site->late_signer : "t.signer",
+                              cases->str, site->columns);
+    }
   for (guint k = 0; k < G_N_ELEMENTS (site->keys) && site->keys[k].alias != NULL; k++)
     {
       g_autofree gchar *key = po_export_key_sql (site->keys[k].rule, site->keys[k].expr);
@@ -438,9 +522,14 @@ append_sites (Build *build, GString *findings)
       append_site (build, findings, s);
 }
 
-PoExportQuery *
-po_export_query_new_part (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform,
-                          const gchar *part)
+/*
+ * A query of policy on platform: the main query (part NULL) or one part of
+ * it that needs a newer osquery; detailed: the form of the extension's
+ * tables in SQL (po-export-status.c), whose arms are numbers
+ */
+static PoExportQuery *
+query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform,
+           const gchar *part, gboolean detailed)
 {
   PoExportQuery *query;
   g_autoptr(GString) findings = g_string_new (NULL);
@@ -467,18 +556,30 @@ po_export_query_new_part (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlat
   query->remediations = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (query->remediations, NULL);
   query->notes = g_string_new (NULL);
+  query->detailed = detailed;
+  query->arms = g_array_new (FALSE, FALSE, sizeof (PoExportArm));
 
   build = (Build) { query, compiled, owners, FALSE };
   collect_owners (&build);
   append_sites (&build, findings);
+  /* the extension probes its path indicators beneath the root; the
+   * detailed form does the same through osquery's file table */
+  if (detailed && platform == PO_EXPORT_PLATFORM_LINUX && part == NULL
+      && po_export_append_path_probes (findings, owners, query->arms, compiled))
+    add_table (query, "file");
   query->n_indicators = g_hash_table_size (compiled);
   note_skipped (&build);
 
   /* the pass/fail query without the weak indicators: nothing unconfirmed
    * fails a host (it reads some of the tables the full build listed) */
   pass_fail = (Build) { query, compiled_confirmed, owners, TRUE };
-  append_sites (&pass_fail, confirmed);
-  query->n_unconfirmed = query->n_indicators - g_hash_table_size (compiled_confirmed);
+  /* the detailed form has no pass/fail query: a second build would number
+   * its arms again */
+  if (!detailed)
+    {
+      append_sites (&pass_fail, confirmed);
+      query->n_unconfirmed = query->n_indicators - g_hash_table_size (compiled_confirmed);
+    }
 
   if (findings->len > 0)
     query->findings_sql = g_strdup (findings->str);
@@ -493,7 +594,28 @@ po_export_query_new_part (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlat
 PoExportQuery *
 po_export_query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform)
 {
-  return po_export_query_new_part (catalogue, policy, platform, NULL);
+  return query_new (catalogue, policy, platform, NULL, FALSE);
+}
+
+PoExportQuery *
+po_export_query_new_part (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform,
+                          const gchar *part)
+{
+  return query_new (catalogue, policy, platform, part, FALSE);
+}
+
+PoExportQuery *
+po_export_query_new_detailed (PoCatalogue *catalogue, PoPolicy *policy,
+                              PoExportPlatform platform)
+{
+  return query_new (catalogue, policy, platform, NULL, TRUE);
+}
+
+const PoExportArm *
+po_export_query_get_arms (PoExportQuery *query, guint *ret_n_arms)
+{
+  *ret_n_arms = query->arms->len;
+  return (const PoExportArm *) (gpointer) query->arms->data;
 }
 
 const gchar *const *
@@ -552,6 +674,7 @@ po_export_query_free (PoExportQuery *query)
   g_ptr_array_unref (query->products);
   g_ptr_array_unref (query->remediations);
   g_string_free (query->notes, TRUE);
+  g_array_unref (query->arms);
   g_free (query);
 }
 

@@ -113,6 +113,67 @@ gboolean            po_export_query_get_vendor_wide   (PoExportQuery    *query);
  */
 const gchar        *po_export_query_get_notes         (PoExportQuery    *query);
 
+/*
+ * The detailed form, for phaseout_status and banned_software in SQL
+ * (po-export-status.c): one CASE arm per indicator, and the findings
+ * query's columns are banned_software's
+ *
+ *   source  deb, rpm, systemd_unit, process, kernel_module, path (Linux, as
+ *           the extension names them); program, service, driver (Windows);
+ *           app, system_extension, kernel_extension, launchd (macOS)
+ *   name, version, path, pid, signer, detail
+ *   arm     the number of the arm that matched (po_export_query_get_arms())
+ *
+ * On Linux it also probes the linux.path indicators through osquery's file
+ * table, as the extension probes them beneath the root: DIR/STAR reports
+ * DIR when it holds anything, other patterns each path they match, and a
+ * vendor-wide path is left out when a product's lies at or beneath it.
+ */
+typedef struct {
+  PoVendor          *vendor;
+  PoProduct         *product;    /* NULL: vendor-wide */
+  const PoIndicator *indicator;
+} PoExportArm;
+
+PoExportQuery      *po_export_query_new_detailed      (PoCatalogue      *catalogue,
+                                                       PoPolicy         *policy,
+                                                       PoExportPlatform  platform);
+/* the detailed form's arms, by number; none in the plain form */
+const PoExportArm  *po_export_query_get_arms          (PoExportQuery    *query,
+                                                       guint            *ret_n_arms);
+
+/* ---- the extension's tables in plain SQL (po-export-status.c) ------------- */
+
+typedef enum {
+  PO_EXPORT_TABLE_STATUS,           /* phaseout_status */
+  PO_EXPORT_TABLE_BANNED_SOFTWARE,  /* banned_software */
+  PO_EXPORT_TABLE_N
+} PoExportTable;
+
+/* "phaseout_status", "banned_software" */
+const gchar *po_export_table_to_string (PoExportTable  table);
+gboolean     po_export_table_parse     (const gchar   *text,
+                                        PoExportTable *ret_table);
+
+/*
+ * One query over osquery's core tables (and its time table) that returns
+ * the extension's table for platform: exactly its columns in its order,
+ * then engine ('sql').  phaseout_status: one row per policy of policies
+ * (PoPolicy*, NULL: every policy of the catalogue); banned_software: one
+ * row per finding per applicable policy.  Applicability and reasons are
+ * decided now for profile (NULL: none configured), as po_policy_evaluate()
+ * decides them, except whether the policy is issued yet; that, the next
+ * milestone, days_remaining, status and the action line are computed when
+ * the query runs, from osquery's time table.  History columns are NULL.
+ * Per-indicator notes go to notes (may be NULL).  Never NULL.
+ */
+gchar       *po_export_table_sql       (PoCatalogue      *catalogue,
+                                        GPtrArray        *policies,
+                                        PoProfile        *profile,
+                                        PoExportPlatform  platform,
+                                        PoExportTable     table,
+                                        GString          *notes);
+
 /* ---- whole exports -------------------------------------------------------- */
 
 /*
@@ -123,11 +184,13 @@ const gchar        *po_export_query_get_notes         (PoExportQuery    *query);
  */
 #define PO_EXPORT_PACK_MAX_INTERVAL 604800
 
-/* the two files Fleet reads policies from */
+/* the three files Fleet reads policies and queries from */
 typedef enum {
-  PO_EXPORT_FLEET_APPLY,   /* `fleetctl apply -f`: documents of kind policy */
-  PO_EXPORT_FLEET_GITOPS,  /* `fleetctl gitops`: a list of policies, named by
-                            * `policies: - path:` in a default or team file */
+  PO_EXPORT_FLEET_APPLY,       /* `fleetctl apply -f`: documents of kind policy or query */
+  PO_EXPORT_FLEET_GITOPS,      /* `fleetctl gitops`: the policies: or queries: key of
+                                * default.yml or a team's file */
+  PO_EXPORT_FLEET_GITOPS_LIB,  /* `fleetctl gitops`: a bare list, the file named by
+                                * `policies: - path:` (lib/NAME.policies.yml) */
 } PoExportFleetFormat;
 
 typedef struct {
@@ -137,26 +200,32 @@ typedef struct {
                             * PO_EXPORT_PACK_MAX_INTERVAL; 0 means 3600 */
   gboolean     snapshot;   /* pack: snapshot results instead of differential */
   PoExportFleetFormat fleet_format;  /* Fleet: which file; team is for APPLY only */
+  gboolean     tables;     /* pack: also phaseout_status and banned_software in SQL,
+                            * one pack per platform (po-export-status.c) */
+  PoProfile   *profile;    /* pack with tables, Fleet queries: the profile applicability
+                            * is decided for; NULL: none configured */
 } PoExportOptions;
 
 /*
  * Fleet policies, one per policy and platform, in policy id order then
- * platform order.  options->fleet_format picks the file:
+ * platform order (po-export-fleet.c).  options->fleet_format picks the file:
  *
  *   - APPLY, for `fleetctl apply -f`: YAML documents (apiVersion v1, kind
  *     policy), each starting with a "---" line; `fleetctl apply` splits the
  *     file at every line starting with "---" and requires kind and spec in
  *     every piece, so nothing (not even a comment) comes before the first;
- *   - GITOPS, for `fleetctl gitops`: a YAML list of policies (name, query,
- *     platform, critical, description, resolution), the file a `policies:
- *     - path:` entry names; Fleet expands $VAR and ${VAR} in it first, so
- *     every '$' is escaped as Fleet reads it back ("\$").
+ *   - GITOPS: a file whose one key is policies:, the list, to be put into
+ *     default.yml or a team's file (Fleet needs that file's other keys);
+ *   - GITOPS_LIB: the list alone, the file a `policies: - path:` entry names.
+ *
+ * In both GitOps forms every '$' is escaped as Fleet reads it back ("\$"):
+ * Fleet expands $VAR and ${VAR} in the file first.
  *
  * policies: PoPolicy* (NULL: every policy of the catalogue).  Pairs with
  * nothing to look for are left out, with a line in notes (may be NULL), as
  * are the per-indicator notes.  Fails with PO_ERROR_NOT_FOUND when nothing
- * at all is left to write, PO_ERROR_INVALID_ARGUMENT for a team with the
- * GitOps form (the file that names this one sets the team).
+ * at all is left to write, PO_ERROR_INVALID_ARGUMENT for a team with a
+ * GitOps form (the file that holds the list sets the team).
  */
 gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
                                     GPtrArray              *policies,
@@ -166,10 +235,42 @@ gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
                                     GError                **error);
 
 /*
+ * Fleet queries: phaseout_status and banned_software in SQL
+ * (po_export_table_sql() for options->profile) for each selected platform,
+ * named po_export_fleet_query_name(), scheduled every options->interval
+ * seconds with snapshot logging and their data kept, so that their results
+ * land in Fleet's query reports.  Kinds and files as above (kind query; the
+ * GitOps key queries:, which Fleet reads as reports: since it renamed it).
+ * Fails with PO_ERROR_INVALID_ARGUMENT for an interval osquery would not
+ * schedule, or a team with a GitOps form.
+ */
+gboolean  po_export_fleet_queries  (PoCatalogue            *catalogue,
+                                    GPtrArray              *policies,
+                                    const PoExportOptions  *options,
+                                    GString                *out,
+                                    GString                *notes,
+                                    GError                **error);
+
+/* "phaseout (Windows): phaseout_status": the name ends with the table's,
+ * which is how `phaseout fleet ingest` knows the rows Fleet logs */
+gchar    *po_export_fleet_query_name (PoExportPlatform platform,
+                                      PoExportTable    table);
+
+/*
  * An osquery query pack (JSON): {"queries": {"phaseout_<policy>_<platform>":
  * {"query", "interval", "platform", "description", "snapshot"?}}}, the
  * queries listing the findings.  Same selection and failure as above;
  * PO_ERROR_INVALID_ARGUMENT for an interval osquery would not schedule.
+ *
+ * With options->tables, each platform gets a pack of its own ({"platform":
+ * P, "queries": {...}}) that also holds the queries "phaseout_status" and
+ * "banned_software" (po_export_table_sql() for options->profile): the
+ * names are the tables' on every platform, and a pack's query names must
+ * be unique.  One platform: that pack; several: an osquery configuration
+ * {"packs": {"phaseout-linux": {...}, "phaseout-windows": {...}, ...}}
+ * with the packs inline (osquery's Config::updateSource reads a "packs"
+ * member whose value is an object as the pack itself,
+ * osquery/config/config.cpp, commit a5b14f63d98c0d4992ab8ae07d933e0d5ff008df).
  */
 gboolean  po_export_pack           (PoCatalogue            *catalogue,
                                     GPtrArray              *policies,

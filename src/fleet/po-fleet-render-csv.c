@@ -4,29 +4,8 @@
  * spreadsheet gets the counts as columns and one line per day's run of
  * the report can be appended to a sheet.
  */
-#include <string.h>
-
+#include "po-csv.h"
 #include "po-fleet-internal.h"
-
-static void
-append_field (GString *out, const gchar *value)
-{
-  if (value == NULL)
-    return;
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      g_string_append (out, value);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const gchar *c = value; *c != '\0'; c++)
-    {
-      if (*c == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *c);
-    }
-  g_string_append_c (out, '"');
-}
 
 void
 po_fleet_report_render_csv (const PoFleetReport *report, GString *out)
@@ -55,9 +34,9 @@ po_fleet_report_render_csv (const PoFleetReport *report, GString *out)
                                   product->hosts);
         }
       g_string_append_printf (out, "%s,", as_of);
-      append_field (out, policy->policy_id);
+      po_csv_append_field (out, policy->policy_id);
       g_string_append_c (out, ',');
-      append_field (out, policy->deadline);
+      po_csv_append_field (out, policy->deadline);
       g_string_append_c (out, ',');
       if (policy->projected_zero != G_MININT64)
         g_string_append (out, po_fleet_day_format (policy->projected_zero, projected));
@@ -65,7 +44,7 @@ po_fleet_report_render_csv (const PoFleetReport *report, GString *out)
       for (guint b = 0; b < PO_FLEET_BUCKET_N; b++)
         g_string_append_printf (out, ",%u", policy->hosts[b]);
       g_string_append_printf (out, ",%u,", with_findings);
-      append_field (out, products->str);
+      po_csv_append_field (out, products->str);
       g_string_append (out, "\r\n");
     }
 }

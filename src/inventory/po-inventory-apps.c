@@ -177,15 +177,15 @@ compare_packages (gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-po_inventory_collect_snap (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_snap (PoInventory *inventory, GPtrArray *warnings)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autoptr(GPtrArray) packages =
       g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean any_source = FALSE;
 
-  po_runtime_count (runtime, "collector.snap");
+  po_inventory_count (inventory, "collector.snap");
   for (gsize m = 0; m < G_N_ELEMENTS (snap_mount_dirs); m++)
     {
       g_autoptr(GError) error = NULL;
@@ -343,9 +343,9 @@ read_flatpak (PoRoot *root, const gchar *id, GPtrArray *warnings)
 }
 
 GPtrArray *
-po_inventory_collect_flatpak (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_flatpak (PoInventory *inventory, GPtrArray *warnings)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autoptr(GPtrArray) packages =
       g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
   g_autoptr(GError) error = NULL;
@@ -353,7 +353,7 @@ po_inventory_collect_flatpak (PoRuntime *runtime, GPtrArray *warnings)
   struct dirent *entry;
   guint n = 0;
 
-  po_runtime_count (runtime, "collector.flatpak");
+  po_inventory_count (inventory, "collector.flatpak");
   dir = po_root_opendir (root, FLATPAK_APPS, &error);
   if (dir == NULL)
     {

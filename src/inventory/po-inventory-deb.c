@@ -717,10 +717,10 @@ read_updates (PoRoot *root, PoDpkgParser *parser, GPtrArray *warnings)
 }
 
 GPtrArray *
-po_inventory_collect_deb_filtered (PoRuntime *runtime, PoPackageNameFunc wanted,
+po_inventory_collect_deb_filtered (PoInventory *inventory, PoPackageNameFunc wanted,
                                    gpointer user_data, GPtrArray *warnings)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autoptr(GPtrArray) packages =
       g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
   g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -728,7 +728,7 @@ po_inventory_collect_deb_filtered (PoRuntime *runtime, PoPackageNameFunc wanted,
                                                        user_data);
   g_autoptr(GError) error = NULL;
 
-  po_runtime_count (runtime, "collector.deb");
+  po_inventory_count (inventory, "collector.deb");
   /* parsed as it is read; its warning comes at the end, once it was read whole */
   parser_begin (parser, DPKG_STATUS);
   if (!po_root_read_stream (root, DPKG_STATUS, MAX_STATUS_BYTES, parser_feed, parser, &error))
@@ -745,7 +745,7 @@ po_inventory_collect_deb_filtered (PoRuntime *runtime, PoPackageNameFunc wanted,
 }
 
 GPtrArray *
-po_inventory_collect_deb (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_deb (PoInventory *inventory, GPtrArray *warnings)
 {
-  return po_inventory_collect_deb_filtered (runtime, NULL, NULL, warnings);
+  return po_inventory_collect_deb_filtered (inventory, NULL, NULL, warnings);
 }

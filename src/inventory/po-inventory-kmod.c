@@ -316,7 +316,7 @@ kmod_log_to_glib (void *data, int priority, const char *file, int line, const ch
 }
 
 typedef struct {
-  PoRuntime       *runtime;
+  PoInventory     *inventory;
   PoRoot          *root;
   PoModuleCache   *cache;
   GPtrArray       *warnings;
@@ -477,7 +477,7 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
       return g_steal_pointer (&info);
     }
 
-  po_runtime_count (c->runtime, "collector.kmod.read");
+  po_inventory_count (c->inventory, "collector.kmod.read");
   if (!collection_ctx (c))
     {
       *ret_error = g_strdup_printf ("cannot read module %s: libkmod: out of memory", host_path);
@@ -763,17 +763,17 @@ compare_modules (gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-po_inventory_collect_kernel_modules (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_kernel_modules (PoInventory *inventory, GPtrArray *warnings)
 {
   g_auto(Collection) c = { 0 };
   g_autoptr(GPtrArray) modules = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree gchar *release = NULL;
 
-  po_runtime_count (runtime, "collector.kmod");
-  c.runtime = runtime;
-  c.root = po_runtime_get_root (runtime);
-  c.cache = po_module_cache_get (runtime);
+  po_inventory_count (inventory, "collector.kmod");
+  c.inventory = inventory;
+  c.root = po_inventory_get_root (inventory);
+  c.cache = po_module_cache_get (inventory);
   c.warnings = warnings;
   c.modules_fd = -1;
 

@@ -104,13 +104,13 @@ probe (PoRoot *root, const gchar *host_path, PoPathInfo **ret_info, GError **err
 }
 
 gboolean
-po_inventory_probe_path (PoRuntime *runtime, const gchar *host_path, PoPathInfo **ret_info,
+po_inventory_probe_path (PoInventory *inventory, const gchar *host_path, PoPathInfo **ret_info,
                          GError **error)
 {
-  po_runtime_count (runtime, "collector.path");
+  po_inventory_count (inventory, "collector.path");
   if (!check_absolute (host_path, error))
     return FALSE;
-  return probe (po_runtime_get_root (runtime), host_path, ret_info, error);
+  return probe (po_inventory_get_root (inventory), host_path, ret_info, error);
 }
 
 static gboolean
@@ -215,7 +215,7 @@ expand (Expansion *expansion, const gchar *prefix, gchar **components)
 }
 
 gboolean
-po_inventory_probe_pattern (PoRuntime *runtime, const gchar *pattern, GPtrArray *warnings,
+po_inventory_probe_pattern (PoInventory *inventory, const gchar *pattern, GPtrArray *warnings,
                             GPtrArray **ret_infos, GError **error)
 {
   g_autoptr(GPtrArray) matches =
@@ -223,7 +223,7 @@ po_inventory_probe_pattern (PoRuntime *runtime, const gchar *pattern, GPtrArray 
   g_auto(GStrv) components = NULL;
   Expansion expansion = { 0 };
 
-  po_runtime_count (runtime, "collector.path");
+  po_inventory_count (inventory, "collector.path");
   if (!check_absolute (pattern, error))
     return FALSE;
   components = g_strsplit (pattern + 1, "/", -1);
@@ -234,7 +234,7 @@ po_inventory_probe_pattern (PoRuntime *runtime, const gchar *pattern, GPtrArray 
                      "\"..\" in a path pattern: %s", pattern);
         return FALSE;
       }
-  expansion.root = po_runtime_get_root (runtime);
+  expansion.root = po_inventory_get_root (inventory);
   expansion.pattern = pattern;
   expansion.warnings = warnings;
   expansion.matches = matches;

@@ -259,16 +259,16 @@ compare_pids (gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-po_inventory_collect_processes (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_processes (PoInventory *inventory, GPtrArray *warnings)
 {
-  return po_inventory_collect_processes_full (runtime, PO_PROCESS_READ_ALL, warnings);
+  return po_inventory_collect_processes_full (inventory, PO_PROCESS_READ_ALL, warnings);
 }
 
 GPtrArray *
-po_inventory_collect_processes_full (PoRuntime *runtime, PoProcessFields fields,
+po_inventory_collect_processes_full (PoInventory *inventory, PoProcessFields fields,
                                      GPtrArray *warnings)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autoptr(GPtrArray) processes =
       g_ptr_array_new_with_free_func ((GDestroyNotify) po_process_free);
   g_autoptr(GError) error = NULL;
@@ -276,7 +276,7 @@ po_inventory_collect_processes_full (PoRuntime *runtime, PoProcessFields fields,
   struct dirent *entry;
   guint n_entries = 0;
 
-  po_runtime_count (runtime, "collector.process");
+  po_inventory_count (inventory, "collector.process");
   dir = po_root_opendir (root, "/proc", &error);
   if (dir == NULL)
     {
@@ -306,10 +306,10 @@ po_inventory_collect_processes_full (PoRuntime *runtime, PoProcessFields fields,
 }
 
 gboolean
-po_inventory_process_stat_executable (PoRuntime *runtime, gint pid, struct stat *ret_stat,
+po_inventory_process_stat_executable (PoInventory *inventory, gint pid, struct stat *ret_stat,
                                       GError **error)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autofree gchar *exe = g_strdup_printf ("/proc/%d/exe", pid);
   int fd;
   int saved_errno;
@@ -332,9 +332,9 @@ po_inventory_process_stat_executable (PoRuntime *runtime, gint pid, struct stat 
 }
 
 gint64
-po_inventory_process_real_uid (PoRuntime *runtime, gint pid)
+po_inventory_process_real_uid (PoInventory *inventory, gint pid)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autofree gchar *path = g_strdup_printf ("/proc/%d/status", pid);
   g_autofree gchar *status = NULL;
   g_autofree gchar *name = NULL;

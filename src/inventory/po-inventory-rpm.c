@@ -169,10 +169,10 @@ read_packages (rpmts ts, const gchar *db_dir, GPtrArray *packages, GPtrArray *wa
 
 /* opens the database whose directory is dirfd (resolved beneath the root) and reads it */
 static void
-read_database (PoRuntime *runtime, int dirfd, const gchar *db_dir, const gchar *db_file,
-               const gchar *backend, GPtrArray *packages, GPtrArray *warnings)
+read_database (PoInventory *inventory, int dirfd, const gchar *db_dir,
+               const gchar *db_file, const gchar *backend, GPtrArray *packages, GPtrArray *warnings)
 {
-  PoRpmFailures *failures = po_rpm_failures_get (runtime);
+  PoRpmFailures *failures = po_rpm_failures_get (inventory);
   g_autofree gchar *db_path = g_build_filename (db_dir, db_file, NULL);
   g_autofree gchar *dbpath_macro = g_strdup_printf ("/proc/self/fd/%d", dirfd);
   g_autofree gchar *failed = NULL;
@@ -211,7 +211,7 @@ read_database (PoRuntime *runtime, int dirfd, const gchar *db_dir, const gchar *
   /* %_dbpath is already the directory beneath the root */
   rpmtsSetRootDir (ts, "/");
   rpmtsSetVSFlags (ts, RPMVSF_MASK_NOSIGNATURES | RPMVSF_MASK_NODIGESTS);
-  po_runtime_count (runtime, "collector.rpm.open");
+  po_inventory_count (inventory, "collector.rpm.open");
   rc = rpmtsOpenDB (ts, O_RDONLY);
   if (rc != 0)
     {
@@ -242,9 +242,9 @@ compare_packages (gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-po_inventory_collect_rpm (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_rpm (PoInventory *inventory, GPtrArray *warnings)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autoptr(GPtrArray) packages =
       g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
   g_autoptr(GError) error = NULL;
@@ -253,7 +253,7 @@ po_inventory_collect_rpm (PoRuntime *runtime, GPtrArray *warnings)
   const gchar *backend = NULL;
   int dirfd;
 
-  po_runtime_count (runtime, "collector.rpm");
+  po_inventory_count (inventory, "collector.rpm");
   if (!find_database (root, &db_dir, &db_file, &backend))
     {
       po_inventory_warn (warnings, "rpm", "/var/lib/rpm", TRUE, "no rpm database");
@@ -267,7 +267,7 @@ po_inventory_collect_rpm (PoRuntime *runtime, GPtrArray *warnings)
       return g_steal_pointer (&packages);
     }
   g_mutex_lock (&rpm_lock);
-  read_database (runtime, dirfd, db_dir, db_file, backend, packages, warnings);
+  read_database (inventory, dirfd, db_dir, db_file, backend, packages, warnings);
   g_mutex_unlock (&rpm_lock);
   close (dirfd);
   g_ptr_array_sort (packages, compare_packages);

@@ -364,13 +364,14 @@ list_units (GError **error)
 }
 
 static GPtrArray *
-collect_units (PoRuntime *runtime, PoUnitsBus bus, PoUnitFields fields, GPtrArray *warnings)
+collect_units (PoInventory *inventory, PoUnitsBus bus, PoUnitFields fields,
+               GPtrArray *warnings)
 {
-  PoRoot *root = po_runtime_get_root (runtime);
+  PoRoot *root = po_inventory_get_root (inventory);
   g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify) po_unit_free);
   gboolean ask = FALSE;
 
-  po_runtime_count (runtime, "collector.systemd");
+  po_inventory_count (inventory, "collector.systemd");
   collect_unit_files (root, (fields & PO_UNIT_READ_CONTENTS) != 0, units, warnings);
 
   if (bus == PO_UNITS_BUS_ALWAYS)
@@ -396,19 +397,19 @@ collect_units (PoRuntime *runtime, PoUnitsBus bus, PoUnitFields fields, GPtrArra
 }
 
 GPtrArray *
-po_inventory_collect_units_full (PoRuntime *runtime, PoUnitsBus bus, GPtrArray *warnings)
+po_inventory_collect_units_full (PoInventory *inventory, PoUnitsBus bus, GPtrArray *warnings)
 {
-  return collect_units (runtime, bus, PO_UNIT_READ_CONTENTS, warnings);
+  return collect_units (inventory, bus, PO_UNIT_READ_CONTENTS, warnings);
 }
 
 GPtrArray *
-po_inventory_collect_units (PoRuntime *runtime, GPtrArray *warnings)
+po_inventory_collect_units (PoInventory *inventory, GPtrArray *warnings)
 {
-  return collect_units (runtime, PO_UNITS_BUS_AUTO, PO_UNIT_READ_CONTENTS, warnings);
+  return collect_units (inventory, PO_UNITS_BUS_AUTO, PO_UNIT_READ_CONTENTS, warnings);
 }
 
 GPtrArray *
-po_inventory_collect_units_fields (PoRuntime *runtime, PoUnitFields fields, GPtrArray *warnings)
+po_inventory_collect_units_fields (PoInventory *inventory, PoUnitFields fields, GPtrArray *warnings)
 {
-  return collect_units (runtime, PO_UNITS_BUS_AUTO, fields, warnings);
+  return collect_units (inventory, PO_UNITS_BUS_AUTO, fields, warnings);
 }

@@ -5,14 +5,15 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
-#include "po-runtime.h"
+#include "po-counters.h"
+#include "po-root.h"
 
 G_BEGIN_DECLS
 
 /*
  * The Linux endpoint inventory: what is installed and running right now.
  *
- * Each collector reads one source beneath the runtime's root (PoRoot), and
+ * Each collector reads one source beneath the inventory's root (PoRoot), and
  * returns a GPtrArray of plain item structs that owns its items (free
  * function set).  Collectors never fail: a source that is absent here (no
  * rpm database on Debian) or unreadable (permissions, a 2 GiB status file,
@@ -23,12 +24,33 @@ G_BEGIN_DECLS
  *
  * Every collector is reentrant and may run concurrently with the others;
  * librpm, which is not, is serialised inside the rpm collector.  Each run
- * bumps the runtime counter "collector.<name>" (see the functions below) so
- * tests can observe which collectors a query ran.
+ * bumps the counter "collector.<name>" (see the functions below) so tests
+ * can observe which collectors a query ran.
  *
  * src/inventory/README.md lists the files each collector reads and the
  * decisions behind the fields.
  */
+
+/* ---- the inventory of one host root ------------------------------------ */
+
+/*
+ * What the collectors read from (root) and count into (counters: the
+ * runtime's), with the caches that outlive one query (module files, rpm
+ * databases that failed to open).  One per runtime
+ * (po_runtime_get_inventory()); thread-safe.  error is for the caches'
+ * construction and is not set today.
+ */
+typedef struct _PoInventory PoInventory;
+
+PoInventory *po_inventory_new      (PoRoot      *root,
+                                    PoCounters  *counters,
+                                    GError     **error);
+PoInventory *po_inventory_ref      (PoInventory *inventory);
+void         po_inventory_unref    (PoInventory *inventory);
+PoRoot      *po_inventory_get_root (PoInventory *inventory);
+/* bumps the counter "collector.<name>" and the like */
+void         po_inventory_count    (PoInventory *inventory,
+                                    const gchar *counter);
 
 /* ---- warnings ------------------------------------------------------- */
 
@@ -86,7 +108,7 @@ void       po_package_free (PoPackage *package);
  * garbage or cut off by a truncated file are skipped with one warning per
  * file.  A status file over 256 MiB is refused.  Counter "collector.deb".
  */
-GPtrArray *po_inventory_collect_deb     (PoRuntime *runtime, GPtrArray *warnings);
+GPtrArray *po_inventory_collect_deb     (PoInventory *inventory, GPtrArray *warnings);
 
 /* whether a package of this name is wanted (name: a valid package name) */
 typedef gboolean (*PoPackageNameFunc) (const gchar *name, gpointer user_data);
@@ -97,7 +119,7 @@ typedef gboolean (*PoPackageNameFunc) (const gchar *name, gpointer user_data);
  * warnings are the same) but never copied out.  For a caller that looks
  * for a few names among tens of thousands of packages.
  */
-GPtrArray *po_inventory_collect_deb_filtered (PoRuntime         *runtime,
+GPtrArray *po_inventory_collect_deb_filtered (PoInventory       *inventory,
                                               PoPackageNameFunc  wanted,
                                               gpointer           user_data,
                                               GPtrArray         *warnings);
@@ -109,16 +131,16 @@ GPtrArray *po_inventory_collect_deb_filtered (PoRuntime         *runtime,
  * creates a database: no database is an "absent" warning.  gpg-pubkey
  * pseudo-packages are left out.  Counter "collector.rpm".
  */
-GPtrArray *po_inventory_collect_rpm     (PoRuntime *runtime, GPtrArray *warnings);
+GPtrArray *po_inventory_collect_rpm     (PoInventory *inventory, GPtrArray *warnings);
 
 /* /snap/<name>/current/meta/snap.yaml for each installed snap: the revision
  * "current" points to, so not disabled snaps or older revisions.
  * Counter "collector.snap". */
-GPtrArray *po_inventory_collect_snap    (PoRuntime *runtime, GPtrArray *warnings);
+GPtrArray *po_inventory_collect_snap    (PoInventory *inventory, GPtrArray *warnings);
 
 /* /var/lib/flatpak/app/<id>/current/active/metadata (system installation).
  * Counter "collector.flatpak". */
-GPtrArray *po_inventory_collect_flatpak (PoRuntime *runtime, GPtrArray *warnings);
+GPtrArray *po_inventory_collect_flatpak (PoInventory *inventory, GPtrArray *warnings);
 
 /* ---- processes ------------------------------------------------------ */
 
@@ -139,7 +161,7 @@ void       po_process_free (PoProcess *process);
 
 /* /proc/<pid>: at most 1,000,000 processes; a process that exits while it is
  * read is skipped silently.  Counter "collector.process". */
-GPtrArray *po_inventory_collect_processes (PoRuntime *runtime, GPtrArray *warnings);
+GPtrArray *po_inventory_collect_processes (PoInventory *inventory, GPtrArray *warnings);
 
 /* what to read beyond the name (comm) and the executable (the exe link) */
 typedef enum {
@@ -151,7 +173,7 @@ typedef enum {
 
 /* the same, reading only what `fields` asks for: the rest stays unknown
  * (ppid and uid -1, cmdline NULL) */
-GPtrArray *po_inventory_collect_processes_full (PoRuntime       *runtime,
+GPtrArray *po_inventory_collect_processes_full (PoInventory     *inventory,
                                                 PoProcessFields  fields,
                                                 GPtrArray       *warnings);
 
@@ -162,11 +184,11 @@ GPtrArray *po_inventory_collect_processes_full (PoRuntime       *runtime,
  * replaced or lives in another mount namespace.  The real uid comes from
  * /proc/PID/status (-1 when unknown).
  */
-gboolean   po_inventory_process_stat_executable (PoRuntime    *runtime,
+gboolean   po_inventory_process_stat_executable (PoInventory  *inventory,
                                                  gint          pid,
                                                  struct stat  *ret_stat,
                                                  GError      **error);
-gint64     po_inventory_process_real_uid        (PoRuntime    *runtime,
+gint64     po_inventory_process_real_uid        (PoInventory  *inventory,
                                                  gint          pid);
 
 /* ---- systemd units -------------------------------------------------- */
@@ -194,7 +216,7 @@ void       po_unit_free (PoUnit *unit);
  * runs, their states from org.freedesktop.systemd1.Manager.ListUnits on the
  * system bus (2 s timeouts).  Counter "collector.systemd".
  */
-GPtrArray *po_inventory_collect_units (PoRuntime *runtime, GPtrArray *warnings);
+GPtrArray *po_inventory_collect_units (PoInventory *inventory, GPtrArray *warnings);
 
 /* what to read of each unit beyond its name, its file's path and whether it
  * is masked */
@@ -206,7 +228,7 @@ typedef enum {
 /* the same, reading the unit files only when `fields` asks for their
  * contents (description and exec_start stay NULL otherwise, unless systemd
  * says what the description is) */
-GPtrArray *po_inventory_collect_units_fields (PoRuntime    *runtime,
+GPtrArray *po_inventory_collect_units_fields (PoInventory  *inventory,
                                               PoUnitFields  fields,
                                               GPtrArray    *warnings);
 
@@ -242,7 +264,7 @@ void       po_path_info_free (PoPathInfo *info);
  * FALSE for a relative path (PO_ERROR_INVALID_ARGUMENT) or when the path
  * cannot be examined (permissions: a G_IO_ERROR).  Counter "collector.path".
  */
-gboolean   po_inventory_probe_path    (PoRuntime   *runtime,
+gboolean   po_inventory_probe_path    (PoInventory *inventory,
                                        const gchar *host_path,
                                        PoPathInfo **ret_info,
                                        GError     **error);
@@ -256,7 +278,7 @@ gboolean   po_inventory_probe_path    (PoRuntime   *runtime,
  * warning says so.  A pattern without wildcards is a plain probe (missing
  * paths are left out).  FALSE only for an invalid pattern.
  */
-gboolean   po_inventory_probe_pattern (PoRuntime   *runtime,
+gboolean   po_inventory_probe_pattern (PoInventory *inventory,
                                        const gchar *pattern,
                                        GPtrArray   *warnings,
                                        GPtrArray  **ret_infos,
@@ -269,7 +291,7 @@ gboolean   po_inventory_probe_pattern (PoRuntime   *runtime,
  */
 typedef struct _PoPathMemo PoPathMemo;
 
-PoPathMemo *po_path_memo_new          (PoRuntime   *runtime);
+PoPathMemo *po_path_memo_new          (PoInventory *inventory);
 void        po_path_memo_free         (PoPathMemo  *memo);
 /* FALSE when a directory pattern's literal part names is missing (so
  * nothing can match); TRUE when something might */
@@ -326,12 +348,13 @@ void       po_kernel_module_free (PoKernelModule *module);
  * with the module file found through libkmod's modules.dep index and its
  * .modinfo and signature read by libkmod.  The release is
  * /proc/sys/kernel/osrelease beneath the root (uname(2) on "/").  Module
- * file information is cached per runtime by path, size and mtime, so a
+ * file information is cached per inventory by path, size and mtime, so a
  * repeated query does not re-read every .ko; each file actually read bumps
  * "collector.kmod.read".  Counter "collector.kmod".
  */
-GPtrArray *po_inventory_collect_kernel_modules (PoRuntime *runtime, GPtrArray *warnings);
+GPtrArray *po_inventory_collect_kernel_modules (PoInventory *inventory, GPtrArray *warnings);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoInventory, po_inventory_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoPackage, po_package_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoProcess, po_process_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoUnit, po_unit_free)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What each kernel-module file says about itself (.modinfo, signature),
- * remembered per runtime so a repeated query does not decompress and parse
+ * remembered per inventory so a repeated query does not decompress and parse
  * every .ko again.  An entry is valid while the file's device, inode, size
  * and mtime (to the nanosecond) are what they were; any change (a kernel
  * update, a DKMS rebuild) makes the next lookup a miss.  Likewise which
@@ -11,7 +11,7 @@
  * are.  What is cached is never changed, only replaced: callers get
  * references to it and must not modify it.
  *
- * One cache per runtime (po_runtime_get_component), hence per root, behind
+ * One cache per inventory (po-inventory.c), hence per root, behind
  * a mutex: generate functions run on several threads.  Bounded: when full
  * it is emptied and refilled, which on a real system (a few thousand module
  * files at most, of which only the loaded ones are read) never happens.
@@ -37,12 +37,8 @@ struct _PoModuleCache {
 };
 
 typedef struct {
-  dev_t         dev;
-  ino_t         ino;
-  off_t         size;
-  gint64        mtime_sec;
-  glong         mtime_nsec;
-  PoModuleInfo *info;
+  PoFileIdentity  file;
+  PoModuleInfo   *info;
 } Entry;
 
 void
@@ -89,8 +85,8 @@ entry_free (Entry *entry)
   g_free (entry);
 }
 
-static gpointer
-cache_new (PoRuntime *runtime)
+PoModuleCache *
+po_module_cache_new (void)
 {
   PoModuleCache *cache = g_new0 (PoModuleCache, 1);
   g_mutex_init (&cache->lock);
@@ -100,10 +96,11 @@ cache_new (PoRuntime *runtime)
   return cache;
 }
 
-static void
-cache_free (gpointer data)
+void
+po_module_cache_free (PoModuleCache *cache)
 {
-  PoModuleCache *cache = data;
+  if (cache == NULL)
+    return;
   g_hash_table_unref (cache->entries);
   g_hash_table_unref (cache->paths);
   g_free (cache->paths_dir);
@@ -114,18 +111,13 @@ cache_free (gpointer data)
   g_free (cache);
 }
 
-PoModuleCache *
-po_module_cache_get (PoRuntime *runtime)
-{
-  return po_runtime_get_component (runtime, "inventory.module-cache", cache_new, cache_free);
-}
-
 static gboolean
 entry_matches (const Entry *entry, const struct stat *st)
 {
-  return entry->dev == st->st_dev && entry->ino == st->st_ino && entry->size == st->st_size &&
-         entry->mtime_sec == (gint64) st->st_mtim.tv_sec &&
-         entry->mtime_nsec == st->st_mtim.tv_nsec;
+  PoFileIdentity now;
+
+  po_file_identity_from_stat (&now, st);
+  return po_file_identity_same_contents (&entry->file, &now);
 }
 
 PoModuleInfo *
@@ -148,11 +140,7 @@ po_module_cache_insert (PoModuleCache *cache, const gchar *host_path, const stru
 {
   Entry *entry = g_new0 (Entry, 1);
 
-  entry->dev = st->st_dev;
-  entry->ino = st->st_ino;
-  entry->size = st->st_size;
-  entry->mtime_sec = (gint64) st->st_mtim.tv_sec;
-  entry->mtime_nsec = st->st_mtim.tv_nsec;
+  po_file_identity_from_stat (&entry->file, st);
   entry->info = po_module_info_copy (info);
   g_mutex_lock (&cache->lock);
   if (g_hash_table_size (cache->entries) >= MAX_ENTRIES &&
@@ -171,7 +159,7 @@ po_module_cache_lookup_path (PoModuleCache *cache, const gchar *modules_dir,
 
   g_mutex_lock (&cache->lock);
   if (g_strcmp0 (cache->paths_dir, modules_dir) == 0
-      && po_inventory_same_file (&cache->paths_index, index)
+      && po_file_same_contents (&cache->paths_index, index)
       && g_hash_table_lookup_extended (cache->paths, name, NULL, &path))
     {
       known = TRUE;
@@ -187,7 +175,7 @@ po_module_cache_insert_path (PoModuleCache *cache, const gchar *modules_dir,
 {
   g_mutex_lock (&cache->lock);
   if (g_strcmp0 (cache->paths_dir, modules_dir) != 0
-      || !po_inventory_same_file (&cache->paths_index, index)
+      || !po_file_same_contents (&cache->paths_index, index)
       || g_hash_table_size (cache->paths) >= MAX_ENTRIES)
     {
       g_hash_table_remove_all (cache->paths);
@@ -208,8 +196,8 @@ po_module_cache_lookup_builtin (PoModuleCache *cache, const gchar *modules_dir,
 
   g_mutex_lock (&cache->lock);
   if (cache->builtin_names != NULL && g_strcmp0 (cache->builtin_dir, modules_dir) == 0
-      && po_inventory_same_file (&cache->builtin_files[0], &files[0])
-      && po_inventory_same_file (&cache->builtin_files[1], &files[1]))
+      && po_file_same_contents (&cache->builtin_files[0], &files[0])
+      && po_file_same_contents (&cache->builtin_files[1], &files[1]))
     {
       known = TRUE;
       *ret_names = g_ptr_array_ref (cache->builtin_names);

@@ -36,9 +36,9 @@ typedef struct {
 } Directory;
 
 struct _PoPathMemo {
-  PoRuntime  *runtime;      /* unowned: the memo lives for one scan */
-  GHashTable *there;        /* path -> gboolean: there, or not known to be missing */
-  GHashTable *directories;  /* directory -> Directory* */
+  PoInventory *inventory;   /* unowned: the memo lives for one scan */
+  GHashTable  *there;       /* path -> gboolean: there, or not known to be missing */
+  GHashTable  *directories; /* directory -> Directory* */
 };
 
 static void
@@ -51,11 +51,11 @@ directory_free (Directory *directory)
 }
 
 PoPathMemo *
-po_path_memo_new (PoRuntime *runtime)
+po_path_memo_new (PoInventory *inventory)
 {
   PoPathMemo *memo = g_new0 (PoPathMemo, 1);
 
-  memo->runtime = runtime;
+  memo->inventory = inventory;
   memo->there = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   memo->directories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) directory_free);
@@ -80,7 +80,7 @@ memo_directory (PoPathMemo *memo, const gchar *path)
   if (directory == NULL)
     {
       directory = g_new0 (Directory, 1);
-      directory->fd = po_root_open_directory (po_runtime_get_root (memo->runtime), path, NULL);
+      directory->fd = po_root_open_directory (po_inventory_get_root (memo->inventory), path, NULL);
       g_hash_table_insert (memo->directories, g_strdup (path), directory);
     }
   return directory;
@@ -169,7 +169,7 @@ is_there (PoPathMemo *memo, gchar *path)
   *slash = '/';
   if (directory->fd >= 0)
     return directory_has (directory, slash + 1);
-  return !po_inventory_probe_path (memo->runtime, path, &info, NULL)
+  return !po_inventory_probe_path (memo->inventory, path, &info, NULL)
          || info->type != PO_PATH_TYPE_MISSING;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * rpm databases librpm failed to open, remembered per runtime.
+ * rpm databases librpm failed to open, remembered per inventory.
  *
  * librpm 4.18 leaks the sqlite handle (about 100 KB) of every failed open
  * of a corrupt rpmdb.sqlite, and the rpm collector runs on every query: on
@@ -11,7 +11,7 @@
  * librpm again.  A repaired or rebuilt database is a changed file: it is
  * opened again.
  *
- * One per runtime (po_runtime_get_component), hence per root; at most one
+ * One per inventory (po-inventory.c), hence per root; at most one
  * entry per candidate database path (a handful), behind a mutex.
  */
 #include "po-inventory-private.h"
@@ -33,8 +33,8 @@ failure_free (Failure *failure)
   g_free (failure);
 }
 
-static gpointer
-failures_new (PoRuntime *runtime)
+PoRpmFailures *
+po_rpm_failures_new (void)
 {
   PoRpmFailures *failures = g_new0 (PoRpmFailures, 1);
   g_mutex_init (&failures->lock);
@@ -43,20 +43,14 @@ failures_new (PoRuntime *runtime)
   return failures;
 }
 
-static void
-failures_free (gpointer data)
+void
+po_rpm_failures_free (PoRpmFailures *failures)
 {
-  PoRpmFailures *failures = data;
+  if (failures == NULL)
+    return;
   g_hash_table_unref (failures->entries);
   g_mutex_clear (&failures->lock);
   g_free (failures);
-}
-
-PoRpmFailures *
-po_rpm_failures_get (PoRuntime *runtime)
-{
-  return po_runtime_get_component (runtime, "inventory.rpm-failures", failures_new,
-                                   failures_free);
 }
 
 gchar *
@@ -67,7 +61,7 @@ po_rpm_failures_lookup (PoRpmFailures *failures, const gchar *host_path, const s
 
   g_mutex_lock (&failures->lock);
   failure = g_hash_table_lookup (failures->entries, host_path);
-  if (failure != NULL && po_inventory_same_file (&failure->st, st))
+  if (failure != NULL && po_file_same_contents (&failure->st, st))
     message = g_strdup (failure->message);
   g_mutex_unlock (&failures->lock);
   return message;

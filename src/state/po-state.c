@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The state database (see po-state.h and README.md): one SQLite connection
- * per runtime, opened on first use and again after any failure, serialised
- * by a mutex within the process; across processes SQLite's own locking
- * (WAL, BEGIN IMMEDIATE, a busy timeout) does the same.
+ * per PoState (one per runtime), opened on first use and again after any
+ * failure, serialised by a mutex within the process; across processes
+ * SQLite's own locking (WAL, BEGIN IMMEDIATE, a busy timeout) does the
+ * same.
  */
 #include "po-state.h"
 
@@ -16,11 +17,6 @@
 
 #include "po-error.h"
 
-#ifndef PHASEOUT_DEFAULT_STATE_DIR
-#define PHASEOUT_DEFAULT_STATE_DIR "/var/lib/phaseout"
-#endif
-
-#define COMPONENT_NAME "state"
 /* long enough for a slow disk and a concurrent scan, short enough that a
  * stuck writer costs one query its history, not the query */
 #define BUSY_TIMEOUT_MS 10000
@@ -68,9 +64,11 @@ struct _PoState {
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
-static void
-state_free (PoState *state)
+void
+po_state_free (PoState *state)
 {
+  if (state == NULL)
+    return;
   if (state->db != NULL)
     sqlite3_close_v2 (state->db);
   g_free (state->path);
@@ -79,38 +77,15 @@ state_free (PoState *state)
   g_free (state);
 }
 
-gchar *
-po_state_get_default_path (void)
+PoState *
+po_state_new (const gchar *path, gboolean is_default, GError **error)
 {
-  if (geteuid () == 0)
-    return g_build_filename (PHASEOUT_DEFAULT_STATE_DIR, "state.db", NULL);
-  return g_build_filename (g_get_user_state_dir (), "phaseout", "state.db", NULL);
-}
-
-static gpointer
-state_new (PoRuntime *runtime)
-{
-  const PoSettings *settings = po_runtime_get_settings (runtime);
   PoState *state = g_new0 (PoState, 1);
 
   g_mutex_init (&state->lock);
-  if (settings->state_db != NULL)
-    state->path = g_strdup (settings->state_db);
-  else if (po_root_is_host (po_runtime_get_root (runtime)))
-    {
-      state->path = po_state_get_default_path ();
-      state->is_default = TRUE;
-    }
-  else
-    g_debug ("--root %s without --state-db: detection history is off", settings->root);
+  state->path = g_strdup (path);
+  state->is_default = path != NULL && is_default;
   return state;
-}
-
-PoState *
-po_runtime_get_state (PoRuntime *runtime)
-{
-  return po_runtime_get_component (runtime, COMPONENT_NAME, state_new,
-                                   (GDestroyNotify) state_free);
 }
 
 const gchar *

@@ -3,7 +3,6 @@
 
 #include <glib.h>
 
-#include "po-runtime.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +16,8 @@ G_BEGIN_DECLS
  *   (/var/lib/phaseout) when running as root and
  *   $XDG_STATE_HOME/phaseout/state.db otherwise.  With --root DIR (another
  *   tree than this host's) and no --state-db there is no default: the host's
- *   history must not record another tree's software, so history is off.
+ *   history must not record another tree's software, so history is off
+ *   (po_settings_get_state_db() decides).
  *
  * Created 0600, WAL journal, schema versioned with PRAGMA user_version and
  * migrated forward in a transaction; every scan is recorded in one
@@ -34,13 +34,19 @@ G_BEGIN_DECLS
  */
 typedef struct _PoState PoState;
 
-/* the runtime's state database (component "state"); never NULL; thread-safe */
-PoState     *po_runtime_get_state       (PoRuntime   *runtime);
+/*
+ * The database at path, not opened until first used; path NULL: history
+ * is off.  is_default: the default location, whose directory phaseout may
+ * create.  Thread-safe.  error is for failures of the object itself and
+ * is not set today: the database is opened (and fails) per scan.
+ */
+PoState     *po_state_new               (const gchar *path,
+                                         gboolean     is_default,
+                                         GError     **error);
+void         po_state_free              (PoState     *state);
 
 /* the file in use, or NULL when history is off (--root without --state-db) */
 const gchar *po_state_get_path          (PoState     *state);
-/* the default file for this user (root: the system state directory) */
-gchar       *po_state_get_default_path  (void);
 
 /*
  * Opens the database if it is not open yet, so that a fleet can see a
@@ -131,6 +137,7 @@ gboolean     po_state_get_episodes      (PoState               *state,
                                          GPtrArray            **ret_episodes,
                                          GError               **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoState, po_state_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoStateEpisode, po_state_episode_free)
 
 G_END_DECLS

@@ -97,7 +97,7 @@ check_file (const std::string &path)
   const gchar *files[] = { path.c_str (), NULL };
   GString *report = g_string_new (NULL);
   GError *error = NULL;
-  bool ok = po_policy_check_files (files, report, &error);
+  bool ok = po_cli_policy_check (files, report, &error);
   std::string text (report->str);
 
   g_string_free (report, TRUE);

@@ -9,6 +9,7 @@
 
 extern "C" {
 #include "po-catalogue.h"
+#include "po-cli.h"
 }
 
 #include <gtest/gtest.h>
@@ -42,7 +43,7 @@ OptionsPtr options_for_dirs (const std::vector<std::string> &dirs, bool builtin 
 /* every problem's message, one per line */
 std::string problems_text (PoCatalogue *catalogue);
 
-/* po_policy_check_files on one file: (ok, report) */
+/* po_cli_policy_check on one file: (ok, report) */
 std::pair<bool, std::string> check_file (const std::string &path);
 
 /* a profile from [profile] key file text; fails the test if it does not parse */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The built-in catalogue: it passes its own validator, and what it encodes
- * is what the research notes (../shared/docs/ban-policies-research.md)
+ * is what the research notes (docs/dev/ban-policies-research.md)
  * verify or report, policy by policy.
  */
 #include "catalogue-test-util.h"

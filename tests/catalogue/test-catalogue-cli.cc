@@ -17,7 +17,7 @@ TEST (CataloguePolicyCheck, ReportsEachFile)
   GString *report = g_string_new (NULL);
   GError *error = NULL;
 
-  EXPECT_FALSE (po_policy_check_files (files, report, &error));
+  EXPECT_FALSE (po_cli_policy_check (files, report, &error));
   ASSERT_TRUE (error != NULL);
   EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_DATA));
   EXPECT_STREQ (error->message, "1 of 2 policy files are not valid");
@@ -37,7 +37,7 @@ TEST (CataloguePolicyCheck, NotesOverrides)
   const gchar *files[] = { a.c_str (), b.c_str (), NULL };
   GString *report = g_string_new (NULL);
 
-  EXPECT_TRUE (po_policy_check_files (files, report, NULL));
+  EXPECT_TRUE (po_cli_policy_check (files, report, NULL));
   EXPECT_TRUE (Contains (report->str, a + ": note: policy 'nl-kamerbrief-2018' replaces the "
                                       "built-in one"));
   EXPECT_TRUE (Contains (report->str, b + ": note: policy 'acme' is also defined in " + a));
@@ -59,7 +59,7 @@ TEST (CataloguePolicyCheck, ExamplesAreValid)
   files.push_back (NULL);
   GString *report = g_string_new (NULL);
   GError *error = NULL;
-  EXPECT_TRUE (po_policy_check_files (files.data (), report, &error)) << report->str;
+  EXPECT_TRUE (po_cli_policy_check (files.data (), report, &error)) << report->str;
   g_clear_error (&error);
   g_string_free (report, TRUE);
 }
@@ -75,7 +75,7 @@ TEST (CataloguePolicyList, ListsPoliciesProfileAndProblems)
   GString *report = g_string_new (NULL);
   GError *error = NULL;
 
-  EXPECT_FALSE (po_policy_list (runtime.get (), TRUE, report, &error));
+  EXPECT_FALSE (po_cli_policy_list (runtime.get (), TRUE, report, &error));
   ASSERT_TRUE (error != NULL);
   EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_DATA));
   std::string text = report->str;
@@ -102,7 +102,7 @@ TEST (CataloguePolicyList, PolicyNotYetIssued)
   GString *report = g_string_new (NULL);
   GError *error = NULL;
 
-  EXPECT_TRUE (po_policy_list (runtime.get (), TRUE, report, &error));
+  EXPECT_TRUE (po_cli_policy_list (runtime.get (), TRUE, report, &error));
   std::string text = report->str;
   EXPECT_TRUE (Contains (text, "us-dhs-bod-17-01    not_issued"));
   EXPECT_TRUE (Contains (text, "why:          the policy is not issued until 2017-09-13"));
@@ -119,7 +119,7 @@ TEST (CataloguePolicyList, CleanCatalogueSucceeds)
   GString *report = g_string_new (NULL);
   GError *error = NULL;
 
-  EXPECT_TRUE (po_policy_list (runtime.get (), FALSE, report, &error));
+  EXPECT_TRUE (po_cli_policy_list (runtime.get (), FALSE, report, &error));
   EXPECT_TRUE (Contains (report->str, "organisation profile: none configured"));
   EXPECT_TRUE (Contains (report->str, "us-dhs-bod-17-01"));
   EXPECT_TRUE (Contains (report->str, "builtin"));
@@ -137,7 +137,7 @@ TEST (CataloguePolicyList, RejectedProfileIsAProblem)
   GString *report = g_string_new (NULL);
   GError *error = NULL;
 
-  EXPECT_FALSE (po_policy_list (runtime.get (), FALSE, report, &error));
+  EXPECT_FALSE (po_cli_policy_list (runtime.get (), FALSE, report, &error));
   ASSERT_TRUE (error != NULL);
   EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_DATA));
   std::string text = report->str;

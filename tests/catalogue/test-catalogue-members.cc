@@ -38,7 +38,7 @@ check_policy (const std::map<std::string, std::string> &members)
   files[1] = policy.c_str ();
   GString *report = g_string_new (NULL);
   GError *error = NULL;
-  bool ok = po_policy_check_files (files, report, &error);
+  bool ok = po_cli_policy_check (files, report, &error);
   std::string text (report->str);
   g_string_free (report, TRUE);
   g_clear_error (&error);

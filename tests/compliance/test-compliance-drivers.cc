@@ -17,7 +17,9 @@ Attribution
 attribute (PoCatalogue *catalogue, const PoKernelModule &module)
 {
   PoAttribution a = {};
-  po_compliance_attribute_module (catalogue, &module, &a);
+  PoComplianceIndex *index = po_compliance_index_new (catalogue, nullptr);
+  po_compliance_attribute_module (index, &module, &a);
+  po_compliance_index_unref (index);
   auto str = [] (const gchar *s) {
     return s != nullptr ? std::string (s) : std::string ("<NULL>");
   };

@@ -376,7 +376,7 @@ TEST (StateDatabase, RootWithoutStateDbKeepsNoHistory)
   World world ("kes-host", kUsFederal);
   WarningCounter warnings;
   auto runtime = world.runtime_without_state ("2017-12-01");
-  EXPECT_EQ (po_state_get_path (po_runtime_get_state (runtime.get ())), nullptr);
+  EXPECT_EQ (po_state_get_path (po_runtime_get_state (runtime.get (), nullptr)), nullptr);
   auto rows = query (runtime.get (), "SELECT * FROM banned_software");
   EXPECT_FALSE (rows.empty ());
   EXPECT_EQ (values (rows, "first_seen"), (std::vector<std::string>{ "<NULL>" }));
@@ -389,7 +389,7 @@ TEST (StateDatabase, RootWithoutStateDbKeepsNoHistory)
 
 TEST (StateDatabase, DefaultLocation)
 {
-  g_autofree gchar *path = po_state_get_default_path ();
+  g_autofree gchar *path = po_settings_get_default_state_db ();
   ASSERT_NE (path, nullptr);
   EXPECT_TRUE (g_str_has_suffix (path, "/state.db")) << path;
   if (geteuid () != 0)
@@ -403,7 +403,7 @@ TEST (StateDatabase, DefaultLocation)
 
   /* the host root without --state-db uses it */
   auto runtime = make_runtime ({ { "root", "/" } });
-  EXPECT_STREQ (po_state_get_path (po_runtime_get_state (runtime.get ())), path);
+  EXPECT_STREQ (po_state_get_path (po_runtime_get_state (runtime.get (), nullptr)), path);
 }
 
 /* ---- concurrency -------------------------------------------------------- */

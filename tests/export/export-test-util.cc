@@ -153,6 +153,25 @@ OsqueryDb::OsqueryDb (PoExportPlatform platform, const std::string &osquery_vers
           ADD_FAILURE () << sql << ": " << message;
           sqlite3_free (message);
         }
+      /* osquery answers its index and required columns by lookup, not by
+       * scanning: so does the test database */
+      JsonArray *columns = json_object_get_array_member (schema, "columns");
+      for (guint c = 0; c < json_array_get_length (columns); c++)
+        {
+          JsonObject *column = json_array_get_object_element (columns, c);
+          const char *column_name = json_object_get_string_member (column, "name");
+          if (!json_object_get_boolean_member_with_default (column, "index", FALSE)
+              && !json_object_get_boolean_member_with_default (column, "required", FALSE))
+            continue;
+          std::string index = "CREATE INDEX " + quote_identifier (table + "_" + column_name)
+                              + " ON " + quote_identifier (table) + " ("
+                              + quote_identifier (column_name) + ")";
+          if (sqlite3_exec (db_, index.c_str (), NULL, NULL, &message) != SQLITE_OK)
+            {
+              ADD_FAILURE () << index << ": " << message;
+              sqlite3_free (message);
+            }
+        }
       tables_.insert (table);
     }
   g_dir_close (dir);
@@ -234,6 +253,32 @@ OsqueryDb::load_json (const std::string &text)
         }
     }
   g_list_free (names);
+}
+
+void
+OsqueryDb::set_time (long long unix_time)
+{
+  GDateTime *time = g_date_time_new_from_unix_utc (unix_time);
+  gchar *iso = g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
+  gchar *weekday = g_date_time_format (time, "%A");
+  gchar *sql = g_strdup_printf (
+      "DELETE FROM time; INSERT INTO time (weekday, year, month, day, hour, minutes, seconds, "
+      "timezone, local_timezone, unix_time, iso_8601) VALUES ('%s', %d, %d, %d, %d, %d, %d, "
+      "'UTC', 'UTC', %lld, '%s')",
+      weekday, g_date_time_get_year (time), g_date_time_get_month (time),
+      g_date_time_get_day_of_month (time), g_date_time_get_hour (time),
+      g_date_time_get_minute (time), g_date_time_get_second (time), unix_time, iso);
+  char *message = NULL;
+
+  if (sqlite3_exec (db_, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      ADD_FAILURE () << sql << ": " << message;
+      sqlite3_free (message);
+    }
+  g_free (sql);
+  g_free (weekday);
+  g_free (iso);
+  g_date_time_unref (time);
 }
 
 ::testing::AssertionResult

@@ -44,6 +44,8 @@ class OsqueryDb {
   void load (const std::string &name);
   /* rows from JSON text: {"table": [{"column": value, ...}, ...], ...} */
   void load_json (const std::string &text);
+  /* osquery's time table says it is unix_time (UTC seconds), as osqueryd's does */
+  void set_time (long long unix_time);
   /* sqlite3_prepare_v2 succeeds (the message names the error otherwise) */
   ::testing::AssertionResult prepares (const std::string &sql);
   /* every row; a failing statement fails the test and returns none */

@@ -35,8 +35,33 @@
  *     keys (validateYAMLKeys) and nested paths, requires name ("policy name
  *     is required for each policy", NFC-normalised) and query, and refuses
  *     duplicate names;
+ *     The same file's GitOpsFromFile reads a default.yml or team file:
+ *     ExpandEnvBytes, then the top-level keys name, settings, org_settings,
+ *     agent_options, controls, policies, reports, software, labels and
+ *     custom_host_vitals ("unknown top-level field: X" for any other);
+ *     org_settings: makes it the global file, name: a team's, and neither is
+ *     "No `name` was provided in FILE..."; a key left out is read as null,
+ *     which clears it.  parsePolicies takes inline items as a `- path:`
+ *     file's; parseReports requires name and query, an ASCII name
+ *     (validateReport), and one name per file ("duplicate report names");
+ *   - pkg/spec/gitops_deprecations.go (4d4a1dd92d892d81e4d1744c9788d8b4ac2ff42d):
+ *     ApplyDeprecatedKeyMappings renames the top-level team_settings to
+ *     settings and queries to reports, and refuses a file with both names;
+ *   - server/fleet/queries.go (8672f690c2350c6fd50bd77d5fa96b704b64db0d):
+ *     QuerySpec's keys (name, description, query, team, interval,
+ *     observer_can_run, platform, min_osquery_version, automations_enabled,
+ *     logging, discard_data; logging "snapshot" when not set) and
+ *     Query.Verify (a name and a query that are not blank, logging
+ *     snapshot, differential or differential_ignore_removals, platforms as
+ *     for policies); kind "query" of `fleetctl apply` unmarshals its spec
+ *     into QuerySpec;
  *   - docs/Configuration/yaml-files.md (007f07854ab889c99f8a7cc006a82292d8f3348c):
- *     the policies section and the lib/NAME.policies.yml form.
+ *     the policies and queries sections, inline in default.yml or a team's
+ *     file, and the lib/NAME.policies.yml and lib/NAME.queries.yml forms.
+ *
+ * Fleet keeps a query's results in its query report only for snapshot
+ * logging and when discard_data is false, at most 1000 rows per query by
+ * default (fleetdm/fleet issue 7766, PR 35716).
  *
  * Where Fleet would not refuse a file but silently drop or change what it
  * says (an unknown key, a second YAML document in a piece, a plain scalar
@@ -275,86 +300,184 @@ plain_type (const std::string &value)
   return "str";
 }
 
-/* a field of PolicySpec: its name and whether it is a string or a boolean */
+/* a field of a spec: its name and what JSON type Fleet unmarshals it into */
+enum FieldType { STRING, BOOLEAN, UNSIGNED };
 struct Field {
   const char *name;
-  bool boolean;
+  FieldType type;
 };
 
 const Field policy_spec_fields[] = {
-  { "name", false }, { "query", false }, { "description", false }, { "critical", true },
-  { "resolution", false }, { "team", false }, { "platform", false },
-  { "calendar_events_enabled", true },
+  { "name", STRING }, { "query", STRING }, { "description", STRING }, { "critical", BOOLEAN },
+  { "resolution", STRING }, { "team", STRING }, { "platform", STRING },
+  { "calendar_events_enabled", BOOLEAN },
+};
+
+/* fleet.QuerySpec (server/fleet/queries.go at
+ * 8672f690c2350c6fd50bd77d5fa96b704b64db0d) */
+const Field query_spec_fields[] = {
+  { "name", STRING }, { "description", STRING }, { "query", STRING }, { "team", STRING },
+  { "interval", UNSIGNED }, { "observer_can_run", BOOLEAN }, { "platform", STRING },
+  { "min_osquery_version", STRING }, { "automations_enabled", BOOLEAN }, { "logging", STRING },
+  { "discard_data", BOOLEAN },
 };
 
 /* keys of a GitOps policy item besides PolicySpec's (gitops.go: fleet.BaseItem,
  * GitOpsPolicySpec, and PolicySpec fields that are not strings or booleans) */
-const char *const gitops_other_keys[] = {
+const char *const gitops_policy_other_keys[] = {
   "path", "paths", "software_title_id", "script_id", "run_script", "install_software",
   "resend_configuration_profile", "webhooks_and_tickets_enabled",
   "continuous_automations_enabled", "type", "fleet_maintained_app_slug", "patch_when_closed",
 };
 
+/* keys of a GitOps report item besides QuerySpec's (gitops.go: Query is
+ * fleet.BaseItem and fleet.QuerySpec; later QuerySpecs add label scopes) */
+const char *const gitops_query_other_keys[] = {
+  "path", "paths", "labels_include_any", "labels_include_all", "labels_exclude_any",
+};
+
+bool
+yaml_truth (const std::string &v)
+{
+  return v == "true" || v == "True" || v == "TRUE" || v == "yes" || v == "Yes" || v == "YES"
+         || v == "y" || v == "Y" || v == "on" || v == "On" || v == "ON";
+}
+
 /*
- * a PolicySpec from a mapping.  exact: keys as written (GitOps refuses
- * unknown keys); otherwise encoding/json's case-insensitive match, and a
- * key Fleet would ignore is a failure all the same
+ * The scalar fields of a spec mapping, by name, as the text Fleet reads
+ * (booleans as "true"/"false").  gitops: keys as written (GitOps refuses
+ * unknown keys); otherwise encoding/json's case-insensitive match.  A key
+ * Fleet would take but ignore, or one phaseout does not write, fails too.
  */
 ::testing::AssertionResult
-policy_from (const Node &spec, bool gitops, Policy *policy)
+read_fields (const Node &spec, bool gitops, const Field *fields, size_t n_fields,
+             const char *const *other_keys, size_t n_other_keys,
+             std::map<std::string, std::string> *values)
 {
   if (spec.type != Node::MAPPING)
     return ::testing::AssertionFailure () << "spec is not a mapping";
   for (const auto &pair : spec.pairs)
     {
       const Field *field = NULL;
-      for (const Field &f : policy_spec_fields)
-        if (gitops ? pair.first == f.name : g_ascii_strcasecmp (pair.first.c_str (), f.name) == 0)
-          field = &f;
+      for (size_t i = 0; i < n_fields; i++)
+        if (gitops ? pair.first == fields[i].name
+                   : g_ascii_strcasecmp (pair.first.c_str (), fields[i].name) == 0)
+          field = &fields[i];
       if (field == NULL)
         {
           bool other = false;
-          for (const char *key : gitops_other_keys)
-            other = other || pair.first == key;
+          for (size_t i = 0; i < n_other_keys; i++)
+            other = other || pair.first == other_keys[i];
           if (gitops && pair.first == "path")
             return ::testing::AssertionFailure () << "nested paths are not supported";
           if (gitops && !other)
             return ::testing::AssertionFailure () << "unknown key \"" << pair.first << "\"";
           return ::testing::AssertionFailure ()
-                 << "key \"" << pair.first << "\": phaseout writes only name, query, "
-                 << "description, resolution, platform, critical and team";
+                 << "key \"" << pair.first << "\": not one phaseout writes";
         }
       const Node &value = pair.second;
       if (value.type != Node::SCALAR)
         return ::testing::AssertionFailure () << pair.first << " is not a scalar";
       std::string type = value.plain ? plain_type (value.value) : "str";
-      if (field->boolean)
+      switch (field->type)
         {
+        case BOOLEAN:
           if (type != "bool")
             return ::testing::AssertionFailure ()
                    << "json: cannot unmarshal " << type << " into field " << field->name
                    << " of type bool";
-          bool truth = value.value == "true" || value.value == "True" || value.value == "TRUE"
-                       || value.value == "yes" || value.value == "Yes" || value.value == "YES"
-                       || value.value == "y" || value.value == "Y" || value.value == "on"
-                       || value.value == "On" || value.value == "ON";
-          if (g_str_equal (field->name, "critical"))
-            policy->critical = truth;
-          continue;
+          (*values)[field->name] = yaml_truth (value.value) ? "true" : "false";
+          break;
+        case UNSIGNED:
+          if (type != "int" || !regex_matches ("^[0-9]+$", value.value))
+            return ::testing::AssertionFailure ()
+                   << "json: cannot unmarshal " << type << " '" << value.value
+                   << "' into field " << field->name << " of type uint";
+          (*values)[field->name] = value.value;
+          break;
+        case STRING:
+          if (type != "str")
+            return ::testing::AssertionFailure ()
+                   << field->name << ": YAML 1.1 reads the plain scalar '" << value.value
+                   << "' as " << type << ", not the string written";
+          (*values)[field->name] = value.value;
+          break;
         }
-      if (type != "str")
-        return ::testing::AssertionFailure ()
-               << field->name << ": YAML 1.1 reads the plain scalar '" << value.value
-               << "' as " << type << ", not the string written";
-      std::string *target = g_str_equal (field->name, "name")          ? &policy->name
-                            : g_str_equal (field->name, "query")       ? &policy->query
-                            : g_str_equal (field->name, "description") ? &policy->description
-                            : g_str_equal (field->name, "resolution")  ? &policy->resolution
-                            : g_str_equal (field->name, "team")        ? &policy->team
-                                                                       : &policy->platform;
-      *target = value.value;
     }
   return ::testing::AssertionSuccess ();
+}
+
+std::string
+value_of (const std::map<std::string, std::string> &values, const char *key)
+{
+  auto it = values.find (key);
+  return it != values.end () ? it->second : "";
+}
+
+::testing::AssertionResult
+policy_from (const Node &spec, bool gitops, Policy *policy)
+{
+  std::map<std::string, std::string> v;
+  ::testing::AssertionResult read = read_fields (
+      spec, gitops, policy_spec_fields, G_N_ELEMENTS (policy_spec_fields),
+      gitops_policy_other_keys, G_N_ELEMENTS (gitops_policy_other_keys), &v);
+  if (!read)
+    return read;
+  policy->name = value_of (v, "name");
+  policy->query = value_of (v, "query");
+  policy->description = value_of (v, "description");
+  policy->resolution = value_of (v, "resolution");
+  policy->team = value_of (v, "team");
+  policy->platform = value_of (v, "platform");
+  policy->critical = value_of (v, "critical") == "true";
+  return ::testing::AssertionSuccess ();
+}
+
+::testing::AssertionResult
+query_from (const Node &spec, bool gitops, Query *query)
+{
+  std::map<std::string, std::string> v;
+  ::testing::AssertionResult read = read_fields (
+      spec, gitops, query_spec_fields, G_N_ELEMENTS (query_spec_fields),
+      gitops_query_other_keys, G_N_ELEMENTS (gitops_query_other_keys), &v);
+  if (!read)
+    return read;
+  query->name = value_of (v, "name");
+  query->query = value_of (v, "query");
+  query->description = value_of (v, "description");
+  query->team = value_of (v, "team");
+  query->platform = value_of (v, "platform");
+  query->min_osquery_version = value_of (v, "min_osquery_version");
+  /* "Logging is set to \"snapshot\" if not set" */
+  query->logging = v.count ("logging") ? v["logging"] : "snapshot";
+  query->interval = v.count ("interval") ? std::stoul (v["interval"]) : 0;
+  query->observer_can_run = value_of (v, "observer_can_run") == "true";
+  query->automations_enabled = value_of (v, "automations_enabled") == "true";
+  query->discard_data = value_of (v, "discard_data") == "true";
+  return ::testing::AssertionSuccess ();
+}
+
+/* Query.Verify: a name and a query that are not blank, a known logging
+ * type, platforms as for policies */
+std::string
+verify_query (const Query &query)
+{
+  if (is_blank (query.name))
+    return "query name cannot be empty";
+  if (is_blank (query.query))
+    return "query's SQL query cannot be empty";
+  if (query.logging != "snapshot" && query.logging != "differential"
+      && query.logging != "differential_ignore_removals")
+    return "invalid logging value, must be one of 'snapshot', 'differential', "
+           "'differential_ignore_removals'";
+  Policy as_policy;
+  as_policy.name = query.name;
+  as_policy.query = "SELECT 1";
+  as_policy.platform = query.platform;
+  if (!verify (as_policy).empty ())
+    return "query's platform must be a comma-separated list of 'darwin', 'linux', 'windows', "
+           "and/or 'chrome' in a single string";
+  return "";
 }
 
 /* the value of a top-level key of a piece, matched as encoding/json does */
@@ -479,9 +602,10 @@ expand_gitops_env (const std::string &text, std::string *expanded)
 #ifdef PO_HAVE_LIBYAML
 
 ::testing::AssertionResult
-parse_apply_file (const std::string &text, std::vector<Policy> *policies)
+parse_apply_file (const std::string &text, std::vector<Policy> *policies,
+                  std::vector<Query> *queries)
 {
-  std::map<std::string, std::set<std::string>> names_by_team;
+  std::map<std::string, std::set<std::string>> policy_names_by_team, query_names_by_team;
   int n = 0;
 
   for (const std::string &piece : split_apply_file (text))
@@ -518,10 +642,10 @@ parse_apply_file (const std::string &text, std::vector<Policy> *policies)
       gchar *lower = g_ascii_strdown (kind_text.c_str (), -1);
       std::string kind_lower = lower;
       g_free (lower);
-      if (kind_lower != "policy")
+      if (kind_lower != "policy" && (kind_lower != "query" || queries == NULL))
         return ::testing::AssertionFailure ()
-               << "piece " << n << ": kind \"" << kind_text << "\" (phaseout writes only "
-               << "policies; Fleet says unknown kind for anything it does not know)";
+               << "piece " << n << ": kind \"" << kind_text << "\" (not one expected here; "
+               << "Fleet says unknown kind for anything it does not know)";
       for (const auto &pair : root.pairs)
         if (g_ascii_strcasecmp (pair.first.c_str (), "kind") != 0
             && g_ascii_strcasecmp (pair.first.c_str (), "spec") != 0
@@ -529,6 +653,24 @@ parse_apply_file (const std::string &text, std::vector<Policy> *policies)
           return ::testing::AssertionFailure ()
                  << "piece " << n << ": key \"" << pair.first << "\" that Fleet ignores";
 
+      if (kind_lower == "query")
+        {
+          /* GroupFromBytes: kind query unmarshals spec into fleet.QuerySpec;
+           * the server verifies each (Query.Verify) and names are unique
+           * per team */
+          Query query;
+          ::testing::AssertionResult read = query_from (*spec, false, &query);
+          if (!read)
+            return ::testing::AssertionFailure ()
+                   << "unmarshaling query spec (piece " << n << "): " << read.message ();
+          std::string problem = verify_query (query);
+          if (!problem.empty ())
+            return ::testing::AssertionFailure () << problem << " (piece " << n << ")";
+          if (!query_names_by_team[query.team].insert (query.name).second)
+            return ::testing::AssertionFailure () << "duplicate query name " << query.name;
+          queries->push_back (query);
+          continue;
+        }
       Policy policy;
       ::testing::AssertionResult read = policy_from (*spec, false, &policy);
       if (!read)
@@ -537,34 +679,27 @@ parse_apply_file (const std::string &text, std::vector<Policy> *policies)
       std::string problem = verify (policy);
       if (!problem.empty ())
         return ::testing::AssertionFailure () << problem << " (piece " << n << ")";
-      if (!names_by_team[policy.team].insert (policy.name).second)
+      if (!policy_names_by_team[policy.team].insert (policy.name).second)
         return ::testing::AssertionFailure () << "duplicate policy name " << policy.name;
       policies->push_back (policy);
     }
   return ::testing::AssertionSuccess ();
 }
 
-::testing::AssertionResult
-parse_gitops_policies_file (const std::string &text, std::vector<Policy> *policies)
-{
-  std::string expanded;
-  ::testing::AssertionResult env = expand_gitops_env (text, &expanded);
-  if (!env)
-    return ::testing::AssertionFailure () << "failed to expand environment: " << env.message ();
+namespace {
 
-  Node root;
-  int documents = 0;
-  ::testing::AssertionResult loaded = load_yaml (expanded, &root, &documents);
-  if (!loaded)
-    return loaded;
-  if (documents > 1)
-    return ::testing::AssertionFailure () << documents << " YAML documents; Fleet reads one";
-  if (root.type != Node::SEQUENCE)
+/* parsePolicies' checks of the policies read, inline or from a file */
+::testing::AssertionResult
+read_policy_items (const Node &list, std::vector<Policy> *policies)
+{
+  std::set<std::string> names;
+
+  if (list.type == Node::SCALAR && list.plain && plain_type (list.value) == "null")
+    return ::testing::AssertionSuccess ();
+  if (list.type != Node::SEQUENCE)
     return ::testing::AssertionFailure ()
            << "Couldn't edit: expected type []*spec.Policy (a YAML list of policies)";
-
-  std::set<std::string> names;
-  for (const Node &item : root.items)
+  for (const Node &item : list.items)
     {
       if (item.type == Node::SCALAR && item.plain && plain_type (item.value) == "null")
         continue;  /* a nil item is skipped */
@@ -589,10 +724,170 @@ parse_gitops_policies_file (const std::string &text, std::vector<Policy> *polici
   return ::testing::AssertionSuccess ();
 }
 
+/* parseReports' checks (validateReport, duplicates) of the reports read */
+::testing::AssertionResult
+read_query_items (const Node &list, std::vector<Query> *queries)
+{
+  std::set<std::string> names;
+  int i = 0;
+
+  if (list.type == Node::SCALAR && list.plain && plain_type (list.value) == "null")
+    return ::testing::AssertionSuccess ();
+  if (list.type != Node::SEQUENCE)
+    return ::testing::AssertionFailure ()
+           << "Couldn't edit: expected type []spec.Query (a YAML list of reports)";
+  for (const Node &item : list.items)
+    {
+      i++;
+      if (item.type == Node::SCALAR && item.plain && plain_type (item.value) == "null")
+        continue;
+      Query query;
+      ::testing::AssertionResult read = query_from (item, true, &query);
+      if (!read)
+        return read;
+      if (query.name.empty ())
+        return ::testing::AssertionFailure ()
+               << "`name` is required for each report at reports[" << i - 1 << "]";
+      if (query.query.empty ())
+        return ::testing::AssertionFailure ()
+               << "`query` is required for each report at reports[" << i - 1 << "]";
+      for (unsigned char c : query.name)
+        if (c >= 0x80)
+          return ::testing::AssertionFailure ()
+                 << "`name` must be in ASCII: " << query.name;
+      if (!names.insert (query.name).second)
+        return ::testing::AssertionFailure () << "duplicate report names: [" << query.name << "]";
+      std::string problem = verify_query (query);
+      if (!problem.empty ())
+        return ::testing::AssertionFailure () << problem << ": " << query.name;
+      queries->push_back (query);
+    }
+  return ::testing::AssertionSuccess ();
+}
+
+/* a GitOps file: expanded, then one YAML document */
+::testing::AssertionResult
+load_gitops (const std::string &text, Node *root)
+{
+  std::string expanded;
+  ::testing::AssertionResult env = expand_gitops_env (text, &expanded);
+  if (!env)
+    return ::testing::AssertionFailure () << "failed to expand environment: " << env.message ();
+  int documents = 0;
+  ::testing::AssertionResult loaded = load_yaml (expanded, root, &documents);
+  if (!loaded)
+    return loaded;
+  if (documents > 1)
+    return ::testing::AssertionFailure () << documents << " YAML documents; Fleet reads one";
+  return ::testing::AssertionSuccess ();
+}
+
+}  // namespace
+
+::testing::AssertionResult
+parse_gitops_policies_file (const std::string &text, std::vector<Policy> *policies)
+{
+  Node root;
+  ::testing::AssertionResult loaded = load_gitops (text, &root);
+  if (!loaded)
+    return loaded;
+  if (root.type != Node::SEQUENCE)
+    return ::testing::AssertionFailure ()
+           << "Couldn't edit: expected type []*spec.Policy (a YAML list of policies)";
+  return read_policy_items (root, policies);
+}
+
+::testing::AssertionResult
+parse_gitops_queries_file (const std::string &text, std::vector<Query> *queries)
+{
+  Node root;
+  ::testing::AssertionResult loaded = load_gitops (text, &root);
+  if (!loaded)
+    return loaded;
+  if (root.type != Node::SEQUENCE)
+    return ::testing::AssertionFailure ()
+           << "Couldn't edit: expected type []*spec.Query (a YAML list of reports)";
+  return read_query_items (root, queries);
+}
+
+::testing::AssertionResult
+parse_gitops_file (const std::string &text, std::vector<Policy> *policies,
+                   std::vector<Query> *queries)
+{
+  static const char *const top_keys[] = { "name", "settings", "org_settings", "agent_options",
+                                           "controls", "policies", "reports", "software",
+                                           "labels", "custom_host_vitals" };
+  Node root;
+  ::testing::AssertionResult loaded = load_gitops (text, &root);
+  if (!loaded)
+    return loaded;
+  if (root.type != Node::MAPPING)
+    return ::testing::AssertionFailure () << "failed to unmarshal file: not a mapping";
+
+  /* ApplyDeprecatedKeyMappings: team_settings is settings, queries reports */
+  std::map<std::string, const Node *> top;
+  for (const auto &pair : root.pairs)
+    {
+      std::string key = pair.first == "team_settings" ? "settings"
+                        : pair.first == "queries"     ? "reports"
+                                                      : pair.first;
+      if (top.count (key))
+        return ::testing::AssertionFailure ()
+               << "cannot specify both '" << pair.first << "' (deprecated) and '" << key
+               << "'; use only '" << key << "'";
+      top[key] = &pair.second;
+    }
+  for (const auto &entry : top)
+    {
+      bool known = false;
+      for (const char *key : top_keys)
+        known = known || entry.first == key;
+      if (!known)
+        return ::testing::AssertionFailure () << "unknown top-level field: " << entry.first;
+    }
+  if (top.count ("org_settings") && (top.count ("name") || top.count ("settings")))
+    return ::testing::AssertionFailure () << "'org_settings' cannot be used with 'name', "
+                                          << "'settings'";
+  if (!top.count ("org_settings") && !top.count ("name"))
+    return ::testing::AssertionFailure ()
+           << "No `name` was provided in FILE. If this file is intended to define org-level "
+           << "settings, add `org_settings:` as a top-level key. Otherwise, use `name` to "
+           << "specify the fleet name.";
+  if (top.count ("name"))
+    {
+      const Node *name = top["name"];
+      if (name->type != Node::SCALAR || is_blank (name->value))
+        return ::testing::AssertionFailure () << "team 'name' is required";
+    }
+
+  ::testing::AssertionResult read = ::testing::AssertionSuccess ();
+  if (top.count ("policies"))
+    {
+      read = read_policy_items (*top["policies"], policies);
+      if (!read)
+        return read;
+    }
+  if (top.count ("reports"))
+    read = read_query_items (*top["reports"], queries);
+  return read;
+}
+
 #else
 
 ::testing::AssertionResult
-parse_apply_file (const std::string &, std::vector<Policy> *)
+parse_apply_file (const std::string &, std::vector<Policy> *, std::vector<Query> *)
+{
+  return ::testing::AssertionFailure () << "built without libyaml";
+}
+
+::testing::AssertionResult
+parse_gitops_queries_file (const std::string &, std::vector<Query> *)
+{
+  return ::testing::AssertionFailure () << "built without libyaml";
+}
+
+::testing::AssertionResult
+parse_gitops_file (const std::string &, std::vector<Policy> *, std::vector<Query> *)
 {
   return ::testing::AssertionFailure () << "built without libyaml";
 }

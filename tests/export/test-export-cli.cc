@@ -28,8 +28,48 @@ TEST (ExportCli, PackToStandardOutput)
   ASSERT_TRUE (json_parser_load_from_data (parser, result.out.c_str (), -1, NULL)) << result.out;
   JsonObject *queries = json_object_get_object_member (
       json_node_get_object (json_parser_get_root (parser)), "queries");
-  EXPECT_EQ (json_object_get_size (queries), 1u);
+  /* one platform: one pack, with the extension's two tables in SQL beside
+   * the policy's findings query */
+  EXPECT_STREQ (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                               "platform"), "linux");
+  EXPECT_EQ (json_object_get_size (queries), 3u);
   EXPECT_TRUE (json_object_has_member (queries, "phaseout_nl-kamerbrief-2018_linux"));
+  EXPECT_TRUE (json_object_has_member (queries, "phaseout_status"));
+  EXPECT_TRUE (json_object_has_member (queries, "banned_software"));
+  g_object_unref (parser);
+}
+
+/* every platform: an osquery configuration with one inline pack each, so
+ * that every platform's queries can be named phaseout_status and
+ * banned_software */
+TEST (ExportCli, PackForEveryPlatformIsOnePackEach)
+{
+  TempDir dir;
+  CliRun result = run_export_cli ({ "pack" }, dir.path ());
+  JsonParser *parser = json_parser_new ();
+
+  ASSERT_EQ (result.status, 0) << result.err;
+  ASSERT_TRUE (json_parser_load_from_data (parser, result.out.c_str (), -1, NULL)) << result.out;
+  JsonObject *packs = json_object_get_object_member (
+      json_node_get_object (json_parser_get_root (parser)), "packs");
+  ASSERT_TRUE (packs != NULL);
+  EXPECT_EQ (json_object_get_size (packs), 3u);
+  for (const char *platform : { "linux", "windows", "darwin" })
+    {
+      JsonObject *pack = json_object_get_object_member (
+          packs, (std::string ("phaseout-") + platform).c_str ());
+      ASSERT_TRUE (pack != NULL) << platform;
+      EXPECT_STREQ (json_object_get_string_member (pack, "platform"), platform);
+      JsonObject *queries = json_object_get_object_member (pack, "queries");
+      for (const char *table : { "phaseout_status", "banned_software" })
+        {
+          JsonObject *query = json_object_get_object_member (queries, table);
+          ASSERT_TRUE (query != NULL) << platform << " " << table;
+          EXPECT_STREQ (json_object_get_string_member (query, "platform"), platform);
+          EXPECT_TRUE (Contains (json_object_get_string_member (query, "query"),
+                                 "SELECT unix_time AS t FROM time"));
+        }
+    }
   g_object_unref (parser);
 }
 

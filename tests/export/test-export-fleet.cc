@@ -11,6 +11,8 @@
 
 #include <glob.h>
 
+#include <json-glib/json-glib.h>
+
 using namespace po_test;
 
 namespace {
@@ -138,6 +140,75 @@ TEST (FleetParser, GitOpsPolicyList)
 #endif
 }
 
+TEST (FleetParser, GitOpsDefaultAndTeamFiles)
+{
+#ifndef PO_HAVE_LIBYAML
+  GTEST_SKIP () << "libyaml (yaml-0.1) not found at configure time";
+#else
+  const std::string policies = "policies:\n  - name: pol\n    query: SELECT 1;\n";
+  const std::string queries = "queries:\n  - name: q\n    query: SELECT 1;\n    interval: 60\n";
+  std::vector<fleet::Policy> p;
+  std::vector<fleet::Query> q;
+
+  /* GitOpsFromFile: neither org_settings: nor name: */
+  auto alone = fleet::parse_gitops_file (policies, &p, &q);
+  EXPECT_FALSE (alone);
+  EXPECT_TRUE (Contains (alone.message (), "No `name` was provided"));
+  EXPECT_FALSE (fleet::parse_gitops_file ("name: T\norg_settings: {}\n" + policies, &p, &q));
+  EXPECT_FALSE (fleet::parse_gitops_file ("name: T\npolicy:\n  - name: x\n", &p, &q));
+  EXPECT_FALSE (fleet::parse_gitops_file ("name: T\n" + queries + "reports: []\n", &p, &q))
+      << "queries is the deprecated name of reports: not both";
+  EXPECT_FALSE (fleet::parse_gitops_file ("name: T\nreports:\n  - name: \"caf\xc3\xa9\"\n"
+                                          "    query: SELECT 1;\n", &p, &q)) << "ASCII names";
+  EXPECT_FALSE (fleet::parse_gitops_file ("name: T\nreports:\n  - name: q\n    query: SELECT 1;\n"
+                                          "    logging: sometimes\n", &p, &q));
+  EXPECT_FALSE (fleet::parse_gitops_file ("name: T\nreports:\n  - name: q\n    query: SELECT 1;\n"
+                                          "    interval: \"60\"\n", &p, &q));
+  EXPECT_FALSE (fleet::parse_gitops_file ("name: T\nreports:\n  - name: q\n    query: SELECT 1;\n"
+                                          "  - name: q\n    query: SELECT 2;\n", &p, &q));
+
+  p.clear ();
+  q.clear ();
+  ASSERT_TRUE (fleet::parse_gitops_file ("name: Workstations\n" + policies + queries, &p, &q));
+  ASSERT_EQ (p.size (), 1u);
+  ASSERT_EQ (q.size (), 1u);
+  EXPECT_EQ (q[0].interval, 60u);
+  EXPECT_EQ (q[0].logging, "snapshot") << "Fleet's default";
+  ASSERT_TRUE (fleet::parse_gitops_file ("org_settings:\n  x: 1\n" + queries, &p, &q));
+
+  /* a lib file of queries is the list alone */
+  q.clear ();
+  EXPECT_FALSE (fleet::parse_gitops_queries_file (queries, &q));
+  ASSERT_TRUE (fleet::parse_gitops_queries_file ("- name: q\n  query: SELECT 1;\n", &q));
+  ASSERT_EQ (q.size (), 1u);
+#endif
+}
+
+TEST (FleetParser, ApplyQueries)
+{
+#ifndef PO_HAVE_LIBYAML
+  GTEST_SKIP () << "libyaml (yaml-0.1) not found at configure time";
+#else
+  const std::string document = "---\napiVersion: v1\nkind: query\nspec:\n  name: q\n"
+                               "  query: SELECT 1;\n  interval: 3600\n  logging: snapshot\n"
+                               "  discard_data: false\n  platform: windows\n";
+  std::vector<fleet::Policy> p;
+  std::vector<fleet::Query> q;
+
+  EXPECT_FALSE (fleet::parse_apply_file (document, &p)) << "no query expected";
+  EXPECT_FALSE (fleet::parse_apply_file (document + document, &p, &q)) << "duplicate name";
+  EXPECT_FALSE (fleet::parse_apply_file (
+      "---\nkind: query\nspec:\n  name: q\n  query: SELECT 1;\n  interval: -1\n", &p, &q));
+  EXPECT_FALSE (fleet::parse_apply_file (
+      "---\nkind: query\nspec:\n  name: q\n  query: SELECT 1;\n  platform: macos\n", &p, &q));
+  q.clear ();
+  ASSERT_TRUE (fleet::parse_apply_file (document, &p, &q));
+  ASSERT_EQ (q.size (), 1u);
+  EXPECT_EQ (q[0].interval, 3600u);
+  EXPECT_FALSE (q[0].discard_data);
+#endif
+}
+
 /* ---- what phaseout writes ------------------------------------------------ */
 
 #ifdef PO_HAVE_LIBYAML
@@ -170,6 +241,20 @@ compiled (PoCatalogue *catalogue, guint platforms, const char *only_policy = NUL
           }
     }
   return out;
+}
+
+/* a GitOps --format gitops output as a team's file and as default.yml */
+std::string
+team_file (const std::string &fragment)
+{
+  return "name: Workstations\n" + fragment;
+}
+
+std::string
+default_file (const std::string &fragment)
+{
+  return "org_settings:\n  server_settings:\n    server_url: https://fleet.example.org\n"
+         + fragment;
 }
 
 void
@@ -220,23 +305,39 @@ TEST (FleetFiles, EveryExportReadsAsFleetReadsIt)
         }
     }
 
-  /* and the same policies in the GitOps form */
+  /* and the same policies in both GitOps forms: the list alone, and the
+   * policies: key of a team's or the default file */
   CliRun apply = run_export_cli ({ "fleet-policies" }, empty.path ());
+  CliRun lib = run_export_cli ({ "fleet-policies", "--format", "gitops-lib" }, empty.path ());
   CliRun gitops = run_export_cli ({ "fleet-policies", "--format", "gitops" }, empty.path ());
+  ASSERT_EQ (lib.status, 0) << lib.err;
   ASSERT_EQ (gitops.status, 0) << gitops.err;
-  std::vector<fleet::Policy> from_apply, from_gitops;
+  std::vector<fleet::Policy> from_apply, from_lib, from_team, from_default;
+  std::vector<fleet::Query> no_queries;
   ASSERT_TRUE (fleet::parse_apply_file (apply.out, &from_apply));
-  ASSERT_TRUE (fleet::parse_gitops_policies_file (gitops.out,
-                                                  &from_gitops)) << gitops.out.substr (0, 400);
-  ASSERT_EQ (from_gitops.size (), from_apply.size ());
-  for (size_t i = 0; i < from_apply.size (); i++)
+  ASSERT_TRUE (fleet::parse_gitops_policies_file (lib.out, &from_lib)) << lib.out.substr (0, 400);
+  ASSERT_TRUE (fleet::parse_gitops_file (team_file (gitops.out), &from_team, &no_queries))
+      << gitops.out.substr (0, 400);
+  ASSERT_TRUE (fleet::parse_gitops_file (default_file (gitops.out), &from_default, &no_queries));
+  EXPECT_TRUE (no_queries.empty ());
+  /* on its own it is not a file fleetctl gitops takes, as its comment says */
+  std::vector<fleet::Policy> ignored;
+  auto alone = fleet::parse_gitops_file (gitops.out, &ignored, &no_queries);
+  EXPECT_FALSE (alone);
+  EXPECT_TRUE (Contains (alone.message (), "No `name` was provided"));
+  EXPECT_TRUE (Contains (gitops.out, "do not apply it alone"));
+  for (const auto *form : { &from_lib, &from_team, &from_default })
     {
-      EXPECT_EQ (from_gitops[i].name, from_apply[i].name);
-      EXPECT_EQ (from_gitops[i].query, from_apply[i].query);
-      EXPECT_EQ (from_gitops[i].platform, from_apply[i].platform);
-      EXPECT_EQ (from_gitops[i].critical, from_apply[i].critical);
-      EXPECT_EQ (from_gitops[i].description, from_apply[i].description);
-      EXPECT_EQ (from_gitops[i].resolution, from_apply[i].resolution);
+      ASSERT_EQ (form->size (), from_apply.size ());
+      for (size_t i = 0; i < from_apply.size (); i++)
+        {
+          EXPECT_EQ ((*form)[i].name, from_apply[i].name);
+          EXPECT_EQ ((*form)[i].query, from_apply[i].query);
+          EXPECT_EQ ((*form)[i].platform, from_apply[i].platform);
+          EXPECT_EQ ((*form)[i].critical, from_apply[i].critical);
+          EXPECT_EQ ((*form)[i].description, from_apply[i].description);
+          EXPECT_EQ ((*form)[i].resolution, from_apply[i].resolution);
+        }
     }
   expect_same_queries (from_apply, compiled (builtin_catalogue (), PO_EXPORT_PLATFORMS_ALL));
 }
@@ -249,7 +350,7 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
   CataloguePtr catalogue = catalogue_with (dir.path ());
   auto expected = compiled (catalogue.get (), PO_EXPORT_PLATFORMS_ALL, "acme-std");
 
-  for (const char *format : { "apply", "gitops" })
+  for (const char *format : { "apply", "gitops", "gitops-lib" })
     {
       SCOPED_TRACE (format);
       CliRun result = run_export_cli ({ "fleet-policies", "--policy", "acme-std", "--format",
@@ -257,8 +358,12 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
                                       dir.path ());
       ASSERT_EQ (result.status, 0) << result.err;
       std::vector<fleet::Policy> policies;
+      std::vector<fleet::Query> queries;
       if (g_str_equal (format, "apply"))
         ASSERT_TRUE (fleet::parse_apply_file (result.out, &policies)) << result.out;
+      else if (g_str_equal (format, "gitops"))
+        ASSERT_TRUE (fleet::parse_gitops_file (team_file (result.out), &policies, &queries))
+            << result.out;
       else
         ASSERT_TRUE (fleet::parse_gitops_policies_file (result.out, &policies)) << result.out;
       ASSERT_EQ (policies.size (), 3u);
@@ -281,18 +386,117 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
 TEST (FleetFiles, GitOpsFormMistakes)
 {
   TempDir empty;
-  CliRun team = run_export_cli ({ "fleet-policies", "--format", "gitops", "--team", "T" },
-                                empty.path ());
+  for (const char *what : { "fleet-policies", "fleet-queries" })
+    for (const char *format : { "gitops", "gitops-lib" })
+      {
+        SCOPED_TRACE (std::string (what) + " " + format);
+        CliRun team = run_export_cli ({ what, "--format", format, "--team", "T" }, empty.path ());
+        EXPECT_EQ (team.status, 2);
+        EXPECT_TRUE (Contains (team.err, "--team is for the fleetctl apply form"));
+        EXPECT_EQ (team.out, "");
+      }
   CliRun format = run_export_cli ({ "fleet-policies", "--format", "yaml" }, empty.path ());
-
-  EXPECT_EQ (team.status, 2);
-  EXPECT_TRUE (Contains (team.err, "--team is for the fleetctl apply form"));
-  EXPECT_EQ (team.out, "");
   EXPECT_EQ (format.status, 2);
-  EXPECT_TRUE (Contains (format.err, "unknown --format 'yaml' (apply, gitops)"));
+  EXPECT_TRUE (Contains (format.err, "unknown --format 'yaml' (apply, gitops, gitops-lib)"));
   CliRun pack = run_export_cli ({ "pack", "--format", "gitops" }, empty.path ());
   EXPECT_EQ (pack.status, 2);
-  EXPECT_TRUE (Contains (pack.err, "--format is for fleet-policies"));
+  EXPECT_TRUE (Contains (pack.err, "--format is for fleet-policies and fleet-queries"));
+  CliRun interval = run_export_cli ({ "fleet-queries", "--interval", "604801" }, empty.path ());
+  EXPECT_EQ (interval.status, 2);
+  EXPECT_EQ (interval.out, "");
+}
+
+/*
+ * phaseout_status and banned_software as Fleet queries: one per table and
+ * platform, in the three forms, each the very query `export sql --table`
+ * prints for the profile, set up so that Fleet keeps a report of it
+ */
+TEST (FleetFiles, QueriesInEveryForm)
+{
+  TempDir dir;
+  dir.write ("phaseout.conf", "[profile]\njurisdictions=NL\norganisation-types=central-government\n",
+             0600);
+  const std::string config = dir.file ("phaseout.conf");
+  TempDir empty;
+
+  CliRun apply = run_export_cli ({ "fleet-queries", "--config", config, "--team", "Workstations",
+                                   "--interval", "7200" },
+                                 empty.path ());
+  ASSERT_EQ (apply.status, 0) << apply.err;
+  std::vector<fleet::Policy> no_policies;
+  std::vector<fleet::Query> from_apply;
+  ASSERT_TRUE (fleet::parse_apply_file (apply.out, &no_policies, &from_apply))
+      << apply.out.substr (0, 400);
+  EXPECT_TRUE (no_policies.empty ());
+  ASSERT_EQ (from_apply.size (), 6u) << "two tables on three platforms";
+
+  size_t i = 0;
+  for (PoExportPlatform platform : kPlatforms)
+    for (const char *table : { "phaseout_status", "banned_software" })
+      {
+        const fleet::Query &q = from_apply[i++];
+        const char *title = po_export_platform_get_title (platform);
+        const char *name = po_export_platform_to_string (platform);
+        SCOPED_TRACE (q.name);
+        EXPECT_EQ (q.name, std::string ("phaseout (") + title + "): " + table);
+        EXPECT_EQ (q.platform, name);
+        EXPECT_EQ (q.team, "Workstations");
+        EXPECT_EQ (q.interval, 7200u);
+        /* what Fleet needs to keep a query report */
+        EXPECT_EQ (q.logging, "snapshot");
+        EXPECT_FALSE (q.discard_data);
+        EXPECT_TRUE (Contains (q.description, "engine 'sql'"));
+        CliRun sql = run_export_cli ({ "sql", "--table", table, "--platform", name, "--config",
+                                       config },
+                                     empty.path ());
+        ASSERT_EQ (sql.status, 0) << sql.err;
+        EXPECT_EQ (q.query + ";\n", sql.out);
+        OsqueryDb db (platform);
+        EXPECT_TRUE (db.prepares (q.query));
+      }
+
+  /* the same queries in both GitOps forms */
+  CliRun lib = run_export_cli ({ "fleet-queries", "--config", config, "--interval", "7200",
+                                 "--format", "gitops-lib" },
+                               empty.path ());
+  CliRun gitops = run_export_cli ({ "fleet-queries", "--config", config, "--interval", "7200",
+                                    "--format", "gitops" },
+                                  empty.path ());
+  ASSERT_EQ (lib.status, 0) << lib.err;
+  ASSERT_EQ (gitops.status, 0) << gitops.err;
+  std::vector<fleet::Query> from_lib, from_team, from_default;
+  ASSERT_TRUE (fleet::parse_gitops_queries_file (lib.out, &from_lib)) << lib.out.substr (0, 400);
+  ASSERT_TRUE (fleet::parse_gitops_file (team_file (gitops.out), &no_policies, &from_team))
+      << gitops.out.substr (0, 400);
+  ASSERT_TRUE (fleet::parse_gitops_file (default_file (gitops.out), &no_policies, &from_default));
+  EXPECT_TRUE (no_policies.empty ());
+  for (const auto *form : { &from_lib, &from_team, &from_default })
+    {
+      ASSERT_EQ (form->size (), from_apply.size ());
+      for (size_t k = 0; k < from_apply.size (); k++)
+        {
+          EXPECT_EQ ((*form)[k].name, from_apply[k].name);
+          EXPECT_EQ ((*form)[k].query, from_apply[k].query);
+          EXPECT_EQ ((*form)[k].platform, from_apply[k].platform);
+          EXPECT_EQ ((*form)[k].interval, from_apply[k].interval);
+          EXPECT_EQ ((*form)[k].logging, from_apply[k].logging);
+          EXPECT_EQ ((*form)[k].discard_data, from_apply[k].discard_data);
+          EXPECT_EQ ((*form)[k].description, from_apply[k].description);
+        }
+    }
+
+  /* one platform, and a profile nobody could read is refused */
+  CliRun windows = run_export_cli ({ "fleet-queries", "--config", config, "--platform",
+                                     "windows" },
+                                   empty.path ());
+  std::vector<fleet::Query> from_windows;
+  ASSERT_TRUE (fleet::parse_apply_file (windows.out, &no_policies, &from_windows));
+  ASSERT_EQ (from_windows.size (), 2u);
+  EXPECT_EQ (from_windows[0].platform, "windows");
+  CliRun unreadable = run_export_cli ({ "fleet-queries", "--config", dir.file ("missing.conf") },
+                                      empty.path ());
+  EXPECT_NE (unreadable.status, 0);
+  EXPECT_EQ (unreadable.out, "");
 }
 
 /*
@@ -334,6 +538,67 @@ TEST (FleetFiles, EveryYamlFileInFleetDirectory)
       EXPECT_EQ (apply[i].critical, gitops[i].critical);
       EXPECT_EQ (apply[i].description, gitops[i].description);
       EXPECT_EQ (apply[i].resolution, gitops[i].resolution);
+    }
+}
+
+/*
+ * fleet/export/: for each seed profile, the osquery packs and the Fleet
+ * queries in both forms hold phaseout_status and banned_software for every
+ * platform, in SQL that osquery's core tables prepare.  (That the files are
+ * what the export writes today is the ctest fleet-exports-in-sync.)
+ */
+TEST (FleetFiles, ReadyExportsForTheSeedProfiles)
+{
+  const std::string dir = std::string (PO_TEST_PROJECT_DIR) + "/fleet/export/";
+
+  for (const char *profile : { "us-federal", "nl-central-government" })
+    {
+      SCOPED_TRACE (profile);
+      std::vector<fleet::Policy> no_policies;
+      std::vector<fleet::Query> apply, lib;
+      ASSERT_TRUE (fleet::parse_apply_file (read_file (dir + profile + "-queries.yml"),
+                                            &no_policies, &apply));
+      ASSERT_TRUE (fleet::parse_gitops_queries_file (read_file (dir + profile + ".queries.yml"),
+                                                     &lib));
+      EXPECT_TRUE (no_policies.empty ());
+      ASSERT_EQ (apply.size (), 6u);
+      ASSERT_EQ (lib.size (), apply.size ());
+
+      GError *error = NULL;
+      JsonParser *parser = json_parser_new ();
+      ASSERT_TRUE (json_parser_load_from_file (parser, (dir + profile + ".osquery.json").c_str (),
+                                               &error))
+          << error->message;
+      JsonObject *packs = json_object_get_object_member (
+          json_node_get_object (json_parser_get_root (parser)), "packs");
+      ASSERT_NE (packs, nullptr);
+
+      size_t i = 0;
+      for (PoExportPlatform platform : kPlatforms)
+        {
+          const char *name = po_export_platform_to_string (platform);
+          std::string pack_name = std::string ("phaseout-") + name;
+          ASSERT_TRUE (json_object_has_member (packs, pack_name.c_str ())) << pack_name;
+          JsonObject *queries = json_object_get_object_member (
+              json_object_get_object_member (packs, pack_name.c_str ()), "queries");
+          OsqueryDb db (platform);
+          for (const char *table : { "phaseout_status", "banned_software" })
+            {
+              SCOPED_TRACE (std::string (name) + " " + table);
+              const fleet::Query &q = apply[i];
+              EXPECT_EQ (q.platform, name);
+              EXPECT_EQ (q.query, lib[i].query);
+              EXPECT_EQ (q.name, lib[i].name);
+              i++;
+              ASSERT_TRUE (json_object_has_member (queries, table));
+              const char *pack_sql = json_object_get_string_member (
+                  json_object_get_object_member (queries, table), "query");
+              EXPECT_EQ (q.query, pack_sql) << "the pack and Fleet run the same SQL";
+              EXPECT_TRUE (db.prepares (q.query));
+              EXPECT_TRUE (Contains (q.query, "'sql' AS engine"));
+            }
+        }
+      g_object_unref (parser);
     }
 }
 

@@ -59,7 +59,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     po_fuzz_remove ("root/var/lib/dpkg/updates/0001");
 
   runtime = po_fuzz_runtime_new ("root", root, NULL);
-  packages = po_inventory_collect_deb (runtime, warnings);
+  packages = po_inventory_collect_deb (po_runtime_get_inventory (runtime), warnings);
   check_packages (packages);
   if (po_fuzz_verbose ())
     fprintf (stderr, "  %u packages, %u warnings\n", packages->len, warnings->len);

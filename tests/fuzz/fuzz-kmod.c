@@ -87,7 +87,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     po_fuzz_write_file (MODULES "/modules.dep.bin", dep_bin, sizeof dep_bin);
 
   runtime = po_fuzz_runtime_new ("root", root, NULL);
-  modules = po_inventory_collect_kernel_modules (runtime, warnings);
+  modules = po_inventory_collect_kernel_modules (po_runtime_get_inventory (runtime), warnings);
   for (guint i = 0; i < modules->len; i++)
     {
       PoKernelModule *module = modules->pdata[i];

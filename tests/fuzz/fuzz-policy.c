@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "po-catalogue.h"
+#include "po-cli.h"
 #include "po-fuzz.h"
 
 static gchar *policy_dir;
@@ -79,7 +80,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
    * own, so one input in eight (chosen by its bytes) goes through it */
   if (size > 0 && data[size / 2] % 8 == 0)
     {
-      po_policy_check_files (files, report, NULL);
+      po_cli_policy_check (files, report, NULL);
       po_fuzz_check_utf8 ("policy check report", report->str);
     }
   return 0;

@@ -73,7 +73,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (target[0] != '\0')
     (void) symlink (target, exe);
 
-  processes = po_inventory_collect_processes (runtime, warnings);
+  processes = po_inventory_collect_processes (po_runtime_get_inventory (runtime), warnings);
   if (processes->len > 1)
     abort ();
   for (guint i = 0; i < processes->len; i++)

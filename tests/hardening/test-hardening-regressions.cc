@@ -390,7 +390,7 @@ class KmodRegression : public ::testing::Test {
   {
     dir.write ("lib/modules/6.1.0-fuzz/extra/fuzzmod.ko", module_bytes);
     auto runtime = po_test::make_runtime ({ { "root", dir.path () } });
-    modules.reset (po_inventory_collect_kernel_modules (runtime.get (), NULL));
+    modules.reset (po_inventory_collect_kernel_modules (inventory_of (runtime), NULL));
     for (guint i = 0; i < modules->len; i++)
       if (g_strcmp0 (static_cast<PoKernelModule *> (modules->pdata[i])->name, "fuzzmod") == 0)
         return static_cast<PoKernelModule *> (modules->pdata[i]);

@@ -7,7 +7,7 @@ TEST (InventorySnap, MountedAndUnmountedSnaps)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr snaps (po_inventory_collect_snap (runtime.get (), warnings.get ()));
+  ArrayPtr snaps (po_inventory_collect_snap (inventory_of (runtime), warnings.get ()));
 
   EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
   ASSERT_EQ (snaps->len, 2u);
@@ -37,7 +37,7 @@ TEST (InventorySnap, DisabledSnapsAndOlderRevisionsAreNotInstalled)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr snaps (po_inventory_collect_snap (runtime.get (), warnings.get ()));
+  ArrayPtr snaps (po_inventory_collect_snap (inventory_of (runtime), warnings.get ()));
 
   EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
   EXPECT_EQ (find_named<PoPackage> (snaps.get (), "htop"), nullptr);
@@ -62,7 +62,7 @@ TEST (InventorySnap, SnapFileAloneIsNotInstalled)
                                     "", 0, nullptr));
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr snaps (po_inventory_collect_snap (runtime.get (), warnings.get ()));
+  ArrayPtr snaps (po_inventory_collect_snap (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (snaps->len, 0u);
   EXPECT_EQ (count_real_warnings (warnings.get ()), 0u) << warnings_text (warnings.get ());
 }
@@ -71,7 +71,7 @@ TEST (InventoryFlatpak, SystemInstallation)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr apps (po_inventory_collect_flatpak (runtime.get (), warnings.get ()));
+  ArrayPtr apps (po_inventory_collect_flatpak (inventory_of (runtime), warnings.get ()));
 
   EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
   ASSERT_EQ (apps->len, 1u);
@@ -109,7 +109,7 @@ TEST (InventoryFlatpak, LinksResolveBeneathTheRoot)
 
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr apps (po_inventory_collect_flatpak (runtime.get (), warnings.get ()));
+  ArrayPtr apps (po_inventory_collect_flatpak (inventory_of (runtime), warnings.get ()));
   ASSERT_EQ (apps->len, 1u) << warnings_text (warnings.get ());
   auto *scanner = item<PoPackage> (apps.get (), 0);
   EXPECT_STREQ (scanner->name, "com.example.Scanner");
@@ -123,8 +123,8 @@ TEST (InventoryApps, AbsentManagersAreNotices)
   ScratchDir root;
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr snaps (po_inventory_collect_snap (runtime.get (), warnings.get ()));
-  ArrayPtr apps (po_inventory_collect_flatpak (runtime.get (), warnings.get ()));
+  ArrayPtr snaps (po_inventory_collect_snap (inventory_of (runtime), warnings.get ()));
+  ArrayPtr apps (po_inventory_collect_flatpak (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (snaps->len, 0u);
   EXPECT_EQ (apps->len, 0u);
   EXPECT_EQ (count_real_warnings (warnings.get ()), 0u) << warnings_text (warnings.get ());
@@ -145,8 +145,8 @@ TEST (InventoryApps, BrokenEntriesAreWarnings)
                                         "active").c_str ()), 0);
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr snaps (po_inventory_collect_snap (runtime.get (), warnings.get ()));
-  ArrayPtr apps (po_inventory_collect_flatpak (runtime.get (), warnings.get ()));
+  ArrayPtr snaps (po_inventory_collect_snap (inventory_of (runtime), warnings.get ()));
+  ArrayPtr apps (po_inventory_collect_flatpak (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (snaps->len, 0u);
   EXPECT_EQ (apps->len, 0u);
   EXPECT_EQ (count_warnings (warnings.get (), "/snap/evil/current", false), 1u)
@@ -158,8 +158,8 @@ TEST (InventoryApps, BrokenEntriesAreWarnings)
 TEST (InventoryApps, RealHostShape)
 {
   RuntimePtr runtime = make_runtime ({});
-  ArrayPtr snaps (po_inventory_collect_snap (runtime.get (), nullptr));
-  ArrayPtr apps (po_inventory_collect_flatpak (runtime.get (), nullptr));
+  ArrayPtr snaps (po_inventory_collect_snap (inventory_of (runtime), nullptr));
+  ArrayPtr apps (po_inventory_collect_flatpak (inventory_of (runtime), nullptr));
   if (snaps->len == 0 && apps->len == 0)
     GTEST_SKIP () << "neither snaps nor flatpaks on this machine";
   for (GPtrArray *list : { snaps.get (), apps.get () })

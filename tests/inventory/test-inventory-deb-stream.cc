@@ -60,7 +60,7 @@ status_file (int n, bool with_problems = true)
 ArrayPtr
 collect (PoRuntime *runtime, PoPackageNameFunc wanted, GPtrArray *warnings)
 {
-  return ArrayPtr (po_inventory_collect_deb_filtered (runtime, wanted, nullptr, warnings));
+  return ArrayPtr (po_inventory_collect_deb_filtered (po_runtime_get_inventory (runtime), wanted, nullptr, warnings));
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ ArrayPtr
 collect_deb (const std::string &root, GPtrArray *warnings)
 {
   RuntimePtr runtime = make_runtime ({ { "root", root } });
-  return ArrayPtr (po_inventory_collect_deb (runtime.get (), warnings));
+  return ArrayPtr (po_inventory_collect_deb (inventory_of (runtime), warnings));
 }
 
 }  // namespace
@@ -90,8 +90,8 @@ TEST (InventoryDeb, CountsOneRunPerCall)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.deb"), 0u);
-  ArrayPtr a (po_inventory_collect_deb (runtime.get (), nullptr));
-  ArrayPtr b (po_inventory_collect_deb (runtime.get (), nullptr));
+  ArrayPtr a (po_inventory_collect_deb (inventory_of (runtime), nullptr));
+  ArrayPtr b (po_inventory_collect_deb (inventory_of (runtime), nullptr));
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.deb"), 2u);
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.rpm"), 0u);
 }

@@ -45,7 +45,7 @@ TEST_F (KmodFixture, LoadedModulesWithSignatures)
 {
   RuntimePtr runtime = root_->runtime ();
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
 
   /* kav4fs_oas, vboxdrv, vboxnetflt, vboxnetadp, e1000e, broken, ghost loaded;
    * ext4, xhci_pci, crc32c_generic built in */
@@ -103,7 +103,7 @@ TEST_F (KmodFixture, UnreadableAndMissingModuleFiles)
 {
   RuntimePtr runtime = root_->runtime ();
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
 
   /* not an ELF file: the row stays (it is loaded), its file info is marked unknown */
   auto *broken = find_named<PoKernelModule> (modules.get (), "broken");
@@ -135,7 +135,7 @@ TEST_F (KmodFixture, UnreadableAndMissingModuleFiles)
 TEST_F (KmodFixture, BuiltinModules)
 {
   RuntimePtr runtime = root_->runtime ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
 
   auto *ext4 = find_named<PoKernelModule> (modules.get (), "ext4");
   ASSERT_NE (ext4, nullptr);
@@ -165,11 +165,11 @@ TEST_F (KmodFixture, ModuleInfoIsCachedByPathSizeAndMtime)
 {
   /* a runtime of its own: a fresh cache */
   RuntimePtr runtime = root_->runtime ();
-  ArrayPtr first (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr first (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
   /* kav4fs_oas, e1000e, vboxdrv read; broken.ko fails and is not cached */
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.kmod.read"), 4u);
 
-  ArrayPtr second (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr second (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.kmod.read"), 5u);
   EXPECT_STREQ (find_named<PoKernelModule> (second.get (), "kav4fs_oas")->signer,
                 "AO Kaspersky Lab: kernel module signing key");
@@ -180,7 +180,7 @@ TEST_F (KmodFixture, ModuleInfoIsCachedByPathSizeAndMtime)
   std::string file = root_->file ("usr/lib/modules/6.1.0-18-amd64/extra/kav4fs_oas.ko");
   struct timespec times[2] = { { 0, UTIME_OMIT }, { 1700000000, 0 } };
   ASSERT_EQ (utimensat (AT_FDCWD, file.c_str (), times, 0), 0);
-  ArrayPtr third (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr third (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.kmod.read"), 7u);
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.kmod"), 3u);
 }
@@ -191,8 +191,8 @@ TEST_F (KmodFixture, IndexAndBuiltinListsAreReadAgainWhenTheyChange)
   FixtureRoot root ("kesl-host");
   build_module_fixtures (root.path (), kFixtureRelease);
   RuntimePtr runtime = root.runtime ();
-  ArrayPtr first (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
-  ArrayPtr second (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr first (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
+  ArrayPtr second (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
   ASSERT_EQ (first->len, second->len);
   for (guint i = 0; i < first->len; i++)
     {
@@ -209,7 +209,7 @@ TEST_F (KmodFixture, IndexAndBuiltinListsAreReadAgainWhenTheyChange)
                      (moddir + "/updates/dkms/kav4fs_oas.ko").c_str ()), 0);
   std::string depmod = "depmod -b '" + root.path () + "' 6.1.0-18-amd64 2>/dev/null";
   ASSERT_EQ (system (depmod.c_str ()), 0);
-  ArrayPtr moved (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr moved (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
   auto *kav = find_named<PoKernelModule> (moved.get (), "kav4fs_oas");
   ASSERT_NE (kav, nullptr);
   EXPECT_STREQ (kav->path, "/lib/modules/6.1.0-18-amd64/updates/dkms/kav4fs_oas.ko");
@@ -220,7 +220,7 @@ TEST_F (KmodFixture, IndexAndBuiltinListsAreReadAgainWhenTheyChange)
                                        .c_str (),
                                    "kernel/fs/ext4/ext4.ko\nkernel/fs/btrfs/btrfs.ko\n", -1,
                                    NULL));
-  ArrayPtr rebuilt (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr rebuilt (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
   auto *btrfs = find_named<PoKernelModule> (rebuilt.get (), "btrfs");
   ASSERT_NE (btrfs, nullptr);
   EXPECT_TRUE (btrfs->builtin);
@@ -240,7 +240,7 @@ TEST_F (KmodFixture, ModuleFileLinkedOutOfTheRootIsNotRead)
 
   RuntimePtr runtime = root.runtime ();
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
   auto *kav = find_named<PoKernelModule> (modules.get (), "kav4fs_oas");
   ASSERT_NE (kav, nullptr);
   /* resolved beneath the root, the link leads nowhere */
@@ -257,7 +257,7 @@ TEST_F (KmodFixture, FifoInPlaceOfAModuleDoesNotHang)
   ASSERT_EQ (mkfifo (module.c_str (), 0644), 0);
 
   RuntimePtr runtime = root.runtime ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), nullptr));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
   auto *kav = find_named<PoKernelModule> (modules.get (), "kav4fs_oas");
   ASSERT_NE (kav, nullptr);
   EXPECT_NE (kav->info_error, nullptr);
@@ -294,7 +294,7 @@ TEST (InventoryKmod, HostileProcModules)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/hostile") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
   /* "good" only; the garbage and the cut-off last line are skipped */
   ASSERT_EQ (modules->len, 1u) << warnings_text (warnings.get ());
   EXPECT_STREQ (item<PoKernelModule> (modules.get (), 0)->name, "good");
@@ -307,7 +307,7 @@ TEST (InventoryKmod, NoProcModulesAndNoModulesDir)
   ScratchDir root;
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (modules->len, 0u);
   EXPECT_EQ (count_real_warnings (warnings.get ()), 0u) << warnings_text (warnings.get ());
 }
@@ -316,7 +316,7 @@ TEST (InventoryKmod, RealHostShape)
 {
   RuntimePtr runtime = make_runtime ({});
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
   if (modules->len == 0)
     GTEST_SKIP () << "no kernel modules visible here (container?): "
                   << warnings_text (warnings.get ());
@@ -405,7 +405,7 @@ TEST_F (KmodFixture, CorruptCompressedModulesAreSkippedWithAWarning)
   for (int round = 0; round < 2; round++)
     {
       ArrayPtr warnings = new_warnings ();
-      ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+      ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
       ASSERT_EQ (modules->len, 10u) << warnings_text (warnings.get ());
 
       /* the corrupt ones: loaded, so their rows stay, marked; no field from the file */
@@ -456,7 +456,7 @@ TEST_F (KmodFixture, CompressedTwiceIsNotHandedToLibkmod)
 
   RuntimePtr runtime = root.runtime ();
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
   auto *vbox = find_named<PoKernelModule> (modules.get (), "vboxdrv");
   ASSERT_NE (vbox, nullptr);
   ASSERT_NE (vbox->info_error, nullptr);
@@ -491,7 +491,7 @@ TEST_F (KmodFixture, DecompressionBombIsRefused)
 
   RuntimePtr runtime = root.runtime ();
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr modules (po_inventory_collect_kernel_modules (runtime.get (), warnings.get ()));
+  ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
   for (const char *name : { "e1000e", "vboxdrv" })
     {
       auto *m = find_named<PoKernelModule> (modules.get (), name);

@@ -24,7 +24,7 @@ probe (PoRuntime *runtime, const std::string &pattern, GPtrArray *warnings = nul
   GPtrArray *infos = nullptr;
   GError *error = nullptr;
   std::vector<std::string> out;
-  if (!po_inventory_probe_pattern (runtime, pattern.c_str (), warnings, &infos, &error))
+  if (!po_inventory_probe_pattern (po_runtime_get_inventory (runtime), pattern.c_str (), warnings, &infos, &error))
     {
       g_clear_error (&error);
       return out;
@@ -87,7 +87,7 @@ int
 memo_disagreements (PoRuntime *runtime, const std::vector<std::string> &patterns,
                     int *ret_skipped, std::string *ret_report)
 {
-  PoPathMemo *memo = po_path_memo_new (runtime);
+  PoPathMemo *memo = po_path_memo_new (po_runtime_get_inventory (runtime));
   int wrong = 0;
 
   *ret_skipped = 0;
@@ -124,7 +124,7 @@ TEST (PathMemo, SkipsOnlyWhatTheProbeWouldNotFind)
   EXPECT_GT (skipped, 100);
 
   /* the answers one by one, past the point where /opt is read whole */
-  PoPathMemo *memo = po_path_memo_new (runtime.get ());
+  PoPathMemo *memo = po_path_memo_new (po_runtime_get_inventory (runtime.get ()));
   for (int i = 0; i < 40; i++)
     {
       std::string v = "/opt/vendor" + std::to_string (i);
@@ -174,7 +174,7 @@ TEST (PathMemo, DirectoriesThatCannotBeReadOrSearched)
       if (access (root.path ().c_str (), X_OK) != 0)
         _exit (101);
       RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
-      PoPathMemo *memo = po_path_memo_new (runtime.get ());
+      PoPathMemo *memo = po_path_memo_new (po_runtime_get_inventory (runtime.get ()));
       for (int i = 0; i < 20; i++)
         {
           std::string locked = "/locked/v" + std::to_string (i) + "/agent";
@@ -218,7 +218,7 @@ TEST (PathMemo, CheckedPrefixesNeverHideWhatThePatternFinds)
   ScratchDir root;
   write_vendor_tree (root);
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
-  PoPathMemo *memo = po_path_memo_new (runtime.get ());
+  PoPathMemo *memo = po_path_memo_new (po_runtime_get_inventory (runtime.get ()));
   int decided = 0;
 
   for (const auto &pattern : vendor_patterns ())
@@ -241,8 +241,8 @@ TEST (PathMemo, CheckedPrefixesNeverHideWhatThePatternFinds)
   for (const auto &pattern : vendor_patterns ())
     {
       g_auto (GStrv) prefixes = po_path_memo_checked_prefixes (pattern.c_str ());
-      PoPathMemo *walked = po_path_memo_new (runtime.get ());
-      PoPathMemo *whole = po_path_memo_new (runtime.get ());
+      PoPathMemo *walked = po_path_memo_new (po_runtime_get_inventory (runtime.get ()));
+      PoPathMemo *whole = po_path_memo_new (po_runtime_get_inventory (runtime.get ()));
       for (guint p = 0; prefixes != nullptr && prefixes[p] != nullptr; p++)
         {
           gboolean there = p == 0 ? po_path_memo_could_exist (walked, prefixes[p])

@@ -12,7 +12,7 @@ probe (PoRuntime *runtime, const char *path)
 {
   PoPathInfo *info = nullptr;
   GError *error = nullptr;
-  EXPECT_TRUE (po_inventory_probe_path (runtime, path, &info, &error))
+  EXPECT_TRUE (po_inventory_probe_path (po_runtime_get_inventory (runtime), path, &info, &error))
       << path << ": " << (error != nullptr ? error->message : "");
   g_clear_error (&error);
   return { info, po_path_info_free };
@@ -24,7 +24,8 @@ pattern_paths (PoRuntime *runtime, const char *pattern, GPtrArray *warnings = nu
   GPtrArray *infos = nullptr;
   GError *error = nullptr;
   std::vector<std::string> out;
-  EXPECT_TRUE (po_inventory_probe_pattern (runtime, pattern, warnings, &infos, &error))
+  EXPECT_TRUE (po_inventory_probe_pattern (po_runtime_get_inventory (runtime), pattern, warnings,
+                                           &infos, &error))
       << pattern << ": " << (error != nullptr ? error->message : "");
   g_clear_error (&error);
   if (infos == nullptr)
@@ -121,19 +122,19 @@ TEST (InventoryPath, InvalidArguments)
   GPtrArray *infos = nullptr;
   GError *error = nullptr;
 
-  EXPECT_FALSE (po_inventory_probe_path (runtime.get (), "opt/kaspersky", &info, &error));
+  EXPECT_FALSE (po_inventory_probe_path (inventory_of (runtime), "opt/kaspersky", &info, &error));
   EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT));
   g_clear_error (&error);
   EXPECT_EQ (info, nullptr);
 
-  EXPECT_FALSE (po_inventory_probe_pattern (runtime.get (), "/opt/../etc/*", nullptr, &infos,
+  EXPECT_FALSE (po_inventory_probe_pattern (inventory_of (runtime), "/opt/../etc/*", nullptr, &infos,
                                             &error));
   EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT));
   g_clear_error (&error);
   EXPECT_EQ (infos, nullptr);
 
   std::string long_path = "/" + std::string (5000, 'a');
-  EXPECT_FALSE (po_inventory_probe_path (runtime.get (), long_path.c_str (), &info, &error));
+  EXPECT_FALSE (po_inventory_probe_path (inventory_of (runtime), long_path.c_str (), &info, &error));
   g_clear_error (&error);
 }
 

@@ -23,7 +23,7 @@ TEST (InventoryProcess, KasperskyProcessesInFixtureProc)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr processes (po_inventory_collect_processes (runtime.get (), warnings.get ()));
+  ArrayPtr processes (po_inventory_collect_processes (inventory_of (runtime), warnings.get ()));
 
   EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
   ASSERT_EQ (processes->len, 7u);
@@ -55,7 +55,7 @@ TEST (InventoryProcess, KasperskyProcessesInFixtureProc)
 TEST (InventoryProcess, DeletedExecutable)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
-  ArrayPtr processes (po_inventory_collect_processes (runtime.get (), nullptr));
+  ArrayPtr processes (po_inventory_collect_processes (inventory_of (runtime), nullptr));
   PoProcess *control = find_pid (processes.get (), 1600);
   ASSERT_NE (control, nullptr);
   EXPECT_STREQ (control->name, "kesl-control");
@@ -67,7 +67,7 @@ TEST (InventoryProcess, DeletedExecutable)
 TEST (InventoryProcess, KernelThreadHasNoPathNorCmdline)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
-  ArrayPtr processes (po_inventory_collect_processes (runtime.get (), nullptr));
+  ArrayPtr processes (po_inventory_collect_processes (inventory_of (runtime), nullptr));
   PoProcess *kthreadd = find_pid (processes.get (), 2);
   ASSERT_NE (kthreadd, nullptr);
   EXPECT_STREQ (kthreadd->name, "kthreadd");
@@ -80,7 +80,7 @@ TEST (InventoryProcess, HostileEntries)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/hostile") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr processes (po_inventory_collect_processes (runtime.get (), warnings.get ()));
+  ArrayPtr processes (po_inventory_collect_processes (inventory_of (runtime), warnings.get ()));
 
   /* /proc/4242 has none of its files: skipped, with a warning naming it */
   EXPECT_EQ (find_pid (processes.get (), 4242), nullptr);
@@ -115,7 +115,7 @@ TEST (InventoryProcess, LongCmdlineIsBoundedAndFlagged)
     cmdline += std::string ("argument") + '\0';
   root.write ("proc/77/cmdline", cmdline);
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
-  ArrayPtr processes (po_inventory_collect_processes (runtime.get (), nullptr));
+  ArrayPtr processes (po_inventory_collect_processes (inventory_of (runtime), nullptr));
   ASSERT_EQ (processes->len, 1u);
   PoProcess *p = item<PoProcess> (processes.get (), 0);
   EXPECT_TRUE (p->cmdline_truncated);
@@ -127,7 +127,7 @@ TEST (InventoryProcess, NoProcIsAnAbsentNotice)
   ScratchDir root;
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr processes (po_inventory_collect_processes (runtime.get (), warnings.get ()));
+  ArrayPtr processes (po_inventory_collect_processes (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (processes->len, 0u);
   ASSERT_EQ (warnings->len, 1u);
   EXPECT_TRUE (item<PoInventoryWarning> (warnings.get (), 0)->absent);
@@ -139,7 +139,7 @@ TEST (InventoryProcess, RealHostShape)
 {
   RuntimePtr runtime = make_runtime ({});
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr processes (po_inventory_collect_processes (runtime.get (), warnings.get ()));
+  ArrayPtr processes (po_inventory_collect_processes (inventory_of (runtime), warnings.get ()));
   if (processes->len == 0)
     GTEST_SKIP () << "no /proc here: " << warnings_text (warnings.get ());
 

@@ -37,7 +37,7 @@ TEST (InventoryRpm, ReadsTheDatabaseReadOnly)
 
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+  ArrayPtr packages (po_inventory_collect_rpm (inventory_of (runtime), warnings.get ()));
 
   EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
   /* gpg-pubkey is a key, not software */
@@ -86,7 +86,7 @@ TEST (InventoryRpm, DoesNotBlockOnATransactionLock)
   ASSERT_EQ (flock (fd, LOCK_EX | LOCK_NB), 0);
 
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
-  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), nullptr));
+  ArrayPtr packages (po_inventory_collect_rpm (inventory_of (runtime), nullptr));
   EXPECT_EQ (packages->len, 4u);
   close (fd);
 }
@@ -97,7 +97,7 @@ TEST (InventoryRpm, NoDatabaseIsSkippedWithoutCreatingOne)
   ASSERT_EQ (g_mkdir_with_parents (root.file ("var/lib").c_str (), 0755), 0);
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+  ArrayPtr packages (po_inventory_collect_rpm (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (packages->len, 0u);
   ASSERT_EQ (warnings->len, 1u);
   EXPECT_TRUE (item<PoInventoryWarning> (warnings.get (), 0)->absent);
@@ -111,7 +111,7 @@ TEST (InventoryRpm, CorruptDatabaseIsAWarning)
   root.write ("var/lib/rpm/rpmdb.sqlite", "this is not an sqlite database, not at all\n");
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+  ArrayPtr packages (po_inventory_collect_rpm (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (packages->len, 0u);
   EXPECT_EQ (count_real_warnings (warnings.get ()), 1u) << warnings_text (warnings.get ());
 }
@@ -140,14 +140,14 @@ TEST (InventoryRpm, DatabaseLinkedOutOfTheRootIsReadInsideIt)
 
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+  ArrayPtr packages (po_inventory_collect_rpm (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
   ASSERT_EQ (packages->len, 1u) << warnings_text (warnings.get ());
   EXPECT_STREQ (item<PoPackage> (packages.get (), 0)->name, "inside-package");
 
   /* with nothing at the link's target inside the image: no database, not the host's */
   ASSERT_EQ (rename (inside_target.c_str (), (inside_target + ".gone").c_str ()), 0);
-  ArrayPtr none (po_inventory_collect_rpm (runtime.get (), nullptr));
+  ArrayPtr none (po_inventory_collect_rpm (inventory_of (runtime), nullptr));
   EXPECT_EQ (none->len, 0u);
   EXPECT_EQ (find_named<PoPackage> (none.get (), "outside-package"), nullptr);
 }
@@ -162,7 +162,7 @@ TEST (InventoryRpm, CorruptDatabaseIsOpenedOnceWhileUnchanged)
   for (int query = 0; query < 2; query++)
     {
       ArrayPtr warnings = new_warnings ();
-      ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+      ArrayPtr packages (po_inventory_collect_rpm (inventory_of (runtime), warnings.get ()));
       EXPECT_EQ (packages->len, 0u);
       ASSERT_EQ (count_real_warnings (warnings.get ()), 1u) << warnings_text (warnings.get ());
       if (query == 0)
@@ -177,14 +177,14 @@ TEST (InventoryRpm, CorruptDatabaseIsOpenedOnceWhileUnchanged)
   struct timespec times[2] = { { 0, UTIME_OMIT }, { 1700000000, 0 } };
   ASSERT_EQ (utimensat (AT_FDCWD, root.file ("var/lib/rpm/rpmdb.sqlite").c_str (), times, 0), 0);
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+  ArrayPtr packages (po_inventory_collect_rpm (inventory_of (runtime), warnings.get ()));
   EXPECT_EQ (count_real_warnings (warnings.get ()), 1u) << warnings_text (warnings.get ());
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.rpm.open"), 2u);
 
   /* and a repaired database is read */
   ASSERT_EQ (unlink (root.file ("var/lib/rpm/rpmdb.sqlite").c_str ()), 0);
   make_kesl_rpmdb (root.path ());
-  ArrayPtr repaired (po_inventory_collect_rpm (runtime.get (), nullptr));
+  ArrayPtr repaired (po_inventory_collect_rpm (inventory_of (runtime), nullptr));
   EXPECT_EQ (repaired->len, 4u);
 }
 
@@ -200,12 +200,13 @@ TEST (InventoryRpm, ConcurrentCollectionsAreSerialised)
     threads.push_back (g_thread_new ("rpm", [] (gpointer data) -> gpointer {
       for (int j = 0; j < 5; j++)
         {
-          GPtrArray *packages = po_inventory_collect_rpm (static_cast<PoRuntime *> (data), nullptr);
+          GPtrArray *packages = po_inventory_collect_rpm (static_cast<PoInventory *> (data),
+                                                          nullptr);
           total += (int) packages->len;
           g_ptr_array_unref (packages);
         }
       return nullptr;
-    }, runtime.get ()));
+    }, inventory_of (runtime)));
   for (GThread *t : threads)
     g_thread_join (t);
   EXPECT_EQ (total.load (), 4 * 5 * 4);
@@ -215,7 +216,7 @@ TEST (InventoryRpm, RealHostShape)
 {
   RuntimePtr runtime = make_runtime ({});
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr packages (po_inventory_collect_rpm (runtime.get (), warnings.get ()));
+  ArrayPtr packages (po_inventory_collect_rpm (inventory_of (runtime), warnings.get ()));
   if (packages->len == 0)
     GTEST_SKIP () << "no rpm database on this machine: " << warnings_text (warnings.get ());
   for (guint i = 0; i < packages->len; i++)

@@ -10,7 +10,7 @@ TEST (InventorySystemd, UnitFilesWithSystemdPrecedence)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr units (po_inventory_collect_units (runtime.get (), warnings.get ()));
+  ArrayPtr units (po_inventory_collect_units (inventory_of (runtime), warnings.get ()));
 
   EXPECT_EQ (warnings->len, 0u) << warnings_text (warnings.get ());
   /* bluetooth, graphical.target, kesl, klnagent64, ssh, sshd (alias); README,
@@ -58,7 +58,7 @@ TEST (InventorySystemd, UnitFilesWithSystemdPrecedence)
 TEST (InventorySystemd, MergesListUnitsReply)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
-  ArrayPtr units (po_inventory_collect_units_full (runtime.get (), PO_UNITS_BUS_NEVER, nullptr));
+  ArrayPtr units (po_inventory_collect_units_full (inventory_of (runtime), PO_UNITS_BUS_NEVER, nullptr));
 
   GVariantBuilder builder;
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssssouso)"));
@@ -92,7 +92,7 @@ TEST (InventorySystemd, MergesListUnitsReply)
   EXPECT_STREQ (find_named<PoUnit> (units.get (), "bluetooth.service")->load_state, "masked");
 
   /* a reply of the wrong type changes nothing */
-  ArrayPtr fresh (po_inventory_collect_units_full (runtime.get (), PO_UNITS_BUS_NEVER, nullptr));
+  ArrayPtr fresh (po_inventory_collect_units_full (inventory_of (runtime), PO_UNITS_BUS_NEVER, nullptr));
   g_autoptr(GVariant) wrong = g_variant_ref_sink (g_variant_new ("(s)", "nonsense"));
   po_inventory_units_merge_list_units (fresh.get (), wrong);
   EXPECT_EQ (find_named<PoUnit> (fresh.get (), "kesl.service")->active_state, nullptr);
@@ -248,7 +248,7 @@ TEST (InventorySystemd, AsksSystemdOverTheBus)
   {
     ScopedEnv bus ("DBUS_SYSTEM_BUS_ADDRESS", fake.address);
     RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
-    units.reset (po_inventory_collect_units_full (runtime.get (), PO_UNITS_BUS_ALWAYS,
+    units.reset (po_inventory_collect_units_full (inventory_of (runtime), PO_UNITS_BUS_ALWAYS,
                                                   warnings.get ()));
   }
 
@@ -273,7 +273,7 @@ TEST (InventorySystemd, NoBusFallsBackToFilesWithAWarning)
   {
     ScopedEnv bus ("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" + dir.file ("nobody-listens"));
     RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
-    units.reset (po_inventory_collect_units_full (runtime.get (), PO_UNITS_BUS_ALWAYS,
+    units.reset (po_inventory_collect_units_full (inventory_of (runtime), PO_UNITS_BUS_ALWAYS,
                                                   warnings.get ()));
   }
 
@@ -287,7 +287,7 @@ TEST (InventorySystemd, RealHostShape)
 {
   RuntimePtr runtime = make_runtime ({});
   ArrayPtr warnings = new_warnings ();
-  ArrayPtr units (po_inventory_collect_units (runtime.get (), warnings.get ()));
+  ArrayPtr units (po_inventory_collect_units (inventory_of (runtime), warnings.get ()));
   if (units->len == 0)
     GTEST_SKIP () << "no systemd unit files here: " << warnings_text (warnings.get ());
   for (guint i = 0; i < units->len; i++)

@@ -205,7 +205,7 @@ if [ -d "$source_dir/fleet" ]; then
     while read -r f; do cmp \"\$f\" \"/usr/share/phaseout/fleet/\$f\" || exit 1; done"
 fi
 
-# osqueryd's own test before it autoloads (protocol notes §6.6)
+# osqueryd's own test before it autoloads (docs/dev/osquery-extension-protocol.md §6.6)
 check "osqueryd would autoload $ext: *.ext, root-owned, u+x, not world-writable, no sticky bit on its directory" sh -c "
   case '$ext' in *.ext) ;; *) echo 'no .ext suffix'; exit 1 ;; esac
   [ -f '$ext' ] && [ ! -L '$ext' ] || { echo 'not a regular file'; exit 1; }
@@ -272,8 +272,9 @@ run_standin () {
 }
 run_standin
 # phaseout.ext builds its runtime between registering and listening, so a
-# query that comes at once can find no socket on a loaded machine (protocol
-# notes §3.3): say so, and try once more, since this test is about the package
+# query that comes at once can find no socket on a loaded machine
+# (docs/dev/osquery-extension-protocol.md §3.3): say so, and try once more,
+# since this test is about the package
 if [ "$standin_rc" -ne 0 ] && grep -q 'Extension socket not available' "$work/standin.err"; then
   echo "note: phaseout.ext was registered but not yet listening when the first query came;" \
        "running the stand-in again"

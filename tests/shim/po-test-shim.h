@@ -30,6 +30,13 @@ namespace po_test {
 /* a runtime over settings built from flag pairs, e.g. {{"root", dir}, {"now", "2017-12-01T00:00:00Z"}} */
 RuntimePtr make_runtime (const std::vector<std::pair<std::string, std::string>> &flags);
 
+/* the runtime's inventory, for calling the collectors directly */
+inline PoInventory *
+inventory_of (const RuntimePtr &runtime)
+{
+  return po_runtime_get_inventory (runtime.get ());
+}
+
 /* all rows of a table as vectors of nullable strings ("<NULL>" for NULL) */
 std::vector<std::vector<std::string>> rows_as_strings (PoRows *rows);
 

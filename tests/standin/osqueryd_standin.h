@@ -14,7 +14,7 @@
  * the context JSON, value conversion).  It also launches extension
  * binaries with exactly osqueryd's argv and environment.
  *
- * Facts and their sources: /work/shared/docs/osquery-extension-protocol.md.
+ * Facts and their sources: docs/dev/osquery-extension-protocol.md.
  * Where this file says "as osquery" it means the behaviour described
  * there; departures are listed in tests/standin/README.md.
  */

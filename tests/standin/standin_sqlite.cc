@@ -3,7 +3,7 @@
 /*
  * Extension tables as SQLite virtual tables, rebuilt from the facts about
  * osquery's virtual_table.cpp, tables.cpp and dynamic_table_row.cpp
- * (protocol notes §4 and §5).  Usage inside the stand-in:
+ * (docs/dev/osquery-extension-protocol.md §4 and §5).  Usage inside the stand-in:
  *
  *   AttachTable (db, host, "t", ColumnDefinition (routes));
  *   SELECT ... FROM t WHERE ...;   -- xFilter calls host->CallTable ("t", generate)

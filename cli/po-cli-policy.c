@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What `phaseout policy check` and `phaseout policy list` print.  The
- * commands themselves (argument parsing, exit codes) are in cli/; here is
- * only the text, so it can be tested without running a process.
+ * commands themselves (argument parsing, exit codes) are in phaseout.c;
+ * here is only the text, so it can be tested without running a process.
+ * It reads the catalogue through its public interface only.
  */
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "po-catalogue-private.h"
+#include "po-cli.h"
 #include "po-error.h"
 
 static void
@@ -16,8 +17,8 @@ append_ids (GString *out, GPtrArray *objects, gboolean policies)
 {
   for (guint i = 0; i < objects->len; i++)
     {
-      const gchar *id = policies ? ((PoPolicy *) g_ptr_array_index (objects, i))->id
-                                 : ((PoVendor *) g_ptr_array_index (objects, i))->id;
+      const gchar *id = policies ? po_policy_get_id (g_ptr_array_index (objects, i))
+                                 : po_vendor_get_id (g_ptr_array_index (objects, i));
       g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", id);
     }
 }
@@ -38,7 +39,7 @@ note_permissions (const gchar *path, GString *report)
 }
 
 gboolean
-po_policy_check_files (const gchar *const *files, GString *report, GError **error)
+po_cli_policy_check (const gchar *const *files, GString *report, GError **error)
 {
   g_autoptr(PoCatalogueOptions) options = po_catalogue_options_new ();
   g_autoptr(PoCatalogue) builtin = NULL;
@@ -61,7 +62,8 @@ po_policy_check_files (const gchar *const *files, GString *report, GError **erro
 
   for (guint i = 0; files[i] != NULL; i++)
     {
-      PoCatalogueContent *content = po_catalogue_get_file_content (catalogue, files[i]);
+      GPtrArray *policies = NULL, *vendors = NULL;
+      gboolean used = po_catalogue_get_file_objects (catalogue, files[i], &policies, &vendors);
       gboolean bad = FALSE;
 
       n_files++;
@@ -74,44 +76,44 @@ po_policy_check_files (const gchar *const *files, GString *report, GError **erro
               bad = TRUE;
             }
         }
-      if (bad || content == NULL)
+      if (bad || !used)
         {
           n_bad++;
           continue;
         }
 
       g_string_append_printf (report, "%s: ok:", files[i]);
-      if (content->policies->len > 0)
+      if (policies->len > 0)
         {
-          g_string_append_printf (report, " %u %s (", content->policies->len,
-                                  content->policies->len == 1 ? "policy" : "policies");
-          append_ids (report, content->policies, TRUE);
+          g_string_append_printf (report, " %u %s (", policies->len,
+                                  policies->len == 1 ? "policy" : "policies");
+          append_ids (report, policies, TRUE);
           g_string_append (report, ")");
         }
-      if (content->vendors->len > 0)
+      if (vendors->len > 0)
         {
-          g_string_append_printf (report, "%s %u %s (", content->policies->len > 0 ? "," : "",
-                                  content->vendors->len,
-                                  content->vendors->len == 1 ? "vendor" : "vendors");
-          append_ids (report, content->vendors, FALSE);
+          g_string_append_printf (report, "%s %u %s (", policies->len > 0 ? "," : "",
+                                  vendors->len, vendors->len == 1 ? "vendor" : "vendors");
+          append_ids (report, vendors, FALSE);
           g_string_append (report, ")");
         }
       g_string_append_printf (report, ", sha256 %s\n",
-                              content->policies->len > 0
-                                  ? ((PoPolicy *) g_ptr_array_index (content->policies, 0))->sha256
-                                  : ((PoVendor *) g_ptr_array_index (content->vendors, 0))->sha256);
+                              policies->len > 0
+                                  ? po_policy_get_sha256 (g_ptr_array_index (policies, 0))
+                                  : po_vendor_get_sha256 (g_ptr_array_index (vendors, 0)));
 
-      for (guint p = 0; p < content->policies->len; p++)
+      for (guint p = 0; p < policies->len; p++)
         {
-          PoPolicy *policy = g_ptr_array_index (content->policies, p);
-          const gchar *earlier = g_hash_table_lookup (defined_by, policy->id);
+          PoPolicy *policy = g_ptr_array_index (policies, p);
+          const gchar *id = po_policy_get_id (policy);
+          const gchar *earlier = g_hash_table_lookup (defined_by, id);
           if (earlier != NULL)
             g_string_append_printf (report, "%s: note: policy '%s' is also defined in %s; "
-                                    "the file loaded later wins\n", files[i], policy->id, earlier);
-          else if (po_catalogue_lookup_policy (builtin, policy->id) != NULL)
+                                    "the file loaded later wins\n", files[i], id, earlier);
+          else if (po_catalogue_lookup_policy (builtin, id) != NULL)
             g_string_append_printf (report, "%s: note: policy '%s' replaces the built-in one\n",
-                                    files[i], policy->id);
-          g_hash_table_insert (defined_by, policy->id, (gpointer) files[i]);
+                                    files[i], id);
+          g_hash_table_insert (defined_by, (gpointer) id, (gpointer) files[i]);
         }
       if (geteuid () == 0)
         note_permissions (files[i], report);
@@ -135,7 +137,7 @@ po_policy_check_files (const gchar *const *files, GString *report, GError **erro
 }
 
 gboolean
-po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **error)
+po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **error)
 {
   g_autoptr(PoCatalogue) catalogue = NULL;
   g_autoptr(PoProfile) profile = NULL;
@@ -163,8 +165,8 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
   for (guint i = 0; i < policies->len; i++)
     {
       PoPolicy *policy = g_ptr_array_index (policies, i);
-      id_width = MAX (id_width, strlen (policy->id));
-      origin_width = MAX (origin_width, strlen (policy->origin));
+      id_width = MAX (id_width, strlen (po_policy_get_id (policy)));
+      origin_width = MAX (origin_width, strlen (po_policy_get_origin (policy)));
     }
   g_string_append_printf (report, "%-*s  %-*s  %-*s  %-12s  %s\n", (int) id_width, "ID",
                           (int) applies_width, "APPLICABILITY", (int) origin_width, "ORIGIN",
@@ -177,29 +179,37 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
 
       po_policy_evaluate (policy, profile, now, &applicability, &reason);
       g_string_append_printf (report, "%-*s  %-*s  %-*s  %.12s  %s\n", (int) id_width,
-                              policy->id, (int) applies_width,
+                              po_policy_get_id (policy), (int) applies_width,
                               po_applicability_to_string (applicability), (int) origin_width,
-                              policy->origin, policy->sha256, policy->title);
+                              po_policy_get_origin (policy), po_policy_get_sha256 (policy),
+                              po_policy_get_title (policy));
       if (verbose)
         {
-          g_autofree gchar *vendors = g_strjoinv (", ", policy->vendors);
-          g_autofree gchar *categories = g_strjoinv (", ", policy->categories);
-          g_autofree gchar *devices = g_strjoinv (", ", policy->devices);
+          g_autofree gchar *vendors = g_strjoinv (", ", (gchar **) po_policy_get_vendors (policy));
+          g_autofree gchar *categories =
+              g_strjoinv (", ", (gchar **) po_policy_get_categories (policy));
+          g_autofree gchar *devices = g_strjoinv (", ", (gchar **) po_policy_get_devices (policy));
           g_autofree gchar *scope = po_policy_scope_to_json (policy);
+          guint n_milestones, n_sources;
+          const PoMilestone *milestones = po_policy_get_milestones (policy, &n_milestones);
+          const PoSource *sources = po_policy_get_sources (policy, &n_sources);
 
           g_string_append_printf (report, "    why:          %s\n", reason);
-          g_string_append_printf (report, "    issuer:       %s (%s), %s\n", policy->issuer,
-                                  policy->jurisdiction, policy->issued);
-          g_string_append_printf (report, "    instrument:   %s (%s, %s)\n", policy->instrument,
-                                  policy->binding ? "binding" : "advisory", policy->confidence);
+          g_string_append_printf (report, "    issuer:       %s (%s), %s\n",
+                                  po_policy_get_issuer (policy), po_policy_get_jurisdiction (policy),
+                                  po_policy_get_issued (policy));
+          g_string_append_printf (report, "    instrument:   %s (%s, %s)\n",
+                                  po_policy_get_instrument (policy),
+                                  po_policy_get_binding (policy) ? "binding" : "advisory",
+                                  po_policy_get_confidence (policy));
           g_string_append_printf (report, "    covers:       %s; categories: %s; devices: %s\n",
                                   vendors, categories, devices);
           g_string_append_printf (report, "    scope:        %s\n", scope);
-          if (policy->milestones->len == 0)
+          if (n_milestones == 0)
             g_string_append (report, "    milestones:   none (no fixed deadline)\n");
-          for (guint m = 0; m < policy->milestones->len; m++)
+          for (guint m = 0; m < n_milestones; m++)
             {
-              const PoMilestone *milestone = &g_array_index (policy->milestones, PoMilestone, m);
+              const PoMilestone *milestone = &milestones[m];
               g_autofree gchar *date = po_milestone_format_readable (milestone);
               g_string_append_printf (report, "    %-14s%s %s%s%s\n",
                                       m == 0 ? "milestones:" : "", date,
@@ -207,11 +217,12 @@ po_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **
                                       milestone->description != NULL ? milestone->description
                                                                      : "");
             }
-          if (policy->replacement != NULL)
-            g_string_append_printf (report, "    replacement:  %s\n", policy->replacement);
-          for (guint s = 0; s < policy->sources->len; s++)
+          if (po_policy_get_replacement (policy) != NULL)
+            g_string_append_printf (report, "    replacement:  %s\n",
+                                    po_policy_get_replacement (policy));
+          for (guint s = 0; s < n_sources; s++)
             {
-              const PoSource *source = &g_array_index (policy->sources, PoSource, s);
+              const PoSource *source = &sources[s];
               g_string_append_printf (report, "    %-14s%s%s%s\n", s == 0 ? "sources:" : "",
                                       source->title, source->url != NULL ? " " : "",
                                       source->url != NULL ? source->url : "");

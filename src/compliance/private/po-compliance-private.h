@@ -12,10 +12,11 @@ G_BEGIN_DECLS
  * vendor-wide indicators), and which collectors may run.
  */
 typedef struct {
-  PoRuntime   *runtime;
-  PoCatalogue *catalogue;
-  GHashTable  *owners;    /* PoProduct* / PoVendor* set */
-  guint        sources;   /* mask of PoFindingSource allowed by the query */
+  PoInventory       *inventory;
+  PoComplianceIndex *index;
+  PoCatalogue       *catalogue;  /* the index's */
+  GHashTable        *owners;     /* PoProduct* / PoVendor* set */
+  guint              sources;    /* mask of PoFindingSource allowed by the query */
 } PoCollectRequest;
 
 /* the sources some owner has indicators for (or could match by vendor name) */
@@ -61,7 +62,7 @@ void         po_candidates_add_indicator_matches (PoCatalogue            *catalo
                                                   guint                   rank);
 /* the candidates for a module: name, then signer, then author (indicators
  * and vendor names) */
-void         po_candidates_add_module            (PoCatalogue            *catalogue,
+void         po_candidates_add_module            (PoComplianceIndex      *index,
                                                   GHashTable             *owners,
                                                   const PoKernelModule   *module,
                                                   GArray                 *candidates);
@@ -86,6 +87,36 @@ gchar       *po_compliance_strip_email           (const gchar            *text);
 /* the path collector (po-compliance-paths.c) */
 gboolean     po_compliance_collect_paths         (const PoCollectRequest *request,
                                                   GPtrArray              *findings);
+
+/* the catalogue's path indicators planned by the directories that rule
+ * them out (po-compliance-paths.c); the index builds and keeps it */
+typedef struct _PoPathPlan PoPathPlan;
+
+PoPathPlan  *po_path_plan_new                    (PoCatalogue            *catalogue);
+void         po_path_plan_free                   (PoPathPlan             *plan);
+
+/* ---- the catalogue's index (po-compliance-index.c) ---- */
+
+/* a vendor under one of its names */
+typedef struct {
+  PoVendor    *vendor;
+  const gchar *name;    /* as the catalogue writes it: the name or an alias */
+} PoVendorName;
+
+/* the vendors whose name or an alias is name (compared as free text), in
+ * vendor order; *ret_n_names 0 and NULL when none */
+const PoVendorName *po_compliance_index_lookup_vendor_name (PoComplianceIndex   *index,
+                                                            const gchar         *name,
+                                                            guint               *ret_n_names);
+/* the catalogue's path plan, built with the index */
+const PoPathPlan   *po_compliance_index_get_path_plan      (PoComplianceIndex   *index);
+/* a copy of the attribution made for key, when there is one */
+gboolean            po_compliance_index_lookup_attribution (PoComplianceIndex   *index,
+                                                            const gchar         *key,
+                                                            PoAttribution       *ret_attribution);
+void                po_compliance_index_insert_attribution (PoComplianceIndex   *index,
+                                                            const gchar         *key,
+                                                            const PoAttribution *attribution);
 
 /* deadlines, status and advice of one policy (po-compliance-status.c) */
 void      po_policy_result_compute     (PoPolicyResult         *result,

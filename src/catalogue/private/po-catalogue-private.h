@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "po-catalogue.h"
+#include "po-file-identity.h"
 
 G_BEGIN_DECLS
 
@@ -226,18 +227,6 @@ struct _PoCatalogueOptions {
   gboolean   log_problems;
 };
 
-/* what stat says about a file or directory, to notice any change */
-typedef struct {
-  gboolean exists;
-  dev_t    dev;
-  ino_t    ino;
-  off_t    size;
-  mode_t   mode;
-  uid_t    uid;
-  gint64   mtime_ns;
-  gint64   ctime_ns;
-} PoFileIdentity;
-
 struct _PoCatalogue {
   gatomicrefcount      ref_count;
   PoCatalogueOptions  *options;
@@ -250,18 +239,9 @@ struct _PoCatalogue {
   GPtrArray           *problems;       /* PoCatalogueProblem* */
   GPtrArray           *file_names;     /* gchar*: files in use */
   PoMatcher           *matcher;
-  GMutex               memo_lock;
-  GData               *memos;          /* po_catalogue_get_memo() */
 };
 
 /* reading files and directories (po-catalogue-files.c) */
-void      po_file_identity_from_stat     (PoFileIdentity           *identity,
-                                          const struct stat        *st);
-/* a missing path has exists FALSE */
-void      po_file_identity_of_path       (PoFileIdentity           *identity,
-                                          const gchar              *path);
-gboolean  po_file_identity_equal         (const PoFileIdentity     *a,
-                                          const PoFileIdentity     *b);
 gboolean  po_catalogue_check_permissions (const PoCatalogueOptions *options,
                                           const gchar              *path,
                                           uid_t                     uid,

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <sys/stat.h>
 
+#include "po-file-identity.h"
 #include "po-inventory.h"
 
 G_BEGIN_DECLS
@@ -95,7 +96,7 @@ typedef enum {
   PO_UNITS_BUS_ALWAYS,  /* ask the system bus whatever the root (tests, with a private bus) */
 } PoUnitsBus;
 
-GPtrArray *po_inventory_collect_units_full (PoRuntime *runtime,
+GPtrArray *po_inventory_collect_units_full (PoInventory *inventory,
                                             PoUnitsBus bus,
                                             GPtrArray *warnings);
 
@@ -121,19 +122,12 @@ void          po_module_info_free (PoModuleInfo *info);
 PoModuleInfo *po_module_info_copy (const PoModuleInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoModuleInfo, po_module_info_free)
 
-/* whether two stats describe the same, unchanged file (device, inode,
- * size, modification time): what the inventory's caches are keyed on */
-static inline gboolean
-po_inventory_same_file (const struct stat *a, const struct stat *b)
-{
-  return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size
-         && a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
-}
-
 typedef struct _PoModuleCache PoModuleCache;
 
-/* the runtime's cache (a runtime component: one per runtime, so per root) */
-PoModuleCache *po_module_cache_get    (PoRuntime           *runtime);
+PoModuleCache *po_module_cache_new     (void);
+void           po_module_cache_free   (PoModuleCache       *cache);
+/* the inventory's cache (po-inventory.c: one per inventory, so per root) */
+PoModuleCache *po_module_cache_get    (PoInventory         *inventory);
 /* a copy of the cached information if the file is unchanged, else NULL */
 PoModuleInfo  *po_module_cache_lookup (PoModuleCache       *cache,
                                        const gchar         *host_path,
@@ -172,8 +166,10 @@ void           po_module_cache_insert_path (PoModuleCache     *cache,
 
 typedef struct _PoRpmFailures PoRpmFailures;
 
-/* the runtime's memory of failed opens (a runtime component) */
-PoRpmFailures *po_rpm_failures_get      (PoRuntime          *runtime);
+PoRpmFailures *po_rpm_failures_new      (void);
+void           po_rpm_failures_free     (PoRpmFailures      *failures);
+/* the inventory's memory of failed opens (po-inventory.c) */
+PoRpmFailures *po_rpm_failures_get      (PoInventory        *inventory);
 /* the message of the failed open of this database file if it is unchanged, else NULL */
 gchar         *po_rpm_failures_lookup   (PoRpmFailures      *failures,
                                          const gchar        *host_path,
