@@ -83,7 +83,8 @@
 
 #include "osqueryd_standin.h"
 
-extern "C" {
+extern "C"
+{
 #include "po-engine.h"
 #include "po-runtime.h"
 #include "po-settings.h"
@@ -110,9 +111,10 @@ die (const std::string &message)
 }
 
 struct Settings {
-  std::vector<std::pair<std::string, std::string>> flags;  /* name, value */
+  std::vector<std::pair<std::string, std::string>> flags; /* name, value */
 
-  void Set (const std::string &name, const std::string &value)
+  void
+  Set (const std::string &name, const std::string &value)
   {
     for (auto &flag : flags)
       if (flag.first == name)
@@ -123,7 +125,8 @@ struct Settings {
     flags.emplace_back (name, value);
   }
 
-  PoRuntime *NewRuntime () const
+  PoRuntime *
+  NewRuntime () const
   {
     g_autoptr (PoSettings) settings = po_settings_new ();
     g_autoptr (GError) error = nullptr;
@@ -198,8 +201,16 @@ class Extension {
     standin_.Stop ();
   }
 
-  po_standin::OsquerydStandin &standin () { return standin_; }
-  pid_t pid () const { return pid_; }
+  po_standin::OsquerydStandin &
+  standin ()
+  {
+    return standin_;
+  }
+  pid_t
+  pid () const
+  {
+    return pid_;
+  }
 
  private:
   po_standin::OsquerydStandin standin_;
@@ -213,8 +224,8 @@ struct Arm {
   std::string label;
   std::function<void ()> run;
   std::function<long ()> maxrss_kb;
-  std::function<double ()> cpu;   /* CPU time spent so far, ms */
-  std::function<double ()> faults;  /* page faults so far */
+  std::function<double ()> cpu;    /* CPU time spent so far, ms */
+  std::function<double ()> faults; /* page faults so far */
   std::vector<double> times;
   double cpu_total = 0;
   double faults_total = 0;
@@ -512,8 +523,7 @@ memory_mode (Extension &extension, long n_queries)
 /* ---- start-up: exec to the first answered call, the manager already up -------- */
 
 int
-startup_mode (const std::string &ext, const std::string &work, const Settings &settings,
-              int n_runs)
+startup_mode (const std::string &ext, const std::string &work, const Settings &settings, int n_runs)
 {
   po_standin::OsquerydStandin standin (standin_options ());
   std::string error;
@@ -585,7 +595,7 @@ po_bench_warm_up (std::vector<Arm> &arms, int warmup)
     for (auto &arm : arms)
       arm.run ();
   /* keeps the call a call */
-  __asm__ volatile ("" ::: "memory");
+  __asm__ volatile("" ::: "memory");
 }
 
 int
@@ -596,7 +606,7 @@ main (int argc, char **argv)
   int rounds = 20, warmup = 2;
   long memory = 0;
   int startup = 0;
-  std::vector<std::pair<std::string, std::string>> specs;  /* label, kind:spec */
+  std::vector<std::pair<std::string, std::string>> specs; /* label, kind:spec */
   std::map<std::string, std::string> ext_env;
 
   for (int i = 1; i < argc; i++)
@@ -668,7 +678,8 @@ main (int argc, char **argv)
       if (bracket != std::string::npos && kind.back () == ']')
         {
           /* inproc[policy-dir=/x,state-db=/y]: this arm's own settings */
-          for (const auto &pair : split (kind.substr (bracket + 1, kind.size () - bracket - 2), ','))
+          for (const auto &pair :
+               split (kind.substr (bracket + 1, kind.size () - bracket - 2), ','))
             {
               size_t eq = pair.find ('=');
               if (eq == std::string::npos)
@@ -817,10 +828,10 @@ main (int argc, char **argv)
     {
       std::vector<double> sorted = arm.times;
       std::sort (sorted.begin (), sorted.end ());
-      std::printf ("%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\t%.3f\t%.1f\n",
-                   arm.label.c_str (), sorted.size (), percentile (sorted, 0.5),
-                   percentile (sorted, 0.25), percentile (sorted, 0.75), sorted.front (),
-                   sorted.back (), arm.maxrss_kb (), arm.cpu_total / (double) sorted.size (),
+      std::printf ("%s\t%zu\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%ld\t%.3f\t%.1f\n", arm.label.c_str (),
+                   sorted.size (), percentile (sorted, 0.5), percentile (sorted, 0.25),
+                   percentile (sorted, 0.75), sorted.front (), sorted.back (), arm.maxrss_kb (),
+                   arm.cpu_total / (double) sorted.size (),
                    arm.faults_total / (double) sorted.size ());
     }
   for (auto *r : runtimes)

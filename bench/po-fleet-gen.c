@@ -46,8 +46,8 @@ rng_next (void)
 typedef struct {
   const char *id;
   const char *deadline;
-  gint64      deadline_day;
-  gboolean    applies;
+  gint64 deadline_day;
+  gboolean applies;
 } Policy;
 
 static Policy policies[] = {
@@ -69,7 +69,7 @@ parse_day (const char *text)
   if (sscanf (text, "%d-%d-%d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
     return -1;
   date = g_date_new_dmy (d, m, y);
-  day = (gint64) g_date_get_julian (date) - 719163;  /* 1970-01-01 */
+  day = (gint64) g_date_get_julian (date) - 719163; /* 1970-01-01 */
   g_date_free (date);
   return day;
 }
@@ -91,15 +91,18 @@ status_row (GString *out, const Policy *policy, gint64 day, int findings)
 
   if (!policy->applies)
     {
-      g_string_append_printf (out, "{\"policy_id\":\"%s\",\"applies\":\"0\",\"applicability\":"
-                              "\"other_jurisdiction\",\"status\":\"not_applicable\",\"findings\":"
-                              "\"0\",\"next_milestone\":\"\",\"next_milestone_date\":\"\","
-                              "\"deadline\":\"%s\",\"days_remaining\":\"\",\"first_detected\":\"\"}",
-                              policy->id, policy->deadline);
+      g_string_append_printf (
+        out,
+        "{\"policy_id\":\"%s\",\"applies\":\"0\",\"applicability\":"
+        "\"other_jurisdiction\",\"status\":\"not_applicable\",\"findings\":"
+        "\"0\",\"next_milestone\":\"\",\"next_milestone_date\":\"\","
+        "\"deadline\":\"%s\",\"days_remaining\":\"\",\"first_detected\":\"\"}",
+        policy->id, policy->deadline);
       return;
     }
   status = findings == 0 ? "compliant" : day > policy->deadline_day ? "overdue" : "action_required";
-  g_string_append_printf (out, "{\"policy_id\":\"%s\",\"applies\":\"1\",\"applicability\":"
+  g_string_append_printf (out,
+                          "{\"policy_id\":\"%s\",\"applies\":\"1\",\"applicability\":"
                           "\"binding\",\"status\":\"%s\",\"findings\":\"%d\",\"next_milestone\":"
                           "\"discontinue-use\",\"next_milestone_date\":\"%s\",\"deadline\":\"%s\","
                           "\"days_remaining\":\"%" G_GINT64_FORMAT "\",\"first_detected\":\"%s\"}",
@@ -112,7 +115,8 @@ finding_row (GString *out, const Policy *policy, int k)
 {
   static const char *const products[] = { "kesl", "klnagent64", "kesl-gui" };
 
-  g_string_append_printf (out, "{\"policy_id\":\"%s\",\"applicability\":\"binding\",\"vendor\":"
+  g_string_append_printf (out,
+                          "{\"policy_id\":\"%s\",\"applicability\":\"binding\",\"vendor\":"
                           "\"kaspersky\",\"product\":\"%s\",\"category\":\"antivirus\",\"source\":"
                           "\"deb\",\"name\":\"%s\",\"version\":\"11.1.0.3013\",\"path\":\"\","
                           "\"pid\":\"\",\"indicator\":\"linux.deb_package:%s\",\"required_action\":"
@@ -129,7 +133,8 @@ line (GString *out, const char *query, const char *uuid, const char *hostname, g
   char when[64];
 
   calendar (t, when, sizeof when);
-  g_string_append_printf (out, "{\"name\":\"pack_phaseout_%s\",\"hostIdentifier\":\"%s\","
+  g_string_append_printf (out,
+                          "{\"name\":\"pack_phaseout_%s\",\"hostIdentifier\":\"%s\","
                           "\"calendarTime\":\"%s\",\"unixTime\":%" G_GINT64_FORMAT ",\"epoch\":0,"
                           "\"counter\":%d,\"numerics\":false,\"decorations\":{\"host_uuid\":\"%s\","
                           "\"hostname\":\"%s\"},\"columns\":%s,\"action\":\"%s\"}\n",
@@ -142,9 +147,9 @@ generate (int hosts, int days, guint64 seed, const char *start)
   gint64 start_day = parse_day (start);
   g_autofree int *fix_day = g_new (int, hosts);
   g_autofree int *n_findings = g_new (int, hosts);
-  g_autoptr(GString) out = g_string_sized_new (1 << 22);
-  g_autoptr(GString) columns = g_string_new (NULL);
-  g_autoptr(GString) old_columns = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_sized_new (1 << 22);
+  g_autoptr (GString) columns = g_string_new (NULL);
+  g_autoptr (GString) old_columns = g_string_new (NULL);
 
   if (start_day < 0)
     {
@@ -152,7 +157,8 @@ generate (int hosts, int days, guint64 seed, const char *start)
       return 2;
     }
   for (gsize i = 0; i < G_N_ELEMENTS (policies); i++)
-    policies[i].deadline_day = *policies[i].deadline ? parse_day (policies[i].deadline) : G_MAXINT32;
+    policies[i].deadline_day = *policies[i].deadline ? parse_day (policies[i].deadline)
+                                                     : G_MAXINT32;
   rng_state = seed * 2 + 1;
   for (int h = 0; h < hosts; h++)
     {
@@ -199,7 +205,8 @@ generate (int hosts, int days, guint64 seed, const char *start)
                 }
           }
         g_string_truncate (columns, 0);
-        g_string_append (columns, "{\"version\":\"0.1.0\",\"root\":\"/\",\"config_present\":\"1\","
+        g_string_append (columns,
+                         "{\"version\":\"0.1.0\",\"root\":\"/\",\"config_present\":\"1\","
                          "\"policy_dirs\":\"/etc/phaseout/policies.d\",\"state_db\":"
                          "\"/var/lib/phaseout/state.db\",\"catalogue_sha256\":"
                          "\"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\","
@@ -254,8 +261,8 @@ main (int argc, char **argv)
     { "start", 0, 0, G_OPTION_ARG_STRING, &start, "First day (2017-12-01)", "YYYY-MM-DD" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (argc > 2 && g_str_equal (argv[1], "measure") && g_str_equal (argv[2], "--"))
     return measure (argv + 3);
@@ -263,7 +270,8 @@ main (int argc, char **argv)
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) || hosts < 1 || days < 1)
     {
-      g_printerr ("po-fleet-gen: %s\n", error != NULL ? error->message : "--hosts, --days: 1 or more");
+      g_printerr ("po-fleet-gen: %s\n",
+                  error != NULL ? error->message : "--hosts, --days: 1 or more");
       return 2;
     }
   return generate (hosts, days, (guint64) seed, start != NULL ? start : "2017-12-01");

@@ -31,7 +31,7 @@ typedef struct {
 
 /* exit statuses: 1 when a command failed, 2 when it was called wrongly */
 #define EXIT_FAILED 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE  2
 
 static int
 fail (GError *error)
@@ -58,8 +58,8 @@ static PoSettings *
 parse_command_line (int *argc, char ***argv, const gchar *parameters, const GOptionEntry *entries,
                     GError **error)
 {
-  g_autoptr(PoSettings) settings = po_settings_new ();
-  g_autoptr(GOptionContext) context = g_option_context_new (parameters);
+  g_autoptr (PoSettings) settings = po_settings_new ();
+  g_autoptr (GOptionContext) context = g_option_context_new (parameters);
 
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, NULL);
@@ -78,11 +78,11 @@ run_query (int argc, char **argv)
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV (RFC 4180)", NULL },
     { NULL }
   };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, "SQL", entries, &error);
-  g_autoptr(PoRuntime) runtime = NULL;
-  g_autoptr(PoResult) result = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoSettings) settings = parse_command_line (&argc, &argv, "SQL", entries, &error);
+  g_autoptr (PoRuntime) runtime = NULL;
+  g_autoptr (PoResult) result = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
 
   if (settings == NULL)
     return fail_usage (argv[0], error);
@@ -114,7 +114,7 @@ run_query (int argc, char **argv)
  * it, so compliance cannot be claimed.  Without the flag nothing changes
  * for existing scripts (the report says it in a WARNING).
  */
-#define REPORT_EXIT_FINDINGS 1
+#define REPORT_EXIT_FINDINGS                       1
 #define REPORT_EXIT_ERROR_WHEN_FAILING_ON_FINDINGS 2
 
 static int
@@ -131,13 +131,14 @@ run_report (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "fail-on-findings", 0, 0, G_OPTION_ARG_NONE, &fail_on_findings,
       "Exit 1 when a binding policy is action_required or overdue (advisory does not count); "
-      "errors, and a rejected organisation profile, then exit 2", NULL },
+      "errors, and a rejected organisation profile, then exit 2",
+      NULL },
     { NULL }
   };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, NULL, entries, &error);
-  g_autoptr(PoRuntime) runtime = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoSettings) settings = parse_command_line (&argc, &argv, NULL, entries, &error);
+  g_autoptr (PoRuntime) runtime = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   gboolean action_required = FALSE;
   gboolean profile_rejected = FALSE;
 
@@ -146,12 +147,12 @@ run_report (int argc, char **argv)
   if (argc > 1)
     {
       g_printerr ("phaseout report: unexpected argument \"%s\" (settings and "
-                  "--fail-on-findings only)\n", argv[1]);
+                  "--fail-on-findings only)\n",
+                  argv[1]);
       return EXIT_USAGE;
     }
   runtime = po_runtime_new (settings, &error);
-  if (runtime == NULL
-      || !po_cli_report (runtime, out, &action_required, &profile_rejected, &error))
+  if (runtime == NULL || !po_cli_report (runtime, out, &action_required, &profile_rejected, &error))
     return fail_report (error, fail_on_findings);
   fwrite (out->str, 1, out->len, stdout);
   if (fail_on_findings && profile_rejected)
@@ -166,8 +167,8 @@ run_report (int argc, char **argv)
 static int
 run_tables (int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, NULL, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoSettings) settings = parse_command_line (&argc, &argv, NULL, NULL, &error);
   guint n_tables;
   const PoTable *const *tables = po_tables_get_all (&n_tables);
 
@@ -200,14 +201,13 @@ static int
 run_policy (int argc, char **argv)
 {
   gboolean verbose = FALSE;
-  const GOptionEntry entries[] = {
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "policy list: show every field", NULL },
-    { NULL }
-  };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, "check FILE... | list",
-                                                       entries, &error);
-  g_autoptr(GString) out = g_string_new (NULL);
+  const GOptionEntry entries[] = { { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+                                     "policy list: show every field", NULL },
+                                   { NULL } };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoSettings) settings = parse_command_line (&argc, &argv, "check FILE... | list",
+                                                        entries, &error);
+  g_autoptr (GString) out = g_string_new (NULL);
   gboolean ok;
 
   if (settings == NULL)
@@ -216,7 +216,7 @@ run_policy (int argc, char **argv)
     ok = po_cli_policy_check ((const gchar *const *) argv + 2, out, &error);
   else if (argc == 2 && g_str_equal (argv[1], "list"))
     {
-      g_autoptr(PoRuntime) runtime = po_runtime_new (settings, &error);
+      g_autoptr (PoRuntime) runtime = po_runtime_new (settings, &error);
       ok = runtime != NULL && po_cli_policy_list (runtime, verbose, out, &error);
     }
   else
@@ -241,10 +241,10 @@ run_policy (int argc, char **argv)
 static int
 run_export (int argc, char **argv)
 {
-  g_autoptr(PoCliExport) export = po_cli_export_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoSettings) settings = parse_command_line (&argc, &argv, PO_CLI_EXPORT_PARAMETERS,
-                                                       po_cli_export_get_entries (export), &error);
+  g_autoptr (PoCliExport) export = po_cli_export_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoSettings) settings = parse_command_line (&argc, &argv, PO_CLI_EXPORT_PARAMETERS,
+                                                        po_cli_export_get_entries (export), &error);
 
   if (settings == NULL)
     return fail_usage (argv[0], error);
@@ -279,8 +279,8 @@ static const Command commands[] = {
 static gboolean
 move_command_first (int argc, char **argv, GError **error)
 {
-  g_autoptr(PoSettings) scratch = po_settings_new ();
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (PoSettings) scratch = po_settings_new ();
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autofree gchar **copy = g_new0 (gchar *, argc + 1);
   gchar **rest = copy;
   int n_rest = argc;
@@ -320,8 +320,8 @@ usage (FILE *stream)
     {
       /* a long parameter list gets the summary on a line of its own */
       if (strlen (commands[i].parameters) > 24)
-        fprintf (stream, "  %-8s %s\n  %-8s %-24s %s\n", commands[i].name,
-                 commands[i].parameters, "", "", commands[i].summary);
+        fprintf (stream, "  %-8s %s\n  %-8s %-24s %s\n", commands[i].name, commands[i].parameters,
+                 "", "", commands[i].summary);
       else
         fprintf (stream, "  %-8s %-24s %s\n", commands[i].name, commands[i].parameters,
                  commands[i].summary);
@@ -329,8 +329,9 @@ usage (FILE *stream)
   /* "--root DIR, ..., --state-db FILE and --now WHEN" */
   if (last != NULL)
     *last = '\0';
-  fprintf (stream, "\nEvery command takes %s%s%s,\nbefore or after the command; "
-                   "`phaseout COMMAND --help-all` explains them.\n",
+  fprintf (stream,
+           "\nEvery command takes %s%s%s,\nbefore or after the command; "
+           "`phaseout COMMAND --help-all` explains them.\n",
            settings, last != NULL ? " and " : "", last != NULL ? last + 2 : "");
 }
 
@@ -351,7 +352,7 @@ main (int argc, char **argv)
     }
   if (argv[1][0] == '-')
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (!move_command_first (argc, argv, &error))
         {
@@ -370,7 +371,8 @@ main (int argc, char **argv)
       }
   if (argv[1][0] == '-')
     g_printerr ("phaseout: \"%s\" is not a setting; a command's own options follow "
-                "the command\n\n", argv[1]);
+                "the command\n\n",
+                argv[1]);
   else
     g_printerr ("phaseout: unknown command \"%s\"\n\n", argv[1]);
   usage (stderr);

@@ -25,17 +25,17 @@
 #include "po-export.h"
 
 struct _PoCliExport {
-  gchar        *platform;
-  gchar       **policies;
-  gchar        *output;
-  gchar        *team;
-  gchar        *format;
-  gchar        *interval;
-  gboolean      snapshot;
-  gboolean      pass_query;
-  gboolean      verbose;
-  gchar        *table;
-  GOptionEntry  entries[11];
+  gchar *platform;
+  gchar **policies;
+  gchar *output;
+  gchar *team;
+  gchar *format;
+  gchar *interval;
+  gboolean snapshot;
+  gboolean pass_query;
+  gboolean verbose;
+  gchar *table;
+  GOptionEntry entries[11];
 };
 
 PoCliExport *
@@ -54,7 +54,8 @@ po_cli_export_new (void)
     { "format", 0, 0, G_OPTION_ARG_STRING, &export->format,
       "fleet-policies, fleet-queries: apply (for fleetctl apply -f; the default), gitops (the "
       "policies: or queries: key of a fleetctl gitops file) or gitops-lib (the list a "
-      "`- path:` entry names)", "F" },
+      "`- path:` entry names)",
+      "F" },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &export->interval,
       "pack, fleet-queries: seconds between runs, 1 to 604800 (default 3600)", "S" },
     { "snapshot", 0, 0, G_OPTION_ARG_NONE, &export->snapshot,
@@ -63,7 +64,8 @@ po_cli_export_new (void)
       "sql: print the Fleet policy form (a row when compliant)", NULL },
     { "table", 0, 0, G_OPTION_ARG_STRING, &export->table,
       "sql: the extension's table phaseout_status or banned_software, for the profile of "
-      "--config (every policy, or those of --policy)", "T" },
+      "--config (every policy, or those of --policy)",
+      "T" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &export->verbose,
       "Say on standard error which indicators the SQL leaves out, and why", NULL },
     { NULL }
@@ -138,7 +140,7 @@ fleet_format_parse (const gchar *text, PoExportFleetFormat *ret_format)
 static gboolean
 select_policies (PoCatalogue *catalogue, gchar **ids, GPtrArray **ret_policies, GError **error)
 {
-  g_autoptr(GPtrArray) selected = NULL;
+  g_autoptr (GPtrArray) selected = NULL;
 
   if (ids == NULL)
     {
@@ -153,7 +155,7 @@ select_policies (PoCatalogue *catalogue, gchar **ids, GPtrArray **ret_policies, 
       if (policy == NULL)
         {
           GPtrArray *all = po_catalogue_get_policies (catalogue);
-          g_autoptr(GString) known = g_string_new (NULL);
+          g_autoptr (GString) known = g_string_new (NULL);
 
           for (guint p = 0; p < all->len; p++)
             g_string_append_printf (known, "%s%s", p > 0 ? ", " : "",
@@ -186,7 +188,7 @@ single_platform (guint mask)
 static gboolean
 export_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **error)
 {
-  g_autoptr(PoProfile) profile = NULL;
+  g_autoptr (PoProfile) profile = NULL;
   g_autofree gchar *problem = NULL;
 
   if (!po_runtime_get_profile (runtime, &profile, error))
@@ -196,7 +198,8 @@ export_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **error)
     {
       g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
                    "the organisation profile was not read as configured, so the exported "
-                   "applicability would be wrong: %s", problem);
+                   "applicability would be wrong: %s",
+                   problem);
       return FALSE;
     }
   *ret_profile = g_steal_pointer (&profile);
@@ -209,7 +212,7 @@ export_table_sql (PoRuntime *runtime, PoCatalogue *catalogue, GPtrArray *policie
                   PoExportTable table, GString *out, GString *notes, GError **error)
 {
   PoExportPlatform platform = single_platform (mask);
-  g_autoptr(PoProfile) profile = NULL;
+  g_autoptr (PoProfile) profile = NULL;
   g_autofree gchar *sql = NULL;
 
   if (platform == PO_EXPORT_PLATFORM_N)
@@ -250,16 +253,16 @@ export_sql (PoCatalogue *catalogue, GPtrArray *policies, guint mask, gboolean pa
       g_autofree gchar *devices = g_strjoinv (", ", (gchar **) po_policy_get_devices (policy));
       g_set_error (error, PO_ERROR, PO_ERROR_NOT_FOUND,
                    "policy %s covers %s devices only (devices: %s); osquery runs on desktops "
-                   "and servers, where it has nothing to find", po_policy_get_id (policy),
-                   devices, devices);
+                   "and servers, where it has nothing to find",
+                   po_policy_get_id (policy), devices, devices);
       return FALSE;
     }
   parts = po_export_platform_get_parts (platform);
   for (gint k = -1; k < 0 || parts[k] != NULL; k++)
     {
       const gchar *part = k < 0 ? NULL : parts[k];
-      g_autoptr(PoExportQuery) query = po_export_query_new_part (catalogue, policy, platform,
-                                                                 part);
+      g_autoptr (PoExportQuery) query = po_export_query_new_part (catalogue, policy, platform,
+                                                                  part);
       const gchar *sql = pass_query ? po_export_query_get_policy_sql (query)
                                     : po_export_query_get_findings_sql (query);
 
@@ -287,12 +290,12 @@ export_sql (PoCatalogue *catalogue, GPtrArray *policies, guint mask, gboolean pa
 int
 po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoRuntime) runtime = NULL;
-  g_autoptr(PoCatalogue) catalogue = NULL;
-  g_autoptr(GPtrArray) policies = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GString) notes = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoRuntime) runtime = NULL;
+  g_autoptr (PoCatalogue) catalogue = NULL;
+  g_autoptr (GPtrArray) policies = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GString) notes = g_string_new (NULL);
   PoExportOptions options = { 0 };
   PoExportTable table = PO_EXPORT_TABLE_STATUS;
   guint64 interval = 0;
@@ -373,7 +376,7 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
     ok = po_export_fleet_policies (catalogue, policies, &options, out, notes, &error);
   else if (g_str_equal (what, "fleet-queries"))
     {
-      g_autoptr(PoProfile) profile = NULL;
+      g_autoptr (PoProfile) profile = NULL;
 
       /* phaseout_status and banned_software for the profile */
       ok = export_profile (runtime, &profile, &error);
@@ -383,7 +386,7 @@ po_cli_export_run (PoCliExport *export, const PoSettings *settings, int argc, ch
     }
   else if (g_str_equal (what, "pack"))
     {
-      g_autoptr(PoProfile) profile = NULL;
+      g_autoptr (PoProfile) profile = NULL;
 
       /* the pack carries phaseout_status and banned_software for the profile */
       options.tables = TRUE;

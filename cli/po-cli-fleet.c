@@ -74,7 +74,8 @@ usage_error (const gchar *message)
   g_printerr ("phaseout fleet: %s\n"
               "Usage: phaseout fleet ingest [--db DB] FILE... | -\n"
               "       phaseout fleet report [--db DB] [--as-of DATE] [--stale-days N] "
-              "[--json | --csv | --html FILE]\n", message);
+              "[--json | --csv | --html FILE]\n",
+              message);
   return 2;
 }
 
@@ -82,7 +83,7 @@ usage_error (const gchar *message)
 static gboolean
 parse_when (const gchar *text, gint64 *ret_unix_time)
 {
-  g_autoptr(GDateTime) time = NULL;
+  g_autoptr (GDateTime) time = NULL;
   gint64 day;
   guint64 seconds;
 
@@ -106,9 +107,9 @@ parse_when (const gchar *text, gint64 *ret_unix_time)
 static int
 run_ingest (const gchar *db, const gchar *observed_at, int argc, char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoFleetStore) store = NULL;
-  g_autoptr(PoFleetIngest) ingest = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoFleetStore) store = NULL;
+  g_autoptr (PoFleetIngest) ingest = NULL;
   const PoFleetIngestStats *stats;
   Problems problems = { 0, 0 };
   gint64 when;
@@ -145,8 +146,9 @@ run_ingest (const gchar *db, const gchar *observed_at, int argc, char **argv)
   stats = po_fleet_ingest_get_stats (ingest);
   g_print ("%" G_GUINT64_FORMAT " files, %" G_GUINT64_FORMAT " new lines: %" G_GUINT64_FORMAT
            " of phaseout's queries (%" G_GUINT64_FORMAT " rows), %" G_GUINT64_FORMAT
-           " of other queries (ignored), %" G_GUINT64_FORMAT " malformed (skipped), %"
-           G_GUINT64_FORMAT " bad rows, %" G_GUINT64_FORMAT " incomplete at the end (left for "
+           " of other queries (ignored), %" G_GUINT64_FORMAT
+           " malformed (skipped), %" G_GUINT64_FORMAT " bad rows, %" G_GUINT64_FORMAT
+           " incomplete at the end (left for "
            "the next run); %" G_GUINT64_FORMAT " bytes read before\n",
            stats->files, stats->lines, stats->phaseout_lines, stats->rows, stats->ignored,
            stats->malformed, stats->bad_rows, stats->incomplete, stats->resumed_bytes);
@@ -160,13 +162,13 @@ write_stdout (const gchar *data, gsize length, gpointer user_data)
 }
 
 static int
-run_report (const gchar *db, const gchar *as_of_text, gint stale_days, gboolean json,
-            gboolean csv, const gchar *html)
+run_report (const gchar *db, const gchar *as_of_text, gint stale_days, gboolean json, gboolean csv,
+            const gchar *html)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoFleetStore) store = NULL;
-  g_autoptr(PoFleetReport) report = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoFleetStore) store = NULL;
+  g_autoptr (PoFleetReport) report = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
   gint64 as_of;
 
   if ((json ? 1 : 0) + (csv ? 1 : 0) + (html != NULL ? 1 : 0) > 1)
@@ -235,9 +237,12 @@ po_cli_fleet_run (int argc, char **argv)
       "SQLite file, or a postgresql:// URI (default: fleet.db in the state directory)", "DB" },
     { "observed-at", 0, 0, G_OPTION_ARG_STRING, &observed_at,
       "ingest: the time of lines without one (fleetctl query --json); default: the file's "
-      "modification time", "WHEN" },
-    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "report: the day to report on (default: today, "
-      "UTC)", "YYYY-MM-DD" },
+      "modification time",
+      "WHEN" },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of,
+      "report: the day to report on (default: today, "
+      "UTC)",
+      "YYYY-MM-DD" },
     { "stale-days", 0, 0, G_OPTION_ARG_INT, &stale_days,
       "report: a host is stale after this many days without a report (default 7)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "report: JSON", NULL },
@@ -246,8 +251,8 @@ po_cli_fleet_run (int argc, char **argv)
       "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("ingest FILE... | report");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new ("ingest FILE... | report");
+  g_autoptr (GError) error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context, "Compliance over time for a whole fleet, from osquery's "

@@ -7,9 +7,9 @@
 static void
 print_json (PoResult *result, GString *out)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
 
   json_builder_begin_array (builder);
@@ -95,7 +95,7 @@ print_table (PoResult *result, GString *out)
 {
   guint n = result->column_names->len;
   g_autofree glong *widths = g_new0 (glong, n);
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
 
   for (guint c = 0; c < n; c++)
     widths[c] = g_utf8_strlen (result->column_names->pdata[c], -1);

@@ -32,19 +32,20 @@ note_permissions (const gchar *path, GString *report)
   if (stat (path, &st) != 0)
     return;
   if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-    g_string_append_printf (report, "%s: note: phaseout running as root would refuse this file "
+    g_string_append_printf (report,
+                            "%s: note: phaseout running as root would refuse this file "
                             "as installed here (owner uid %u, mode %04o): install it owned by "
-                            "root and not writable by group or others\n", path,
-                            (guint) st.st_uid, (guint) (st.st_mode & 07777));
+                            "root and not writable by group or others\n",
+                            path, (guint) st.st_uid, (guint) (st.st_mode & 07777));
 }
 
 gboolean
 po_cli_policy_check (const gchar *const *files, GString *report, GError **error)
 {
-  g_autoptr(PoCatalogueOptions) options = po_catalogue_options_new ();
-  g_autoptr(PoCatalogue) builtin = NULL;
-  g_autoptr(PoCatalogue) catalogue = NULL;
-  g_autoptr(GHashTable) defined_by = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (PoCatalogueOptions) options = po_catalogue_options_new ();
+  g_autoptr (PoCatalogue) builtin = NULL;
+  g_autoptr (PoCatalogue) catalogue = NULL;
+  g_autoptr (GHashTable) defined_by = g_hash_table_new (g_str_hash, g_str_equal);
   GPtrArray *problems;
   guint n_files = 0, n_bad = 0;
 
@@ -92,15 +93,15 @@ po_cli_policy_check (const gchar *const *files, GString *report, GError **error)
         }
       if (vendors->len > 0)
         {
-          g_string_append_printf (report, "%s %u %s (", policies->len > 0 ? "," : "",
-                                  vendors->len, vendors->len == 1 ? "vendor" : "vendors");
+          g_string_append_printf (report, "%s %u %s (", policies->len > 0 ? "," : "", vendors->len,
+                                  vendors->len == 1 ? "vendor" : "vendors");
           append_ids (report, vendors, FALSE);
           g_string_append (report, ")");
         }
       g_string_append_printf (report, ", sha256 %s\n",
                               policies->len > 0
-                                  ? po_policy_get_sha256 (g_ptr_array_index (policies, 0))
-                                  : po_vendor_get_sha256 (g_ptr_array_index (vendors, 0)));
+                                ? po_policy_get_sha256 (g_ptr_array_index (policies, 0))
+                                : po_vendor_get_sha256 (g_ptr_array_index (vendors, 0)));
 
       for (guint p = 0; p < policies->len; p++)
         {
@@ -108,8 +109,10 @@ po_cli_policy_check (const gchar *const *files, GString *report, GError **error)
           const gchar *id = po_policy_get_id (policy);
           const gchar *earlier = g_hash_table_lookup (defined_by, id);
           if (earlier != NULL)
-            g_string_append_printf (report, "%s: note: policy '%s' is also defined in %s; "
-                                    "the file loaded later wins\n", files[i], id, earlier);
+            g_string_append_printf (report,
+                                    "%s: note: policy '%s' is also defined in %s; "
+                                    "the file loaded later wins\n",
+                                    files[i], id, earlier);
           else if (po_catalogue_lookup_policy (builtin, id) != NULL)
             g_string_append_printf (report, "%s: note: policy '%s' replaces the built-in one\n",
                                     files[i], id);
@@ -139,9 +142,9 @@ po_cli_policy_check (const gchar *const *files, GString *report, GError **error)
 gboolean
 po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **error)
 {
-  g_autoptr(PoCatalogue) catalogue = NULL;
-  g_autoptr(PoProfile) profile = NULL;
-  g_autoptr(GDateTime) now = NULL;
+  g_autoptr (PoCatalogue) catalogue = NULL;
+  g_autoptr (PoProfile) profile = NULL;
+  g_autoptr (GDateTime) now = NULL;
   g_autofree gchar *profile_text = NULL;
   g_autofree gchar *profile_problem = NULL;
   GPtrArray *policies, *problems;
@@ -186,8 +189,8 @@ po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GErro
       if (verbose)
         {
           g_autofree gchar *vendors = g_strjoinv (", ", (gchar **) po_policy_get_vendors (policy));
-          g_autofree gchar *categories =
-              g_strjoinv (", ", (gchar **) po_policy_get_categories (policy));
+          g_autofree gchar *categories = g_strjoinv (", ",
+                                                     (gchar **) po_policy_get_categories (policy));
           g_autofree gchar *devices = g_strjoinv (", ", (gchar **) po_policy_get_devices (policy));
           g_autofree gchar *scope = po_policy_scope_to_json (policy);
           guint n_milestones, n_sources;
@@ -196,7 +199,8 @@ po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GErro
 
           g_string_append_printf (report, "    why:          %s\n", reason);
           g_string_append_printf (report, "    issuer:       %s (%s), %s\n",
-                                  po_policy_get_issuer (policy), po_policy_get_jurisdiction (policy),
+                                  po_policy_get_issuer (policy),
+                                  po_policy_get_jurisdiction (policy),
                                   po_policy_get_issued (policy));
           g_string_append_printf (report, "    instrument:   %s (%s, %s)\n",
                                   po_policy_get_instrument (policy),
@@ -211,11 +215,10 @@ po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GErro
             {
               const PoMilestone *milestone = &milestones[m];
               g_autofree gchar *date = po_milestone_format_readable (milestone);
-              g_string_append_printf (report, "    %-14s%s %s%s%s\n",
-                                      m == 0 ? "milestones:" : "", date,
-                                      milestone->kind, milestone->description != NULL ? ": " : "",
-                                      milestone->description != NULL ? milestone->description
-                                                                     : "");
+              g_string_append_printf (report, "    %-14s%s %s%s%s\n", m == 0 ? "milestones:" : "",
+                                      date, milestone->kind,
+                                      milestone->description != NULL ? ": " : "",
+                                      milestone->description != NULL ? milestone->description : "");
             }
           if (po_policy_get_replacement (policy) != NULL)
             g_string_append_printf (report, "    replacement:  %s\n",

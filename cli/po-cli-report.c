@@ -23,9 +23,9 @@
 #define READABLE_TIME(column) "strftime('%Y-%m-%dT%H:%M:%SZ', " column ", 'unixepoch')"
 /* a date, and the UTC time it passes at when that is not the end of the day
  * (a milestone with a time of day: "2024-09-29 04:00 UTC") */
-#define READABLE_DATE(date, at)                                                          \
-  date " || CASE WHEN " at " <> CAST(strftime('%s', " date ", '+1 day') AS INTEGER)"      \
-  " THEN strftime(' %H:%M UTC', " at ", 'unixepoch') ELSE '' END"
+#define READABLE_DATE(date, at)                                                      \
+  date " || CASE WHEN " at " <> CAST(strftime('%s', " date ", '+1 day') AS INTEGER)" \
+       " THEN strftime(' %H:%M UTC', " at ", 'unixepoch') ELSE '' END"
 
 static gboolean
 query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result, GError **error)
@@ -54,15 +54,17 @@ is_empty (const gchar *text)
 static gboolean
 report_header (PoRuntime *runtime, GString *out, gboolean *ret_profile_rejected, GError **error)
 {
-  g_autoptr(PoResult) info = NULL;
-  g_autoptr(PoResult) unprofiled = NULL;
+  g_autoptr (PoResult) info = NULL;
+  g_autoptr (PoResult) unprofiled = NULL;
   g_autofree gchar *hostname = g_strdup (g_get_host_name ());
   g_autofree gchar *clock = NULL;
 
-  if (!query (runtime, "SELECT version, root, config, config_present, policy_dirs, clock, "
-                       "clock_injected, state_db, policy_problem_messages, state_db_problem, "
-                       "policy_problems, config_problem "
-                       "FROM phaseout_info", &info, error))
+  if (!query (runtime,
+              "SELECT version, root, config, config_present, policy_dirs, clock, "
+              "clock_injected, state_db, policy_problem_messages, state_db_problem, "
+              "policy_problems, config_problem "
+              "FROM phaseout_info",
+              &info, error))
     return FALSE;
   g_string_append_printf (out, "phaseout %s compliance report for %s\n", cell (info, 0, 0),
                           hostname);
@@ -74,8 +76,9 @@ report_header (PoRuntime *runtime, GString *out, gboolean *ret_profile_rejected,
                           g_str_equal (cell (info, 0, 3), "1") ? "" : " (not present)");
   /* without a profile every policy applies as broadly as it can, which a
    * newcomer would otherwise read as "all these bans bind me" */
-  if (!query (runtime, "SELECT count(*) FROM phaseout_policies"
-                       " WHERE reason LIKE 'no organisation profile configured%'",
+  if (!query (runtime,
+              "SELECT count(*) FROM phaseout_policies"
+              " WHERE reason LIKE 'no organisation profile configured%'",
               &unprofiled, error))
     return FALSE;
   if (!g_str_equal (cell (unprofiled, 0, 0), "0"))
@@ -91,23 +94,25 @@ report_header (PoRuntime *runtime, GString *out, gboolean *ret_profile_rejected,
    * the same text the log has, where the reader of the report looks */
   if (!is_empty (cell (info, 0, 8)))
     {
-      g_auto(GStrv) lines = g_strsplit (cell (info, 0, 8), "\n", -1);
+      g_auto (GStrv) lines = g_strsplit (cell (info, 0, 8), "\n", -1);
       gboolean one = g_str_equal (cell (info, 0, 10), "1");
-      g_string_append_printf (out, "\n  WARNING: %s policy %s not in force as written (left "
-                                   "out, or the last good version kept):\n",
+      g_string_append_printf (out,
+                              "\n  WARNING: %s policy %s not in force as written (left "
+                              "out, or the last good version kept):\n",
                               cell (info, 0, 10), one ? "file is" : "files are");
       for (guint i = 0; lines[i] != NULL; i++)
         g_string_append_printf (out, "    %s\n", lines[i]);
     }
   if (!is_empty (cell (info, 0, 9)))
-    g_string_append_printf (out, "\n  WARNING: %s; first-detected dates and removals are not "
-                                 "shown\n",
+    g_string_append_printf (out,
+                            "\n  WARNING: %s; first-detected dates and removals are not "
+                            "shown\n",
                             cell (info, 0, 9));
   /* the applicability below rests on the profile: one that was not read
    * must not pass for "no profile configured" */
   if (!is_empty (cell (info, 0, 11)))
     {
-      g_auto(GStrv) lines = g_strsplit (cell (info, 0, 11), "\n", -1);
+      g_auto (GStrv) lines = g_strsplit (cell (info, 0, 11), "\n", -1);
       g_string_append (out, "\n  WARNING: the organisation profile in force is not the one "
                             "configured; applicability below may be wrong:\n");
       for (guint i = 0; lines[i] != NULL; i++)
@@ -118,17 +123,51 @@ report_header (PoRuntime *runtime, GString *out, gboolean *ret_profile_rejected,
 }
 
 /* columns of the status query below */
-enum { S_ID, S_TITLE, S_APPLICABILITY, S_REASON, S_FINDINGS, S_STATUS, S_NEXT, S_NEXT_DATE,
-       S_DEADLINE, S_DEADLINE_SOURCE, S_DAYS, S_FIRST, S_ACTION };
+enum {
+  S_ID,
+  S_TITLE,
+  S_APPLICABILITY,
+  S_REASON,
+  S_FINDINGS,
+  S_STATUS,
+  S_NEXT,
+  S_NEXT_DATE,
+  S_DEADLINE,
+  S_DEADLINE_SOURCE,
+  S_DAYS,
+  S_FIRST,
+  S_ACTION
+};
 
 static const gchar status_sql[] =
-    "SELECT policy_id, title, applicability, reason, findings, status, next_milestone, "
-    READABLE_DATE ("next_milestone_date", "next_milestone_at") ", "
-    READABLE_DATE ("deadline", "deadline_at") ", deadline_source, days_remaining, "
-    READABLE_TIME ("first_detected") ", action"
-    " FROM phaseout_status"
-    " ORDER BY CASE status WHEN 'overdue' THEN 0 WHEN 'action_required' THEN 1"
-    " WHEN 'advisory' THEN 2 WHEN 'compliant' THEN 3 ELSE 4 END, policy_id";
+  "SELECT policy_id, title, applicability, reason, findings, status, "
+  "next_milestone, " READABLE_DATE ("next_milestone_date", "next_milestone_at") ", " READABLE_DATE (
+    "deadline",
+    "deadline_at") ", deadline_source, days_remaining, " READABLE_TIME ("first_detected") ", action"
+                                                                                          " FROM "
+                                                                                          "phaseout"
+                                                                                          "_status"
+                                                                                          " ORDER "
+                                                                                          "BY CASE "
+                                                                                          "status "
+                                                                                          "WHEN "
+                                                                                          "'overdue"
+                                                                                          "' THEN "
+                                                                                          "0 WHEN "
+                                                                                          "'action_"
+                                                                                          "required"
+                                                                                          "' THEN 1"
+                                                                                          " WHEN "
+                                                                                          "'advisor"
+                                                                                          "y' THEN "
+                                                                                          "2 WHEN "
+                                                                                          "'complia"
+                                                                                          "nt' "
+                                                                                          "THEN 3 "
+                                                                                          "ELSE 4 "
+                                                                                          "END, "
+                                                                                          "policy_"
+                                                                                          "id";
 
 /* the statuses `--fail-on-findings` fails on: a binding policy with
  * findings, before or after its deadline (advisory never fails) */
@@ -170,24 +209,25 @@ report_summary (PoResult *status, GString *out)
     g_string_append (out, "compliant with every applicable policy\n");
   else
     g_string_append (out, "no policy applies to this endpoint's organisation\n");
-  g_string_append_printf (out, "  %u overdue, %u action required, %u advisory, %u compliant, "
-                               "%u not applicable\n",
+  g_string_append_printf (out,
+                          "  %u overdue, %u action required, %u advisory, %u compliant, "
+                          "%u not applicable\n",
                           counts[0], counts[1], counts[2], counts[3], counts[4]);
 }
 
 static void
 report_policy_table (PoResult *status, GString *out)
 {
-  g_string_append_printf (out, "\n  %-22s %-16s %8s  %-26s %9s\n", "POLICY", "STATUS",
-                          "FINDINGS", "DEADLINE", "DAYS LEFT");
+  g_string_append_printf (out, "\n  %-22s %-16s %8s  %-26s %9s\n", "POLICY", "STATUS", "FINDINGS",
+                          "DEADLINE", "DAYS LEFT");
   for (guint r = 0; r < status->rows->len; r++)
     {
       const gchar *deadline = cell (status, r, S_DEADLINE);
-      g_autofree gchar *deadline_text =
-          is_empty (deadline) ? g_strdup ("-")
-          : g_str_equal (cell (status, r, S_DEADLINE_SOURCE), "grace_period")
-              ? g_strdup_printf ("%s (grace)", deadline)
-              : g_strdup (deadline);
+      g_autofree gchar *deadline_text = is_empty (deadline) ? g_strdup ("-")
+                                        : g_str_equal (cell (status, r, S_DEADLINE_SOURCE),
+                                                       "grace_period")
+                                          ? g_strdup_printf ("%s (grace)", deadline)
+                                          : g_strdup (deadline);
       /* days left only mean something where there is something to remove:
        * a compliant host is not "3,000 days late" for a 2017 deadline */
       const gchar *status_text = cell (status, r, S_STATUS);
@@ -196,7 +236,8 @@ report_policy_table (PoResult *status, GString *out)
       g_string_append_printf (out, "  %-22s %-16s %8s  %-26s %9s\n", cell (status, r, S_ID),
                               status_text, cell (status, r, S_FINDINGS), deadline_text,
                               nothing_to_do || is_empty (cell (status, r, S_DAYS))
-                                  ? "-" : cell (status, r, S_DAYS));
+                                ? "-"
+                                : cell (status, r, S_DAYS));
     }
 }
 
@@ -227,14 +268,14 @@ enum { F_SOURCE, F_NAME, F_VERSION, F_PATH, F_PID, F_PRODUCT, F_FIRST_SEEN, F_CO
 static gboolean
 report_findings (PoRuntime *runtime, PoResult *status, GString *out, GError **error)
 {
-  g_autoptr(GHashTable) printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GHashTable) printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   for (guint r = 0; r < status->rows->len; r++)
     {
       const gchar *policy = cell (status, r, S_ID);
       g_autofree gchar *quoted = NULL;
       g_autofree gchar *sql = NULL;
-      g_autoptr(PoResult) findings = NULL;
+      g_autoptr (PoResult) findings = NULL;
 
       if (g_str_equal (cell (status, r, S_FINDINGS), "0"))
         continue;
@@ -251,11 +292,12 @@ report_findings (PoRuntime *runtime, PoResult *status, GString *out, GError **er
       sql = g_strdup_printf ("SELECT source, name, version, path, pid,"
                              " coalesce(product_name, vendor_name || ' (vendor-wide)'), %s,"
                              " confidence FROM banned_software WHERE policy_id = %s"
-                             " ORDER BY source, name, pid", READABLE_TIME ("first_seen"), quoted);
+                             " ORDER BY source, name, pid",
+                             READABLE_TIME ("first_seen"), quoted);
       if (!query (runtime, sql, &findings, error))
         return FALSE;
       {
-        g_autoptr(GString) list = g_string_new (NULL);
+        g_autoptr (GString) list = g_string_new (NULL);
         const gchar *same_as;
         for (guint f = 0; f < findings->rows->len; f++)
           {
@@ -310,12 +352,14 @@ report_not_applicable (PoResult *status, GString *out)
 static gboolean
 report_removals (PoRuntime *runtime, GString *out, GError **error)
 {
-  g_autoptr(PoResult) removals = NULL;
+  g_autoptr (PoResult) removals = NULL;
 
-  if (!query (runtime, "SELECT policy_id, finding, " READABLE_TIME ("removed_at")
-                       " FROM phaseout_history"
-                       " WHERE removed_at IS NOT NULL ORDER BY removed_at DESC, policy_id,"
-                       " finding LIMIT 20", &removals, error))
+  if (!query (runtime,
+              "SELECT policy_id, finding, " READABLE_TIME (
+                "removed_at") " FROM phaseout_history"
+                              " WHERE removed_at IS NOT NULL ORDER BY removed_at DESC, policy_id,"
+                              " finding LIMIT 20",
+              &removals, error))
     return FALSE;
   if (removals->rows->len == 0)
     return TRUE;
@@ -330,7 +374,7 @@ gboolean
 po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required,
                gboolean *ret_profile_rejected, GError **error)
 {
-  g_autoptr(PoResult) status = NULL;
+  g_autoptr (PoResult) status = NULL;
   gboolean profile_rejected = FALSE;
 
   if (!report_header (runtime, out, &profile_rejected, error))

@@ -8,14 +8,12 @@
 G_BEGIN_DECLS
 
 typedef enum {
-  PO_OUTPUT_TABLE,  /* aligned columns, for people */
-  PO_OUTPUT_JSON,   /* an array of objects, values typed as SQLite returned them (text) */
-  PO_OUTPUT_CSV,    /* RFC 4180 */
+  PO_OUTPUT_TABLE, /* aligned columns, for people */
+  PO_OUTPUT_JSON,  /* an array of objects, values typed as SQLite returned them (text) */
+  PO_OUTPUT_CSV,   /* RFC 4180 */
 } PoOutputFormat;
 
-void     po_cli_print_result (PoResult       *result,
-                              PoOutputFormat  format,
-                              GString        *out);
+void po_cli_print_result (PoResult *result, PoOutputFormat format, GString *out);
 
 /*
  * the readable compliance summary of `phaseout report`; ret_action_required
@@ -24,11 +22,8 @@ void     po_cli_print_result (PoResult       *result,
  * organisation profile in force is not the one configured (a rejected
  * config file or option), so that no verdict can be claimed
  */
-gboolean po_cli_report       (PoRuntime      *runtime,
-                              GString        *out,
-                              gboolean       *ret_action_required,
-                              gboolean       *ret_profile_rejected,
-                              GError        **error);
+gboolean po_cli_report (PoRuntime *runtime, GString *out, gboolean *ret_action_required,
+                        gboolean *ret_profile_rejected, GError **error);
 
 /*
  * `phaseout export fleet-policies|fleet-queries|pack|sql`: the catalogue compiled to
@@ -41,13 +36,10 @@ gboolean po_cli_report       (PoRuntime      *runtime,
 
 typedef struct _PoCliExport PoCliExport;
 
-PoCliExport        *po_cli_export_new         (void);
-void                po_cli_export_free        (PoCliExport      *command);
-const GOptionEntry *po_cli_export_get_entries (PoCliExport      *command);
-int                 po_cli_export_run         (PoCliExport      *command,
-                                               const PoSettings *settings,
-                                               int               argc,
-                                               char            **argv);
+PoCliExport *po_cli_export_new (void);
+void po_cli_export_free (PoCliExport *command);
+const GOptionEntry *po_cli_export_get_entries (PoCliExport *command);
+int po_cli_export_run (PoCliExport *command, const PoSettings *settings, int argc, char **argv);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoCliExport, po_cli_export_free)
 
@@ -60,9 +52,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoCliExport, po_cli_export_free)
  * PO_ERROR_INVALID_DATA when any file is bad (exit 1), TRUE when all are
  * good (exit 0).
  */
-gboolean            po_cli_policy_check       (const gchar *const *files,
-                                               GString            *report,
-                                               GError            **error);
+gboolean po_cli_policy_check (const gchar *const *files, GString *report, GError **error);
 
 /*
  * `phaseout policy list`: the runtime's catalogue, one line per policy
@@ -72,13 +62,9 @@ gboolean            po_cli_policy_check       (const gchar *const *files,
  * file was rejected, a policy file or the organisation profile (the report
  * is complete all the same), so scripts can notice.
  */
-gboolean            po_cli_policy_list        (PoRuntime          *runtime,
-                                               gboolean            verbose,
-                                               GString            *report,
-                                               GError            **error);
+gboolean po_cli_policy_list (PoRuntime *runtime, gboolean verbose, GString *report, GError **error);
 
 /* `phaseout fleet ingest|report` (po-cli-fleet.c): its exit code */
-int                 po_cli_fleet_run          (int               argc,
-                                               char            **argv);
+int po_cli_fleet_run (int argc, char **argv);
 
 G_END_DECLS

@@ -80,15 +80,14 @@ wait_for_signal (const sigset_t *set, guint timeout_ms)
 }
 
 static gboolean
-wait_for_manager (const PoExtFlags *flags, const sigset_t *signals, int *ret_signal,
-                  GError **error)
+wait_for_manager (const PoExtFlags *flags, const sigset_t *signals, int *ret_signal, GError **error)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) flags->timeout_s * G_TIME_SPAN_SECOND;
 
   *ret_signal = 0;
   for (;;)
     {
-      g_autoptr(GError) ping_error = NULL;
+      g_autoptr (GError) ping_error = NULL;
 
       if (po_ext_manager_ping (flags->socket, STARTUP_PING_TIMEOUT_MS, &ping_error))
         return TRUE;
@@ -110,7 +109,7 @@ wait_for_manager (const PoExtFlags *flags, const sigset_t *signals, int *ret_sig
 static gboolean
 manager_still_knows_us (const PoExtFlags *flags, gint64 uuid)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean registered = FALSE;
   struct stat st;
 
@@ -133,13 +132,13 @@ manager_still_knows_us (const PoExtFlags *flags, gint64 uuid)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(PoExtFlags) flags = po_ext_flags_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) registry = NULL;
-  g_autoptr(GHashTable) options = NULL;
-  g_autoptr(PoRuntime) runtime = NULL;
-  g_autoptr(PoExtHandler) handler = NULL;
-  g_autoptr(PoExtServer) server = NULL;
+  g_autoptr (PoExtFlags) flags = po_ext_flags_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) registry = NULL;
+  g_autoptr (GHashTable) options = NULL;
+  g_autoptr (PoRuntime) runtime = NULL;
+  g_autoptr (PoExtHandler) handler = NULL;
+  g_autoptr (PoExtServer) server = NULL;
   g_autofree gchar *staging_path = NULL;
   g_autofree gchar *server_path = NULL;
   sigset_t signals = waited_signals ();
@@ -265,8 +264,8 @@ main (int argc, char **argv)
         continue;
       if (signal_number != 0)
         {
-          g_debug ("%s: stopping", signal_number == SIGUSR1 ? "shutdown requested"
-                                                            : g_strsignal (signal_number));
+          g_debug ("%s: stopping",
+                   signal_number == SIGUSR1 ? "shutdown requested" : g_strsignal (signal_number));
           break;
         }
       /* between queries, give back what the heap holds free (a few hundred
@@ -281,8 +280,8 @@ main (int argc, char **argv)
     }
 
   po_ext_server_stop (server);
-  if (status == 0 && !po_ext_manager_deregister (flags->socket, DEREGISTER_TIMEOUT_MS, uuid,
-                                                 &error))
+  if (status == 0
+      && !po_ext_manager_deregister (flags->socket, DEREGISTER_TIMEOUT_MS, uuid, &error))
     g_debug ("deregistering: %s", error->message);
   return status;
 }

@@ -35,7 +35,7 @@ po_ext_flags_free (PoExtFlags *flags)
 static gchar *
 describe_settings (void)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   guint n_rows;
   const PoSettingInfo *table = po_settings_get_table (&n_rows);
 
@@ -157,8 +157,8 @@ po_ext_flags_parse (PoExtFlags *flags, int argc, char **argv, GError **error)
             {
               if (i + 1 >= argc)
                 {
-                  g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
-                               "--%s needs a value", name);
+                  g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT, "--%s needs a value",
+                               name);
                   return FALSE;
                 }
               value = argv[++i];
@@ -194,7 +194,7 @@ po_ext_options_apply_settings (PoSettings *settings, GHashTable *options)
     {
       const PoSettingInfo *row = &table[i];
       const gchar *option, *value_text;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (row->kind == PO_SETTING_PROFILE || row->osquery_option == NULL)
         continue;
@@ -217,7 +217,7 @@ po_ext_options_apply_profile (PoRuntime *runtime, GHashTable *options)
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const PoSettingInfo *row = po_settings_lookup_option (key);
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       /* named as the administrator wrote it in osquery's configuration, so
        * that phaseout_info.config_problem points at the line to fix */
       g_autofree gchar *name = g_strconcat ("custom_", (const gchar *) key, NULL);

@@ -20,22 +20,19 @@ G_BEGIN_DECLS
  * extension from starting.
  */
 typedef struct {
-  gchar      *socket;       /* the manager's socket */
-  guint       timeout_s;    /* how long to wait for the manager at start */
-  guint       interval_s;   /* how often to check the manager still knows us */
-  gboolean    verbose;
-  gboolean    help;
-  gboolean    version;
+  gchar *socket;    /* the manager's socket */
+  guint timeout_s;  /* how long to wait for the manager at start */
+  guint interval_s; /* how often to check the manager still knows us */
+  gboolean verbose;
+  gboolean help;
+  gboolean version;
   PoSettings *settings;
-  GPtrArray  *ignored;      /* the unknown arguments, as given */
+  GPtrArray *ignored; /* the unknown arguments, as given */
 } PoExtFlags;
 
-PoExtFlags *po_ext_flags_new   (void);
-void        po_ext_flags_free  (PoExtFlags  *flags);
-gboolean    po_ext_flags_parse (PoExtFlags  *flags,
-                                int          argc,
-                                char       **argv,
-                                GError     **error);
+PoExtFlags *po_ext_flags_new (void);
+void po_ext_flags_free (PoExtFlags *flags);
+gboolean po_ext_flags_parse (PoExtFlags *flags, int argc, char **argv, GError **error);
 const gchar *po_ext_flags_usage (void);
 
 /*
@@ -54,10 +51,8 @@ const gchar *po_ext_flags_usage (void);
  * the runtime's organisation profile, which reports a rejected one in
  * phaseout_info.config_problem.
  */
-void         po_ext_options_apply_settings (PoSettings *settings,
-                                            GHashTable *options);
-void         po_ext_options_apply_profile  (PoRuntime  *runtime,
-                                            GHashTable *options);
+void po_ext_options_apply_settings (PoSettings *settings, GHashTable *options);
+void po_ext_options_apply_profile (PoRuntime *runtime, GHashTable *options);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoExtFlags, po_ext_flags_free)
 

@@ -8,11 +8,11 @@
 #include "po-table.h"
 
 struct _PoExtHandler {
-  OsqueryExtensionHandler  parent;
-  PoRuntime               *runtime;
-  gpointer                 uuid;   /* a gint64 in an atomic pointer-sized word */
-  PoExtShutdownFunc        on_shutdown;
-  gpointer                 user_data;
+  OsqueryExtensionHandler parent;
+  PoRuntime *runtime;
+  gpointer uuid; /* a gint64 in an atomic pointer-sized word */
+  PoExtShutdownFunc on_shutdown;
+  gpointer user_data;
 };
 
 G_DEFINE_TYPE (PoExtHandler, po_ext_handler, OSQUERY_TYPE_EXTENSION_HANDLER)
@@ -37,8 +37,8 @@ po_ext_status_set_error (OsqueryExtensionStatus *status, gint64 uuid, const GErr
   /* a message may quote what the peer sent (json-glib quotes the token it
    * choked on, "\ud800" included); osqueryd passes it on as it came, into
    * JSON logs and Fleet's results, so it must be valid UTF-8 */
-  g_autofree gchar *message =
-      g_utf8_make_valid (error != NULL ? error->message : "unknown error", -1);
+  g_autofree gchar *message = g_utf8_make_valid (error != NULL ? error->message : "unknown error",
+                                                 -1);
 
   set_status (status, 1, uuid, message);
 }
@@ -85,19 +85,21 @@ G_DECLARE_FINAL_TYPE (PoExtRowsResponse, po_ext_rows_response, PO, EXT_ROWS_RESP
                       OsqueryExtensionResponse)
 
 struct _PoExtRowsResponse {
-  OsqueryExtensionResponse  parent;
-  PoRows                   *rows;
+  OsqueryExtensionResponse parent;
+  PoRows *rows;
 };
 
 G_DEFINE_TYPE (PoExtRowsResponse, po_ext_rows_response, OSQUERY_TYPE_EXTENSION_RESPONSE)
 
-#define WRITE(call)                                                                              \
-  G_STMT_START {                                                                                 \
-    gint32 ret_ = (call);                                                                        \
-    if (ret_ < 0)                                                                                \
-      return -1;                                                                                 \
-    xfer += ret_;                                                                                \
-  } G_STMT_END
+#define WRITE(call)       \
+  G_STMT_START            \
+  {                       \
+    gint32 ret_ = (call); \
+    if (ret_ < 0)         \
+      return -1;          \
+    xfer += ret_;         \
+  }                       \
+  G_STMT_END
 
 /* the same bytes as osquery_extension_response_write() for the same rows */
 static gint32
@@ -171,8 +173,8 @@ po_ext_rows_response_init (PoExtRowsResponse *self)
 static PoRows *
 generate (PoExtHandler *self, const PoTable *table, const gchar *context_json, GError **error)
 {
-  g_autoptr(PoQueryContext) query = NULL;
-  g_autoptr(PoRows) rows = NULL;
+  g_autoptr (PoQueryContext) query = NULL;
+  g_autoptr (PoRows) rows = NULL;
 
   query = po_query_context_new_from_json (table->schema, context_json, error);
   if (query == NULL)
@@ -213,7 +215,7 @@ call_table (PoExtHandler *self, const gchar *item, GHashTable *request, GPtrArra
     }
   if (g_str_equal (action, "columns"))
     {
-      g_autoptr(GPtrArray) routes = po_table_schema_route_rows (table->schema);
+      g_autoptr (GPtrArray) routes = po_table_schema_route_rows (table->schema);
       for (guint i = 0; i < routes->len; i++)
         g_ptr_array_add (response, g_hash_table_ref (routes->pdata[i]));
       return TRUE;
@@ -231,14 +233,13 @@ call_table (PoExtHandler *self, const gchar *item, GHashTable *request, GPtrArra
 }
 
 static gboolean
-handler_call (OsqueryExtensionIf *iface, OsqueryExtensionResponse **_return,
-              const gchar *registry, const gchar *item,
-              const OsqueryExtensionPluginRequest *request, GError **error)
+handler_call (OsqueryExtensionIf *iface, OsqueryExtensionResponse **_return, const gchar *registry,
+              const gchar *item, const OsqueryExtensionPluginRequest *request, GError **error)
 {
   PoExtHandler *self = PO_EXT_HANDLER (iface);
   OsqueryExtensionResponse *response = *_return;
-  g_autoptr(GError) call_error = NULL;
-  g_autoptr(PoRows) rows = NULL;
+  g_autoptr (GError) call_error = NULL;
+  g_autoptr (PoRows) rows = NULL;
 
   if (g_strcmp0 (registry, "table") != 0)
     g_set_error (&call_error, PO_ERROR, PO_ERROR_NOT_FOUND,

@@ -27,25 +27,19 @@ G_DECLARE_FINAL_TYPE (PoExtHandler, po_ext_handler, PO, EXT_HANDLER, OsqueryExte
 
 typedef void (*PoExtShutdownFunc) (gpointer user_data);
 
-PoExtHandler *po_ext_handler_new           (PoRuntime         *runtime,
-                                            PoExtShutdownFunc  on_shutdown,
-                                            gpointer           user_data);
-void          po_ext_handler_set_uuid      (PoExtHandler      *handler,
-                                            gint64             uuid);
+PoExtHandler *po_ext_handler_new (PoRuntime *runtime, PoExtShutdownFunc on_shutdown,
+                                  gpointer user_data);
+void po_ext_handler_set_uuid (PoExtHandler *handler, gint64 uuid);
 
 /* the one place a GError becomes an osquery status: code 1, its message */
-void          po_ext_status_set_error      (OsqueryExtensionStatus *status,
-                                            gint64                  uuid,
-                                            const GError           *error);
-void          po_ext_status_set_ok         (OsqueryExtensionStatus *status,
-                                            gint64                  uuid,
-                                            const gchar            *message);
+void po_ext_status_set_error (OsqueryExtensionStatus *status, gint64 uuid, const GError *error);
+void po_ext_status_set_ok (OsqueryExtensionStatus *status, gint64 uuid, const gchar *message);
 
 /* the methods of the Extension service, NULL-terminated: "ping", "call",
  * "shutdown" (what a server's protocol accepts) */
 extern const gchar *const po_ext_handler_methods[];
 
 /* {"table": {name: route rows}} for registerExtension(), every table */
-GHashTable   *po_ext_handler_build_registry (void);
+GHashTable *po_ext_handler_build_registry (void);
 
 G_END_DECLS

@@ -12,8 +12,8 @@
 #define PHASEOUT_SDK_VERSION "5.0.0"
 
 typedef struct {
-  PoSocketTransport             *transport;
-  PoBoundedProtocol             *protocol;
+  PoSocketTransport *transport;
+  PoBoundedProtocol *protocol;
   OsqueryExtensionManagerClient *client;
 } Connection;
 
@@ -30,17 +30,16 @@ connection_clear (Connection *connection)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Connection, connection_clear)
 
 static gboolean
-connection_open (Connection *connection, const gchar *socket_path, guint timeout_ms,
-                 GError **error)
+connection_open (Connection *connection, const gchar *socket_path, guint timeout_ms, GError **error)
 {
-  connection->transport = po_socket_transport_connect (socket_path, timeout_ms,
-                                                       MANAGER_MAX_MESSAGE, error);
+  connection->transport = po_socket_transport_connect (socket_path, timeout_ms, MANAGER_MAX_MESSAGE,
+                                                       error);
   if (connection->transport == NULL)
     return FALSE;
   connection->protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (connection->transport));
-  connection->client = g_object_new (OSQUERY_TYPE_EXTENSION_MANAGER_CLIENT,
-                                     "input_protocol", connection->protocol,
-                                     "output_protocol", connection->protocol, NULL);
+  connection->client = g_object_new (OSQUERY_TYPE_EXTENSION_MANAGER_CLIENT, "input_protocol",
+                                     connection->protocol, "output_protocol", connection->protocol,
+                                     NULL);
   return TRUE;
 }
 
@@ -51,16 +50,16 @@ check_status (OsqueryExtensionStatus *status, const gchar *what, GError **error)
 {
   if (status->code == 0)
     return TRUE;
-  g_set_error (error, PO_ERROR, PO_ERROR_FAILED, "%s: osquery answered %d: %s", what,
-               status->code, status->message != NULL ? status->message : "(no message)");
+  g_set_error (error, PO_ERROR, PO_ERROR_FAILED, "%s: osquery answered %d: %s", what, status->code,
+               status->message != NULL ? status->message : "(no message)");
   return FALSE;
 }
 
 gboolean
 po_ext_manager_ping (const gchar *socket_path, guint timeout_ms, GError **error)
 {
-  g_auto(Connection) connection = { 0 };
-  g_autoptr(OsqueryExtensionStatus) status = g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
+  g_auto (Connection) connection = { 0 };
+  g_autoptr (OsqueryExtensionStatus) status = g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
 
   if (!connection_open (&connection, socket_path, timeout_ms, error))
     return FALSE;
@@ -77,12 +76,11 @@ po_ext_manager_register (const gchar *socket_path, guint timeout_ms, const gchar
                          const gchar *version, GHashTable *registry, gint64 *ret_uuid,
                          GError **error)
 {
-  g_auto(Connection) connection = { 0 };
-  g_autoptr(OsqueryExtensionStatus) status = g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
-  g_autoptr(OsqueryInternalExtensionInfo) info =
-      g_object_new (OSQUERY_TYPE_INTERNAL_EXTENSION_INFO,
-                    "name", name, "version", version,
-                    "sdk_version", PHASEOUT_SDK_VERSION, "min_sdk_version", "0.0.0", NULL);
+  g_auto (Connection) connection = { 0 };
+  g_autoptr (OsqueryExtensionStatus) status = g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
+  g_autoptr (OsqueryInternalExtensionInfo) info = g_object_new (
+    OSQUERY_TYPE_INTERNAL_EXTENSION_INFO, "name", name, "version", version, "sdk_version",
+    PHASEOUT_SDK_VERSION, "min_sdk_version", "0.0.0", NULL);
 
   if (!connection_open (&connection, socket_path, timeout_ms, error))
     return FALSE;
@@ -103,16 +101,15 @@ po_ext_manager_register (const gchar *socket_path, guint timeout_ms, const gchar
 }
 
 gboolean
-po_ext_manager_deregister (const gchar *socket_path, guint timeout_ms, gint64 uuid,
-                           GError **error)
+po_ext_manager_deregister (const gchar *socket_path, guint timeout_ms, gint64 uuid, GError **error)
 {
-  g_auto(Connection) connection = { 0 };
-  g_autoptr(OsqueryExtensionStatus) status = g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
+  g_auto (Connection) connection = { 0 };
+  g_autoptr (OsqueryExtensionStatus) status = g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
 
   if (!connection_open (&connection, socket_path, timeout_ms, error))
     return FALSE;
-  if (!osquery_extension_manager_client_deregister_extension (MANAGER (&connection), &status,
-                                                              uuid, error))
+  if (!osquery_extension_manager_client_deregister_extension (MANAGER (&connection), &status, uuid,
+                                                              error))
     return FALSE;
   return check_status (status, "deregisterExtension", error);
 }
@@ -121,9 +118,9 @@ gboolean
 po_ext_manager_is_registered (const gchar *socket_path, guint timeout_ms, gint64 uuid,
                               gboolean *ret_registered, GError **error)
 {
-  g_auto(Connection) connection = { 0 };
-  g_autoptr(GHashTable) extensions =
-      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  g_auto (Connection) connection = { 0 };
+  g_autoptr (GHashTable) extensions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                             g_object_unref);
 
   if (!connection_open (&connection, socket_path, timeout_ms, error))
     return FALSE;
@@ -137,9 +134,9 @@ gboolean
 po_ext_manager_get_options (const gchar *socket_path, guint timeout_ms, GHashTable **ret_options,
                             GError **error)
 {
-  g_auto(Connection) connection = { 0 };
-  g_autoptr(GHashTable) options =
-      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_auto (Connection) connection = { 0 };
+  g_autoptr (GHashTable) options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          g_object_unref);
   GHashTable *values;
   GHashTableIter iter;
   gpointer key, value;
@@ -153,8 +150,8 @@ po_ext_manager_get_options (const gchar *socket_path, guint timeout_ms, GHashTab
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       OsqueryInternalOptionInfo *option = value;
-      g_hash_table_insert (values, g_strdup (key), g_strdup (option->value != NULL
-                                                             ? option->value : ""));
+      g_hash_table_insert (values, g_strdup (key),
+                           g_strdup (option->value != NULL ? option->value : ""));
     }
   *ret_options = values;
   return TRUE;

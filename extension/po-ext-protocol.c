@@ -4,9 +4,9 @@
 #include <string.h>
 
 struct _PoBoundedProtocol {
-  ThriftBinaryProtocol  parent;
-  guint                 depth;
-  const gchar *const   *server_methods;  /* NULL: a client, any reply accepted */
+  ThriftBinaryProtocol parent;
+  guint depth;
+  const gchar *const *server_methods; /* NULL: a client, any reply accepted */
 };
 
 G_DEFINE_TYPE (PoBoundedProtocol, po_bounded_protocol, THRIFT_TYPE_BINARY_PROTOCOL)
@@ -69,8 +69,7 @@ read_map_end (ThriftProtocol *protocol, GError **error)
 }
 
 static gint32
-read_list_begin (ThriftProtocol *protocol, ThriftType *element_type, guint32 *size,
-                 GError **error)
+read_list_begin (ThriftProtocol *protocol, ThriftType *element_type, guint32 *size, GError **error)
 {
   if (!enter (protocol, error))
     return -1;
@@ -85,8 +84,7 @@ read_list_end (ThriftProtocol *protocol, GError **error)
 }
 
 static gint32
-read_set_begin (ThriftProtocol *protocol, ThriftType *element_type, guint32 *size,
-                GError **error)
+read_set_begin (ThriftProtocol *protocol, ThriftType *element_type, guint32 *size, GError **error)
 {
   if (!enter (protocol, error))
     return -1;
@@ -119,12 +117,12 @@ read_sized (ThriftProtocol *protocol, gpointer *ret_buffer, guint32 *ret_length,
                    "string of %d bytes refused (limit %d)", length, PO_PROTOCOL_MAX_STRING);
       return -1;
     }
-  if (!THRIFT_TRANSPORT_GET_CLASS (protocol->transport)->checkReadBytesAvailable (
-          protocol->transport, length, error))
+  if (!THRIFT_TRANSPORT_GET_CLASS (protocol->transport)
+         ->checkReadBytesAvailable (protocol->transport, length, error))
     return -1;
   buffer = g_malloc ((gsize) length + 1);
-  if (length > 0 && thrift_transport_read_all (protocol->transport, buffer, (guint32) length,
-                                               error) < 0)
+  if (length > 0
+      && thrift_transport_read_all (protocol->transport, buffer, (guint32) length, error) < 0)
     {
       g_free (buffer);
       return -1;
@@ -201,7 +199,8 @@ read_message_begin (ThriftProtocol *protocol, gchar **name, ThriftMessageType *m
     return -1;
   if (word < 0)
     {
-      if (((guint32) word & THRIFT_BINARY_PROTOCOL_VERSION_MASK) != THRIFT_BINARY_PROTOCOL_VERSION_1)
+      if (((guint32) word & THRIFT_BINARY_PROTOCOL_VERSION_MASK)
+          != THRIFT_BINARY_PROTOCOL_VERSION_1)
         {
           g_set_error (error, THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_BAD_VERSION,
                        "bad protocol version 0x%08x", (guint32) word);
@@ -223,8 +222,8 @@ read_message_begin (ThriftProtocol *protocol, gchar **name, ThriftMessageType *m
           return -1;
         }
       buffer = g_malloc ((gsize) word + 1);
-      if (word > 0 && thrift_transport_read_all (protocol->transport, buffer, (guint32) word,
-                                                 error) < 0)
+      if (word > 0
+          && thrift_transport_read_all (protocol->transport, buffer, (guint32) word, error) < 0)
         {
           g_free (buffer);
           return -1;
@@ -285,8 +284,7 @@ po_bounded_protocol_new (ThriftTransport *transport)
 }
 
 void
-po_bounded_protocol_set_server_methods (PoBoundedProtocol *protocol,
-                                        const gchar *const *methods)
+po_bounded_protocol_set_server_methods (PoBoundedProtocol *protocol, const gchar *const *methods)
 {
   protocol->server_methods = methods;
 }
@@ -319,7 +317,7 @@ po_protocol_write_rows (PoRows *rows, ThriftProtocol *protocol, GError **error)
 {
   const PoTableSchema *schema = po_rows_get_schema (rows);
   guint n_rows = po_rows_get_n_rows (rows);
-  g_autoptr(GByteArray) out = g_byte_array_sized_new (64 * 1024 + 4096);
+  g_autoptr (GByteArray) out = g_byte_array_sized_new (64 * 1024 + 4096);
   gint32 xfer = 0;
   guint8 list_type = T_MAP;
 

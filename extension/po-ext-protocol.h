@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (PoBoundedProtocol, po_bounded_protocol, PO, BOUNDED_PROTOCOL,
                       ThriftBinaryProtocol)
 
-#define PO_PROTOCOL_MAX_DEPTH 64
+#define PO_PROTOCOL_MAX_DEPTH  64
 #define PO_PROTOCOL_MAX_STRING (16 * 1024 * 1024)
 
 PoBoundedProtocol *po_bounded_protocol_new (ThriftTransport *transport);
@@ -36,8 +36,8 @@ PoBoundedProtocol *po_bounded_protocol_new (ThriftTransport *transport);
  * exhaust memory.  Message types that do not exist are refused either way.
  * `methods` is NULL-terminated and must outlive the protocol.
  */
-void               po_bounded_protocol_set_server_methods (PoBoundedProtocol  *protocol,
-                                                           const gchar *const *methods);
+void po_bounded_protocol_set_server_methods (PoBoundedProtocol *protocol,
+                                             const gchar *const *methods);
 
 /*
  * Writes rows as the binary protocol writes the rows of an
@@ -45,8 +45,6 @@ void               po_bounded_protocol_set_server_methods (PoBoundedProtocol  *p
  * osquery reads back as NULL), straight from the PoRows.  Returns the
  * bytes written, or -1 with error set.
  */
-gint32             po_protocol_write_rows                 (PoRows             *rows,
-                                                           ThriftProtocol     *protocol,
-                                                           GError            **error);
+gint32 po_protocol_write_rows (PoRows *rows, ThriftProtocol *protocol, GError **error);
 
 G_END_DECLS

@@ -22,27 +22,27 @@
  * generate) never touches freed memory
  */
 typedef struct {
-  gint                     ref_count;
-  gchar                   *path;        /* where the socket is: staging, then published */
-  int                      listen_fd;
-  int                      wake[2];     /* self-pipe: stop() wakes the accept loop */
+  gint ref_count;
+  gchar *path; /* where the socket is: staging, then published */
+  int listen_fd;
+  int wake[2]; /* self-pipe: stop() wakes the accept loop */
   OsqueryExtensionHandler *handler;
-  GMutex                   lock;
-  GCond                    idle;
-  GHashTable              *active;      /* fds being served */
-  gboolean                 stopping;
-  PoExtServerLimits        limits;
-  guint                    refused;     /* since the last accepted connection */
+  GMutex lock;
+  GCond idle;
+  GHashTable *active; /* fds being served */
+  gboolean stopping;
+  PoExtServerLimits limits;
+  guint refused; /* since the last accepted connection */
 } ServerState;
 
 struct _PoExtServer {
   ServerState *state;
-  GThread     *accept_thread;
+  GThread *accept_thread;
 };
 
 typedef struct {
   ServerState *state;
-  int          fd;
+  int fd;
 } Connection;
 
 const PoExtServerLimits po_ext_server_default_limits = {
@@ -84,7 +84,7 @@ state_unref (ServerState *state)
 static void
 log_connection_end (int fd, const GError *error)
 {
-  if (error == NULL)  /* the peer hung up between requests: the normal end */
+  if (error == NULL) /* the peer hung up between requests: the normal end */
     return;
   if (g_error_matches (error, PO_SOCKET_TRANSPORT_ERROR,
                        PO_SOCKET_TRANSPORT_ERROR_REQUEST_DEADLINE))
@@ -105,19 +105,18 @@ serve_connection (gpointer data)
 {
   Connection *connection = data;
   ServerState *state = connection->state;
-  g_autoptr(PoSocketTransport) transport =
-      po_socket_transport_new (connection->fd, state->limits.receive_timeout_ms,
-                               PO_EXT_SERVER_MAX_MESSAGE);
-  g_autoptr(PoBoundedProtocol) protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (transport));
-  g_autoptr(OsqueryExtensionProcessor) processor =
-      g_object_new (OSQUERY_TYPE_EXTENSION_PROCESSOR, "handler", state->handler, NULL);
+  g_autoptr (PoSocketTransport) transport = po_socket_transport_new (
+    connection->fd, state->limits.receive_timeout_ms, PO_EXT_SERVER_MAX_MESSAGE);
+  g_autoptr (PoBoundedProtocol) protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (transport));
+  g_autoptr (OsqueryExtensionProcessor) processor = g_object_new (OSQUERY_TYPE_EXTENSION_PROCESSOR,
+                                                                  "handler", state->handler, NULL);
 
   po_socket_transport_set_deadlines (transport, state->limits.request_deadline_ms,
                                      state->limits.lifetime_ms);
   po_bounded_protocol_set_server_methods (protocol, po_ext_handler_methods);
   for (;;)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (!thrift_transport_peek (THRIFT_TRANSPORT (transport), &error)
           || !thrift_processor_process (THRIFT_PROCESSOR (processor), THRIFT_PROTOCOL (protocol),
@@ -148,7 +147,7 @@ start_worker (ServerState *state, int fd)
 {
   Connection *connection;
   GThread *thread;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_mutex_lock (&state->lock);
   if (state->stopping)
@@ -310,7 +309,7 @@ PoExtServer *
 po_ext_server_new_with_limits (const gchar *path, OsqueryExtensionHandler *handler,
                                const PoExtServerLimits *limits, GError **error)
 {
-  g_autoptr(GError) thread_error = NULL;
+  g_autoptr (GError) thread_error = NULL;
   ServerState *state;
   PoExtServer *server;
   int fd = listen_on (path, error);

@@ -41,7 +41,7 @@ G_BEGIN_DECLS
 typedef struct _PoExtServer PoExtServer;
 
 #define PO_EXT_SERVER_MAX_CONNECTIONS 256
-#define PO_EXT_SERVER_TIMEOUT_MS (30 * 1000)
+#define PO_EXT_SERVER_TIMEOUT_MS      (30 * 1000)
 /* a request gets the time of one silence: osqueryd's arrive in one write,
  * microseconds apart, so only a trickling peer ever meets this */
 #define PO_EXT_SERVER_REQUEST_DEADLINE_MS PO_EXT_SERVER_TIMEOUT_MS
@@ -52,33 +52,29 @@ typedef struct _PoExtServer PoExtServer;
 #define PO_EXT_SERVER_MAX_MESSAGE (64 * 1024 * 1024)
 
 typedef struct {
-  guint receive_timeout_ms;   /* longest silence (and the send timeout) */
-  guint request_deadline_ms;  /* a whole request, from its first byte */
-  guint lifetime_ms;          /* no new request on a connection older than this */
-  guint max_connections;      /* workers at once */
+  guint receive_timeout_ms;  /* longest silence (and the send timeout) */
+  guint request_deadline_ms; /* a whole request, from its first byte */
+  guint lifetime_ms;         /* no new request on a connection older than this */
+  guint max_connections;     /* workers at once */
 } PoExtServerLimits;
 
 /* the defaults above; tests pass shorter ones to po_ext_server_new_with_limits() */
 extern const PoExtServerLimits po_ext_server_default_limits;
 
-PoExtServer *po_ext_server_new     (const gchar             *staging_path,
-                                    OsqueryExtensionHandler *handler,
-                                    GError                 **error);
-PoExtServer *po_ext_server_new_with_limits (const gchar             *staging_path,
+PoExtServer *po_ext_server_new (const gchar *staging_path, OsqueryExtensionHandler *handler,
+                                GError **error);
+PoExtServer *po_ext_server_new_with_limits (const gchar *staging_path,
                                             OsqueryExtensionHandler *handler,
-                                            const PoExtServerLimits *limits,
-                                            GError                 **error);
+                                            const PoExtServerLimits *limits, GError **error);
 
 /* moves the socket to path, replacing a stale socket left there by a
  * killed process (never anything that is not a socket) */
-gboolean     po_ext_server_publish (PoExtServer             *server,
-                                    const gchar             *path,
-                                    GError                 **error);
+gboolean po_ext_server_publish (PoExtServer *server, const gchar *path, GError **error);
 
 /* stops accepting, ends open connections, removes the socket file;
  * returns within about a second whatever the peers do */
-void         po_ext_server_stop    (PoExtServer             *server);
-void         po_ext_server_free    (PoExtServer             *server);
+void po_ext_server_stop (PoExtServer *server);
+void po_ext_server_free (PoExtServer *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoExtServer, po_ext_server_free)
 

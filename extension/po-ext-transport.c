@@ -11,23 +11,23 @@
 
 #include "po-error.h"
 
-#define READ_AHEAD_BYTES (64 * 1024)
+#define READ_AHEAD_BYTES  (64 * 1024)
 #define WRITE_FLUSH_BYTES (64 * 1024)
 
 struct _PoSocketTransport {
-  ThriftTransport  parent;
-  int              fd;
-  guint8          *read_buffer;
-  gsize            read_position;
-  gsize            read_length;
-  GByteArray      *write_buffer;
-  gsize            message_bytes;      /* read so far in the current message */
-  gsize            max_message_bytes;
-  guint            receive_timeout_ms; /* longest silence; 0: none */
-  gint64           request_budget_us;  /* a whole message from its first byte; 0: none */
-  gint64           request_deadline;   /* monotonic; 0 between messages */
-  gint64           reply_deadline;     /* monotonic, from a reply's first send; 0: none */
-  gint64           lifetime_end;       /* monotonic: no new message after it; 0: none */
+  ThriftTransport parent;
+  int fd;
+  guint8 *read_buffer;
+  gsize read_position;
+  gsize read_length;
+  GByteArray *write_buffer;
+  gsize message_bytes; /* read so far in the current message */
+  gsize max_message_bytes;
+  guint receive_timeout_ms; /* longest silence; 0: none */
+  gint64 request_budget_us; /* a whole message from its first byte; 0: none */
+  gint64 request_deadline;  /* monotonic; 0 between messages */
+  gint64 reply_deadline;    /* monotonic, from a reply's first send; 0: none */
+  gint64 lifetime_end;      /* monotonic: no new message after it; 0: none */
 };
 
 G_DEFINE_TYPE (PoSocketTransport, po_socket_transport, THRIFT_TYPE_TRANSPORT)
@@ -42,8 +42,8 @@ static void
 set_transport_error (GError **error, ThriftTransportError code, int errsv, const gchar *what)
 {
   if (errsv == EAGAIN || errsv == EWOULDBLOCK)
-    g_set_error (error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_RECEIVE,
-                 "%s: timed out", what);
+    g_set_error (error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_RECEIVE, "%s: timed out",
+                 what);
   else
     g_set_error (error, THRIFT_TRANSPORT_ERROR, code, "%s: %s", what, g_strerror (errsv));
 }
@@ -114,8 +114,7 @@ wait_readable (PoSocketTransport *self, GError **error)
   for (;;)
     {
       gint64 now = g_get_monotonic_time ();
-      gint64 wait_us = self->receive_timeout_ms > 0
-                           ? (gint64) self->receive_timeout_ms * 1000 : -1;
+      gint64 wait_us = self->receive_timeout_ms > 0 ? (gint64) self->receive_timeout_ms * 1000 : -1;
       gboolean deadline_first = deadline != 0 && (wait_us < 0 || deadline - now <= wait_us);
       int rc;
 
@@ -138,7 +137,7 @@ wait_readable (PoSocketTransport *self, GError **error)
           return FALSE;
         }
       if (deadline_first)
-        continue;  /* at the deadline now: the check above says which */
+        continue; /* at the deadline now: the check above says which */
       g_set_error_literal (error, PO_SOCKET_TRANSPORT_ERROR, PO_SOCKET_TRANSPORT_ERROR_SILENT,
                            "receive failed: timed out");
       return FALSE;
@@ -333,8 +332,7 @@ transport_flush (ThriftTransport *transport, GError **error)
 }
 
 static gboolean
-transport_write (ThriftTransport *transport, const gpointer buf, const guint32 len,
-                 GError **error)
+transport_write (ThriftTransport *transport, const gpointer buf, const guint32 len, GError **error)
 {
   PoSocketTransport *self = PO_SOCKET_TRANSPORT (transport);
 
@@ -363,8 +361,8 @@ transport_check_read_bytes_available (ThriftTransport *transport, glong n_bytes,
   if (n_bytes < 0 || self->message_bytes + (gsize) n_bytes > self->max_message_bytes)
     {
       g_set_error (error, THRIFT_TRANSPORT_ERROR, THRIFT_TRANSPORT_ERROR_RECEIVE,
-                   "declared size %ld exceeds the %" G_GSIZE_FORMAT "-byte message limit",
-                   n_bytes, self->max_message_bytes);
+                   "declared size %ld exceeds the %" G_GSIZE_FORMAT "-byte message limit", n_bytes,
+                   self->max_message_bytes);
       return FALSE;
     }
   return TRUE;
@@ -446,8 +444,8 @@ po_socket_transport_set_deadlines (PoSocketTransport *transport, guint request_m
                                    guint lifetime_ms)
 {
   transport->request_budget_us = (gint64) request_ms * 1000;
-  transport->lifetime_end = lifetime_ms > 0
-                                ? g_get_monotonic_time () + (gint64) lifetime_ms * 1000 : 0;
+  transport->lifetime_end = lifetime_ms > 0 ? g_get_monotonic_time () + (gint64) lifetime_ms * 1000
+                                            : 0;
 }
 
 PoSocketTransport *

@@ -35,22 +35,18 @@ GQuark po_socket_transport_error_quark (void);
 
 /* why a receive or a send gave up waiting */
 typedef enum {
-  PO_SOCKET_TRANSPORT_ERROR_SILENT,            /* nothing for timeout_ms */
-  PO_SOCKET_TRANSPORT_ERROR_REQUEST_DEADLINE,  /* a message not whole within its budget */
-  PO_SOCKET_TRANSPORT_ERROR_LIFETIME,          /* no new message after the lifetime */
-  PO_SOCKET_TRANSPORT_ERROR_REPLY_DEADLINE,    /* a reply not taken within the same budget */
+  PO_SOCKET_TRANSPORT_ERROR_SILENT,           /* nothing for timeout_ms */
+  PO_SOCKET_TRANSPORT_ERROR_REQUEST_DEADLINE, /* a message not whole within its budget */
+  PO_SOCKET_TRANSPORT_ERROR_LIFETIME,         /* no new message after the lifetime */
+  PO_SOCKET_TRANSPORT_ERROR_REPLY_DEADLINE,   /* a reply not taken within the same budget */
 } PoSocketTransportError;
 
 /* timeout_ms 0: no timeout */
-PoSocketTransport *po_socket_transport_new     (int          fd,
-                                                guint        timeout_ms,
-                                                gsize        max_message_bytes);
+PoSocketTransport *po_socket_transport_new (int fd, guint timeout_ms, gsize max_message_bytes);
 
 /* a new connection to a UNIX socket path (checked against sun_path) */
-PoSocketTransport *po_socket_transport_connect (const gchar *path,
-                                                guint        timeout_ms,
-                                                gsize        max_message_bytes,
-                                                GError     **error);
+PoSocketTransport *po_socket_transport_connect (const gchar *path, guint timeout_ms,
+                                                gsize max_message_bytes, GError **error);
 
 /*
  * request_ms: each message must be read whole within this many ms of its
@@ -59,10 +55,9 @@ PoSocketTransport *po_socket_transport_connect (const gchar *path,
  * after which no new message may begin (one in progress is never cut
  * short).  0: unbounded.
  */
-void               po_socket_transport_set_deadlines (PoSocketTransport *transport,
-                                                      guint              request_ms,
-                                                      guint              lifetime_ms);
+void po_socket_transport_set_deadlines (PoSocketTransport *transport, guint request_ms,
+                                        guint lifetime_ms);
 
-int                po_socket_transport_get_fd  (PoSocketTransport *transport);
+int po_socket_transport_get_fd (PoSocketTransport *transport);
 
 G_END_DECLS

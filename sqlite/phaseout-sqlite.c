@@ -39,7 +39,7 @@ connection_free (void *data)
 static gboolean
 register_tables (sqlite3 *db, Connection *connection, GError **error)
 {
-  g_autoptr(PoRuntime) runtime = po_runtime_new (connection->settings, error);
+  g_autoptr (PoRuntime) runtime = po_runtime_new (connection->settings, error);
 
   if (runtime == NULL)
     return FALSE;
@@ -52,11 +52,16 @@ value_type_name (int type)
 {
   switch (type)
     {
-    case SQLITE_INTEGER: return "an integer";
-    case SQLITE_FLOAT: return "a real number";
-    case SQLITE_BLOB: return "a blob";
-    case SQLITE_NULL: return "NULL";
-    default: return "text";
+    case SQLITE_INTEGER:
+      return "an integer";
+    case SQLITE_FLOAT:
+      return "a real number";
+    case SQLITE_BLOB:
+      return "a blob";
+    case SQLITE_NULL:
+      return "NULL";
+    default:
+      return "text";
     }
 }
 
@@ -72,9 +77,9 @@ text_argument (sqlite3_context *context, sqlite3_value **argv, int i)
 
   if (sqlite3_value_type (argv[i]) != SQLITE_TEXT)
     {
-      g_autofree gchar *message =
-          g_strdup_printf ("phaseout_flag: argument %d must be text, not %s", i + 1,
-                           value_type_name (sqlite3_value_type (argv[i])));
+      g_autofree gchar *message = g_strdup_printf (
+        "phaseout_flag: argument %d must be text, not %s", i + 1,
+        value_type_name (sqlite3_value_type (argv[i])));
       sqlite3_result_error (context, message, -1);
       return NULL;
     }
@@ -86,8 +91,8 @@ text_argument (sqlite3_context *context, sqlite3_value **argv, int i)
     }
   if (strlen (text) != (gsize) sqlite3_value_bytes (argv[i]))
     {
-      g_autofree gchar *message =
-          g_strdup_printf ("phaseout_flag: argument %d contains a NUL character", i + 1);
+      g_autofree gchar *message = g_strdup_printf (
+        "phaseout_flag: argument %d contains a NUL character", i + 1);
       sqlite3_result_error (context, message, -1);
       return NULL;
     }
@@ -106,14 +111,16 @@ phaseout_flag_function (sqlite3_context *context, int argc, sqlite3_value **argv
   g_autofree gchar *name = NULL;
   const gchar *value = NULL;
   const gchar *equals;
-  g_autoptr(PoSettings) candidate = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PoSettings) candidate = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (argc < 1 || argc > 2)
     {
-      sqlite3_result_error (context, "phaseout_flag: takes a flag and its value, "
-                                     "phaseout_flag('--root', 'DIR'), or one "
-                                     "phaseout_flag('--root=DIR')", -1);
+      sqlite3_result_error (context,
+                            "phaseout_flag: takes a flag and its value, "
+                            "phaseout_flag('--root', 'DIR'), or one "
+                            "phaseout_flag('--root=DIR')",
+                            -1);
       return;
     }
   for (int i = 0; i < argc; i++)
@@ -127,8 +134,10 @@ phaseout_flag_function (sqlite3_context *context, int argc, sqlite3_value **argv
     {
       if (argc == 2)
         {
-          sqlite3_result_error (context, "phaseout_flag: a flag written as '--name=value' "
-                                         "takes no second argument", -1);
+          sqlite3_result_error (context,
+                                "phaseout_flag: a flag written as '--name=value' "
+                                "takes no second argument",
+                                -1);
           return;
         }
       name[equals - name] = '\0';
@@ -150,7 +159,7 @@ phaseout_flag_function (sqlite3_context *context, int argc, sqlite3_value **argv
 int
 sqlite3_phaseout_init (sqlite3 *db, char **ret_error, const sqlite3_api_routines *api)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   Connection *connection = g_new0 (Connection, 1);
   int rc;
 

@@ -2,9 +2,9 @@
 #include "po-counters.h"
 
 struct _PoCounters {
-  gatomicrefcount  ref_count;
-  GMutex           lock;
-  GHashTable      *values;  /* gchar* -> guint64* */
+  gatomicrefcount ref_count;
+  GMutex lock;
+  GHashTable *values; /* gchar* -> guint64* */
 };
 
 PoCounters *

@@ -13,13 +13,11 @@ G_BEGIN_DECLS
  */
 typedef struct _PoCounters PoCounters;
 
-PoCounters *po_counters_new   (void);
-PoCounters *po_counters_ref   (PoCounters  *counters);
-void        po_counters_unref (PoCounters  *counters);
-void        po_counters_add   (PoCounters  *counters,
-                               const gchar *name);
-guint64     po_counters_get   (PoCounters  *counters,
-                               const gchar *name);
+PoCounters *po_counters_new (void);
+PoCounters *po_counters_ref (PoCounters *counters);
+void po_counters_unref (PoCounters *counters);
+void po_counters_add (PoCounters *counters, const gchar *name);
+guint64 po_counters_get (PoCounters *counters, const gchar *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoCounters, po_counters_unref)
 

@@ -11,7 +11,6 @@ G_BEGIN_DECLS
  * is an empty field.  For `phaseout query --csv` and `phaseout fleet
  * report --csv`.
  */
-void po_csv_append_field (GString     *out,
-                          const gchar *value);
+void po_csv_append_field (GString *out, const gchar *value);
 
 G_END_DECLS

@@ -13,12 +13,12 @@ G_BEGIN_DECLS
 #define PO_ERROR (po_error_quark ())
 
 typedef enum {
-  PO_ERROR_FAILED,          /* anything without a better code */
-  PO_ERROR_INVALID_ARGUMENT,/* a flag, request or query context that makes no sense */
-  PO_ERROR_INVALID_DATA,    /* a file or message that does not parse or validate */
-  PO_ERROR_NOT_FOUND,       /* unknown table, action, policy, ... */
-  PO_ERROR_PERMISSION,      /* a file that fails the ownership/mode rules */
-  PO_ERROR_TOO_LARGE,       /* input over one of the bounded-read limits */
+  PO_ERROR_FAILED,           /* anything without a better code */
+  PO_ERROR_INVALID_ARGUMENT, /* a flag, request or query context that makes no sense */
+  PO_ERROR_INVALID_DATA,     /* a file or message that does not parse or validate */
+  PO_ERROR_NOT_FOUND,        /* unknown table, action, policy, ... */
+  PO_ERROR_PERMISSION,       /* a file that fails the ownership/mode rules */
+  PO_ERROR_TOO_LARGE,        /* input over one of the bounded-read limits */
 } PoError;
 
 GQuark po_error_quark (void);

@@ -22,8 +22,8 @@ typedef struct {
   const gchar *start;
   const gchar *p;
   const gchar *end;
-  guint        depth;
-  gchar       *problem;
+  guint depth;
+  gchar *problem;
   const gchar *problem_at;
 } Scan;
 
@@ -184,7 +184,7 @@ scan_separator (Scan *scan, gchar closer, gboolean *ret_done)
 static gboolean
 scan_object (Scan *scan)
 {
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean done;
 
   scan->p++;

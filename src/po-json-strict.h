@@ -10,8 +10,6 @@ G_BEGIN_DECLS
  * duplicate member names in any object and nesting at most 64 deep.
  * Otherwise *ret_problem says where ("LINE:COLUMN: what").
  */
-gboolean po_json_check_strict (const gchar *data,
-                               gsize        length,
-                               gchar      **ret_problem);
+gboolean po_json_check_strict (const gchar *data, gsize length, gchar **ret_problem);
 
 G_END_DECLS

@@ -6,8 +6,7 @@
 
 /* fields as logged, with GLIB_DOMAIN "phaseout" (or none) made the program name */
 static GLogWriterOutput
-write_as_program (GLogLevelFlags level, const GLogField *fields, gsize n_fields,
-                  gpointer user_data)
+write_as_program (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
   const gchar *program = user_data;
   GLogField *named = g_newa (GLogField, n_fields + 1);

@@ -11,15 +11,15 @@
 #define PO_QUERY_CONTEXT_MAX_JSON (4 * 1024 * 1024)
 
 typedef struct {
-  GPtrArray *constraints;  /* PoConstraint*, NULL until the first one */
-  GPtrArray *equals;       /* const gchar* into constraints, NULL-terminated */
-  gboolean   used;
+  GPtrArray *constraints; /* PoConstraint*, NULL until the first one */
+  GPtrArray *equals;      /* const gchar* into constraints, NULL-terminated */
+  gboolean used;
 } ColumnState;
 
 struct _PoQueryContext {
   const PoTableSchema *schema;
-  ColumnState         *columns;
-  gboolean             used_known;  /* some column was marked used (or colsUsed seen) */
+  ColumnState *columns;
+  gboolean used_known; /* some column was marked used (or colsUsed seen) */
 };
 
 static void
@@ -197,7 +197,7 @@ parse_constraint_entry (PoQueryContext *context, JsonNode *entry_node, GError **
    * warning (g_return_val_if_fail) when "name" is an array or object */
   name_node = json_object_get_member (entry, "name");
   name = name_node != NULL && JSON_NODE_HOLDS_VALUE (name_node) ? json_node_get_string (name_node)
-                                                                 : NULL;
+                                                                : NULL;
   if (name == NULL)
     {
       g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_DATA,
@@ -249,8 +249,8 @@ parse_constraint_entry (PoQueryContext *context, JsonNode *entry_node, GError **
 PoQueryContext *
 po_query_context_new_from_json (const PoTableSchema *schema, const gchar *json, GError **error)
 {
-  g_autoptr(PoQueryContext) context = po_query_context_new (schema);
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr (PoQueryContext) context = po_query_context_new (schema);
+  g_autoptr (JsonParser) parser = NULL;
   g_autofree gchar *problem = NULL;
   JsonObject *root;
   JsonNode *node;
@@ -262,8 +262,8 @@ po_query_context_new_from_json (const PoTableSchema *schema, const gchar *json, 
   if (length > PO_QUERY_CONTEXT_MAX_JSON)
     {
       g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
-                   "query context: %" G_GSIZE_FORMAT " bytes is more than the %d accepted",
-                   length, PO_QUERY_CONTEXT_MAX_JSON);
+                   "query context: %" G_GSIZE_FORMAT " bytes is more than the %d accepted", length,
+                   PO_QUERY_CONTEXT_MAX_JSON);
       return NULL;
     }
   /* json-glib 1.6 recurses once per nesting level without a limit: a few

@@ -22,26 +22,26 @@ G_BEGIN_DECLS
 
 /* osquery's ConstraintOperator, the same values as SQLite's */
 typedef enum {
-  PO_OP_EQUALS                = 2,
-  PO_OP_GREATER_THAN          = 4,
-  PO_OP_LESS_THAN_OR_EQUALS   = 8,
-  PO_OP_LESS_THAN             = 16,
+  PO_OP_EQUALS = 2,
+  PO_OP_GREATER_THAN = 4,
+  PO_OP_LESS_THAN_OR_EQUALS = 8,
+  PO_OP_LESS_THAN = 16,
   PO_OP_GREATER_THAN_OR_EQUALS = 32,
-  PO_OP_MATCH                 = 64,
-  PO_OP_LIKE                  = 65,
-  PO_OP_GLOB                  = 66,
-  PO_OP_REGEXP                = 67,
+  PO_OP_MATCH = 64,
+  PO_OP_LIKE = 65,
+  PO_OP_GLOB = 66,
+  PO_OP_REGEXP = 67,
 } PoConstraintOp;
 
 typedef struct {
-  PoConstraintOp  op;
-  gchar          *expr;
+  PoConstraintOp op;
+  gchar *expr;
 } PoConstraint;
 
 typedef struct _PoQueryContext PoQueryContext;
 
-PoQueryContext      *po_query_context_new           (const PoTableSchema *schema);
-void                 po_query_context_free          (PoQueryContext      *context);
+PoQueryContext *po_query_context_new (const PoTableSchema *schema);
+void po_query_context_free (PoQueryContext *context);
 
 /*
  * Parses osquery's serialised QueryContext:
@@ -52,42 +52,33 @@ void                 po_query_context_free          (PoQueryContext      *contex
  * ignored (a superset is always correct).  A NULL or empty json is an empty
  * context.
  */
-PoQueryContext      *po_query_context_new_from_json (const PoTableSchema *schema,
-                                                     const gchar         *json,
-                                                     GError             **error);
+PoQueryContext *po_query_context_new_from_json (const PoTableSchema *schema, const gchar *json,
+                                                GError **error);
 
-const PoTableSchema *po_query_context_get_schema    (PoQueryContext      *context);
+const PoTableSchema *po_query_context_get_schema (PoQueryContext *context);
 
 /* FALSE for an operator code phaseout does not know (then nothing is added) */
-gboolean             po_query_context_add_constraint (PoQueryContext     *context,
-                                                      guint               column,
-                                                      gint                op,
-                                                      const gchar        *expr);
+gboolean po_query_context_add_constraint (PoQueryContext *context, guint column, gint op,
+                                          const gchar *expr);
 
 /* PoConstraint* elements, or NULL when the column has none */
-GPtrArray           *po_query_context_get_constraints (PoQueryContext    *context,
-                                                       guint              column);
+GPtrArray *po_query_context_get_constraints (PoQueryContext *context, guint column);
 
 /*
  * The set of values the column is constrained to by '=' (an IN list
  * arrives as several '='), or NULL when there is no '=' constraint.
  */
-const gchar *const  *po_query_context_get_equals    (PoQueryContext      *context,
-                                                     guint                column);
+const gchar *const *po_query_context_get_equals (PoQueryContext *context, guint column);
 
 /* FALSE only when '=' constraints exist on the column and none is value */
-gboolean             po_query_context_matches       (PoQueryContext      *context,
-                                                     guint                column,
-                                                     const gchar         *value);
+gboolean po_query_context_matches (PoQueryContext *context, guint column, const gchar *value);
 
 /*
  * Which columns the query uses.  Until one is marked, every column counts
  * as used (a context from an old core, or from a caller that does not know).
  */
-void                 po_query_context_mark_used     (PoQueryContext      *context,
-                                                     guint                column);
-gboolean             po_query_context_is_used      (PoQueryContext      *context,
-                                                     guint                column);
+void po_query_context_mark_used (PoQueryContext *context, guint column);
+gboolean po_query_context_is_used (PoQueryContext *context, guint column);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoQueryContext, po_query_context_free)
 

@@ -12,10 +12,10 @@
 #include "po-error.h"
 
 struct _PoRoot {
-  gint      ref_count;
-  gchar    *directory;
-  int       fd;        /* O_PATH descriptor of the directory */
-  gboolean  is_host;   /* directory is "/" */
+  gint ref_count;
+  gchar *directory;
+  int fd;           /* O_PATH descriptor of the directory */
+  gboolean is_host; /* directory is "/" */
 };
 
 /*
@@ -36,18 +36,17 @@ static void
 set_errno_error (GError **error, int errsv, PoRoot *root, const gchar *host_path, const gchar *what)
 {
   if (root->is_host)
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                 "%s %s: %s", what, host_path, g_strerror (errsv));
-  else
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                 "%s %s (under root %s): %s", what, host_path, root->directory,
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s %s: %s", what, host_path,
                  g_strerror (errsv));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s %s (under root %s): %s",
+                 what, host_path, root->directory, g_strerror (errsv));
 }
 
 PoRoot *
 po_root_new (const gchar *directory, GError **error)
 {
-  g_autoptr(PoRoot) root = g_new0 (PoRoot, 1);
+  g_autoptr (PoRoot) root = g_new0 (PoRoot, 1);
 
   root->ref_count = 1;
   root->fd = -1;
@@ -180,7 +179,8 @@ check_readable (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, s
       close (fd);
       g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
                    "%s is %" G_GINT64_FORMAT " bytes, more than the %" G_GSIZE_FORMAT
-                   " phaseout reads", host_path, (gint64) st->st_size, max_bytes);
+                   " phaseout reads",
+                   host_path, (gint64) st->st_size, max_bytes);
       return FALSE;
     }
   return TRUE;
@@ -258,8 +258,8 @@ read_fd (PoRoot *root, int fd, const gchar *host_path, gsize max_bytes, gchar **
 #define STREAM_PIECE (64 * 1024)
 
 gboolean
-po_root_read_stream (PoRoot *root, const gchar *host_path, gsize max_bytes,
-                     PoRootConsume consume, gpointer user_data, GError **error)
+po_root_read_stream (PoRoot *root, const gchar *host_path, gsize max_bytes, PoRootConsume consume,
+                     gpointer user_data, GError **error)
 {
   int fd = po_root_open (root, host_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, error);
   g_autofree gchar *piece = NULL;
@@ -371,8 +371,8 @@ po_root_readlink (PoRoot *root, const gchar *host_path, gchar **ret_target, GErr
 }
 
 gboolean
-po_root_read_file (PoRoot *root, const gchar *host_path, gsize max_bytes,
-                   gchar **ret_contents, gsize *ret_length, GError **error)
+po_root_read_file (PoRoot *root, const gchar *host_path, gsize max_bytes, gchar **ret_contents,
+                   gsize *ret_length, GError **error)
 {
   int fd = po_root_open (root, host_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, error);
 
@@ -400,8 +400,8 @@ po_root_open_directory (PoRoot *root, const gchar *host_path, GError **error)
  * the whole path is resolved from the root.
  */
 int
-po_root_open_at (PoRoot *root, int dirfd, const gchar *dir_host_path, const gchar *name,
-                 int flags, GError **error)
+po_root_open_at (PoRoot *root, int dirfd, const gchar *dir_host_path, const gchar *name, int flags,
+                 GError **error)
 {
   int fd;
 

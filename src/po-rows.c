@@ -10,9 +10,9 @@
  */
 struct _PoRows {
   const PoTableSchema *schema;
-  GPtrArray           *cells;   /* const gchar*, n_columns per row; NULL = SQL NULL */
-  GStringChunk        *strings;
-  gsize                text_bytes;  /* what the strings hold */
+  GPtrArray *cells; /* const gchar*, n_columns per row; NULL = SQL NULL */
+  GStringChunk *strings;
+  gsize text_bytes; /* what the strings hold */
 };
 
 PoRows *

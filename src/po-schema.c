@@ -2,13 +2,11 @@
 #include "po-schema.h"
 
 static const struct {
-  PoColumnType  type;
-  const gchar  *name;
+  PoColumnType type;
+  const gchar *name;
 } column_type_names[] = {
-  { PO_COLUMN_TEXT, "TEXT" },
-  { PO_COLUMN_INTEGER, "INTEGER" },
-  { PO_COLUMN_BIGINT, "BIGINT" },
-  { PO_COLUMN_UNSIGNED_BIGINT, "UNSIGNED BIGINT" },
+  { PO_COLUMN_TEXT, "TEXT" },     { PO_COLUMN_INTEGER, "INTEGER" },
+  { PO_COLUMN_BIGINT, "BIGINT" }, { PO_COLUMN_UNSIGNED_BIGINT, "UNSIGNED BIGINT" },
   { PO_COLUMN_DOUBLE, "DOUBLE" },
 };
 
@@ -77,7 +75,8 @@ po_table_schema_route_rows (const PoTableSchema *schema)
 
       g_hash_table_insert (row, g_strdup ("id"), g_strdup ("column"));
       g_hash_table_insert (row, g_strdup ("name"), g_strdup (column->name));
-      g_hash_table_insert (row, g_strdup ("type"), g_strdup (po_column_type_to_string (column->type)));
+      g_hash_table_insert (row, g_strdup ("type"),
+                           g_strdup (po_column_type_to_string (column->type)));
       g_hash_table_insert (row, g_strdup ("op"), g_strdup_printf ("%u", (guint) column->options));
       g_ptr_array_add (rows, row);
     }

@@ -23,40 +23,38 @@ typedef enum {
 
 /* osquery's ColumnOptions bits, sent as the decimal "op" of a column row */
 typedef enum {
-  PO_COLUMN_DEFAULT    = 0,
-  PO_COLUMN_INDEX      = 1 << 0,
-  PO_COLUMN_REQUIRED   = 1 << 1,
+  PO_COLUMN_DEFAULT = 0,
+  PO_COLUMN_INDEX = 1 << 0,
+  PO_COLUMN_REQUIRED = 1 << 1,
   PO_COLUMN_ADDITIONAL = 1 << 2,
-  PO_COLUMN_OPTIMIZED  = 1 << 3,
-  PO_COLUMN_HIDDEN     = 1 << 4,
+  PO_COLUMN_OPTIMIZED = 1 << 3,
+  PO_COLUMN_HIDDEN = 1 << 4,
 } PoColumnOptions;
 
 typedef struct {
-  const gchar     *name;
-  PoColumnType     type;
-  PoColumnOptions  options;
-  const gchar     *description;
+  const gchar *name;
+  PoColumnType type;
+  PoColumnOptions options;
+  const gchar *description;
 } PoColumn;
 
 typedef struct {
-  const gchar        *name;
-  const gchar        *description;
-  const PoColumn     *columns;
-  guint               n_columns;
-  const gchar *const *examples;   /* NULL-terminated */
+  const gchar *name;
+  const gchar *description;
+  const PoColumn *columns;
+  guint n_columns;
+  const gchar *const *examples; /* NULL-terminated */
 } PoTableSchema;
 
 /* "TEXT", "INTEGER", "BIGINT", "UNSIGNED BIGINT", "DOUBLE": osquery's spelling */
-const gchar *po_column_type_to_string   (PoColumnType         type);
-gboolean     po_column_type_from_string (const gchar         *text,
-                                         PoColumnType        *ret_type);
+const gchar *po_column_type_to_string (PoColumnType type);
+gboolean po_column_type_from_string (const gchar *text, PoColumnType *ret_type);
 
 /* index of the named column, or -1 */
-gint         po_table_schema_find_column (const PoTableSchema *schema,
-                                          const gchar         *name);
+gint po_table_schema_find_column (const PoTableSchema *schema, const gchar *name);
 
 /* "CREATE TABLE x(`a` TEXT, `b` INTEGER HIDDEN)" for sqlite3_declare_vtab() */
-gchar       *po_table_schema_to_sql      (const PoTableSchema *schema);
+gchar *po_table_schema_to_sql (const PoTableSchema *schema);
 
 /*
  * osquery's route rows for the table: one {"id":"column","name","type","op"}
@@ -64,6 +62,6 @@ gchar       *po_table_schema_to_sql      (const PoTableSchema *schema);
  * owned), which is exactly the c_glib shape of ExtensionPluginResponse.
  * Used for registerExtension() and for the "columns" action.
  */
-GPtrArray   *po_table_schema_route_rows  (const PoTableSchema *schema);
+GPtrArray *po_table_schema_route_rows (const PoTableSchema *schema);
 
 G_END_DECLS

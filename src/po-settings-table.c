@@ -29,7 +29,7 @@ describe_config (const PoSettings *settings, gboolean root_is_host)
 static gchar *
 describe_policy_dirs (const PoSettings *settings, gboolean root_is_host)
 {
-  g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
+  g_autoptr (GPtrArray) dirs = po_settings_get_policy_dirs (settings);
 
   g_ptr_array_add (dirs, NULL);
   return g_strjoinv (":", (gchar **) dirs->pdata);
@@ -47,8 +47,8 @@ describe_state_db (const PoSettings *settings, gboolean root_is_host)
 static gchar *
 describe_now (const PoSettings *settings, gboolean root_is_host)
 {
-  g_autoptr(GDateTime) now = settings->now != NULL ? g_date_time_ref (settings->now)
-                                                   : g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = settings->now != NULL ? g_date_time_ref (settings->now)
+                                                    : g_date_time_new_now_utc ();
 
   return g_strdup_printf ("%" G_GINT64_FORMAT, g_date_time_to_unix (now));
 }
@@ -161,7 +161,7 @@ static const PoSettingInfo table[] = {
     .name = "jurisdictions",
     .kind = PO_SETTING_PROFILE,
     .profile_key = PO_PROFILE_KEY_JURISDICTIONS,
-    .aliases = (const gchar *const[]) { "jurisdiction", NULL },
+    .aliases = (const gchar *const[]){ "jurisdiction", NULL },
     .osquery_option = "custom_phaseout_jurisdictions",
     .example = "NL",
     .help = "Where the organisation is: ISO 3166 codes (NL, US-TX) or EU, separated by ; or ,",
@@ -179,8 +179,8 @@ static const PoSettingInfo table[] = {
     .name = "organisation-types",
     .kind = PO_SETTING_PROFILE,
     .profile_key = PO_PROFILE_KEY_ORGANISATION_TYPES,
-    .aliases = (const gchar *const[]) { "organisation-type", "organization-types",
-                                        "organization-type", NULL },
+    .aliases = (const gchar *const[]){ "organisation-type", "organization-types",
+                                       "organization-type", NULL },
     .osquery_option = "custom_phaseout_organisation_types",
     .example = "central-government",
     .help = "What kind of organisation it is (central-government, municipality, ...; x-NAME "
@@ -206,7 +206,7 @@ static const PoSettingInfo table[] = {
     .name = "disabled-policies",
     .kind = PO_SETTING_PROFILE,
     .profile_key = PO_PROFILE_KEY_DISABLED_POLICIES,
-    .aliases = (const gchar *const[]) { "disabled-policy", NULL },
+    .aliases = (const gchar *const[]){ "disabled-policy", NULL },
     .osquery_option = "custom_phaseout_disabled_policies",
     .example = "uk-ncsc-2017",
     .help = "Policy ids that do not apply here, whatever they say",

@@ -135,7 +135,7 @@ po_settings_lookup_option (const gchar *option)
 gchar *
 po_settings_describe_flags (const gchar *separator, gboolean with_arguments)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   guint n_rows;
   const PoSettingInfo *table = po_settings_get_table (&n_rows);
 
@@ -155,14 +155,13 @@ po_settings_describe_flags (const gchar *separator, gboolean with_arguments)
 gchar *
 po_settings_describe_profile_keys (const gchar *prefix)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   guint n_rows;
   const PoSettingInfo *table = po_settings_get_table (&n_rows);
 
   for (guint i = 0; i < n_rows; i++)
     if (table[i].kind == PO_SETTING_PROFILE)
-      g_string_append_printf (text, "%s%s%s", text->len > 0 ? ", " : "", prefix,
-                              table[i].name);
+      g_string_append_printf (text, "%s%s%s", text->len > 0 ? ", " : "", prefix, table[i].name);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -175,9 +174,9 @@ po_settings_describe_profile_keys (const gchar *prefix)
 static GDateTime *
 parse_now (const gchar *value)
 {
-  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
   g_autofree gchar *with_time = NULL;
-  g_autoptr(GDateTime) parsed = NULL;
+  g_autoptr (GDateTime) parsed = NULL;
 
   if (strlen (value) == 10)
     {
@@ -189,8 +188,7 @@ parse_now (const gchar *value)
 }
 
 gboolean
-po_settings_apply_flag (PoSettings *settings, const gchar *name, const gchar *value,
-                        GError **error)
+po_settings_apply_flag (PoSettings *settings, const gchar *name, const gchar *value, GError **error)
 {
   const PoSettingInfo *row;
   gpointer field;
@@ -222,8 +220,7 @@ po_settings_apply_flag (PoSettings *settings, const gchar *name, const gchar *va
     case PO_SETTING_PATH_LIST:
       g_ptr_array_add (*(GPtrArray **) field, g_strdup (value));
       return TRUE;
-    case PO_SETTING_TIME:
-      {
+      case PO_SETTING_TIME: {
         GDateTime *when = parse_now (value);
         if (when == NULL)
           {
@@ -249,8 +246,7 @@ po_settings_is_set (const PoSettings *settings, const PoSettingInfo *row)
   switch (row->kind)
     {
     case PO_SETTING_PATH:
-      return field == &settings->config ? settings->config_given
-                                        : *(gchar *const *) field != NULL;
+      return field == &settings->config ? settings->config_given : *(gchar *const *) field != NULL;
     case PO_SETTING_PATH_LIST:
       return (*(GPtrArray *const *) field)->len > 0;
     case PO_SETTING_TIME:
@@ -264,8 +260,8 @@ po_settings_is_set (const PoSettings *settings, const PoSettingInfo *row)
 /* the option group's own data: the settings written to, and the strings
  * its entries point at */
 typedef struct {
-  PoSettings   *settings;
-  GPtrArray    *strings;
+  PoSettings *settings;
+  GPtrArray *strings;
   GOptionEntry *entries;
 } OptionGroupData;
 
@@ -312,9 +308,9 @@ po_settings_option_group (PoSettings *settings)
       entry->arg_description = table[i].argument;
       n_entries++;
     }
-  group = g_option_group_new ("phaseout", "phaseout settings:",
-                              "Show the settings every front end accepts", data,
-                              (GDestroyNotify) option_group_data_free);
+  group = g_option_group_new ("phaseout",
+                              "phaseout settings:", "Show the settings every front end accepts",
+                              data, (GDestroyNotify) option_group_data_free);
   g_option_group_add_entries (group, data->entries);
   return group;
 }

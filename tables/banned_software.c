@@ -44,7 +44,7 @@ po_table_banned_software_generate (PoRuntime *runtime, PoQueryContext *query, Po
                                    GError **error)
 {
   PoScanFilter filter = PO_SCAN_FILTER_INIT;
-  g_autoptr(PoScan) scan = NULL;
+  g_autoptr (PoScan) scan = NULL;
 
   filter.policy_ids = po_query_context_get_equals (query, COL_BANNED_SOFTWARE_POLICY_ID);
   filter.vendors = po_query_context_get_equals (query, COL_BANNED_SOFTWARE_VENDOR);
@@ -92,8 +92,7 @@ po_table_banned_software_generate (PoRuntime *runtime, PoQueryContext *query, Po
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_REMEDIATION,
                         po_remediation_for (finding->vendor, finding->product, "linux"));
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE, policy->next_milestone);
-      po_rows_set_text (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE_DATE,
-                        policy->next_milestone_date);
+      po_rows_set_text (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE_DATE, policy->next_milestone_date);
       set_time (rows, COL_BANNED_SOFTWARE_NEXT_MILESTONE_AT, policy->next_milestone_at);
       po_rows_set_text (rows, COL_BANNED_SOFTWARE_DEADLINE, policy->deadline);
       set_time (rows, COL_BANNED_SOFTWARE_DEADLINE_AT, policy->deadline_at);

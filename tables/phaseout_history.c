@@ -26,8 +26,8 @@ po_table_phaseout_history_generate (PoRuntime *runtime, PoQueryContext *query, P
 {
   PoState *state = po_runtime_get_state (runtime, error);
   PoScanFilter filter = PO_SCAN_FILTER_INIT;
-  g_autoptr(PoScan) scan = NULL;
-  g_autoptr(GPtrArray) episodes = NULL;
+  g_autoptr (PoScan) scan = NULL;
+  g_autoptr (GPtrArray) episodes = NULL;
 
   if (state == NULL)
     return FALSE;

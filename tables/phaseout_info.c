@@ -24,7 +24,7 @@
 static gchar *
 catalogue_digest (PoCatalogue *catalogue)
 {
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   GPtrArray *vendors = po_catalogue_get_vendors (catalogue);
   GPtrArray *policies = po_catalogue_get_policies (catalogue);
 
@@ -56,8 +56,8 @@ catalogue_digest (PoCatalogue *catalogue)
 static gchar *
 profile_problem (PoRuntime *runtime)
 {
-  g_autoptr(PoProfile) profile = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PoProfile) profile = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!po_runtime_get_profile (runtime, &profile, &error))
     return g_strdup (error->message);
@@ -101,9 +101,9 @@ po_table_phaseout_info_generate (PoRuntime *runtime, PoQueryContext *query, PoRo
                                                     glib_minor_version, glib_micro_version);
   const gchar *config = po_settings_get_config (settings);
   PoState *state = po_runtime_get_state (runtime, error);
-  g_autoptr(PoCatalogue) catalogue = NULL;
-  g_autoptr(GString) problem_messages = g_string_new (NULL);
-  g_autoptr(GError) state_error = NULL;
+  g_autoptr (PoCatalogue) catalogue = NULL;
+  g_autoptr (GString) problem_messages = g_string_new (NULL);
+  g_autoptr (GError) state_error = NULL;
   g_autofree gchar *config_problem = NULL;
   g_autofree gchar *digest = NULL;
   GPtrArray *problems;

@@ -16,9 +16,9 @@ gboolean
 po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                      GError **error)
 {
-  g_autoptr(PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
-  g_autoptr(PoProfile) profile = NULL;
-  g_autoptr(GDateTime) now = NULL;
+  g_autoptr (PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
+  g_autoptr (PoProfile) profile = NULL;
+  g_autoptr (GDateTime) now = NULL;
   GPtrArray *policies;
 
   if (catalogue == NULL)
@@ -58,12 +58,10 @@ po_table_phaseout_policies_generate (PoRuntime *runtime, PoQueryContext *query, 
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_ISSUER, po_policy_get_issuer (policy));
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_JURISDICTION,
                         po_policy_get_jurisdiction (policy));
-      po_rows_set_text (rows, COL_PHASEOUT_POLICIES_INSTRUMENT,
-                        po_policy_get_instrument (policy));
+      po_rows_set_text (rows, COL_PHASEOUT_POLICIES_INSTRUMENT, po_policy_get_instrument (policy));
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_ISSUED, po_policy_get_issued (policy));
       po_rows_set_bool (rows, COL_PHASEOUT_POLICIES_BINDING, po_policy_get_binding (policy));
-      po_rows_set_text (rows, COL_PHASEOUT_POLICIES_CONFIDENCE,
-                        po_policy_get_confidence (policy));
+      po_rows_set_text (rows, COL_PHASEOUT_POLICIES_CONFIDENCE, po_policy_get_confidence (policy));
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_VENDORS, vendors);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_CATEGORIES, categories);
       po_rows_set_text (rows, COL_PHASEOUT_POLICIES_DEVICES, devices);

@@ -15,7 +15,7 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
                                    GError **error)
 {
   PoScanFilter filter = PO_SCAN_FILTER_INIT;
-  g_autoptr(PoScan) scan = NULL;
+  g_autoptr (PoScan) scan = NULL;
 
   filter.policy_ids = po_query_context_get_equals (query, COL_PHASEOUT_STATUS_POLICY_ID);
   if (!po_runtime_scan (runtime, &filter, &scan, error))
@@ -29,8 +29,7 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
       po_rows_add (rows);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_POLICY_ID, po_policy_get_id (result->policy));
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_TITLE, po_policy_get_title (result->policy));
-      po_rows_set_bool (rows, COL_PHASEOUT_STATUS_BINDING,
-                        po_policy_get_binding (result->policy));
+      po_rows_set_bool (rows, COL_PHASEOUT_STATUS_BINDING, po_policy_get_binding (result->policy));
       po_rows_set_bool (rows, COL_PHASEOUT_STATUS_APPLIES, result->applies);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_APPLICABILITY,
                         po_applicability_to_string (result->applicability));
@@ -39,8 +38,7 @@ po_table_phaseout_status_generate (PoRuntime *runtime, PoQueryContext *query, Po
       po_rows_set_uint (rows, COL_PHASEOUT_STATUS_UNCONFIRMED, result->n_unconfirmed);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_STATUS, po_status_to_string (result->status));
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE, result->next_milestone);
-      po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE_DATE,
-                        result->next_milestone_date);
+      po_rows_set_text (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE_DATE, result->next_milestone_date);
       if (result->next_milestone_at != 0)
         po_rows_set_int (rows, COL_PHASEOUT_STATUS_NEXT_MILESTONE_AT, result->next_milestone_at);
       po_rows_set_text (rows, COL_PHASEOUT_STATUS_DEADLINE, result->deadline);

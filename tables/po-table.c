@@ -23,8 +23,8 @@ po_tables_lookup (const gchar *name)
 }
 
 gboolean
-po_table_generate (const PoTable *table, PoRuntime *runtime, PoQueryContext *query,
-                   PoRows *rows, GError **error)
+po_table_generate (const PoTable *table, PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
+                   GError **error)
 {
   g_autofree gchar *counter = g_strconcat ("table.", table->schema->name, NULL);
 

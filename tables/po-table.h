@@ -20,29 +20,24 @@ G_BEGIN_DECLS
  * (FALSE + error) only when it cannot answer at all; a missing or broken
  * host source is a warning and fewer rows, never a failed query.
  */
-typedef gboolean (*PoTableGenerateFunc) (PoRuntime      *runtime,
-                                         PoQueryContext *query,
-                                         PoRows         *rows,
-                                         GError        **error);
+typedef gboolean (*PoTableGenerateFunc) (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
+                                         GError **error);
 
 typedef struct {
   const PoTableSchema *schema;
-  PoTableGenerateFunc  generate;
+  PoTableGenerateFunc generate;
 } PoTable;
 
 /* every table, in name order; generated from schemas/ */
-const PoTable *const *po_tables_get_all (guint       *ret_n_tables);
-const PoTable        *po_tables_lookup  (const gchar *name);
+const PoTable *const *po_tables_get_all (guint *ret_n_tables);
+const PoTable *po_tables_lookup (const gchar *name);
 
 /*
  * Runs a table's generate function: the one entry point every front end
  * uses, so logging and accounting happen in one place.  On failure the rows
  * are left empty.
  */
-gboolean              po_table_generate (const PoTable  *table,
-                                         PoRuntime      *runtime,
-                                         PoQueryContext *query,
-                                         PoRows         *rows,
-                                         GError        **error);
+gboolean po_table_generate (const PoTable *table, PoRuntime *runtime, PoQueryContext *query,
+                            PoRows *rows, GError **error);
 
 G_END_DECLS

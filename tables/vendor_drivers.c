@@ -20,8 +20,8 @@ static gchar *
 covering_policies (PoCatalogue *catalogue, PoProfile *profile, GDateTime *now,
                    const PoAttribution *attribution)
 {
-  g_autoptr(GString) ids = g_string_new (NULL);
-  g_autoptr(GPtrArray) policies = NULL;
+  g_autoptr (GString) ids = g_string_new (NULL);
+  g_autoptr (GPtrArray) policies = NULL;
 
   if (attribution->vendor == NULL)
     return g_string_free (g_steal_pointer (&ids), FALSE);
@@ -37,10 +37,10 @@ gboolean
 po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoRows *rows,
                                   GError **error)
 {
-  g_autoptr(PoComplianceIndex) index = po_runtime_get_compliance_index (runtime, error);
-  g_autoptr(PoProfile) profile = NULL;
-  g_autoptr(GPtrArray) modules = NULL;
-  g_autoptr(GDateTime) now = NULL;
+  g_autoptr (PoComplianceIndex) index = po_runtime_get_compliance_index (runtime, error);
+  g_autoptr (PoProfile) profile = NULL;
+  g_autoptr (GPtrArray) modules = NULL;
+  g_autoptr (GDateTime) now = NULL;
   PoCatalogue *catalogue;
 
   if (index == NULL || !po_runtime_get_profile (runtime, &profile, error))
@@ -52,7 +52,7 @@ po_table_vendor_drivers_generate (PoRuntime *runtime, PoQueryContext *query, PoR
   for (guint i = 0; i < modules->len; i++)
     {
       PoKernelModule *module = g_ptr_array_index (modules, i);
-      g_auto(PoAttribution) attribution = { 0 };
+      g_auto (PoAttribution) attribution = { 0 };
       g_autofree gchar *policy_ids = NULL;
       gboolean info_known = module->path != NULL && module->info_error == NULL;
 

@@ -23,19 +23,19 @@
 #include "po-schema.h"
 
 typedef struct {
-  gchar        *name;
-  PoColumnType  type;
-  guint         options;
-  gchar        *description;
+  gchar *name;
+  PoColumnType type;
+  guint options;
+  gchar *description;
 } Column;
 
 typedef struct {
-  gchar     *file;
-  gchar     *name;
-  gchar     *description;
-  gchar     *notes;
-  GPtrArray *columns;   /* Column* */
-  GPtrArray *examples;  /* gchar* */
+  gchar *file;
+  gchar *name;
+  gchar *description;
+  gchar *notes;
+  GPtrArray *columns;  /* Column* */
+  GPtrArray *examples; /* gchar* */
 } Table;
 
 static void
@@ -72,16 +72,16 @@ is_identifier (const gchar *text)
 }
 
 static gboolean
-check_keys (JsonObject *object, const gchar *const *allowed, const gchar *file,
-            const gchar *where, GError **error)
+check_keys (JsonObject *object, const gchar *const *allowed, const gchar *file, const gchar *where,
+            GError **error)
 {
-  g_autoptr(GList) members = json_object_get_members (object);
+  g_autoptr (GList) members = json_object_get_members (object);
 
   for (GList *l = members; l != NULL; l = l->next)
     if (!g_strv_contains (allowed, l->data))
       {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     "%s: %s: unknown key \"%s\"", file, where, (const gchar *) l->data);
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s: unknown key \"%s\"", file,
+                     where, (const gchar *) l->data);
         return FALSE;
       }
   return TRUE;
@@ -96,14 +96,14 @@ get_string (JsonObject *object, const gchar *key, gboolean required, const gchar
   if (node == NULL)
     {
       if (required)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     "%s: %s: \"%s\" is missing", file, where, key);
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s: \"%s\" is missing", file,
+                     where, key);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "%s: %s: \"%s\" must be a string", file, where, key);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s: \"%s\" must be a string",
+                   file, where, key);
       return NULL;
     }
   return json_node_get_string (node);
@@ -133,10 +133,14 @@ get_flag (JsonObject *object, const gchar *key, gboolean *ret_value, const gchar
 static Column *
 parse_column (JsonNode *node, const gchar *file, guint index, GError **error)
 {
-  static const gchar *const keys[] = { "name", "type", "description", "index", "required",
-                                       "additional", "optimized", "hidden", NULL };
-  static const struct { const gchar *key; guint bit; } option_keys[] = {
-    { "index", PO_COLUMN_INDEX }, { "required", PO_COLUMN_REQUIRED },
+  static const gchar *const keys[] = { "name",      "type",     "description",
+                                       "index",     "required", "additional",
+                                       "optimized", "hidden",   NULL };
+  static const struct {
+    const gchar *key;
+    guint bit;
+  } option_keys[] = {
+    { "index", PO_COLUMN_INDEX },           { "required", PO_COLUMN_REQUIRED },
     { "additional", PO_COLUMN_ADDITIONAL }, { "optimized", PO_COLUMN_OPTIMIZED },
     { "hidden", PO_COLUMN_HIDDEN },
   };
@@ -149,7 +153,8 @@ parse_column (JsonNode *node, const gchar *file, guint index, GError **error)
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s: not an object", file, where);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s: not an object", file,
+                   where);
       return NULL;
     }
   object = json_node_get_object (node);
@@ -171,7 +176,8 @@ parse_column (JsonNode *node, const gchar *file, guint index, GError **error)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    "%s: column \"%s\": unknown type \"%s\" (TEXT, INTEGER, BIGINT, "
-                   "UNSIGNED BIGINT or DOUBLE)", file, name, type);
+                   "UNSIGNED BIGINT or DOUBLE)",
+                   file, name, type);
       return NULL;
     }
   description = get_string (object, "description", TRUE, file, name, error);
@@ -196,10 +202,10 @@ parse_column (JsonNode *node, const gchar *file, guint index, GError **error)
 static Table *
 parse_table (const gchar *file, GError **error)
 {
-  static const gchar *const keys[] = { "name", "description", "notes", "platforms", "columns",
-                                       "examples", NULL };
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(Table) table = g_new0 (Table, 1);
+  static const gchar *const keys[] = { "name",    "description", "notes", "platforms",
+                                       "columns", "examples",    NULL };
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (Table) table = g_new0 (Table, 1);
   g_autofree gchar *basename = g_path_get_basename (file);
   g_autofree gchar *expected = NULL;
   JsonObject *object;
@@ -256,8 +262,8 @@ parse_table (const gchar *file, GError **error)
     }
   for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
     {
-      Column *column = parse_column (json_array_get_element (json_node_get_array (node), i),
-                                     file, i, error);
+      Column *column = parse_column (json_array_get_element (json_node_get_array (node), i), file,
+                                     i, error);
       if (column == NULL)
         return NULL;
       for (guint j = 0; j < table->columns->len; j++)
@@ -282,7 +288,8 @@ parse_table (const gchar *file, GError **error)
       for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
         {
           JsonNode *example = json_array_get_element (json_node_get_array (node), i);
-          if (!JSON_NODE_HOLDS_VALUE (example) || json_node_get_value_type (example) != G_TYPE_STRING)
+          if (!JSON_NODE_HOLDS_VALUE (example)
+              || json_node_get_value_type (example) != G_TYPE_STRING)
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            "%s: example %u is not a string", file, i);
@@ -302,12 +309,23 @@ append_c_string (GString *out, const gchar *text)
   for (const gchar *p = text; *p != '\0'; p++)
     switch (*p)
       {
-      case '"': g_string_append (out, "\\\""); break;
-      case '\\': g_string_append (out, "\\\\"); break;
-      case '\n': g_string_append (out, "\\n"); break;
-      case '\t': g_string_append (out, "\\t"); break;
-      case '?': g_string_append (out, "\\?"); break;   /* no trigraphs */
-      default: g_string_append_c (out, *p);
+      case '"':
+        g_string_append (out, "\\\"");
+        break;
+      case '\\':
+        g_string_append (out, "\\\\");
+        break;
+      case '\n':
+        g_string_append (out, "\\n");
+        break;
+      case '\t':
+        g_string_append (out, "\\t");
+        break;
+      case '?':
+        g_string_append (out, "\\?");
+        break; /* no trigraphs */
+      default:
+        g_string_append_c (out, *p);
       }
   g_string_append_c (out, '"');
 }
@@ -321,9 +339,9 @@ upper (const gchar *text)
 static void
 write_header (GString *out, GPtrArray *tables)
 {
-  g_string_append (out,
-    "/* generated by tools/po-schema-gen.c from schemas/ (one JSON file per table): do not edit */\n"
-    "#pragma once\n\n#include \"po-schema.h\"\n\nG_BEGIN_DECLS\n\n");
+  g_string_append (out, "/* generated by tools/po-schema-gen.c from schemas/ (one JSON file per "
+                        "table): do not edit */\n"
+                        "#pragma once\n\n#include \"po-schema.h\"\n\nG_BEGIN_DECLS\n\n");
   for (guint t = 0; t < tables->len; t++)
     {
       Table *table = tables->pdata[t];
@@ -344,9 +362,9 @@ write_header (GString *out, GPtrArray *tables)
 static void
 write_schemas (GString *out, GPtrArray *tables)
 {
-  g_string_append (out,
-    "/* generated by tools/po-schema-gen.c from schemas/ (one JSON file per table): do not edit */\n"
-    "#include \"po-schemas.h\"\n\n");
+  g_string_append (out, "/* generated by tools/po-schema-gen.c from schemas/ (one JSON file per "
+                        "table): do not edit */\n"
+                        "#include \"po-schemas.h\"\n\n");
   for (guint t = 0; t < tables->len; t++)
     {
       Table *table = tables->pdata[t];
@@ -354,8 +372,8 @@ write_schemas (GString *out, GPtrArray *tables)
       for (guint c = 0; c < table->columns->len; c++)
         {
           Column *column = table->columns->pdata[c];
-          g_string_append_printf (out, "  { \"%s\", %u, %u, ", column->name,
-                                  (guint) column->type, column->options);
+          g_string_append_printf (out, "  { \"%s\", %u, %u, ", column->name, (guint) column->type,
+                                  column->options);
           append_c_string (out, column->description);
           g_string_append (out, " },\n");
         }
@@ -368,42 +386,46 @@ write_schemas (GString *out, GPtrArray *tables)
           g_string_append (out, ",\n");
         }
       g_string_append_printf (out,
-        "  NULL\n};\n\nconst PoTableSchema po_schema_%s = {\n  \"%s\",\n  ",
-        table->name, table->name);
+                              "  NULL\n};\n\nconst PoTableSchema po_schema_%s = {\n  \"%s\",\n  ",
+                              table->name, table->name);
       append_c_string (out, table->description);
-      g_string_append_printf (out, ",\n  %s_columns,\n  %u,\n  %s_examples,\n};\n\n",
-                              table->name, table->columns->len, table->name);
+      g_string_append_printf (out, ",\n  %s_columns,\n  %u,\n  %s_examples,\n};\n\n", table->name,
+                              table->columns->len, table->name);
     }
 }
 
 static void
 write_registry (GString *out, GPtrArray *tables)
 {
-  g_string_append (out,
-    "/* generated by tools/po-schema-gen.c from schemas/ (one JSON file per table): do not edit */\n"
+  g_string_append (
+    out,
+    "/* generated by tools/po-schema-gen.c from schemas/ (one JSON file per table): do not edit "
+    "*/\n"
     "#include \"po-schemas.h\"\n#include \"po-table.h\"\n#include \"po-table-registry.h\"\n\n");
   for (guint t = 0; t < tables->len; t++)
-    g_string_append_printf (out,
-      "gboolean po_table_%s_generate (PoRuntime *, PoQueryContext *, PoRows *, GError **);\n",
+    g_string_append_printf (
+      out, "gboolean po_table_%s_generate (PoRuntime *, PoQueryContext *, PoRows *, GError **);\n",
       ((Table *) tables->pdata[t])->name);
   g_string_append (out, "\n");
   for (guint t = 0; t < tables->len; t++)
-    g_string_append_printf (out,
-      "static const PoTable table_%s = { &po_schema_%s, po_table_%s_generate };\n",
+    g_string_append_printf (
+      out, "static const PoTable table_%s = { &po_schema_%s, po_table_%s_generate };\n",
       ((Table *) tables->pdata[t])->name, ((Table *) tables->pdata[t])->name,
       ((Table *) tables->pdata[t])->name);
   g_string_append (out, "\nconst PoTable *const po_table_registry[] = {\n");
   for (guint t = 0; t < tables->len; t++)
     g_string_append_printf (out, "  &table_%s,\n", ((Table *) tables->pdata[t])->name);
-  g_string_append_printf (out, "};\n\nconst guint po_table_registry_n_tables = %u;\n",
-                          tables->len);
+  g_string_append_printf (out, "};\n\nconst guint po_table_registry_n_tables = %u;\n", tables->len);
 }
 
 static const gchar *
 options_text (guint options, GString *scratch)
 {
-  static const struct { guint bit; const gchar *name; } names[] = {
-    { PO_COLUMN_INDEX, "index" }, { PO_COLUMN_REQUIRED, "required" },
+  static const struct {
+    guint bit;
+    const gchar *name;
+  } names[] = {
+    { PO_COLUMN_INDEX, "index" },           { PO_COLUMN_REQUIRED, "required" },
     { PO_COLUMN_ADDITIONAL, "additional" }, { PO_COLUMN_OPTIMIZED, "optimized" },
     { PO_COLUMN_HIDDEN, "hidden" },
   };
@@ -417,14 +439,14 @@ options_text (guint options, GString *scratch)
 static void
 write_docs (GString *out, GPtrArray *tables)
 {
-  g_autoptr(GString) scratch = g_string_new (NULL);
+  g_autoptr (GString) scratch = g_string_new (NULL);
 
-  g_string_append (out,
-    "<!-- generated by tools/po-schema-gen.c from schemas/*.json: edit the schemas, then\n"
-    "     copy build/generated/tables.md here (a test keeps the two equal) -->\n"
-    "# phaseout tables\n\n"
-    "Every table is available in all three front ends: osquery (through `phaseout.ext`),\n"
-    "`phaseout query`, and the SQLite loadable extension. Types are osquery's.\n\n");
+  g_string_append (
+    out, "<!-- generated by tools/po-schema-gen.c from schemas/*.json: edit the schemas, then\n"
+         "     copy build/generated/tables.md here (a test keeps the two equal) -->\n"
+         "# phaseout tables\n\n"
+         "Every table is available in all three front ends: osquery (through `phaseout.ext`),\n"
+         "`phaseout query`, and the SQLite loadable extension. Types are osquery's.\n\n");
   for (guint t = 0; t < tables->len; t++)
     g_string_append_printf (out, "- [`%s`](#%s)\n", ((Table *) tables->pdata[t])->name,
                             ((Table *) tables->pdata[t])->name);
@@ -474,9 +496,12 @@ compare_tables (gconstpointer a, gconstpointer b)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func ((GDestroyNotify) table_free);
-  g_autoptr(GError) error = NULL;
-  struct { const gchar *name; void (*write) (GString *, GPtrArray *); } outputs[] = {
+  g_autoptr (GPtrArray) tables = g_ptr_array_new_with_free_func ((GDestroyNotify) table_free);
+  g_autoptr (GError) error = NULL;
+  struct {
+    const gchar *name;
+    void (*write) (GString *, GPtrArray *);
+  } outputs[] = {
     { "po-schemas.h", write_header },
     { "po-schemas.c", write_schemas },
     { "po-table-registry.c", write_registry },
@@ -500,7 +525,7 @@ main (int argc, char **argv)
   g_ptr_array_sort (tables, compare_tables);
   for (gsize i = 0; i < G_N_ELEMENTS (outputs); i++)
     {
-      g_autoptr(GString) content = g_string_new (NULL);
+      g_autoptr (GString) content = g_string_new (NULL);
       g_autofree gchar *path = g_build_filename (argv[1], outputs[i].name, NULL);
       outputs[i].write (content, tables);
       if (!write_if_changed (path, content, &error))
@@ -510,7 +535,7 @@ main (int argc, char **argv)
         }
     }
   {
-    g_autoptr(GString) docs = g_string_new (NULL);
+    g_autoptr (GString) docs = g_string_new (NULL);
     write_docs (docs, tables);
     if (!write_if_changed (argv[2], docs, &error))
       {

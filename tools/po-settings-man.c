@@ -19,7 +19,7 @@
 static gchar *
 roff_escape (const gchar *text)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
 
   for (const gchar *p = text; *p != '\0'; p++)
     {
@@ -59,9 +59,9 @@ int
 main (int argc, char **argv)
 {
   g_autofree gchar *text = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_auto(GStrv) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_auto (GStrv) lines = NULL;
 
   if (argc != 3)
     {

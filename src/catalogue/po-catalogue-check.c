@@ -13,7 +13,7 @@
 void
 po_check_report (PoCheck *check, const gchar *object, const gchar *field, const gchar *format, ...)
 {
-  g_autoptr(GString) message = g_string_new (check->name);
+  g_autoptr (GString) message = g_string_new (check->name);
   g_autofree gchar *problem = NULL;
   va_list args;
 
@@ -39,7 +39,7 @@ gboolean
 po_check_members (PoCheck *check, const gchar *object, const gchar *prefix, JsonObject *json,
                   const gchar *const *allowed)
 {
-  g_autoptr(GList) members = json_object_get_members (json);
+  g_autoptr (GList) members = json_object_get_members (json);
   gboolean ok = TRUE;
 
   for (GList *l = members; l != NULL; l = l->next)
@@ -196,7 +196,7 @@ po_check_get_string_list (PoCheck *check, const gchar *object, const gchar *pref
 {
   g_autofree gchar *field = po_check_field_name (prefix, member);
   JsonArray *array = po_check_get_array (check, object, prefix, json, member, required);
-  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr (GPtrArray) list = NULL;
   guint errors_before = check->errors->len;
 
   if (array == NULL)
@@ -262,7 +262,8 @@ po_check_get_id (PoCheck *check, const gchar *object, JsonObject *json)
     {
       po_check_report (check, object, "id",
                        "'%s' is not a valid id (lower-case letters, digits, '-', "
-                       "'.', '_'; at most 128)", id);
+                       "'.', '_'; at most 128)",
+                       id);
       return NULL;
     }
   return id;
@@ -322,8 +323,8 @@ is_url (const gchar *text)
 
 /* sources: [{"title": ..., "url": ...}, ...]; prefix: where json is ("scope.excludes[0].") */
 gboolean
-po_check_parse_sources (PoCheck *check, const gchar *object, const gchar *prefix,
-                        JsonObject *json, gboolean required, GArray *sources)
+po_check_parse_sources (PoCheck *check, const gchar *object, const gchar *prefix, JsonObject *json,
+                        gboolean required, GArray *sources)
 {
   static const gchar *const allowed[] = { "title", "url", NULL };
   JsonArray *array = po_check_get_array (check, object, prefix, json, "sources", required);
@@ -348,8 +349,8 @@ po_check_parse_sources (PoCheck *check, const gchar *object, const gchar *prefix
           continue;
         }
       po_check_members (check, object, item_prefix, json_node_get_object (node), allowed);
-      title = po_check_get_string (check, object, item_prefix, json_node_get_object (node),
-                                   "title", TRUE);
+      title = po_check_get_string (check, object, item_prefix, json_node_get_object (node), "title",
+                                   TRUE);
       url = po_check_get_string (check, object, item_prefix, json_node_get_object (node), "url",
                                  FALSE);
       if (url != NULL && !is_url (url))

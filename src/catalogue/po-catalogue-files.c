@@ -29,15 +29,16 @@ po_catalogue_check_permissions (const PoCatalogueOptions *options, const gchar *
       g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
                    "%s: refused: owned by uid %u, not uid %u (running as root, phaseout only "
                    "reads policy files and directories owned by root and not writable by group "
-                   "or others)", path, (guint) uid, (guint) options->trusted_uid);
+                   "or others)",
+                   path, (guint) uid, (guint) options->trusted_uid);
       return FALSE;
     }
   if ((mode & (S_IWGRP | S_IWOTH)) != 0)
     {
       g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
                    "%s: refused: writable by %s (mode %04o; running as root, phaseout only "
-                   "reads policy files and directories not writable by group or others)", path,
-                   (mode & S_IWOTH) != 0 ? "others" : "group", (guint) (mode & 07777));
+                   "reads policy files and directories not writable by group or others)",
+                   path, (mode & S_IWOTH) != 0 ? "others" : "group", (guint) (mode & 07777));
       return FALSE;
     }
   return TRUE;
@@ -62,8 +63,8 @@ po_catalogue_read_policy_file (const PoCatalogueOptions *options, const gchar *p
   gboolean ok;
 
   po_file_identity_of_path (ret_identity, path);
-  ok = po_config_file_read (path, PO_CATALOGUE_MAX_FILE_SIZE, check_policy_file,
-                            (gpointer) options, ret_bytes, &opened, error);
+  ok = po_config_file_read (path, PO_CATALOGUE_MAX_FILE_SIZE, check_policy_file, (gpointer) options,
+                            ret_bytes, &opened, error);
   /* st_mode has a file type once fstat filled it */
   if (opened.st_mode != 0)
     po_file_identity_from_stat (ret_identity, &opened);
@@ -80,8 +81,8 @@ po_catalogue_compare_names (gconstpointer a, gconstpointer b)
 GStrv
 po_catalogue_list_policy_files (const gchar *path, GError **error)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, error);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const gchar *name;
 
   if (dir == NULL)
@@ -93,4 +94,3 @@ po_catalogue_list_policy_files (const gchar *path, GError **error)
   g_ptr_array_add (names, NULL);
   return (GStrv) g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }
-

@@ -67,7 +67,7 @@ gboolean
 po_catalogue_match (PoCatalogue *catalogue, PoIndicatorKind kind, const gchar *value,
                     GPtrArray **ret_matches)
 {
-  g_autoptr(GPtrArray) matches = NULL;
+  g_autoptr (GPtrArray) matches = NULL;
 
   g_return_val_if_fail (catalogue != NULL, FALSE);
   g_return_val_if_fail (kind < PO_INDICATOR_KIND_N, FALSE);
@@ -94,9 +94,9 @@ guint
 po_catalogue_get_owner_sources (PoCatalogue *catalogue, PoVendor *vendor, PoProduct *product)
 {
   g_return_val_if_fail (catalogue != NULL, 0);
-  return po_matcher_get_owner_sources (catalogue->matcher,
-                                       product != NULL ? (gconstpointer) product
-                                                       : (gconstpointer) vendor);
+  return po_matcher_get_owner_sources (catalogue->matcher, product != NULL
+                                                             ? (gconstpointer) product
+                                                             : (gconstpointer) vendor);
 }
 
 GPtrArray *
@@ -112,4 +112,3 @@ po_catalogue_get_policies_for_product (PoCatalogue *catalogue, PoProduct *produc
     }
   return policies;
 }
-

@@ -17,15 +17,12 @@ G_BEGIN_DECLS
  * keep a catalogue reference while using them), ordered by vendor, product
  * and pattern, or NULL when nothing matched.  Returns whether anything did.
  */
-gboolean            po_catalogue_match             (PoCatalogue     *catalogue,
-                                                    PoIndicatorKind  kind,
-                                                    const gchar     *value,
-                                                    GPtrArray      **ret_matches);
+gboolean po_catalogue_match (PoCatalogue *catalogue, PoIndicatorKind kind, const gchar *value,
+                             GPtrArray **ret_matches);
 
 /* every indicator of kind, in catalogue order (vendors by id; a vendor's
  * vendor-wide indicators, then its products'): borrowed const PoIndicator* */
-GPtrArray          *po_catalogue_get_indicators    (PoCatalogue     *catalogue,
-                                                    PoIndicatorKind  kind);
+GPtrArray *po_catalogue_get_indicators (PoCatalogue *catalogue, PoIndicatorKind kind);
 
 /*
  * The finding sources (PO_FINDING_SOURCE_BIT()s) a product's indicators
@@ -33,13 +30,10 @@ GPtrArray          *po_catalogue_get_indicators    (PoCatalogue     *catalogue,
  * scan for that owner must collect.  Known once the catalogue is loaded,
  * so a query need not walk every indicator to find out.
  */
-guint               po_catalogue_get_owner_sources (PoCatalogue     *catalogue,
-                                                    PoVendor        *vendor,
-                                                    PoProduct       *product);
+guint po_catalogue_get_owner_sources (PoCatalogue *catalogue, PoVendor *vendor, PoProduct *product);
 
 /* the policies that cover this product (vendor and category): a new array
  * of borrowed PoPolicy* */
-GPtrArray          *po_catalogue_get_policies_for_product (PoCatalogue *catalogue,
-                                                           PoProduct   *product);
+GPtrArray *po_catalogue_get_policies_for_product (PoCatalogue *catalogue, PoProduct *product);
 
 G_END_DECLS

@@ -95,10 +95,9 @@ po_catalogue_options_new_from_settings (const PoSettings *settings)
   PoCatalogueOptions *options = po_catalogue_options_new ();
   /* no --policy-dir: the default directory, which need not exist */
   gboolean given = settings->policy_dirs != NULL && settings->policy_dirs->len > 0;
-  g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings);
+  g_autoptr (GPtrArray) dirs = po_settings_get_policy_dirs (settings);
 
   for (guint i = 0; i < dirs->len; i++)
     po_catalogue_options_add_policy_dir (options, g_ptr_array_index (dirs, i), given);
   return options;
 }
-

@@ -23,7 +23,7 @@ parse_milestones (PoCheck *check, const gchar *object, JsonObject *json, GDateTi
       JsonNode *node = json_array_get_element (array, i);
       g_autofree gchar *prefix = g_strdup_printf ("milestones[%u].", i);
       g_autofree gchar *date_field = g_strdup_printf ("milestones[%u].date", i);
-      g_autoptr(GDateTime) when = NULL;
+      g_autoptr (GDateTime) when = NULL;
       const gchar *kind, *date, *description;
       PoMilestone milestone = { 0 };
       JsonObject *item;
@@ -43,8 +43,8 @@ parse_milestones (PoCheck *check, const gchar *object, JsonObject *json, GDateTi
       if (kind != NULL && !po_vocabulary_is_milestone_kind (kind))
         {
           g_autofree gchar *field = g_strconcat (prefix, "kind", NULL);
-          g_autofree gchar *known =
-              g_strjoinv (", ", (gchar **) po_vocabulary_get_milestone_kinds ());
+          g_autofree gchar *known = g_strjoinv (", ",
+                                                (gchar **) po_vocabulary_get_milestone_kinds ());
           po_check_report (check, object, field, "unknown milestone kind '%s' (known: %s)", kind,
                            known);
         }
@@ -54,13 +54,15 @@ parse_milestones (PoCheck *check, const gchar *object, JsonObject *json, GDateTi
         {
           po_check_report (check, object, date_field,
                            "bad date '%s' (expected YYYY-MM-DD, or RFC 3339 "
-                           "with an offset such as 2024-09-29T00:00:00-04:00)", date);
+                           "with an offset such as 2024-09-29T00:00:00-04:00)",
+                           date);
           continue;
         }
       if (previous != NULL && g_date_time_compare (when, previous) < 0)
-        po_check_report (check, object, date_field, "milestone out of order: %s comes before the "
-                         "previous milestone's %s (list milestones in date order)", date,
-                         previous_date);
+        po_check_report (check, object, date_field,
+                         "milestone out of order: %s comes before the "
+                         "previous milestone's %s (list milestones in date order)",
+                         date, previous_date);
       else if (issued != NULL && g_date_time_compare (when, issued) < 0)
         po_check_report (check, object, date_field, "milestone %s is before the issue date", date);
       previous = when;
@@ -96,7 +98,7 @@ parse_scope_entry (PoCheck *check, const gchar *object, const gchar *field, Json
 {
   static const gchar *const allowed[] = { "type", "confidence", "sources", "note", NULL };
   g_autofree gchar *prefix = g_strconcat (field, ".", NULL);
-  g_autoptr(PoScopeEntry) entry = po_scope_entry_new ();
+  g_autoptr (PoScopeEntry) entry = po_scope_entry_new ();
   guint errors_before = check->errors->len;
   const gchar *type, *text;
 
@@ -114,8 +116,10 @@ parse_scope_entry (PoCheck *check, const gchar *object, const gchar *field, Json
       if (entry->confidence == NULL)
         {
           g_autofree gchar *confidence_field = g_strconcat (prefix, "confidence", NULL);
-          po_check_report (check, object, confidence_field, "unknown confidence '%s' (known: "
-                           "verified, reported, unverified)", text);
+          po_check_report (check, object, confidence_field,
+                           "unknown confidence '%s' (known: "
+                           "verified, reported, unverified)",
+                           text);
         }
     }
   entry->note = g_strdup (po_check_get_string (check, object, prefix, item, "note", FALSE));
@@ -138,7 +142,7 @@ parse_scope_list (PoCheck *check, const gchar *object, JsonObject *scope, const 
 {
   g_autofree gchar *field = po_check_field_name ("scope.", name);
   JsonArray *array = po_check_get_array (check, object, "scope.", scope, name, FALSE);
-  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr (GPtrArray) list = NULL;
   guint errors_before = check->errors->len;
 
   if (array == NULL)
@@ -148,13 +152,12 @@ parse_scope_list (PoCheck *check, const gchar *object, JsonObject *scope, const 
     {
       JsonNode *node = json_array_get_element (array, i);
       g_autofree gchar *item_field = g_strdup_printf ("%s[%u]", field, i);
-      g_autoptr(PoScopeEntry) entry = NULL;
+      g_autoptr (PoScopeEntry) entry = NULL;
       const gchar *type;
 
       if (JSON_NODE_HOLDS_OBJECT (node))
         {
-          type = parse_scope_entry (check, object, item_field, json_node_get_object (node),
-                                    &entry);
+          type = parse_scope_entry (check, object, item_field, json_node_get_object (node), &entry);
           if (type == NULL)
             continue;
         }
@@ -169,8 +172,10 @@ parse_scope_list (PoCheck *check, const gchar *object, JsonObject *scope, const 
         }
       else
         {
-          po_check_report (check, object, item_field, "must be an organisation type or an "
-                           "object with one, not %s", po_check_node_type_name (node));
+          po_check_report (check, object, item_field,
+                           "must be an organisation type or an "
+                           "object with one, not %s",
+                           po_check_node_type_name (node));
           continue;
         }
       if (g_ptr_array_find_with_equal_func (list, type, g_str_equal, NULL))
@@ -190,8 +195,7 @@ parse_scope_list (PoCheck *check, const gchar *object, JsonObject *scope, const 
 }
 
 static void
-parse_scope (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *policy,
-             gint binding)
+parse_scope (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *policy, gint binding)
 {
   static const gchar *const allowed[] = { "binds", "advises", "excludes", "description", NULL };
   JsonObject *scope = po_check_get_object (check, object, NULL, json, "scope", TRUE);
@@ -211,8 +215,8 @@ parse_scope (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *po
           *lists[i] = list;
         }
     }
-  policy->scope_description = g_strdup (po_check_get_string (check, object, "scope.", scope,
-                                                             "description", FALSE));
+  policy->scope_description = g_strdup (
+    po_check_get_string (check, object, "scope.", scope, "description", FALSE));
   if (check->errors->len != errors_before)
     return;
 
@@ -224,8 +228,10 @@ parse_scope (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *po
       if (!po_vocabulary_organisation_type_counts_for ((*lists[i])[k], policy->jurisdiction))
         {
           g_autofree gchar *field = g_strdup_printf ("scope.%s[%u]", names[i], k);
-          po_check_report (check, object, field, "'%s' is an organisation type of %s; a policy "
-                           "for %s cannot name it", (*lists[i])[k],
+          po_check_report (check, object, field,
+                           "'%s' is an organisation type of %s; a policy "
+                           "for %s cannot name it",
+                           (*lists[i])[k],
                            po_vocabulary_get_organisation_jurisdiction ((*lists[i])[k]),
                            policy->jurisdiction);
         }
@@ -239,10 +245,12 @@ parse_scope (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *po
                              names[i]);
           }
   if (policy->binds[0] == NULL && policy->advises[0] == NULL)
-    po_check_report (check, object, "scope", "the policy binds nobody and advises nobody "
+    po_check_report (check, object, "scope",
+                     "the policy binds nobody and advises nobody "
                      "(scope.binds and scope.advises are both empty)");
   if (binding == 0 && policy->binds[0] != NULL)
-    po_check_report (check, object, "scope.binds", "a policy that is not binding (binding: false) "
+    po_check_report (check, object, "scope.binds",
+                     "a policy that is not binding (binding: false) "
                      "cannot bind anybody; list them in scope.advises");
 }
 
@@ -250,7 +258,7 @@ parse_scope (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *po
 static gboolean
 is_vendor_entry (const gchar *value)
 {
-  g_auto(GStrv) parts = g_strsplit (value, "/", 3);
+  g_auto (GStrv) parts = g_strsplit (value, "/", 3);
 
   return po_vocabulary_is_id (parts[0])
          && (parts[1] == NULL || (po_vocabulary_is_id (parts[1]) && parts[2] == NULL));
@@ -265,10 +273,10 @@ is_vendor_entry (const gchar *value)
 static void
 parse_vendors (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *policy)
 {
-  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr (GPtrArray) ids = NULL;
   GStrv list = po_check_get_string_list (check, object, NULL, json, "vendors", TRUE, FALSE,
-                                         is_vendor_entry, "not a vendor id or vendor/product:",
-                                         NULL);
+                                         is_vendor_entry,
+                                         "not a vendor id or vendor/product:", NULL);
 
   if (list == NULL)
     return;
@@ -277,12 +285,13 @@ parse_vendors (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *
   ids = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; list[i] != NULL; i++)
     {
-      g_auto(GStrv) parts = g_strsplit (list[i], "/", 2);
+      g_auto (GStrv) parts = g_strsplit (list[i], "/", 2);
 
       if (parts[1] != NULL && g_strv_contains ((const gchar *const *) list, parts[0]))
         {
           g_autofree gchar *field = g_strdup_printf ("vendors[%u]", i);
-          po_check_report (check, object, field, "'%s' names a product of '%s', which the "
+          po_check_report (check, object, field,
+                           "'%s' names a product of '%s', which the "
                            "policy covers whole: list the vendor or its products, not both",
                            list[i], parts[0]);
         }
@@ -315,20 +324,22 @@ parse_devices (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *
   g_strfreev (policy->devices);
   policy->devices = list;
   if (g_strv_contains ((const gchar *const *) list, "all") && g_strv_length (list) > 1)
-    po_check_report (check, object, "devices", "'all' cannot be combined with other device "
+    po_check_report (check, object, "devices",
+                     "'all' cannot be combined with other device "
                      "classes");
 }
 
 PoPolicy *
 po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
 {
-  static const gchar *const allowed[] = { "id", "title", "issuer", "jurisdiction", "instrument",
-                                          "issued", "binding", "confidence", "vendors",
-                                          "categories", "devices", "milestones", "scope",
-                                          "sources", "replacement", "notes", NULL };
-  g_autoptr(PoPolicy) policy = NULL;
+  static const gchar *const allowed[] = { "id",         "title",      "issuer",      "jurisdiction",
+                                          "instrument", "issued",     "binding",     "confidence",
+                                          "vendors",    "categories", "devices",     "milestones",
+                                          "scope",      "sources",    "replacement", "notes",
+                                          NULL };
+  g_autoptr (PoPolicy) policy = NULL;
   g_autofree gchar *object = NULL;
-  g_autoptr(GDateTime) issued = NULL;
+  g_autoptr (GDateTime) issued = NULL;
   JsonObject *json;
   const gchar *id, *text;
   GStrv list;
@@ -343,11 +354,11 @@ po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
   po_check_members (check, object, NULL, json, allowed);
   policy->title = g_strdup (po_check_get_string (check, object, NULL, json, "title", TRUE));
   policy->issuer = g_strdup (po_check_get_string (check, object, NULL, json, "issuer", TRUE));
-  policy->instrument = g_strdup (po_check_get_string (check, object, NULL, json, "instrument",
-                                                      TRUE));
+  policy->instrument = g_strdup (
+    po_check_get_string (check, object, NULL, json, "instrument", TRUE));
   policy->notes = g_strdup (po_check_get_string (check, object, NULL, json, "notes", FALSE));
-  policy->replacement = g_strdup (po_check_get_string (check, object, NULL, json, "replacement",
-                                                       FALSE));
+  policy->replacement = g_strdup (
+    po_check_get_string (check, object, NULL, json, "replacement", FALSE));
 
   text = po_check_get_string (check, object, NULL, json, "jurisdiction", TRUE);
   if (text != NULL)
@@ -356,7 +367,8 @@ po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
       if (policy->jurisdiction == NULL)
         po_check_report (check, object, "jurisdiction",
                          "'%s' is not a jurisdiction (an ISO 3166 code "
-                         "such as NL or US-TX, EU, or * for any)", text);
+                         "such as NL or US-TX, EU, or * for any)",
+                         text);
     }
 
   text = po_check_get_string (check, object, NULL, json, "issued", TRUE);
@@ -380,8 +392,10 @@ po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
     {
       policy->confidence = po_vocabulary_policy_confidence (text);
       if (policy->confidence == NULL)
-        po_check_report (check, object, "confidence", "unknown confidence '%s' (known: verified, "
-                         "reported, unverified)", text);
+        po_check_report (check, object, "confidence",
+                         "unknown confidence '%s' (known: verified, "
+                         "reported, unverified)",
+                         text);
     }
 
   parse_vendors (check, object, json, policy);
@@ -406,4 +420,3 @@ po_catalogue_parse_policy (PoCheck *check, JsonNode *node, guint index)
     return NULL;
   return g_steal_pointer (&policy);
 }
-

@@ -23,7 +23,7 @@ parse_indicators (PoCheck *check, const gchar *object, JsonObject *json,
   static const gchar *const platforms[] = { "linux", "windows", "macos", NULL };
   static const gchar *const item_members[] = { "pattern", "confidence", "note", NULL };
   JsonObject *by_platform = po_check_get_object (check, object, NULL, json, "indicators", FALSE);
-  g_autoptr(GList) platform_names = NULL;
+  g_autoptr (GList) platform_names = NULL;
 
   if (by_platform == NULL)
     return;
@@ -34,7 +34,7 @@ parse_indicators (PoCheck *check, const gchar *object, JsonObject *json,
       const gchar *platform = p->data;
       g_autofree gchar *platform_prefix = g_strdup_printf ("indicators.%s.", platform);
       JsonObject *by_kind;
-      g_autoptr(GList) kind_names = NULL;
+      g_autoptr (GList) kind_names = NULL;
 
       if (!g_strv_contains (platforms, platform))
         continue;
@@ -47,18 +47,17 @@ parse_indicators (PoCheck *check, const gchar *object, JsonObject *json,
           g_autofree gchar *kind_field = g_strconcat (platform_prefix, k->data, NULL);
           PoIndicatorKind kind;
           JsonArray *items;
-          g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+          g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
           if (!po_indicator_kind_from_key (platform, k->data, &kind))
             {
-              g_autoptr(GString) known = g_string_new (NULL);
+              g_autoptr (GString) known = g_string_new (NULL);
               for (guint i = 0; i < PO_INDICATOR_KIND_N; i++)
                 if (g_str_equal (po_indicator_kind_get_platform (i), platform))
                   g_string_append_printf (known, "%s%s", known->len > 0 ? ", " : "",
                                           po_indicator_kind_get_key (i));
               po_check_report (check, object, kind_field,
-                               "unknown indicator kind (known for %s: %s)",
-                               platform, known->str);
+                               "unknown indicator kind (known for %s: %s)", platform, known->str);
               continue;
             }
           items = po_check_get_array (check, object, platform_prefix, by_kind, k->data, TRUE);
@@ -95,8 +94,10 @@ parse_indicators (PoCheck *check, const gchar *object, JsonObject *json,
                       if (confidence == NULL)
                         {
                           g_autofree gchar *field = g_strconcat (item_prefix, "confidence", NULL);
-                          po_check_report (check, object, field, "unknown confidence '%s' (known: "
-                                           "verified, corroborated, weak)", text);
+                          po_check_report (check, object, field,
+                                           "unknown confidence '%s' (known: "
+                                           "verified, corroborated, weak)",
+                                           text);
                           continue;
                         }
                     }
@@ -107,7 +108,8 @@ parse_indicators (PoCheck *check, const gchar *object, JsonObject *json,
                 {
                   po_check_report (check, object, item_field,
                                    "must be a string or an object with a "
-                                   "pattern, not %s", po_check_node_type_name (node));
+                                   "pattern, not %s",
+                                   po_check_node_type_name (node));
                   continue;
                 }
               if (g_hash_table_contains (seen, pattern))
@@ -136,26 +138,27 @@ static void
 parse_remediation (PoCheck *check, const gchar *object, JsonObject *json, gchar **texts)
 {
   const gchar *const *platforms = po_remediation_platforms ();
-  JsonObject *by_platform = po_check_get_object (check, object, NULL, json, "remediation",
-                                                 FALSE);
+  JsonObject *by_platform = po_check_get_object (check, object, NULL, json, "remediation", FALSE);
 
   if (by_platform == NULL)
     return;
   po_check_members (check, object, "remediation.", by_platform, platforms);
   if (json_object_get_size (by_platform) == 0)
-    po_check_report (check, object, "remediation", "empty: give the text for at least one of "
+    po_check_report (check, object, "remediation",
+                     "empty: give the text for at least one of "
                      "linux, windows, macos, mobile, or leave remediation out");
   for (guint i = 0; platforms[i] != NULL; i++)
-    texts[i] = g_strdup (po_check_get_string (check, object, "remediation.", by_platform,
-                                              platforms[i], FALSE));
+    texts[i] = g_strdup (
+      po_check_get_string (check, object, "remediation.", by_platform, platforms[i], FALSE));
 }
 
 static PoProduct *
 parse_product (PoCheck *check, PoVendor *vendor, const gchar *vendor_object, JsonNode *node,
                guint index)
 {
-  static const gchar *const allowed[] = { "id", "name", "category", "confidence", "notes",
-                                          "sources", "indicators", "remediation", NULL };
+  static const gchar *const allowed[] = { "id",         "name",        "category",
+                                          "confidence", "notes",       "sources",
+                                          "indicators", "remediation", NULL };
   g_autofree gchar *array_name = g_strdup_printf ("%s: products", vendor_object);
   g_autofree gchar *object = NULL;
   JsonObject *json;
@@ -187,8 +190,7 @@ parse_product (PoCheck *check, PoVendor *vendor, const gchar *vendor_object, Jso
     {
       g_autofree gchar *known = g_strjoinv (", ", (gchar **) po_vocabulary_get_categories ());
       po_check_report (check, object, "category", "unknown category '%s' (known: %s; or x-NAME)",
-                       text,
-                       known);
+                       text, known);
     }
   else if (text != NULL)
     product->category = g_intern_string (text);
@@ -198,8 +200,10 @@ parse_product (PoCheck *check, PoVendor *vendor, const gchar *vendor_object, Jso
     {
       product->confidence = po_vocabulary_indicator_confidence (text);
       if (product->confidence == NULL)
-        po_check_report (check, object, "confidence", "unknown confidence '%s' (known: verified, "
-                         "corroborated, weak)", text);
+        po_check_report (check, object, "confidence",
+                         "unknown confidence '%s' (known: verified, "
+                         "corroborated, weak)",
+                         text);
     }
   product->notes = g_strdup (po_check_get_string (check, object, NULL, json, "notes", FALSE));
   po_check_parse_sources (check, object, NULL, json, FALSE, product->sources);
@@ -219,11 +223,12 @@ parse_product (PoCheck *check, PoVendor *vendor, const gchar *vendor_object, Jso
 static PoVendor *
 parse_vendor (PoCheck *check, JsonNode *node, guint index)
 {
-  static const gchar *const allowed[] = { "id", "name", "aliases", "notes", "sources",
-                                          "indicators", "products", "remediation", NULL };
-  g_autoptr(PoVendor) vendor = NULL;
+  static const gchar *const allowed[] = { "id",       "name",        "aliases",
+                                          "notes",    "sources",     "indicators",
+                                          "products", "remediation", NULL };
+  g_autoptr (PoVendor) vendor = NULL;
   g_autofree gchar *object = NULL;
-  g_auto(GStrv) aliases = NULL;
+  g_auto (GStrv) aliases = NULL;
   JsonObject *json;
   JsonArray *products;
   const gchar *id;
@@ -236,8 +241,8 @@ parse_vendor (PoCheck *check, JsonNode *node, guint index)
   vendor->id = g_strdup (id);
   po_check_members (check, object, NULL, json, allowed);
   vendor->name = g_strdup (po_check_get_string (check, object, NULL, json, "name", TRUE));
-  aliases = po_check_get_string_list (check, object, NULL, json, "aliases", FALSE, TRUE, NULL,
-                                      NULL, NULL);
+  aliases = po_check_get_string_list (check, object, NULL, json, "aliases", FALSE, TRUE, NULL, NULL,
+                                      NULL);
   if (aliases != NULL)
     {
       g_strfreev (vendor->aliases);
@@ -259,8 +264,8 @@ parse_vendor (PoCheck *check, JsonNode *node, guint index)
         continue;
       if (product->id != NULL)
         for (guint j = 0; j < vendor->products->len; j++)
-          if (g_strcmp0 (((PoProduct *) g_ptr_array_index (vendor->products, j))->id,
-                         product->id) == 0)
+          if (g_strcmp0 (((PoProduct *) g_ptr_array_index (vendor->products, j))->id, product->id)
+              == 0)
             {
               g_autofree gchar *field = g_strdup_printf ("products[%u].id", i);
               po_check_report (check, object, field, "duplicate product id '%s'", product->id);
@@ -320,9 +325,9 @@ po_catalogue_parse (const gchar *name, const gchar *origin, GBytes *bytes, GPtrA
 {
   static const gchar *const allowed[] = { "$schema", "format", "vendors", "policies", NULL };
   PoCheck check = { name, errors };
-  g_autoptr(PoCatalogueContent) content = po_catalogue_content_new ();
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PoCatalogueContent) content = po_catalogue_content_new ();
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *problem = NULL;
   g_autofree gchar *sha256 = po_catalogue_sha256 (bytes);
   gsize length;
@@ -378,7 +383,8 @@ po_catalogue_parse (const gchar *name, const gchar *origin, GBytes *bytes, GPtrA
     {
       po_check_report (&check, NULL, "format",
                        "format %" G_GINT64_FORMAT " is not one this phaseout "
-                       "reads (%d)%s", json_node_get_int (format), PO_CATALOGUE_FORMAT,
+                       "reads (%d)%s",
+                       json_node_get_int (format), PO_CATALOGUE_FORMAT,
                        json_node_get_int (format) > PO_CATALOGUE_FORMAT ? ": upgrade phaseout"
                                                                         : "");
       return NULL;
@@ -438,7 +444,7 @@ po_catalogue_content_check_refs (PoCatalogueContent *content, const gchar *name,
       for (guint v = 0; policy->vendors[v] != NULL; v++)
         {
           g_autofree gchar *field = g_strdup_printf ("vendors[%u]", v);
-          g_auto(GStrv) parts = g_strsplit (policy->vendors[v], "/", 2);
+          g_auto (GStrv) parts = g_strsplit (policy->vendors[v], "/", 2);
           PoVendor *vendor = g_hash_table_lookup (vendors, parts[0]);
           gboolean found = FALSE;
 
@@ -446,7 +452,8 @@ po_catalogue_content_check_refs (PoCatalogueContent *content, const gchar *name,
             {
               po_check_report (&check, object, field,
                                "unknown vendor '%s' (define it in a \"vendors\" "
-                               "entry of this or another policy file)", parts[0]);
+                               "entry of this or another policy file)",
+                               parts[0]);
               ok = FALSE;
               continue;
             }
@@ -454,16 +461,15 @@ po_catalogue_content_check_refs (PoCatalogueContent *content, const gchar *name,
             continue;
           for (guint p = 0; p < vendor->products->len && !found; p++)
             found = g_strcmp0 (((PoProduct *) g_ptr_array_index (vendor->products, p))->id,
-                               parts[1]) == 0;
+                               parts[1])
+                    == 0;
           if (!found)
             {
-              po_check_report (&check, object, field,
-                               "vendor '%s' (%s) has no product '%s'", parts[0],
-                               vendor->origin != NULL ? vendor->origin : "?", parts[1]);
+              po_check_report (&check, object, field, "vendor '%s' (%s) has no product '%s'",
+                               parts[0], vendor->origin != NULL ? vendor->origin : "?", parts[1]);
               ok = FALSE;
             }
         }
     }
   return ok;
 }
-

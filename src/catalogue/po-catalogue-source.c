@@ -5,9 +5,9 @@
 #include "po-catalogue-private.h"
 
 struct _PoCatalogueSource {
-  GMutex              lock;
+  GMutex lock;
   PoCatalogueOptions *options;
-  PoCatalogue        *catalogue;  /* NULL until first used */
+  PoCatalogue *catalogue; /* NULL until first used */
 };
 
 PoCatalogueSource *
@@ -34,7 +34,7 @@ po_catalogue_source_free (PoCatalogueSource *source)
 PoCatalogue *
 po_catalogue_source_get (PoCatalogueSource *source)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&source->lock);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&source->lock);
 
   if (source->catalogue == NULL || !po_catalogue_is_current (source->catalogue))
     {

@@ -20,11 +20,10 @@ typedef struct _PoCatalogueSource PoCatalogueSource;
 
 /* error is for failures of the source itself and is not set today: bad
  * files are problems inside the catalogue, never a failure */
-PoCatalogueSource *po_catalogue_source_new  (const PoCatalogueOptions *options,
-                                             GError                  **error);
-void               po_catalogue_source_free (PoCatalogueSource        *source);
+PoCatalogueSource *po_catalogue_source_new (const PoCatalogueOptions *options, GError **error);
+void po_catalogue_source_free (PoCatalogueSource *source);
 /* the current catalogue, loaded (again) if needed: a new reference */
-PoCatalogue       *po_catalogue_source_get  (PoCatalogueSource        *source);
+PoCatalogue *po_catalogue_source_get (PoCatalogueSource *source);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoCatalogueSource, po_catalogue_source_free)
 

@@ -26,17 +26,17 @@
 #include "po-error.h"
 
 typedef struct {
-  gchar              *name;           /* path, or "builtin:policies/x.json" */
-  gchar              *path;           /* NULL for built-in files */
-  PoFileIdentity      identity;
-  PoCatalogueContent *content;        /* in use, NULL when nothing is */
-  gboolean            kept_previous;  /* content is a previous version */
+  gchar *name; /* path, or "builtin:policies/x.json" */
+  gchar *path; /* NULL for built-in files */
+  PoFileIdentity identity;
+  PoCatalogueContent *content; /* in use, NULL when nothing is */
+  gboolean kept_previous;      /* content is a previous version */
 } FileRecord;
 
 typedef struct {
-  gchar          *path;
-  PoFileIdentity  identity;
-  GStrv           names;  /* the *.json names listed, sorted */
+  gchar *path;
+  PoFileIdentity identity;
+  GStrv names; /* the *.json names listed, sorted */
 } DirRecord;
 
 /* ---- records ---- */
@@ -82,8 +82,8 @@ content_ref (PoCatalogueContent *content)
 
 typedef struct {
   const PoCatalogueOptions *options;
-  PoCatalogue              *previous;
-  PoCatalogue              *catalogue;
+  PoCatalogue *previous;
+  PoCatalogue *catalogue;
 } Loader;
 
 static void
@@ -139,9 +139,9 @@ fall_back (Loader *loader, FileRecord *record, const gchar *message)
   record->kept_previous = FALSE;
   if (retry)
     {
-      g_autofree gchar *text =
-          g_strdup_printf ("%s\n%s: keeping the version loaded before (sha256 %s)", message,
-                           record->name, content_sha256 (old->content));
+      g_autofree gchar *text = g_strdup_printf (
+        "%s\n%s: keeping the version loaded before (sha256 %s)", message, record->name,
+        content_sha256 (old->content));
       record->content = content_ref (old->content);
       record->kept_previous = TRUE;
       add_problem (loader->catalogue, record->name, text, TRUE);
@@ -160,7 +160,7 @@ join_errors (GPtrArray *errors)
 static FileRecord *
 load_bytes (Loader *loader, FileRecord *record, const gchar *origin, GBytes *bytes)
 {
-  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
 
   record->content = po_catalogue_parse (record->name, origin, bytes, errors);
   if (record->content == NULL)
@@ -176,8 +176,8 @@ static void
 load_file (Loader *loader, const gchar *path)
 {
   FileRecord *record = g_new0 (FileRecord, 1);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
 
   record->name = g_strdup (path);
   record->path = g_strdup (path);
@@ -216,19 +216,17 @@ load_builtin (Loader *loader)
 
   for (guint f = 0; f < G_N_ELEMENTS (folders); f++)
     {
-      g_autofree gchar *folder = g_strdup_printf (PO_CATALOGUE_RESOURCE_PREFIX "/%s/",
-                                                  folders[f]);
-      g_auto(GStrv) children = g_resource_enumerate_children (resource, folder,
-                                                              G_RESOURCE_LOOKUP_FLAGS_NONE,
-                                                              NULL);
+      g_autofree gchar *folder = g_strdup_printf (PO_CATALOGUE_RESOURCE_PREFIX "/%s/", folders[f]);
+      g_auto (GStrv) children = g_resource_enumerate_children (resource, folder,
+                                                               G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
       if (children == NULL)
         continue;
       qsort (children, g_strv_length (children), sizeof (gchar *), po_catalogue_compare_names);
       for (guint i = 0; children[i] != NULL; i++)
         {
           g_autofree gchar *path = g_strconcat (folder, children[i], NULL);
-          g_autoptr(GBytes) bytes = NULL;
-          g_autoptr(GError) error = NULL;
+          g_autoptr (GBytes) bytes = NULL;
+          g_autoptr (GError) error = NULL;
           FileRecord *record;
 
           if (!g_str_has_suffix (children[i], ".json"))
@@ -272,7 +270,8 @@ keep_previous_files_of (Loader *loader, const gchar *directory, const gchar *why
       record->content = content_ref (old->content);
       record->kept_previous = TRUE;
       message = g_strdup_printf ("%s: not read (%s): keeping the version loaded before "
-                                 "(sha256 %s)", old->name, why, content_sha256 (old->content));
+                                 "(sha256 %s)",
+                                 old->name, why, content_sha256 (old->content));
       add_problem (loader->catalogue, old->name, message, TRUE);
       g_ptr_array_add (loader->catalogue->files, record);
     }
@@ -282,7 +281,7 @@ static void
 load_dir (Loader *loader, const DirOption *option)
 {
   DirRecord *dir = g_new0 (DirRecord, 1);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   struct stat st;
 
   dir->path = g_strdup (option->path);
@@ -295,8 +294,8 @@ load_dir (Loader *loader, const DirOption *option)
       po_file_identity_of_path (&dir->identity, option->path);
       if (saved != ENOENT || option->must_exist)
         {
-          g_autofree gchar *message = g_strdup_printf ("%s: policy directory: %s",
-                                                       option->path, g_strerror (saved));
+          g_autofree gchar *message = g_strdup_printf ("%s: policy directory: %s", option->path,
+                                                       g_strerror (saved));
           add_problem (loader->catalogue, option->path, message, FALSE);
         }
       return;
@@ -367,18 +366,17 @@ check_vendor_references (Loader *loader)
 
   while (changed)
     {
-      g_autoptr(GHashTable) vendors = effective_vendors (loader->catalogue);
+      g_autoptr (GHashTable) vendors = effective_vendors (loader->catalogue);
 
       changed = FALSE;
       for (guint i = 0; i < loader->catalogue->files->len && !changed; i++)
         {
           FileRecord *record = g_ptr_array_index (loader->catalogue->files, i);
-          g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
+          g_autoptr (GPtrArray) errors = g_ptr_array_new_with_free_func (g_free);
           g_autofree gchar *message = NULL;
 
           if (record->content == NULL
-              || po_catalogue_content_check_refs (record->content, record->name, vendors,
-                                                  errors))
+              || po_catalogue_content_check_refs (record->content, record->name, vendors, errors))
             continue;
           message = join_errors (errors);
           fall_back (loader, record, message);
@@ -463,7 +461,7 @@ po_catalogue_load (const PoCatalogueOptions *options, PoCatalogue *previous)
   g_return_val_if_fail (options != NULL, NULL);
 
   catalogue = g_new0 (PoCatalogue, 1);
-  loader = (Loader) { options, previous, catalogue };
+  loader = (Loader){ options, previous, catalogue };
   g_atomic_ref_count_init (&catalogue->ref_count);
   catalogue->options = po_catalogue_options_copy (options);
   catalogue->files = g_ptr_array_new_with_free_func ((GDestroyNotify) file_record_free);
@@ -490,7 +488,7 @@ po_catalogue_load (const PoCatalogueOptions *options, PoCatalogue *previous)
 PoCatalogue *
 po_catalogue_new_builtin (void)
 {
-  g_autoptr(PoCatalogueOptions) options = po_catalogue_options_new ();
+  g_autoptr (PoCatalogueOptions) options = po_catalogue_options_new ();
   return po_catalogue_load (options, NULL);
 }
 
@@ -527,7 +525,7 @@ po_catalogue_is_current (PoCatalogue *catalogue)
   for (guint i = 0; i < catalogue->dirs->len; i++)
     {
       DirRecord *dir = g_ptr_array_index (catalogue->dirs, i);
-      g_auto(GStrv) names = NULL;
+      g_auto (GStrv) names = NULL;
       PoFileIdentity now;
 
       po_file_identity_of_path (&now, dir->path);
@@ -536,8 +534,8 @@ po_catalogue_is_current (PoCatalogue *catalogue)
       if (!now.exists || !S_ISDIR (now.mode))
         continue;
       names = po_catalogue_list_policy_files (dir->path, NULL);
-      if (names == NULL || !g_strv_equal ((const gchar *const *) names,
-                                          (const gchar *const *) dir->names))
+      if (names == NULL
+          || !g_strv_equal ((const gchar *const *) names, (const gchar *const *) dir->names))
         return FALSE;
     }
   for (guint i = 0; i < catalogue->files->len; i++)
@@ -560,4 +558,3 @@ po_catalogue_get_file_content (PoCatalogue *catalogue, const gchar *name)
   FileRecord *record = find_file (catalogue, name);
   return record != NULL ? record->content : NULL;
 }
-

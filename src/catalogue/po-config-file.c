@@ -41,7 +41,7 @@ describe_type (mode_t mode)
 static gboolean
 read_bounded (int fd, const gchar *path, gsize max_bytes, GBytes **ret_bytes, GError **error)
 {
-  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr (GByteArray) data = g_byte_array_new ();
 
   for (;;)
     {
@@ -62,8 +62,8 @@ read_bounded (int fd, const gchar *path, gsize max_bytes, GBytes **ret_bytes, GE
       /* the file may have grown since fstat */
       if (data->len + (gsize) n > max_bytes)
         {
-          g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE, "%s: larger than %" G_GSIZE_FORMAT
-                       " bytes", path, max_bytes);
+          g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
+                       "%s: larger than %" G_GSIZE_FORMAT " bytes", path, max_bytes);
           return FALSE;
         }
       g_byte_array_append (data, buffer, (guint) n);
@@ -90,16 +90,16 @@ read_opened (int fd, const gchar *path, gsize max_bytes, PoConfigFileCheck check
     *opened = st;
   if (!S_ISREG (st.st_mode))
     {
-      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "%s: %s, not a regular file",
-                   path, describe_type (st.st_mode));
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "%s: %s, not a regular file", path,
+                   describe_type (st.st_mode));
       return FALSE;
     }
   if (check != NULL && !check (path, &st, user_data, error))
     return FALSE;
   if ((guint64) st.st_size > max_bytes)
     {
-      g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE, "%s: larger than %" G_GSIZE_FORMAT
-                   " bytes", path, max_bytes);
+      g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE, "%s: larger than %" G_GSIZE_FORMAT " bytes",
+                   path, max_bytes);
       return FALSE;
     }
   return read_bounded (fd, path, max_bytes, ret_bytes, error);
@@ -107,8 +107,7 @@ read_opened (int fd, const gchar *path, gsize max_bytes, PoConfigFileCheck check
 
 gboolean
 po_config_file_read (const gchar *path, gsize max_bytes, PoConfigFileCheck check,
-                     gpointer user_data, GBytes **ret_bytes, struct stat *opened,
-                     GError **error)
+                     gpointer user_data, GBytes **ret_bytes, struct stat *opened, GError **error)
 {
   gboolean ok;
   int fd;

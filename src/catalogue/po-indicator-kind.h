@@ -19,33 +19,33 @@ G_BEGIN_DECLS
  * of characters, '/' and '\' included, '?' one character).
  */
 typedef enum {
-  PO_INDICATOR_DEB_PACKAGE,           /* linux.deb_package */
-  PO_INDICATOR_RPM_PACKAGE,           /* linux.rpm_package */
-  PO_INDICATOR_LINUX_PATH,            /* linux.path */
-  PO_INDICATOR_SYSTEMD_UNIT,          /* linux.systemd_unit */
-  PO_INDICATOR_LINUX_PROCESS,         /* linux.process */
-  PO_INDICATOR_KERNEL_MODULE,         /* linux.kernel_module */
-  PO_INDICATOR_KERNEL_MODULE_SIGNER,  /* linux.kernel_module_signer */
-  PO_INDICATOR_KERNEL_MODULE_AUTHOR,  /* linux.kernel_module_author */
-  PO_INDICATOR_SNAP,                  /* linux.snap: snap name, e.g. kesl */
-  PO_INDICATOR_FLATPAK,               /* linux.flatpak: application id, e.g. com.kaspersky.Kesl */
-  PO_INDICATOR_WINDOWS_PROGRAM,       /* windows.program: Add/Remove Programs display name */
-  PO_INDICATOR_WINDOWS_PUBLISHER,     /* windows.publisher */
-  PO_INDICATOR_WINDOWS_SERVICE,       /* windows.service: service (key) name */
-  PO_INDICATOR_WINDOWS_DRIVER,        /* windows.driver: driver file name, e.g. klif.sys */
-  PO_INDICATOR_WINDOWS_SIGNER,        /* windows.signer: Authenticode subject */
-  PO_INDICATOR_WINDOWS_PROCESS,       /* windows.process: image file name */
-  PO_INDICATOR_WINDOWS_PATH,          /* windows.path */
-  PO_INDICATOR_WINDOWS_STORE_PACKAGE, /* windows.store_package: MSIX package family name */
-  PO_INDICATOR_WINDOWS_UNINSTALL_KEY, /* windows.uninstall_key: Add/Remove Programs key name */
-  PO_INDICATOR_MACOS_TEAM_ID,         /* macos.team_id */
-  PO_INDICATOR_MACOS_BUNDLE_ID,       /* macos.bundle_id */
-  PO_INDICATOR_MACOS_SYSTEM_EXTENSION,/* macos.system_extension */
-  PO_INDICATOR_MACOS_KERNEL_EXTENSION,/* macos.kernel_extension */
-  PO_INDICATOR_MACOS_PACKAGE_RECEIPT, /* macos.package_receipt */
-  PO_INDICATOR_MACOS_LAUNCHD_LABEL,   /* macos.launchd_label */
-  PO_INDICATOR_MACOS_APP_NAME,        /* macos.app_name, e.g. Kaspersky.app */
-  PO_INDICATOR_MACOS_PATH,            /* macos.path */
+  PO_INDICATOR_DEB_PACKAGE,            /* linux.deb_package */
+  PO_INDICATOR_RPM_PACKAGE,            /* linux.rpm_package */
+  PO_INDICATOR_LINUX_PATH,             /* linux.path */
+  PO_INDICATOR_SYSTEMD_UNIT,           /* linux.systemd_unit */
+  PO_INDICATOR_LINUX_PROCESS,          /* linux.process */
+  PO_INDICATOR_KERNEL_MODULE,          /* linux.kernel_module */
+  PO_INDICATOR_KERNEL_MODULE_SIGNER,   /* linux.kernel_module_signer */
+  PO_INDICATOR_KERNEL_MODULE_AUTHOR,   /* linux.kernel_module_author */
+  PO_INDICATOR_SNAP,                   /* linux.snap: snap name, e.g. kesl */
+  PO_INDICATOR_FLATPAK,                /* linux.flatpak: application id, e.g. com.kaspersky.Kesl */
+  PO_INDICATOR_WINDOWS_PROGRAM,        /* windows.program: Add/Remove Programs display name */
+  PO_INDICATOR_WINDOWS_PUBLISHER,      /* windows.publisher */
+  PO_INDICATOR_WINDOWS_SERVICE,        /* windows.service: service (key) name */
+  PO_INDICATOR_WINDOWS_DRIVER,         /* windows.driver: driver file name, e.g. klif.sys */
+  PO_INDICATOR_WINDOWS_SIGNER,         /* windows.signer: Authenticode subject */
+  PO_INDICATOR_WINDOWS_PROCESS,        /* windows.process: image file name */
+  PO_INDICATOR_WINDOWS_PATH,           /* windows.path */
+  PO_INDICATOR_WINDOWS_STORE_PACKAGE,  /* windows.store_package: MSIX package family name */
+  PO_INDICATOR_WINDOWS_UNINSTALL_KEY,  /* windows.uninstall_key: Add/Remove Programs key name */
+  PO_INDICATOR_MACOS_TEAM_ID,          /* macos.team_id */
+  PO_INDICATOR_MACOS_BUNDLE_ID,        /* macos.bundle_id */
+  PO_INDICATOR_MACOS_SYSTEM_EXTENSION, /* macos.system_extension */
+  PO_INDICATOR_MACOS_KERNEL_EXTENSION, /* macos.kernel_extension */
+  PO_INDICATOR_MACOS_PACKAGE_RECEIPT,  /* macos.package_receipt */
+  PO_INDICATOR_MACOS_LAUNCHD_LABEL,    /* macos.launchd_label */
+  PO_INDICATOR_MACOS_APP_NAME,         /* macos.app_name, e.g. Kaspersky.app */
+  PO_INDICATOR_MACOS_PATH,             /* macos.path */
   PO_INDICATOR_KIND_N
 } PoIndicatorKind;
 
@@ -63,13 +63,12 @@ typedef enum {
   PO_FINDING_SOURCE_N
 } PoFindingSource;
 
-#define PO_FINDING_SOURCES_ALL ((1u << PO_FINDING_SOURCE_N) - 1)
+#define PO_FINDING_SOURCES_ALL        ((1u << PO_FINDING_SOURCE_N) - 1)
 #define PO_FINDING_SOURCE_BIT(source) (1u << (source))
 
 /* "deb", "rpm", "snap", "flatpak", "process", "systemd_unit", "path", "kernel_module" */
-const gchar *po_finding_source_to_string   (PoFindingSource  source);
-gboolean     po_finding_source_from_string (const gchar     *text,
-                                            PoFindingSource *ret_source);
+const gchar *po_finding_source_to_string (PoFindingSource source);
+gboolean po_finding_source_from_string (const gchar *text, PoFindingSource *ret_source);
 
 /*
  * The osquery core tables the export (src/export/) reads, one "site" each
@@ -98,10 +97,10 @@ typedef enum {
 /* the identity a name match on a site must also carry (see po-export-gate.c) */
 typedef enum {
   PO_OSQUERY_GATE_NONE,
-  PO_OSQUERY_GATE_PUBLISHER,       /* programs: the row's publisher is the vendor's */
-  PO_OSQUERY_GATE_TEAM_COLUMN,     /* system_extensions: the row's team is the vendor's */
-  PO_OSQUERY_GATE_TEAM_SIGNATURE,  /* apps: the bundle's signature has the vendor's Team ID */
-  PO_OSQUERY_GATE_DRIVER_SIGNER,   /* driver files: no third-party Authenticode signer */
+  PO_OSQUERY_GATE_PUBLISHER,          /* programs: the row's publisher is the vendor's */
+  PO_OSQUERY_GATE_TEAM_COLUMN,        /* system_extensions: the row's team is the vendor's */
+  PO_OSQUERY_GATE_TEAM_SIGNATURE,     /* apps: the bundle's signature has the vendor's Team ID */
+  PO_OSQUERY_GATE_DRIVER_SIGNER,      /* driver files: no third-party Authenticode signer */
   PO_OSQUERY_GATE_REGISTRY_PUBLISHER, /* uninstall keys: the key's Publisher value is the vendor's */
 } PoOsqueryGate;
 
@@ -109,64 +108,62 @@ typedef enum {
 typedef struct {
   const gchar *alias;
   const gchar *expr;
-  PoTextRule   rule;
+  PoTextRule rule;
 } PoOsqueryKey;
 
 typedef struct {
-  const gchar   *platform;     /* the catalogue's: "linux", "windows", "macos" */
-  const gchar   *table;
+  const gchar *platform; /* the catalogue's: "linux", "windows", "macos" */
+  const gchar *table;
   /* the common columns, in this order: name, version, path, signer, detail */
-  const gchar   *columns;
-  const gchar   *where;        /* constraint on the table, or NULL */
-  const gchar   *late_signer;  /* the signer of a matched row (over t.path), or NULL */
-  const gchar   *late_table;   /* the table late_signer, the gate or a guard reads, or NULL */
-  PoOsqueryGate  gate;
-  PoOsqueryKey   keys[5];      /* in the order of the CASE arms; alias NULL ends */
+  const gchar *columns;
+  const gchar *where;       /* constraint on the table, or NULL */
+  const gchar *late_signer; /* the signer of a matched row (over t.path), or NULL */
+  const gchar *late_table;  /* the table late_signer, the gate or a guard reads, or NULL */
+  PoOsqueryGate gate;
+  PoOsqueryKey keys[5]; /* in the order of the CASE arms; alias NULL ends */
   /* what the site reads instead of the bare table (a subquery giving the
    * table's rows for the constraints osquery needs), or NULL */
-  const gchar   *from;
+  const gchar *from;
   /* NULL: the site is in the platform's main query; else the name of a
    * query of its own ("store_apps"), for a column or table only newer
    * osquery has: a query naming it fails whole on an older agent */
-  const gchar   *part;
-  const gchar   *osquery_version;  /* the oldest osquery that has what it reads, or NULL */
+  const gchar *part;
+  const gchar *osquery_version; /* the oldest osquery that has what it reads, or NULL */
 } PoOsquerySiteInfo;
 
 const PoOsquerySiteInfo *po_osquery_site_get_info (PoOsquerySite site);
 
 /* one place the export looks for a kind: a site's keys and a guard */
 typedef struct {
-  PoOsquerySite  site;
-  const gchar   *keys[2];  /* aliases of the site's keys; a name matching either matches */
-  const gchar   *guard;    /* also required (SQL over the site's row, b.*), or NULL */
+  PoOsquerySite site;
+  const gchar *keys[2]; /* aliases of the site's keys; a name matching either matches */
+  const gchar *guard;   /* also required (SQL over the site's row, b.*), or NULL */
 } PoIndicatorExport;
 
 /* NULL when pattern (is_glob: it has a wildcard) may be a name of the
  * kind, else what is wrong with it */
-typedef gchar *(*PoPatternCheck) (const gchar *pattern,
-                                  gboolean     is_glob);
+typedef gchar *(*PoPatternCheck) (const gchar *pattern, gboolean is_glob);
 
 typedef struct {
-  const gchar       *name;          /* "linux.deb_package" */
-  const gchar       *platform;      /* "linux", "windows", "macos" */
-  const gchar       *key;           /* its member in a file's indicators.<platform> */
-  const gchar       *doc;           /* what it is matched against (docs/policy-format.md) */
-  PoTextRule         rule;          /* how names compare */
-  PoPatternCheck     check;         /* the kind's own rule for patterns, or NULL */
-  guint              sources;       /* PO_FINDING_SOURCE_BIT()s of the collectors that
+  const gchar *name;            /* "linux.deb_package" */
+  const gchar *platform;        /* "linux", "windows", "macos" */
+  const gchar *key;             /* its member in a file's indicators.<platform> */
+  const gchar *doc;             /* what it is matched against (docs/policy-format.md) */
+  PoTextRule rule;              /* how names compare */
+  PoPatternCheck check;         /* the kind's own rule for patterns, or NULL */
+  guint sources;                /* PO_FINDING_SOURCE_BIT()s of the collectors that
                                      * match it on Linux; 0: nothing on Linux does */
-  PoIndicatorExport  exports[3];    /* where the export looks for it; keys[0] NULL ends */
-  const gchar       *not_exported;  /* why the export does not look for it (exports empty) */
+  PoIndicatorExport exports[3]; /* where the export looks for it; keys[0] NULL ends */
+  const gchar *not_exported;    /* why the export does not look for it (exports empty) */
 } PoIndicatorKindInfo;
 
 const PoIndicatorKindInfo *po_indicator_kind_get_info (PoIndicatorKind kind);
 
 /* "linux.deb_package" etc. */
-const gchar *po_indicator_kind_to_string          (PoIndicatorKind  kind);
-gboolean     po_indicator_kind_from_string        (const gchar     *text,
-                                                   PoIndicatorKind *ret_kind);
+const gchar *po_indicator_kind_to_string (PoIndicatorKind kind);
+gboolean po_indicator_kind_from_string (const gchar *text, PoIndicatorKind *ret_kind);
 /* "linux", "windows", "macos" */
-const gchar *po_indicator_kind_get_platform       (PoIndicatorKind  kind);
-gboolean     po_indicator_kind_is_case_insensitive (PoIndicatorKind kind);
+const gchar *po_indicator_kind_get_platform (PoIndicatorKind kind);
+gboolean po_indicator_kind_is_case_insensitive (PoIndicatorKind kind);
 
 G_END_DECLS

@@ -12,14 +12,10 @@
 /* ---- finding sources ----------------------------------------------------- */
 
 static const gchar *const source_names[PO_FINDING_SOURCE_N] = {
-  [PO_FINDING_SOURCE_DEB] = "deb",
-  [PO_FINDING_SOURCE_RPM] = "rpm",
-  [PO_FINDING_SOURCE_SNAP] = "snap",
-  [PO_FINDING_SOURCE_FLATPAK] = "flatpak",
-  [PO_FINDING_SOURCE_PROCESS] = "process",
-  [PO_FINDING_SOURCE_SYSTEMD_UNIT] = "systemd_unit",
-  [PO_FINDING_SOURCE_PATH] = "path",
-  [PO_FINDING_SOURCE_KERNEL_MODULE] = "kernel_module",
+  [PO_FINDING_SOURCE_DEB] = "deb",         [PO_FINDING_SOURCE_RPM] = "rpm",
+  [PO_FINDING_SOURCE_SNAP] = "snap",       [PO_FINDING_SOURCE_FLATPAK] = "flatpak",
+  [PO_FINDING_SOURCE_PROCESS] = "process", [PO_FINDING_SOURCE_SYSTEMD_UNIT] = "systemd_unit",
+  [PO_FINDING_SOURCE_PATH] = "path",       [PO_FINDING_SOURCE_KERNEL_MODULE] = "kernel_module",
 };
 
 const gchar *
@@ -44,7 +40,7 @@ po_finding_source_from_string (const gchar *text, PoFindingSource *ret_source)
 
 /* the file name of a path, in plain SQL: what follows the last separator */
 #define POSIX_BASENAME "substr(path, length(rtrim(path, replace(path, '/', ''))) + 1)"
-#define WIN_PATH "replace(path, '/', '\\')"
+#define WIN_PATH       "replace(path, '/', '\\')"
 #define WIN_BASENAME \
   "substr(" WIN_PATH ", length(rtrim(" WIN_PATH ", replace(" WIN_PATH ", '\\', ''))) + 1)"
 
@@ -60,12 +56,12 @@ po_finding_source_from_string (const gchar *text, PoFindingSource *ret_source)
  * read by a SELECT with its own constraint, and the three are joined.
  */
 #define UNINSTALL_KEY "\\Microsoft\\Windows\\CurrentVersion\\Uninstall"
-#define UNINSTALL_KEYS \
-  "(SELECT key, path, name, type FROM registry\n" \
-  "      WHERE key = 'HKEY_LOCAL_MACHINE\\SOFTWARE" UNINSTALL_KEY "'\n" \
-  "    UNION ALL SELECT key, path, name, type FROM registry\n" \
+#define UNINSTALL_KEYS                                                               \
+  "(SELECT key, path, name, type FROM registry\n"                                    \
+  "      WHERE key = 'HKEY_LOCAL_MACHINE\\SOFTWARE" UNINSTALL_KEY "'\n"              \
+  "    UNION ALL SELECT key, path, name, type FROM registry\n"                       \
   "      WHERE key = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node" UNINSTALL_KEY "'\n" \
-  "    UNION ALL SELECT key, path, name, type FROM registry\n" \
+  "    UNION ALL SELECT key, path, name, type FROM registry\n"                       \
   "      WHERE key LIKE 'HKEY_USERS\\%\\Software" UNINSTALL_KEY "')"
 
 static const PoOsquerySiteInfo sites[PO_OSQUERY_SITE_N] = {
@@ -296,7 +292,7 @@ check_snap_name (const gchar *pattern, gboolean is_glob)
 static gchar *
 check_flatpak_id (const gchar *pattern, gboolean is_glob)
 {
-  g_auto(GStrv) elements = NULL;
+  g_auto (GStrv) elements = NULL;
   guint n;
 
   for (const gchar *p = pattern; *p != '\0'; p++)
@@ -375,9 +371,9 @@ check_registry_key_name (const gchar *pattern, gboolean is_glob)
  * when the process runs as root.  As banned_software does: anyone can run
  * a copy of a program as ~/kesl.
  */
-#define LINUX_EXECUTABLE_IS_TRUSTED \
-  "(EXISTS (SELECT 1 FROM file AS f WHERE f.path = b.path AND f.uid = 0\n" \
-  "                    AND substr(f.mode, -2, 1) IN ('0', '1', '4', '5')\n" \
+#define LINUX_EXECUTABLE_IS_TRUSTED                                          \
+  "(EXISTS (SELECT 1 FROM file AS f WHERE f.path = b.path AND f.uid = 0\n"   \
+  "                    AND substr(f.mode, -2, 1) IN ('0', '1', '4', '5')\n"  \
   "                    AND substr(f.mode, -1, 1) IN ('0', '1', '4', '5'))\n" \
   "                OR (b.k_on_disk = 0 AND b.k_uid = 0))"
 /* the name alone: only a root process whose executable osquery could not read */

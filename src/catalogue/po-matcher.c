@@ -21,20 +21,20 @@
 #include "po-catalogue-private.h"
 
 typedef struct {
-  GHashTable *exact;           /* key -> GPtrArray of PoIndicator* */
-  GHashTable *globs;           /* literal prefix -> GPtrArray of PoIndicator* */
-  GArray     *prefix_lengths;  /* gsize, distinct, of the globs in `globs` */
-  GHashTable *suffixed;        /* literal suffix -> GPtrArray, of globs starting with a wildcard */
-  GArray     *suffix_lengths;  /* gsize, distinct, of the globs in `suffixed` */
-  GHashTable *trigrams;        /* three literal bytes (packed) -> GPtrArray, of "*...*" globs */
-  GPtrArray  *unanchored;      /* the rest: globs tried against every name */
-  GPtrArray  *all;             /* every indicator of the kind, in catalogue order */
+  GHashTable *exact;      /* key -> GPtrArray of PoIndicator* */
+  GHashTable *globs;      /* literal prefix -> GPtrArray of PoIndicator* */
+  GArray *prefix_lengths; /* gsize, distinct, of the globs in `globs` */
+  GHashTable *suffixed;   /* literal suffix -> GPtrArray, of globs starting with a wildcard */
+  GArray *suffix_lengths; /* gsize, distinct, of the globs in `suffixed` */
+  GHashTable *trigrams;   /* three literal bytes (packed) -> GPtrArray, of "*...*" globs */
+  GPtrArray *unanchored;  /* the rest: globs tried against every name */
+  GPtrArray *all;         /* every indicator of the kind, in catalogue order */
 } KindIndex;
 
 struct _PoMatcher {
-  KindIndex   kinds[PO_INDICATOR_KIND_N];
-  GHashTable *owner_sources;   /* PoProduct* or PoVendor* (vendor-wide) -> sources mask */
-  guint       size;
+  KindIndex kinds[PO_INDICATOR_KIND_N];
+  GHashTable *owner_sources; /* PoProduct* or PoVendor* (vendor-wide) -> sources mask */
+  guint size;
 };
 
 PoMatcher *

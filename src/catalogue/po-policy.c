@@ -313,7 +313,7 @@ po_policy_get_sources (PoPolicy *policy, guint *ret_n_sources)
 gchar *
 po_policy_get_source_urls (PoPolicy *policy)
 {
-  g_autoptr(GString) urls = g_string_new (NULL);
+  g_autoptr (GString) urls = g_string_new (NULL);
 
   for (guint i = 0; i < policy->sources->len; i++)
     {
@@ -354,8 +354,7 @@ po_policy_covers_category (PoPolicy *policy, const gchar *category)
 {
   if (g_strv_contains ((const gchar *const *) policy->categories, "all"))
     return TRUE;
-  return category != NULL
-         && g_strv_contains ((const gchar *const *) policy->categories, category);
+  return category != NULL && g_strv_contains ((const gchar *const *) policy->categories, category);
 }
 
 gboolean
@@ -446,7 +445,7 @@ matched_text (const gchar *entry, const gchar *type)
 static gchar *
 scope_citation (PoPolicy *policy, const gchar *entry)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   const gchar *confidence = po_policy_get_scope_confidence (policy, entry);
   guint n_sources = 0;
   const PoSource *sources = po_policy_get_scope_sources (policy, entry, &n_sources);
@@ -481,7 +480,8 @@ evaluate_broadest (PoPolicy *policy, const gchar *why, PoApplicability *ret_appl
       g_autofree gchar *advises = join_or (policy->advises, "nobody");
       *ret_applicability = PO_APPLICABILITY_ADVISORY;
       *ret_reason = g_strdup_printf ("%s: evaluated as advisory (the policy binds nobody and "
-                                     "advises %s)", why, advises);
+                                     "advises %s)",
+                                     why, advises);
     }
 }
 
@@ -515,7 +515,7 @@ device_class_words (const gchar *device_class)
 static gchar *
 devices_words (PoPolicy *policy)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
 
   for (guint i = 0; policy->devices[i] != NULL; i++)
     g_string_append_printf (text, "%s%s", i == 0 ? "" : " and ",
@@ -546,7 +546,8 @@ devices_cover_host (PoPolicy *policy, PoProfile *profile, gchar **ret_reason)
       if (g_strv_contains (devices, host))
         return TRUE;
       *ret_reason = g_strdup_printf ("the policy covers %s only (devices: %s); this host is a "
-                                     "%s (device-class in the profile)", covered, listed, host);
+                                     "%s (device-class in the profile)",
+                                     covered, listed, host);
       return FALSE;
     }
   if (g_strv_contains (devices, "desktop") && g_strv_contains (devices, "server"))
@@ -555,11 +556,13 @@ devices_cover_host (PoPolicy *policy, PoProfile *profile, gchar **ret_reason)
     {
       *ret_reason = g_strdup_printf ("; the policy covers %s only (devices: %s) and the "
                                      "profile sets no device-class, so this host is taken to "
-                                     "be one", covered, listed);
+                                     "be one",
+                                     covered, listed);
       return TRUE;
     }
   *ret_reason = g_strdup_printf ("the policy covers %s only (devices: %s); this host is a "
-                                 "desktop or server", covered, listed);
+                                 "desktop or server",
+                                 covered, listed);
   return FALSE;
 }
 
@@ -603,7 +606,8 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
     {
       applicability = PO_APPLICABILITY_NOT_ISSUED;
       reason = g_strdup_printf ("the policy is not issued until %s (in force from 00:00 UTC "
-                                "that day)", policy->issued);
+                                "that day)",
+                                policy->issued);
     }
   else if (!profiled)
     {
@@ -643,11 +647,12 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
     {
       g_autofree gchar *binds = join_or (policy->binds, "nobody");
       g_autofree gchar *advises = join_or (policy->advises, "nobody");
-      g_autofree gchar *mine =
-          g_strjoinv (", ", (gchar **) po_profile_get_organisation_types (profile));
+      g_autofree gchar *mine = g_strjoinv (", ",
+                                           (gchar **) po_profile_get_organisation_types (profile));
       applicability = PO_APPLICABILITY_OUT_OF_SCOPE;
       reason = g_strdup_printf ("the policy binds %s and advises %s; the profile (%s) is "
-                                "neither", binds, advises, mine);
+                                "neither",
+                                binds, advises, mine);
     }
 
   if (devices_note != NULL)
@@ -667,8 +672,8 @@ po_policy_evaluate (PoPolicy *policy, PoProfile *profile, GDateTime *now,
 static gchar *
 builder_to_string (JsonBuilder *builder)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
 
   json_generator_set_root (generator, root);
   return json_generator_to_data (generator, NULL);
@@ -677,7 +682,7 @@ builder_to_string (JsonBuilder *builder)
 gchar *
 po_policy_milestones_to_json (PoPolicy *policy)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < policy->milestones->len; i++)
@@ -767,7 +772,7 @@ add_entries (JsonBuilder *builder, PoPolicy *policy)
 gchar *
 po_policy_scope_to_json (PoPolicy *policy)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
   add_list (builder, "binds", policy->binds);

@@ -17,18 +17,18 @@
 typedef struct {
   gchar *key;
   gchar *value;
-  gchar *problem;   /* why the option was rejected (then it is not applied), or NULL */
+  gchar *problem; /* why the option was rejected (then it is not applied), or NULL */
 } Option;
 
 struct _PoProfileSource {
-  GMutex          lock;
-  gchar          *config_path;
-  gboolean        config_must_exist;
-  gboolean        config_known;     /* config_identity is of the file last looked at */
-  PoFileIdentity  config_identity;
-  PoProfile      *config_profile;   /* last good one from the file, or NULL */
-  gchar          *config_problem;   /* why the file as it is now is not in force */
-  GPtrArray      *profile_options;  /* Option*, osquery's, in the order set */
+  GMutex lock;
+  gchar *config_path;
+  gboolean config_must_exist;
+  gboolean config_known; /* config_identity is of the file last looked at */
+  PoFileIdentity config_identity;
+  PoProfile *config_profile;  /* last good one from the file, or NULL */
+  gchar *config_problem;      /* why the file as it is now is not in force */
+  GPtrArray *profile_options; /* Option*, osquery's, in the order set */
 };
 
 static void
@@ -78,8 +78,8 @@ check_config_file (const gchar *path, const struct stat *st, gpointer user_data,
     {
       g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
                    "%s: refused: owned by uid %u (running as root, phaseout only reads a "
-                   "configuration owned by root and not writable by group or others)", path,
-                   (guint) st->st_uid);
+                   "configuration owned by root and not writable by group or others)",
+                   path, (guint) st->st_uid);
       return FALSE;
     }
   if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0)
@@ -99,9 +99,9 @@ static void
 set_config_problem (PoProfileSource *source, const gchar *message)
 {
   g_autofree gchar *problem = g_strdup_printf (
-      "configuration file %s; %s", message,
-      source->config_profile != NULL ? "keeping the organisation profile read from it before"
-                                     : "no organisation profile from it is in force");
+    "configuration file %s; %s", message,
+    source->config_profile != NULL ? "keeping the organisation profile read from it before"
+                                   : "no organisation profile from it is in force");
 
   if (g_strcmp0 (problem, source->config_problem) != 0)
     g_warning ("%s", problem);
@@ -121,15 +121,15 @@ set_config_problem (PoProfileSource *source, const gchar *message)
 static void
 reload_config (PoProfileSource *source, const PoFileIdentity *path_identity)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(PoProfile) profile = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (PoProfile) profile = NULL;
+  g_autoptr (GError) error = NULL;
   struct stat opened = { 0 };
 
   source->config_known = TRUE;
   source->config_identity = *path_identity;
-  if (!po_config_file_read (source->config_path, PO_PROFILE_MAX_FILE_SIZE, check_config_file,
-                            NULL, &bytes, &opened, &error)
+  if (!po_config_file_read (source->config_path, PO_PROFILE_MAX_FILE_SIZE, check_config_file, NULL,
+                            &bytes, &opened, &error)
       || !po_profile_new_from_bytes (bytes, source->config_path, &profile, &error))
     set_config_problem (source, error->message);
   else
@@ -194,12 +194,11 @@ file_profile (PoProfileSource *source, PoProfile **ret_profile, GError **error)
 static gchar *
 short_problem (PoProfileSource *source)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
 
   if (source->config_problem != NULL)
     g_string_append_printf (text, "the profile in %s was rejected%s", source->config_path,
-                            source->config_profile != NULL ? ", the one read before is kept"
-                                                           : "");
+                            source->config_profile != NULL ? ", the one read before is kept" : "");
   for (guint i = 0; i < source->profile_options->len; i++)
     {
       Option *option = g_ptr_array_index (source->profile_options, i);
@@ -216,8 +215,8 @@ short_problem (PoProfileSource *source)
 gboolean
 po_profile_source_get (PoProfileSource *source, PoProfile **ret_profile, GError **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(PoProfile) profile = NULL;
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (PoProfile) profile = NULL;
   g_autofree gchar *problem = NULL;
 
   g_return_val_if_fail (source != NULL, FALSE);
@@ -228,12 +227,12 @@ po_profile_source_get (PoProfileSource *source, PoProfile **ret_profile, GError 
   problem = short_problem (source);
   if (source->profile_options->len > 0 || problem != NULL)
     {
-      g_autoptr(PoProfile) layered = profile != NULL ? po_profile_copy (profile)
-                                                     : po_profile_new ();
+      g_autoptr (PoProfile) layered = profile != NULL ? po_profile_copy (profile)
+                                                      : po_profile_new ();
       for (guint i = 0; i < source->profile_options->len; i++)
         {
           Option *option = g_ptr_array_index (source->profile_options, i);
-          g_autoptr(GError) local_error = NULL;
+          g_autoptr (GError) local_error = NULL;
           /* each was checked when it was set; a rejected one is left out */
           if (option->problem == NULL
               && !po_profile_apply_option (layered, option->key, option->value, &local_error))
@@ -253,8 +252,8 @@ po_profile_source_get (PoProfileSource *source, PoProfile **ret_profile, GError 
 gchar *
 po_profile_source_get_problem (PoProfileSource *source)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (source != NULL, NULL);
   locker = g_mutex_locker_new (&source->lock);
@@ -281,9 +280,9 @@ gboolean
 po_profile_source_set_option (PoProfileSource *source, const gchar *key, const gchar *value,
                               GError **error)
 {
-  g_autoptr(PoProfile) scratch = po_profile_new ();
-  g_autoptr(GMutexLocker) locker = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (PoProfile) scratch = po_profile_new ();
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (GError) local_error = NULL;
   Option *option;
 
   g_return_val_if_fail (source != NULL, FALSE);

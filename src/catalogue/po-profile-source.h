@@ -18,10 +18,8 @@ typedef struct _PoProfileSource PoProfileSource;
 /* config: the configuration file; must_exist: it was named (--config), so
  * a missing file is an error, not "no profile".  error is for failures of
  * the source itself and is not set today. */
-PoProfileSource *po_profile_source_new         (const gchar      *config,
-                                                gboolean          must_exist,
-                                                GError          **error);
-void             po_profile_source_free        (PoProfileSource  *source);
+PoProfileSource *po_profile_source_new (const gchar *config, gboolean must_exist, GError **error);
+void po_profile_source_free (PoProfileSource *source);
 
 /*
  * The profile: *ret_profile is a new reference, or NULL when nothing is
@@ -33,9 +31,7 @@ void             po_profile_source_free        (PoProfileSource  *source);
  * returned even when empty, so reasons never claim that nothing was
  * configured.  A named file that is missing is an error.
  */
-gboolean         po_profile_source_get         (PoProfileSource  *source,
-                                                PoProfile       **ret_profile,
-                                                GError          **error);
+gboolean po_profile_source_get (PoProfileSource *source, PoProfile **ret_profile, GError **error);
 
 /*
  * What was configured but is not in force, as of the last
@@ -43,15 +39,13 @@ gboolean         po_profile_source_get         (PoProfileSource  *source,
  * and the problem, and saying what is in force instead; NULL when nothing
  * was rejected.  For phaseout_info.config_problem and the report.
  */
-gchar           *po_profile_source_get_problem (PoProfileSource  *source);
+gchar *po_profile_source_get_problem (PoProfileSource *source);
 
 /* an osquery option (custom_phaseout_jurisdictions, ...) for the profile;
  * FALSE with the reason when it is rejected, which is also kept for
  * po_profile_source_get_problem() */
-gboolean         po_profile_source_set_option  (PoProfileSource  *source,
-                                                const gchar      *key,
-                                                const gchar      *value,
-                                                GError          **error);
+gboolean po_profile_source_set_option (PoProfileSource *source, const gchar *key,
+                                       const gchar *value, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoProfileSource, po_profile_source_free)
 

@@ -12,18 +12,18 @@
 #include "po-error.h"
 #include "po-settings.h"
 
-#define PROFILE_GROUP "profile"
+#define PROFILE_GROUP  "profile"
 #define MAX_GRACE_DAYS 36500
 
 struct _PoProfile {
-  gatomicrefcount  ref_count;
-  gchar           *name;
-  GStrv            jurisdictions;
-  GStrv            types;
-  GStrv            disabled;
-  gint             grace_days;
-  gchar           *device_class;   /* "desktop", "server", or NULL: one of the two */
-  gchar           *problem;        /* what was configured but rejected, or NULL */
+  gatomicrefcount ref_count;
+  gchar *name;
+  GStrv jurisdictions;
+  GStrv types;
+  GStrv disabled;
+  gint grace_days;
+  gchar *device_class; /* "desktop", "server", or NULL: one of the two */
+  gchar *problem;      /* what was configured but rejected, or NULL */
 };
 
 PoProfile *
@@ -118,7 +118,7 @@ lookup_key (const gchar *text, gboolean allow_prefix, PoProfileKey *ret_key)
 static gchar *
 describe_options (void)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   guint n_rows;
   const PoSettingInfo *table = po_settings_get_table (&n_rows);
 
@@ -133,8 +133,8 @@ describe_options (void)
 static GStrv
 split_list (const gchar *value)
 {
-  g_auto(GStrv) parts = g_strsplit_set (value, ",;", -1);
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) parts = g_strsplit_set (value, ",;", -1);
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; parts[i] != NULL; i++)
     {
@@ -151,12 +151,11 @@ static gboolean
 set_value (PoProfile *profile, PoProfileKey key, const gchar *value, const gchar *where,
            GError **error)
 {
-  g_auto(GStrv) list = split_list (value);
+  g_auto (GStrv) list = split_list (value);
 
   switch (key)
     {
-    case PO_PROFILE_KEY_NAME:
-      {
+      case PO_PROFILE_KEY_NAME: {
         g_autofree gchar *name = g_strstrip (g_strdup (value));
         g_free (profile->name);
         profile->name = *name != '\0' ? g_steal_pointer (&name) : NULL;
@@ -170,7 +169,8 @@ set_value (PoProfile *profile, PoProfileKey key, const gchar *value, const gchar
             {
               g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
                            "%s: '%s' is not a jurisdiction (an ISO 3166 code such as NL or "
-                           "US-TX, or EU)", where, list[i]);
+                           "US-TX, or EU)",
+                           where, list[i]);
               return FALSE;
             }
           g_free (list[i]);
@@ -183,11 +183,12 @@ set_value (PoProfile *profile, PoProfileKey key, const gchar *value, const gchar
       for (guint i = 0; list[i] != NULL; i++)
         if (!po_vocabulary_is_organisation_type (list[i]))
           {
-            g_autofree gchar *known =
-                g_strjoinv (", ", (gchar **) po_vocabulary_get_organisation_types ());
+            g_autofree gchar *known = g_strjoinv (", ", (gchar **)
+                                                          po_vocabulary_get_organisation_types ());
             g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
                          "%s: unknown organisation type '%s' (known: %s; or x-NAME for your "
-                         "own)", where, list[i], known);
+                         "own)",
+                         where, list[i], known);
             return FALSE;
           }
       g_strfreev (profile->types);
@@ -197,15 +198,14 @@ set_value (PoProfile *profile, PoProfileKey key, const gchar *value, const gchar
       for (guint i = 0; list[i] != NULL; i++)
         if (!po_vocabulary_is_id (list[i]))
           {
-            g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                         "%s: '%s' is not a policy id", where, list[i]);
+            g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA, "%s: '%s' is not a policy id",
+                         where, list[i]);
             return FALSE;
           }
       g_strfreev (profile->disabled);
       profile->disabled = g_steal_pointer (&list);
       return TRUE;
-    case PO_PROFILE_KEY_GRACE_PERIOD_DAYS:
-      {
+      case PO_PROFILE_KEY_GRACE_PERIOD_DAYS: {
         g_autofree gchar *text = g_strstrip (g_strdup (value));
         guint64 days = 0;
 
@@ -217,15 +217,13 @@ set_value (PoProfile *profile, PoProfileKey key, const gchar *value, const gchar
         if (!g_ascii_string_to_unsigned (text, 10, 0, MAX_GRACE_DAYS, &days, NULL))
           {
             g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                         "%s: '%s' is not a number of days (0 to %d)", where, text,
-                         MAX_GRACE_DAYS);
+                         "%s: '%s' is not a number of days (0 to %d)", where, text, MAX_GRACE_DAYS);
             return FALSE;
           }
         profile->grace_days = (gint) days;
         return TRUE;
       }
-    case PO_PROFILE_KEY_DEVICE_CLASS:
-      {
+      case PO_PROFILE_KEY_DEVICE_CLASS: {
         g_autofree gchar *text = g_strstrip (g_strdup (value));
 
         /* phaseout runs on desktops and servers: a phone cannot run it, so a
@@ -251,8 +249,8 @@ gboolean
 po_profile_load_key_file (PoProfile *profile, GKeyFile *key_file, const gchar *origin,
                           GError **error)
 {
-  g_autoptr(PoProfile) scratch = po_profile_copy (profile);
-  g_auto(GStrv) keys = NULL;
+  g_autoptr (PoProfile) scratch = po_profile_copy (profile);
+  g_auto (GStrv) keys = NULL;
 
   if (!g_key_file_has_group (key_file, PROFILE_GROUP))
     return TRUE;
@@ -305,8 +303,8 @@ gboolean
 po_profile_new_from_bytes (GBytes *bytes, const gchar *origin, PoProfile **ret_profile,
                            GError **error)
 {
-  g_autoptr(GKeyFile) key_file = g_key_file_new ();
-  g_autoptr(PoProfile) profile = po_profile_new ();
+  g_autoptr (GKeyFile) key_file = g_key_file_new ();
+  g_autoptr (PoProfile) profile = po_profile_new ();
 
   if (!g_key_file_load_from_bytes (key_file, bytes, G_KEY_FILE_NONE, error))
     {
@@ -322,7 +320,7 @@ po_profile_new_from_bytes (GBytes *bytes, const gchar *origin, PoProfile **ret_p
 gboolean
 po_profile_new_from_file (const gchar *path, PoProfile **ret_profile, GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr (GBytes) bytes = NULL;
 
   if (!po_config_file_read (path, PO_PROFILE_MAX_FILE_SIZE, NULL, NULL, &bytes, NULL, error))
     return FALSE;
@@ -330,8 +328,7 @@ po_profile_new_from_file (const gchar *path, PoProfile **ret_profile, GError **e
 }
 
 gboolean
-po_profile_apply_option (PoProfile *profile, const gchar *key, const gchar *value,
-                         GError **error)
+po_profile_apply_option (PoProfile *profile, const gchar *key, const gchar *value, GError **error)
 {
   g_autofree gchar *where = NULL;
   PoProfileKey which;
@@ -353,9 +350,9 @@ po_profile_apply_option (PoProfile *profile, const gchar *key, const gchar *valu
 gboolean
 po_profile_is_empty (PoProfile *profile)
 {
-  return profile->name == NULL && profile->jurisdictions[0] == NULL
-         && profile->types[0] == NULL && profile->disabled[0] == NULL
-         && profile->grace_days < 0 && profile->device_class == NULL;
+  return profile->name == NULL && profile->jurisdictions[0] == NULL && profile->types[0] == NULL
+         && profile->disabled[0] == NULL && profile->grace_days < 0
+         && profile->device_class == NULL;
 }
 
 void
@@ -452,7 +449,7 @@ po_profile_is_policy_disabled (PoProfile *profile, const gchar *policy_id)
 gchar *
 po_profile_describe (PoProfile *profile)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
   g_autofree gchar *jurisdictions = g_strjoinv (", ", profile->jurisdictions);
   g_autofree gchar *types = g_strjoinv (", ", profile->types);
 

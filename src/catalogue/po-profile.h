@@ -36,11 +36,11 @@ G_BEGIN_DECLS
  */
 typedef struct _PoProfile PoProfile;
 
-PoProfile          *po_profile_new                    (void);
-PoProfile          *po_profile_ref                    (PoProfile    *profile);
-void                po_profile_unref                  (PoProfile    *profile);
+PoProfile *po_profile_new (void);
+PoProfile *po_profile_ref (PoProfile *profile);
+void po_profile_unref (PoProfile *profile);
 /* a deep copy, to layer options over a shared profile */
-PoProfile          *po_profile_copy                   (PoProfile    *profile);
+PoProfile *po_profile_copy (PoProfile *profile);
 
 /*
  * Reads the [profile] group of key_file (a missing group leaves the profile
@@ -49,21 +49,15 @@ PoProfile          *po_profile_copy                   (PoProfile    *profile);
  * (PO_ERROR_INVALID_DATA) naming origin and the key; on error the profile is
  * unchanged.
  */
-gboolean            po_profile_load_key_file          (PoProfile    *profile,
-                                                       GKeyFile     *key_file,
-                                                       const gchar  *origin,
-                                                       GError      **error);
+gboolean po_profile_load_key_file (PoProfile *profile, GKeyFile *key_file, const gchar *origin,
+                                   GError **error);
 
 /* reads path as a key file, then as above; ret_profile untouched on failure.
  * A path that is not a regular file, or is larger than 1 MiB, is refused. */
-gboolean            po_profile_new_from_file          (const gchar  *path,
-                                                       PoProfile   **ret_profile,
-                                                       GError      **error);
+gboolean po_profile_new_from_file (const gchar *path, PoProfile **ret_profile, GError **error);
 /* the same from a key file's bytes already read; origin names them in messages */
-gboolean            po_profile_new_from_bytes         (GBytes       *bytes,
-                                                       const gchar  *origin,
-                                                       PoProfile   **ret_profile,
-                                                       GError      **error);
+gboolean po_profile_new_from_bytes (GBytes *bytes, const gchar *origin, PoProfile **ret_profile,
+                                    GError **error);
 
 /*
  * Sets one key from an option: key is a [profile] key ("jurisdictions"),
@@ -72,13 +66,11 @@ gboolean            po_profile_new_from_bytes         (GBytes       *bytes,
  * separated by ',' or ';'.  The option replaces what the file said for that
  * key.  An empty value clears it.
  */
-gboolean            po_profile_apply_option           (PoProfile    *profile,
-                                                       const gchar  *key,
-                                                       const gchar  *value,
-                                                       GError      **error);
+gboolean po_profile_apply_option (PoProfile *profile, const gchar *key, const gchar *value,
+                                  GError **error);
 
 /* TRUE when nothing at all is configured (then every policy applies) */
-gboolean            po_profile_is_empty               (PoProfile    *profile);
+gboolean po_profile_is_empty (PoProfile *profile);
 
 /*
  * What the administrator configured but is not in this profile: a config
@@ -87,36 +79,32 @@ gboolean            po_profile_is_empty               (PoProfile    *profile);
  * say it instead of "no profile configured" (po_policy_evaluate()); the
  * whole story is the runtime's (po_runtime_get_profile_problem()).
  */
-void                po_profile_set_problem            (PoProfile    *profile,
-                                                       const gchar  *problem);
-const gchar        *po_profile_get_problem            (PoProfile    *profile);
+void po_profile_set_problem (PoProfile *profile, const gchar *problem);
+const gchar *po_profile_get_problem (PoProfile *profile);
 
-const gchar        *po_profile_get_name               (PoProfile    *profile);
+const gchar *po_profile_get_name (PoProfile *profile);
 /* upper-case codes as configured, e.g. "NL", "US-TX"; never NULL */
-const gchar *const *po_profile_get_jurisdictions      (PoProfile    *profile);
+const gchar *const *po_profile_get_jurisdictions (PoProfile *profile);
 /* as configured, without the implied parents; never NULL */
-const gchar *const *po_profile_get_organisation_types (PoProfile    *profile);
-const gchar *const *po_profile_get_disabled_policies  (PoProfile    *profile);
+const gchar *const *po_profile_get_organisation_types (PoProfile *profile);
+const gchar *const *po_profile_get_disabled_policies (PoProfile *profile);
 /* -1 when not configured */
-gint                po_profile_get_grace_period_days  (PoProfile    *profile);
+gint po_profile_get_grace_period_days (PoProfile *profile);
 /* "desktop" or "server" (device-class), or NULL: not configured, so one of
  * the two (phaseout does not run on phones); a policy's devices are judged
  * against it */
-const gchar        *po_profile_get_device_class       (PoProfile    *profile);
+const gchar *po_profile_get_device_class (PoProfile *profile);
 
 /* TRUE if the profile is of type, directly or through the hierarchy, in
  * any jurisdiction (policies apply the jurisdiction rule themselves) */
-gboolean            po_profile_has_organisation_type  (PoProfile    *profile,
-                                                       const gchar  *type);
+gboolean po_profile_has_organisation_type (PoProfile *profile, const gchar *type);
 /* TRUE if a policy of this jurisdiction ("US", "US-TX", "EU", "*") is in the
  * profile's jurisdictions; always TRUE when the profile names none */
-gboolean            po_profile_in_jurisdiction        (PoProfile    *profile,
-                                                       const gchar  *jurisdiction);
-gboolean            po_profile_is_policy_disabled     (PoProfile    *profile,
-                                                       const gchar  *policy_id);
+gboolean po_profile_in_jurisdiction (PoProfile *profile, const gchar *jurisdiction);
+gboolean po_profile_is_policy_disabled (PoProfile *profile, const gchar *policy_id);
 
 /* one line for reports, e.g. "NL; central-government" */
-gchar              *po_profile_describe               (PoProfile    *profile);
+gchar *po_profile_describe (PoProfile *profile);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoProfile, po_profile_unref)
 

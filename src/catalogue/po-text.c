@@ -12,10 +12,8 @@
  * the Unicode separators (Zs, Zl, Zp of Unicode 15), the ones names
  * carry most often first (no-break spaces) */
 static const gunichar other_spaces[] = {
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d,
-  0x00a0, 0x202f, 0x2007, 0x3000,
-  0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2008, 0x2009, 0x200a,
-  0x2028, 0x2029, 0x205f,
+  0x09,   0x0a,   0x0b,   0x0c,   0x0d,   0x00a0, 0x202f, 0x2007, 0x3000, 0x1680, 0x2000, 0x2001,
+  0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x205f,
 };
 
 gboolean
@@ -106,8 +104,7 @@ po_text_normalise (const gchar *text, PoTextRule rule, PoTextFolding folding)
       return valid;
     case PO_TEXT_FOLD:
       return fold (valid, folding);
-    case PO_TEXT_FREE:
-      {
+      case PO_TEXT_FREE: {
         gchar *collapsed = collapse_spaces (valid);
         g_free (valid);
         return fold (collapsed, folding);
@@ -130,7 +127,7 @@ po_text_normalise (const gchar *text, PoTextRule rule, PoTextFolding folding)
 gboolean
 po_text_is_normal (const gchar *text, PoTextRule rule)
 {
-  gboolean space = TRUE;  /* at the start, as after a space: no leading one */
+  gboolean space = TRUE; /* at the start, as after a space: no leading one */
 
   switch (rule)
     {

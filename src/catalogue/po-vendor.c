@@ -186,9 +186,8 @@ po_product_get_indicators (PoProduct *product)
 
 /* ---- remediation ---- */
 
-static const gchar *const remediation_platforms[PO_REMEDIATION_N + 1] = {
-  "linux", "windows", "macos", "mobile", NULL
-};
+static const gchar *const remediation_platforms[PO_REMEDIATION_N + 1] = { "linux", "windows",
+                                                                          "macos", "mobile", NULL };
 
 const gchar *const *
 po_remediation_platforms (void)

@@ -13,19 +13,19 @@
 #include "po-catalogue-private.h"
 
 static const gchar *const categories[] = {
-  "antivirus",                /* anti-virus / endpoint protection */
-  "edr",                      /* endpoint detection and response agents */
-  "management",               /* management servers and agents (Network Agent) */
+  "antivirus",  /* anti-virus / endpoint protection */
+  "edr",        /* endpoint detection and response agents */
+  "management", /* management servers and agents (Network Agent) */
   "password-manager",
   "vpn",
   "parental-control",
-  "tool",                     /* on-demand scanners and removal tools */
+  "tool", /* on-demand scanners and removal tools */
   "web-application-firewall",
-  "messaging",                /* instant messaging and workplace chat clients */
-  "social-media",             /* social-media and short-video apps */
-  "ai-assistant",             /* generative-AI chat services and their clients */
-  "surveillance-client",      /* clients that view and manage video-surveillance equipment */
-  "payment",                  /* payment and wallet apps */
+  "messaging",           /* instant messaging and workplace chat clients */
+  "social-media",        /* social-media and short-video apps */
+  "ai-assistant",        /* generative-AI chat services and their clients */
+  "surveillance-client", /* clients that view and manage video-surveillance equipment */
+  "payment",             /* payment and wallet apps */
   "other",
   NULL
 };
@@ -43,36 +43,36 @@ static const struct {
   const gchar *parent;
   const gchar *jurisdiction;
 } organisation_types[] = {
-  { "government", NULL, NULL },                         /* any public body */
-  { "central-government", "government", NULL },         /* national ministries and agencies */
-  { "federal-executive", "central-government", "US" },  /* US federal executive branch */
-  { "eu-institution", "government", "EU" },             /* EU institutions, bodies, agencies */
-  { "regional-government", "government", NULL },        /* provinces, states, Länder */
+  { "government", NULL, NULL },                        /* any public body */
+  { "central-government", "government", NULL },        /* national ministries and agencies */
+  { "federal-executive", "central-government", "US" }, /* US federal executive branch */
+  { "eu-institution", "government", "EU" },            /* EU institutions, bodies, agencies */
+  { "regional-government", "government", NULL },       /* provinces, states, Länder */
   { "province", "regional-government", NULL },
   { "local-government", "government", NULL },
   { "municipality", "local-government", NULL },
-  { "public-school", "government", NULL },              /* publicly run schools, districts */
-  { "national-security", NULL, NULL },                  /* national-security systems or role */
-  { "vital-sector", NULL, NULL },                       /* critical / vital infrastructure */
-  { "government-supplier", NULL, NULL },                /* suppliers to government security */
-  { "federal-contractor", "government-supplier", "US" },/* US federal contractors (FAR) */
-  { "state-contractor", "government-supplier", "US" },  /* contractors of a US state */
-  { "business", NULL, NULL },                           /* private companies */
+  { "public-school", "government", NULL },               /* publicly run schools, districts */
+  { "national-security", NULL, NULL },                   /* national-security systems or role */
+  { "vital-sector", NULL, NULL },                        /* critical / vital infrastructure */
+  { "government-supplier", NULL, NULL },                 /* suppliers to government security */
+  { "federal-contractor", "government-supplier", "US" }, /* US federal contractors (FAR) */
+  { "state-contractor", "government-supplier", "US" },   /* contractors of a US state */
+  { "business", NULL, NULL },                            /* private companies */
   /* a rule binding every business binds these too; one binding them does not bind every business */
   { "state-owned-enterprise", "business", NULL },
-  { "individual", NULL, NULL },                         /* home users */
+  { "individual", NULL, NULL }, /* home users */
 };
 
 static const gchar *const milestone_kinds[] = {
-  "identify",                 /* find the products and report them */
+  "identify", /* find the products and report them */
   "report",
-  "plan",                     /* a removal plan is due */
+  "plan", /* a removal plan is due */
   "begin-removal",
-  "remove",                   /* removal complete */
-  "use-prohibited",           /* using the products is prohibited from this date */
-  "procurement-prohibited",   /* no new purchases */
-  "no-new-sales",             /* the vendor may no longer sell */
-  "end-of-updates",           /* the products stop receiving updates */
+  "remove",                 /* removal complete */
+  "use-prohibited",         /* using the products is prohibited from this date */
+  "procurement-prohibited", /* no new purchases */
+  "no-new-sales",           /* the vendor may no longer sell */
+  "end-of-updates",         /* the products stop receiving updates */
   "other",
   NULL
 };
@@ -213,8 +213,8 @@ po_vocabulary_is_id (const gchar *text)
   if (length > 128)
     return FALSE;
   for (gsize i = 0; i < length; i++)
-    if (!(g_ascii_islower (text[i]) || g_ascii_isdigit (text[i]) || text[i] == '-'
-          || text[i] == '.' || text[i] == '_'))
+    if (!(g_ascii_islower (text[i]) || g_ascii_isdigit (text[i]) || text[i] == '-' || text[i] == '.'
+          || text[i] == '_'))
       return FALSE;
   return TRUE;
 }
@@ -274,7 +274,7 @@ po_vocabulary_parse_date (const gchar *text, gboolean allow_time, GDateTime **re
 {
   gsize length;
   gint year, month, day;
-  g_autoptr(GDateTime) when = NULL;
+  g_autoptr (GDateTime) when = NULL;
 
   if (text == NULL)
     return FALSE;
@@ -295,15 +295,16 @@ po_vocabulary_parse_date (const gchar *text, gboolean allow_time, GDateTime **re
     }
   else
     {
-      g_autoptr(GDateTime) parsed = NULL;
+      g_autoptr (GDateTime) parsed = NULL;
       gchar last = text[length - 1];
 
       if (!allow_time || text[10] != 'T' || length < 17 || !is_digits (text, 11, 2)
           || text[13] != ':' || !is_digits (text, 14, 2))
         return FALSE;
       /* an explicit offset, never the local time of whoever reads the file */
-      if (last != 'Z' && !(length >= 6 && (text[length - 6] == '+' || text[length - 6] == '-')
-                           && text[length - 3] == ':'))
+      if (last != 'Z'
+          && !(length >= 6 && (text[length - 6] == '+' || text[length - 6] == '-')
+               && text[length - 3] == ':'))
         return FALSE;
       parsed = g_date_time_new_from_iso8601 (text, NULL);
       if (parsed == NULL)

@@ -11,17 +11,17 @@ G_BEGIN_DECLS
  * categories and organisation types.  NULL-terminated, in documentation
  * order.
  */
-const gchar *const *po_vocabulary_get_categories          (void);
-const gchar *const *po_vocabulary_get_organisation_types  (void);
-const gchar *const *po_vocabulary_get_milestone_kinds     (void);
+const gchar *const *po_vocabulary_get_categories (void);
+const gchar *const *po_vocabulary_get_organisation_types (void);
+const gchar *const *po_vocabulary_get_milestone_kinds (void);
 /* the classes of device a policy's "devices" names besides "all":
  * "mobile", "desktop", "server" */
-const gchar *const *po_vocabulary_get_device_classes      (void);
+const gchar *const *po_vocabulary_get_device_classes (void);
 /* the type an organisation type implies ("municipality" -> "local-government"),
  * or NULL at the top or for unknown types */
-const gchar        *po_vocabulary_get_organisation_parent (const gchar *type);
+const gchar *po_vocabulary_get_organisation_parent (const gchar *type);
 /* the jurisdiction a type belongs to ("federal-contractor" -> "US"), or NULL
  * for types that mean the same everywhere */
-const gchar        *po_vocabulary_get_organisation_jurisdiction (const gchar *type);
+const gchar *po_vocabulary_get_organisation_jurisdiction (const gchar *type);
 
 G_END_DECLS

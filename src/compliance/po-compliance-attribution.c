@@ -14,10 +14,14 @@ po_attribution_kind_to_string (PoAttributionKind kind)
 {
   switch (kind)
     {
-    case PO_ATTRIBUTION_CATALOGUE: return "catalogue";
-    case PO_ATTRIBUTION_SIGNER: return "signer";
-    case PO_ATTRIBUTION_AUTHOR: return "author";
-    case PO_ATTRIBUTION_IN_TREE: return "in_tree";
+    case PO_ATTRIBUTION_CATALOGUE:
+      return "catalogue";
+    case PO_ATTRIBUTION_SIGNER:
+      return "signer";
+    case PO_ATTRIBUTION_AUTHOR:
+      return "author";
+    case PO_ATTRIBUTION_IN_TREE:
+      return "in_tree";
     case PO_ATTRIBUTION_NONE:
       return NULL;
     }
@@ -44,13 +48,13 @@ static void
 attribute_module (PoComplianceIndex *index, const PoKernelModule *module,
                   PoAttribution *ret_attribution)
 {
-  g_autoptr(GArray) candidates = po_candidates_new ();
+  g_autoptr (GArray) candidates = po_candidates_new ();
   PoAttribution attribution = { 0 };
 
   po_candidates_add_module (index, NULL, module, candidates);
   if (candidates->len > 0)
     {
-      g_autoptr(GArray) chosen = po_candidates_resolve (candidates);
+      g_autoptr (GArray) chosen = po_candidates_resolve (candidates);
       const PoCandidate *best = NULL;
       for (guint i = 0; i < chosen->len; i++)
         {
@@ -60,8 +64,9 @@ attribute_module (PoComplianceIndex *index, const PoKernelModule *module,
               || ((c->product != NULL) == (best->product != NULL) && c->rank < best->rank))
             best = c;
         }
-      attribution.kind = best->rank < 2 ? PO_ATTRIBUTION_CATALOGUE
-                         : best->rank < 6 ? PO_ATTRIBUTION_SIGNER : PO_ATTRIBUTION_AUTHOR;
+      attribution.kind = best->rank < 2   ? PO_ATTRIBUTION_CATALOGUE
+                         : best->rank < 6 ? PO_ATTRIBUTION_SIGNER
+                                          : PO_ATTRIBUTION_AUTHOR;
       attribution.vendor = best->vendor;
       attribution.product = best->product;
       attribution.vendor_name = g_strdup (po_vendor_get_name (best->vendor));

@@ -37,17 +37,18 @@ static gboolean
 collect_packages (const PoCollectRequest *request, PoFindingSource source, PoIndicatorKind kind,
                   PackageCollector collector, GPtrArray *findings)
 {
-  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
-  g_autoptr(GPtrArray) packages =
-      source == PO_FINDING_SOURCE_DEB
-      ? po_inventory_collect_deb_filtered (request->inventory, deb_could_match,
-                                           request->catalogue, warnings)
-      : collector (request->inventory, warnings);
+  g_autoptr (GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr (GPtrArray) packages = source == PO_FINDING_SOURCE_DEB
+                                     ? po_inventory_collect_deb_filtered (request->inventory,
+                                                                          deb_could_match,
+                                                                          request->catalogue,
+                                                                          warnings)
+                                     : collector (request->inventory, warnings);
 
   for (guint i = 0; i < packages->len; i++)
     {
       PoPackage *package = g_ptr_array_index (packages, i);
-      g_autoptr(GArray) candidates = po_candidates_new ();
+      g_autoptr (GArray) candidates = po_candidates_new ();
       g_autofree gchar *matched = NULL;
 
       if (!package->installed)
@@ -70,7 +71,7 @@ collect_packages (const PoCollectRequest *request, PoFindingSource source, PoInd
 static gboolean
 executable_is_trusted (PoInventory *inventory, gint pid)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   struct stat st;
 
   if (!po_inventory_process_stat_executable (inventory, pid, &st, &error))
@@ -94,16 +95,15 @@ executable_is_trusted (PoInventory *inventory, gint pid)
 static gboolean
 collect_processes (const PoCollectRequest *request, GPtrArray *findings)
 {
-  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr (GPtrArray) warnings = po_inventory_warnings_new ();
   /* the name and the executable are all that is matched */
-  g_autoptr(GPtrArray) processes =
-      po_inventory_collect_processes_full (request->inventory, PO_PROCESS_READ_NAME_AND_PATH,
-                                           warnings);
+  g_autoptr (GPtrArray) processes = po_inventory_collect_processes_full (
+    request->inventory, PO_PROCESS_READ_NAME_AND_PATH, warnings);
 
   for (guint i = 0; i < processes->len; i++)
     {
       PoProcess *process = g_ptr_array_index (processes, i);
-      g_autoptr(GArray) candidates = po_candidates_new ();
+      g_autoptr (GArray) candidates = po_candidates_new ();
 
       if (process->path != NULL)
         {
@@ -120,8 +120,8 @@ collect_processes (const PoCollectRequest *request, GPtrArray *findings)
         {
           po_candidates_add_indicator_matches (request->catalogue, request->owners, candidates,
                                                PO_INDICATOR_LINUX_PROCESS, process->name, 0);
-          if (candidates->len > 0 && po_inventory_process_real_uid (request->inventory,
-                                                                    process->pid) != 0)
+          if (candidates->len > 0
+              && po_inventory_process_real_uid (request->inventory, process->pid) != 0)
             g_array_set_size (candidates, 0);
         }
       po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_PROCESS, process->name,
@@ -134,15 +134,15 @@ collect_processes (const PoCollectRequest *request, GPtrArray *findings)
 static gboolean
 collect_units (const PoCollectRequest *request, GPtrArray *findings)
 {
-  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr (GPtrArray) warnings = po_inventory_warnings_new ();
   /* names are matched: the unit files need not be read */
-  g_autoptr(GPtrArray) units = po_inventory_collect_units_fields (request->inventory,
-                                                                  PO_UNIT_READ_NAMES, warnings);
+  g_autoptr (GPtrArray) units = po_inventory_collect_units_fields (request->inventory,
+                                                                   PO_UNIT_READ_NAMES, warnings);
 
   for (guint i = 0; i < units->len; i++)
     {
       PoUnit *unit = g_ptr_array_index (units, i);
-      g_autoptr(GArray) candidates = po_candidates_new ();
+      g_autoptr (GArray) candidates = po_candidates_new ();
 
       if (unit->masked)
         continue;
@@ -157,13 +157,14 @@ collect_units (const PoCollectRequest *request, GPtrArray *findings)
 static gboolean
 collect_modules (const PoCollectRequest *request, GPtrArray *findings)
 {
-  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
-  g_autoptr(GPtrArray) modules = po_inventory_collect_kernel_modules (request->inventory, warnings);
+  g_autoptr (GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr (GPtrArray) modules = po_inventory_collect_kernel_modules (request->inventory,
+                                                                       warnings);
 
   for (guint i = 0; i < modules->len; i++)
     {
       PoKernelModule *module = g_ptr_array_index (modules, i);
-      g_autoptr(GArray) candidates = po_candidates_new ();
+      g_autoptr (GArray) candidates = po_candidates_new ();
 
       po_candidates_add_module (request->index, request->owners, module, candidates);
       po_compliance_add_findings (findings, candidates, PO_FINDING_SOURCE_KERNEL_MODULE,

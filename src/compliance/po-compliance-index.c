@@ -23,12 +23,12 @@
 #define MAX_ATTRIBUTIONS 16384
 
 struct _PoComplianceIndex {
-  gatomicrefcount  ref_count;
-  PoCatalogue     *catalogue;
-  GHashTable      *vendor_names;     /* normalised name -> GArray of PoVendorName */
-  GMutex           attributions_lock;
-  GHashTable      *attributions;     /* key (attribution_key) -> PoAttribution* */
-  PoPathPlan      *path_plan;
+  gatomicrefcount ref_count;
+  PoCatalogue *catalogue;
+  GHashTable *vendor_names; /* normalised name -> GArray of PoVendorName */
+  GMutex attributions_lock;
+  GHashTable *attributions; /* key (attribution_key) -> PoAttribution* */
+  PoPathPlan *path_plan;
 };
 
 /*

@@ -32,7 +32,7 @@ po_finding_free (PoFinding *finding)
 gchar *
 po_compliance_strip_email (const gchar *text)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
   gboolean in_angle = FALSE;
 
   for (const gchar *p = text; *p != '\0'; p++)
@@ -68,8 +68,9 @@ gboolean
 po_compliance_owner_wanted (GHashTable *owners, PoVendor *vendor, PoProduct *product)
 {
   /* owners == NULL: every vendor and product (vendor_drivers) */
-  return owners == NULL || g_hash_table_contains (owners, product != NULL ? (gpointer) product
-                                                                          : (gpointer) vendor);
+  return owners == NULL
+         || g_hash_table_contains (owners,
+                                   product != NULL ? (gpointer) product : (gpointer) vendor);
 }
 
 /* every indicator of kind matching value, at rank (globs one lower) */
@@ -77,10 +78,9 @@ void
 po_candidates_add_indicator_matches (PoCatalogue *catalogue, GHashTable *owners, GArray *candidates,
                                      PoIndicatorKind kind, const gchar *value, guint rank)
 {
-  g_autoptr(GPtrArray) matches = NULL;
+  g_autoptr (GPtrArray) matches = NULL;
 
-  if (value == NULL || *value == '\0'
-      || !po_catalogue_match (catalogue, kind, value, &matches))
+  if (value == NULL || *value == '\0' || !po_catalogue_match (catalogue, kind, value, &matches))
     return;
   for (guint i = 0; i < matches->len; i++)
     {
@@ -137,7 +137,7 @@ add_author_name_matches (PoComplianceIndex *index, GHashTable *owners, GArray *c
                          const gchar *author, guint rank)
 {
   g_autofree gchar *whole = NULL;
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
 
   if (author == NULL)
     return;
@@ -203,7 +203,7 @@ void
 po_compliance_add_findings (GPtrArray *findings, GArray *candidates, PoFindingSource source,
                             const gchar *name, const gchar *version, const gchar *path, gint64 pid)
 {
-  g_autoptr(GArray) chosen = po_candidates_resolve (candidates);
+  g_autoptr (GArray) chosen = po_candidates_resolve (candidates);
 
   for (guint i = 0; i < chosen->len; i++)
     {
@@ -236,11 +236,9 @@ po_candidates_add_module (PoComplianceIndex *index, GHashTable *owners,
   po_candidates_add_indicator_matches (catalogue, owners, candidates, PO_INDICATOR_KERNEL_MODULE,
                                        module->name, 0);
   po_candidates_add_indicator_matches (catalogue, owners, candidates,
-                                       PO_INDICATOR_KERNEL_MODULE_SIGNER,
-                                       module->signer, 2);
+                                       PO_INDICATOR_KERNEL_MODULE_SIGNER, module->signer, 2);
   add_vendor_name_matches (index, owners, candidates, module->signer, 4);
   po_candidates_add_indicator_matches (catalogue, owners, candidates,
-                                       PO_INDICATOR_KERNEL_MODULE_AUTHOR,
-                                       module->author, 6);
+                                       PO_INDICATOR_KERNEL_MODULE_AUTHOR, module->author, 6);
   add_author_name_matches (index, owners, candidates, module->author, 8);
 }

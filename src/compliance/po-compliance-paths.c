@@ -23,7 +23,7 @@ directory_of_contents_pattern (const gchar *pattern)
 }
 
 typedef struct {
-  gchar  *path;
+  gchar *path;
   GArray *candidates;
 } PathHit;
 
@@ -48,14 +48,13 @@ is_same_or_beneath (const gchar *path, const gchar *ancestor)
 /* probes one indicator's pattern and notes each path it stands for */
 static gboolean
 probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
-                 GHashTable *hits_by_path, GPtrArray *hits, PoPathMemo *memo,
-                 GPtrArray *warnings)
+                 GHashTable *hits_by_path, GPtrArray *hits, PoPathMemo *memo, GPtrArray *warnings)
 {
   const gchar *pattern = po_indicator_get_pattern (indicator);
   g_autofree gchar *directory = directory_of_contents_pattern (pattern);
-  g_autoptr(GPtrArray) infos = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) infos = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
 
   if (!po_path_memo_could_exist (memo, pattern))
     return TRUE;
@@ -109,10 +108,10 @@ probe_indicator (const PoCollectRequest *request, const PoIndicator *indicator,
  * every query was most of what a large catalogue cost.
  */
 struct _PoPathPlan {
-  GPtrArray *indicators;   /* the catalogue's path indicators, borrowed */
-  guint     *prefix_of;    /* per indicator: 0 none, else 1 + its longest prefix */
-  GPtrArray *prefixes;     /* gchar*, each once */
-  guint     *parent_of;    /* per prefix: 0 none, else 1 + the prefix above it */
+  GPtrArray *indicators; /* the catalogue's path indicators, borrowed */
+  guint *prefix_of;      /* per indicator: 0 none, else 1 + its longest prefix */
+  GPtrArray *prefixes;   /* gchar*, each once */
+  guint *parent_of;      /* per prefix: 0 none, else 1 + the prefix above it */
 };
 
 void
@@ -130,8 +129,8 @@ PoPathPlan *
 po_path_plan_new (PoCatalogue *catalogue)
 {
   PoPathPlan *plan = g_new0 (PoPathPlan, 1);
-  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GArray) parents = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GArray) parents = g_array_new (FALSE, FALSE, sizeof (guint));
 
   plan->indicators = po_catalogue_get_indicators (catalogue, PO_INDICATOR_LINUX_PATH);
   plan->prefix_of = g_new0 (guint, MAX (plan->indicators->len, 1));
@@ -139,7 +138,8 @@ po_path_plan_new (PoCatalogue *catalogue)
   for (guint i = 0; i < plan->indicators->len; i++)
     {
       const PoIndicator *indicator = g_ptr_array_index (plan->indicators, i);
-      g_auto(GStrv) prefixes = po_path_memo_checked_prefixes (po_indicator_get_pattern (indicator));
+      g_auto (GStrv) prefixes = po_path_memo_checked_prefixes (
+        po_indicator_get_pattern (indicator));
       guint parent = 0;
 
       for (guint p = 0; prefixes != NULL && prefixes[p] != NULL; p++)
@@ -150,8 +150,9 @@ po_path_plan_new (PoCatalogue *catalogue)
             {
               found = GUINT_TO_POINTER (plan->prefixes->len + 1);
               g_ptr_array_add (plan->prefixes, g_strdup (prefixes[p]));
-              g_hash_table_insert (index, g_ptr_array_index (plan->prefixes,
-                                                             plan->prefixes->len - 1), found);
+              g_hash_table_insert (index,
+                                   g_ptr_array_index (plan->prefixes, plan->prefixes->len - 1),
+                                   found);
               g_array_append_val (parents, parent);
             }
           parent = GPOINTER_TO_UINT (found);
@@ -194,11 +195,11 @@ prefix_missing (const PoPathPlan *plan, guint8 *known, PoPathMemo *memo, guint p
 gboolean
 po_compliance_collect_paths (const PoCollectRequest *request, GPtrArray *findings)
 {
-  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
-  g_autoptr(GHashTable) hits_by_path = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
-  g_autoptr(GPtrArray) path_findings = g_ptr_array_new ();
-  g_autoptr(PoPathMemo) memo = po_path_memo_new (request->inventory);
+  g_autoptr (GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr (GHashTable) hits_by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) path_hit_free);
+  g_autoptr (GPtrArray) path_findings = g_ptr_array_new ();
+  g_autoptr (PoPathMemo) memo = po_path_memo_new (request->inventory);
   const PoPathPlan *plan = po_compliance_index_get_path_plan (request->index);
   g_autofree guint8 *known = g_new0 (guint8, plan->prefixes->len + 1);
   g_autofree gboolean *redundant = NULL;
@@ -218,11 +219,11 @@ po_compliance_collect_paths (const PoCollectRequest *request, GPtrArray *finding
   for (guint i = 0; i < hits->len; i++)
     {
       PathHit *hit = g_ptr_array_index (hits, i);
-      g_autoptr(GArray) chosen = po_candidates_resolve (hit->candidates);
+      g_autoptr (GArray) chosen = po_candidates_resolve (hit->candidates);
       for (guint c = 0; c < chosen->len; c++)
         {
-          const PoCandidate *candidate =
-              &g_array_index (hit->candidates, PoCandidate, g_array_index (chosen, guint, c));
+          const PoCandidate *candidate = &g_array_index (hit->candidates, PoCandidate,
+                                                         g_array_index (chosen, guint, c));
           PoFinding *finding = po_finding_new_from_candidate (PO_FINDING_SOURCE_PATH, candidate,
                                                               hit->path);
           finding->path = g_strdup (hit->path);

@@ -105,10 +105,10 @@ static gboolean
 record_history (PoState *state, PoScan *scan, const PoScanFilter *filter, guint sources_run,
                 guint sources_complete)
 {
-  g_autoptr(GArray) rows = g_array_sized_new (FALSE, TRUE, sizeof (PoStateFinding),
-                                              scan->matches->len);
-  g_autoptr(GArray) complete = g_array_new (FALSE, TRUE, sizeof (PoStateComplete));
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GArray) rows = g_array_sized_new (FALSE, TRUE, sizeof (PoStateFinding),
+                                               scan->matches->len);
+  g_autoptr (GArray) complete = g_array_new (FALSE, TRUE, sizeof (PoStateComplete));
+  g_autoptr (GError) error = NULL;
   gboolean narrowed = filter->vendors != NULL || filter->categories != NULL
                       || filter->sources != PO_FINDING_SOURCES_ALL;
 
@@ -122,8 +122,7 @@ record_history (PoState *state, PoScan *scan, const PoScanFilter *filter, guint 
       row.finding = finding->key;
       row.vendor = po_vendor_get_id (finding->vendor);
       row.product = finding->product != NULL ? po_product_get_id (finding->product) : NULL;
-      row.category = finding->product != NULL ? po_product_get_category (finding->product)
-                                              : NULL;
+      row.category = finding->product != NULL ? po_product_get_category (finding->product) : NULL;
       row.source = po_finding_source_to_string (finding->source);
       row.name = finding->name;
       row.version = finding->version;
@@ -146,9 +145,9 @@ record_history (PoState *state, PoScan *scan, const PoScanFilter *filter, guint 
         }
     }
 
-  if (!po_state_record_scan (state, g_date_time_to_unix (scan->now),
-                             (PoStateFinding *) rows->data, rows->len,
-                             (const PoStateComplete *) complete->data, complete->len, &error))
+  if (!po_state_record_scan (state, g_date_time_to_unix (scan->now), (PoStateFinding *) rows->data,
+                             rows->len, (const PoStateComplete *) complete->data, complete->len,
+                             &error))
     return FALSE;
   for (guint i = 0; i < scan->matches->len; i++)
     {
@@ -162,8 +161,8 @@ record_history (PoState *state, PoScan *scan, const PoScanFilter *filter, guint 
 PoScan *
 po_compliance_scan (const PoScanInputs *inputs, const PoScanFilter *filter)
 {
-  g_autoptr(PoScan) scan = g_new0 (PoScan, 1);
-  g_autoptr(GHashTable) owners = g_hash_table_new (NULL, NULL);
+  g_autoptr (PoScan) scan = g_new0 (PoScan, 1);
+  g_autoptr (GHashTable) owners = g_hash_table_new (NULL, NULL);
   PoCollectRequest request = { 0 };
   GPtrArray *policies;
   guint sources_complete = 0;
@@ -199,8 +198,7 @@ po_compliance_scan (const PoScanInputs *inputs, const PoScanFilter *filter)
   request.catalogue = scan->catalogue;
   request.owners = owners;
   request.sources = filter->sources;
-  scan->sources_run = g_hash_table_size (owners) > 0 ? po_compliance_sources_needed (&request)
-                                                      : 0;
+  scan->sources_run = g_hash_table_size (owners) > 0 ? po_compliance_sources_needed (&request) : 0;
   po_compliance_collect (&request, scan->sources_run, scan->findings, &sources_complete);
 
   for (guint p = 0; p < scan->policies->len; p++)
@@ -212,8 +210,7 @@ po_compliance_scan (const PoScanInputs *inputs, const PoScanFilter *filter)
         {
           PoFinding *finding = g_ptr_array_index (scan->findings, f);
           PoMatch *match;
-          if (!po_compliance_policy_covers_owner (result->policy, finding->vendor,
-                                                  finding->product)
+          if (!po_compliance_policy_covers_owner (result->policy, finding->vendor, finding->product)
               || !in_list (filter->vendors, po_vendor_get_id (finding->vendor)))
             continue;
           match = g_new0 (PoMatch, 1);
@@ -224,8 +221,7 @@ po_compliance_scan (const PoScanInputs *inputs, const PoScanFilter *filter)
         }
     }
 
-  scan->history = record_history (inputs->state, scan, filter, scan->sources_run,
-                                  sources_complete);
+  scan->history = record_history (inputs->state, scan, filter, scan->sources_run, sources_complete);
   for (guint p = 0; p < scan->policies->len; p++)
     po_policy_result_compute (g_ptr_array_index (scan->policies, p), scan->profile, scan->now,
                               scan->history);

@@ -38,12 +38,18 @@ po_status_to_string (PoStatus status)
 {
   switch (status)
     {
-    case PO_STATUS_COMPLIANT: return "compliant";
-    case PO_STATUS_ACTION_REQUIRED: return "action_required";
-    case PO_STATUS_OVERDUE: return "overdue";
-    case PO_STATUS_ADVISORY: return "advisory";
-    case PO_STATUS_NOT_APPLICABLE: return "not_applicable";
-    default: return NULL;
+    case PO_STATUS_COMPLIANT:
+      return "compliant";
+    case PO_STATUS_ACTION_REQUIRED:
+      return "action_required";
+    case PO_STATUS_OVERDUE:
+      return "overdue";
+    case PO_STATUS_ADVISORY:
+      return "advisory";
+    case PO_STATUS_NOT_APPLICABLE:
+      return "not_applicable";
+    default:
+      return NULL;
     }
 }
 
@@ -78,13 +84,12 @@ po_policy_result_free (PoPolicyResult *result)
 static gint64
 day_number (GDateTime *time)
 {
-  g_autoptr(GDateTime) utc = g_date_time_to_utc (time);
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (time);
   GDate date;
 
   g_date_clear (&date, 1);
   g_date_set_dmy (&date, (GDateDay) g_date_time_get_day_of_month (utc),
-                  (GDateMonth) g_date_time_get_month (utc),
-                  (GDateYear) g_date_time_get_year (utc));
+                  (GDateMonth) g_date_time_get_month (utc), (GDateYear) g_date_time_get_year (utc));
   return g_date_get_julian (&date);
 }
 
@@ -131,7 +136,10 @@ pending_milestone (PoPolicy *policy, GDateTime *now)
 static gchar *
 kind_action (const PoMilestone *milestone)
 {
-  static const struct { const gchar *kind; const gchar *format; } actions[] = {
+  static const struct {
+    const gchar *kind;
+    const gchar *format;
+  } actions[] = {
     { "identify", "identify and report the products by %s" },
     { "report", "report the products by %s" },
     { "plan", "submit the removal plan by %s" },
@@ -209,7 +217,7 @@ compute_deadline (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
   if (grace >= 0 && result->applies && result->matches->len > result->n_unconfirmed
       && result->first_detected > 0)
     {
-      g_autoptr(GDateTime) detected = g_date_time_new_from_unix_utc (result->first_detected);
+      g_autoptr (GDateTime) detected = g_date_time_new_from_unix_utc (result->first_detected);
       gint64 end = day_number (detected) + grace;
 
       result->next_milestone = "grace-period-end";
@@ -246,7 +254,8 @@ required_action (PoPolicyResult *result, PoProfile *profile, GDateTime *now)
                             result->deadline, grace);
   if (grace >= 0)
     return g_strdup_printf ("remove the products within the organisation's grace period of %d "
-                            "days from first detection (the policy sets no deadline)", grace);
+                            "days from first detection (the policy sets no deadline)",
+                            grace);
   return g_strdup ("phase the products out (the policy sets no deadline)");
 }
 
@@ -314,8 +323,8 @@ advice (PoPolicyResult *result, GDateTime *now)
     return g_steal_pointer (&confirmed);
   return g_strdup_printf ("%s%s%u unconfirmed finding%s to check (weak indicator%s, one source "
                           "each: %s not count for the status until confirmed)",
-                          confirmed != NULL ? confirmed : "", confirmed != NULL ? "; and " : "",
-                          n, n == 1 ? "" : "s", n == 1 ? "" : "s", n == 1 ? "it does" : "they do");
+                          confirmed != NULL ? confirmed : "", confirmed != NULL ? "; and " : "", n,
+                          n == 1 ? "" : "s", n == 1 ? "" : "s", n == 1 ? "it does" : "they do");
 }
 
 void
@@ -359,6 +368,7 @@ po_policy_result_compute (PoPolicyResult *result, PoProfile *profile, GDateTime 
   if (result->n_unconfirmed > 0 && result->required_action != NULL)
     result->unconfirmed_action = g_strdup_printf ("confirm it first (a weak indicator, one source: "
                                                   "it does not count until confirmed); if it is "
-                                                  "the product: %s", result->required_action);
+                                                  "the product: %s",
+                                                  result->required_action);
   result->advice = advice (result, now);
 }

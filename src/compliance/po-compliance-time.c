@@ -5,7 +5,7 @@
 gchar *
 po_compliance_format_time (gint64 seconds)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (seconds);
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (seconds);
 
   if (time == NULL)
     return NULL;

@@ -24,7 +24,7 @@
 
 typedef struct {
   const PoTable *table;
-  PoRuntime     *runtime;
+  PoRuntime *runtime;
   /*
    * po_engine_query()'s own connection, which lives for one statement:
    * cells go to SQLite without a copy (SQLITE_STATIC), so each PoRows a
@@ -34,23 +34,23 @@ typedef struct {
    * after which cells are copied again.  NULL on another program's
    * connection (the loadable extension), where cells are always copied.
    */
-  GPtrArray     *kept_rows;
-  gsize          kept_bytes;
+  GPtrArray *kept_rows;
+  gsize kept_bytes;
 } ModuleData;
 
 /* what one table of one po_engine_query() statement may keep before copying again */
 #define MAX_KEPT_BYTES (32u * 1024 * 1024)
 
 typedef struct {
-  sqlite3_vtab  base;
-  ModuleData   *module;
+  sqlite3_vtab base;
+  ModuleData *module;
 } EngineTable;
 
 typedef struct {
-  sqlite3_vtab_cursor  base;
-  PoRows              *rows;
-  guint                row;
-  gboolean             cells_static;  /* rows are kept: cells go to SQLite uncopied */
+  sqlite3_vtab_cursor base;
+  PoRows *rows;
+  guint row;
+  gboolean cells_static; /* rows are kept: cells go to SQLite uncopied */
 } EngineCursor;
 
 static void
@@ -68,8 +68,8 @@ module_data_free (void *data)
 ** xCreate), so the table exists in every connection it is registered in.
 */
 static int
-engineConnect (sqlite3 *db, void *aux, int argc, const char *const *argv,
-               sqlite3_vtab **ret_vtab, char **ret_error)
+engineConnect (sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **ret_vtab,
+               char **ret_error)
 {
   ModuleData *module = aux;
   g_autofree gchar *sql = po_table_schema_to_sql (module->table->schema);
@@ -79,8 +79,8 @@ engineConnect (sqlite3 *db, void *aux, int argc, const char *const *argv,
   rc = sqlite3_declare_vtab (db, sql);
   if (rc != SQLITE_OK)
     {
-      *ret_error = sqlite3_mprintf ("%s: cannot declare table: %s",
-                                    module->table->schema->name, sqlite3_errmsg (db));
+      *ret_error = sqlite3_mprintf ("%s: cannot declare table: %s", module->table->schema->name,
+                                    sqlite3_errmsg (db));
       return rc;
     }
   table = sqlite3_malloc (sizeof *table);
@@ -129,7 +129,7 @@ static int
 engineBestIndex (sqlite3_vtab *vtab, sqlite3_index_info *info)
 {
   const PoTableSchema *schema = ((EngineTable *) vtab)->module->table->schema;
-  g_autoptr(GString) plan = g_string_new (NULL);
+  g_autoptr (GString) plan = g_string_new (NULL);
   int argv_index = 0;
   guint n_equals = 0;
 
@@ -226,8 +226,8 @@ engineFilter (sqlite3_vtab_cursor *base, int idx_num, const char *idx_str, int a
   EngineCursor *cursor = (EngineCursor *) base;
   ModuleData *module = ((EngineTable *) base->pVtab)->module;
   const PoTableSchema *schema = module->table->schema;
-  g_autoptr(PoQueryContext) query = po_query_context_new (schema);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PoQueryContext) query = po_query_context_new (schema);
+  g_autoptr (GError) error = NULL;
   const gchar *p = idx_str;
   guint64 columns_used;
   gchar *end;
@@ -303,8 +303,7 @@ engineColumn (sqlite3_vtab_cursor *base, sqlite3_context *context, int column)
       break;
     case PO_COLUMN_INTEGER:
     case PO_COLUMN_BIGINT:
-    case PO_COLUMN_UNSIGNED_BIGINT:
-      {
+      case PO_COLUMN_UNSIGNED_BIGINT: {
         gint64 number;
         errno = 0;
         number = g_ascii_strtoll (value, &end, 10);
@@ -314,8 +313,7 @@ engineColumn (sqlite3_vtab_cursor *base, sqlite3_context *context, int column)
           sqlite3_result_int64 (context, number);
       }
       break;
-    case PO_COLUMN_DOUBLE:
-      {
+      case PO_COLUMN_DOUBLE: {
         gdouble number = g_ascii_strtod (value, &end);
         if (*value == '\0' || *end != '\0')
           sqlite3_result_null (context);
@@ -336,7 +334,7 @@ engineRowid (sqlite3_vtab_cursor *base, sqlite3_int64 *ret_rowid)
 
 static const sqlite3_module engine_module = {
   /* iVersion    */ 0,
-  /* xCreate     */ NULL,   /* eponymous-only */
+  /* xCreate     */ NULL, /* eponymous-only */
   /* xConnect    */ engineConnect,
   /* xBestIndex  */ engineBestIndex,
   /* xDisconnect */ engineDisconnect,
@@ -418,9 +416,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 gboolean
 po_engine_query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result, GError **error)
 {
-  g_autoptr(sqlite3) db = NULL;
-  g_autoptr(sqlite3_stmt) statement = NULL;
-  g_autoptr(PoResult) result = g_new0 (PoResult, 1);
+  g_autoptr (sqlite3) db = NULL;
+  g_autoptr (sqlite3_stmt) statement = NULL;
+  g_autoptr (PoResult) result = g_new0 (PoResult, 1);
   const char *tail = NULL;
   int n_columns;
   int rc;
@@ -466,8 +464,8 @@ po_engine_query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result, GE
       for (int c = 0; c < n_columns; c++)
         {
           const gchar *text = (const gchar *) sqlite3_column_text (statement, c);
-          g_ptr_array_add (row, text != NULL ? g_string_chunk_insert (result->strings, text)
-                                             : NULL);
+          g_ptr_array_add (row,
+                           text != NULL ? g_string_chunk_insert (result->strings, text) : NULL);
         }
       g_ptr_array_add (result->rows, row);
     }

@@ -18,25 +18,21 @@ G_BEGIN_DECLS
  */
 
 /* registers every table in db; the connection keeps a runtime reference */
-gboolean po_engine_register (sqlite3    *db,
-                             PoRuntime  *runtime,
-                             GError    **error);
+gboolean po_engine_register (sqlite3 *db, PoRuntime *runtime, GError **error);
 
 /* the result of a statement: column names and rows of nullable strings */
 typedef struct {
-  GPtrArray    *column_names;  /* gchar* */
-  GPtrArray    *rows;          /* GPtrArray of const gchar* (NULL = SQL NULL), read-only:
+  GPtrArray *column_names; /* gchar* */
+  GPtrArray *rows;         /* GPtrArray of const gchar* (NULL = SQL NULL), read-only:
                                 * the strings live in `strings` */
   GStringChunk *strings;
 } PoResult;
 
-void     po_result_free     (PoResult *result);
+void po_result_free (PoResult *result);
 
 /* runs one SQL statement over a fresh in-memory connection */
-gboolean po_engine_query    (PoRuntime  *runtime,
-                             const gchar *sql,
-                             PoResult  **ret_result,
-                             GError    **error);
+gboolean po_engine_query (PoRuntime *runtime, const gchar *sql, PoResult **ret_result,
+                          GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoResult, po_result_free)
 

@@ -81,9 +81,8 @@ po_export_key_sql (PoTextRule rule, const gchar *expr)
       return g_strdup (expr);
     case PO_TEXT_FOLD:
       return g_strdup_printf ("lower(%s)", expr);
-    case PO_TEXT_FREE:
-      {
-        g_autoptr(GString) out = g_string_new (NULL);
+      case PO_TEXT_FREE: {
+        g_autoptr (GString) out = g_string_new (NULL);
         guint n_spaces;
         const gunichar *spaces = po_text_get_other_spaces (&n_spaces);
 
@@ -101,7 +100,8 @@ po_export_key_sql (PoTextRule rule, const gchar *expr)
           g_string_append_printf (out, ", char(%u), ' ')", spaces[i]);
         return g_strdup_printf ("lower(trim(replace(replace(replace(%s, ' ', "
                                 "char(1) || char(2)), char(2) || char(1), ''), "
-                                "char(1) || char(2), ' ')))", out->str);
+                                "char(1) || char(2), ' ')))",
+                                out->str);
       }
     case PO_TEXT_WINPATH:
       return g_strdup_printf ("lower(replace(%s, '/', '\\'))", expr);
@@ -129,8 +129,8 @@ line_length (GString *out)
 
 /* an IN list wraps at 96 columns under its opening parenthesis */
 void
-po_export_append_comparison (GString *out, const gchar *key, PoTextRule rule,
-                             GPtrArray *patterns, gboolean glob)
+po_export_append_comparison (GString *out, const gchar *key, PoTextRule rule, GPtrArray *patterns,
+                             gboolean glob)
 {
   if (glob)
     {
@@ -147,8 +147,8 @@ po_export_append_comparison (GString *out, const gchar *key, PoTextRule rule,
       return;
     }
 
-  g_autoptr(GPtrArray) literals = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) literals = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (guint i = 0; i < patterns->len; i++)
     {

@@ -24,7 +24,9 @@ po_export_site_source (const PoOsquerySiteInfo *site, const gchar **ret_source,
                        const gchar **ret_pid)
 {
   /* Linux: the extension's own source names, so both engines agree */
-  static const struct { const gchar *platform, *table, *source; } names[] = {
+  static const struct {
+    const gchar *platform, *table, *source;
+  } names[] = {
     { "linux", "deb_packages", "deb" },
     { "linux", "rpm_packages", "rpm" },
     { "linux", "systemd_units", "systemd_unit" },
@@ -43,7 +45,8 @@ po_export_site_source (const PoOsquerySiteInfo *site, const gchar **ret_source,
 
   *ret_source = site->table;
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (site->platform, names[i].platform) && g_str_equal (site->table, names[i].table))
+    if (g_str_equal (site->platform, names[i].platform)
+        && g_str_equal (site->table, names[i].table))
       *ret_source = names[i].source;
   *ret_pid = g_str_equal (site->table, "processes") ? "pid" : "NULL";
 }
@@ -119,10 +122,9 @@ append_probe (GString *hits, const PoIndicator *indicator, guint arm, guint owne
 }
 
 gboolean
-po_export_append_path_probes (GString *findings, GArray *owners, GArray *arms,
-                              GHashTable *compiled)
+po_export_append_path_probes (GString *findings, GArray *owners, GArray *arms, GHashTable *compiled)
 {
-  g_autoptr(GString) hits = g_string_new (NULL);
+  g_autoptr (GString) hits = g_string_new (NULL);
 
   for (guint o = 0; o < owners->len; o++)
     {

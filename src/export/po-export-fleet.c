@@ -97,7 +97,7 @@ gchar *
 po_export_yaml_scalar (const gchar *value, guint indent)
 {
   g_autofree gchar *valid = g_utf8_make_valid (value != NULL ? value : "", -1);
-  g_autoptr(GString) out = NULL;
+  g_autoptr (GString) out = NULL;
   const gchar *line;
 
   if (!yaml_block_safe (valid))
@@ -218,9 +218,11 @@ write_file (GString *out, PoExportFleetFormat format, const gchar *what, const g
     {
       /* the comment goes inside the first document: before the first "---"
        * it would be a piece of its own, which fleetctl apply refuses */
-      g_string_append_printf (out, "---\n%s"
-                              "# Apply with: fleetctl apply -f FILE (FILE ending in .yml or .yaml)\n",
-                              header);
+      g_string_append_printf (
+        out,
+        "---\n%s"
+        "# Apply with: fleetctl apply -f FILE (FILE ending in .yml or .yaml)\n",
+        header);
       g_string_append (out, items);
       return;
     }
@@ -239,22 +241,23 @@ write_file (GString *out, PoExportFleetFormat format, const gchar *what, const g
       g_string_append (out, escaped);
       return;
     }
-  g_string_append_printf (out,
-                          "# Fleet's GitOps form: the %s: key of default.yml or of a team's file\n"
-                          "# (teams/NAME.yml).  Put it in that file; do not apply it alone:\n"
-                          "# fleetctl gitops needs the file's other keys too (org_settings: in\n"
-                          "# default.yml, name: in a team's file) and clears what a file leaves\n"
-                          "# out.  If the file has a %s: key already, add these items to it.\n"
-                          "# For a file of their own, named by `- path:`, use --format gitops-lib.\n",
-                          what, what);
+  g_string_append_printf (
+    out,
+    "# Fleet's GitOps form: the %s: key of default.yml or of a team's file\n"
+    "# (teams/NAME.yml).  Put it in that file; do not apply it alone:\n"
+    "# fleetctl gitops needs the file's other keys too (org_settings: in\n"
+    "# default.yml, name: in a team's file) and clears what a file leaves\n"
+    "# out.  If the file has a %s: key already, add these items to it.\n"
+    "# For a file of their own, named by `- path:`, use --format gitops-lib.\n",
+    what, what);
   append_under_key (out, what, escaped);
 }
 
 /* ---- policies --------------------------------------------------------------- */
 
 typedef struct {
-  GString             *items;
-  PoExportFleetFormat  format;
+  GString *items;
+  PoExportFleetFormat format;
 } FleetEmit;
 
 static void
@@ -301,7 +304,7 @@ po_export_fleet_policies (PoCatalogue *catalogue, GPtrArray *policies,
                           const PoExportOptions *options, GString *out, GString *notes,
                           GError **error)
 {
-  g_autoptr(GString) items = g_string_new (NULL);
+  g_autoptr (GString) items = g_string_new (NULL);
   g_autofree gchar *header = NULL;
   FleetEmit emit = { items, options->fleet_format };
 
@@ -311,14 +314,13 @@ po_export_fleet_policies (PoCatalogue *catalogue, GPtrArray *policies,
 
   if (!check_team (options, error))
     return FALSE;
-  if (po_export_for_each_query (catalogue, policies, options, notes, TRUE, emit_policy, &emit)
-      == 0)
+  if (po_export_for_each_query (catalogue, policies, options, notes, TRUE, emit_policy, &emit) == 0)
     return po_export_nothing_exported (error);
   header = g_strdup_printf (
-      "# Fleet policies compiled by phaseout %s from its policy catalogue.\n"
-      "# A Fleet policy passes when its query returns a row; each query here\n"
-      "# returns one when none of the software its policy covers is found.\n",
-      PHASEOUT_VERSION);
+    "# Fleet policies compiled by phaseout %s from its policy catalogue.\n"
+    "# A Fleet policy passes when its query returns a row; each query here\n"
+    "# returns one when none of the software its policy covers is found.\n",
+    PHASEOUT_VERSION);
   write_file (out, options->fleet_format, "policies", header, items->str);
   return TRUE;
 }
@@ -365,7 +367,7 @@ po_export_fleet_queries (PoCatalogue *catalogue, GPtrArray *policies,
                          const PoExportOptions *options, GString *out, GString *notes,
                          GError **error)
 {
-  g_autoptr(GString) items = g_string_new (NULL);
+  g_autoptr (GString) items = g_string_new (NULL);
   g_autofree gchar *header = NULL;
   guint mask = options->platforms != 0 ? options->platforms : PO_EXPORT_PLATFORMS_ALL;
 
@@ -379,7 +381,8 @@ po_export_fleet_queries (PoCatalogue *catalogue, GPtrArray *policies,
     {
       g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
                    "interval %u is over %u seconds (7 days), the most osquery schedules: "
-                   "it would drop the query", options->interval, PO_EXPORT_PACK_MAX_INTERVAL);
+                   "it would drop the query",
+                   options->interval, PO_EXPORT_PACK_MAX_INTERVAL);
       return FALSE;
     }
   for (guint p = 0; p < PO_EXPORT_PLATFORM_N; p++)
@@ -391,12 +394,12 @@ po_export_fleet_queries (PoCatalogue *catalogue, GPtrArray *policies,
                           (PoExportTable) t, t == 0 ? notes : NULL);
     }
   header = g_strdup_printf (
-      "# Fleet queries compiled by phaseout %s from its policy catalogue: its\n"
-      "# phaseout_status and banned_software tables in plain osquery SQL, one\n"
-      "# query each per platform, for hosts without the phaseout extension.\n"
-      "# Their results land in Fleet's query reports (at most 1000 rows per\n"
-      "# query unless the report cap is raised).\n",
-      PHASEOUT_VERSION);
+    "# Fleet queries compiled by phaseout %s from its policy catalogue: its\n"
+    "# phaseout_status and banned_software tables in plain osquery SQL, one\n"
+    "# query each per platform, for hosts without the phaseout extension.\n"
+    "# Their results land in Fleet's query reports (at most 1000 rows per\n"
+    "# query unless the report cap is raised).\n",
+    PHASEOUT_VERSION);
   write_file (out, options->fleet_format, "queries", header, items->str);
   return TRUE;
 }

@@ -26,9 +26,9 @@
 static gchar *
 vendor_identity_sql (PoVendor *vendor, PoIndicatorKind kind, const gchar *key)
 {
-  g_autoptr(GPtrArray) exact = g_ptr_array_new ();
-  g_autoptr(GPtrArray) globs = g_ptr_array_new ();
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GPtrArray) exact = g_ptr_array_new ();
+  g_autoptr (GPtrArray) globs = g_ptr_array_new ();
+  g_autoptr (GString) out = g_string_new (NULL);
   GPtrArray *products = po_vendor_get_products (vendor);
   guint n_terms = 0;
 
@@ -55,7 +55,7 @@ vendor_identity_sql (PoVendor *vendor, PoIndicatorKind kind, const gchar *key)
     }
   for (guint i = 0; i < globs->len; i++)
     {
-      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+      g_autoptr (GPtrArray) one = g_ptr_array_new ();
       g_ptr_array_add (one, g_ptr_array_index (globs, i));
       if (n_terms++ > 0)
         g_string_append (out, " OR ");
@@ -66,8 +66,7 @@ vendor_identity_sql (PoVendor *vendor, PoIndicatorKind kind, const gchar *key)
 }
 
 gchar *
-po_export_gate_sql (const PoOsquerySiteInfo *site, PoVendor *vendor,
-                    PoIndicatorKind *ret_identity)
+po_export_gate_sql (const PoOsquerySiteInfo *site, PoVendor *vendor, PoIndicatorKind *ret_identity)
 {
   *ret_identity = PO_INDICATOR_KIND_N;
   switch (site->gate)
@@ -80,17 +79,16 @@ po_export_gate_sql (const PoOsquerySiteInfo *site, PoVendor *vendor,
     case PO_OSQUERY_GATE_TEAM_COLUMN:
       *ret_identity = PO_INDICATOR_MACOS_TEAM_ID;
       return vendor_identity_sql (vendor, PO_INDICATOR_MACOS_TEAM_ID, "b.k_team");
-    case PO_OSQUERY_GATE_TEAM_SIGNATURE:
-      {
+      case PO_OSQUERY_GATE_TEAM_SIGNATURE: {
         g_autofree gchar *key = po_export_key_sql (PO_TEXT_FOLD, "s.team_identifier");
         g_autofree gchar *teams = vendor_identity_sql (vendor, PO_INDICATOR_MACOS_TEAM_ID, key);
         if (teams == NULL)
           return NULL;
         return g_strdup_printf ("EXISTS (SELECT 1 FROM signature AS s WHERE s.path = b.path "
-                                "AND %s)", teams);
+                                "AND %s)",
+                                teams);
       }
-    case PO_OSQUERY_GATE_REGISTRY_PUBLISHER:
-      {
+      case PO_OSQUERY_GATE_REGISTRY_PUBLISHER: {
         g_autofree gchar *key = po_export_key_sql (PO_TEXT_FREE, "p.data");
         g_autofree gchar *publishers = vendor_identity_sql (vendor, PO_INDICATOR_WINDOWS_PUBLISHER,
                                                             key);
@@ -99,10 +97,10 @@ po_export_gate_sql (const PoOsquerySiteInfo *site, PoVendor *vendor,
         *ret_identity = PO_INDICATOR_WINDOWS_PUBLISHER;
         /* a path constraint of its own: osquery reads the one key it names */
         return g_strdup_printf ("EXISTS (SELECT 1 FROM registry AS p WHERE p.path = b.path || "
-                                "'\\Publisher' AND %s)", publishers);
+                                "'\\Publisher' AND %s)",
+                                publishers);
       }
-    case PO_OSQUERY_GATE_DRIVER_SIGNER:
-      {
+      case PO_OSQUERY_GATE_DRIVER_SIGNER: {
         g_autofree gchar *key = po_export_key_sql (PO_TEXT_FREE, "a.subject_name");
         g_autofree gchar *signers = vendor_identity_sql (vendor, PO_INDICATOR_WINDOWS_SIGNER,
                                                          "sig.k");
@@ -115,7 +113,8 @@ po_export_gate_sql (const PoOsquerySiteInfo *site, PoVendor *vendor,
         return g_strdup_printf ("NOT EXISTS (SELECT 1 FROM (SELECT %s AS k FROM authenticode AS a "
                                 "WHERE a.path = b.path) AS sig\n"
                                 "             WHERE sig.k <> '' AND NOT (%s "
-                                "OR sig.k LIKE 'microsoft windows%%'))", key, signers);
+                                "OR sig.k LIKE 'microsoft windows%%'))",
+                                key, signers);
       }
     }
   g_return_val_if_reached (NULL);

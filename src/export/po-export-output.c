@@ -19,7 +19,7 @@
 static const gchar *
 entry_name (PoCatalogue *catalogue, const gchar *entry)
 {
-  g_auto(GStrv) parts = g_strsplit (entry, "/", 2);
+  g_auto (GStrv) parts = g_strsplit (entry, "/", 2);
   PoVendor *vendor = po_catalogue_lookup_vendor (catalogue, parts[0]);
   GPtrArray *products;
 
@@ -39,7 +39,7 @@ static gchar *
 vendor_names (PoCatalogue *catalogue, PoPolicy *policy)
 {
   const gchar *const *entries = po_policy_get_vendors (policy);
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
 
   for (guint i = 0; entries[i] != NULL; i++)
     g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", entry_name (catalogue, entries[i]));
@@ -140,7 +140,8 @@ append_scope (GString *out, PoPolicy *policy)
   const gchar *const *advises = po_policy_get_advises (policy);
   const gchar *const *excludes = po_policy_get_excludes (policy);
 
-  g_string_append (out, po_policy_get_binding (policy) ? "Binding instrument." : "Guidance, not binding.");
+  g_string_append (out, po_policy_get_binding (policy) ? "Binding instrument."
+                                                       : "Guidance, not binding.");
   if (binds[0] != NULL)
     {
       g_string_append (out, " Binds: ");
@@ -180,19 +181,21 @@ po_export_describe (PoCatalogue *catalogue, PoExportQuery *query, gboolean fleet
   PoPolicy *policy = po_export_query_get_policy (query);
   PoExportPlatform platform = po_export_query_get_platform (query);
   g_autofree gchar *vendors = vendor_names (catalogue, policy);
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
   const gchar *url = first_url (policy);
 
   if (fleet)
-    g_string_append_printf (out, "Passes when none of the %s %s that %s covers is found on this "
-                            "%s host.\n", vendors,
-                            covers_all (policy) ? "software" : "products", po_policy_get_id (policy),
-                            po_export_platform_get_title (platform));
+    g_string_append_printf (out,
+                            "Passes when none of the %s %s that %s covers is found on this "
+                            "%s host.\n",
+                            vendors, covers_all (policy) ? "software" : "products",
+                            po_policy_get_id (policy), po_export_platform_get_title (platform));
   else
-    g_string_append_printf (out, "Lists the %s %s that %s covers found on this %s host, one "
-                            "row each with how it matched; no rows: none found.\n", vendors,
-                            covers_all (policy) ? "software" : "products", po_policy_get_id (policy),
-                            po_export_platform_get_title (platform));
+    g_string_append_printf (out,
+                            "Lists the %s %s that %s covers found on this %s host, one "
+                            "row each with how it matched; no rows: none found.\n",
+                            vendors, covers_all (policy) ? "software" : "products",
+                            po_policy_get_id (policy), po_export_platform_get_title (platform));
   g_string_append_printf (out, "%s\n", po_policy_get_title (policy));
   g_string_append_printf (out, "Instrument: %s\n", po_policy_get_instrument (policy));
   g_string_append_printf (out, "Issuer: %s (%s), issued %s.\n", po_policy_get_issuer (policy),
@@ -212,7 +215,8 @@ po_export_describe (PoCatalogue *catalogue, PoExportQuery *query, gboolean fleet
   g_string_append_printf (out, "Policy data: %s, sha256 %s.\n", po_policy_get_origin (policy),
                           po_policy_get_sha256 (policy));
   if (po_export_query_get_part (query) != NULL)
-    g_string_append_printf (out, "Needs osquery %s or later: an older osquery lacks what this "
+    g_string_append_printf (out,
+                            "Needs osquery %s or later: an older osquery lacks what this "
                             "query reads, and fails this query alone (the %s query of the "
                             "policy runs without it).\n",
                             po_export_part_get_osquery_version (po_export_query_get_part (query)),
@@ -224,8 +228,10 @@ po_export_describe (PoCatalogue *catalogue, PoExportQuery *query, gboolean fleet
                                     "what they match, marked [weak], to check by hand.\n"
                                   : "their rows are marked [weak] in matched: unconfirmed, "
                                     "to check by hand.\n");
-  g_string_append_printf (out, "Compiled by phaseout %s from %u indicators to osquery core "
-                          "tables (", PHASEOUT_VERSION, po_export_query_get_n_indicators (query));
+  g_string_append_printf (out,
+                          "Compiled by phaseout %s from %u indicators to osquery core "
+                          "tables (",
+                          PHASEOUT_VERSION, po_export_query_get_n_indicators (query));
   append_list (out, po_export_query_get_tables (query));
   g_string_append (out, "); without the phaseout extension there is no history and no days "
                         "remaining: ");
@@ -243,7 +249,7 @@ po_export_resolution (PoCatalogue *catalogue, PoExportQuery *query)
   const gchar *const *remediations = po_export_query_get_remediations (query);
   g_autofree gchar *vendors = vendor_names (catalogue, policy);
   g_autofree gchar *name = pack_name (query);
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
 
   g_string_append (out, "Uninstall the software this policy finds (or replace it), then let "
                         "Fleet run the policy again.\n");
@@ -252,7 +258,8 @@ po_export_resolution (PoCatalogue *catalogue, PoExportQuery *query)
       g_string_append_printf (out, "Covered on %s: ", po_export_platform_get_title (platform));
       append_list (out, products);
       g_string_append (out, po_export_query_get_vendor_wide (query)
-                            ? "; and anything else published or signed by " : ".\n");
+                              ? "; and anything else published or signed by "
+                              : ".\n");
       if (po_export_query_get_vendor_wide (query))
         g_string_append_printf (out, "%s.\n", vendors);
     }
@@ -268,11 +275,11 @@ po_export_resolution (PoCatalogue *catalogue, PoExportQuery *query)
   if (po_policy_get_replacement (policy) != NULL)
     g_string_append_printf (out, "Replacement, as the instrument says: %s\n",
                             po_policy_get_replacement (policy));
-  g_string_append_printf (out, "To see what was found and how it matched, run the findings "
+  g_string_append_printf (out,
+                          "To see what was found and how it matched, run the findings "
                           "query: `phaseout export sql --policy %s --platform %s`, or the query "
                           "pack's %s.",
-                          po_policy_get_id (policy), po_export_platform_to_string (platform),
-                          name);
+                          po_policy_get_id (policy), po_export_platform_to_string (platform), name);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
@@ -293,8 +300,8 @@ po_export_pack_query_name (PoPolicy *policy, PoExportPlatform platform)
  */
 guint
 po_export_for_each_query (PoCatalogue *catalogue, GPtrArray *policies,
-                          const PoExportOptions *options, GString *notes,
-                          gboolean need_policy_sql, PoExportEmitFunc emit, gpointer user_data)
+                          const PoExportOptions *options, GString *notes, gboolean need_policy_sql,
+                          PoExportEmitFunc emit, gpointer user_data)
 {
   GPtrArray *selected = policies != NULL ? policies : po_catalogue_get_policies (catalogue);
   guint mask = options->platforms != 0 ? options->platforms : PO_EXPORT_PLATFORMS_ALL;
@@ -312,7 +319,8 @@ po_export_for_each_query (PoCatalogue *catalogue, GPtrArray *policies,
             {
               g_autofree gchar *devices = g_strjoinv (", ",
                                                       (gchar **) po_policy_get_devices (policy));
-              g_string_append_printf (notes, "%s: left out: it covers %s devices only, and "
+              g_string_append_printf (notes,
+                                      "%s: left out: it covers %s devices only, and "
                                       "osquery runs on desktops and servers\n",
                                       po_policy_get_id (policy), devices);
             }
@@ -328,9 +336,9 @@ po_export_for_each_query (PoCatalogue *catalogue, GPtrArray *policies,
           for (gint k = -1; k < 0 || parts[k] != NULL; k++)
             {
               const gchar *part = k < 0 ? NULL : parts[k];
-              g_autoptr(PoExportQuery) query = po_export_query_new_part (catalogue, policy,
-                                                                         (PoExportPlatform) p,
-                                                                         part);
+              g_autoptr (PoExportQuery) query = po_export_query_new_part (catalogue, policy,
+                                                                          (PoExportPlatform) p,
+                                                                          part);
               const gchar *platform = po_export_platform_to_string ((PoExportPlatform) p);
               g_autofree gchar *where = part != NULL ? g_strdup_printf ("%s (%s)", platform, part)
                                                      : g_strdup (platform);
@@ -343,7 +351,8 @@ po_export_for_each_query (PoCatalogue *catalogue, GPtrArray *policies,
               if (need_policy_sql && po_export_query_get_policy_sql (query) == NULL)
                 {
                   if (notes != NULL)
-                    g_string_append_printf (notes, "%s on %s: left out: all the indicators it "
+                    g_string_append_printf (notes,
+                                            "%s on %s: left out: all the indicators it "
                                             "covers there are weak (one source), which fail no "
                                             "host; the query pack lists what they find\n",
                                             po_policy_get_id (policy), where);
@@ -355,7 +364,8 @@ po_export_for_each_query (PoCatalogue *catalogue, GPtrArray *policies,
           /* said once per platform: a query of its own (Store apps) may be
            * all a policy has there, as for TikTok on Windows */
           if (!any_findings && notes != NULL)
-            g_string_append_printf (notes, "%s on %s: left out: none of the indicators it "
+            g_string_append_printf (notes,
+                                    "%s on %s: left out: none of the indicators it "
                                     "covers can be seen through osquery's core tables there\n",
                                     po_policy_get_id (policy),
                                     po_export_platform_to_string ((PoExportPlatform) p));
@@ -410,14 +420,13 @@ gchar *
 po_export_table_description (PoExportTable table, PoExportPlatform platform)
 {
   return g_strdup_printf (
-      "phaseout's %s table for %s hosts without the phaseout extension: the same columns with "
-      "the same meanings, computed by plain osquery SQL over osquery's core tables and its time "
-      "table, and engine 'sql' (the extension's rows say 'extension'). Applicability was "
-      "decided when phaseout %s wrote this query, for the organisation profile it was given; "
-      "dates, days remaining and status are computed when it runs. No history: first_detected, "
-      "first_seen and last_seen are NULL.",
-      po_export_table_to_string (table), po_export_platform_get_title (platform),
-      PHASEOUT_VERSION);
+    "phaseout's %s table for %s hosts without the phaseout extension: the same columns with "
+    "the same meanings, computed by plain osquery SQL over osquery's core tables and its time "
+    "table, and engine 'sql' (the extension's rows say 'extension'). Applicability was "
+    "decided when phaseout %s wrote this query, for the organisation profile it was given; "
+    "dates, days remaining and status are computed when it runs. No history: first_detected, "
+    "first_seen and last_seen are NULL.",
+    po_export_table_to_string (table), po_export_platform_get_title (platform), PHASEOUT_VERSION);
 }
 
 /* one of the extension's tables as a pack query of platform */
@@ -462,8 +471,7 @@ emit_platform_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportO
   json_builder_add_string_value (builder, po_export_platform_to_string (platform));
   json_builder_set_member_name (builder, "queries");
   json_builder_begin_object (builder);
-  emit_table_query (catalogue, policies, options, platform, PO_EXPORT_TABLE_STATUS, builder,
-                    NULL);
+  emit_table_query (catalogue, policies, options, platform, PO_EXPORT_TABLE_STATUS, builder, NULL);
   emit_table_query (catalogue, policies, options, platform, PO_EXPORT_TABLE_BANNED_SOFTWARE,
                     builder, NULL);
   po_export_for_each_query (catalogue, policies, &one, notes, FALSE, emit_pack_query, &emit);
@@ -475,9 +483,9 @@ gboolean
 po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions *options,
                 GString *out, GString *notes, GError **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree gchar *text = NULL;
   PackEmit emit = { builder };
   guint mask = options->platforms != 0 ? options->platforms : PO_EXPORT_PLATFORMS_ALL;
@@ -491,7 +499,8 @@ po_export_pack (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptio
     {
       g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
                    "interval %u is over %u seconds (7 days), the most osquery schedules: "
-                   "it would drop the query", options->interval, PO_EXPORT_PACK_MAX_INTERVAL);
+                   "it would drop the query",
+                   options->interval, PO_EXPORT_PACK_MAX_INTERVAL);
       return FALSE;
     }
   if (options->tables)

@@ -40,30 +40,30 @@
 /* ---- the query ------------------------------------------------------------ */
 
 struct _PoExportQuery {
-  PoCatalogue      *catalogue;
-  PoPolicy         *policy;
-  PoExportPlatform  platform;
-  gchar            *part;       /* NULL: the main query */
-  gchar            *findings_sql;
-  gchar            *policy_sql;
-  GPtrArray        *tables;     /* gchar*, NULL-terminated */
-  GPtrArray        *products;   /* gchar*, NULL-terminated */
-  GPtrArray        *remediations; /* gchar*, "Name: text", NULL-terminated */
-  guint             n_indicators;
-  guint             n_unconfirmed;
-  gboolean          vendor_wide;
-  GString          *notes;
-  gboolean          detailed;   /* one arm per indicator, for the extension's tables */
-  GArray           *arms;       /* PoExportArm, detailed only: the arm numbers */
+  PoCatalogue *catalogue;
+  PoPolicy *policy;
+  PoExportPlatform platform;
+  gchar *part; /* NULL: the main query */
+  gchar *findings_sql;
+  gchar *policy_sql;
+  GPtrArray *tables;       /* gchar*, NULL-terminated */
+  GPtrArray *products;     /* gchar*, NULL-terminated */
+  GPtrArray *remediations; /* gchar*, "Name: text", NULL-terminated */
+  guint n_indicators;
+  guint n_unconfirmed;
+  gboolean vendor_wide;
+  GString *notes;
+  gboolean detailed; /* one arm per indicator, for the extension's tables */
+  GArray *arms;      /* PoExportArm, detailed only: the arm numbers */
 };
 
 typedef PoExportOwner Owner;
 
 typedef struct {
   PoExportQuery *query;
-  GHashTable    *compiled;        /* const PoIndicator* set */
-  GArray        *owners;          /* Owner, products first */
-  gboolean       confirmed_only;  /* leave weak indicators out (the pass/fail query) */
+  GHashTable *compiled;    /* const PoIndicator* set */
+  GArray *owners;          /* Owner, products first */
+  gboolean confirmed_only; /* leave weak indicators out (the pass/fail query) */
 } Build;
 
 static gboolean
@@ -76,7 +76,8 @@ static gboolean
 on_platform (const PoIndicator *indicator, PoExportPlatform platform)
 {
   return g_strcmp0 (po_indicator_kind_get_platform (po_indicator_get_kind (indicator)),
-                    po_export_platform_get_catalogue_name (platform)) == 0;
+                    po_export_platform_get_catalogue_name (platform))
+         == 0;
 }
 
 static GPtrArray *
@@ -171,8 +172,8 @@ exact_arm_numbers (PoExportQuery *query, PoIndicatorKind kind, const PoIndicator
 {
   PoTextRule key_rule = po_indicator_kind_get_info (kind)->rule;
   guint n_keys = rule->keys[1] != NULL ? 2 : 1;
-  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GString) out = g_string_new (n_keys > 1 ? "coalesce(" : "");
+  g_autoptr (GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GString) out = g_string_new (n_keys > 1 ? "coalesce(" : "");
 
   for (guint i = 0; i < indicators->len; i++)
     {
@@ -184,9 +185,9 @@ exact_arm_numbers (PoExportQuery *query, PoIndicatorKind kind, const PoIndicator
       g_string_append_printf (out, "%sCASE b.%s", k > 0 ? ", " : "", rule->keys[k]);
       for (guint i = 0; i < indicators->len; i++)
         {
-          g_autofree gchar *normal =
-              po_text_normalise (po_indicator_get_pattern (g_ptr_array_index (indicators, i)),
-                                 key_rule, PO_TEXT_ASCII);
+          g_autofree gchar *normal = po_text_normalise (po_indicator_get_pattern (
+                                                          g_ptr_array_index (indicators, i)),
+                                                        key_rule, PO_TEXT_ASCII);
           g_autofree gchar *literal = po_export_sql_literal (normal);
           g_string_append_printf (out, " WHEN %s THEN %u", literal,
                                   g_array_index (numbers, guint, i));
@@ -205,8 +206,8 @@ exact_arm_numbers (PoExportQuery *query, PoIndicatorKind kind, const PoIndicator
  * or are left out of the pass/fail query.
  */
 static guint
-append_rule_arms (Build *build, GString *cases, PoIndicatorKind kind,
-                  const PoIndicatorExport *rule, const Owner *owner, const gchar *gate)
+append_rule_arms (Build *build, GString *cases, PoIndicatorKind kind, const PoIndicatorExport *rule,
+                  const Owner *owner, const gchar *gate)
 {
   PoExportQuery *query = build->query;
   GPtrArray *indicators = owner_indicators (owner);
@@ -215,10 +216,10 @@ append_rule_arms (Build *build, GString *cases, PoIndicatorKind kind,
   for (guint pass = 0; pass < 2; pass++)
     {
       gboolean weak = pass == 1;
-      g_autoptr(GPtrArray) exact = g_ptr_array_new ();
-      g_autoptr(GPtrArray) exact_indicators = g_ptr_array_new ();
-      g_autoptr(GPtrArray) globs = g_ptr_array_new ();
-      g_autoptr(GPtrArray) glob_indicators = g_ptr_array_new ();
+      g_autoptr (GPtrArray) exact = g_ptr_array_new ();
+      g_autoptr (GPtrArray) exact_indicators = g_ptr_array_new ();
+      g_autoptr (GPtrArray) globs = g_ptr_array_new ();
+      g_autoptr (GPtrArray) glob_indicators = g_ptr_array_new ();
 
       if (weak && build->confirmed_only)
         break;
@@ -230,21 +231,22 @@ append_rule_arms (Build *build, GString *cases, PoIndicatorKind kind,
           if (po_indicator_get_kind (indicator) != kind || is_weak (indicator) != weak)
             continue;
           g_hash_table_add (build->compiled, (gpointer) indicator);
-          g_ptr_array_add (is_glob ? globs : exact, (gpointer) po_indicator_get_pattern (indicator));
+          g_ptr_array_add (is_glob ? globs : exact,
+                           (gpointer) po_indicator_get_pattern (indicator));
           g_ptr_array_add (is_glob ? glob_indicators : exact_indicators, (gpointer) indicator);
         }
       /* the exact names in one arm, then each glob in its own */
       if (exact->len > 0)
         {
-          g_autofree gchar *then =
-              query->detailed ? exact_arm_numbers (query, kind, rule, owner, exact_indicators)
-                              : arm_label (kind, owner, exact, FALSE, weak);
+          g_autofree gchar *then = query->detailed ? exact_arm_numbers (query, kind, rule, owner,
+                                                                        exact_indicators)
+                                                   : arm_label (kind, owner, exact, FALSE, weak);
           append_arm (cases, kind, rule, exact, FALSE, gate, then);
           n_arms++;
         }
       for (guint g = 0; g < globs->len; g++)
         {
-          g_autoptr(GPtrArray) one = g_ptr_array_new ();
+          g_autoptr (GPtrArray) one = g_ptr_array_new ();
           g_autofree gchar *then = NULL;
 
           g_ptr_array_add (one, g_ptr_array_index (globs, g));
@@ -278,8 +280,7 @@ append_owner_arms (Build *build, GString *cases, PoOsquerySite site_id, const Ow
       {
         const PoIndicatorKindInfo *info = po_indicator_kind_get_info (kind);
 
-        for (guint e = 0; e < G_N_ELEMENTS (info->exports) && info->exports[e].keys[0] != NULL;
-             e++)
+        for (guint e = 0; e < G_N_ELEMENTS (info->exports) && info->exports[e].keys[0] != NULL; e++)
           {
             const PoIndicatorExport *rule = &info->exports[e];
             if (rule->site == site_id && g_str_equal (rule->keys[0], site->keys[k].alias))
@@ -295,14 +296,13 @@ static gboolean
 append_site (Build *build, GString *findings, PoOsquerySite site_id)
 {
   const PoOsquerySiteInfo *site = po_osquery_site_get_info (site_id);
-  g_autoptr(GString) cases = g_string_new (NULL);
+  g_autoptr (GString) cases = g_string_new (NULL);
   guint n_arms = 0;
 
   if (g_strcmp0 (site->part, build->query->part) != 0)
     return FALSE;
   for (guint o = 0; o < build->owners->len; o++)
-    n_arms += append_owner_arms (build, cases, site_id,
-                                 &g_array_index (build->owners, Owner, o));
+    n_arms += append_owner_arms (build, cases, site_id, &g_array_index (build->owners, Owner, o));
   if (n_arms == 0)
     return FALSE;
 
@@ -356,8 +356,7 @@ append_site (Build *build, GString *findings, PoOsquerySite site_id)
       g_autofree gchar *key = po_export_key_sql (site->keys[k].rule, site->keys[k].expr);
       g_string_append_printf (findings, ",\n      %s AS %s", key, site->keys[k].alias);
     }
-  g_string_append_printf (findings, "\n    FROM %s",
-                          site->from != NULL ? site->from : site->table);
+  g_string_append_printf (findings, "\n    FROM %s", site->from != NULL ? site->from : site->table);
   if (site->where != NULL)
     g_string_append_printf (findings, "\n    WHERE %s", site->where);
   g_string_append (findings, "\n  ) AS b\n) AS t\nWHERE t.matched IS NOT NULL");
@@ -399,8 +398,10 @@ add_remediation (PoExportQuery *query, PoVendor *vendor, PoProduct *product)
 
   if (text == NULL)
     return;
-  line = g_strdup_printf ("%s: %s", product != NULL ? po_product_get_name (product)
-                                                    : po_vendor_get_name (vendor), text);
+  line = g_strdup_printf ("%s: %s",
+                          product != NULL ? po_product_get_name (product)
+                                          : po_vendor_get_name (vendor),
+                          text);
   for (guint i = 0; i + 1 < query->remediations->len; i++)
     if (g_str_has_suffix (g_ptr_array_index (query->remediations, i), text))
       return;
@@ -416,7 +417,7 @@ collect_owners (Build *build)
 {
   PoExportQuery *query = build->query;
   const gchar *const *vendor_ids = po_policy_get_vendor_ids (query->policy);
-  g_autoptr(GHashTable) seen_products = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) seen_products = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint v = 0; vendor_ids[v] != NULL; v++)
     {
@@ -501,8 +502,8 @@ note_skipped (Build *build)
 static gchar *
 indent_lines (const gchar *text, const gchar *indent)
 {
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr (GString) out = g_string_new (NULL);
 
   for (guint i = 0; lines[i] != NULL; i++)
     g_string_append_printf (out, "%s%s%s", i > 0 ? "\n" : "", lines[i][0] != '\0' ? indent : "",
@@ -528,15 +529,15 @@ append_sites (Build *build, GString *findings)
  * tables in SQL (po-export-status.c), whose arms are numbers
  */
 static PoExportQuery *
-query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform,
-           const gchar *part, gboolean detailed)
+query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform, const gchar *part,
+           gboolean detailed)
 {
   PoExportQuery *query;
-  g_autoptr(GString) findings = g_string_new (NULL);
-  g_autoptr(GString) confirmed = g_string_new (NULL);
-  g_autoptr(GHashTable) compiled = g_hash_table_new (NULL, NULL);
-  g_autoptr(GHashTable) compiled_confirmed = g_hash_table_new (NULL, NULL);
-  g_autoptr(GArray) owners = g_array_new (FALSE, FALSE, sizeof (Owner));
+  g_autoptr (GString) findings = g_string_new (NULL);
+  g_autoptr (GString) confirmed = g_string_new (NULL);
+  g_autoptr (GHashTable) compiled = g_hash_table_new (NULL, NULL);
+  g_autoptr (GHashTable) compiled_confirmed = g_hash_table_new (NULL, NULL);
+  g_autoptr (GArray) owners = g_array_new (FALSE, FALSE, sizeof (Owner));
   Build build;
   Build pass_fail;
 
@@ -559,7 +560,7 @@ query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform,
   query->detailed = detailed;
   query->arms = g_array_new (FALSE, FALSE, sizeof (PoExportArm));
 
-  build = (Build) { query, compiled, owners, FALSE };
+  build = (Build){ query, compiled, owners, FALSE };
   collect_owners (&build);
   append_sites (&build, findings);
   /* the extension probes its path indicators beneath the root; the
@@ -572,7 +573,7 @@ query_new (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform,
 
   /* the pass/fail query without the weak indicators: nothing unconfirmed
    * fails a host (it reads some of the tables the full build listed) */
-  pass_fail = (Build) { query, compiled_confirmed, owners, TRUE };
+  pass_fail = (Build){ query, compiled_confirmed, owners, TRUE };
   /* the detailed form has no pass/fail query: a second build would number
    * its arms again */
   if (!detailed)
@@ -605,8 +606,7 @@ po_export_query_new_part (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlat
 }
 
 PoExportQuery *
-po_export_query_new_detailed (PoCatalogue *catalogue, PoPolicy *policy,
-                              PoExportPlatform platform)
+po_export_query_new_detailed (PoCatalogue *catalogue, PoPolicy *policy, PoExportPlatform platform)
 {
   return query_new (catalogue, policy, platform, NULL, TRUE);
 }
@@ -749,4 +749,3 @@ po_export_query_get_n_unconfirmed (PoExportQuery *query)
 {
   return query->n_unconfirmed;
 }
-

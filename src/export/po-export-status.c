@@ -39,9 +39,12 @@ po_export_table_to_string (PoExportTable table)
 {
   switch (table)
     {
-    case PO_EXPORT_TABLE_STATUS: return "phaseout_status";
-    case PO_EXPORT_TABLE_BANNED_SOFTWARE: return "banned_software";
-    default: return NULL;
+    case PO_EXPORT_TABLE_STATUS:
+      return "phaseout_status";
+    case PO_EXPORT_TABLE_BANNED_SOFTWARE:
+      return "banned_software";
+    default:
+      return NULL;
     }
 }
 
@@ -84,9 +87,9 @@ issued_instant (PoPolicy *policy)
 static void
 append_policy_row (GString *out, PoPolicy *policy, PoProfile *profile)
 {
-  g_autoptr(GDateTime) issued = issued_instant (policy);
-  g_autoptr(GDateTime) evaluated = issued != NULL ? g_date_time_ref (issued)
-                                                  : g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) issued = issued_instant (policy);
+  g_autoptr (GDateTime) evaluated = issued != NULL ? g_date_time_ref (issued)
+                                                   : g_date_time_new_now_utc ();
   PoApplicability applicability;
   g_autofree gchar *reason = NULL;
   g_autofree gchar *early_reason = NULL;
@@ -104,7 +107,7 @@ append_policy_row (GString *out, PoPolicy *policy, PoProfile *profile)
   po_policy_evaluate (policy, profile, evaluated, &applicability, &reason);
   if (issued != NULL)
     {
-      g_autoptr(GDateTime) before = g_date_time_add_seconds (issued, -1);
+      g_autoptr (GDateTime) before = g_date_time_add_seconds (issued, -1);
       PoApplicability early;
 
       /* a verdict that holds at any time (switched off, another jurisdiction
@@ -124,7 +127,8 @@ append_policy_row (GString *out, PoPolicy *policy, PoProfile *profile)
   if (grace >= 0)
     no_deadline = g_strdup_printf ("remove the products within the organisation's grace "
                                    "period of %d days from first detection (the policy sets "
-                                   "no deadline)", grace);
+                                   "no deadline)",
+                                   grace);
   else
     no_deadline = g_strdup ("phase the products out (the policy sets no deadline)");
 
@@ -155,9 +159,8 @@ append_milestone_rows (GString *out, PoPolicy *policy)
       g_autofree gchar *action_sql = po_export_sql_literal (action);
 
       g_string_append_printf (out, "%s    (%s, %u, %s, %s, %" G_GINT64_FORMAT ", %d, %s)",
-                              out->len > 0 ? ",\n" : "", id, i, kind, day,
-                              milestones[i].passed_at, milestones[i].time != NULL ? 1 : 0,
-                              action_sql);
+                              out->len > 0 ? ",\n" : "", id, i, kind, day, milestones[i].passed_at,
+                              milestones[i].time != NULL ? 1 : 0, action_sql);
     }
 }
 
@@ -165,34 +168,34 @@ append_milestone_rows (GString *out, PoPolicy *policy)
 static void
 append_arm_rows (GString *out, PoExportQuery *query)
 {
-  const gchar *platform =
-      po_export_platform_get_catalogue_name (po_export_query_get_platform (query));
+  const gchar *platform = po_export_platform_get_catalogue_name (
+    po_export_query_get_platform (query));
   guint n_arms = 0;
   const PoExportArm *arms = po_export_query_get_arms (query, &n_arms);
-  g_autofree gchar *id = po_export_sql_literal (po_policy_get_id (po_export_query_get_policy (query)));
+  g_autofree gchar *id = po_export_sql_literal (
+    po_policy_get_id (po_export_query_get_policy (query)));
 
   for (guint i = 0; i < n_arms; i++)
     {
       const PoExportArm *arm = &arms[i];
       g_autofree gchar *vendor = po_export_sql_literal (po_vendor_get_id (arm->vendor));
       g_autofree gchar *vendor_name = po_export_sql_literal (po_vendor_get_name (arm->vendor));
-      g_autofree gchar *product = literal_or_null (arm->product != NULL
-                                                   ? po_product_get_id (arm->product) : NULL);
-      g_autofree gchar *product_name = literal_or_null (arm->product != NULL
-                                                        ? po_product_get_name (arm->product)
-                                                        : NULL);
-      g_autofree gchar *category = literal_or_null (arm->product != NULL
-                                                    ? po_product_get_category (arm->product)
-                                                    : NULL);
-      g_autofree gchar *indicator = g_strdup_printf (
-          "%s:%s", po_indicator_kind_to_string (po_indicator_get_kind (arm->indicator)),
-          po_indicator_get_pattern (arm->indicator));
+      g_autofree gchar *product = literal_or_null (
+        arm->product != NULL ? po_product_get_id (arm->product) : NULL);
+      g_autofree gchar *product_name = literal_or_null (
+        arm->product != NULL ? po_product_get_name (arm->product) : NULL);
+      g_autofree gchar *category = literal_or_null (
+        arm->product != NULL ? po_product_get_category (arm->product) : NULL);
+      g_autofree gchar *indicator = g_strdup_printf ("%s:%s",
+                                                     po_indicator_kind_to_string (
+                                                       po_indicator_get_kind (arm->indicator)),
+                                                     po_indicator_get_pattern (arm->indicator));
       g_autofree gchar *indicator_sql = po_export_sql_literal (indicator);
       g_autofree gchar *confidence = literal_or_null (po_indicator_get_confidence (arm->indicator));
       /* the extension gives the product's Linux text, else the vendor's; the
        * SQL gives those of the platform it runs on */
-      g_autofree gchar *remediation =
-          literal_or_null (po_remediation_for (arm->vendor, arm->product, platform));
+      g_autofree gchar *remediation = literal_or_null (
+        po_remediation_for (arm->vendor, arm->product, platform));
 
       g_string_append_printf (out, "%s    (%s, %u, %s, %s, %s, %s, %s, %s, %s, %s)",
                               out->len > 0 ? ",\n" : "", id, i, vendor, vendor_name, product,
@@ -203,8 +206,8 @@ append_arm_rows (GString *out, PoExportQuery *query)
 static gchar *
 indent (const gchar *text, const gchar *prefix)
 {
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr (GString) out = g_string_new (NULL);
 
   for (guint i = 0; lines[i] != NULL; i++)
     g_string_append_printf (out, "%s%s%s", i > 0 ? "\n" : "", lines[i][0] != '\0' ? prefix : "",
@@ -215,10 +218,10 @@ indent (const gchar *text, const gchar *prefix)
 /* ---- the query ----------------------------------------------------------------- */
 
 /* whole days from the query's time (s.t) to milestone m: days_until() */
-#define DAYS_UNTIL(m)                                                                        \
-  "CASE WHEN " m ".timed = 1 THEN\n"                                                         \
-  "        CASE WHEN " m ".passed_at - s.t > 0 THEN (" m ".passed_at - s.t) / 86400\n"       \
-  "             ELSE -((s.t - " m ".passed_at) / 86400) - 1 END\n"                           \
+#define DAYS_UNTIL(m)                                                                  \
+  "CASE WHEN " m ".timed = 1 THEN\n"                                                   \
+  "        CASE WHEN " m ".passed_at - s.t > 0 THEN (" m ".passed_at - s.t) / 86400\n" \
+  "             ELSE -((s.t - " m ".passed_at) / 86400) - 1 END\n"                     \
   "      ELSE (" m ".passed_at / 86400 - 1) - s.t / 86400 END"
 
 /* "N days left" for an SQL integer d */
@@ -247,48 +250,55 @@ static const gchar judged_sql[] =
   "    s.next_position AS next_position, s.last_position AS last_position,\n"
   "    x.kind AS next_milestone, x.day AS next_milestone_date,\n"
   "    x.passed_at AS next_milestone_at, x.action AS next_action,\n"
-  "    " DAYS_UNTIL ("x") " AS next_days,\n"
-  "    l.day AS deadline, l.passed_at AS deadline_at,\n"
-  "    CASE WHEN l.policy_id IS NULL THEN NULL ELSE 'policy' END AS deadline_source,\n"
-  "    " DAYS_UNTIL ("l") " AS days_remaining,\n"
-  "    l.action AS last_action\n"
-  "  FROM po_state AS s\n"
-  "  LEFT JOIN po_milestone AS x ON x.policy_id = s.policy_id AND x.position = s.next_position\n"
-  "  LEFT JOIN po_milestone AS l ON l.policy_id = s.policy_id AND l.position = s.last_position\n"
-  "),\n"
-  /* counted once, in an aggregate the outer query joins: SQLite does not
+  "    " DAYS_UNTIL (
+    "x") " AS next_days,\n"
+         "    l.day AS deadline, l.passed_at AS deadline_at,\n"
+         "    CASE WHEN l.policy_id IS NULL THEN NULL ELSE 'policy' END AS deadline_source,\n"
+         "    " DAYS_UNTIL (
+           "l") " AS days_remaining,\n"
+                "    l.action AS last_action\n"
+                "  FROM po_state AS s\n"
+                "  LEFT JOIN po_milestone AS x ON x.policy_id = s.policy_id AND x.position = "
+                "s.next_position\n"
+                "  LEFT JOIN po_milestone AS l ON l.policy_id = s.policy_id AND l.position = "
+                "s.last_position\n"
+                "),\n"
+                /* counted once, in an aggregate the outer query joins: SQLite does not
    * copy an aggregate subquery into each place its result is used */
-  "po_count AS (\n"
-  "  SELECT f.policy_id AS policy_id, count(*) AS n,\n"
-  "    sum(CASE WHEN a.confidence = 'weak' THEN 1 ELSE 0 END) AS weak\n"
-  "  FROM po_finding AS f JOIN po_arm AS a ON a.policy_id = f.policy_id AND a.arm = f.arm\n"
-  "  GROUP BY f.policy_id\n"
-  "),\n"
-  /* a finding of a weak indicator (one source) is listed and counted, but
+                "po_count AS (\n"
+                "  SELECT f.policy_id AS policy_id, count(*) AS n,\n"
+                "    sum(CASE WHEN a.confidence = 'weak' THEN 1 ELSE 0 END) AS weak\n"
+                "  FROM po_finding AS f JOIN po_arm AS a ON a.policy_id = f.policy_id AND a.arm = "
+                "f.arm\n"
+                "  GROUP BY f.policy_id\n"
+                "),\n"
+                /* a finding of a weak indicator (one source) is listed and counted, but
    * only confirmed ones make a status (po_policy_result_compute()) */
-  "po_counted AS (\n"
-  "  SELECT d.*,\n"
-  "    CASE WHEN d.applies = 1 THEN coalesce(k.n, 0) ELSE 0 END AS findings,\n"
-  "    CASE WHEN d.applies = 1 THEN coalesce(k.weak, 0) ELSE 0 END AS unconfirmed\n"
-  "  FROM po_due AS d LEFT JOIN po_count AS k ON k.policy_id = d.policy_id\n"
-  "),\n"
-  "po_judged AS (\n"
-  "  SELECT c.*,\n"
-  "    CASE WHEN c.applies = 0 THEN 'not_applicable'\n"
-  "         WHEN c.findings - c.unconfirmed = 0 THEN 'compliant'\n"
-  "         WHEN c.applicability = 'advisory' THEN 'advisory'\n"
-  "         WHEN c.days_remaining < 0 THEN 'overdue'\n"
-  "         ELSE 'action_required' END AS status,\n"
-  "    CASE WHEN c.applies = 0 THEN NULL\n"
-  "         WHEN c.applicability = 'advisory'\n"
-  "           THEN 'advised, not binding: ' || coalesce(c.next_action, 'replace the products')\n"
-  "         WHEN c.next_action IS NOT NULL THEN c.next_action\n"
-  "         ELSE c.no_deadline_action END AS required_action,\n"
-  "    (c.findings - c.unconfirmed)\n"
-  "      || CASE WHEN c.findings - c.unconfirmed = 1 THEN ' finding' ELSE ' findings' END\n"
-  "      AS findings_words\n"
-  "  FROM po_counted AS c\n"
-  ")\n";
+                "po_counted AS (\n"
+                "  SELECT d.*,\n"
+                "    CASE WHEN d.applies = 1 THEN coalesce(k.n, 0) ELSE 0 END AS findings,\n"
+                "    CASE WHEN d.applies = 1 THEN coalesce(k.weak, 0) ELSE 0 END AS unconfirmed\n"
+                "  FROM po_due AS d LEFT JOIN po_count AS k ON k.policy_id = d.policy_id\n"
+                "),\n"
+                "po_judged AS (\n"
+                "  SELECT c.*,\n"
+                "    CASE WHEN c.applies = 0 THEN 'not_applicable'\n"
+                "         WHEN c.findings - c.unconfirmed = 0 THEN 'compliant'\n"
+                "         WHEN c.applicability = 'advisory' THEN 'advisory'\n"
+                "         WHEN c.days_remaining < 0 THEN 'overdue'\n"
+                "         ELSE 'action_required' END AS status,\n"
+                "    CASE WHEN c.applies = 0 THEN NULL\n"
+                "         WHEN c.applicability = 'advisory'\n"
+                "           THEN 'advised, not binding: ' || coalesce(c.next_action, 'replace the "
+                "products')\n"
+                "         WHEN c.next_action IS NOT NULL THEN c.next_action\n"
+                "         ELSE c.no_deadline_action END AS required_action,\n"
+                "    (c.findings - c.unconfirmed)\n"
+                "      || CASE WHEN c.findings - c.unconfirmed = 1 THEN ' finding' ELSE ' "
+                "findings' END\n"
+                "      AS findings_words\n"
+                "  FROM po_counted AS c\n"
+                ")\n";
 
 /* phaseout_status's columns, in the table's order, then engine */
 static const gchar status_select[] =
@@ -312,21 +322,28 @@ static const gchar status_select[] =
   "  CASE\n"
   "    WHEN j.status = 'action_required' AND j.next_position <> j.last_position\n"
   "         AND j.days_remaining IS NOT NULL\n"
-  "      THEN j.findings_words || ': ' || j.required_action || ', ' || " DAYS_LEFT ("j.next_days")
-  "\n"
-  "           || '; deadline: ' || j.last_action || ', ' || " DAYS_LEFT ("j.days_remaining") "\n"
-  "    WHEN j.status = 'overdue'\n"
-  "      THEN j.findings_words || ': ' || j.required_action || '; overdue by '\n"
-  "           || (-j.days_remaining) || ' day'\n"
-  "           || CASE WHEN j.days_remaining = -1 THEN '' ELSE 's' END\n"
-  "    WHEN j.status = 'action_required' AND j.days_remaining IS NOT NULL\n"
-  "      THEN j.findings_words || ': ' || j.required_action || '; ' || "
-  DAYS_LEFT ("j.days_remaining") "\n"
-  "    WHEN j.status IN ('action_required', 'advisory')\n"
-  "      THEN j.findings_words || ': ' || j.required_action\n"
-  "  END AS confirmed_action\n"
-  "  FROM po_judged AS j) AS j\n"
-  "ORDER BY j.policy_id";
+  "      THEN j.findings_words || ': ' || j.required_action || ', ' || " DAYS_LEFT (
+    "j.next_days") "\n"
+                   "           || '; deadline: ' || j.last_action || ', ' || " DAYS_LEFT (
+                     "j.days_remaining") "\n"
+                                         "    WHEN j.status = 'overdue'\n"
+                                         "      THEN j.findings_words || ': ' || j.required_action "
+                                         "|| '; overdue by '\n"
+                                         "           || (-j.days_remaining) || ' day'\n"
+                                         "           || CASE WHEN j.days_remaining = -1 THEN '' "
+                                         "ELSE 's' END\n"
+                                         "    WHEN j.status = 'action_required' AND "
+                                         "j.days_remaining IS NOT NULL\n"
+                                         "      THEN j.findings_words || ': ' || j.required_action "
+                                         "|| '; ' || " DAYS_LEFT (
+                                           "j.days_remaining") "\n"
+                                                               "    WHEN j.status IN "
+                                                               "('action_required', 'advisory')\n"
+                                                               "      THEN j.findings_words || ': "
+                                                               "' || j.required_action\n"
+                                                               "  END AS confirmed_action\n"
+                                                               "  FROM po_judged AS j) AS j\n"
+                                                               "ORDER BY j.policy_id";
 
 /* banned_software's columns, in the table's order, then engine */
 static const gchar banned_select[] =
@@ -375,12 +392,12 @@ po_export_table_sql (PoCatalogue *catalogue, GPtrArray *policies, PoProfile *pro
                      PoExportPlatform platform, PoExportTable table, GString *notes)
 {
   GPtrArray *selected = policies != NULL ? policies : po_catalogue_get_policies (catalogue);
-  g_autoptr(GString) policy_rows = g_string_new (NULL);
-  g_autoptr(GString) milestone_rows = g_string_new (NULL);
-  g_autoptr(GString) arm_rows = g_string_new (NULL);
-  g_autoptr(GString) findings = g_string_new (NULL);
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GString) policy_rows = g_string_new (NULL);
+  g_autoptr (GString) milestone_rows = g_string_new (NULL);
+  g_autoptr (GString) arm_rows = g_string_new (NULL);
+  g_autoptr (GString) findings = g_string_new (NULL);
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
 
   g_return_val_if_fail (catalogue != NULL, NULL);
   g_return_val_if_fail (platform < PO_EXPORT_PLATFORM_N, NULL);
@@ -389,11 +406,11 @@ po_export_table_sql (PoCatalogue *catalogue, GPtrArray *policies, PoProfile *pro
   for (guint i = 0; i < selected->len; i++)
     {
       PoPolicy *policy = g_ptr_array_index (selected, i);
-      g_autoptr(GDateTime) issued = issued_instant (policy);
-      g_autoptr(GDateTime) evaluated = issued != NULL ? g_date_time_ref (issued)
-                                                      : g_date_time_ref (now);
+      g_autoptr (GDateTime) issued = issued_instant (policy);
+      g_autoptr (GDateTime) evaluated = issued != NULL ? g_date_time_ref (issued)
+                                                       : g_date_time_ref (now);
       PoApplicability applicability;
-      g_autoptr(PoExportQuery) query = NULL;
+      g_autoptr (PoExportQuery) query = NULL;
       g_autofree gchar *id = NULL;
       g_autofree gchar *member = NULL;
       const gchar *sql;
@@ -427,16 +444,14 @@ po_export_table_sql (PoCatalogue *catalogue, GPtrArray *policies, PoProfile *pro
                  "po_policy (policy_id, title, binding, issued_at, applies, applicability, "
                  "reason, early_reason, source, no_deadline_action)",
                  policy_rows, 10);
-  append_values (out,
-                 "po_milestone (policy_id, position, kind, day, passed_at, timed, action)",
+  append_values (out, "po_milestone (policy_id, position, kind, day, passed_at, timed, action)",
                  milestone_rows, 7);
   append_values (out,
                  "po_arm (policy_id, arm, vendor, vendor_name, product, product_name, "
                  "category, indicator, confidence, remediation)",
                  arm_rows, 10);
-  g_string_append (out,
-                   "po_finding (policy_id, source, name, version, path, pid, signer, detail, "
-                   "arm) AS (\n");
+  g_string_append (out, "po_finding (policy_id, source, name, version, path, pid, signer, detail, "
+                        "arm) AS (\n");
   if (findings->len > 0)
     g_string_append (out, findings->str);
   else

@@ -43,13 +43,12 @@ typedef enum {
 #define PO_EXPORT_PLATFORMS_ALL ((1u << PO_EXPORT_PLATFORM_N) - 1)
 
 /* osquery's and Fleet's names: "linux", "windows", "darwin" */
-const gchar *po_export_platform_to_string   (PoExportPlatform  platform);
+const gchar *po_export_platform_to_string (PoExportPlatform platform);
 /* the above, "macos" for darwin, or "all" (every platform); ret_mask gets
  * a bit (1 << platform) per platform named; untouched on FALSE */
-gboolean     po_export_platform_parse       (const gchar      *text,
-                                             guint            *ret_mask);
+gboolean po_export_platform_parse (const gchar *text, guint *ret_mask);
 /* "Linux", "Windows", "macOS" */
-const gchar *po_export_platform_get_title   (PoExportPlatform  platform);
+const gchar *po_export_platform_get_title (PoExportPlatform platform);
 /* the catalogue's platform name: "linux", "windows", "macos" */
 const gchar *po_export_platform_get_catalogue_name (PoExportPlatform platform);
 
@@ -61,57 +60,54 @@ typedef struct _PoExportQuery PoExportQuery;
  * Compiles policy (of catalogue) for platform.  Cannot fail: a catalogue
  * is valid once loaded.  Holds a reference to the catalogue.
  */
-PoExportQuery      *po_export_query_new               (PoCatalogue      *catalogue,
-                                                       PoPolicy         *policy,
-                                                       PoExportPlatform  platform);
+PoExportQuery *po_export_query_new (PoCatalogue *catalogue, PoPolicy *policy,
+                                    PoExportPlatform platform);
 /*
  * The same for one part of the platform's SQL: NULL is the main query;
  * the others (po_export_platform_get_parts()) read a column or table only
  * newer osquery has, so they are queries of their own: on an older agent
  * a query naming what it lacks fails as a whole, and only that one fails.
  */
-PoExportQuery      *po_export_query_new_part          (PoCatalogue      *catalogue,
-                                                       PoPolicy         *policy,
-                                                       PoExportPlatform  platform,
-                                                       const gchar      *part);
+PoExportQuery *po_export_query_new_part (PoCatalogue *catalogue, PoPolicy *policy,
+                                         PoExportPlatform platform, const gchar *part);
 /* the platform's parts besides the main query ("store_apps" on Windows),
  * NULL-terminated */
-const gchar *const *po_export_platform_get_parts      (PoExportPlatform  platform);
+const gchar *const *po_export_platform_get_parts (PoExportPlatform platform);
 /* the oldest osquery that runs a part's query ("5.17.0"), or NULL */
-const gchar        *po_export_part_get_osquery_version (const gchar     *part);
-void                po_export_query_free              (PoExportQuery    *query);
+const gchar *po_export_part_get_osquery_version (const gchar *part);
+void po_export_query_free (PoExportQuery *query);
 
-PoPolicy           *po_export_query_get_policy        (PoExportQuery    *query);
+PoPolicy *po_export_query_get_policy (PoExportQuery *query);
 /* NULL for the main query, else the part ("store_apps") */
-const gchar        *po_export_query_get_part          (PoExportQuery    *query);
-PoExportPlatform    po_export_query_get_platform      (PoExportQuery    *query);
+const gchar *po_export_query_get_part (PoExportQuery *query);
+PoExportPlatform po_export_query_get_platform (PoExportQuery *query);
 /* the findings query; NULL when none of the covered indicators can be seen
  * through osquery's core tables on this platform */
-const gchar        *po_export_query_get_findings_sql  (PoExportQuery    *query);
+const gchar *po_export_query_get_findings_sql (PoExportQuery *query);
 /* SELECT 1 WHERE NOT EXISTS (findings): a row when compliant.  Only
  * verified and corroborated indicators: a weak one (one source) is listed
  * by the findings query, its matched label ending in " [weak]", but fails
  * no host.  NULL when there is nothing but weak indicators, or nothing */
-const gchar        *po_export_query_get_policy_sql    (PoExportQuery    *query);
+const gchar *po_export_query_get_policy_sql (PoExportQuery *query);
 /* the osquery tables the SQL reads, NULL-terminated, in first-use order */
-const gchar *const *po_export_query_get_tables        (PoExportQuery    *query);
+const gchar *const *po_export_query_get_tables (PoExportQuery *query);
 /* how many indicators the SQL looks for */
-guint               po_export_query_get_n_indicators  (PoExportQuery    *query);
+guint po_export_query_get_n_indicators (PoExportQuery *query);
 /* how many of them are weak: in the findings query, not the policy query */
-guint               po_export_query_get_n_unconfirmed (PoExportQuery    *query);
+guint po_export_query_get_n_unconfirmed (PoExportQuery *query);
 /* names of the covered products that have indicators on this platform */
-const gchar *const *po_export_query_get_products      (PoExportQuery    *query);
+const gchar *const *po_export_query_get_products (PoExportQuery *query);
 /* how to remove each covered product on this platform, from the catalogue:
  * "TikTok: Get-AppxPackage ...", one line per text, NULL-terminated */
-const gchar *const *po_export_query_get_remediations  (PoExportQuery    *query);
+const gchar *const *po_export_query_get_remediations (PoExportQuery *query);
 /* whether vendor-wide indicators are in (the policy covers every category) */
-gboolean            po_export_query_get_vendor_wide   (PoExportQuery    *query);
+gboolean po_export_query_get_vendor_wide (PoExportQuery *query);
 /*
  * One line per covered indicator of this platform that the SQL does not
  * look for, with the reason (a kind no core table shows, or one used only
  * to confirm a signer); empty when there are none.
  */
-const gchar        *po_export_query_get_notes         (PoExportQuery    *query);
+const gchar *po_export_query_get_notes (PoExportQuery *query);
 
 /*
  * The detailed form, for phaseout_status and banned_software in SQL
@@ -130,30 +126,27 @@ const gchar        *po_export_query_get_notes         (PoExportQuery    *query);
  * vendor-wide path is left out when a product's lies at or beneath it.
  */
 typedef struct {
-  PoVendor          *vendor;
-  PoProduct         *product;    /* NULL: vendor-wide */
+  PoVendor *vendor;
+  PoProduct *product; /* NULL: vendor-wide */
   const PoIndicator *indicator;
 } PoExportArm;
 
-PoExportQuery      *po_export_query_new_detailed      (PoCatalogue      *catalogue,
-                                                       PoPolicy         *policy,
-                                                       PoExportPlatform  platform);
+PoExportQuery *po_export_query_new_detailed (PoCatalogue *catalogue, PoPolicy *policy,
+                                             PoExportPlatform platform);
 /* the detailed form's arms, by number; none in the plain form */
-const PoExportArm  *po_export_query_get_arms          (PoExportQuery    *query,
-                                                       guint            *ret_n_arms);
+const PoExportArm *po_export_query_get_arms (PoExportQuery *query, guint *ret_n_arms);
 
 /* ---- the extension's tables in plain SQL (po-export-status.c) ------------- */
 
 typedef enum {
-  PO_EXPORT_TABLE_STATUS,           /* phaseout_status */
-  PO_EXPORT_TABLE_BANNED_SOFTWARE,  /* banned_software */
+  PO_EXPORT_TABLE_STATUS,          /* phaseout_status */
+  PO_EXPORT_TABLE_BANNED_SOFTWARE, /* banned_software */
   PO_EXPORT_TABLE_N
 } PoExportTable;
 
 /* "phaseout_status", "banned_software" */
-const gchar *po_export_table_to_string (PoExportTable  table);
-gboolean     po_export_table_parse     (const gchar   *text,
-                                        PoExportTable *ret_table);
+const gchar *po_export_table_to_string (PoExportTable table);
+gboolean po_export_table_parse (const gchar *text, PoExportTable *ret_table);
 
 /*
  * One query over osquery's core tables (and its time table) that returns
@@ -167,12 +160,8 @@ gboolean     po_export_table_parse     (const gchar   *text,
  * the query runs, from osquery's time table.  History columns are NULL.
  * Per-indicator notes go to notes (may be NULL).  Never NULL.
  */
-gchar       *po_export_table_sql       (PoCatalogue      *catalogue,
-                                        GPtrArray        *policies,
-                                        PoProfile        *profile,
-                                        PoExportPlatform  platform,
-                                        PoExportTable     table,
-                                        GString          *notes);
+gchar *po_export_table_sql (PoCatalogue *catalogue, GPtrArray *policies, PoProfile *profile,
+                            PoExportPlatform platform, PoExportTable table, GString *notes);
 
 /* ---- whole exports -------------------------------------------------------- */
 
@@ -186,23 +175,23 @@ gchar       *po_export_table_sql       (PoCatalogue      *catalogue,
 
 /* the three files Fleet reads policies and queries from */
 typedef enum {
-  PO_EXPORT_FLEET_APPLY,       /* `fleetctl apply -f`: documents of kind policy or query */
-  PO_EXPORT_FLEET_GITOPS,      /* `fleetctl gitops`: the policies: or queries: key of
+  PO_EXPORT_FLEET_APPLY,      /* `fleetctl apply -f`: documents of kind policy or query */
+  PO_EXPORT_FLEET_GITOPS,     /* `fleetctl gitops`: the policies: or queries: key of
                                 * default.yml or a team's file */
-  PO_EXPORT_FLEET_GITOPS_LIB,  /* `fleetctl gitops`: a bare list, the file named by
+  PO_EXPORT_FLEET_GITOPS_LIB, /* `fleetctl gitops`: a bare list, the file named by
                                 * `policies: - path:` (lib/NAME.policies.yml) */
 } PoExportFleetFormat;
 
 typedef struct {
-  guint        platforms;  /* bit mask of 1 << PoExportPlatform; 0 means all */
-  const gchar *team;       /* Fleet: spec.team (Fleet Premium), or NULL for global */
-  guint        interval;   /* pack: seconds between runs, at most
+  guint platforms;                  /* bit mask of 1 << PoExportPlatform; 0 means all */
+  const gchar *team;                /* Fleet: spec.team (Fleet Premium), or NULL for global */
+  guint interval;                   /* pack: seconds between runs, at most
                             * PO_EXPORT_PACK_MAX_INTERVAL; 0 means 3600 */
-  gboolean     snapshot;   /* pack: snapshot results instead of differential */
-  PoExportFleetFormat fleet_format;  /* Fleet: which file; team is for APPLY only */
-  gboolean     tables;     /* pack: also phaseout_status and banned_software in SQL,
+  gboolean snapshot;                /* pack: snapshot results instead of differential */
+  PoExportFleetFormat fleet_format; /* Fleet: which file; team is for APPLY only */
+  gboolean tables;                  /* pack: also phaseout_status and banned_software in SQL,
                             * one pack per platform (po-export-status.c) */
-  PoProfile   *profile;    /* pack with tables, Fleet queries: the profile applicability
+  PoProfile *profile;               /* pack with tables, Fleet queries: the profile applicability
                             * is decided for; NULL: none configured */
 } PoExportOptions;
 
@@ -227,12 +216,9 @@ typedef struct {
  * at all is left to write, PO_ERROR_INVALID_ARGUMENT for a team with a
  * GitOps form (the file that holds the list sets the team).
  */
-gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
-                                    GPtrArray              *policies,
-                                    const PoExportOptions  *options,
-                                    GString                *out,
-                                    GString                *notes,
-                                    GError                **error);
+gboolean po_export_fleet_policies (PoCatalogue *catalogue, GPtrArray *policies,
+                                   const PoExportOptions *options, GString *out, GString *notes,
+                                   GError **error);
 
 /*
  * Fleet queries: phaseout_status and banned_software in SQL
@@ -244,17 +230,13 @@ gboolean  po_export_fleet_policies (PoCatalogue            *catalogue,
  * Fails with PO_ERROR_INVALID_ARGUMENT for an interval osquery would not
  * schedule, or a team with a GitOps form.
  */
-gboolean  po_export_fleet_queries  (PoCatalogue            *catalogue,
-                                    GPtrArray              *policies,
-                                    const PoExportOptions  *options,
-                                    GString                *out,
-                                    GString                *notes,
-                                    GError                **error);
+gboolean po_export_fleet_queries (PoCatalogue *catalogue, GPtrArray *policies,
+                                  const PoExportOptions *options, GString *out, GString *notes,
+                                  GError **error);
 
 /* "phaseout (Windows): phaseout_status": the name ends with the table's,
  * which is how `phaseout fleet ingest` knows the rows Fleet logs */
-gchar    *po_export_fleet_query_name (PoExportPlatform platform,
-                                      PoExportTable    table);
+gchar *po_export_fleet_query_name (PoExportPlatform platform, PoExportTable table);
 
 /*
  * An osquery query pack (JSON): {"queries": {"phaseout_<policy>_<platform>":
@@ -272,34 +254,29 @@ gchar    *po_export_fleet_query_name (PoExportPlatform platform,
  * member whose value is an object as the pack itself,
  * osquery/config/config.cpp, commit a5b14f63d98c0d4992ab8ae07d933e0d5ff008df).
  */
-gboolean  po_export_pack           (PoCatalogue            *catalogue,
-                                    GPtrArray              *policies,
-                                    const PoExportOptions  *options,
-                                    GString                *out,
-                                    GString                *notes,
-                                    GError                **error);
+gboolean po_export_pack (PoCatalogue *catalogue, GPtrArray *policies,
+                         const PoExportOptions *options, GString *out, GString *notes,
+                         GError **error);
 
 /* the pack's query name for a policy and platform */
-gchar    *po_export_pack_query_name (PoPolicy        *policy,
-                                     PoExportPlatform platform);
+gchar *po_export_pack_query_name (PoPolicy *policy, PoExportPlatform platform);
 
 /* ---- helpers, public for their tests ------------------------------------- */
 
 /* 'text' as an SQL string literal: quotes doubled */
-gchar    *po_export_sql_literal    (const gchar *text);
+gchar *po_export_sql_literal (const gchar *text);
 /* a catalogue glob as the body of LIKE '...' ESCAPE '\': '*' -> '%',
  * '?' -> '_', and '%', '_', '\' escaped with '\' (not quoted) */
-gchar    *po_export_glob_to_like   (const gchar *glob);
+gchar *po_export_glob_to_like (const gchar *glob);
 /* a catalogue glob as the body of GLOB '...' (case-sensitive); '[' is
  * bracketed so it is taken literally (not quoted) */
-gchar    *po_export_glob_to_glob   (const gchar *glob);
+gchar *po_export_glob_to_glob (const gchar *glob);
 /*
  * value as a YAML scalar to follow "key: " at a mapping indented by indent
  * spaces: a literal block (|-) for multi-line text that can be one safely,
  * else a double-quoted string using only escapes JSON has too.
  */
-gchar    *po_export_yaml_scalar    (const gchar *value,
-                                    guint        indent);
+gchar *po_export_yaml_scalar (const gchar *value, guint indent);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoExportQuery, po_export_query_free)
 

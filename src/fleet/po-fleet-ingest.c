@@ -30,41 +30,41 @@
 
 #define PO_FLEET_BLOCK (1 << 20)
 /* a snapshot line of one host is a few kB; 4 MiB is far beyond any */
-#define PO_FLEET_MAX_LINE (4 << 20)
+#define PO_FLEET_MAX_LINE     (4 << 20)
 #define PO_FLEET_COMMIT_LINES 100000
-#define PO_FLEET_TAIL 4096
-#define PO_FLEET_MAX_HOSTS 50000
+#define PO_FLEET_TAIL         4096
+#define PO_FLEET_MAX_HOSTS    50000
 
 typedef struct {
-  gchar   *hostname;
-  gchar   *engine;
-  gint64   first_seen;
-  gint64   last_seen;
-  gint64   engine_t;
+  gchar *hostname;
+  gchar *engine;
+  gint64 first_seen;
+  gint64 last_seen;
+  gint64 engine_t;
   gboolean dirty;
-  gint64   day;        /* the day of day_last_t */
-  gint64   day_last_t; /* the host's last report on that day */
+  gint64 day;        /* the day of day_last_t */
+  gint64 day_last_t; /* the host's last report on that day */
   gboolean day_dirty;
 } HostInfo;
 
 struct _PoFleetIngest {
-  PoFleetStore      *store;
-  PoFleetRuns       *runs;
-  JsonParser        *parser;
-  PoFleetLine        line;
-  GHashTable        *hosts;    /* host_key -> HostInfo */
-  PoFleetStmt       *upsert_host;
-  PoFleetStmt       *upsert_seen;
-  PoFleetStmt       *host_by_name;
-  PoFleetStmt       *file_get;
-  PoFleetStmt       *file_put;
+  PoFleetStore *store;
+  PoFleetRuns *runs;
+  JsonParser *parser;
+  PoFleetLine line;
+  GHashTable *hosts; /* host_key -> HostInfo */
+  PoFleetStmt *upsert_host;
+  PoFleetStmt *upsert_seen;
+  PoFleetStmt *host_by_name;
+  PoFleetStmt *file_get;
+  PoFleetStmt *file_put;
   PoFleetIngestStats stats;
   PoFleetProblemFunc problem_func;
-  gpointer           problem_data;
-  gint64             observed_at;      /* --observed-at, or -1 */
-  gint64             file_observed_at; /* for the file being read */
-  guint64            uncommitted;
-  gboolean           ready;            /* statements prepared, transaction open */
+  gpointer problem_data;
+  gint64 observed_at;      /* --observed-at, or -1 */
+  gint64 file_observed_at; /* for the file being read */
+  guint64 uncommitted;
+  gboolean ready; /* statements prepared, transaction open */
 };
 
 static void
@@ -149,7 +149,8 @@ ensure_ready (PoFleetIngest *ingest, GError **error)
       if (ingest->runs == NULL)
         return FALSE;
       /* the name and engine of the host's latest report win */
-      ingest->upsert_host = po_fleet_stmt_new (store,
+      ingest->upsert_host = po_fleet_stmt_new (
+        store,
         "INSERT INTO po_fleet_host (host_key, hostname, engine, first_seen, last_seen)"
         " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (host_key) DO UPDATE SET"
         " hostname = CASE WHEN excluded.last_seen >= po_fleet_host.last_seen"
@@ -160,30 +161,36 @@ ensure_ready (PoFleetIngest *ingest, GError **error)
         " first_seen = CASE WHEN excluded.first_seen < po_fleet_host.first_seen"
         "   THEN excluded.first_seen ELSE po_fleet_host.first_seen END,"
         " last_seen = CASE WHEN excluded.last_seen > po_fleet_host.last_seen"
-        "   THEN excluded.last_seen ELSE po_fleet_host.last_seen END", error);
+        "   THEN excluded.last_seen ELSE po_fleet_host.last_seen END",
+        error);
       if (ingest->upsert_host == NULL)
         return FALSE;
-      ingest->upsert_seen = po_fleet_stmt_new (store,
+      ingest->upsert_seen = po_fleet_stmt_new (
+        store,
         "INSERT INTO po_fleet_seen (host_key, day, last_t) VALUES ($1, $2, $3)"
         " ON CONFLICT (host_key, day) DO UPDATE SET"
         " last_t = CASE WHEN excluded.last_t > po_fleet_seen.last_t"
-        "   THEN excluded.last_t ELSE po_fleet_seen.last_t END", error);
+        "   THEN excluded.last_t ELSE po_fleet_seen.last_t END",
+        error);
       if (ingest->upsert_seen == NULL)
         return FALSE;
-      ingest->host_by_name = po_fleet_stmt_new (store,
+      ingest->host_by_name = po_fleet_stmt_new (
+        store,
         "SELECT host_key FROM po_fleet_host WHERE hostname = $1 ORDER BY last_seen DESC LIMIT 1",
         error);
       if (ingest->host_by_name == NULL)
         return FALSE;
-      ingest->file_get = po_fleet_stmt_new (store,
-        "SELECT read_to, lines, tail_sha256 FROM po_fleet_file WHERE file_key = $1", error);
+      ingest->file_get = po_fleet_stmt_new (
+        store, "SELECT read_to, lines, tail_sha256 FROM po_fleet_file WHERE file_key = $1", error);
       if (ingest->file_get == NULL)
         return FALSE;
-      ingest->file_put = po_fleet_stmt_new (store,
+      ingest->file_put = po_fleet_stmt_new (
+        store,
         "INSERT INTO po_fleet_file (file_key, path, read_to, lines, tail_sha256, read_at)"
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (file_key) DO UPDATE SET"
         " path = excluded.path, read_to = excluded.read_to, lines = excluded.lines,"
-        " tail_sha256 = excluded.tail_sha256, read_at = excluded.read_at", error);
+        " tail_sha256 = excluded.tail_sha256, read_at = excluded.read_at",
+        error);
       if (ingest->file_put == NULL)
         return FALSE;
     }
@@ -334,7 +341,7 @@ process_line (PoFleetIngest *ingest, const gchar *data, gsize length, const gcha
               GError **error)
 {
   PoFleetLine *line = &ingest->line;
-  g_autoptr(GError) line_error = NULL;
+  g_autoptr (GError) line_error = NULL;
   g_autofree gchar *host_key = NULL;
   g_autofree gchar *engine = NULL;
   PoFleetKind kind;
@@ -385,7 +392,7 @@ process_line (PoFleetIngest *ingest, const gchar *data, gsize length, const gcha
   for (guint i = 0; i < line->rows->len && kind != PO_FLEET_KIND_SEEN; i++)
     {
       PoFleetLineRow *row = &g_array_index (line->rows, PoFleetLineRow, i);
-      g_autoptr(GError) row_error = NULL;
+      g_autoptr (GError) row_error = NULL;
       g_autofree gchar *policy_id = NULL;
       g_autofree gchar *item = NULL;
       g_autofree gchar *row_engine = NULL;
@@ -486,13 +493,13 @@ tail_digest (int fd, gint64 offset)
 
 typedef struct {
   const gchar *display;
-  int          fd;
-  gboolean     regular;
-  gchar       *file_key;  /* NULL: not recorded (stdin, a pipe) */
-  gint64       offset;    /* of the next byte to read */
-  gint64       consumed;  /* the end of the last whole line processed */
-  guint64      line_no;
-  gboolean     resumed_mid_line; /* the last line read before had no newline yet */
+  int fd;
+  gboolean regular;
+  gchar *file_key; /* NULL: not recorded (stdin, a pipe) */
+  gint64 offset;   /* of the next byte to read */
+  gint64 consumed; /* the end of the last whole line processed */
+  guint64 line_no;
+  gboolean resumed_mid_line; /* the last line read before had no newline yet */
 } Source;
 
 static gboolean
@@ -604,7 +611,7 @@ static gboolean
 read_source (PoFleetIngest *ingest, Source *source, GError **error)
 {
   g_autofree gchar *block = g_malloc (PO_FLEET_BLOCK);
-  g_autoptr(GByteArray) partial = g_byte_array_new ();
+  g_autoptr (GByteArray) partial = g_byte_array_new ();
   gboolean overlong = FALSE;
 
   for (;;)
@@ -617,8 +624,8 @@ read_source (PoFleetIngest *ingest, Source *source, GError **error)
       if (n < 0)
         {
           int saved = errno;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s",
-                       source->display, g_strerror (saved));
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", source->display,
+                       g_strerror (saved));
           return FALSE;
         }
       if (n == 0)
@@ -660,7 +667,8 @@ read_source (PoFleetIngest *ingest, Source *source, GError **error)
               g_byte_array_set_size (partial, 0);
             }
           else
-            g_byte_array_append (partial, (const guint8 *) block + start, (guint) ((gsize) n - start));
+            g_byte_array_append (partial, (const guint8 *) block + start,
+                                 (guint) ((gsize) n - start));
         }
     }
   if (overlong)
@@ -668,7 +676,7 @@ read_source (PoFleetIngest *ingest, Source *source, GError **error)
   if (partial->len > 0)
     {
       /* the last line has no newline: osqueryd may be writing it */
-      g_autoptr(JsonParser) probe = json_parser_new_immutable ();
+      g_autoptr (JsonParser) probe = json_parser_new_immutable ();
 
       if (json_parser_load_from_data (probe, (const gchar *) partial->data, partial->len, NULL))
         {
@@ -682,8 +690,9 @@ read_source (PoFleetIngest *ingest, Source *source, GError **error)
           g_autofree gchar *where = g_strdup_printf ("%s:%" G_GUINT64_FORMAT, source->display,
                                                      source->line_no + 1);
           ingest->stats.incomplete++;
-          problem (ingest, where, "the last line is incomplete (no newline, not whole JSON): "
-                                  "left for the next run");
+          problem (ingest, where,
+                   "the last line is incomplete (no newline, not whole JSON): "
+                   "left for the next run");
         }
     }
   return TRUE;
@@ -718,8 +727,9 @@ po_fleet_ingest_path (PoFleetIngest *ingest, const gchar *path, GError **error)
     }
   source.regular = S_ISREG (st.st_mode);
   ingest->file_observed_at = ingest->observed_at >= 0 ? ingest->observed_at
-                             : source.regular && source.fd != STDIN_FILENO ? (gint64) st.st_mtime
-                             : g_get_real_time () / G_USEC_PER_SEC;
+                             : source.regular && source.fd != STDIN_FILENO
+                               ? (gint64) st.st_mtime
+                               : g_get_real_time () / G_USEC_PER_SEC;
   ingest->stats.files++;
   ok = TRUE;
   if (source.regular)

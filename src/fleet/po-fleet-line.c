@@ -95,8 +95,7 @@ member_integer (JsonObject *object, const gchar *name, gint64 *ret_value)
       *ret_value = json_node_get_int (node) >= 0 ? json_node_get_int (node) : -1;
       return TRUE;
     case G_TYPE_STRING:
-      if (g_ascii_string_to_unsigned (json_node_get_string (node), 10, 0, G_MAXINT64, &value,
-                                      NULL))
+      if (g_ascii_string_to_unsigned (json_node_get_string (node), 10, 0, G_MAXINT64, &value, NULL))
         *ret_value = (gint64) value;
       else
         *ret_value = -1;
@@ -200,10 +199,10 @@ read_rows (PoFleetLine *line, JsonObject *root, GError **error)
       results = json_node_get_object (diff);
       line->format = PO_FLEET_FORMAT_BATCH;
       line->full_state = line->counter == 0;
-      return add_rows (line, json_object_get_member (results, "removed"),
-                       PO_FLEET_ACTION_REMOVED, "diffResults.removed", error)
-             && add_rows (line, json_object_get_member (results, "added"),
-                          PO_FLEET_ACTION_ADDED, "diffResults.added", error);
+      return add_rows (line, json_object_get_member (results, "removed"), PO_FLEET_ACTION_REMOVED,
+                       "diffResults.removed", error)
+             && add_rows (line, json_object_get_member (results, "added"), PO_FLEET_ACTION_ADDED,
+                          "diffResults.added", error);
     }
   if (snapshot != NULL)
     {
@@ -278,8 +277,7 @@ po_fleet_line_parse (JsonParser *parser, const gchar *data, gsize length, PoFlee
   root_node = json_parser_get_root (parser);
   if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
     {
-      g_set_error_literal (error, PO_FLEET_ERROR, PO_FLEET_ERROR_INVALID_DATA,
-                           "not a JSON object");
+      g_set_error_literal (error, PO_FLEET_ERROR, PO_FLEET_ERROR_INVALID_DATA, "not a JSON object");
       return FALSE;
     }
   root = json_node_get_object (root_node);

@@ -20,13 +20,14 @@ po_fleet_report_render_csv (const PoFleetReport *report, GString *out)
   for (guint i = 0; i < report->policies->len; i++)
     {
       const PoFleetPolicyReport *policy = g_ptr_array_index (report->policies, i);
-      g_autoptr(GString) products = g_string_new (NULL);
+      g_autoptr (GString) products = g_string_new (NULL);
       gchar projected[16];
       guint with_findings = 0;
 
       if (policy->burn_down->len > 0)
         with_findings = g_array_index (policy->burn_down, PoFleetBurnPoint,
-                                       policy->burn_down->len - 1).hosts_with_findings;
+                                       policy->burn_down->len - 1)
+                          .hosts_with_findings;
       for (guint p = 0; p < policy->products->len; p++)
         {
           const PoFleetProduct *product = g_ptr_array_index (policy->products, p);

@@ -32,13 +32,13 @@ render_policy (const PoFleetReport *report, const PoFleetPolicyReport *policy, G
 {
   gchar day[16];
   gint64 deadline;
-  gboolean has_deadline = policy->deadline != NULL && po_fleet_day_parse (policy->deadline,
-                                                                          &deadline);
+  gboolean has_deadline = policy->deadline != NULL
+                          && po_fleet_day_parse (policy->deadline, &deadline);
   guint with_findings = 0, listed = 0, overdue = 0;
 
   if (policy->burn_down->len > 0)
-    with_findings = g_array_index (policy->burn_down, PoFleetBurnPoint,
-                                   policy->burn_down->len - 1).hosts_with_findings;
+    with_findings = g_array_index (policy->burn_down, PoFleetBurnPoint, policy->burn_down->len - 1)
+                      .hosts_with_findings;
   g_string_append (out, "<section>\n<h2>");
   append_escaped (out, policy->policy_id);
   g_string_append (out, "</h2>\n<p class=\"meta\">Deadline: <b>");
@@ -49,11 +49,11 @@ render_policy (const PoFleetReport *report, const PoFleetPolicyReport *policy, G
     g_string_append_printf (out, "zero reached on <b>%s</b>",
                             po_fleet_day_format (policy->projected_zero, day));
   else if (policy->projected_zero != G_MININT64)
-    g_string_append_printf (out, "projected zero: <b%s>%s</b>%s",
-                            has_deadline && policy->projected_zero > deadline ? " class=\"late\"" : "",
-                            po_fleet_day_format (policy->projected_zero, day),
-                            has_deadline && policy->projected_zero > deadline
-                              ? " (after the deadline)" : "");
+    g_string_append_printf (
+      out, "projected zero: <b%s>%s</b>%s",
+      has_deadline && policy->projected_zero > deadline ? " class=\"late\"" : "",
+      po_fleet_day_format (policy->projected_zero, day),
+      has_deadline && policy->projected_zero > deadline ? " (after the deadline)" : "");
   else
     g_string_append (out, "projected zero: <b class=\"late\">none, not falling</b>");
   g_string_append (out, "</p>\n");
@@ -85,7 +85,7 @@ render_policy (const PoFleetReport *report, const PoFleetPolicyReport *policy, G
   for (guint i = 0; i < policy->hosts_list->len; i++)
     {
       const PoFleetHost *host = g_ptr_array_index (policy->hosts_list, i);
-      g_autoptr(GDateTime) seen = NULL;
+      g_autoptr (GDateTime) seen = NULL;
       g_autofree gchar *seen_text = NULL;
 
       if (host->bucket != PO_FLEET_BUCKET_OVERDUE)
@@ -108,8 +108,9 @@ render_policy (const PoFleetReport *report, const PoFleetPolicyReport *policy, G
   if (listed > 0)
     g_string_append (out, "</table>\n");
   if (overdue > listed)
-    g_string_append_printf (out, "<p class=\"meta\">... and %u more overdue hosts "
-                                 "(<code>phaseout fleet report --json</code> lists them all)</p>\n",
+    g_string_append_printf (out,
+                            "<p class=\"meta\">... and %u more overdue hosts "
+                            "(<code>phaseout fleet report --json</code> lists them all)</p>\n",
                             overdue - listed);
   g_string_append (out, "</section>\n");
 }
@@ -120,13 +121,16 @@ po_fleet_report_render_html (const PoFleetReport *report, GString *out)
   gchar day[16];
 
   po_fleet_day_format (report->as_of, day);
-  g_string_append_printf (out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                               "<title>Fleet compliance as of %s</title>\n<style>%s</style>"
-                               "</head>\n<body>\n", day, style);
+  g_string_append_printf (out,
+                          "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                          "<title>Fleet compliance as of %s</title>\n<style>%s</style>"
+                          "</head>\n<body>\n",
+                          day, style);
   g_string_append_printf (out, "<h1>Fleet compliance as of %s</h1>\n", day);
-  g_string_append_printf (out, "<p class=\"meta\">phaseout %s &middot; a host is stale after %u "
-                               "days without a report &middot; projections are least-squares "
-                               "lines over the last %u days</p>\n",
+  g_string_append_printf (out,
+                          "<p class=\"meta\">phaseout %s &middot; a host is stale after %u "
+                          "days without a report &middot; projections are least-squares "
+                          "lines over the last %u days</p>\n",
                           PHASEOUT_VERSION, report->stale_days, report->trend_days);
   if (report->policies->len == 0)
     g_string_append (out, "<p>No phaseout_status rows in the store up to that day.</p>\n");

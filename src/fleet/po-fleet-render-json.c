@@ -23,11 +23,21 @@ append_string (GString *out, const gchar *text)
   for (const guchar *c = (const guchar *) text; *c != '\0'; c++)
     switch (*c)
       {
-      case '"': g_string_append (out, "\\\""); break;
-      case '\\': g_string_append (out, "\\\\"); break;
-      case '\n': g_string_append (out, "\\n"); break;
-      case '\r': g_string_append (out, "\\r"); break;
-      case '\t': g_string_append (out, "\\t"); break;
+      case '"':
+        g_string_append (out, "\\\"");
+        break;
+      case '\\':
+        g_string_append (out, "\\\\");
+        break;
+      case '\n':
+        g_string_append (out, "\\n");
+        break;
+      case '\r':
+        g_string_append (out, "\\r");
+        break;
+      case '\t':
+        g_string_append (out, "\\t");
+        break;
       default:
         if (*c < 0x20 || *c == 0x7f)
           g_string_append_printf (out, "\\u%04x", *c);
@@ -51,17 +61,17 @@ append_day (GString *out, gint64 day)
 static void
 append_time (GString *out, gint64 unix_time)
 {
-  g_autoptr(GDateTime) time = unix_time > 0 ? g_date_time_new_from_unix_utc (unix_time) : NULL;
+  g_autoptr (GDateTime) time = unix_time > 0 ? g_date_time_new_from_unix_utc (unix_time) : NULL;
   g_autofree gchar *text = time != NULL ? g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ") : NULL;
 
   append_string (out, text);
 }
 
 typedef struct {
-  GString         *out;
+  GString *out;
   PoFleetWriteFunc write;
-  gpointer         data;
-  gboolean         ok;
+  gpointer data;
+  gboolean ok;
 } Sink;
 
 /* hands what is buffered to the writer once it is worth a write */
@@ -165,7 +175,7 @@ po_fleet_report_render_json (const PoFleetReport *report, GString *out)
 gboolean
 po_fleet_report_write_json (const PoFleetReport *report, PoFleetWriteFunc write, gpointer data)
 {
-  g_autoptr(GString) buffer = g_string_sized_new (65536 + 4096);
+  g_autoptr (GString) buffer = g_string_sized_new (65536 + 4096);
   Sink sink = { buffer, write, data, TRUE };
 
   render (report, &sink);

@@ -7,7 +7,7 @@
 static gchar *
 format_time (gint64 unix_time)
 {
-  g_autoptr(GDateTime) time = unix_time > 0 ? g_date_time_new_from_unix_utc (unix_time) : NULL;
+  g_autoptr (GDateTime) time = unix_time > 0 ? g_date_time_new_from_unix_utc (unix_time) : NULL;
 
   return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("never");
 }
@@ -78,7 +78,8 @@ render_policy (const PoFleetReport *report, const PoFleetPolicyReport *policy, G
       if (listed == PO_FLEET_TEXT_HOSTS)
         continue;
       if (listed++ == 0)
-        g_string_append (out, "  hosts to act on or chase (host, status, findings, last report):\n");
+        g_string_append (out,
+                         "  hosts to act on or chase (host, status, findings, last report):\n");
       seen = format_time (host->last_seen);
       g_string_append_printf (out, "    %-32s %-16s %3" G_GINT64_FORMAT "  %s\n", host->hostname,
                               host->bucket == PO_FLEET_BUCKET_STALE ? "stale" : host->status,
@@ -95,8 +96,9 @@ po_fleet_report_render_text (const PoFleetReport *report, GString *out)
 {
   gchar day[16];
 
-  g_string_append_printf (out, "Fleet compliance as of %s (a host is stale after %u days "
-                               "without a report)\n\n",
+  g_string_append_printf (out,
+                          "Fleet compliance as of %s (a host is stale after %u days "
+                          "without a report)\n\n",
                           po_fleet_day_format (report->as_of, day), report->stale_days);
   if (report->policies->len == 0)
     g_string_append (out, "No phaseout_status rows in the store up to that day: ingest the "

@@ -71,8 +71,8 @@ static const gchar *const sql_products =
 const gchar *
 po_fleet_bucket_to_string (PoFleetBucket bucket)
 {
-  static const gchar *const names[] = { "compliant", "action_required", "overdue", "advisory",
-                                        "not_applicable", "stale" };
+  static const gchar *const names[] = { "compliant", "action_required", "overdue",
+                                        "advisory",  "not_applicable",  "stale" };
 
   return bucket < PO_FLEET_BUCKET_N ? names[bucket] : "unknown";
 }
@@ -157,10 +157,10 @@ static gboolean
 read_hosts (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gint64 end_t,
             GError **error)
 {
-  g_autoptr(PoFleetStmt) seen = po_fleet_stmt_new (store, sql_last_seen, error);
-  g_autoptr(PoFleetStmt) stmt = NULL;
-  g_autoptr(GHashTable) last_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                           g_free);
+  g_autoptr (PoFleetStmt) seen = po_fleet_stmt_new (store, sql_last_seen, error);
+  g_autoptr (PoFleetStmt) stmt = NULL;
+  g_autoptr (GHashTable) last_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            g_free);
   gboolean row;
 
   if (seen == NULL)
@@ -232,12 +232,12 @@ static gboolean
 read_burn_down (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gint64 end_t,
                 GError **error)
 {
-  g_autoptr(PoFleetStmt) start = po_fleet_stmt_new (store, sql_start, error);
-  g_autoptr(PoFleetStmt) deltas = NULL;
-  g_autoptr(GHashTable) first_day = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                           g_free);
-  g_autoptr(GHashTable) changes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                         (GDestroyNotify) g_array_unref);
+  g_autoptr (PoFleetStmt) start = po_fleet_stmt_new (store, sql_start, error);
+  g_autoptr (PoFleetStmt) deltas = NULL;
+  g_autoptr (GHashTable) first_day = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            g_free);
+  g_autoptr (GHashTable) changes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                          (GDestroyNotify) g_array_unref);
   gboolean row;
 
   if (start == NULL)
@@ -316,9 +316,9 @@ static gboolean
 read_products (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gint64 end_t,
                GError **error)
 {
-  g_autoptr(PoFleetStmt) stmt = po_fleet_stmt_new (store, sql_products, error);
-  g_autoptr(GHashTable) with_findings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                               NULL);
+  g_autoptr (PoFleetStmt) stmt = po_fleet_stmt_new (store, sql_products, error);
+  g_autoptr (GHashTable) with_findings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                                NULL);
   g_autofree gchar *last_key = NULL;
   PoFleetProduct *product = NULL;
   gboolean row;
@@ -352,8 +352,7 @@ read_products (PoFleetStore *store, PoFleetReport *report, GHashTable *by_id, gi
       g_free (last_key);
       last_key = g_steal_pointer (&key);
       policy = policy_get (by_id, report, policy_id);
-      if (product == NULL || g_strcmp0 (product->product, detail) != 0
-          || policy->products->len == 0
+      if (product == NULL || g_strcmp0 (product->product, detail) != 0 || policy->products->len == 0
           || g_ptr_array_index (policy->products, policy->products->len - 1) != product)
         {
           product = g_new0 (PoFleetProduct, 1);
@@ -384,8 +383,8 @@ compare_policies (gconstpointer a, gconstpointer b)
 PoFleetReport *
 po_fleet_report_build (PoFleetStore *store, gint64 as_of_day, guint stale_days, GError **error)
 {
-  g_autoptr(PoFleetReport) report = g_new0 (PoFleetReport, 1);
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (PoFleetReport) report = g_new0 (PoFleetReport, 1);
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 end_t = (as_of_day + 1) * PO_FLEET_SECONDS_PER_DAY;
 
   report->as_of = as_of_day;

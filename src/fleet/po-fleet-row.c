@@ -29,9 +29,9 @@ name_ends_with (const gchar *name, const gchar *table)
 PoFleetKind
 po_fleet_kind_from_name (const gchar *name)
 {
-  static const gchar *const seen[] = { "phaseout_info", "phaseout_removals", "phaseout_history",
-                                       "phaseout_policies", "phaseout_vendor_drivers",
-                                       "vendor_drivers" };
+  static const gchar *const seen[] = { "phaseout_info",           "phaseout_removals",
+                                       "phaseout_history",        "phaseout_policies",
+                                       "phaseout_vendor_drivers", "vendor_drivers" };
 
   if (name == NULL)
     return PO_FLEET_KIND_NONE;

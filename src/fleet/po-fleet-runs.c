@@ -31,52 +31,52 @@
 
 /* about 200 bytes each: 100,000 keys are 20 MB; with the hosts (50,000,
  * 7 MB) and SQLite's 8 MB page cache, ingest stays well under 64 MB */
-#define PO_FLEET_RUNS_MAX_KEYS 100000
+#define PO_FLEET_RUNS_MAX_KEYS    100000
 #define PO_FLEET_RUNS_MAX_STRINGS 200000
 
 typedef struct {
-  gboolean     present;
-  const gchar *status;    /* interned */
-  gint64       findings;  /* -1: NULL */
-  const gchar *detail;    /* interned */
+  gboolean present;
+  const gchar *status; /* interned */
+  gint64 findings;     /* -1: NULL */
+  const gchar *detail; /* interned */
 } RunValue;
 
 typedef struct {
   gboolean valid;
-  gboolean dirty;   /* differs from the store */
-  gboolean in_db;   /* the store has a row with this first_t */
-  gint64   first_t;
-  gint64   last_t;
+  gboolean dirty; /* differs from the store */
+  gboolean in_db; /* the store has a row with this first_t */
+  gint64 first_t;
+  gint64 last_t;
   RunValue v;
 } Run;
 
 typedef struct {
   gchar *key;       /* policy_id \x1f item */
-  gsize  split;     /* the length of policy_id */
-  Run    cur;       /* the latest run */
-  Run    prev;      /* the one before, when known */
+  gsize split;      /* the length of policy_id */
+  Run cur;          /* the latest run */
+  Run prev;         /* the one before, when known */
   gint64 listed_at; /* the time of the last full-state result that listed it */
 } Entry;
 
 typedef struct {
   PoFleetKind kind;
-  gchar      *host_key;
-  GHashTable *entries;   /* key -> Entry */
-  gboolean    pending;   /* a full-state result at pending_t is not yet applied */
-  gint64      pending_t;
+  gchar *host_key;
+  GHashTable *entries; /* key -> Entry */
+  gboolean pending;    /* a full-state result at pending_t is not yet applied */
+  gint64 pending_t;
 } HostKind;
 
 struct _PoFleetRuns {
   PoFleetStore *store;
-  GHashTable   *host_kinds;  /* "kind:host" -> HostKind */
-  GHashTable   *strings;     /* interned values */
-  guint         n_keys;
-  PoFleetStmt  *load_host;
-  PoFleetStmt  *load_key;
-  PoFleetStmt  *upsert;
-  PoFleetStmt  *delete;
-  PoFleetStmt  *at_or_before;
-  PoFleetStmt  *after;
+  GHashTable *host_kinds; /* "kind:host" -> HostKind */
+  GHashTable *strings;    /* interned values */
+  guint n_keys;
+  PoFleetStmt *load_host;
+  PoFleetStmt *load_key;
+  PoFleetStmt *upsert;
+  PoFleetStmt *delete;
+  PoFleetStmt *at_or_before;
+  PoFleetStmt *after;
 };
 
 #define RUN_COLUMNS "first_t, last_t, present, status, findings, detail"
@@ -103,45 +103,57 @@ host_kind_free (gpointer data)
 PoFleetRuns *
 po_fleet_runs_new (PoFleetStore *store, GError **error)
 {
-  g_autoptr(PoFleetRuns) runs = g_new0 (PoFleetRuns, 1);
+  g_autoptr (PoFleetRuns) runs = g_new0 (PoFleetRuns, 1);
 
   runs->store = store;
   runs->host_kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, host_kind_free);
   runs->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  runs->load_host = po_fleet_stmt_new (store,
+  runs->load_host = po_fleet_stmt_new (
+    store,
     "SELECT policy_id, item, " RUN_COLUMNS " FROM po_fleet_run"
-    " WHERE kind = $1 AND host_key = $2 ORDER BY policy_id, item, first_t DESC", error);
+    " WHERE kind = $1 AND host_key = $2 ORDER BY policy_id, item, first_t DESC",
+    error);
   if (runs->load_host == NULL)
     return NULL;
-  runs->load_key = po_fleet_stmt_new (store,
+  runs->load_key = po_fleet_stmt_new (
+    store,
     "SELECT policy_id, item, " RUN_COLUMNS " FROM po_fleet_run"
     " WHERE kind = $1 AND host_key = $2 AND policy_id = $3 AND item = $4"
-    " ORDER BY first_t DESC LIMIT 2", error);
+    " ORDER BY first_t DESC LIMIT 2",
+    error);
   if (runs->load_key == NULL)
     return NULL;
-  runs->upsert = po_fleet_stmt_new (store,
+  runs->upsert = po_fleet_stmt_new (
+    store,
     "INSERT INTO po_fleet_run (kind, host_key, policy_id, item, " RUN_COLUMNS ")"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
     " ON CONFLICT (kind, host_key, policy_id, item, first_t) DO UPDATE SET"
     " last_t = excluded.last_t, present = excluded.present, status = excluded.status,"
-    " findings = excluded.findings, detail = excluded.detail", error);
+    " findings = excluded.findings, detail = excluded.detail",
+    error);
   if (runs->upsert == NULL)
     return NULL;
-  runs->delete = po_fleet_stmt_new (store,
+  runs->delete = po_fleet_stmt_new (
+    store,
     "DELETE FROM po_fleet_run WHERE kind = $1 AND host_key = $2 AND policy_id = $3"
-    " AND item = $4 AND first_t = $5", error);
+    " AND item = $4 AND first_t = $5",
+    error);
   if (runs->delete == NULL)
     return NULL;
-  runs->at_or_before = po_fleet_stmt_new (store,
+  runs->at_or_before = po_fleet_stmt_new (
+    store,
     "SELECT policy_id, item, " RUN_COLUMNS " FROM po_fleet_run"
     " WHERE kind = $1 AND host_key = $2 AND policy_id = $3 AND item = $4 AND first_t <= $5"
-    " ORDER BY first_t DESC LIMIT 1", error);
+    " ORDER BY first_t DESC LIMIT 1",
+    error);
   if (runs->at_or_before == NULL)
     return NULL;
-  runs->after = po_fleet_stmt_new (store,
+  runs->after = po_fleet_stmt_new (
+    store,
     "SELECT policy_id, item, " RUN_COLUMNS " FROM po_fleet_run"
     " WHERE kind = $1 AND host_key = $2 AND policy_id = $3 AND item = $4 AND first_t > $5"
-    " ORDER BY first_t LIMIT 1", error);
+    " ORDER BY first_t LIMIT 1",
+    error);
   if (runs->after == NULL)
     return NULL;
   return g_steal_pointer (&runs);
@@ -595,9 +607,8 @@ po_fleet_runs_clear_policy (PoFleetRuns *runs, PoFleetKind kind, const gchar *ho
     {
       Entry *entry = value;
 
-      if (entry->split == length && strncmp (entry->key, policy_id, length) == 0
-          && entry->cur.valid && entry->cur.v.present
-          && !observe_entry (runs, hk, entry, t, &absent, error))
+      if (entry->split == length && strncmp (entry->key, policy_id, length) == 0 && entry->cur.valid
+          && entry->cur.v.present && !observe_entry (runs, hk, entry, t, &absent, error))
         return FALSE;
     }
   return TRUE;

@@ -68,7 +68,7 @@ static const gchar *const schema[] = {
 gboolean
 po_fleet_schema_ensure (PoFleetStore *store, GError **error)
 {
-  g_autoptr(PoFleetStmt) version = NULL;
+  g_autoptr (PoFleetStmt) version = NULL;
   gboolean row;
 
   for (gsize i = 0; i < G_N_ELEMENTS (schema); i++)
@@ -88,9 +88,10 @@ po_fleet_schema_ensure (PoFleetStore *store, GError **error)
     }
   po_fleet_stmt_reset (version);
   if (!row)
-    return po_fleet_store_exec (store,
-                                "INSERT INTO po_fleet_meta (name, value) VALUES ('schema', '"
-                                PO_FLEET_SCHEMA_VERSION "') ON CONFLICT (name) DO NOTHING",
-                                error);
+    return po_fleet_store_exec (
+      store,
+      "INSERT INTO po_fleet_meta (name, value) VALUES ('schema', '" PO_FLEET_SCHEMA_VERSION
+      "') ON CONFLICT (name) DO NOTHING",
+      error);
   return TRUE;
 }

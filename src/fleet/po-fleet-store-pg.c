@@ -12,16 +12,16 @@
 
 typedef struct {
   PGconn *conn;
-  guint   next_statement;
+  guint next_statement;
 } PgStore;
 
 typedef struct {
-  PgStore  *store;
-  gchar    *name;
-  gint      n_params;
-  gchar   **values;   /* n_params, owned; NULL for NULL */
-  PGresult *result;   /* after the first step */
-  gint      row;      /* the current row of result */
+  PgStore *store;
+  gchar *name;
+  gint n_params;
+  gchar **values;   /* n_params, owned; NULL for NULL */
+  PGresult *result; /* after the first step */
+  gint row;         /* the current row of result */
 } PgStmt;
 
 gpointer
@@ -34,7 +34,7 @@ po_fleet_pg_open (const gchar *uri, GError **error)
   if (store->conn == NULL || PQstatus (store->conn) != CONNECTION_OK)
     {
       g_autofree gchar *message = g_strdup (store->conn != NULL ? PQerrorMessage (store->conn)
-                                                               : "out of memory");
+                                                                : "out of memory");
       g_set_error (error, PO_FLEET_ERROR, PO_FLEET_ERROR_STORE, "PostgreSQL: cannot connect: %s",
                    g_strstrip (message));
       PQfinish (store->conn);

@@ -15,9 +15,9 @@ typedef struct {
 } SqliteStore;
 
 typedef struct {
-  sqlite3      *db;
+  sqlite3 *db;
   sqlite3_stmt *stmt;
-  GArray       *index_of;  /* $N -> SQLite's parameter index (0: absent) */
+  GArray *index_of; /* $N -> SQLite's parameter index (0: absent) */
 } SqliteStmt;
 
 static void
@@ -34,11 +34,10 @@ po_fleet_sqlite_open (const gchar *path, GError **error)
   /* WAL: a dashboard may read while a cron job ingests; NORMAL is
    * durable across a crash of phaseout, and a lost power cut costs at
    * most the last transaction, which the next run reads again */
-  static const gchar *const setup =
-    "PRAGMA journal_mode = WAL;"
-    "PRAGMA synchronous = NORMAL;"
-    "PRAGMA cache_size = -8192;"
-    "PRAGMA foreign_keys = OFF;";
+  static const gchar *const setup = "PRAGMA journal_mode = WAL;"
+                                    "PRAGMA synchronous = NORMAL;"
+                                    "PRAGMA cache_size = -8192;"
+                                    "PRAGMA foreign_keys = OFF;";
   gchar *message = NULL;
 
   if (sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)

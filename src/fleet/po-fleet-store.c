@@ -7,7 +7,7 @@
 
 struct _PoFleetStmt {
   PoFleetStore *store;
-  gpointer      impl;
+  gpointer impl;
 };
 
 static gboolean
@@ -19,7 +19,7 @@ is_postgresql_uri (const gchar *db)
 PoFleetStore *
 po_fleet_store_open (const gchar *db, GError **error)
 {
-  g_autoptr(PoFleetStore) store = g_new0 (PoFleetStore, 1);
+  g_autoptr (PoFleetStore) store = g_new0 (PoFleetStore, 1);
 
   if (db == NULL || *db == '\0')
     {
@@ -91,7 +91,7 @@ po_fleet_store_commit (PoFleetStore *store, GError **error)
 void
 po_fleet_store_rollback (PoFleetStore *store)
 {
-  g_autoptr(GError) ignored = NULL;
+  g_autoptr (GError) ignored = NULL;
 
   store->in_transaction = FALSE;
   if (!po_fleet_store_exec (store, "ROLLBACK", &ignored))

@@ -123,8 +123,8 @@ po_fleet_calendar_time_parse (const gchar *text, gint64 *ret_unix_time)
 {
   static const gchar *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-  g_auto(GStrv) words = NULL;
-  g_auto(GStrv) clock = NULL;
+  g_auto (GStrv) words = NULL;
+  g_auto (GStrv) clock = NULL;
   guint month = 0, day, hour, minute, second, year;
   guint n_words = 0;
 
@@ -150,8 +150,8 @@ po_fleet_calendar_time_parse (const gchar *text, gint64 *ret_unix_time)
   clock = g_strsplit (words[3], ":", -1);
   if (g_strv_length (clock) != 3 || strlen (clock[0]) != 2 || strlen (clock[1]) != 2
       || strlen (clock[2]) != 2 || !read_digits (clock[0], 2, &hour)
-      || !read_digits (clock[1], 2, &minute) || !read_digits (clock[2], 2, &second)
-      || hour > 23 || minute > 59 || second > 60)
+      || !read_digits (clock[1], 2, &minute) || !read_digits (clock[2], 2, &second) || hour > 23
+      || minute > 59 || second > 60)
     return FALSE;
   *ret_unix_time = po_fleet_days_from_civil (year, month, day) * PO_FLEET_SECONDS_PER_DAY
                    + hour * 3600 + minute * 60 + second;

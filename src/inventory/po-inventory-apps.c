@@ -18,10 +18,10 @@
 #include <dirent.h>
 #include <string.h>
 
-#define MAX_APPS           10000
-#define MAX_SNAP_YAML      (1024u * 1024)
-#define MAX_METADATA       (1024u * 1024)
-#define MAX_METAINFO       (4u * 1024 * 1024)
+#define MAX_APPS      10000
+#define MAX_SNAP_YAML (1024u * 1024)
+#define MAX_METADATA  (1024u * 1024)
+#define MAX_METAINFO  (4u * 1024 * 1024)
 
 static const gchar *const snap_mount_dirs[] = { "/snap", "/var/lib/snapd/snap" };
 #define SNAP_BLOBS   "/var/lib/snapd/snaps"
@@ -56,7 +56,7 @@ is_revision (const gchar *revision)
 static gchar *
 yaml_top_value (const gchar *contents, const gchar *key)
 {
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   gsize key_len = strlen (key);
 
   for (guint i = 0; lines[i] != NULL; i++)
@@ -75,9 +75,10 @@ yaml_top_value (const gchar *contents, const gchar *key)
       if (value[0] == '[')
         {
           /* architectures: [amd64, arm64] */
-          g_auto(GStrv) items = g_strsplit_set (value + 1, ",]", 2);
+          g_auto (GStrv) items = g_strsplit_set (value + 1, ",]", 2);
           return items[0] != NULL && *g_strstrip (items[0]) != '\0'
-                 ? po_inventory_sanitize (items[0], -1) : NULL;
+                   ? po_inventory_sanitize (items[0], -1)
+                   : NULL;
         }
       if (value[0] == '\0' && g_strcmp0 (key, "architectures") == 0)
         {
@@ -129,15 +130,15 @@ read_snap (PoRoot *root, const gchar *mount_dir, const gchar *name, GPtrArray *w
   g_autofree gchar *revision = NULL;
   g_autofree gchar *yaml_path = NULL;
   g_autofree gchar *contents = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *yaml_name = NULL;
   PoPackage *package;
 
   if (!po_root_readlink (root, current, &revision, &error))
     {
       /* no link: a disabled snap, or /snap/bin, /snap/README */
-      if (!po_inventory_error_is_missing (error) &&
-          !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
+      if (!po_inventory_error_is_missing (error)
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
         po_inventory_warn (warnings, "snap", current, FALSE, "%s", error->message);
       return NULL;
     }
@@ -180,24 +181,23 @@ GPtrArray *
 po_inventory_collect_snap (PoInventory *inventory, GPtrArray *warnings)
 {
   PoRoot *root = po_inventory_get_root (inventory);
-  g_autoptr(GPtrArray) packages =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) packages = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) po_package_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean any_source = FALSE;
 
   po_inventory_count (inventory, "collector.snap");
   for (gsize m = 0; m < G_N_ELEMENTS (snap_mount_dirs); m++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(DIR) dir = po_root_opendir (root, snap_mount_dirs[m], &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (DIR) dir = po_root_opendir (root, snap_mount_dirs[m], &error);
       struct dirent *entry;
       guint n = 0;
 
       if (dir == NULL)
         {
           if (!po_inventory_error_is_missing (error))
-            po_inventory_warn (warnings, "snap", snap_mount_dirs[m], FALSE, "%s",
-                               error->message);
+            po_inventory_warn (warnings, "snap", snap_mount_dirs[m], FALSE, "%s", error->message);
           continue;
         }
       any_source = TRUE;
@@ -209,8 +209,8 @@ po_inventory_collect_snap (PoInventory *inventory, GPtrArray *warnings)
           gchar *underscore = strchr (base, '_');
           if (underscore != NULL)
             *underscore = '\0';
-          if (!is_snap_name (base) || g_strcmp0 (entry->d_name, "bin") == 0 ||
-              g_hash_table_contains (seen, entry->d_name))
+          if (!is_snap_name (base) || g_strcmp0 (entry->d_name, "bin") == 0
+              || g_hash_table_contains (seen, entry->d_name))
             continue;
           package = read_snap (root, snap_mount_dirs[m], entry->d_name, warnings);
           if (package == NULL)
@@ -286,10 +286,10 @@ read_flatpak (PoRoot *root, const gchar *id, GPtrArray *warnings)
   g_autofree gchar *metainfo_path = NULL;
   g_autofree gchar *metainfo = NULL;
   g_autofree gchar *name = NULL;
-  g_auto(GStrv) parts = NULL;
-  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoPackage) package = NULL;
+  g_auto (GStrv) parts = NULL;
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoPackage) package = NULL;
 
   if (!po_root_readlink (root, current, &target, &error))
     {
@@ -298,16 +298,16 @@ read_flatpak (PoRoot *root, const gchar *id, GPtrArray *warnings)
       return NULL;
     }
   parts = g_strsplit (target, "/", -1);
-  if (g_strv_length (parts) != 2 || parts[0][0] == '\0' || parts[1][0] == '\0' ||
-      strcmp (parts[0], "..") == 0 || strcmp (parts[1], "..") == 0 ||
-      strcmp (parts[0], ".") == 0 || strcmp (parts[1], ".") == 0)
+  if (g_strv_length (parts) != 2 || parts[0][0] == '\0' || parts[1][0] == '\0'
+      || strcmp (parts[0], "..") == 0 || strcmp (parts[1], "..") == 0 || strcmp (parts[0], ".") == 0
+      || strcmp (parts[1], ".") == 0)
     {
       po_inventory_warn (warnings, "flatpak", current, FALSE, "does not point to arch/branch");
       return NULL;
     }
   metadata_path = g_build_filename (app_dir, parts[0], parts[1], "active", "metadata", NULL);
-  if (!po_root_read_file (root, metadata_path, MAX_METADATA, &metadata, NULL, &error) ||
-      !g_key_file_load_from_data (keyfile, metadata, (gsize) -1, G_KEY_FILE_NONE, &error))
+  if (!po_root_read_file (root, metadata_path, MAX_METADATA, &metadata, NULL, &error)
+      || !g_key_file_load_from_data (keyfile, metadata, (gsize) -1, G_KEY_FILE_NONE, &error))
     {
       po_inventory_warn (warnings, "flatpak", metadata_path, FALSE, "%s", error->message);
       return NULL;
@@ -327,8 +327,8 @@ read_flatpak (PoRoot *root, const gchar *id, GPtrArray *warnings)
   package->installed = TRUE;
   package->path = g_build_filename (app_dir, parts[0], parts[1], NULL);
 
-  metainfo_path = g_strdup_printf ("%s/%s/%s/active/files/share/metainfo/%s.metainfo.xml",
-                                   app_dir, parts[0], parts[1], id);
+  metainfo_path = g_strdup_printf ("%s/%s/%s/active/files/share/metainfo/%s.metainfo.xml", app_dir,
+                                   parts[0], parts[1], id);
   if (po_root_read_file (root, metainfo_path, MAX_METAINFO, &metainfo, NULL, NULL))
     package->version = metainfo_version (metainfo);
   else
@@ -346,10 +346,10 @@ GPtrArray *
 po_inventory_collect_flatpak (PoInventory *inventory, GPtrArray *warnings)
 {
   PoRoot *root = po_inventory_get_root (inventory);
-  g_autoptr(GPtrArray) packages =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DIR) dir = NULL;
+  g_autoptr (GPtrArray) packages = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) po_package_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DIR) dir = NULL;
   struct dirent *entry;
   guint n = 0;
 

@@ -35,8 +35,8 @@ po_inventory_warning_to_string (const PoInventoryWarning *warning)
 }
 
 void
-po_inventory_warn (GPtrArray *warnings, const gchar *collector, const gchar *path,
-                   gboolean absent, const gchar *format, ...)
+po_inventory_warn (GPtrArray *warnings, const gchar *collector, const gchar *path, gboolean absent,
+                   const gchar *format, ...)
 {
   g_autofree gchar *message = NULL;
   va_list args;
@@ -46,8 +46,7 @@ po_inventory_warn (GPtrArray *warnings, const gchar *collector, const gchar *pat
   va_end (args);
 
   if (absent)
-    g_debug ("%s: %s%s%s", collector, path != NULL ? path : "", path != NULL ? ": " : "",
-             message);
+    g_debug ("%s: %s%s%s", collector, path != NULL ? path : "", path != NULL ? ": " : "", message);
   else
     g_warning ("%s: %s%s%s", collector, path != NULL ? path : "", path != NULL ? ": " : "",
                message);
@@ -66,8 +65,8 @@ po_inventory_warn (GPtrArray *warnings, const gchar *collector, const gchar *pat
 gboolean
 po_inventory_error_is_missing (const GError *error)
 {
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY);
 }
 
 /*
@@ -112,10 +111,18 @@ po_inventory_sanitize (const gchar *data, gssize length)
         {
           switch (c)
             {
-            case '\n': g_string_append (out, "\\n"); break;
-            case '\t': g_string_append (out, "\\t"); break;
-            case '\r': g_string_append (out, "\\r"); break;
-            default: g_string_append_printf (out, "\\x%02x", (guint) c); break;
+            case '\n':
+              g_string_append (out, "\\n");
+              break;
+            case '\t':
+              g_string_append (out, "\\t");
+              break;
+            case '\r':
+              g_string_append (out, "\\r");
+              break;
+            default:
+              g_string_append_printf (out, "\\x%02x", (guint) c);
+              break;
             }
           p++;
           continue;
@@ -155,8 +162,8 @@ po_inventory_read_prefix (PoRoot *root, const gchar *host_path, gsize max_bytes,
         {
           int errsv = errno;
           close (fd);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                       "cannot read %s: %s", host_path, g_strerror (errsv));
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "cannot read %s: %s",
+                       host_path, g_strerror (errsv));
           return FALSE;
         }
       if (n == 0)
@@ -203,7 +210,7 @@ release_is_sane (const gchar *release)
 gchar *
 po_inventory_kernel_release (PoRoot *root, GPtrArray *warnings)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *contents = NULL;
 
   if (po_root_read_file (root, "/proc/sys/kernel/osrelease", 256, &contents, NULL, &error))
@@ -222,7 +229,7 @@ po_inventory_kernel_release (PoRoot *root, GPtrArray *warnings)
         return g_strdup (uts.release);
     }
   po_inventory_warn (warnings, "kmod", "/proc/sys/kernel/osrelease",
-                     po_inventory_error_is_missing (error),
-                     "cannot tell the kernel release: %s", error->message);
+                     po_inventory_error_is_missing (error), "cannot tell the kernel release: %s",
+                     error->message);
   return NULL;
 }

@@ -16,23 +16,28 @@
 
 #include "po-error.h"
 
-#define DPKG_STATUS        "/var/lib/dpkg/status"
-#define DPKG_UPDATES       "/var/lib/dpkg/updates"
-#define MAX_STATUS_BYTES   (256u * 1024 * 1024)
-#define MAX_UPDATE_BYTES   (16u * 1024 * 1024)
-#define MAX_UPDATE_FILES   10000
-#define MAX_FIELD_BYTES    (64u * 1024)   /* one field's value; longer is garbage */
+#define DPKG_STATUS      "/var/lib/dpkg/status"
+#define DPKG_UPDATES     "/var/lib/dpkg/updates"
+#define MAX_STATUS_BYTES (256u * 1024 * 1024)
+#define MAX_UPDATE_BYTES (16u * 1024 * 1024)
+#define MAX_UPDATE_FILES 10000
+#define MAX_FIELD_BYTES  (64u * 1024) /* one field's value; longer is garbage */
 
 const gchar *
 po_package_kind_to_string (PoPackageKind kind)
 {
   switch (kind)
     {
-    case PO_PACKAGE_KIND_DEB: return "deb";
-    case PO_PACKAGE_KIND_RPM: return "rpm";
-    case PO_PACKAGE_KIND_SNAP: return "snap";
-    case PO_PACKAGE_KIND_FLATPAK: return "flatpak";
-    default: return "unknown";
+    case PO_PACKAGE_KIND_DEB:
+      return "deb";
+    case PO_PACKAGE_KIND_RPM:
+      return "rpm";
+    case PO_PACKAGE_KIND_SNAP:
+      return "snap";
+    case PO_PACKAGE_KIND_FLATPAK:
+      return "flatpak";
+    default:
+      return "unknown";
     }
 }
 
@@ -69,29 +74,29 @@ enum {
 };
 
 typedef struct {
-  GString     *value[N_FIELDS];
-  gboolean     set[N_FIELDS];
-  guint        first_line;
-  const gchar *problem;       /* why the stanza cannot be used (static), NULL if it can */
-  guint        problem_line;
-  gboolean     truncated;     /* the file ended inside this stanza */
+  GString *value[N_FIELDS];
+  gboolean set[N_FIELDS];
+  guint first_line;
+  const gchar *problem; /* why the stanza cannot be used (static), NULL if it can */
+  guint problem_line;
+  gboolean truncated; /* the file ended inside this stanza */
 } Stanza;
 
 /* one parse: a file (or several: the status file, then each journal file) */
 typedef struct {
-  GPtrArray         *packages;
-  GHashTable        *index;
-  GPtrArray         *warnings;
-  PoPackageNameFunc  wanted;
-  gpointer           user_data;
-  const gchar       *host_path;
-  Stanza             stanza;
-  GString           *first_problem;
-  GString           *pending;     /* a line split between two pieces of the file */
-  guint              line_no;
-  guint              n_skipped;
-  gint               continued;   /* the kept field continuation lines belong to, or -1 */
-  gboolean           in_field;
+  GPtrArray *packages;
+  GHashTable *index;
+  GPtrArray *warnings;
+  PoPackageNameFunc wanted;
+  gpointer user_data;
+  const gchar *host_path;
+  Stanza stanza;
+  GString *first_problem;
+  GString *pending; /* a line split between two pieces of the file */
+  guint line_no;
+  guint n_skipped;
+  gint continued; /* the kept field continuation lines belong to, or -1 */
+  gboolean in_field;
 } PoDpkgParser;
 
 static void
@@ -123,8 +128,8 @@ dpkg_state_is_known (const gchar *state, gboolean *ret_installed)
 {
   static const gchar *const installed_states[] = { "installed", "triggers-pending",
                                                    "triggers-awaited", NULL };
-  static const gchar *const other_states[] = { "not-installed", "config-files", "half-installed",
-                                               "unpacked", "half-configured", NULL };
+  static const gchar *const other_states[] = { "not-installed", "config-files",    "half-installed",
+                                               "unpacked",      "half-configured", NULL };
   if (g_strv_contains (installed_states, state))
     {
       *ret_installed = TRUE;
@@ -218,12 +223,12 @@ stanza_to_package (Stanza *stanza, gboolean installed)
   GString *value;
 
   package->kind = PO_PACKAGE_KIND_DEB;
-  package->name = g_strndup (stanza->value[FIELD_PACKAGE]->str,
-                             stanza->value[FIELD_PACKAGE]->len);
+  package->name = g_strndup (stanza->value[FIELD_PACKAGE]->str, stanza->value[FIELD_PACKAGE]->len);
   for (guint i = FIELD_VERSION; i <= FIELD_MAINTAINER; i++)
     {
-      gchar **slot = i == FIELD_VERSION ? &package->version
-                     : i == FIELD_ARCHITECTURE ? &package->architecture : &package->maintainer;
+      gchar **slot = i == FIELD_VERSION        ? &package->version
+                     : i == FIELD_ARCHITECTURE ? &package->architecture
+                                               : &package->maintainer;
       if (stanza->set[i])
         *slot = sanitize_copy (stanza->value[i]->str, stanza->value[i]->len);
     }
@@ -312,13 +317,13 @@ stanza_finish (PoDpkgParser *parser)
 static gint
 field_of_name (const gchar *name, gsize name_len)
 {
-  static const struct { const gchar *name; gsize length; } fields[N_FIELDS] = {
-    [FIELD_PACKAGE] = { "Package", 7 },
-    [FIELD_STATUS] = { "Status", 6 },
-    [FIELD_VERSION] = { "Version", 7 },
-    [FIELD_ARCHITECTURE] = { "Architecture", 12 },
-    [FIELD_MAINTAINER] = { "Maintainer", 10 },
-    [FIELD_SOURCE] = { "Source", 6 },
+  static const struct {
+    const gchar *name;
+    gsize length;
+  } fields[N_FIELDS] = {
+    [FIELD_PACKAGE] = { "Package", 7 },        [FIELD_STATUS] = { "Status", 6 },
+    [FIELD_VERSION] = { "Version", 7 },        [FIELD_ARCHITECTURE] = { "Architecture", 12 },
+    [FIELD_MAINTAINER] = { "Maintainer", 10 }, [FIELD_SOURCE] = { "Source", 6 },
   };
   for (gint i = 0; i < N_FIELDS; i++)
     {
@@ -437,8 +442,7 @@ strip (const gchar **text, gsize *length)
  * file.
  */
 static void
-parse_line (PoDpkgParser *parser, const gchar *line, gsize line_len, gboolean is_text,
-            gboolean cut)
+parse_line (PoDpkgParser *parser, const gchar *line, gsize line_len, gboolean is_text, gboolean cut)
 {
   Stanza *stanza = &parser->stanza;
   const gchar *colon;
@@ -627,8 +631,7 @@ parser_end (PoDpkgParser *parser)
 }
 
 static void
-po_dpkg_parser_parse (PoDpkgParser *parser, const gchar *data, gsize length,
-                      const gchar *host_path)
+po_dpkg_parser_parse (PoDpkgParser *parser, const gchar *data, gsize length, const gchar *host_path)
 {
   parser_begin (parser, host_path);
   parser_feed (data, length, parser);
@@ -639,7 +642,7 @@ void
 po_inventory_parse_dpkg_status (const gchar *data, gsize length, const gchar *host_path,
                                 GPtrArray *packages, GHashTable *index, GPtrArray *warnings)
 {
-  g_autoptr(PoDpkgParser) parser = po_dpkg_parser_new (packages, index, warnings, NULL, NULL);
+  g_autoptr (PoDpkgParser) parser = po_dpkg_parser_new (packages, index, warnings, NULL, NULL);
 
   po_dpkg_parser_parse (parser, data, length, host_path);
 }
@@ -673,9 +676,9 @@ is_digits (const gchar *name)
 static void
 read_updates (PoRoot *root, PoDpkgParser *parser, GPtrArray *warnings)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DIR) dir = po_root_opendir (root, DPKG_UPDATES, &error);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DIR) dir = po_root_opendir (root, DPKG_UPDATES, &error);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   struct dirent *entry;
   guint n_seen = 0;
 
@@ -701,7 +704,7 @@ read_updates (PoRoot *root, PoDpkgParser *parser, GPtrArray *warnings)
     {
       g_autofree gchar *path = g_build_filename (DPKG_UPDATES, names->pdata[i], NULL);
       g_autofree gchar *contents = NULL;
-      g_autoptr(GError) read_error = NULL;
+      g_autoptr (GError) read_error = NULL;
       gsize length = 0;
 
       /* read whole: a journal file that cannot be read entirely must replace nothing */
@@ -721,20 +724,20 @@ po_inventory_collect_deb_filtered (PoInventory *inventory, PoPackageNameFunc wan
                                    gpointer user_data, GPtrArray *warnings)
 {
   PoRoot *root = po_inventory_get_root (inventory);
-  g_autoptr(GPtrArray) packages =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(PoDpkgParser) parser = po_dpkg_parser_new (packages, index, warnings, wanted,
-                                                       user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GPtrArray) packages = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) po_package_free);
+  g_autoptr (GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (PoDpkgParser) parser = po_dpkg_parser_new (packages, index, warnings, wanted,
+                                                        user_data);
+  g_autoptr (GError) error = NULL;
 
   po_inventory_count (inventory, "collector.deb");
   /* parsed as it is read; its warning comes at the end, once it was read whole */
   parser_begin (parser, DPKG_STATUS);
   if (!po_root_read_stream (root, DPKG_STATUS, MAX_STATUS_BYTES, parser_feed, parser, &error))
     {
-      po_inventory_warn (warnings, "deb", DPKG_STATUS, po_inventory_error_is_missing (error),
-                         "%s", error->message);
+      po_inventory_warn (warnings, "deb", DPKG_STATUS, po_inventory_error_is_missing (error), "%s",
+                         error->message);
       /* what came of a part of the file is not the database */
       g_ptr_array_set_size (packages, 0);
       return g_steal_pointer (&packages);

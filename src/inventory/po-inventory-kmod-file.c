@@ -40,8 +40,8 @@
  */
 #define MAX_UNCOMPRESSED_BYTES ((guint64) 128 * 1024 * 1024)
 /* xz -9 needs 65 MiB to decode; a header asking for more is refused */
-#define MAX_XZ_DECODER_MEMORY  ((guint64) 96 * 1024 * 1024)
-#define CHUNK_BYTES            (64 * 1024)
+#define MAX_XZ_DECODER_MEMORY ((guint64) 96 * 1024 * 1024)
+#define CHUNK_BYTES           (64 * 1024)
 
 static const guint8 magic_xz[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 static const guint8 magic_zstd[] = { 0x28, 0xb5, 0x2f, 0xfd };
@@ -92,7 +92,8 @@ elf_safe_for_libkmod (int fd, guint64 file_size, GError **error)
     {
       g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
                    "malformed ELF file: section name table %" G_GUINT64_FORMAT
-                   " of %" G_GUINT64_FORMAT " sections", shstrndx, shnum);
+                   " of %" G_GUINT64_FORMAT " sections",
+                   shstrndx, shnum);
       return FALSE;
     }
   sections = g_malloc (table_size);
@@ -105,13 +106,16 @@ elf_safe_for_libkmod (int fd, guint64 file_size, GError **error)
   for (guint64 i = 1; i < shnum; i++)
     {
       const guint8 *section = sections + i * shentsize;
-      guint64 offset = is_64 ? elf_field (section + 0x18, 8, msb) : elf_field (section + 0x10, 4, msb);
-      guint64 size = is_64 ? elf_field (section + 0x20, 8, msb) : elf_field (section + 0x14, 4, msb);
+      guint64 offset = is_64 ? elf_field (section + 0x18, 8, msb)
+                             : elf_field (section + 0x10, 4, msb);
+      guint64 size = is_64 ? elf_field (section + 0x20, 8, msb)
+                           : elf_field (section + 0x14, 4, msb);
       if (offset == file_size && size == 0)
         {
           g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
                        "malformed ELF file: section %" G_GUINT64_FORMAT
-                       " starts at the end of the file", i);
+                       " starts at the end of the file",
+                       i);
           return FALSE;
         }
     }
@@ -120,7 +124,7 @@ elf_safe_for_libkmod (int fd, guint64 file_size, GError **error)
 
 /* the decompressed bytes so far: a memfd and how much it holds */
 typedef struct {
-  int     fd;
+  int fd;
   guint64 size;
 } Output;
 
@@ -131,7 +135,8 @@ output_write (Output *out, const guint8 *data, gsize length, GError **error)
     {
       g_set_error (error, PO_ERROR, PO_ERROR_TOO_LARGE,
                    "decompresses to more than %" G_GUINT64_FORMAT " bytes (refused as a "
-                   "decompression bomb)", MAX_UNCOMPRESSED_BYTES);
+                   "decompression bomb)",
+                   MAX_UNCOMPRESSED_BYTES);
       return FALSE;
     }
   while (length > 0)
@@ -177,13 +182,20 @@ lzma_reason (lzma_ret ret)
 {
   switch (ret)
     {
-    case LZMA_MEM_ERROR: return "out of memory";
-    case LZMA_MEMLIMIT_ERROR: return "needs more memory to decode than allowed";
-    case LZMA_FORMAT_ERROR: return "not in the xz format";
-    case LZMA_OPTIONS_ERROR: return "unsupported xz options";
-    case LZMA_DATA_ERROR: return "corrupt xz data";
-    case LZMA_BUF_ERROR: return "truncated xz data";
-    default: return "xz decoder error";
+    case LZMA_MEM_ERROR:
+      return "out of memory";
+    case LZMA_MEMLIMIT_ERROR:
+      return "needs more memory to decode than allowed";
+    case LZMA_FORMAT_ERROR:
+      return "not in the xz format";
+    case LZMA_OPTIONS_ERROR:
+      return "unsupported xz options";
+    case LZMA_DATA_ERROR:
+      return "corrupt xz data";
+    case LZMA_BUF_ERROR:
+      return "truncated xz data";
+    default:
+      return "xz decoder error";
     }
 }
 
@@ -260,7 +272,7 @@ zstd_step (ZSTD_DCtx *dctx, ZSTD_inBuffer *input, guint8 *buffer, Output *out, s
 static gboolean
 decompress_zstd (int in_fd, Output *out, GError **error)
 {
-  g_autoptr(ZSTD_DCtx) dctx = ZSTD_createDCtx ();
+  g_autoptr (ZSTD_DCtx) dctx = ZSTD_createDCtx ();
   g_autofree guint8 *in = g_malloc (CHUNK_BYTES);
   g_autofree guint8 *buffer = g_malloc (CHUNK_BYTES);
   ZSTD_inBuffer input = { in, 0, 0 };
@@ -322,8 +334,8 @@ decompress (int fd, gboolean xz, guint64 *ret_size, GError **error)
                    "cannot hold the decompressed module: memfd_create: %s", g_strerror (saved));
       return -1;
     }
-  if (lseek (fd, 0, SEEK_SET) != 0 ||
-      !(xz ? decompress_xz (fd, &out, error) : decompress_zstd (fd, &out, error)))
+  if (lseek (fd, 0, SEEK_SET) != 0
+      || !(xz ? decompress_xz (fd, &out, error) : decompress_zstd (fd, &out, error)))
     {
       if (error != NULL && *error == NULL)
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read");
@@ -350,17 +362,17 @@ po_inventory_module_file_open_checked (int fd, guint64 file_size, GError **error
                    g_strerror (saved));
       return -1;
     }
-  if (starts_with (head, (gsize) n, magic_xz, sizeof magic_xz) ||
-      starts_with (head, (gsize) n, magic_zstd, sizeof magic_zstd))
+  if (starts_with (head, (gsize) n, magic_xz, sizeof magic_xz)
+      || starts_with (head, (gsize) n, magic_zstd, sizeof magic_zstd))
     {
       gboolean xz = head[0] == magic_xz[0];
-      g_autoptr(GError) local = NULL;
+      g_autoptr (GError) local = NULL;
 
       plain = decompress (fd, xz, &size, &local);
       if (plain < 0)
         {
-          g_set_error (error, local->domain, local->code, "%s-compressed: %s",
-                       xz ? "xz" : "zstd", local->message);
+          g_set_error (error, local->domain, local->code, "%s-compressed: %s", xz ? "xz" : "zstd",
+                       local->message);
           return -1;
         }
       decompressed = TRUE;
@@ -377,17 +389,20 @@ po_inventory_module_file_open_checked (int fd, guint64 file_size, GError **error
   if (plain < 0)
     {
       int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "dup: %s",
-                   g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "dup: %s", g_strerror (saved));
       return -1;
     }
   /* libkmod would decompress whatever else has a magic it knows: only
    * ELF, checked, goes on */
-  if (n < 4 || memcmp (head, "\x7f" "ELF", 4) != 0)
+  if (n < 4
+      || memcmp (head,
+                 "\x7f"
+                 "ELF",
+                 4)
+           != 0)
     {
       g_set_error_literal (error, PO_ERROR, PO_ERROR_INVALID_DATA,
-                           decompressed ? "not an ELF file once decompressed"
-                                        : "not an ELF file");
+                           decompressed ? "not an ELF file once decompressed" : "not an ELF file");
       close (plain);
       return -1;
     }

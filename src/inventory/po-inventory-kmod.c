@@ -31,12 +31,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_PROC_MODULES_BYTES  (4u * 1024 * 1024)
-#define MAX_BUILTIN_BYTES       (4u * 1024 * 1024)
-#define MAX_BUILTIN_INFO_BYTES  (32u * 1024 * 1024)
-#define MAX_MODULE_FILE_BYTES   (256u * 1024 * 1024)
-#define MAX_SYSFS_BYTES         4096
-#define MAX_MODULES             100000
+#define MAX_PROC_MODULES_BYTES (4u * 1024 * 1024)
+#define MAX_BUILTIN_BYTES      (4u * 1024 * 1024)
+#define MAX_BUILTIN_INFO_BYTES (32u * 1024 * 1024)
+#define MAX_MODULE_FILE_BYTES  (256u * 1024 * 1024)
+#define MAX_SYSFS_BYTES        4096
+#define MAX_MODULES            100000
 
 void
 po_kernel_module_free (PoKernelModule *module)
@@ -66,7 +66,7 @@ static gboolean
 is_module_name (const gchar *name)
 {
   gsize len = strlen (name);
-  if (len == 0 || len > 64)  /* MODULE_NAME_LEN is 64 with its NUL */
+  if (len == 0 || len > 64) /* MODULE_NAME_LEN is 64 with its NUL */
     return FALSE;
   for (const gchar *p = name; *p != '\0'; p++)
     if (!(g_ascii_isalnum (*p) || *p == '_' || *p == '-'))
@@ -99,7 +99,7 @@ po_inventory_parse_proc_modules_line (const gchar *line, const gchar **ret_reaso
   g_autofree gchar *copy = g_strdup (line);
   gchar *words[7];
   guint n_words = 0;
-  g_autoptr(PoKernelModule) module = NULL;
+  g_autoptr (PoKernelModule) module = NULL;
   guint64 size = 0;
   gint64 refcount = -1;
 
@@ -135,16 +135,16 @@ po_inventory_parse_proc_modules_line (const gchar *line, const gchar **ret_reaso
       *ret_reason = "size is not a number";
       return NULL;
     }
-  if (g_strcmp0 (words[2], "-") != 0 &&
-      !g_ascii_string_to_signed (words[2], 10, -1, G_MAXINT, &refcount, NULL))
+  if (g_strcmp0 (words[2], "-") != 0
+      && !g_ascii_string_to_signed (words[2], 10, -1, G_MAXINT, &refcount, NULL))
     {
       *ret_reason = "refcount is not a number";
       return NULL;
     }
   {
     const gchar *state = words[4];
-    if (g_strcmp0 (state, "Live") != 0 && g_strcmp0 (state, "Loading") != 0 &&
-        g_strcmp0 (state, "Unloading") != 0)
+    if (g_strcmp0 (state, "Live") != 0 && g_strcmp0 (state, "Loading") != 0
+        && g_strcmp0 (state, "Unloading") != 0)
       {
         *ret_reason = "unknown state";
         return NULL;
@@ -205,11 +205,11 @@ po_inventory_parse_proc_modules_line (const gchar *line, const gchar **ret_reaso
 static GPtrArray *
 read_loaded (PoRoot *root, GPtrArray *warnings)
 {
-  g_autoptr(GPtrArray) modules =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) po_kernel_module_free);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GPtrArray) modules = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) po_kernel_module_free);
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   gsize length = 0;
   guint n_bad = 0;
   g_autofree gchar *first_bad = NULL;
@@ -217,8 +217,8 @@ read_loaded (PoRoot *root, GPtrArray *warnings)
   if (!po_root_read_file (root, "/proc/modules", MAX_PROC_MODULES_BYTES, &contents, &length,
                           &error))
     {
-      po_inventory_warn (warnings, "kmod", "/proc/modules",
-                         po_inventory_error_is_missing (error), "%s", error->message);
+      po_inventory_warn (warnings, "kmod", "/proc/modules", po_inventory_error_is_missing (error),
+                         "%s", error->message);
       return g_steal_pointer (&modules);
     }
   if (memchr (contents, '\0', length) != NULL)
@@ -316,18 +316,18 @@ kmod_log_to_glib (void *data, int priority, const char *file, int line, const ch
 }
 
 typedef struct {
-  PoInventory     *inventory;
-  PoRoot          *root;
-  PoModuleCache   *cache;
-  GPtrArray       *warnings;
-  gchar           *modules_dir;    /* "/lib/modules/<release>" (host path) */
-  int              modules_fd;     /* O_PATH descriptor of it, or -1 */
-  gchar           *modules_fd_dir; /* "/proc/self/fd/N" */
-  struct kmod_ctx *ctx;            /* made when first needed */
-  gboolean         ctx_tried;
-  gboolean         have_index;     /* index: what modules.dep.bin is, for the cache */
-  struct stat      index;
-  GHashTable      *dirs;           /* host directory -> its descriptor + 1 (0: none) */
+  PoInventory *inventory;
+  PoRoot *root;
+  PoModuleCache *cache;
+  GPtrArray *warnings;
+  gchar *modules_dir;    /* "/lib/modules/<release>" (host path) */
+  int modules_fd;        /* O_PATH descriptor of it, or -1 */
+  gchar *modules_fd_dir; /* "/proc/self/fd/N" */
+  struct kmod_ctx *ctx;  /* made when first needed */
+  gboolean ctx_tried;
+  gboolean have_index; /* index: what modules.dep.bin is, for the cache */
+  struct stat index;
+  GHashTable *dirs; /* host directory -> its descriptor + 1 (0: none) */
 } Collection;
 
 static void
@@ -403,8 +403,8 @@ directory_fd (Collection *c, const gchar *host_path)
     return GPOINTER_TO_INT (known) - 1;
   if (c->modules_fd >= 0 && g_str_has_prefix (dir, c->modules_dir)
       && dir[strlen (c->modules_dir)] == '/')
-    fd = po_root_open_at (c->root, c->modules_fd, c->modules_dir,
-                          dir + strlen (c->modules_dir) + 1, O_PATH | O_DIRECTORY, NULL);
+    fd = po_root_open_at (c->root, c->modules_fd, c->modules_dir, dir + strlen (c->modules_dir) + 1,
+                          O_PATH | O_DIRECTORY, NULL);
   else if (g_strcmp0 (dir, c->modules_dir) == 0 && c->modules_fd >= 0)
     fd = dup (c->modules_fd);
   else
@@ -420,8 +420,8 @@ directory_fd (Collection *c, const gchar *host_path)
 static PoModuleInfo *
 module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoModuleInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoModuleInfo) info = NULL;
   g_autofree gchar *fd_path = NULL;
   struct kmod_module *mod = NULL;
   struct kmod_list *list = NULL;
@@ -448,8 +448,8 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
   if (c->modules_fd >= 0 && g_str_has_prefix (host_path, c->modules_dir)
       && host_path[strlen (c->modules_dir)] == '/')
     fd = po_root_open_at (c->root, c->modules_fd, c->modules_dir,
-                          host_path + strlen (c->modules_dir) + 1,
-                          O_RDONLY | O_NOCTTY | O_NONBLOCK, &error);
+                          host_path + strlen (c->modules_dir) + 1, O_RDONLY | O_NOCTTY | O_NONBLOCK,
+                          &error);
   else
     fd = po_root_open (c->root, host_path, O_RDONLY | O_NOCTTY | O_NONBLOCK, &error);
   if (fd < 0)
@@ -466,8 +466,7 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
   if ((guint64) st.st_size > MAX_MODULE_FILE_BYTES)
     {
       close (fd);
-      *ret_error = g_strdup_printf ("%s is larger than %u bytes", host_path,
-                                    MAX_MODULE_FILE_BYTES);
+      *ret_error = g_strdup_printf ("%s is larger than %u bytes", host_path, MAX_MODULE_FILE_BYTES);
       return NULL;
     }
   info = po_module_cache_lookup (c->cache, host_path, &st);
@@ -505,12 +504,12 @@ module_file_info (Collection *c, const gchar *host_path, gchar **ret_error)
     }
   info = g_new0 (PoModuleInfo, 1);
   kmod_list_foreach (item, list)
-    {
-      const char *key = kmod_module_info_get_key (item);
-      const char *value = kmod_module_info_get_value (item);
-      if (key != NULL && value != NULL)
-        info_set (info, key, value, -1);
-    }
+  {
+    const char *key = kmod_module_info_get_key (item);
+    const char *value = kmod_module_info_get_value (item);
+    if (key != NULL && value != NULL)
+      info_set (info, key, value, -1);
+  }
   info->is_signed = info->sig_id != NULL || info->signer != NULL || info->sig_hashalgo != NULL;
   kmod_module_info_free_list (list);
   kmod_module_unref (mod);
@@ -590,14 +589,14 @@ read_sysfs_info (Collection *c, PoKernelModule *module)
 static void
 open_modules_dir (Collection *c, const gchar *release)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   c->modules_dir = g_strdup_printf ("/lib/modules/%s", release);
   c->modules_fd = po_root_open (c->root, c->modules_dir, O_PATH | O_DIRECTORY, &error);
   if (c->modules_fd < 0)
     {
-      po_inventory_warn (c->warnings, "kmod", c->modules_dir,
-                         po_inventory_error_is_missing (error), "%s", error->message);
+      po_inventory_warn (c->warnings, "kmod", c->modules_dir, po_inventory_error_is_missing (error),
+                         "%s", error->message);
       return;
     }
   c->modules_fd_dir = g_strdup_printf ("/proc/self/fd/%d", c->modules_fd);
@@ -611,11 +610,11 @@ open_modules_dir (Collection *c, const gchar *release)
 static GHashTable *
 read_builtin_modinfo (Collection *c, gboolean *ret_present)
 {
-  g_autoptr(GHashTable) infos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify) po_module_info_free);
+  g_autoptr (GHashTable) infos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) po_module_info_free);
   g_autofree gchar *path = g_strconcat (c->modules_dir, "/modules.builtin.modinfo", NULL);
   g_autofree gchar *contents = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gsize length = 0;
   gsize offset = 0;
 
@@ -669,8 +668,8 @@ read_builtin (Collection *c, GPtrArray *names, GPtrArray *module_infos)
 {
   g_autofree gchar *path = g_strconcat (c->modules_dir, "/modules.builtin", NULL);
   g_autofree gchar *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) infos = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) infos = NULL;
   gboolean have_modinfo = FALSE;
   gboolean have_list;
 
@@ -678,7 +677,7 @@ read_builtin (Collection *c, GPtrArray *names, GPtrArray *module_infos)
   have_list = po_root_read_file (c->root, path, MAX_BUILTIN_BYTES, &contents, NULL, &error);
   if (have_list)
     {
-      g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+      g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
       for (guint i = 0; lines[i] != NULL && names->len < MAX_MODULES; i++)
         {
           g_autofree gchar *base = g_path_get_basename (g_strstrip (lines[i]));
@@ -692,8 +691,8 @@ read_builtin (Collection *c, GPtrArray *names, GPtrArray *module_infos)
   else
     {
       if (!po_inventory_error_is_missing (error) || !have_modinfo)
-        po_inventory_warn (c->warnings, "kmod", path, po_inventory_error_is_missing (error),
-                           "%s", error->message);
+        po_inventory_warn (c->warnings, "kmod", path, po_inventory_error_is_missing (error), "%s",
+                           error->message);
       /* without the list, the modinfo entries that name a file are the modules */
       GHashTableIter iter;
       gpointer key, value;
@@ -713,17 +712,17 @@ read_builtin (Collection *c, GPtrArray *names, GPtrArray *module_infos)
 static void
 collect_builtin (Collection *c, GPtrArray *modules, GHashTable *seen)
 {
-  g_autoptr(GPtrArray) names = NULL;
-  g_autoptr(GPtrArray) infos = NULL;
+  g_autoptr (GPtrArray) names = NULL;
+  g_autoptr (GPtrArray) infos = NULL;
   struct stat st[2];
   /* both files as they are now, for the cache: regular files only */
-  gboolean identified =
-      fstatat (c->modules_fd, "modules.builtin", &st[0], AT_SYMLINK_NOFOLLOW) == 0
-      && fstatat (c->modules_fd, "modules.builtin.modinfo", &st[1], AT_SYMLINK_NOFOLLOW) == 0
-      && S_ISREG (st[0].st_mode) && S_ISREG (st[1].st_mode);
+  gboolean identified = fstatat (c->modules_fd, "modules.builtin", &st[0], AT_SYMLINK_NOFOLLOW) == 0
+                        && fstatat (c->modules_fd, "modules.builtin.modinfo", &st[1],
+                                    AT_SYMLINK_NOFOLLOW)
+                             == 0
+                        && S_ISREG (st[0].st_mode) && S_ISREG (st[1].st_mode);
 
-  if (!identified
-      || !po_module_cache_lookup_builtin (c->cache, c->modules_dir, st, &names, &infos))
+  if (!identified || !po_module_cache_lookup_builtin (c->cache, c->modules_dir, st, &names, &infos))
     {
       names = g_ptr_array_new_with_free_func (g_free);
       infos = g_ptr_array_new_with_free_func ((GDestroyNotify) po_module_info_free);
@@ -746,7 +745,7 @@ collect_builtin (Collection *c, GPtrArray *modules, GHashTable *seen)
       module->state = g_strdup ("builtin");
       if (info != NULL)
         {
-          g_autoptr(PoModuleInfo) copy = po_module_info_copy (info);
+          g_autoptr (PoModuleInfo) copy = po_module_info_copy (info);
           module_apply_info (module, copy);
         }
       /* built into the kernel image, hence from the kernel's own tree */
@@ -765,9 +764,9 @@ compare_modules (gconstpointer a, gconstpointer b)
 GPtrArray *
 po_inventory_collect_kernel_modules (PoInventory *inventory, GPtrArray *warnings)
 {
-  g_auto(Collection) c = { 0 };
-  g_autoptr(GPtrArray) modules = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto (Collection) c = { 0 };
+  g_autoptr (GPtrArray) modules = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree gchar *release = NULL;
 
   po_inventory_count (inventory, "collector.kmod");
@@ -792,7 +791,7 @@ po_inventory_collect_kernel_modules (PoInventory *inventory, GPtrArray *warnings
       if (path != NULL)
         {
           g_autofree gchar *why = NULL;
-          g_autoptr(PoModuleInfo) info = module_file_info (&c, path, &why);
+          g_autoptr (PoModuleInfo) info = module_file_info (&c, path, &why);
           module->path = po_inventory_sanitize (path, -1);
           if (info != NULL)
             module_apply_info (module, info);

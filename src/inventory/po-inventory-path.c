@@ -25,12 +25,18 @@ po_path_type_to_string (PoPathType type)
 {
   switch (type)
     {
-    case PO_PATH_TYPE_MISSING: return "missing";
-    case PO_PATH_TYPE_FILE: return "file";
-    case PO_PATH_TYPE_DIRECTORY: return "directory";
-    case PO_PATH_TYPE_SYMLINK: return "symlink";
-    case PO_PATH_TYPE_OTHER: return "other";
-    default: return "unknown";
+    case PO_PATH_TYPE_MISSING:
+      return "missing";
+    case PO_PATH_TYPE_FILE:
+      return "file";
+    case PO_PATH_TYPE_DIRECTORY:
+      return "directory";
+    case PO_PATH_TYPE_SYMLINK:
+      return "symlink";
+    case PO_PATH_TYPE_OTHER:
+      return "other";
+    default:
+      return "unknown";
     }
 }
 
@@ -49,8 +55,8 @@ check_absolute (const gchar *path, GError **error)
 {
   if (path == NULL || path[0] != '/')
     {
-      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
-                   "not an absolute path: %s", path != NULL ? path : "(null)");
+      g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT, "not an absolute path: %s",
+                   path != NULL ? path : "(null)");
       return FALSE;
     }
   if (strlen (path) > MAX_PATH_BYTES)
@@ -65,8 +71,8 @@ check_absolute (const gchar *path, GError **error)
 static gboolean
 probe (PoRoot *root, const gchar *host_path, PoPathInfo **ret_info, GError **error)
 {
-  g_autoptr(PoPathInfo) info = g_new0 (PoPathInfo, 1);
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (PoPathInfo) info = g_new0 (PoPathInfo, 1);
+  g_autoptr (GError) local_error = NULL;
   struct stat st;
 
   info->path = g_strdup (host_path);
@@ -120,12 +126,12 @@ has_wildcard (const gchar *component)
 }
 
 typedef struct {
-  PoRoot      *root;
+  PoRoot *root;
   const gchar *pattern;
-  GPtrArray   *warnings;
-  GPtrArray   *matches;
-  guint        n_entries;
-  gboolean     cut;
+  GPtrArray *warnings;
+  GPtrArray *matches;
+  guint n_entries;
+  gboolean cut;
 } Expansion;
 
 static void
@@ -146,9 +152,9 @@ compare_names (gconstpointer a, gconstpointer b)
 static void
 expand (Expansion *expansion, const gchar *prefix, gchar **components)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DIR) dir = NULL;
-  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DIR) dir = NULL;
+  g_autoptr (GPtrArray) names = NULL;
   struct dirent *entry;
 
   if (expansion->cut)
@@ -218,9 +224,9 @@ gboolean
 po_inventory_probe_pattern (PoInventory *inventory, const gchar *pattern, GPtrArray *warnings,
                             GPtrArray **ret_infos, GError **error)
 {
-  g_autoptr(GPtrArray) matches =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) po_path_info_free);
-  g_auto(GStrv) components = NULL;
+  g_autoptr (GPtrArray) matches = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) po_path_info_free);
+  g_auto (GStrv) components = NULL;
   Expansion expansion = { 0 };
 
   po_inventory_count (inventory, "collector.path");
@@ -230,8 +236,8 @@ po_inventory_probe_pattern (PoInventory *inventory, const gchar *pattern, GPtrAr
   for (guint i = 0; components[i] != NULL; i++)
     if (strcmp (components[i], "..") == 0)
       {
-        g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT,
-                     "\"..\" in a path pattern: %s", pattern);
+        g_set_error (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT, "\"..\" in a path pattern: %s",
+                     pattern);
         return FALSE;
       }
   expansion.root = po_inventory_get_root (inventory);

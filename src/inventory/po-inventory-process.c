@@ -14,11 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_PROCESSES      1000000
-#define MAX_CMDLINE_BYTES  (128u * 1024)
-#define MAX_STATUS_BYTES   (64u * 1024)
-#define MAX_COMM_BYTES     4096
-#define DELETED_SUFFIX     " (deleted)"
+#define MAX_PROCESSES     1000000
+#define MAX_CMDLINE_BYTES (128u * 1024)
+#define MAX_STATUS_BYTES  (64u * 1024)
+#define MAX_COMM_BYTES    4096
+#define DELETED_SUFFIX    " (deleted)"
 
 void
 po_process_free (PoProcess *process)
@@ -66,9 +66,24 @@ status_name_unescape (const gchar *value, gsize length)
       if (value[i] == '\\' && i + 1 < length)
         {
           gchar next = value[i + 1];
-          if (next == 'n') { g_string_append_c (out, '\n'); i++; continue; }
-          if (next == 't') { g_string_append_c (out, '\t'); i++; continue; }
-          if (next == '\\') { g_string_append_c (out, '\\'); i++; continue; }
+          if (next == 'n')
+            {
+              g_string_append_c (out, '\n');
+              i++;
+              continue;
+            }
+          if (next == 't')
+            {
+              g_string_append_c (out, '\t');
+              i++;
+              continue;
+            }
+          if (next == '\\')
+            {
+              g_string_append_c (out, '\\');
+              i++;
+              continue;
+            }
         }
       g_string_append_c (out, value[i]);
     }
@@ -105,10 +120,10 @@ parse_status (const gchar *contents, gsize length, gchar **ret_name, gint *ret_p
       else if (line_len > 4 && strncmp (p, "Uid:", 4) == 0)
         {
           g_autofree gchar *v = g_strndup (p + 4, line_len - 4);
-          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (v), " \t", 2);
+          g_auto (GStrv) fields = g_strsplit_set (g_strstrip (v), " \t", 2);
           guint64 value;
-          if (fields[0] != NULL &&
-              g_ascii_string_to_unsigned (fields[0], 10, 0, G_MAXUINT32, &value, NULL))
+          if (fields[0] != NULL
+              && g_ascii_string_to_unsigned (fields[0], 10, 0, G_MAXUINT32, &value, NULL))
             *ret_uid = (gint64) value;
         }
       p = nl != NULL ? nl + 1 : end;
@@ -142,7 +157,7 @@ cmdline_join (const gchar *data, gsize length)
 static PoProcess *
 read_process (PoRoot *root, gint pid, PoProcessFields fields, GPtrArray *warnings)
 {
-  g_autoptr(PoProcess) process = g_new0 (PoProcess, 1);
+  g_autoptr (PoProcess) process = g_new0 (PoProcess, 1);
   g_autofree gchar *dir = g_strdup_printf ("/proc/%d", pid);
   g_autofree gchar *comm = NULL;
   g_autofree gchar *status = NULL;
@@ -150,9 +165,9 @@ read_process (PoRoot *root, gint pid, PoProcessFields fields, GPtrArray *warning
   g_autofree gchar *raw_name = NULL;
   g_autofree gchar *exe = NULL;
   g_autofree gchar *cmdline = NULL;
-  g_autoptr(GError) comm_error = NULL;
-  g_autoptr(GError) status_error = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) comm_error = NULL;
+  g_autoptr (GError) status_error = NULL;
+  g_autoptr (GError) error = NULL;
   gsize comm_len = 0;
   gsize status_len = 0;
   gsize cmdline_len = 0;
@@ -224,8 +239,8 @@ read_process (PoRoot *root, gint pid, PoProcessFields fields, GPtrArray *warning
         }
       process->path = po_inventory_sanitize (exe, -1);
     }
-  else if (!po_inventory_error_is_missing (error) &&
-           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+  else if (!po_inventory_error_is_missing (error)
+           && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
     g_debug ("process: %s/exe: %s", dir, error->message);
   /* ENOENT: a kernel thread (or gone); EACCES: not ours to see: both leave
    * the path NULL, which is what the row says */
@@ -269,10 +284,10 @@ po_inventory_collect_processes_full (PoInventory *inventory, PoProcessFields fie
                                      GPtrArray *warnings)
 {
   PoRoot *root = po_inventory_get_root (inventory);
-  g_autoptr(GPtrArray) processes =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) po_process_free);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(DIR) dir = NULL;
+  g_autoptr (GPtrArray) processes = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) po_process_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DIR) dir = NULL;
   struct dirent *entry;
   guint n_entries = 0;
 
@@ -280,8 +295,8 @@ po_inventory_collect_processes_full (PoInventory *inventory, PoProcessFields fie
   dir = po_root_opendir (root, "/proc", &error);
   if (dir == NULL)
     {
-      po_inventory_warn (warnings, "process", "/proc", po_inventory_error_is_missing (error),
-                         "%s", error->message);
+      po_inventory_warn (warnings, "process", "/proc", po_inventory_error_is_missing (error), "%s",
+                         error->message);
       return g_steal_pointer (&processes);
     }
   while ((entry = readdir (dir)) != NULL)

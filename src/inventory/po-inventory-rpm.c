@@ -55,7 +55,9 @@ static GMutex rpm_lock;
 static gboolean rpm_configured;
 
 static const gchar *const db_dirs[] = {
-  "/var/lib/rpm", "/usr/lib/sysimage/rpm", "/usr/share/rpm",
+  "/var/lib/rpm",
+  "/usr/lib/sysimage/rpm",
+  "/usr/share/rpm",
 };
 
 static const struct {
@@ -106,7 +108,7 @@ header_string (Header h, rpmTagVal tag)
 static PoPackage *
 header_to_package (Header h)
 {
-  g_autoptr(PoPackage) package = g_new0 (PoPackage, 1);
+  g_autoptr (PoPackage) package = g_new0 (PoPackage, 1);
   const char *version = headerGetString (h, RPMTAG_VERSION);
   const char *release = headerGetString (h, RPMTAG_RELEASE);
   g_autofree gchar *evr = NULL;
@@ -169,8 +171,8 @@ read_packages (rpmts ts, const gchar *db_dir, GPtrArray *packages, GPtrArray *wa
 
 /* opens the database whose directory is dirfd (resolved beneath the root) and reads it */
 static void
-read_database (PoInventory *inventory, int dirfd, const gchar *db_dir,
-               const gchar *db_file, const gchar *backend, GPtrArray *packages, GPtrArray *warnings)
+read_database (PoInventory *inventory, int dirfd, const gchar *db_dir, const gchar *db_file,
+               const gchar *backend, GPtrArray *packages, GPtrArray *warnings)
 {
   PoRpmFailures *failures = po_rpm_failures_get (inventory);
   g_autofree gchar *db_path = g_build_filename (db_dir, db_file, NULL);
@@ -215,9 +217,8 @@ read_database (PoInventory *inventory, int dirfd, const gchar *db_dir,
   rc = rpmtsOpenDB (ts, O_RDONLY);
   if (rc != 0)
     {
-      g_autofree gchar *message =
-          g_strdup_printf ("cannot open the %s rpm database read-only (librpm error %d)",
-                           backend, rc);
+      g_autofree gchar *message = g_strdup_printf (
+        "cannot open the %s rpm database read-only (librpm error %d)", backend, rc);
       po_inventory_warn (warnings, "rpm", db_dir, FALSE, "%s", message);
       po_rpm_failures_remember (failures, db_path, &st, message);
     }
@@ -245,9 +246,9 @@ GPtrArray *
 po_inventory_collect_rpm (PoInventory *inventory, GPtrArray *warnings)
 {
   PoRoot *root = po_inventory_get_root (inventory);
-  g_autoptr(GPtrArray) packages =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GPtrArray) packages = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) po_package_free);
+  g_autoptr (GError) error = NULL;
   const gchar *db_dir = NULL;
   const gchar *db_file = NULL;
   const gchar *backend = NULL;

@@ -24,16 +24,13 @@
 #define BUS_TIMEOUT_MS      2000
 
 static const gchar *const unit_dirs[] = {
-  "/etc/systemd/system",
-  "/run/systemd/system",
-  "/usr/local/lib/systemd/system",
-  "/usr/lib/systemd/system",
-  "/lib/systemd/system",
+  "/etc/systemd/system",     "/run/systemd/system", "/usr/local/lib/systemd/system",
+  "/usr/lib/systemd/system", "/lib/systemd/system",
 };
 
 static const gchar *const unit_suffixes[] = {
-  ".service", ".socket", ".target", ".timer", ".mount", ".automount", ".path",
-  ".slice", ".scope", ".swap", ".device", NULL,
+  ".service", ".socket", ".target", ".timer", ".mount",  ".automount",
+  ".path",    ".slice",  ".scope",  ".swap",  ".device", NULL,
 };
 
 void
@@ -76,12 +73,12 @@ is_unit_name (const gchar *name)
 static void
 parse_unit_file (const gchar *contents, gchar **ret_description, gchar **ret_exec_start)
 {
-  g_auto(GStrv) lines = g_strsplit (contents, "\n", -1);
+  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   g_autofree gchar *section = NULL;
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
-      g_autoptr(GString) line = g_string_new (g_strstrip (lines[i]));
+      g_autoptr (GString) line = g_string_new (g_strstrip (lines[i]));
       gchar *eq;
 
       while (line->len > 0 && line->str[line->len - 1] == '\\' && lines[i + 1] != NULL)
@@ -110,8 +107,8 @@ parse_unit_file (const gchar *contents, gchar **ret_description, gchar **ret_exe
           g_free (*ret_description);
           *ret_description = po_inventory_sanitize (g_strstrip (eq + 1), -1);
         }
-      else if (g_strcmp0 (section, "[Service]") == 0 && strcmp (line->str, "ExecStart") == 0 &&
-               *ret_exec_start == NULL)
+      else if (g_strcmp0 (section, "[Service]") == 0 && strcmp (line->str, "ExecStart") == 0
+               && *ret_exec_start == NULL)
         {
           const gchar *value = g_strstrip (eq + 1);
           /* "ExecStart=" alone resets the list; the prefixes @-:+! are flags */
@@ -133,9 +130,9 @@ read_unit (PoRoot *root, int dirfd, const gchar *dir, const struct dirent *entry
            gboolean read_contents, GPtrArray *warnings)
 {
   const gchar *name = entry->d_name;
-  g_autoptr(PoUnit) unit = g_new0 (PoUnit, 1);
+  g_autoptr (PoUnit) unit = g_new0 (PoUnit, 1);
   g_autofree gchar *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *contents = NULL;
   mode_t type;
 
@@ -143,10 +140,13 @@ read_unit (PoRoot *root, int dirfd, const gchar *dir, const struct dirent *entry
   unit->path = g_strdup (path);
   switch (entry->d_type)
     {
-    case DT_REG: type = S_IFREG; break;
-    case DT_LNK: type = S_IFLNK; break;
-    case DT_UNKNOWN:
-      {
+    case DT_REG:
+      type = S_IFREG;
+      break;
+    case DT_LNK:
+      type = S_IFLNK;
+      break;
+      case DT_UNKNOWN: {
         struct stat st;
         if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
           {
@@ -157,7 +157,9 @@ read_unit (PoRoot *root, int dirfd, const gchar *dir, const struct dirent *entry
         type = st.st_mode & S_IFMT;
       }
       break;
-    default: type = 0; break;
+    default:
+      type = 0;
+      break;
     }
   if (type == S_IFLNK)
     {
@@ -170,12 +172,11 @@ read_unit (PoRoot *root, int dirfd, const gchar *dir, const struct dirent *entry
         }
     }
   else if (type != S_IFREG)
-    return NULL;  /* a directory named foo.service: not a unit file */
+    return NULL; /* a directory named foo.service: not a unit file */
   if (!read_contents)
     return g_steal_pointer (&unit);
   /* the link (an alias, "systemctl link") is followed beneath the root */
-  if (!po_root_read_file_at (root, dirfd, dir, name, MAX_UNIT_FILE_BYTES, &contents, NULL,
-                             &error))
+  if (!po_root_read_file_at (root, dirfd, dir, name, MAX_UNIT_FILE_BYTES, &contents, NULL, &error))
     {
       if (!po_inventory_error_is_missing (error))
         po_inventory_warn (warnings, "systemd", path, FALSE, "%s", error->message);
@@ -195,12 +196,12 @@ compare_units (gconstpointer a, gconstpointer b)
 static void
 collect_unit_files (PoRoot *root, gboolean read_contents, GPtrArray *units, GPtrArray *warnings)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   for (gsize d = 0; d < G_N_ELEMENTS (unit_dirs); d++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(DIR) dir = po_root_opendir (root, unit_dirs[d], &error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (DIR) dir = po_root_opendir (root, unit_dirs[d], &error);
       struct dirent *entry;
       guint n_entries = 0;
 
@@ -216,8 +217,7 @@ collect_unit_files (PoRoot *root, gboolean read_contents, GPtrArray *units, GPtr
           if (++n_entries > MAX_UNITS_PER_DIR)
             {
               po_inventory_warn (warnings, "systemd", unit_dirs[d], FALSE,
-                                 "more than %u entries; the rest are ignored",
-                                 MAX_UNITS_PER_DIR);
+                                 "more than %u entries; the rest are ignored", MAX_UNITS_PER_DIR);
               break;
             }
           if (!is_unit_name (entry->d_name) || g_hash_table_contains (seen, entry->d_name))
@@ -235,8 +235,8 @@ collect_unit_files (PoRoot *root, gboolean read_contents, GPtrArray *units, GPtr
 void
 po_inventory_units_merge_list_units (GPtrArray *units, GVariant *reply)
 {
-  g_autoptr(GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GVariantIter) iter = NULL;
+  g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GVariantIter) iter = NULL;
   const gchar *name, *description, *load_state, *active_state, *sub_state;
 
   if (!g_variant_is_of_type (reply, G_VARIANT_TYPE ("(a(ssssssouso))")))
@@ -288,8 +288,8 @@ po_inventory_units_merge_list_units (GPtrArray *units, GVariant *reply)
 
 typedef struct {
   GDBusConnection *connection;
-  GError          *error;
-  gboolean         done;
+  GError *error;
+  gboolean done;
 } ConnectData;
 
 static void
@@ -314,9 +314,9 @@ connect_timeout (gpointer user_data)
 static GDBusConnection *
 system_bus_connect (GError **error)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GSource) timeout = g_timeout_source_new (BUS_TIMEOUT_MS);
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GSource) timeout = g_timeout_source_new (BUS_TIMEOUT_MS);
   g_autofree gchar *address = NULL;
   ConnectData data = { 0 };
 
@@ -328,8 +328,8 @@ system_bus_connect (GError **error)
   g_source_set_callback (timeout, connect_timeout, cancellable, NULL);
   g_source_attach (timeout, context);
   g_dbus_connection_new_for_address (address,
-                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                     G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                       | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
                                      NULL, cancellable, connect_done, &data);
   while (!data.done)
     g_main_context_iteration (context, TRUE);
@@ -348,7 +348,7 @@ system_bus_connect (GError **error)
 static GVariant *
 list_units (GError **error)
 {
-  g_autoptr(GDBusConnection) connection = system_bus_connect (error);
+  g_autoptr (GDBusConnection) connection = system_bus_connect (error);
   GVariant *reply;
 
   if (connection == NULL)
@@ -364,11 +364,10 @@ list_units (GError **error)
 }
 
 static GPtrArray *
-collect_units (PoInventory *inventory, PoUnitsBus bus, PoUnitFields fields,
-               GPtrArray *warnings)
+collect_units (PoInventory *inventory, PoUnitsBus bus, PoUnitFields fields, GPtrArray *warnings)
 {
   PoRoot *root = po_inventory_get_root (inventory);
-  g_autoptr(GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify) po_unit_free);
+  g_autoptr (GPtrArray) units = g_ptr_array_new_with_free_func ((GDestroyNotify) po_unit_free);
   gboolean ask = FALSE;
 
   po_inventory_count (inventory, "collector.systemd");
@@ -384,8 +383,8 @@ collect_units (PoInventory *inventory, PoUnitsBus bus, PoUnitFields fields,
     }
   if (ask)
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GVariant) reply = list_units (&error);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GVariant) reply = list_units (&error);
       if (reply != NULL)
         po_inventory_units_merge_list_units (units, reply);
       else

@@ -8,11 +8,11 @@
 #include "po-inventory-private.h"
 
 struct _PoInventory {
-  gatomicrefcount  ref_count;
-  PoRoot          *root;
-  PoCounters      *counters;      /* the runtime's */
-  PoModuleCache   *module_cache;
-  PoRpmFailures   *rpm_failures;
+  gatomicrefcount ref_count;
+  PoRoot *root;
+  PoCounters *counters; /* the runtime's */
+  PoModuleCache *module_cache;
+  PoRpmFailures *rpm_failures;
 };
 
 PoInventory *

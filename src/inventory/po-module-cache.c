@@ -21,24 +21,24 @@
 #define MAX_ENTRIES 16384
 
 struct _PoModuleCache {
-  GMutex      lock;
-  GHashTable *entries;     /* host path -> Entry */
+  GMutex lock;
+  GHashTable *entries; /* host path -> Entry */
   /* which file each loaded module's name leads to, as one modules.dep.bin
    * says: valid while that index file is the one it was */
-  gchar      *paths_dir;   /* "/lib/modules/<release>" */
+  gchar *paths_dir; /* "/lib/modules/<release>" */
   struct stat paths_index;
-  GHashTable *paths;       /* name -> host path, or NULL for "no file" */
+  GHashTable *paths; /* name -> host path, or NULL for "no file" */
   /* the built-in modules, valid while modules.builtin and
    * modules.builtin.modinfo are the files they were */
-  gchar      *builtin_dir;
+  gchar *builtin_dir;
   struct stat builtin_files[2];
-  GPtrArray  *builtin_names;
-  GPtrArray  *builtin_infos;
+  GPtrArray *builtin_names;
+  GPtrArray *builtin_infos;
 };
 
 typedef struct {
-  PoFileIdentity  file;
-  PoModuleInfo   *info;
+  PoFileIdentity file;
+  PoModuleInfo *info;
 } Entry;
 
 void
@@ -143,8 +143,8 @@ po_module_cache_insert (PoModuleCache *cache, const gchar *host_path, const stru
   po_file_identity_from_stat (&entry->file, st);
   entry->info = po_module_info_copy (info);
   g_mutex_lock (&cache->lock);
-  if (g_hash_table_size (cache->entries) >= MAX_ENTRIES &&
-      !g_hash_table_contains (cache->entries, host_path))
+  if (g_hash_table_size (cache->entries) >= MAX_ENTRIES
+      && !g_hash_table_contains (cache->entries, host_path))
     g_hash_table_remove_all (cache->entries);
   g_hash_table_replace (cache->entries, g_strdup (host_path), entry);
   g_mutex_unlock (&cache->lock);

@@ -26,19 +26,19 @@
 /* fstatat(2)s in one directory before its entries are read instead */
 #define LOOKS_BEFORE_LISTING 8
 /* a directory with more entries than this is never read whole */
-#define MAX_LISTED_ENTRIES   10000
+#define MAX_LISTED_ENTRIES 10000
 
 typedef struct {
-  int         fd;        /* O_PATH descriptor, -1 when it cannot be opened */
-  guint       n_looks;   /* fstatat(2)s that said "there" or "not there" */
-  gboolean    unlistable;
-  GHashTable *entries;   /* the names in it, once read; NULL before */
+  int fd;        /* O_PATH descriptor, -1 when it cannot be opened */
+  guint n_looks; /* fstatat(2)s that said "there" or "not there" */
+  gboolean unlistable;
+  GHashTable *entries; /* the names in it, once read; NULL before */
 } Directory;
 
 struct _PoPathMemo {
-  PoInventory *inventory;   /* unowned: the memo lives for one scan */
-  GHashTable  *there;       /* path -> gboolean: there, or not known to be missing */
-  GHashTable  *directories; /* directory -> Directory* */
+  PoInventory *inventory;  /* unowned: the memo lives for one scan */
+  GHashTable *there;       /* path -> gboolean: there, or not known to be missing */
+  GHashTable *directories; /* directory -> Directory* */
 };
 
 static void
@@ -94,8 +94,8 @@ memo_directory (PoPathMemo *memo, const gchar *path)
 static gboolean
 directory_list (Directory *directory)
 {
-  g_autoptr(DIR) dir = NULL;
-  g_autoptr(GHashTable) entries = NULL;
+  g_autoptr (DIR) dir = NULL;
+  g_autoptr (GHashTable) entries = NULL;
   struct dirent *entry;
   guint n = 0;
   int fd;
@@ -161,7 +161,7 @@ static gboolean
 is_there (PoPathMemo *memo, gchar *path)
 {
   gchar *slash = strrchr (path, '/');
-  g_autoptr(PoPathInfo) info = NULL;
+  g_autoptr (PoPathInfo) info = NULL;
   Directory *directory;
 
   *slash = '\0';
@@ -250,7 +250,7 @@ po_path_memo_could_exist (PoPathMemo *memo, const gchar *pattern)
 
   if (literal == NULL)
     return TRUE;
-  for (gchar *slash = strchr (literal + 1, '/'); ; slash = strchr (slash + 1, '/'))
+  for (gchar *slash = strchr (literal + 1, '/');; slash = strchr (slash + 1, '/'))
     {
       gpointer known;
       gboolean there;

@@ -17,13 +17,13 @@
 #include "po-inventory-private.h"
 
 struct _PoRpmFailures {
-  GMutex      lock;
-  GHashTable *entries;  /* host path -> Failure */
+  GMutex lock;
+  GHashTable *entries; /* host path -> Failure */
 };
 
 typedef struct {
-  struct stat  st;       /* the database file as it was when the open failed */
-  gchar       *message;
+  struct stat st; /* the database file as it was when the open failed */
+  gchar *message;
 } Failure;
 
 static void

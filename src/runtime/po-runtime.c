@@ -11,24 +11,24 @@
 #include "po-runtime.h"
 
 struct _PoRuntime {
-  gatomicrefcount     ref_count;
-  PoSettings         *settings;
-  PoRoot             *root;
-  PoCounters         *counters;
-  PoInventory        *inventory;
-  GMutex              lock;       /* making the fields below */
-  PoCatalogueSource  *catalogue;  /* NULL until first used, as are the rest */
-  PoProfileSource    *profile;
-  PoState            *state;
-  PoComplianceIndex  *index;      /* of the catalogue last asked for */
+  gatomicrefcount ref_count;
+  PoSettings *settings;
+  PoRoot *root;
+  PoCounters *counters;
+  PoInventory *inventory;
+  GMutex lock;                  /* making the fields below */
+  PoCatalogueSource *catalogue; /* NULL until first used, as are the rest */
+  PoProfileSource *profile;
+  PoState *state;
+  PoComplianceIndex *index; /* of the catalogue last asked for */
 };
 
 PoRuntime *
 po_runtime_new (const PoSettings *settings, GError **error)
 {
-  g_autoptr(PoRoot) root = po_root_new (settings->root, error);
-  g_autoptr(PoCounters) counters = NULL;
-  g_autoptr(PoInventory) inventory = NULL;
+  g_autoptr (PoRoot) root = po_root_new (settings->root, error);
+  g_autoptr (PoCounters) counters = NULL;
+  g_autoptr (PoInventory) inventory = NULL;
   PoRuntime *runtime;
 
   if (root == NULL)
@@ -112,12 +112,12 @@ po_runtime_get_inventory (PoRuntime *runtime)
 static PoCatalogueSource *
 get_catalogue_source (PoRuntime *runtime, GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&runtime->lock);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&runtime->lock);
 
   if (runtime->catalogue == NULL)
     {
-      g_autoptr(PoCatalogueOptions) options =
-          po_catalogue_options_new_from_settings (runtime->settings);
+      g_autoptr (PoCatalogueOptions) options = po_catalogue_options_new_from_settings (
+        runtime->settings);
       runtime->catalogue = po_catalogue_source_new (options, error);
     }
   return runtime->catalogue;
@@ -136,7 +136,7 @@ po_runtime_get_catalogue (PoRuntime *runtime, GError **error)
 static PoProfileSource *
 get_profile_source (PoRuntime *runtime, GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&runtime->lock);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&runtime->lock);
 
   if (runtime->profile == NULL)
     runtime->profile = po_profile_source_new (po_settings_get_config (runtime->settings),
@@ -157,7 +157,7 @@ po_runtime_get_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **er
 gchar *
 po_runtime_get_profile_problem (PoRuntime *runtime)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   PoProfileSource *source;
 
   g_return_val_if_fail (runtime != NULL, NULL);
@@ -181,7 +181,7 @@ po_runtime_set_profile_option (PoRuntime *runtime, const gchar *key, const gchar
 PoState *
 po_runtime_get_state (PoRuntime *runtime, GError **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr (GMutexLocker) locker = NULL;
 
   g_return_val_if_fail (runtime != NULL, NULL);
   locker = g_mutex_locker_new (&runtime->lock);
@@ -192,8 +192,7 @@ po_runtime_get_state (PoRuntime *runtime, GError **error)
                                                          po_root_is_host (runtime->root),
                                                          &is_default);
       if (path == NULL)
-        g_debug ("--root %s without --state-db: detection history is off",
-                 runtime->settings->root);
+        g_debug ("--root %s without --state-db: detection history is off", runtime->settings->root);
       runtime->state = po_state_new (path, is_default, error);
     }
   return runtime->state;
@@ -202,8 +201,8 @@ po_runtime_get_state (PoRuntime *runtime, GError **error)
 PoComplianceIndex *
 po_runtime_get_compliance_index (PoRuntime *runtime, GError **error)
 {
-  g_autoptr(PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr (PoCatalogue) catalogue = po_runtime_get_catalogue (runtime, error);
+  g_autoptr (GMutexLocker) locker = NULL;
 
   if (catalogue == NULL)
     return NULL;
@@ -222,12 +221,11 @@ po_runtime_get_compliance_index (PoRuntime *runtime, GError **error)
 }
 
 gboolean
-po_runtime_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret_scan,
-                 GError **error)
+po_runtime_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret_scan, GError **error)
 {
-  g_autoptr(PoComplianceIndex) index = po_runtime_get_compliance_index (runtime, error);
-  g_autoptr(PoProfile) profile = NULL;
-  g_autoptr(GDateTime) now = NULL;
+  g_autoptr (PoComplianceIndex) index = po_runtime_get_compliance_index (runtime, error);
+  g_autoptr (PoProfile) profile = NULL;
+  g_autoptr (GDateTime) now = NULL;
   PoScanInputs inputs = { 0 };
 
   if (index == NULL || !po_runtime_get_profile (runtime, &profile, error))

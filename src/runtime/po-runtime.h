@@ -33,29 +33,26 @@ G_BEGIN_DECLS
  */
 typedef struct _PoRuntime PoRuntime;
 
-PoRuntime        *po_runtime_new            (const PoSettings *settings,
-                                             GError          **error);
-PoRuntime        *po_runtime_ref            (PoRuntime        *runtime);
-void              po_runtime_unref          (PoRuntime        *runtime);
+PoRuntime *po_runtime_new (const PoSettings *settings, GError **error);
+PoRuntime *po_runtime_ref (PoRuntime *runtime);
+void po_runtime_unref (PoRuntime *runtime);
 
-const PoSettings *po_runtime_get_settings   (PoRuntime        *runtime);
-PoRoot           *po_runtime_get_root       (PoRuntime        *runtime);
+const PoSettings *po_runtime_get_settings (PoRuntime *runtime);
+PoRoot *po_runtime_get_root (PoRuntime *runtime);
 
 /* the current time, or --now; in UTC */
-GDateTime        *po_runtime_now            (PoRuntime        *runtime);
+GDateTime *po_runtime_now (PoRuntime *runtime);
 
 /*
  * Named event counters, e.g. "collector.deb" (counted by the inventory)
  * and "table.phaseout_info", so tests can observe which collectors a
  * query ran (constraint pushdown).
  */
-void              po_runtime_count          (PoRuntime        *runtime,
-                                             const gchar      *counter);
-guint64           po_runtime_get_count      (PoRuntime        *runtime,
-                                             const gchar      *counter);
+void po_runtime_count (PoRuntime *runtime, const gchar *counter);
+guint64 po_runtime_get_count (PoRuntime *runtime, const gchar *counter);
 
 /* the inventory of the runtime's root; never NULL */
-PoInventory      *po_runtime_get_inventory  (PoRuntime        *runtime);
+PoInventory *po_runtime_get_inventory (PoRuntime *runtime);
 
 /*
  * The catalogue for the runtime's settings (--policy-dir, or the default
@@ -63,8 +60,7 @@ PoInventory      *po_runtime_get_inventory  (PoRuntime        *runtime);
  * when a policy file or directory changed.  A new reference; bad files do
  * not make it fail (they are problems inside the catalogue).
  */
-PoCatalogue      *po_runtime_get_catalogue  (PoRuntime        *runtime,
-                                             GError          **error);
+PoCatalogue *po_runtime_get_catalogue (PoRuntime *runtime, GError **error);
 
 /*
  * The organisation profile: the [profile] group of the --config file (or
@@ -74,36 +70,28 @@ PoCatalogue      *po_runtime_get_catalogue  (PoRuntime        *runtime,
  * reference, or NULL when nothing is configured.  An explicit --config
  * that is missing is an error.
  */
-gboolean          po_runtime_get_profile    (PoRuntime        *runtime,
-                                             PoProfile       **ret_profile,
-                                             GError          **error);
+gboolean po_runtime_get_profile (PoRuntime *runtime, PoProfile **ret_profile, GError **error);
 /* what was configured but is not in force (po_profile_source_get_problem()) */
-gchar            *po_runtime_get_profile_problem (PoRuntime   *runtime);
+gchar *po_runtime_get_profile_problem (PoRuntime *runtime);
 /* an osquery option (custom_phaseout_jurisdictions, ...) for the profile
  * (po_profile_source_set_option()) */
-gboolean          po_runtime_set_profile_option  (PoRuntime   *runtime,
-                                                  const gchar *key,
-                                                  const gchar *value,
-                                                  GError     **error);
+gboolean po_runtime_set_profile_option (PoRuntime *runtime, const gchar *key, const gchar *value,
+                                        GError **error);
 
 /* the state database for the settings (po_settings_get_state_db()); a
  * borrowed pointer, valid for the runtime's life */
-PoState          *po_runtime_get_state      (PoRuntime        *runtime,
-                                             GError          **error);
+PoState *po_runtime_get_state (PoRuntime *runtime, GError **error);
 
 /* the compliance index of the catalogue in force: a new reference */
-PoComplianceIndex *po_runtime_get_compliance_index (PoRuntime *runtime,
-                                                    GError   **error);
+PoComplianceIndex *po_runtime_get_compliance_index (PoRuntime *runtime, GError **error);
 
 /*
  * A compliance scan (po_compliance_scan()) with the runtime's catalogue,
  * profile, clock, inventory and state database.  FALSE only when the
  * catalogue or the profile cannot be had at all.
  */
-gboolean          po_runtime_scan           (PoRuntime          *runtime,
-                                             const PoScanFilter *filter,
-                                             PoScan            **ret_scan,
-                                             GError            **error);
+gboolean po_runtime_scan (PoRuntime *runtime, const PoScanFilter *filter, PoScan **ret_scan,
+                          GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoRuntime, po_runtime_unref)
 

@@ -54,12 +54,12 @@ static const gchar *const migrations[] = {
 #define SCHEMA_VERSION ((gint) G_N_ELEMENTS (migrations))
 
 struct _PoState {
-  GMutex    lock;
-  gchar    *path;          /* NULL: history is off */
-  gboolean  is_default;    /* we may create its directory */
-  sqlite3  *db;            /* NULL until opened, and after a failure */
-  gboolean  warned;
-  gchar    *scan_problem;  /* why the last scan was not recorded, or NULL */
+  GMutex lock;
+  gchar *path;         /* NULL: history is off */
+  gboolean is_default; /* we may create its directory */
+  sqlite3 *db;         /* NULL until opened, and after a failure */
+  gboolean warned;
+  gchar *scan_problem; /* why the last scan was not recorded, or NULL */
 };
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -131,7 +131,8 @@ report_failure (PoState *state, const GError *error)
 {
   if (!state->warned)
     g_warning ("%s; detection history is unavailable, the tables answer from live data with "
-               "their history columns NULL", error->message);
+               "their history columns NULL",
+               error->message);
   else
     g_debug ("%s", error->message);
   state->warned = TRUE;
@@ -161,7 +162,7 @@ rollback (PoState *state)
 static gboolean
 pragma_text (PoState *state, const gchar *sql, gchar **ret_value, GError **error)
 {
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr (sqlite3_stmt) statement = NULL;
 
   if (sqlite3_prepare_v2 (state->db, sql, -1, &statement, NULL) != SQLITE_OK
       || sqlite3_step (statement) != SQLITE_ROW)
@@ -233,7 +234,8 @@ migrate (PoState *state, GError **error)
       rollback (state);
       g_set_error (error, PO_ERROR, PO_ERROR_INVALID_DATA,
                    "state database %s: schema version %d is newer than this phaseout's (%d); "
-                   "it was written by a newer phaseout", state->path, version, SCHEMA_VERSION);
+                   "it was written by a newer phaseout",
+                   state->path, version, SCHEMA_VERSION);
       return FALSE;
     }
   for (; version < SCHEMA_VERSION; version++)
@@ -267,8 +269,8 @@ check_writable (PoState *state, GError **error)
   saved_errno = fd < 0 ? errno : 0;
   if (fd >= 0)
     close (fd);
-  g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION,
-               "state database %s cannot be written (%s)", state->path,
+  g_set_error (error, PO_ERROR, PO_ERROR_PERMISSION, "state database %s cannot be written (%s)",
+               state->path,
                saved_errno != 0 ? g_strerror (saved_errno) : "SQLite opened it read-only");
   return FALSE;
 }
@@ -290,8 +292,8 @@ ensure_open (PoState *state, GError **error)
   if (!create_file (state, error))
     return FALSE;
   /* our own mutex serialises the connection's users */
-  if (sqlite3_open_v2 (state->path, &state->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                       NULL) != SQLITE_OK)
+  if (sqlite3_open_v2 (state->path, &state->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL)
+      != SQLITE_OK)
     {
       set_sqlite_error (state, "cannot open", error);
       sqlite3_close_v2 (state->db);
@@ -369,21 +371,21 @@ record_findings (PoState *state, gint64 now, PoStateFinding *findings, guint n_f
                  GError **error)
 {
   static const gchar update_sql[] =
-      "UPDATE findings SET last_seen = MAX(last_seen, ?1), category = ?2, name = ?3,"
-      " version = ?4, path = ?5"
-      " WHERE policy_id = ?6 AND finding = ?7 AND vendor = ?8 AND product = ?9"
-      " AND removed_at IS NULL";
+    "UPDATE findings SET last_seen = MAX(last_seen, ?1), category = ?2, name = ?3,"
+    " version = ?4, path = ?5"
+    " WHERE policy_id = ?6 AND finding = ?7 AND vendor = ?8 AND product = ?9"
+    " AND removed_at IS NULL";
   static const gchar insert_sql[] =
-      "INSERT INTO findings (last_seen, first_seen, category, name, version, path,"
-      " policy_id, finding, vendor, product, source)"
-      " VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "INSERT INTO findings (last_seen, first_seen, category, name, version, path,"
+    " policy_id, finding, vendor, product, source)"
+    " VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
   static const gchar select_sql[] =
-      "SELECT first_seen, last_seen FROM findings"
-      " WHERE policy_id = ?1 AND finding = ?2 AND vendor = ?3 AND product = ?4"
-      " AND removed_at IS NULL";
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) select = NULL;
+    "SELECT first_seen, last_seen FROM findings"
+    " WHERE policy_id = ?1 AND finding = ?2 AND vendor = ?3 AND product = ?4"
+    " AND removed_at IS NULL";
+  g_autoptr (sqlite3_stmt) update = NULL;
+  g_autoptr (sqlite3_stmt) insert = NULL;
+  g_autoptr (sqlite3_stmt) select = NULL;
 
   if (sqlite3_prepare_v2 (state->db, update_sql, -1, &update, NULL) != SQLITE_OK
       || sqlite3_prepare_v2 (state->db, insert_sql, -1, &insert, NULL) != SQLITE_OK
@@ -422,11 +424,11 @@ static gboolean
 record_removals (PoState *state, gint64 now, const PoStateFinding *findings, guint n_findings,
                  const PoStateComplete *complete, guint n_complete, GError **error)
 {
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) scope = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(sqlite3_stmt) open_episodes = NULL;
-  g_autoptr(sqlite3_stmt) close_episode = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) scope = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GArray) gone = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (sqlite3_stmt) open_episodes = NULL;
+  g_autoptr (sqlite3_stmt) close_episode = NULL;
   int rc;
 
   if (n_complete == 0)
@@ -439,7 +441,9 @@ record_removals (PoState *state, gint64 now, const PoStateFinding *findings, gui
 
   if (sqlite3_prepare_v2 (state->db,
                           "SELECT id, policy_id, finding, vendor, product, source FROM findings"
-                          " WHERE removed_at IS NULL", -1, &open_episodes, NULL) != SQLITE_OK)
+                          " WHERE removed_at IS NULL",
+                          -1, &open_episodes, NULL)
+      != SQLITE_OK)
     return set_sqlite_error (state, "listing open findings", error);
   while ((rc = sqlite3_step (open_episodes)) == SQLITE_ROW)
     {
@@ -465,7 +469,8 @@ record_removals (PoState *state, gint64 now, const PoStateFinding *findings, gui
 
   if (sqlite3_prepare_v2 (state->db,
                           "UPDATE findings SET removed_at = MAX(?1, last_seen) WHERE id = ?2", -1,
-                          &close_episode, NULL) != SQLITE_OK)
+                          &close_episode, NULL)
+      != SQLITE_OK)
     return set_sqlite_error (state, "preparing removals", error);
   for (guint i = 0; i < gone->len; i++)
     {
@@ -482,8 +487,8 @@ gboolean
 po_state_record_scan (PoState *state, gint64 now, PoStateFinding *findings, guint n_findings,
                       const PoStateComplete *complete, guint n_complete, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&state->lock);
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&state->lock);
 
   if (state->path == NULL)
     return ensure_open (state, error);
@@ -523,13 +528,12 @@ column_text (sqlite3_stmt *statement, int column)
 }
 
 static gboolean
-read_episodes (PoState *state, const gchar *const *policy_ids, GPtrArray *episodes,
-               GError **error)
+read_episodes (PoState *state, const gchar *const *policy_ids, GPtrArray *episodes, GError **error)
 {
-  g_autoptr(GString) sql = g_string_new (
-      "SELECT policy_id, finding, vendor, product, category, source, name, version, path,"
-      " first_seen, last_seen, removed_at FROM findings");
-  g_autoptr(sqlite3_stmt) statement = NULL;
+  g_autoptr (GString) sql = g_string_new (
+    "SELECT policy_id, finding, vendor, product, category, source, name, version, path,"
+    " first_seen, last_seen, removed_at FROM findings");
+  g_autoptr (sqlite3_stmt) statement = NULL;
   int rc;
 
   if (policy_ids != NULL)
@@ -561,7 +565,8 @@ read_episodes (PoState *state, const gchar *const *policy_ids, GPtrArray *episod
       episode->first_seen = sqlite3_column_int64 (statement, 9);
       episode->last_seen = sqlite3_column_int64 (statement, 10);
       episode->removed_at = sqlite3_column_type (statement, 11) == SQLITE_NULL
-                                ? 0 : sqlite3_column_int64 (statement, 11);
+                              ? 0
+                              : sqlite3_column_int64 (statement, 11);
       g_ptr_array_add (episodes, episode);
     }
   if (rc != SQLITE_DONE)
@@ -573,10 +578,10 @@ gboolean
 po_state_get_episodes (PoState *state, const gchar *const *policy_ids, GPtrArray **ret_episodes,
                        GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) episodes =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) po_state_episode_free);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&state->lock);
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) episodes = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) po_state_episode_free);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&state->lock);
 
   if (state->path == NULL)
     return ensure_open (state, error);
@@ -594,8 +599,8 @@ po_state_get_episodes (PoState *state, const gchar *const *policy_ids, GPtrArray
 gboolean
 po_state_check (PoState *state, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&state->lock);
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&state->lock);
 
   if (state->path == NULL)
     return TRUE;

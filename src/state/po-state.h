@@ -40,13 +40,11 @@ typedef struct _PoState PoState;
  * create.  Thread-safe.  error is for failures of the object itself and
  * is not set today: the database is opened (and fails) per scan.
  */
-PoState     *po_state_new               (const gchar *path,
-                                         gboolean     is_default,
-                                         GError     **error);
-void         po_state_free              (PoState     *state);
+PoState *po_state_new (const gchar *path, gboolean is_default, GError **error);
+void po_state_free (PoState *state);
 
 /* the file in use, or NULL when history is off (--root without --state-db) */
-const gchar *po_state_get_path          (PoState     *state);
+const gchar *po_state_get_path (PoState *state);
 
 /*
  * Opens the database if it is not open yet, so that a fleet can see a
@@ -56,8 +54,7 @@ const gchar *po_state_get_path          (PoState     *state);
  * (immutable, a read-only mount), or whose last scan could not be recorded
  * (until one is).
  */
-gboolean     po_state_check             (PoState     *state,
-                                         GError     **error);
+gboolean po_state_check (PoState *state, GError **error);
 
 /*
  * One finding of a scan, for one policy.  The key is (policy_id, finding,
@@ -76,8 +73,8 @@ typedef struct {
   const gchar *name;
   const gchar *version;
   const gchar *path;
-  gint64       first_seen;
-  gint64       last_seen;
+  gint64 first_seen;
+  gint64 last_seen;
 } PoStateFinding;
 
 /*
@@ -102,40 +99,34 @@ typedef struct {
  * Fills first_seen/last_seen of every finding.  FALSE when the database is
  * off or unusable (nothing written, nothing filled).
  */
-gboolean     po_state_record_scan       (PoState               *state,
-                                         gint64                 now,
-                                         PoStateFinding        *findings,
-                                         guint                  n_findings,
-                                         const PoStateComplete *complete,
-                                         guint                  n_complete,
-                                         GError               **error);
+gboolean po_state_record_scan (PoState *state, gint64 now, PoStateFinding *findings,
+                               guint n_findings, const PoStateComplete *complete, guint n_complete,
+                               GError **error);
 
 /* one episode of one finding, for phaseout_history */
 typedef struct {
-  gchar  *policy_id;
-  gchar  *finding;
-  gchar  *vendor;
-  gchar  *product;    /* NULL: vendor-wide */
-  gchar  *category;
-  gchar  *source;
-  gchar  *name;
-  gchar  *version;
-  gchar  *path;
-  gint64  first_seen;
-  gint64  last_seen;
-  gint64  removed_at; /* 0 while present */
+  gchar *policy_id;
+  gchar *finding;
+  gchar *vendor;
+  gchar *product; /* NULL: vendor-wide */
+  gchar *category;
+  gchar *source;
+  gchar *name;
+  gchar *version;
+  gchar *path;
+  gint64 first_seen;
+  gint64 last_seen;
+  gint64 removed_at; /* 0 while present */
 } PoStateEpisode;
 
-void         po_state_episode_free      (PoStateEpisode        *episode);
+void po_state_episode_free (PoStateEpisode *episode);
 
 /*
  * Every episode, oldest first (by first_seen, then id), optionally only of
  * the given policies (NULL: all).  *ret_episodes: PoStateEpisode*.
  */
-gboolean     po_state_get_episodes      (PoState               *state,
-                                         const gchar *const    *policy_ids,
-                                         GPtrArray            **ret_episodes,
-                                         GError               **error);
+gboolean po_state_get_episodes (PoState *state, const gchar *const *policy_ids,
+                                GPtrArray **ret_episodes, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoState, po_state_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PoStateEpisode, po_state_episode_free)

@@ -145,8 +145,7 @@ parse_time (const std::string &iso8601)
 }
 
 std::pair<std::string, std::string>
-evaluate (PoCatalogue *catalogue, const std::string &id, PoProfile *profile,
-          const std::string &now)
+evaluate (PoCatalogue *catalogue, const std::string &id, PoProfile *profile, const std::string &now)
 {
   PoPolicy *policy = po_catalogue_lookup_policy (catalogue, id.c_str ());
   PoApplicability applicability;

@@ -7,7 +7,8 @@
  */
 #include "po-test-shim.h"
 
-extern "C" {
+extern "C"
+{
 #include "po-catalogue.h"
 #include "po-cli.h"
 }

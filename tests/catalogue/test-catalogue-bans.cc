@@ -28,59 +28,153 @@ struct Facts {
   const char *issued;
   Strings vendors;
   Strings devices;
-  const char *deadline;     /* the last milestone's date, "" without one */
+  const char *deadline; /* the last milestone's date, "" without one */
   bool binding;
   const char *confidence;
 };
 
 /* what docs/catalogue-sources.md lists for each policy */
 const Facts kFacts[] = {
-  { "us-tiktok-2022", "US", "2022-12-29", { "bytedance/tiktok" }, { "all" }, "2023-06-27", true,
+  { "us-tiktok-2022",
+    "US",
+    "2022-12-29",
+    { "bytedance/tiktok" },
+    { "all" },
+    "2023-06-27",
+    true,
     "verified" },
-  { "ca-tiktok-2023", "CA", "2023-02-27", { "bytedance/tiktok" }, { "mobile" }, "2023-02-28", true,
+  { "ca-tiktok-2023",
+    "CA",
+    "2023-02-27",
+    { "bytedance/tiktok" },
+    { "mobile" },
+    "2023-02-28",
+    true,
     "verified" },
-  { "eu-com-tiktok-2023", "EU", "2023-02-23", { "bytedance/tiktok" }, { "mobile" }, "2023-03-15",
-    true, "verified" },
-  { "uk-tiktok-2023", "GB", "2023-03-16", { "bytedance/tiktok" }, { "all" }, "2023-03-16", true,
+  { "eu-com-tiktok-2023",
+    "EU",
+    "2023-02-23",
+    { "bytedance/tiktok" },
+    { "mobile" },
+    "2023-03-15",
+    true,
     "verified" },
-  { "au-tiktok-2023", "AU", "2023-04-04", { "bytedance/tiktok" }, { "all" }, "", true,
+  { "uk-tiktok-2023",
+    "GB",
+    "2023-03-16",
+    { "bytedance/tiktok" },
+    { "all" },
+    "2023-03-16",
+    true,
     "verified" },
-  { "nl-apps-2023", "NL", "2023-03-21",
+  { "au-tiktok-2023", "AU", "2023-04-04", { "bytedance/tiktok" }, { "all" }, "", true, "verified" },
+  { "nl-apps-2023",
+    "NL",
+    "2023-03-21",
     { "bytedance", "tencent", "alibaba", "deepseek", "huawei", "zte", "hikvision", "dahua",
-      "kaspersky" }, { "mobile" }, "", true, "reported" },
-  { "au-deepseek-2025", "AU", "2025-02-04", { "deepseek" }, { "all" }, "2025-02-05", true,
+      "kaspersky" },
+    { "mobile" },
+    "",
+    true,
     "reported" },
-  { "tw-deepseek-2025", "TW", "2025-02-03", { "deepseek" }, { "all" }, "2025-02-03", true,
+  { "au-deepseek-2025",
+    "AU",
+    "2025-02-04",
+    { "deepseek" },
+    { "all" },
+    "2025-02-05",
+    true,
     "reported" },
-  { "cz-deepseek-2025", "CZ", "2025-07-09", { "deepseek" }, { "all" }, "2025-07-10", true,
+  { "tw-deepseek-2025",
+    "TW",
+    "2025-02-03",
+    { "deepseek" },
+    { "all" },
+    "2025-02-03",
+    true,
+    "reported" },
+  { "cz-deepseek-2025",
+    "CZ",
+    "2025-07-09",
+    { "deepseek" },
+    { "all" },
+    "2025-07-10",
+    true,
     "reported" },
   { "nl-deepseek-2025", "NL", "2025-02-06", { "deepseek" }, { "mobile" }, "", true, "reported" },
-  { "us-tx-2022", "US-TX", "2022-12-07", { "bytedance/tiktok" }, { "all" }, "2022-12-07", true,
+  { "us-tx-2022",
+    "US-TX",
+    "2022-12-07",
+    { "bytedance/tiktok" },
+    { "all" },
+    "2022-12-07",
+    true,
     "verified" },
-  { "us-tx-2023", "US-TX", "2023-02-06", { "bytedance", "tencent", "alibaba/alipay", "kaspersky" },
-    { "all" }, "2023-02-15", true, "verified" },
-  { "us-tx-2025", "US-TX", "2025-01-31", { "deepseek", "bytedance/lemon8" }, { "all" },
-    "2025-01-31", true, "verified" },
-  { "us-va-2022", "US-VA", "2022-12-16", { "bytedance", "tencent" }, { "all" }, "2023-01-15", true,
+  { "us-tx-2023",
+    "US-TX",
+    "2023-02-06",
+    { "bytedance", "tencent", "alibaba/alipay", "kaspersky" },
+    { "all" },
+    "2023-02-15",
+    true,
+    "verified" },
+  { "us-tx-2025",
+    "US-TX",
+    "2025-01-31",
+    { "deepseek", "bytedance/lemon8" },
+    { "all" },
+    "2025-01-31",
+    true,
+    "verified" },
+  { "us-va-2022",
+    "US-VA",
+    "2022-12-16",
+    { "bytedance", "tencent" },
+    { "all" },
+    "2023-01-15",
+    true,
     "reported" },
-  { "us-md-2022", "US-MD", "2022-12-06",
-    { "bytedance/tiktok", "huawei", "zte", "tencent", "alibaba", "kaspersky" }, { "all" },
-    "2022-12-20", true, "verified" },
-  { "us-wi-2023", "US-WI", "2023-01-12",
+  { "us-md-2022",
+    "US-MD",
+    "2022-12-06",
+    { "bytedance/tiktok", "huawei", "zte", "tencent", "alibaba", "kaspersky" },
+    { "all" },
+    "2022-12-20",
+    true,
+    "verified" },
+  { "us-wi-2023",
+    "US-WI",
+    "2023-01-12",
     { "bytedance/tiktok", "huawei", "zte", "hikvision", "dahua", "tencent", "alibaba",
-      "kaspersky" }, { "all" }, "", true, "verified" },
-  { "us-oh-2023", "US-OH", "2023-01-08", { "bytedance", "tencent", "alibaba" }, { "all" }, "",
-    true, "verified" },
-  { "us-ndaa19-889", "US", "2018-08-13", { "huawei", "zte", "hikvision", "dahua" }, { "all" },
-    "2020-08-13", true, "reported" },
+      "kaspersky" },
+    { "all" },
+    "",
+    true,
+    "verified" },
+  { "us-oh-2023",
+    "US-OH",
+    "2023-01-08",
+    { "bytedance", "tencent", "alibaba" },
+    { "all" },
+    "",
+    true,
+    "verified" },
+  { "us-ndaa19-889",
+    "US",
+    "2018-08-13",
+    { "huawei", "zte", "hikvision", "dahua" },
+    { "all" },
+    "2020-08-13",
+    true,
+    "reported" },
 };
 
 /* a profile: jurisdictions and types, "" for none */
 ProfilePtr
 profile (const std::string &jurisdictions, const std::string &types)
 {
-  return profile_from ("[profile]\njurisdictions=" + jurisdictions + "\norganisation-types="
-                       + types + "\n");
+  return profile_from ("[profile]\njurisdictions=" + jurisdictions + "\norganisation-types=" + types
+                       + "\n");
 }
 
 struct Case {
@@ -218,8 +312,8 @@ TEST (CatalogueBans, EveryPolicyForEveryKindOfProfile)
       if (verdict.first == "other_devices")
         {
           EXPECT_TRUE (Contains (verdict.second, "the policy covers government-issued mobile "
-                                               "devices only (devices: mobile); this host is a "
-                                               "desktop or server"));
+                                                 "devices only (devices: mobile); this host is a "
+                                                 "desktop or server"));
         }
     }
   /* every new policy has its cases */
@@ -272,12 +366,19 @@ TEST (CatalogueBans, TikTokBansAgainstByteDanceBans)
 TEST (CatalogueBans, VendorsAndProducts)
 {
   PoCatalogue *c = builtin_catalogue ();
-  const struct { const char *vendor, *product, *category; } products[] = {
-    { "bytedance", "tiktok", "social-media" }, { "bytedance", "capcut", "other" },
-    { "bytedance", "lemon8", "social-media" }, { "tencent", "wechat", "messaging" },
-    { "tencent", "qq", "messaging" }, { "alibaba", "alipay", "payment" },
-    { "alibaba", "dingtalk", "messaging" }, { "deepseek", "deepseek-chat", "ai-assistant" },
-    { "huawei", "hisuite", "other" }, { "hikvision", "ivms-4200", "surveillance-client" },
+  const struct {
+    const char *vendor, *product, *category;
+  } products[] = {
+    { "bytedance", "tiktok", "social-media" },
+    { "bytedance", "capcut", "other" },
+    { "bytedance", "lemon8", "social-media" },
+    { "tencent", "wechat", "messaging" },
+    { "tencent", "qq", "messaging" },
+    { "alibaba", "alipay", "payment" },
+    { "alibaba", "dingtalk", "messaging" },
+    { "deepseek", "deepseek-chat", "ai-assistant" },
+    { "huawei", "hisuite", "other" },
+    { "hikvision", "ivms-4200", "surveillance-client" },
     { "dahua", "smartpss-lite", "surveillance-client" },
   };
   for (const auto &p : products)
@@ -288,8 +389,7 @@ TEST (CatalogueBans, VendorsAndProducts)
       PoProduct *found = NULL;
       GPtrArray *list = po_vendor_get_products (vendor);
       for (guint i = 0; i < list->len; i++)
-        if (g_str_equal (po_product_get_id ((PoProduct *) g_ptr_array_index (list, i)),
-                         p.product))
+        if (g_str_equal (po_product_get_id ((PoProduct *) g_ptr_array_index (list, i)), p.product))
           found = (PoProduct *) g_ptr_array_index (list, i);
       ASSERT_NE (found, nullptr);
       EXPECT_STREQ (po_product_get_category (found), p.category);

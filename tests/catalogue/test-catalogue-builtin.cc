@@ -79,17 +79,16 @@ TEST (CatalogueBuiltin, EveryDataFilePassesPolicyCheck)
         {
           std::string id = file.substr (strlen ("data/policies/"),
                                         file.size () - strlen ("data/policies/") - 5);
-          EXPECT_NE (po_catalogue_lookup_policy (builtin_catalogue (), id.c_str ()), nullptr)
-              << id;
+          EXPECT_NE (po_catalogue_lookup_policy (builtin_catalogue (), id.c_str ()), nullptr) << id;
         }
     }
 }
 
 TEST (CatalogueBuiltin, RequiredPoliciesArePresent)
 {
-  for (const char *id : { "us-dhs-bod-17-01", "nl-kamerbrief-2018", "us-ndaa18-1634",
-                          "us-doc-ictsfd-2024", "de-bsi-2022", "uk-ncsc-2017", "lt-gov-2017",
-                          "it-dl21-2022" })
+  for (const char *id :
+       { "us-dhs-bod-17-01", "nl-kamerbrief-2018", "us-ndaa18-1634", "us-doc-ictsfd-2024",
+         "de-bsi-2022", "uk-ncsc-2017", "lt-gov-2017", "it-dl21-2022" })
     {
       PoPolicy *p = policy (id);
       ASSERT_TRUE (p != NULL);
@@ -112,13 +111,13 @@ TEST (CatalogueBuiltin, OnlyVerifiedOrReportedFacts)
       bool any_url = false;
 
       EXPECT_TRUE (confidence == "verified" || confidence == "reported")
-          << po_policy_get_id (p) << ": " << confidence;
+        << po_policy_get_id (p) << ": " << confidence;
       for (guint s = 0; s < n_sources; s++)
         any_url = any_url || sources[s].url != NULL;
       EXPECT_TRUE (any_url) << po_policy_get_id (p) << " cites no URL";
       /* so does every scope entry, and one with its own confidence cites its own source */
-      for (const gchar *const *list : { po_policy_get_binds (p), po_policy_get_advises (p),
-                                        po_policy_get_excludes (p) })
+      for (const gchar *const *list :
+           { po_policy_get_binds (p), po_policy_get_advises (p), po_policy_get_excludes (p) })
         for (guint e = 0; list[e] != NULL; e++)
           {
             std::string entry = po_policy_get_scope_confidence (p, list[e]);
@@ -126,7 +125,7 @@ TEST (CatalogueBuiltin, OnlyVerifiedOrReportedFacts)
             const PoSource *entry_sources = po_policy_get_scope_sources (p, list[e],
                                                                          &n_entry_sources);
             EXPECT_TRUE (entry == "verified" || entry == "reported")
-                << po_policy_get_id (p) << ": " << list[e] << ": " << entry;
+              << po_policy_get_id (p) << ": " << list[e] << ": " << entry;
             if (entry != confidence)
               {
                 ASSERT_GT (n_entry_sources, 0u) << po_policy_get_id (p) << ": " << list[e];
@@ -178,7 +177,8 @@ TEST (CatalogueBuiltin, DutchLetterHasNoDeadlineAndCoversAntivirusOnly)
   EXPECT_EQ (strv (po_policy_get_categories (p)), Strings ({ "antivirus" }));
   EXPECT_TRUE (po_policy_covers (p, "kaspersky", "kesl", "antivirus"));
   EXPECT_FALSE (po_policy_covers (p, "kaspersky", "ksc-network-agent", "management"));
-  EXPECT_FALSE (po_policy_covers (p, "kaspersky", "kaspersky-password-manager", "password-manager"));
+  EXPECT_FALSE (
+    po_policy_covers (p, "kaspersky", "kaspersky-password-manager", "password-manager"));
   EXPECT_EQ (strv (po_policy_get_binds (p)), Strings ({ "central-government" }));
   EXPECT_EQ (strv (po_policy_get_advises (p)), Strings ({ "vital-sector", "government-supplier" }));
   /* provinces and municipalities are out, as the ministry told NU.nl (reported) */
@@ -308,12 +308,12 @@ TEST (CatalogueBuiltin, KasperskyConsumerDriverNames)
 {
   PoCatalogue *catalogue = builtin_catalogue ();
 
-  for (const char *name : { "klupd_K4W-21-25_arkmon.sys", "klupd_K4W-21-25_klbg.sys",
-                            "KLUPD_k4w-21-26_klark.sys" })
+  for (const char *name :
+       { "klupd_K4W-21-25_arkmon.sys", "klupd_K4W-21-25_klbg.sys", "KLUPD_k4w-21-26_klark.sys" })
     {
       GPtrArray *matches = NULL;
       ASSERT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, name, &matches))
-          << name;
+        << name;
       const PoIndicator *indicator = (const PoIndicator *) g_ptr_array_index (matches, 0);
       EXPECT_STREQ (po_vendor_get_id (po_indicator_get_vendor (indicator)), "kaspersky");
       EXPECT_TRUE (po_indicator_get_product (indicator) == NULL) << "drivers are vendor-wide";
@@ -322,8 +322,7 @@ TEST (CatalogueBuiltin, KasperskyConsumerDriverNames)
     }
   for (const char *name : { "klupd_K4W-21-25_arkmon.sys.disabled", "myklupd_K4W-21-25_klbg.sys",
                             "klupd_K4W.sys", "kbdclass.sys", "ksecdd.sys" })
-    EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, name, NULL))
-        << name;
+    EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, name, NULL)) << name;
 }
 
 TEST (CatalogueBuiltin, KasperskyWindowsAndMacIndicators)
@@ -331,20 +330,20 @@ TEST (CatalogueBuiltin, KasperskyWindowsAndMacIndicators)
   PoCatalogue *catalogue = builtin_catalogue ();
   GPtrArray *matches = NULL;
 
-  EXPECT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, "KLIF.KES-21-9.sys",
-                                   NULL));
-  EXPECT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_SIGNER, "AO Kaspersky Lab",
-                                   NULL));
-  EXPECT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_PUBLISHER,
-                                   "Kaspersky Lab ZAO", NULL));
+  EXPECT_TRUE (
+    po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_DRIVER, "KLIF.KES-21-9.sys", NULL));
+  EXPECT_TRUE (
+    po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_SIGNER, "AO Kaspersky Lab", NULL));
+  EXPECT_TRUE (
+    po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_PUBLISHER, "Kaspersky Lab ZAO", NULL));
   ASSERT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_PROGRAM,
                                    "Kaspersky Password Manager", &matches));
-  EXPECT_STREQ (po_product_get_category (po_indicator_get_product (
-                    (PoIndicator *) g_ptr_array_index (matches, 0))), "password-manager");
+  EXPECT_STREQ (po_product_get_category (
+                  po_indicator_get_product ((PoIndicator *) g_ptr_array_index (matches, 0))),
+                "password-manager");
   g_ptr_array_unref (matches);
   /* the Team ID is vendor-wide: it says Kaspersky, not which product */
-  ASSERT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_MACOS_TEAM_ID, "2Y8XE5CQ94",
-                                   &matches));
+  ASSERT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_MACOS_TEAM_ID, "2Y8XE5CQ94", &matches));
   EXPECT_TRUE (po_indicator_get_product ((PoIndicator *) g_ptr_array_index (matches, 0)) == NULL);
   g_ptr_array_unref (matches);
 }

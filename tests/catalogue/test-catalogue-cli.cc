@@ -11,7 +11,8 @@ TEST (CataloguePolicyCheck, ReportsEachFile)
 {
   TempDir dir;
   dir.write ("good.json", policy_file ({ policy_json ("acme-a"), policy_json ("acme-b") }));
-  dir.write ("bad.json", policy_file ({ policy_json ("acme-c", { { "issued", "\"2020-1-1\"" } }) }));
+  dir.write ("bad.json",
+             policy_file ({ policy_json ("acme-c", { { "issued", "\"2020-1-1\"" } }) }));
   std::string good = dir.file ("good.json"), bad = dir.file ("bad.json");
   const gchar *files[] = { good.c_str (), bad.c_str (), NULL };
   GString *report = g_string_new (NULL);
@@ -22,8 +23,9 @@ TEST (CataloguePolicyCheck, ReportsEachFile)
   EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_DATA));
   EXPECT_STREQ (error->message, "1 of 2 policy files are not valid");
   EXPECT_TRUE (Contains (report->str, good + ": ok: 2 policies (acme-a, acme-b), sha256 "));
-  EXPECT_TRUE (Contains (report->str, bad + ": policy 'acme-c': field 'issued': bad date "
-                                      "'2020-1-1' (expected YYYY-MM-DD)"));
+  EXPECT_TRUE (Contains (report->str, bad
+                                        + ": policy 'acme-c': field 'issued': bad date "
+                                          "'2020-1-1' (expected YYYY-MM-DD)"));
   g_error_free (error);
   g_string_free (report, TRUE);
 }
@@ -38,8 +40,9 @@ TEST (CataloguePolicyCheck, NotesOverrides)
   GString *report = g_string_new (NULL);
 
   EXPECT_TRUE (po_cli_policy_check (files, report, NULL));
-  EXPECT_TRUE (Contains (report->str, a + ": note: policy 'nl-kamerbrief-2018' replaces the "
-                                      "built-in one"));
+  EXPECT_TRUE (Contains (report->str, a
+                                        + ": note: policy 'nl-kamerbrief-2018' replaces the "
+                                          "built-in one"));
   EXPECT_TRUE (Contains (report->str, b + ": note: policy 'acme' is also defined in " + a));
   g_string_free (report, TRUE);
 }
@@ -70,8 +73,8 @@ TEST (CataloguePolicyList, ListsPoliciesProfileAndProblems)
   dir.write ("policies/acme.json", policy_file ({ policy_json ("acme") }));
   dir.write ("policies/broken.json", "{");
   dir.write ("phaseout.conf", "[profile]\njurisdictions=NL\norganisation-types=vital-sector\n");
-  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.file ("policies") },
-                                       { "config", dir.file ("phaseout.conf") } });
+  RuntimePtr runtime = make_runtime (
+    { { "policy-dir", dir.file ("policies") }, { "config", dir.file ("phaseout.conf") } });
   GString *report = g_string_new (NULL);
   GError *error = NULL;
 
@@ -84,8 +87,8 @@ TEST (CataloguePolicyList, ListsPoliciesProfileAndProblems)
   EXPECT_TRUE (Contains (text, "nl-kamerbrief-2018  advisory"));
   EXPECT_TRUE (Contains (text, "milestones:   none (no fixed deadline)"));
   EXPECT_TRUE (Contains (text, dir.file ("policies/acme.json")));
-  EXPECT_TRUE (Contains (text, "1 problem:\n" + dir.file ("policies/broken.json")
-                               + ": not valid JSON"));
+  EXPECT_TRUE (
+    Contains (text, "1 problem:\n" + dir.file ("policies/broken.json") + ": not valid JSON"));
   g_error_free (error);
   g_string_free (report, TRUE);
 }
@@ -114,8 +117,8 @@ TEST (CataloguePolicyList, CleanCatalogueSucceeds)
 {
   TempDir dir;
   dir.write ("phaseout.conf", "");
-  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.path () },
-                                       { "config", dir.file ("phaseout.conf") } });
+  RuntimePtr runtime = make_runtime (
+    { { "policy-dir", dir.path () }, { "config", dir.file ("phaseout.conf") } });
   GString *report = g_string_new (NULL);
   GError *error = NULL;
 
@@ -132,8 +135,8 @@ TEST (CataloguePolicyList, RejectedProfileIsAProblem)
 {
   TempDir dir;
   dir.write ("phaseout.conf", "[profile]\njurisdictions=NL\norganisation-types=muncipality\n");
-  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.file ("policies") },
-                                       { "config", dir.file ("phaseout.conf") } });
+  RuntimePtr runtime = make_runtime (
+    { { "policy-dir", dir.file ("policies") }, { "config", dir.file ("phaseout.conf") } });
   GString *report = g_string_new (NULL);
   GError *error = NULL;
 
@@ -141,11 +144,13 @@ TEST (CataloguePolicyList, RejectedProfileIsAProblem)
   ASSERT_TRUE (error != NULL);
   EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_DATA));
   std::string text = report->str;
-  EXPECT_TRUE (Contains (text, "organisation profile: none in force: the profile in " +
-                               dir.file ("phaseout.conf") + " was rejected"));
-  EXPECT_TRUE (Contains (text, "organisation profile not as configured:\nconfiguration file " +
-                               dir.file ("phaseout.conf") + ": [profile]: key "
-                               "'organisation-types': unknown organisation type 'muncipality'"));
+  EXPECT_TRUE (Contains (text, "organisation profile: none in force: the profile in "
+                                 + dir.file ("phaseout.conf") + " was rejected"));
+  EXPECT_TRUE (
+    Contains (text, "organisation profile not as configured:\nconfiguration file "
+                      + dir.file ("phaseout.conf")
+                      + ": [profile]: key "
+                        "'organisation-types': unknown organisation type 'muncipality'"));
   EXPECT_FALSE (Contains (text, "none configured"));
   g_error_free (error);
   g_string_free (report, TRUE);

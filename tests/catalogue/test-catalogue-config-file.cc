@@ -22,7 +22,13 @@ using namespace po_test;
 
 namespace {
 
-struct ResultDeleter { void operator() (PoResult *r) const { po_result_free (r); } };
+struct ResultDeleter {
+  void
+  operator() (PoResult *r) const
+  {
+    po_result_free (r);
+  }
+};
 using ResultPtr = std::unique_ptr<PoResult, ResultDeleter>;
 
 /* every row of a query as maps by column name ("<NULL>" for NULL) */
@@ -47,8 +53,9 @@ query (PoRuntime *runtime, const std::string &sql)
       for (guint c = 0; c < result->column_names->len; c++)
         {
           const gchar *value = (const gchar *) g_ptr_array_index (cells, c);
-          row[(const gchar *) g_ptr_array_index (result->column_names, c)] =
-              value != NULL ? value : "<NULL>";
+          row[(const gchar *) g_ptr_array_index (result->column_names, c)] = value != NULL
+                                                                               ? value
+                                                                               : "<NULL>";
         }
       rows.push_back (row);
     }
@@ -67,8 +74,8 @@ std::string
 all_reasons (PoRuntime *runtime)
 {
   std::string text;
-  for (const char *sql : { "SELECT reason FROM phaseout_policies",
-                           "SELECT reason FROM phaseout_status" })
+  for (const char *sql :
+       { "SELECT reason FROM phaseout_policies", "SELECT reason FROM phaseout_status" })
     for (auto &row : query (runtime, sql))
       text += row["reason"] + "\n";
   return text;
@@ -101,8 +108,7 @@ ReasonsAdmitTheRejection (const std::string &reasons, const std::string &named)
   for (const char *claim : { "no organisation profile configured",
                              "the organisation profile names no organisation type" })
     if (reasons.find (claim) != std::string::npos)
-      return ::testing::AssertionFailure () << "a reason claims \"" << claim << "\":\n"
-                                            << reasons;
+      return ::testing::AssertionFailure () << "a reason claims \"" << claim << "\":\n" << reasons;
   if (reasons.find (named) == std::string::npos)
     return ::testing::AssertionFailure () << "the reasons do not name " << named << ":\n"
                                           << reasons;
@@ -114,9 +120,8 @@ class ConfigFile : public ::testing::Test {
   RuntimePtr
   runtime_for (const std::string &config)
   {
-    return make_runtime ({ { "policy-dir", dir_.file ("policies") },
-                           { "root", dir_.path () },
-                           { "config", config } });
+    return make_runtime (
+      { { "policy-dir", dir_.file ("policies") }, { "root", dir_.path () }, { "config", config } });
   }
 
   TempDir dir_;
@@ -159,15 +164,15 @@ TEST_F (ConfigFile, LargerThanOneMebibyteIsRefused)
   std::string name = "[profile]\nname=" + std::string (2 * 1024 * 1024, 'x') + "\n";
   dir_.write ("big.conf", name);
   RuntimePtr big = runtime_for (dir_.file ("big.conf"));
-  EXPECT_TRUE (Contains (config_problem (big.get ()),
-                         dir_.file ("big.conf") + ": larger than 1048576 bytes"));
+  EXPECT_TRUE (
+    Contains (config_problem (big.get ()), dir_.file ("big.conf") + ": larger than 1048576 bytes"));
   ProfilePtr profile = runtime_profile (big.get ());
   ASSERT_TRUE (profile != nullptr) << "a rejected profile is reported, not dropped";
   EXPECT_EQ (po_profile_get_name (profile.get ()), nullptr);
 
   /* a long but reasonable one is read */
-  dir_.write ("long.conf", "[profile]\norganisation-types=municipality\nname=" +
-                               std::string (512 * 1024, 'y') + "\n");
+  dir_.write ("long.conf", "[profile]\norganisation-types=municipality\nname="
+                             + std::string (512 * 1024, 'y') + "\n");
   RuntimePtr long_one = runtime_for (dir_.file ("long.conf"));
   EXPECT_EQ (config_problem (long_one.get ()), "");
   EXPECT_TRUE (has_type (runtime_profile (long_one.get ()).get (), "municipality"));
@@ -181,8 +186,8 @@ TEST_F (ConfigFile, NotARegularFileIsRefused)
   EXPECT_TRUE (Contains (config_problem (directory.get ()),
                          dir_.file ("conf.d") + ": a directory, not a regular file"));
   RuntimePtr device = runtime_for ("/dev/zero");
-  EXPECT_TRUE (Contains (config_problem (device.get ()),
-                         "/dev/zero: a character device, not a regular file"));
+  EXPECT_TRUE (
+    Contains (config_problem (device.get ()), "/dev/zero: a character device, not a regular file"));
 }
 
 /*
@@ -218,7 +223,7 @@ TEST_F (ConfigFile, SwappedLinkNeverLetsAUsersProfileIn)
     if (CPU_ISSET (cpu, &allowed))
       CPU_SET (cpu, found++ == 0 ? &first : &second);
   bool pinned = CPU_COUNT (&second) == 1;
-  std::atomic<bool> stop { false };
+  std::atomic<bool> stop{ false };
   std::thread flipper ([&] {
     std::string link = dir_.file ("phaseout.conf"), other = dir_.file ("other.conf");
     if (pinned)
@@ -276,7 +281,8 @@ TEST_F (ConfigFile, RejectedProfileIsShownAndNotPassedOffAsNone)
         continue;
       dir_.write (c.name, c.contents, g_str_equal (c.name, "writable.conf") ? 0666 : 0644);
       ASSERT_EQ (chmod (dir_.file (c.name).c_str (),
-                        g_str_equal (c.name, "writable.conf") ? 0666 : 0644), 0);
+                        g_str_equal (c.name, "writable.conf") ? 0666 : 0644),
+                 0);
       if (g_str_equal (c.name, "foreign.conf"))
         {
           ASSERT_EQ (chown (dir_.file (c.name).c_str (), 1000, 1000), 0);

@@ -22,12 +22,16 @@ class PolicySchema : public ::testing::Test {
     ASSERT_TRUE (json_parser_load_from_file (parser_,
                                              project_path ("docs/policy.schema.json").c_str (),
                                              &error))
-        << (error != NULL ? error->message : "");
+      << (error != NULL ? error->message : "");
     defs_ = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser_)),
                                            "$defs");
     ASSERT_TRUE (defs_ != NULL);
   }
-  void TearDown () override { g_object_unref (parser_); }
+  void
+  TearDown () override
+  {
+    g_object_unref (parser_);
+  }
 
   /* the strings of a JSON array */
   static std::vector<std::string>
@@ -45,8 +49,8 @@ class PolicySchema : public ::testing::Test {
   {
     JsonObject *def = json_object_get_object_member (defs_, name);
     JsonArray *any_of = json_object_get_array_member (def, "anyOf");
-    return strings (json_object_get_array_member (json_array_get_object_element (any_of, 0),
-                                                  "enum"));
+    return strings (
+      json_object_get_array_member (json_array_get_object_element (any_of, 0), "enum"));
   }
 
   static std::vector<std::string>
@@ -77,8 +81,9 @@ TEST_F (PolicySchema, OrganisationTypesMatchTheValidator)
 TEST_F (PolicySchema, MilestoneKindsMatchTheValidator)
 {
   JsonObject *milestone = json_object_get_object_member (defs_, "milestone");
-  JsonObject *kind = json_object_get_object_member (
-      json_object_get_object_member (milestone, "properties"), "kind");
+  JsonObject *kind = json_object_get_object_member (json_object_get_object_member (milestone,
+                                                                                   "properties"),
+                                                    "kind");
   EXPECT_EQ (strings (json_object_get_array_member (kind, "enum")),
              strv (po_vocabulary_get_milestone_kinds ()));
 }
@@ -86,13 +91,14 @@ TEST_F (PolicySchema, MilestoneKindsMatchTheValidator)
 TEST_F (PolicySchema, IndicatorKindsMatchTheValidator)
 {
   JsonObject *platforms = json_object_get_object_member (
-      json_object_get_object_member (defs_, "indicators"), "properties");
+    json_object_get_object_member (defs_, "indicators"), "properties");
   std::vector<std::string> in_schema, in_code;
 
   for (const char *platform : { "linux", "windows", "macos" })
     {
-      JsonObject *kinds = json_object_get_object_member (
-          json_object_get_object_member (platforms, platform), "properties");
+      JsonObject *kinds = json_object_get_object_member (json_object_get_object_member (platforms,
+                                                                                        platform),
+                                                         "properties");
       GList *members = json_object_get_members (kinds);
       for (GList *l = members; l != NULL; l = l->next)
         in_schema.push_back (std::string (platform) + "." + (const char *) l->data);
@@ -110,21 +116,19 @@ TEST_F (PolicySchema, OrganisationTypeParentsAreKnownTypes)
       const gchar *parent = po_vocabulary_get_organisation_parent (*type);
       if (parent != NULL)
         {
-          EXPECT_TRUE (g_strv_contains (po_vocabulary_get_organisation_types (), parent))
-              << *type;
+          EXPECT_TRUE (g_strv_contains (po_vocabulary_get_organisation_types (), parent)) << *type;
         }
     }
   EXPECT_STREQ (po_vocabulary_get_organisation_parent ("municipality"), "local-government");
-  EXPECT_STREQ (po_vocabulary_get_organisation_parent ("federal-executive"),
-                "central-government");
+  EXPECT_STREQ (po_vocabulary_get_organisation_parent ("federal-executive"), "central-government");
 }
 
 /* the organisation-type table of docs/policy-format.md says what the vocabulary says */
 TEST (PolicyFormatDoc, OrganisationTypeTableMatchesTheVocabulary)
 {
   gchar *text = NULL;
-  ASSERT_TRUE (g_file_get_contents (project_path ("docs/policy-format.md").c_str (), &text, NULL,
-                                    NULL));
+  ASSERT_TRUE (
+    g_file_get_contents (project_path ("docs/policy-format.md").c_str (), &text, NULL, NULL));
   std::string doc (text);
   g_free (text);
 

@@ -34,8 +34,9 @@ std::string
 sha256_of_file (const std::string &path)
 {
   std::string contents = read_file (path);
-  g_autofree gchar *sha = g_compute_checksum_for_data (
-      G_CHECKSUM_SHA256, (const guchar *) contents.data (), contents.size ());
+  g_autofree gchar *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                       (const guchar *) contents.data (),
+                                                       contents.size ());
   return sha;
 }
 
@@ -71,12 +72,12 @@ TEST (CatalogueLoading, FileOverridesBuiltin)
 {
   TempDir dir;
   dir.write ("nl.json", policy_file ({ policy_json ("nl-kamerbrief-2018",
-                                                   { { "title", "\"Local version\"" } }) }));
+                                                    { { "title", "\"Local version\"" } }) }));
   CataloguePtr catalogue = load ({ dir.path () });
 
   EXPECT_EQ (title_of (catalogue.get (), "nl-kamerbrief-2018"), "Local version");
-  EXPECT_EQ (po_policy_get_origin (po_catalogue_lookup_policy (catalogue.get (),
-                                                               "nl-kamerbrief-2018")),
+  EXPECT_EQ (po_policy_get_origin (
+               po_catalogue_lookup_policy (catalogue.get (), "nl-kamerbrief-2018")),
              dir.file ("nl.json"));
   EXPECT_EQ (problems_text (catalogue.get ()), "");
 }
@@ -84,7 +85,8 @@ TEST (CatalogueLoading, FileOverridesBuiltin)
 TEST (CatalogueLoading, LaterFileInADirectoryWins)
 {
   TempDir dir;
-  dir.write ("90-local.json", policy_file ({ policy_json ("acme", { { "title", "\"ninety\"" } }) }));
+  dir.write ("90-local.json",
+             policy_file ({ policy_json ("acme", { { "title", "\"ninety\"" } }) }));
   dir.write ("10-base.json", policy_file ({ policy_json ("acme", { { "title", "\"ten\"" } }) }));
   CataloguePtr catalogue = load ({ dir.path () });
 
@@ -121,8 +123,9 @@ TEST (CatalogueLoading, BadFileIsRejectedWholeAndTheRestWorks)
   TempDir dir;
   dir.write ("good.json", policy_file ({ policy_json ("good-1") }));
   /* one good and one bad policy in the same file: neither is used */
-  dir.write ("bad.json", policy_file ({ policy_json ("half-good"),
-                                        policy_json ("bad-1", { { "issued", "\"2020-02-30\"" } }) }));
+  dir.write ("bad.json",
+             policy_file ({ policy_json ("half-good"),
+                            policy_json ("bad-1", { { "issued", "\"2020-02-30\"" } }) }));
   CataloguePtr catalogue = load ({ dir.path () });
 
   EXPECT_TRUE (po_catalogue_lookup_policy (catalogue.get (), "good-1") != NULL);
@@ -134,8 +137,9 @@ TEST (CatalogueLoading, BadFileIsRejectedWholeAndTheRestWorks)
   PoCatalogueProblem *problem = (PoCatalogueProblem *) g_ptr_array_index (problems, 0);
   EXPECT_EQ (std::string (problem->file), dir.file ("bad.json"));
   EXPECT_FALSE (problem->kept_previous);
-  EXPECT_TRUE (Contains (problem->message, dir.file ("bad.json") + ": policy 'bad-1': field "
-                                           "'issued': bad date '2020-02-30'"));
+  EXPECT_TRUE (Contains (problem->message, dir.file ("bad.json")
+                                             + ": policy 'bad-1': field "
+                                               "'issued': bad date '2020-02-30'"));
 }
 
 TEST (CatalogueLoading, PreviousGoodVersionKeepsWorking)
@@ -160,8 +164,8 @@ TEST (CatalogueLoading, PreviousGoodVersionKeepsWorking)
   PoCatalogueProblem *problem = (PoCatalogueProblem *) g_ptr_array_index (problems, 0);
   EXPECT_TRUE (problem->kept_previous);
   EXPECT_TRUE (Contains (problem->message, "not valid JSON"));
-  EXPECT_TRUE (Contains (problem->message, "keeping the version loaded before (sha256 "
-                                           + good_sha + ")"));
+  EXPECT_TRUE (
+    Contains (problem->message, "keeping the version loaded before (sha256 " + good_sha + ")"));
   /* the broken file is what the catalogue saw last: nothing to reload */
   EXPECT_TRUE (po_catalogue_is_current (second.get ()));
 
@@ -224,8 +228,8 @@ TEST (CatalogueLoading, VendorsMayComeFromAnotherFile)
                                "\"Acme Soft\", \"products\": [{\"id\": \"acme-av\", \"name\": "
                                "\"Acme AV\", \"category\": \"antivirus\", \"indicators\": "
                                "{\"linux\": {\"deb_package\": [\"acme-av\"]}}}]}]}");
-  dir.write ("20-policy.json", policy_file ({ policy_json ("acme-ban",
-                                                          { { "vendors", "[\"acme-soft\"]" } }) }));
+  dir.write ("20-policy.json",
+             policy_file ({ policy_json ("acme-ban", { { "vendors", "[\"acme-soft\"]" } }) }));
   CataloguePtr catalogue = load ({ dir.path () });
 
   EXPECT_EQ (problems_text (catalogue.get ()), "");
@@ -240,16 +244,18 @@ TEST (CatalogueLoading, LosingAVendorRejectsThePoliciesNamingIt)
   TempDir dir;
   /* the vendor's file is bad, so the policy naming it cannot stand either */
   dir.write ("10-vendor.json", "{\"format\": 1, \"vendors\": [{\"id\": \"acme-soft\"}]}");
-  dir.write ("20-policy.json", policy_file ({ policy_json ("acme-ban",
-                                                          { { "vendors", "[\"acme-soft\"]" } }) }));
+  dir.write ("20-policy.json",
+             policy_file ({ policy_json ("acme-ban", { { "vendors", "[\"acme-soft\"]" } }) }));
   CataloguePtr catalogue = load ({ dir.path () });
 
   EXPECT_TRUE (po_catalogue_lookup_policy (catalogue.get (), "acme-ban") == NULL);
   std::string problems = problems_text (catalogue.get ());
-  EXPECT_TRUE (Contains (problems, dir.file ("10-vendor.json") + ": vendor 'acme-soft': field "
-                                   "'name': missing"));
-  EXPECT_TRUE (Contains (problems, dir.file ("20-policy.json") + ": policy 'acme-ban': field "
-                                   "'vendors[0]': unknown vendor 'acme-soft'"));
+  EXPECT_TRUE (Contains (problems, dir.file ("10-vendor.json")
+                                     + ": vendor 'acme-soft': field "
+                                       "'name': missing"));
+  EXPECT_TRUE (Contains (problems, dir.file ("20-policy.json")
+                                     + ": policy 'acme-ban': field "
+                                       "'vendors[0]': unknown vendor 'acme-soft'"));
 }
 
 TEST (CatalogueLoading, MissingDirectories)
@@ -321,7 +327,7 @@ TEST_F (CataloguePermissions, FileNotOwnedByRootIsRefused)
   EXPECT_TRUE (po_catalogue_lookup_policy (catalogue.get (), "owner") == NULL);
   EXPECT_TRUE (Contains (problems_text (catalogue.get ()),
                          dir_.file ("owner.json") + ": refused: owned by uid "
-                         + std::to_string (getuid ()) + ", not uid " + std::to_string (other)));
+                           + std::to_string (getuid ()) + ", not uid " + std::to_string (other)));
 }
 
 TEST_F (CataloguePermissions, WritableDirectoryIsRefused)

@@ -42,11 +42,11 @@ catalogue_with (const std::map<std::string, Strings> &linux_indicators)
   TempDir dir;
   std::string members;
   for (const auto &entry : linux_indicators)
-    members += (members.empty () ? "\"" : ", \"") + entry.first + "\": "
-               + json_list (entry.second);
+    members += (members.empty () ? "\"" : ", \"") + entry.first + "\": " + json_list (entry.second);
   dir.write ("v.json", "{\"format\": 1, \"vendors\": [{\"id\": \"v\", \"name\": \"V\", "
                        "\"products\": [{\"id\": \"p\", \"name\": \"P\", \"category\": "
-                       "\"antivirus\", \"indicators\": {\"linux\": {" + members + "}}}]}]}");
+                       "\"antivirus\", \"indicators\": {\"linux\": {"
+                         + members + "}}}]}]}");
   OptionsPtr options = options_for_dirs ({ dir.path () }, false);
   CataloguePtr catalogue (po_catalogue_load (options.get (), NULL));
   EXPECT_EQ (problems_text (catalogue.get ()), "");
@@ -87,8 +87,8 @@ matched_one_by_one (PoCatalogue *catalogue, PoIndicatorKind kind, const std::str
 
 TEST (CatalogueMatcherIndex, GlobsStartingWithAWildcardAreFoundByTheirSuffix)
 {
-  CataloguePtr c = catalogue_with ({ { "process",
-                                       { "*-agent", "*kesl", "?avp", "*a?b", "*.svc" } } });
+  CataloguePtr c = catalogue_with (
+    { { "process", { "*-agent", "*kesl", "?avp", "*a?b", "*.svc" } } });
   auto kind = PO_INDICATOR_LINUX_PROCESS;
 
   EXPECT_EQ (matched (c.get (), kind, "kaspersky-agent"), std::set<std::string> ({ "*-agent" }));
@@ -109,8 +109,8 @@ TEST (CatalogueMatcherIndex, GlobsStartingWithAWildcardAreFoundByTheirSuffix)
 
 TEST (CatalogueMatcherIndex, GlobsWithWildcardsAtBothEndsAreFoundByALiteralRun)
 {
-  CataloguePtr c = catalogue_with ({ { "kernel_module_signer",
-                                       { "*Kaspersky Lab*", "*qz*", "*x*y*", "*?Dr.Web?*" } } });
+  CataloguePtr c = catalogue_with (
+    { { "kernel_module_signer", { "*Kaspersky Lab*", "*qz*", "*x*y*", "*?Dr.Web?*" } } });
   auto kind = PO_INDICATOR_KERNEL_MODULE_SIGNER;
 
   /* free text: case and white space do not count */
@@ -140,8 +140,8 @@ TEST (CatalogueMatcherIndex, TheIndexFindsWhatTryingEveryIndicatorFinds)
   const Strings stems = { "kesl", "acme", "kav", "wd", "ab", "Über", "x" };
   Strings free_text, unit, module;
   for (const auto &s : stems)
-    for (const auto &shape : { "%s", "%s*", "*%s", "*%s*", "%s?", "?%s", "%s*%s", "*%s?%s*",
-                               "?%s*", "*%s-x", "%s-*-%s", "*%s*%s*" })
+    for (const auto &shape : { "%s", "%s*", "*%s", "*%s*", "%s?", "?%s", "%s*%s", "*%s?%s*", "?%s*",
+                               "*%s-x", "%s-*-%s", "*%s*%s*" })
       {
         g_autofree gchar *pattern = g_strdup_printf (shape, s.c_str (), s.c_str ());
         free_text.push_back (pattern);
@@ -161,11 +161,13 @@ TEST (CatalogueMatcherIndex, TheIndexFindsWhatTryingEveryIndicatorFinds)
                                      { "systemd_unit", unit },
                                      { "kernel_module", module } });
 
-  Strings names = { "", "k", "kesl", "KESL", "kesl2", "2kesl", "akesla", "kesl-x", "kesl-a-kesl",
-                    "keslkesl", "kesl kesl", " kesl ", "kesl\tkesl", "acme", "acme-x",
-                    "acme_x", "acme-x-acme", "ab", "aab", "abb", "abab", "a b", "x", "xx", "x-x",
-                    "xyx", "über", "ÜBER", "überx", "xüber", "kavx", "xkav", "wdwd", "wd?wd",
-                    "kav\xffkav", "k\xc3\xa9sl", "abc-x", "wd-x", "a?b", "*", "kesl*" };
+  Strings names = { "",           "k",      "kesl",        "KESL",     "kesl2",       "2kesl",
+                    "akesla",     "kesl-x", "kesl-a-kesl", "keslkesl", "kesl kesl",   " kesl ",
+                    "kesl\tkesl", "acme",   "acme-x",      "acme_x",   "acme-x-acme", "ab",
+                    "aab",        "abb",    "abab",        "a b",      "x",           "xx",
+                    "x-x",        "xyx",    "über",        "ÜBER",     "überx",       "xüber",
+                    "kavx",       "xkav",   "wdwd",        "wd?wd",    "kav\xffkav",  "k\xc3\xa9sl",
+                    "abc-x",      "wd-x",   "a?b",         "*",        "kesl*" };
   std::vector<std::pair<PoIndicatorKind, std::string>> probes;
   for (const auto &n : names)
     {
@@ -178,7 +180,7 @@ TEST (CatalogueMatcherIndex, TheIndexFindsWhatTryingEveryIndicatorFinds)
     {
       auto expected = matched_one_by_one (c.get (), probe.first, probe.second);
       EXPECT_EQ (matched (c.get (), probe.first, probe.second), expected)
-          << po_indicator_kind_to_string (probe.first) << " \"" << probe.second << "\"";
+        << po_indicator_kind_to_string (probe.first) << " \"" << probe.second << "\"";
       hits += expected.size ();
     }
   /* the names do hit: the comparison is not between two empty sets */
@@ -188,9 +190,27 @@ TEST (CatalogueMatcherIndex, TheIndexFindsWhatTryingEveryIndicatorFinds)
 /* po_text_is_normal() is only TRUE where normalising would change nothing */
 TEST (CatalogueMatcherIndex, NormalFormIsOnlyClaimedWhereItHolds)
 {
-  const Strings texts = { "", "kesl", "Kesl", "kesl-agent", "kesl_agent", "a b", "a  b", " a",
-                          "a ", "a\tb", "a\vb", "a\xc2\xa0" "b", "über", "Über", "a/b", "a\\b",
-                          "\xff", "kaspersky lab, inc.", "KASPERSKY", "x\ny" };
+  const Strings texts = { "",
+                          "kesl",
+                          "Kesl",
+                          "kesl-agent",
+                          "kesl_agent",
+                          "a b",
+                          "a  b",
+                          " a",
+                          "a ",
+                          "a\tb",
+                          "a\vb",
+                          "a\xc2\xa0"
+                          "b",
+                          "über",
+                          "Über",
+                          "a/b",
+                          "a\\b",
+                          "\xff",
+                          "kaspersky lab, inc.",
+                          "KASPERSKY",
+                          "x\ny" };
   const PoTextRule rules[] = { PO_TEXT_EXACT, PO_TEXT_FOLD, PO_TEXT_FREE, PO_TEXT_KMOD,
                                PO_TEXT_WINPATH };
   for (auto rule : rules)
@@ -226,9 +246,9 @@ TEST (CatalogueMatcherIndex, IndicatorsOfAKindAndSourcesOfAnOwner)
   auto *product = (PoProduct *) po_vendor_get_products (vendor)->pdata[0];
   guint sources = po_catalogue_get_owner_sources (c.get (), vendor, product);
   EXPECT_EQ (sources, PO_FINDING_SOURCE_BIT (PO_FINDING_SOURCE_DEB)
-                      | PO_FINDING_SOURCE_BIT (PO_FINDING_SOURCE_PATH)
-                      | PO_FINDING_SOURCE_BIT (PO_FINDING_SOURCE_PROCESS)
-                      | PO_FINDING_SOURCE_BIT (PO_FINDING_SOURCE_KERNEL_MODULE));
+                        | PO_FINDING_SOURCE_BIT (PO_FINDING_SOURCE_PATH)
+                        | PO_FINDING_SOURCE_BIT (PO_FINDING_SOURCE_PROCESS)
+                        | PO_FINDING_SOURCE_BIT (PO_FINDING_SOURCE_KERNEL_MODULE));
   /* no vendor-wide indicators */
   EXPECT_EQ (po_catalogue_get_owner_sources (c.get (), vendor, nullptr), 0u);
 }

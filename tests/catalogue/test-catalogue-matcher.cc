@@ -16,7 +16,8 @@ catalogue_with (const std::string &indicators_json)
   TempDir dir;
   dir.write ("v.json", "{\"format\": 1, \"vendors\": [{\"id\": \"v\", \"name\": \"V\", "
                        "\"products\": [{\"id\": \"p\", \"name\": \"P\", \"category\": "
-                       "\"antivirus\", \"indicators\": " + indicators_json + "}]}]}");
+                       "\"antivirus\", \"indicators\": "
+                         + indicators_json + "}]}]}");
   OptionsPtr options = options_for_dirs ({ dir.path () }, false);
   CataloguePtr catalogue (po_catalogue_load (options.get (), NULL));
   EXPECT_EQ (problems_text (catalogue.get ()), "");
@@ -116,16 +117,16 @@ TEST (CatalogueMatcher, WindowsIsCaseInsensitive)
 
 TEST (CatalogueMatcher, FreeTextIgnoresCaseAndSpacing)
 {
-  CataloguePtr c = catalogue_with ("{\"windows\": {\"publisher\": [\"*kaspersky*\"], "
-                                   "\"signer\": [\"AO Kaspersky Lab\"], "
-                                   "\"program\": [\"Kaspersky Endpoint Security * for Windows\"]}}");
+  CataloguePtr c = catalogue_with (
+    "{\"windows\": {\"publisher\": [\"*kaspersky*\"], "
+    "\"signer\": [\"AO Kaspersky Lab\"], "
+    "\"program\": [\"Kaspersky Endpoint Security * for Windows\"]}}");
 
   EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_WINDOWS_PUBLISHER, "Kaspersky Lab ZAO"),
              Strings ({ "*kaspersky*" }));
   EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_WINDOWS_SIGNER, "  ao KASPERSKY\tlab "),
              Strings ({ "AO Kaspersky Lab" }));
-  EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_WINDOWS_SIGNER, "Kaspersky Lab"),
-             Strings ());
+  EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_WINDOWS_SIGNER, "Kaspersky Lab"), Strings ());
   EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_WINDOWS_PROGRAM,
                                "Kaspersky Endpoint Security 10 for Windows"),
              Strings ({ "Kaspersky Endpoint Security * for Windows" }));
@@ -140,9 +141,12 @@ TEST (CatalogueMatcher, WindowsPathsTakeEitherSlash)
 
   EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_WINDOWS_PATH,
                                "C:\\Program Files (x86)\\Kaspersky Lab\\NetworkAgent\\klnagent.exe")
-                 .size (), 1u);
+               .size (),
+             1u);
   EXPECT_EQ (matched_patterns (c.get (), PO_INDICATOR_WINDOWS_PATH,
-                               "c:/program files/KASPERSKY LAB/x.exe").size (), 1u);
+                               "c:/program files/KASPERSKY LAB/x.exe")
+               .size (),
+             1u);
 }
 
 TEST (CatalogueMatcher, KernelModulesTreatDashAndUnderscoreAlike)

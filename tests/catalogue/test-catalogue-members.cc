@@ -160,16 +160,16 @@ TEST (CatalogueMembers, DeviceClassProfileKey)
   GError *error = NULL;
 
   EXPECT_EQ (po_profile_get_device_class (profile.get ()), nullptr);
-  ASSERT_TRUE (po_profile_apply_option (profile.get (), "custom_phaseout_device_class",
-                                        " server ", &error));
+  ASSERT_TRUE (
+    po_profile_apply_option (profile.get (), "custom_phaseout_device_class", " server ", &error));
   EXPECT_STREQ (po_profile_get_device_class (profile.get ()), "server");
   EXPECT_FALSE (po_profile_is_empty (profile.get ()));
   gchar *text = po_profile_describe (profile.get ());
   EXPECT_TRUE (Contains (text, "device class: server"));
   g_free (text);
   /* phaseout does not run on phones: a profile cannot say it is one */
-  EXPECT_FALSE (po_profile_apply_option (profile.get (), "phaseout_device_class", "mobile",
-                                         &error));
+  EXPECT_FALSE (
+    po_profile_apply_option (profile.get (), "phaseout_device_class", "mobile", &error));
   ASSERT_NE (error, nullptr);
   EXPECT_TRUE (Contains (error->message, "option 'phaseout_device_class': 'mobile' is not a "
                                          "device class phaseout runs on (desktop or server)"));
@@ -274,8 +274,8 @@ TEST (CatalogueMembers, VendorProductCoversThatProductWhateverTheCategories)
   TempDir all_dir;
   CataloguePtr all = load_with_policy (all_dir, { { "vendors", kAcmeWhole },
                                                   { "categories", "[\"all\"]" } });
-  EXPECT_TRUE (po_policy_covers (po_catalogue_lookup_policy (all.get (), "p1"), "acme", NULL,
-                                 NULL));
+  EXPECT_TRUE (
+    po_policy_covers (po_catalogue_lookup_policy (all.get (), "p1"), "acme", NULL, NULL));
 }
 
 TEST (CatalogueMembers, VendorProductValidated)
@@ -308,7 +308,10 @@ TEST (CatalogueMembers, VendorProductValidated)
 
 TEST (CatalogueMembers, StorePackagePatterns)
 {
-  const struct { const char *pattern; const char *problem; } cases[] = {
+  const struct {
+    const char *pattern;
+    const char *problem;
+  } cases[] = {
     { "BytedancePte.Ltd.TikTok_6yccndn6064se", NULL },
     { "BytedancePte.Ltd.TikTok_*", NULL },
     { "BytedancePte.Ltd.TikTok", "with one '_'" },
@@ -322,7 +325,8 @@ TEST (CatalogueMembers, StorePackagePatterns)
     {
       TempDir dir;
       dir.write ("v.json", std::string (R"({"format": 1, "vendors": [{"id": "v", "name": "V",
-        "indicators": {"windows": {"store_package": [")") + c.pattern + "\"]}}}]}");
+        "indicators": {"windows": {"store_package": [")")
+                             + c.pattern + "\"]}}}]}");
       auto result = check_file (dir.file ("v.json"));
       EXPECT_EQ (result.first, c.problem == NULL) << c.pattern << ": " << result.second;
       if (c.problem != NULL)
@@ -336,7 +340,10 @@ TEST (CatalogueMembers, StorePackagePatterns)
 TEST (CatalogueMembers, UninstallKeyPatterns)
 {
   std::string long_name (256, 'k');
-  const struct { std::string pattern; const char *problem; } cases[] = {
+  const struct {
+    std::string pattern;
+    const char *problem;
+  } cases[] = {
     { "WeChat", NULL },
     { "Hi Suite", NULL },
     { "SmartPSS*", NULL },
@@ -348,7 +355,8 @@ TEST (CatalogueMembers, UninstallKeyPatterns)
     {
       TempDir dir;
       dir.write ("v.json", R"({"format": 1, "vendors": [{"id": "v", "name": "V",
-        "indicators": {"windows": {"uninstall_key": [")" + c.pattern + "\"]}}}]}");
+        "indicators": {"windows": {"uninstall_key": [")"
+                             + c.pattern + "\"]}}}]}");
       auto result = check_file (dir.file ("v.json"));
       EXPECT_EQ (result.first, c.problem == NULL) << c.pattern << ": " << result.second;
       if (c.problem != NULL)
@@ -368,8 +376,8 @@ TEST (CatalogueMembers, WindowsKindsMatchIgnoringCase)
   EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_STORE_PACKAGE,
                                     "BytedancePte.Ltd.TikTok_0000000000000", NULL));
   EXPECT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_UNINSTALL_KEY, "WEIXIN", NULL));
-  EXPECT_TRUE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_UNINSTALL_KEY, "hi suite",
-                                   NULL));
-  EXPECT_FALSE (po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_UNINSTALL_KEY, "WeChatHelper",
-                                    NULL));
+  EXPECT_TRUE (
+    po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_UNINSTALL_KEY, "hi suite", NULL));
+  EXPECT_FALSE (
+    po_catalogue_match (catalogue, PO_INDICATOR_WINDOWS_UNINSTALL_KEY, "WeChatHelper", NULL));
 }

@@ -24,8 +24,8 @@ load_error (const std::string &key_file_text)
   GError *error = NULL;
   std::string message;
 
-  EXPECT_TRUE (g_key_file_load_from_data (key_file, key_file_text.c_str (), -1,
-                                          G_KEY_FILE_NONE, NULL));
+  EXPECT_TRUE (
+    g_key_file_load_from_data (key_file, key_file_text.c_str (), -1, G_KEY_FILE_NONE, NULL));
   if (po_profile_load_key_file (profile, key_file, "test.conf", &error))
     ADD_FAILURE () << "accepted: " << key_file_text;
   else
@@ -89,8 +89,8 @@ TEST (CatalogueProfile, OsqueryOptions)
   ASSERT_TRUE (po_profile_apply_option (profile.get (), "phaseout_jurisdiction", "US", &error));
   ASSERT_TRUE (po_profile_apply_option (profile.get (), "custom_phaseout_organisation_types",
                                         "federal-executive", &error));
-  ASSERT_TRUE (po_profile_apply_option (profile.get (), "phaseout_grace_period_days", "30",
-                                        &error));
+  ASSERT_TRUE (
+    po_profile_apply_option (profile.get (), "phaseout_grace_period_days", "30", &error));
   EXPECT_STREQ (po_profile_get_jurisdictions (profile.get ())[0], "US");
   EXPECT_TRUE (po_profile_has_organisation_type (profile.get (), "central-government"));
   EXPECT_EQ (po_profile_get_grace_period_days (profile.get ()), 30);
@@ -99,8 +99,8 @@ TEST (CatalogueProfile, OsqueryOptions)
   ASSERT_TRUE (error != NULL);
   EXPECT_TRUE (Contains (error->message, "unknown profile option 'phaseout_colour'"));
   g_clear_error (&error);
-  EXPECT_FALSE (po_profile_apply_option (profile.get (), "phaseout_organization_type",
-                                         "municipalty", &error));
+  EXPECT_FALSE (
+    po_profile_apply_option (profile.get (), "phaseout_organization_type", "municipalty", &error));
   ASSERT_TRUE (error != NULL);
   EXPECT_TRUE (Contains (error->message, "option 'phaseout_organization_type': unknown "
                                          "organisation type 'municipalty'"));
@@ -125,7 +125,7 @@ TEST (CatalogueProfile, NoProfileEveryPolicyApplies)
       if (!po_policy_covers_hosts (policy))
         {
           EXPECT_EQ (po_applicability_to_string (applicability), std::string ("other_devices"))
-              << po_policy_get_id (policy);
+            << po_policy_get_id (policy);
           EXPECT_TRUE (Contains (reason, "mobile devices only (devices: mobile); this host is a "
                                          "desktop or server"));
           g_free (reason);
@@ -155,8 +155,9 @@ TEST (CatalogueProfile, NotIssuedBeforeTheIssueDate)
   EXPECT_EQ (before.second, "the policy is not issued until 2017-09-13 (in force from 00:00 UTC "
                             "that day)");
   /* 01:00 in Amsterdam on the 13th is still the 12th in UTC */
-  EXPECT_EQ (evaluate (builtin_catalogue (), bod, federal.get (),
-                       "2017-09-13T01:00:00+02:00").first, "not_issued");
+  EXPECT_EQ (
+    evaluate (builtin_catalogue (), bod, federal.get (), "2017-09-13T01:00:00+02:00").first,
+    "not_issued");
   EXPECT_EQ (evaluate (builtin_catalogue (), bod, federal.get (), "2017-09-13T00:00:00Z").first,
              "binding");
   /* without a profile too */
@@ -190,12 +191,14 @@ TEST (CatalogueProfile, DutchProvincesAndMunicipalitiesAreExcluded)
                                                           "organisation-types=municipality\n");
   EXPECT_EQ (municipality.first, "excluded");
   EXPECT_EQ (municipality.second, "the policy excludes local-government, which includes the "
-                                  "profile's municipality" + cited);
+                                  "profile's municipality"
+                                    + cited);
   auto province = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
                                                       "organisation-types=province\n");
   EXPECT_EQ (province.first, "excluded");
   EXPECT_EQ (province.second, "the policy excludes regional-government, which includes the "
-                              "profile's province" + cited);
+                              "profile's province"
+                                + cited);
   /* excluded and advised at once (a municipality that runs vital infrastructure): the
    * exclusion wins, as it does over binding */
   auto both = evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
@@ -203,14 +206,15 @@ TEST (CatalogueProfile, DutchProvincesAndMunicipalitiesAreExcluded)
   EXPECT_EQ (both.first, "excluded");
   /* the central government stays bound, on the letter's own (verified) terms */
   EXPECT_EQ (evaluate_for ("nl-kamerbrief-2018", "[profile]\njurisdictions=NL\n"
-                                                 "organisation-types=central-government\n").second,
+                                                 "organisation-types=central-government\n")
+               .second,
              "the policy binds central-government, as the profile is");
 }
 
 TEST (CatalogueProfile, RijksoverheidIsBoundByTheDutchPolicy)
 {
-  auto result = evaluate_for ("nl-kamerbrief-2018",
-                              "[profile]\njurisdictions=NL\norganisation-types=central-government\n");
+  auto result = evaluate_for (
+    "nl-kamerbrief-2018", "[profile]\njurisdictions=NL\norganisation-types=central-government\n");
   EXPECT_EQ (result.first, "binding");
   EXPECT_EQ (result.second, "the policy binds central-government, as the profile is");
 }
@@ -299,13 +303,13 @@ TEST (CatalogueProfile, JurisdictionalTypesInSubdivisionsAndEverywhere)
   const std::string governments = "{\"binds\": [\"central-government\"], \"advises\": [], "
                                   "\"excludes\": []}";
   TempDir dir;
-  dir.write ("policies/local.json",
-             policy_file ({ policy_json ("texas-suppliers", { { "jurisdiction", "\"US-TX\"" },
-                                                               { "scope", suppliers } }),
-                            policy_json ("acme-governments", { { "jurisdiction", "\"*\"" },
-                                                                { "scope", governments } }),
-                            policy_json ("eu-suppliers", { { "jurisdiction", "\"EU\"" },
-                                                            { "scope", suppliers } }) }));
+  dir.write (
+    "policies/local.json",
+    policy_file (
+      { policy_json ("texas-suppliers",
+                     { { "jurisdiction", "\"US-TX\"" }, { "scope", suppliers } }),
+        policy_json ("acme-governments", { { "jurisdiction", "\"*\"" }, { "scope", governments } }),
+        policy_json ("eu-suppliers", { { "jurisdiction", "\"EU\"" }, { "scope", suppliers } }) }));
   OptionsPtr options = options_for_dirs ({ dir.file ("policies") });
   CataloguePtr catalogue (po_catalogue_load (options.get (), NULL));
   ASSERT_EQ (problems_text (catalogue.get ()), "");
@@ -326,7 +330,7 @@ TEST (CatalogueProfile, SubdivisionIsInTheCountry)
   auto commerce = evaluate_for ("us-doc-ictsfd-2024", texas);
   EXPECT_EQ (commerce.first, "advisory");
   EXPECT_EQ (commerce.second, "the policy advises all organisations, the profile's business "
-                             "among them");
+                              "among them");
 }
 
 /* a policy for everybody names the profile's type in a whole sentence */
@@ -363,21 +367,25 @@ TEST (CatalogueProfile, GuidanceOnlyAdvises)
   EXPECT_EQ (evaluate_for ("de-bsi-2022", german_business).first, "advisory");
   /* the NCSC told the public there was no need to remove it */
   EXPECT_EQ (evaluate_for ("uk-ncsc-2017", "[profile]\njurisdictions=GB\n"
-                                           "organisation-types=individual\n").first,
+                                           "organisation-types=individual\n")
+               .first,
              "excluded");
   EXPECT_EQ (evaluate_for ("uk-ncsc-2017", "[profile]\njurisdictions=UK\n"
                                            "organisation-types=central-government;"
-                                           "national-security\n").first,
+                                           "national-security\n")
+               .first,
              "advisory");
 }
 
 TEST (CatalogueProfile, ItalianPublicAdministrations)
 {
   EXPECT_EQ (evaluate_for ("it-dl21-2022", "[profile]\njurisdictions=IT\n"
-                                           "organisation-types=municipality\n").first,
+                                           "organisation-types=municipality\n")
+               .first,
              "binding");
   EXPECT_EQ (evaluate_for ("it-dl21-2022", "[profile]\njurisdictions=IT\n"
-                                           "organisation-types=business\n").first,
+                                           "organisation-types=business\n")
+               .first,
              "excluded");
 }
 

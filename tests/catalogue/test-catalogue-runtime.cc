@@ -52,8 +52,8 @@ class CatalogueRuntime : public ::testing::Test {
     dir_.write ("policies/acme.json",
                 policy_file ({ policy_json ("acme", { { "title", "\"first\"" } }) }));
     dir_.write ("phaseout.conf", "[profile]\njurisdictions=NL\norganisation-types=municipality\n");
-    runtime_ = make_runtime ({ { "policy-dir", dir_.file ("policies") },
-                               { "config", dir_.file ("phaseout.conf") } });
+    runtime_ = make_runtime (
+      { { "policy-dir", dir_.file ("policies") }, { "config", dir_.file ("phaseout.conf") } });
     ASSERT_TRUE (runtime_ != nullptr);
   }
 
@@ -104,8 +104,8 @@ TEST_F (CatalogueRuntime, CatalogueDigestInPhaseoutInfo)
   std::string first = cell (query (runtime_.get (), sql).get (), 0, 0);
   EXPECT_EQ (first.size (), 64u) << first;
 
-  RuntimePtr twin = make_runtime ({ { "policy-dir", dir_.file ("policies") },
-                                    { "config", dir_.file ("phaseout.conf") } });
+  RuntimePtr twin = make_runtime (
+    { { "policy-dir", dir_.file ("policies") }, { "config", dir_.file ("phaseout.conf") } });
   EXPECT_EQ (cell (query (twin.get (), sql).get (), 0, 0), first);
   RuntimePtr builtin_only = make_runtime ({ { "policy-dir", dir_.file ("none") } });
   EXPECT_NE (cell (query (builtin_only.get (), sql).get (), 0, 0), first);
@@ -156,8 +156,8 @@ TEST_F (CatalogueRuntime, ProfileFromConfigAndOptions)
   EXPECT_STREQ (po_profile_get_jurisdictions (profile)[0], "NL");
   po_profile_unref (profile);
 
-  EXPECT_FALSE (po_runtime_set_profile_option (runtime_.get (), "phaseout_jurisdictions",
-                                               "Holland", &error));
+  EXPECT_FALSE (
+    po_runtime_set_profile_option (runtime_.get (), "phaseout_jurisdictions", "Holland", &error));
   ASSERT_TRUE (error != NULL);
   g_clear_error (&error);
 }
@@ -180,8 +180,8 @@ TEST_F (CatalogueRuntime, MalformedConfigKeepsTheLastGoodProfile)
 TEST (CatalogueRuntimeConfig, MissingExplicitConfigIsAnError)
 {
   TempDir dir;
-  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.path () },
-                                       { "config", dir.file ("absent.conf") } });
+  RuntimePtr runtime = make_runtime (
+    { { "policy-dir", dir.path () }, { "config", dir.file ("absent.conf") } });
   PoProfile *profile = NULL;
   GError *error = NULL;
 
@@ -195,8 +195,8 @@ TEST (CatalogueRuntimeConfig, ConfigWithoutProfileMeansNoProfile)
 {
   TempDir dir;
   dir.write ("phaseout.conf", "[other]\nkey=value\n");
-  RuntimePtr runtime = make_runtime ({ { "policy-dir", dir.path () },
-                                       { "config", dir.file ("phaseout.conf") } });
+  RuntimePtr runtime = make_runtime (
+    { { "policy-dir", dir.path () }, { "config", dir.file ("phaseout.conf") } });
   PoProfile *profile = NULL;
   GError *error = NULL;
 
@@ -253,15 +253,14 @@ TEST_F (CatalogueRuntime, PoliciesTableById)
 /* the scope as JSON says each entry's confidence, and the sources of those that have their own */
 TEST_F (CatalogueRuntime, PoliciesTableScopeEntries)
 {
-  ResultPtr result = query (
-      runtime_.get (),
-      "SELECT json_extract(scope, '$.excludes'),"
-      " json_extract(scope, '$.entries.\"local-government\".confidence'),"
-      " json_extract(scope, '$.entries.\"local-government\".sources[0].url'),"
-      " json_extract(scope, '$.entries.\"central-government\".confidence'),"
-      " json_extract(scope, '$.entries.\"central-government\".sources'),"
-      " json_extract(scope, '$.entries.\"regional-government\".note')"
-      " FROM phaseout_policies WHERE id = 'nl-kamerbrief-2018'");
+  ResultPtr result = query (runtime_.get (),
+                            "SELECT json_extract(scope, '$.excludes'),"
+                            " json_extract(scope, '$.entries.\"local-government\".confidence'),"
+                            " json_extract(scope, '$.entries.\"local-government\".sources[0].url'),"
+                            " json_extract(scope, '$.entries.\"central-government\".confidence'),"
+                            " json_extract(scope, '$.entries.\"central-government\".sources'),"
+                            " json_extract(scope, '$.entries.\"regional-government\".note')"
+                            " FROM phaseout_policies WHERE id = 'nl-kamerbrief-2018'");
   ASSERT_TRUE (result != nullptr);
   ASSERT_EQ (result->rows->len, 1u);
   EXPECT_EQ (cell (result.get (), 0, 0), "[\"regional-government\",\"local-government\"]");
@@ -278,8 +277,8 @@ TEST_F (CatalogueRuntime, PoliciesTableWithoutProfile)
 {
   TempDir empty;
   empty.write ("phaseout.conf", "");
-  RuntimePtr runtime = make_runtime ({ { "policy-dir", empty.path () },
-                                       { "config", empty.file ("phaseout.conf") } });
+  RuntimePtr runtime = make_runtime (
+    { { "policy-dir", empty.path () }, { "config", empty.file ("phaseout.conf") } });
   /* every policy in force applies, save the phones-only ones: this host is no phone */
   ResultPtr result = query (runtime.get (), "SELECT count(*) FROM phaseout_policies "
                                             "WHERE applies = 0 AND applicability <> "
@@ -324,8 +323,8 @@ TEST_F (CatalogueRuntime, ConcurrentQueriesWhileFilesChange)
   for (int i = 0; i < 20; i++)
     {
       dir_.write ("policies/acme.json",
-                  policy_file ({ policy_json ("acme", { { "title", i % 2 ? "\"first\""
-                                                                         : "\"second\"" } }) }));
+                  policy_file (
+                    { policy_json ("acme", { { "title", i % 2 ? "\"first\"" : "\"second\"" } }) }));
       touch_later (dir_.file ("policies/acme.json"));
     }
   for (auto &thread : threads)

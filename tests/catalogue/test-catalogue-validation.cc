@@ -108,8 +108,8 @@ check_one_indicator (const std::string &key, const std::string &pattern)
   TempDir dir;
   dir.write ("one.json", "{\"format\": 1, \"vendors\": [{\"id\": \"v\", \"name\": \"V\", "
                          "\"products\": [{\"id\": \"p\", \"name\": \"P\", \"category\": "
-                         "\"antivirus\", \"indicators\": {\"linux\": {\"" + key + "\": [\""
-                             + pattern + "\"]}}}]}]}");
+                         "\"antivirus\", \"indicators\": {\"linux\": {\""
+                           + key + "\": [\"" + pattern + "\"]}}}]}]}");
   return check_file (dir.file ("one.json"));
 }
 
@@ -119,7 +119,7 @@ TEST (CatalogueValidation, MalformedSnapName)
   EXPECT_FALSE (upper.first);
   EXPECT_TRUE (Contains (upper.second, "vendor 'v': product 'p': field 'indicators.linux.snap[0]': "
                                        "'Kesl': snap names are lower-case letters, digits and '-'"))
-      << upper.second;
+    << upper.second;
   for (const char *bad : { "kesl_beta", "kesl endpoint", "-kesl", "kesl--gui", "1234",
                            "a-snap-name-that-is-longer-than-forty-chars" })
     EXPECT_FALSE (check_one_indicator ("snap", bad).first) << bad;
@@ -133,12 +133,12 @@ TEST (CatalogueValidation, MalformedFlatpakId)
   EXPECT_FALSE (short_id.first);
   EXPECT_TRUE (Contains (short_id.second, "field 'indicators.linux.flatpak[0]': 'com.kaspersky': "
                                           "not a flatpak application id"))
-      << short_id.second;
+    << short_id.second;
   for (const char *bad : { "com..kaspersky.Kesl", "com.kaspersky.Kesl/x86_64", ".com.kaspersky.x",
                            "com.1kaspersky.Kesl", "com.kas-persky.Kesl", "com.kaspersky.*." })
     EXPECT_FALSE (check_one_indicator ("flatpak", bad).first) << bad;
-  for (const char *good : { "com.kaspersky.Kesl", "com.kaspersky.*", "org.example.my-app",
-                            "io.github.some_one.App" })
+  for (const char *good :
+       { "com.kaspersky.Kesl", "com.kaspersky.*", "org.example.my-app", "io.github.some_one.App" })
     EXPECT_TRUE (check_one_indicator ("flatpak", good).first) << good;
 }
 
@@ -197,10 +197,10 @@ TEST (CatalogueValidation, ScopeEntryWithItsOwnConfidenceAndSources)
 {
   TempDir dir;
   const std::string scope =
-      "{\"binds\": [\"central-government\"], \"advises\": [\"vital-sector\"], "
-      "\"excludes\": [\"individual\", {\"type\": \"municipality\", \"confidence\": \"reported\", "
-      "\"note\": \"said by a spokesperson\", \"sources\": [{\"title\": \"A newspaper\", "
-      "\"url\": \"https://example.org/news\"}, {\"title\": \"A printed source\"}]}]}";
+    "{\"binds\": [\"central-government\"], \"advises\": [\"vital-sector\"], "
+    "\"excludes\": [\"individual\", {\"type\": \"municipality\", \"confidence\": \"reported\", "
+    "\"note\": \"said by a spokesperson\", \"sources\": [{\"title\": \"A newspaper\", "
+    "\"url\": \"https://example.org/news\"}, {\"title\": \"A printed source\"}]}]}";
   dir.write ("entry.json", policy_file ({ policy_json ("entry", { { "scope", scope } }) }));
   auto result = check_file (dir.file ("entry.json"));
   EXPECT_TRUE (result.first) << result.second;
@@ -239,8 +239,7 @@ TEST (CatalogueValidation, BadScopeEntries)
       dir.write ("bad.json", policy_file ({ policy_json ("bad", { { "scope", scope } }) }));
       auto result = check_file (dir.file ("bad.json"));
       EXPECT_FALSE (result.first) << c.entry;
-      EXPECT_TRUE (Contains (result.second, std::string ("policy 'bad': ") + c.message))
-          << c.entry;
+      EXPECT_TRUE (Contains (result.second, std::string ("policy 'bad': ") + c.message)) << c.entry;
     }
 }
 
@@ -293,10 +292,9 @@ TEST (CatalogueValidation, EmptyAndNonObjectFiles)
   dir.write ("array.json", "[]");
   dir.write ("nothing.json", "{\"format\": 1}");
   EXPECT_TRUE (Contains (check_file (dir.file ("empty.json")).second, "empty file"));
-  EXPECT_TRUE (Contains (check_file (dir.file ("array.json")).second,
-                         "must hold one JSON object"));
-  EXPECT_TRUE (Contains (check_file (dir.file ("nothing.json")).second,
-                         "defines no vendors and no policies"));
+  EXPECT_TRUE (Contains (check_file (dir.file ("array.json")).second, "must hold one JSON object"));
+  EXPECT_TRUE (
+    Contains (check_file (dir.file ("nothing.json")).second, "defines no vendors and no policies"));
 }
 
 TEST (CatalogueValidation, DeepNestingIsRefusedBeforeParsing)

@@ -29,17 +29,19 @@ World::World (const std::string &fixture, const std::string &profile)
 void
 World::set_profile (const std::string &profile) const
 {
-  tmp_.write ("phaseout.conf", profile.empty () ? std::string ("# no profile\n")
-                                                : "[profile]\n" + profile);
+  tmp_.write ("phaseout.conf",
+              profile.empty () ? std::string ("# no profile\n") : "[profile]\n" + profile);
 }
 
 RuntimePtr
 World::runtime (const std::string &now,
                 const std::vector<std::pair<std::string, std::string>> &extra) const
 {
-  std::vector<std::pair<std::string, std::string>> flags = {
-    { "root", root_ }, { "config", config_ }, { "policy-dir", policy_dir_ },
-    { "state-db", state_db_ }, { "now", now } };
+  std::vector<std::pair<std::string, std::string>> flags = { { "root", root_ },
+                                                             { "config", config_ },
+                                                             { "policy-dir", policy_dir_ },
+                                                             { "state-db", state_db_ },
+                                                             { "now", now } };
   flags.insert (flags.end (), extra.begin (), extra.end ());
   return make_runtime (flags);
 }
@@ -47,8 +49,8 @@ World::runtime (const std::string &now,
 RuntimePtr
 World::runtime_without_state (const std::string &now) const
 {
-  return make_runtime ({ { "root", root_ }, { "config", config_ }, { "policy-dir", policy_dir_ },
-                         { "now", now } });
+  return make_runtime (
+    { { "root", root_ }, { "config", config_ }, { "policy-dir", policy_dir_ }, { "now", now } });
 }
 
 void
@@ -57,7 +59,7 @@ World::remove_package (const std::string &package) const
   std::string path = host_file ("var/lib/dpkg/status");
   g_autofree gchar *contents = nullptr;
   ASSERT_TRUE (g_file_get_contents (path.c_str (), &contents, nullptr, nullptr));
-  g_auto(GStrv) stanzas = g_strsplit (contents, "\n\n", -1);
+  g_auto (GStrv) stanzas = g_strsplit (contents, "\n\n", -1);
   std::string kept;
   for (guint i = 0; stanzas[i] != nullptr; i++)
     {
@@ -104,8 +106,9 @@ query (PoRuntime *runtime, const std::string &sql)
       for (guint c = 0; c < result->column_names->len; c++)
         {
           const gchar *value = (const gchar *) g_ptr_array_index (cells, c);
-          row[(const gchar *) g_ptr_array_index (result->column_names, c)] =
-              value != nullptr ? value : "<NULL>";
+          row[(const gchar *) g_ptr_array_index (result->column_names, c)] = value != nullptr
+                                                                               ? value
+                                                                               : "<NULL>";
         }
       rows.push_back (row);
     }
@@ -157,8 +160,8 @@ findings (const std::vector<Row> &rows)
   return out;
 }
 
-static const char *const kCollectors[] = { "deb", "rpm", "snap", "flatpak", "process",
-                                           "systemd", "path", "kmod" };
+static const char *const kCollectors[] = { "deb",     "rpm",     "snap", "flatpak",
+                                           "process", "systemd", "path", "kmod" };
 
 std::string
 collector_counts (PoRuntime *runtime)
@@ -184,8 +187,9 @@ collectors_run (PoRuntime *runtime)
 
 WarningCounter::WarningCounter ()
 {
-  id_ = g_log_set_handler ("phaseout", (GLogLevelFlags) (G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL
-                                                         | G_LOG_FLAG_RECURSION),
+  id_ = g_log_set_handler ("phaseout",
+                           (GLogLevelFlags) (G_LOG_LEVEL_WARNING | G_LOG_FLAG_FATAL
+                                             | G_LOG_FLAG_RECURSION),
                            handler, this);
 }
 
@@ -209,7 +213,8 @@ read_state (const std::string &path, const std::string &where_clause)
   sqlite3 *db = nullptr;
   sqlite3_stmt *statement = nullptr;
   std::string sql = "SELECT policy_id, finding, vendor, product, source, first_seen, last_seen,"
-                    " removed_at FROM findings " + where_clause + " ORDER BY id";
+                    " removed_at FROM findings "
+                    + where_clause + " ORDER BY id";
 
   if (sqlite3_open_v2 (path.c_str (), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
     {
@@ -225,8 +230,8 @@ read_state (const std::string &path, const std::string &where_clause)
       for (int c = 0; c < sqlite3_column_count (statement); c++)
         {
           const unsigned char *value = sqlite3_column_text (statement, c);
-          row[sqlite3_column_name (statement, c)] =
-              value != nullptr ? (const char *) value : "<NULL>";
+          row[sqlite3_column_name (statement, c)] = value != nullptr ? (const char *) value
+                                                                     : "<NULL>";
         }
       rows.push_back (row);
     }

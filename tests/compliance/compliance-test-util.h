@@ -9,7 +9,8 @@
  */
 #include "po-test-shim.h"
 
-extern "C" {
+extern "C"
+{
 #include "po-compliance.h"
 #include "po-state.h"
 }
@@ -24,12 +25,12 @@ extern "C" {
 namespace po_test {
 
 /* organisation profiles ([profile] groups) the tests use */
-extern const char *const kUsFederal;     /* US, federal-executive */
-extern const char *const kNlCentral;     /* NL, central-government */
+extern const char *const kUsFederal; /* US, federal-executive */
+extern const char *const kNlCentral; /* NL, central-government */
 extern const char *const kNlMunicipality;
 extern const char *const kNlVitalSector;
 
-using Row = std::map<std::string, std::string>;  /* "<NULL>" for NULL */
+using Row = std::map<std::string, std::string>; /* "<NULL>" for NULL */
 
 /*
  * A test's world: a copy of a fixture host, a config file with a profile,
@@ -43,11 +44,31 @@ class World {
   World (const World &) = delete;
   World &operator= (const World &) = delete;
 
-  const std::string &root () const { return root_; }
-  std::string host_file (const std::string &relative) const { return root_ + "/" + relative; }
-  const std::string &state_db () const { return state_db_; }
-  const std::string &config () const { return config_; }
-  const std::string &policy_dir () const { return policy_dir_; }
+  const std::string &
+  root () const
+  {
+    return root_;
+  }
+  std::string
+  host_file (const std::string &relative) const
+  {
+    return root_ + "/" + relative;
+  }
+  const std::string &
+  state_db () const
+  {
+    return state_db_;
+  }
+  const std::string &
+  config () const
+  {
+    return config_;
+  }
+  const std::string &
+  policy_dir () const
+  {
+    return policy_dir_;
+  }
 
   /* a runtime at `now` (ISO 8601) over this world; extra flags are appended */
   RuntimePtr runtime (const std::string &now,
@@ -93,8 +114,17 @@ class WarningCounter {
  public:
   WarningCounter ();
   ~WarningCounter ();
-  guint count () const { return count_; }
-  const std::string &last () const { return last_; }
+  guint
+  count () const
+  {
+    return count_;
+  }
+  const std::string &
+  last () const
+  {
+    return last_;
+  }
+
  private:
   static void handler (const gchar *domain, GLogLevelFlags level, const gchar *message,
                        gpointer data);

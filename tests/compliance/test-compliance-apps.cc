@@ -58,9 +58,9 @@ TEST (BannedSoftwareApps, SnapAndFlatpakFindings)
   auto rows = where (banned (runtime.get ()), "policy_id", kPolicy);
 
   /* example-av-gui is disabled (no current link): not a finding */
-  EXPECT_EQ (findings (rows), (std::vector<std::string>{ "deb example-av-common",
-                                                         "flatpak com.examplesecure.Scanner",
-                                                         "snap example-av" }));
+  EXPECT_EQ (findings (rows),
+             (std::vector<std::string>{ "deb example-av-common",
+                                        "flatpak com.examplesecure.Scanner", "snap example-av" }));
 
   auto snaps = where (rows, "source", "snap");
   ASSERT_EQ (snaps.size (), 1u);

@@ -25,13 +25,12 @@ TEST (BannedSoftware, UsDirectiveFindsPackageProcessUnitAndPath)
   auto runtime = world.runtime ("2017-12-01");
   auto bod = where (banned (runtime.get ()), "policy_id", kBod);
 
-  EXPECT_EQ (findings (bod), (std::vector<std::string>{
-                                 "deb kesl", "deb klnagent64",
-                                 "path /opt/kaspersky/kesl", "path /opt/kaspersky/klnagent64",
-                                 "path /var/opt/kaspersky/kesl",
-                                 "path /var/opt/kaspersky/klnagent64",
-                                 "process kesl", "process klnagent",
-                                 "systemd_unit kesl.service", "systemd_unit klnagent64.service" }));
+  EXPECT_EQ (findings (bod),
+             (std::vector<std::string>{
+               "deb kesl", "deb klnagent64", "path /opt/kaspersky/kesl",
+               "path /opt/kaspersky/klnagent64", "path /var/opt/kaspersky/kesl",
+               "path /var/opt/kaspersky/klnagent64", "process kesl", "process klnagent",
+               "systemd_unit kesl.service", "systemd_unit klnagent64.service" }));
 
   auto deb = where (bod, "name", "kesl")[0];
   EXPECT_EQ (deb.at ("source"), "deb");
@@ -93,9 +92,11 @@ TEST (BannedSoftware, ProcessMatchedByExecutablePath)
   world.write ("proc/790/comm", "wdserver\n");
   world.write ("proc/790/status", "Name:\twdserver\nPid:\t790\nPPid:\t1\nUid:\t0\t0\t0\t0\n");
   world.write ("proc/790/cmdline", std::string ("/opt/kaspersky/kesl/libexec/wdserver\0", 37));
-  world.write ("opt/kaspersky/kesl/libexec/wdserver", "\x7f" "ELF");
+  world.write ("opt/kaspersky/kesl/libexec/wdserver", "\x7f"
+                                                      "ELF");
   ASSERT_EQ (symlink ("/opt/kaspersky/kesl/libexec/wdserver",
-                      world.host_file ("proc/790/exe").c_str ()), 0);
+                      world.host_file ("proc/790/exe").c_str ()),
+             0);
   auto runtime = world.runtime ("2017-12-01");
   auto rows = where (where (banned (runtime.get (), "WHERE source = 'process'"), "policy_id", kBod),
                      "name", "wdserver");
@@ -111,8 +112,8 @@ add_process (const World &world, int pid, const std::string &name, int uid, cons
 {
   std::string dir = "proc/" + std::to_string (pid) + "/";
   world.write (dir + "comm", name + "\n");
-  world.write (dir + "status", "Name:\t" + name + "\nPPid:\t1\nUid:\t" + std::to_string (uid) +
-                                   "\t" + std::to_string (uid) + "\t0\t0\n");
+  world.write (dir + "status", "Name:\t" + name + "\nPPid:\t1\nUid:\t" + std::to_string (uid) + "\t"
+                                 + std::to_string (uid) + "\t0\t0\n");
   if (exe != nullptr)
     {
       ASSERT_EQ (symlink (exe, world.host_file (dir + "exe").c_str ()), 0);
@@ -137,12 +138,14 @@ TEST (BannedSoftware, ProcessLookAlikesAreNotFindings)
 {
   World world ("kes-host", kUsFederal);
   /* a copy anyone could have made: a writable file (and, as root, a user's) */
-  world.write ("home/user/kesl", "\x7f" "ELF");
+  world.write ("home/user/kesl", "\x7f"
+                                 "ELF");
   ASSERT_EQ (chmod (world.host_file ("home/user/kesl").c_str (), 0777), 0);
   add_process (world, 4001, "kesl", 1000, "/home/user/kesl");
   if (geteuid () == 0)
     {
-      world.write ("home/user/kesl-gui", "\x7f" "ELF");
+      world.write ("home/user/kesl-gui", "\x7f"
+                                         "ELF");
       ASSERT_EQ (chown (world.host_file ("home/user/kesl-gui").c_str (), 1000, 1000), 0);
       add_process (world, 4002, "kesl-gui", 1000, "/home/user/kesl-gui");
     }
@@ -163,7 +166,8 @@ TEST (BannedSoftware, RootProcessWithoutReadableExecutableCountsByName)
   World world ("kes-host", kUsFederal);
   add_process (world, 4005, "kesl", 0, nullptr);
   add_process (world, 4006, "kesl-control", 0, "/opt/kaspersky/kesl/bin/kesl-control");
-  world.write ("opt/kaspersky/kesl/bin/kesl-control", "\x7f" "ELF");
+  world.write ("opt/kaspersky/kesl/bin/kesl-control", "\x7f"
+                                                      "ELF");
 
   auto pids = process_finding_pids (world);
   EXPECT_TRUE (pids.count ("4005")) << "root's kesl with no readable exe";
@@ -194,10 +198,10 @@ TEST (BannedSoftware, DutchLetterCountsAntivirusNotTheNetworkAgent)
 
   EXPECT_EQ (values (rows, "policy_id"), (std::vector<std::string>{ kNl }));
   EXPECT_EQ (values (rows, "product"), (std::vector<std::string>{ "kesl" }));
-  EXPECT_EQ (findings (rows), (std::vector<std::string>{
-                                  "deb kesl", "path /opt/kaspersky/kesl",
-                                  "path /var/opt/kaspersky/kesl", "process kesl",
-                                  "systemd_unit kesl.service" }));
+  EXPECT_EQ (findings (rows),
+             (std::vector<std::string>{ "deb kesl", "path /opt/kaspersky/kesl",
+                                        "path /var/opt/kaspersky/kesl", "process kesl",
+                                        "systemd_unit kesl.service" }));
   EXPECT_EQ (rows[0].at ("applicability"), "binding");
   EXPECT_EQ (rows[0].at ("deadline"), "<NULL>");
   EXPECT_EQ (rows[0].at ("days_remaining"), "<NULL>");
@@ -332,7 +336,7 @@ TEST (BannedSoftwarePushdown, CategoryLimitsProductsAndCollectors)
   /* no management product has a kernel module indicator, and the vendor-wide
    * indicators (which would need the module signer) have no category */
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.kmod"), 0u)
-      << collector_counts (runtime.get ());
+    << collector_counts (runtime.get ());
   EXPECT_EQ (po_runtime_get_count (runtime.get (), "collector.deb"), 1u);
 }
 
@@ -364,8 +368,8 @@ TEST (BannedSoftwarePushdown, OtherConstraintsAreRechecked)
   /* BOD 17-01, the NDAA and the Commerce determination all in force */
   auto runtime = world.runtime ("2025-01-01");
   auto rows = banned (runtime.get (), "WHERE name LIKE 'kesl%' AND pid IS NOT NULL");
-  EXPECT_EQ (findings (rows), (std::vector<std::string>{ "process kesl", "process kesl",
-                                                         "process kesl" }));
+  EXPECT_EQ (findings (rows),
+             (std::vector<std::string>{ "process kesl", "process kesl", "process kesl" }));
 }
 
 /*
@@ -385,9 +389,11 @@ TEST (BannedSoftware, ManyVendorsPathIndicatorsFoundExactly)
     {
       std::string v = "pathvendor" + std::to_string (i);
       vendors += std::string (i > 0 ? "," : "") + R"({"id": ")" + v + R"(", "name": ")" + v
-                 + R"(", "products": [{"id": ")" + v + R"(-agent", "name": "Agent", "category": "edr",
-          "indicators": {"linux": {"path": ["/opt/)" + v + R"(/bin/agent", "/opt/)" + v
-                 + R"(/lib/*", "/opt/)" + v + R"(-*/state", "/srv/)" + v + R"(/x"]}}}]})";
+                 + R"(", "products": [{"id": ")" + v
+                 + R"(-agent", "name": "Agent", "category": "edr",
+          "indicators": {"linux": {"path": ["/opt/)"
+                 + v + R"(/bin/agent", "/opt/)" + v + R"(/lib/*", "/opt/)" + v
+                 + R"(-*/state", "/srv/)" + v + R"(/x"]}}}]})";
       ids += std::string (i > 0 ? "," : "") + "\"" + v + "\"";
       if (i % 3 == 0)
         {
@@ -413,7 +419,8 @@ TEST (BannedSoftware, ManyVendorsPathIndicatorsFoundExactly)
   std::string policy = R"({"format": 1, "vendors": [)" + vendors + R"(],
     "policies": [{"id": "example-paths", "title": "Paths", "issuer": "Example Corp IT",
       "jurisdiction": "*", "instrument": "IT rule 2", "issued": "2026-01-01", "binding": true,
-      "vendors": [)" + ids + R"(], "categories": ["edr"],
+      "vendors": [)" + ids
+                       + R"(], "categories": ["edr"],
       "scope": {"binds": ["x-example-engineering"]},
       "milestones": [{"kind": "remove", "date": "2026-12-31"}],
       "sources": [{"title": "IT rule 2", "url": "https://intranet.example.com/it/2"}]}]})";

@@ -65,8 +65,8 @@ const std::map<std::string, Ids> kAlibaba = {
 
 struct Host {
   const char *fixture;
-  std::vector<std::string> findings;        /* "source name", as findings() gives them */
-  const std::map<std::string, Ids> *policies;  /* by profile; absent: none */
+  std::vector<std::string> findings;          /* "source name", as findings() gives them */
+  const std::map<std::string, Ids> *policies; /* by profile; absent: none */
 };
 
 const Host kHosts[] = {
@@ -75,7 +75,8 @@ const Host kHosts[] = {
   /* the snap is no Tencent snap (none is sourced): its WeChat process is the finding */
   { "wechat-snap-host", { "process wechat" }, &kTencent },
   { "dingtalk-process-host",
-    { "path /opt/apps/com.alibabainc.dingtalk", "process com.alibabainc." }, &kAlibaba },
+    { "path /opt/apps/com.alibabainc.dingtalk", "process com.alibabainc." },
+    &kAlibaba },
   { "clean-host", {}, nullptr },
 };
 
@@ -143,7 +144,7 @@ TEST (BannedSoftwareBans, EveryHostUnderEveryProfile)
             EXPECT_EQ (status["findings"], std::to_string (host.findings.size ()));
             EXPECT_EQ (status["unconfirmed"], "0");
             EXPECT_TRUE (status["status"] == "action_required" || status["status"] == "overdue")
-                << status["status"];
+              << status["status"];
           }
         /* nothing else applicable has a finding: every other applicable policy is compliant */
         for (const auto &row : query (runtime.get (), "SELECT * FROM phaseout_status "
@@ -192,8 +193,8 @@ TEST (BannedSoftwareBans, WhatTheFindingsSay)
   EXPECT_EQ (wechat[0].at ("confidence"), "verified");
   EXPECT_EQ (wechat[0].at ("version"), "1.0.0.238");
   EXPECT_EQ (wechat[0].at ("path"), "/var/lib/flatpak/app/com.tencent.WeChat/x86_64/stable");
-  EXPECT_TRUE (g_str_has_prefix (wechat[0].at ("remediation").c_str (),
-                                 "sudo apt-get purge wechat"));
+  EXPECT_TRUE (
+    g_str_has_prefix (wechat[0].at ("remediation").c_str (), "sudo apt-get purge wechat"));
 }
 
 /*
@@ -205,7 +206,10 @@ TEST (BannedSoftwareBans, WhatTheFindingsSay)
  */
 TEST (BannedSoftwareBans, DeviceScope)
 {
-  const struct { const char *policy; const char *profile; } phones_only[] = {
+  const struct {
+    const char *policy;
+    const char *profile;
+  } phones_only[] = {
     { "nl-apps-2023", "jurisdictions=NL\norganisation-types=central-government\n" },
     { "nl-deepseek-2025", "jurisdictions=NL\norganisation-types=central-government\n" },
     { "ca-tiktok-2023", "jurisdictions=CA\norganisation-types=central-government\n" },
@@ -228,10 +232,10 @@ TEST (BannedSoftwareBans, DeviceScope)
                                                "devices only (devices: mobile); this host is a "
                                                "desktop"));
       EXPECT_TRUE (
-          banned (runtime.get (), "WHERE policy_id = '" + std::string (c.policy) + "'").empty ());
+        banned (runtime.get (), "WHERE policy_id = '" + std::string (c.policy) + "'").empty ());
       auto policies = query (runtime.get (), "SELECT devices, applicability FROM "
                                              "phaseout_policies WHERE id = '"
-                                             + std::string (c.policy) + "'");
+                                               + std::string (c.policy) + "'");
       ASSERT_EQ (policies.size (), 1u);
       EXPECT_EQ (policies[0].at ("devices"), "mobile");
       EXPECT_EQ (policies[0].at ("applicability"), "other_devices");
@@ -279,7 +283,7 @@ TEST (BannedSoftwareBans, WeakFindingsAloneDoNotMakeAPolicyActionRequired)
   EXPECT_TRUE (g_str_has_prefix (rows[0].at ("required_action").c_str (),
                                  "confirm it first (a weak indicator, one source: it does not "
                                  "count until confirmed); if it is the product: "))
-      << rows[0].at ("required_action");
+    << rows[0].at ("required_action");
 
   Row status = status_of (runtime.get (), "us-wi-2023");
   EXPECT_EQ (status["findings"], "1");
@@ -307,7 +311,7 @@ TEST (BannedSoftwareBans, WeakFindingsBesideConfirmedOnes)
   EXPECT_EQ (status["deadline"], "2026-01-31");
   EXPECT_TRUE (g_str_has_prefix (status["action"].c_str (), "2 findings: remove the products by "
                                                             "2026-01-31"))
-      << status["action"];
+    << status["action"];
   EXPECT_TRUE (Contains (status["action"], "; and 1 unconfirmed finding to check (weak "
                                            "indicator"));
   auto weak = banned (runtime.get (), "WHERE confidence = 'weak'");
@@ -315,7 +319,7 @@ TEST (BannedSoftwareBans, WeakFindingsBesideConfirmedOnes)
   EXPECT_EQ (weak[0].at ("source"), "deb");
   for (const auto &row : banned (runtime.get (), "WHERE confidence <> 'weak'"))
     EXPECT_TRUE (g_str_has_prefix (row.at ("required_action").c_str (), "remove the products by"))
-        << row.at ("required_action");
+      << row.at ("required_action");
 }
 
 /* the Kaspersky data has weak names too: a lone kess package under BOD 17-01 */

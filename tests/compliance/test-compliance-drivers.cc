@@ -135,9 +135,8 @@ TEST (VendorDriversAttribution, MatcherAndVendorNamesAgreeOnWhiteSpace)
                               "AO\xe3\x80\x80Kaspersky\tLab", "AO Kaspersky\vLab" })
     {
       /* windows.signer "AO Kaspersky Lab" is free text, as module signers are */
-      EXPECT_TRUE (po_catalogue_match (catalogue.get (), PO_INDICATOR_WINDOWS_SIGNER, signer,
-                                       NULL))
-          << signer;
+      EXPECT_TRUE (po_catalogue_match (catalogue.get (), PO_INDICATOR_WINDOWS_SIGNER, signer, NULL))
+        << signer;
       auto m = module ("klfoo");
       m.signer = const_cast<gchar *> (signer);
       auto a = attribute (catalogue.get (), m);
@@ -184,7 +183,9 @@ TEST (VendorDrivers, LoadedAndBuiltinModules)
   world.set_profile (kNlCentral);
   auto nl = world.runtime ("2019-01-01");
   EXPECT_EQ (where (query (nl.get (), "SELECT * FROM vendor_drivers WHERE name = 'kav4fs_oas'"),
-                    "name", "kav4fs_oas")[0].at ("policy_ids"), "nl-kamerbrief-2018");
+                    "name", "kav4fs_oas")[0]
+               .at ("policy_ids"),
+             "nl-kamerbrief-2018");
   EXPECT_EQ (query (nl.get (), "SELECT * FROM vendor_drivers WHERE name = 'kav4fs_oas'").size (),
              1u);
 }
@@ -201,13 +202,14 @@ TEST (VendorDrivers, SignedModuleFiles)
   const gchar *old_path = g_getenv ("PATH");
   std::string path = "PATH=" + std::string (old_path != nullptr ? old_path : "/usr/bin:/bin")
                      + ":/usr/sbin:/sbin";
-  const gchar *argv[] = { "env", path.c_str (), "sh", script.c_str (), world.root ().c_str (),
-                          "6.1.0-18-amd64", nullptr };
+  const gchar *argv[] = { "env",           path.c_str (),          "sh",
+                          script.c_str (), world.root ().c_str (), "6.1.0-18-amd64",
+                          nullptr };
   gint status = 0;
   GError *error = nullptr;
   ASSERT_TRUE (g_spawn_sync (nullptr, (gchar **) argv, nullptr, G_SPAWN_SEARCH_PATH, nullptr,
                              nullptr, nullptr, nullptr, &status, &error))
-      << error->message;
+    << error->message;
   ASSERT_TRUE (g_spawn_check_wait_status (status, nullptr));
   world.write ("proc/modules", "e1000e 335872 0 - Live 0x0000000000000000\n"
                                "kav4fs_oas 16384 2 - Live 0x0000000000000000 (POE)\n"

@@ -43,7 +43,8 @@ class Engine {
                              "INSERT INTO osquery_extensions VALUES (0, 'core', '5.12.1', '0.0.0',"
                              " 'core', 'core'), (1, 'phaseout', '0.1.0', '0.0.0',"
                              " '/usr/lib/phaseout/phaseout.ext', 'extension');",
-                             nullptr, nullptr, nullptr), SQLITE_OK);
+                             nullptr, nullptr, nullptr),
+               SQLITE_OK);
   }
   ~Engine () { sqlite3_close (db_); }
 
@@ -61,7 +62,7 @@ class Engine {
       }
     EXPECT_TRUE (tail == nullptr
                  || std::string (tail).find_first_not_of (" \t\n;") == std::string::npos)
-        << "more than one statement: " << sql;
+      << "more than one statement: " << sql;
     while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
       rows++;
     if (rc != SQLITE_DONE)
@@ -85,7 +86,7 @@ std::vector<PackQuery>
 load_pack ()
 {
   std::vector<PackQuery> queries;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   GError *error = nullptr;
   if (!json_parser_load_from_file (parser, fleet_path ("phaseout-pack.json").c_str (), &error))
     {
@@ -100,20 +101,19 @@ load_pack ()
   for (guint i = 0; discovery != nullptr && i < json_array_get_length (discovery); i++)
     pack_discovery.push_back (json_array_get_string_element (discovery, i));
   JsonObject *members = json_object_get_object_member (root, "queries");
-  g_autoptr(GList) names = json_object_get_members (members);
+  g_autoptr (GList) names = json_object_get_members (members);
   for (GList *l = names; l != nullptr; l = l->next)
     {
       JsonObject *q = json_object_get_object_member (members, (const char *) l->data);
       /* osquery's pack keys only; a typo would be silently ignored by osquery */
-      g_autoptr(GList) keys = json_object_get_members (q);
+      g_autoptr (GList) keys = json_object_get_members (q);
       for (GList *k = keys; k != nullptr; k = k->next)
         {
           std::string key = (const char *) k->data;
-          EXPECT_TRUE (key == "query" || key == "interval" || key == "description"
-                       || key == "value" || key == "snapshot" || key == "removed"
-                       || key == "platform" || key == "version" || key == "shard"
-                       || key == "denylist")
-              << l->data << ": unknown pack key " << key;
+          EXPECT_TRUE (key == "query" || key == "interval" || key == "description" || key == "value"
+                       || key == "snapshot" || key == "removed" || key == "platform"
+                       || key == "version" || key == "shard" || key == "denylist")
+            << l->data << ": unknown pack key " << key;
         }
       queries.push_back ({ (const char *) l->data, json_object_get_string_member (q, "query"),
                            json_object_get_int_member (q, "interval") });
@@ -167,11 +167,12 @@ TEST (FleetPack, InfoCarriesEveryProblem)
       found = true;
       auto rows = query (runtime.get (), q.query);
       ASSERT_EQ (rows.size (), 1u);
-      for (const char *column : { "policy_problems", "policy_problem_messages",
-                                  "config_problem", "state_db_problem" })
+      for (const char *column :
+           { "policy_problems", "policy_problem_messages", "config_problem", "state_db_problem" })
         EXPECT_EQ (rows[0].count (column), 1u) << column << " is not in " << q.query;
       EXPECT_NE (rows[0]["config_problem"].find ("unknown organisation type 'federal-executiv'"),
-                 std::string::npos) << rows[0]["config_problem"];
+                 std::string::npos)
+        << rows[0]["config_problem"];
     }
   EXPECT_TRUE (found) << "the pack has no phaseout_info query";
 }
@@ -184,7 +185,7 @@ TEST (FleetPack, DifferentialQueriesAreStable)
   for (const auto &q : queries)
     {
       if (q.name == "phaseout_status" || q.name == "phaseout_info")
-        continue;  /* days_remaining changes daily by design; info is a snapshot */
+        continue; /* days_remaining changes daily by design; info is a snapshot */
       auto a = world.runtime ("2017-12-20T01:00:00Z");
       auto b = world.runtime ("2017-12-20T02:00:00Z");
       auto first = query (a.get (), q.query);
@@ -218,8 +219,8 @@ mapping (yaml_document_t *document, yaml_node_t *node, yaml_node_t **ret_spec = 
       ADD_FAILURE () << "not a mapping";
       return out;
     }
-  for (yaml_node_pair_t *pair = node->data.mapping.pairs.start;
-       pair < node->data.mapping.pairs.top; pair++)
+  for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top;
+       pair++)
     {
       std::string key = scalar (document, yaml_document_get_node (document, pair->key));
       yaml_node_t *value = yaml_document_get_node (document, pair->value);
@@ -293,7 +294,8 @@ TEST (FleetPolicies, OnePerBuiltinPolicyInFleetctlFormat)
   /* one per policy that reaches desktops and servers: a phones-only one is
    * not_applicable on every host phaseout runs on */
   auto builtin = values (query (runtime.get (), "SELECT id FROM phaseout_policies "
-                                                "WHERE devices <> 'mobile'"), "id");
+                                                "WHERE devices <> 'mobile'"),
+                         "id");
 
   std::vector<std::string> covered;
   for (const auto &p : policies)
@@ -301,14 +303,14 @@ TEST (FleetPolicies, OnePerBuiltinPolicyInFleetctlFormat)
       EXPECT_EQ (p.top.at ("apiVersion"), "v1");
       EXPECT_EQ (p.top.at ("kind"), "policy");
       EXPECT_EQ (p.top.size (), 3u);
-      for (const char *key : { "name", "query", "description", "resolution", "platform",
-                               "critical" })
+      for (const char *key :
+           { "name", "query", "description", "resolution", "platform", "critical" })
         EXPECT_EQ (p.spec.count (key), 1u) << key << " missing in " << p.spec.at ("name");
       for (const auto &entry : p.spec)
-        EXPECT_TRUE (entry.first == "name" || entry.first == "query"
-                     || entry.first == "description" || entry.first == "resolution"
-                     || entry.first == "platform" || entry.first == "critical")
-            << "unknown key " << entry.first;
+        EXPECT_TRUE (entry.first == "name" || entry.first == "query" || entry.first == "description"
+                     || entry.first == "resolution" || entry.first == "platform"
+                     || entry.first == "critical")
+          << "unknown key " << entry.first;
       EXPECT_EQ (p.spec.at ("platform"), "linux");
       EXPECT_TRUE (p.spec.at ("critical") == "true" || p.spec.at ("critical") == "false");
       EXPECT_GT (p.spec.at ("resolution").size (), 40u);
@@ -330,7 +332,9 @@ TEST (FleetPolicies, PassAndFailWithTheStatus)
     { "clean-host", kUsFederal, "2019-01-01", {} },
     { "clean-host", "", "2019-01-01", {} },
     { "kes-host", kUsFederal, "2017-12-20", { "us-dhs-bod-17-01", "us-ndaa18-1634" } },
-    { "kes-host", kUsFederal, "2025-01-01",
+    { "kes-host",
+      kUsFederal,
+      "2025-01-01",
       { "us-dhs-bod-17-01", "us-doc-ictsfd-2024", "us-ndaa18-1634" } },
     { "kes-host", kNlCentral, "2019-01-01", { "nl-kamerbrief-2018" } },
     { "agent-only-host", kNlCentral, "2019-01-01", {} },

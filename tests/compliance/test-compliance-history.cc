@@ -96,7 +96,8 @@ TEST (History, RemovalIsRecordedAndStatusTurnsCompliant)
   World world ("kes-host", kUsFederal);
   auto before = world.runtime ("2017-12-01");
   EXPECT_EQ (query (before.get (), "SELECT status FROM phaseout_status WHERE policy_id = "
-                                   "'us-dhs-bod-17-01'")[0]["status"], "action_required");
+                                   "'us-dhs-bod-17-01'")[0]["status"],
+             "action_required");
 
   uninstall_kesl (world);
   auto after = world.runtime ("2017-12-05");
@@ -115,10 +116,10 @@ TEST (History, RemovalIsRecordedAndStatusTurnsCompliant)
       EXPECT_EQ (episode.at ("product"), "kesl");
     }
   std::sort (removed_findings.begin (), removed_findings.end ());
-  EXPECT_EQ (removed_findings, (std::vector<std::string>{
-                                   "deb:kesl", "path:/opt/kaspersky/kesl",
-                                   "path:/var/opt/kaspersky/kesl", "process:kesl",
-                                   "systemd_unit:kesl.service" }));
+  EXPECT_EQ (removed_findings,
+             (std::vector<std::string>{ "deb:kesl", "path:/opt/kaspersky/kesl",
+                                        "path:/var/opt/kaspersky/kesl", "process:kesl",
+                                        "systemd_unit:kesl.service" }));
   EXPECT_EQ (where (episodes, "present", "1").size (), 5u);
 
   uninstall_agent (world);
@@ -155,7 +156,7 @@ TEST (History, ConstrainedQueriesNeverRemove)
   /* the agent's findings were refreshed by those queries */
   auto agent = read_state (world.state_db (), "WHERE finding = 'deb:klnagent64'");
   ASSERT_FALSE (agent.empty ());
-  EXPECT_EQ (agent[0].at ("last_seen"), std::to_string (1720137600));  /* 2024-07-05 */
+  EXPECT_EQ (agent[0].at ("last_seen"), std::to_string (1720137600)); /* 2024-07-05 */
 
   /* a policy_id constraint is complete for the policies it names */
   query (after.get (), "SELECT * FROM banned_software WHERE policy_id = 'us-ndaa18-1634'");
@@ -205,7 +206,8 @@ TEST (History, ReappearanceOpensANewEpisode)
   ASSERT_TRUE (g_file_set_contents (status.c_str (), saved, -1, nullptr));
   auto t3 = world.runtime ("2017-12-03");
   auto rows = where (query (t3.get (), "SELECT * FROM banned_software WHERE policy_id = "
-                                       "'us-dhs-bod-17-01'"), "finding", "deb:kesl");
+                                       "'us-dhs-bod-17-01'"),
+                     "finding", "deb:kesl");
   ASSERT_EQ (rows.size (), 1u);
   EXPECT_EQ (rows[0]["first_seen"], unix_time ("2017-12-03T00:00:00Z"));
 
@@ -308,7 +310,7 @@ TEST (StateDatabase, CorruptDatabaseIsReportedAndTablesStillAnswer)
   auto info = query (runtime.get (), "SELECT state_db, state_db_problem FROM phaseout_info");
   EXPECT_EQ (info[0]["state_db"], world.state_db ());
   EXPECT_NE (info[0]["state_db_problem"].find (world.state_db ()), std::string::npos)
-      << info[0]["state_db_problem"];
+    << info[0]["state_db_problem"];
   /* and the file is left for the administrator to look at */
   g_autofree gchar *contents = nullptr;
   gsize length = 0;
@@ -319,8 +321,8 @@ TEST (StateDatabase, CorruptDatabaseIsReportedAndTablesStillAnswer)
 TEST (StateDatabase, UnwritableLocationIsReportedAndTablesStillAnswer)
 {
   World world ("kes-host", kUsFederal);
-  for (const std::string &path : { world.root () + "/no/such/dir/state.db",
-                                   world.root () + "/opt" /* a directory */ })
+  for (const std::string &path :
+       { world.root () + "/no/such/dir/state.db", world.root () + "/opt" /* a directory */ })
     {
       WarningCounter warnings;
       auto runtime = world.runtime ("2017-12-01", { { "state-db", path } });
@@ -338,7 +340,8 @@ TEST (StateDatabase, NewerSchemaIsRefused)
   sqlite3 *db = nullptr;
   ASSERT_EQ (sqlite3_open (world.state_db ().c_str (), &db), SQLITE_OK);
   ASSERT_EQ (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 99", nullptr,
-                           nullptr, nullptr), SQLITE_OK);
+                           nullptr, nullptr),
+             SQLITE_OK);
   sqlite3_close (db);
   WarningCounter warnings;
   auto runtime = world.runtime ("2017-12-01");
@@ -359,14 +362,18 @@ TEST (StateDatabase, RecoversWhenTheProblemGoesAway)
   WarningCounter warnings;
   auto runtime = world.runtime ("2017-12-01", { { "state-db", path } });
   EXPECT_EQ (values (query (runtime.get (), "SELECT first_seen FROM banned_software"),
-                     "first_seen"), (std::vector<std::string>{ "<NULL>" }));
-  EXPECT_NE (query (runtime.get (), "SELECT state_db_problem FROM phaseout_info")[0]
-                 ["state_db_problem"], "");
+                     "first_seen"),
+             (std::vector<std::string>{ "<NULL>" }));
+  EXPECT_NE (query (runtime.get (),
+                    "SELECT state_db_problem FROM phaseout_info")[0]["state_db_problem"],
+             "");
   ASSERT_EQ (g_mkdir (dir.c_str (), 0700), 0);
-  EXPECT_EQ (query (runtime.get (), "SELECT state_db_problem FROM phaseout_info")[0]
-                 ["state_db_problem"], "");
+  EXPECT_EQ (query (runtime.get (),
+                    "SELECT state_db_problem FROM phaseout_info")[0]["state_db_problem"],
+             "");
   EXPECT_EQ (values (query (runtime.get (), "SELECT first_seen FROM banned_software"),
-                     "first_seen"), (std::vector<std::string>{ unix_time ("2017-12-01T00:00:00Z") }));
+                     "first_seen"),
+             (std::vector<std::string>{ unix_time ("2017-12-01T00:00:00Z") }));
   EXPECT_EQ (warnings.count (), 1u);
 }
 
@@ -454,6 +461,6 @@ TEST (StateDatabase, ConcurrentScansLoseNothing)
   for (const auto &row : rows)
     {
       EXPECT_EQ (row.at ("removed_at"), "<NULL>");
-      EXPECT_EQ (row.at ("last_seen"), std::to_string (1719964800));  /* 2024-07-03 */
+      EXPECT_EQ (row.at ("last_seen"), std::to_string (1719964800)); /* 2024-07-03 */
     }
 }

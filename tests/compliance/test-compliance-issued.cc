@@ -67,7 +67,8 @@ TEST (NotIssued, DirectiveBeforeItsIssueDate)
       if (g_str_equal (c.applicability, "not_issued"))
         {
           EXPECT_EQ (row["reason"], "the policy is not issued until 2017-09-13 (in force from "
-                                    "00:00 UTC that day)") << c.now;
+                                    "00:00 UTC that day)")
+            << c.now;
           EXPECT_EQ (row["action"], "<NULL>") << c.now;
         }
     }
@@ -93,8 +94,9 @@ TEST (NotIssued, EachPolicyWaitsForItsIssueDate)
       EXPECT_EQ (row["applies"], "0") << c.policy;
       EXPECT_TRUE (Contains (row["reason"], std::string ("not issued until ") + c.issued));
       EXPECT_EQ (status_of (before.get (), c.policy)["status"], "not_applicable") << c.policy;
-      EXPECT_TRUE (banned (before.get (), std::string ("WHERE policy_id = '") + c.policy
-                                          + "'").empty ()) << c.policy;
+      EXPECT_TRUE (
+        banned (before.get (), std::string ("WHERE policy_id = '") + c.policy + "'").empty ())
+        << c.policy;
 
       auto on_the_day = world.runtime (c.issued);
       EXPECT_EQ (policy_row (on_the_day.get (), c.policy)["applicability"], c.then) << c.policy;

@@ -25,9 +25,11 @@ ReportRun
 run_report (const World &world, const std::string &now, std::vector<std::string> more = {})
 {
   std::string binary = build_path ("cli/phaseout");
-  std::vector<std::string> args = { binary, "report", "--root", world.root (), "--config",
-                                    world.config (), "--policy-dir", world.policy_dir (),
-                                    "--state-db", world.state_db (), "--now", now };
+  std::vector<std::string> args = {
+    binary,       "report",          "--root",       world.root (),
+    "--config",   world.config (),   "--policy-dir", world.policy_dir (),
+    "--state-db", world.state_db (), "--now",        now
+  };
   args.insert (args.end (), more.begin (), more.end ());
   ProcessResult result = run_process (args);
   ReportRun run;
@@ -255,9 +257,10 @@ TEST (Report, RejectedProfileIsAWarningAndNoVerdict)
       EXPECT_EQ (run.exit_status, 2);
       EXPECT_TRUE (Contains (run.out, "WARNING: the organisation profile in force is not the one "
                                       "configured"));
-      EXPECT_TRUE (Contains (run.out, "configuration file " + world.config () + ": [profile]: "
-                                      "key 'organisation-types': unknown organisation type "
-                                      "'federal-executiv'"));
+      EXPECT_TRUE (Contains (run.out, "configuration file " + world.config ()
+                                        + ": [profile]: "
+                                          "key 'organisation-types': unknown organisation type "
+                                          "'federal-executiv'"));
       EXPECT_TRUE (Contains (run.out, "no organisation profile from it is in force"));
       EXPECT_FALSE (Contains (run.out, "(no organisation profile: each policy"));
 
@@ -275,8 +278,9 @@ TEST (Report, WeakFindingIsListedAsUnconfirmed)
   std::string status_path = world.host_file ("var/lib/dpkg/status");
   std::string status = read_file (status_path);
   world.write ("var/lib/dpkg/status",
-               status + "\nPackage: kess\nStatus: install ok installed\nArchitecture: amd64\n"
-                        "Version: 3.3.0-1234\nDescription: test stanza\n");
+               status
+                 + "\nPackage: kess\nStatus: install ok installed\nArchitecture: amd64\n"
+                   "Version: 3.3.0-1234\nDescription: test stanza\n");
   ReportRun run = run_report (world, "2017-12-20", { "--fail-on-findings" });
 
   EXPECT_EQ (run.exit_status, 0) << run.out;

@@ -41,8 +41,8 @@ is_calendar_date (const std::string &text)
 {
   GDate date;
 
-  if (!g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text.c_str (),
-                             (GRegexCompileFlags) 0, (GRegexMatchFlags) 0))
+  if (!g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", text.c_str (), (GRegexCompileFlags) 0,
+                             (GRegexMatchFlags) 0))
     return false;
   g_date_clear (&date, 1);
   g_date_set_parse (&date, text.c_str ());
@@ -68,7 +68,7 @@ expect_instant_or_null (const Row &row, const char *column)
     {
       EXPECT_TRUE (g_regex_match_simple ("^[1-9][0-9]{8,10}$", value.c_str (),
                                          (GRegexCompileFlags) 0, (GRegexMatchFlags) 0))
-          << column << ": " << value;
+        << column << ": " << value;
     }
 }
 
@@ -116,11 +116,12 @@ TEST_F (SchemaTest, ColumnsAndTypesMatchTheSchemas)
       GError *error = nullptr;
       std::string select = std::string ("SELECT * FROM ") + name;
       ASSERT_TRUE (po_engine_query (runtime_.get (), select.c_str (), &result, &error))
-          << error->message;
+        << error->message;
       ASSERT_EQ (result->column_names->len, schema->n_columns) << name;
       for (guint c = 0; c < schema->n_columns; c++)
         EXPECT_STREQ ((const char *) g_ptr_array_index (result->column_names, c),
-                      schema->columns[c].name) << name;
+                      schema->columns[c].name)
+          << name;
       EXPECT_GT (result->rows->len, 0u) << name << " has no rows to check";
       po_result_free (result);
 
@@ -159,12 +160,14 @@ TEST_F (SchemaTest, BannedSoftwareValues)
   ASSERT_FALSE (rows.empty ());
   for (const auto &row : rows)
     {
-      for (const char *column : { "policy_id", "applicability", "vendor", "vendor_name", "source",
-                                  "name", "indicator", "confidence", "finding",
-                                  "required_action", "first_seen", "last_seen" })
+      for (const char *column :
+           { "policy_id", "applicability", "vendor", "vendor_name", "source", "name", "indicator",
+             "confidence", "finding", "required_action", "first_seen", "last_seen" })
         EXPECT_NE (row.at (column), "<NULL>") << column << " of " << row.at ("finding");
-      expect_in (row.at ("source"), { "deb", "rpm", "snap", "flatpak", "process", "systemd_unit",
-                                      "path", "kernel_module" }, "source");
+      expect_in (row.at ("source"),
+                 { "deb", "rpm", "snap", "flatpak", "process", "systemd_unit", "path",
+                   "kernel_module" },
+                 "source");
       expect_in (row.at ("applicability"), { "binding", "advisory" }, "applicability");
       expect_in (row.at ("confidence"), { "verified", "corroborated", "weak" }, "confidence");
       EXPECT_EQ (row.at ("finding"), row.at ("source") + ":" + row.at ("name"));
@@ -176,17 +179,17 @@ TEST_F (SchemaTest, BannedSoftwareValues)
       expect_date_and_instant (row, "next_milestone_date", "next_milestone_at");
     }
   /* every source this fixture can show, including a vendor-wide path */
-  EXPECT_EQ (values (rows, "source"),
-             (std::vector<std::string>{ "deb", "kernel_module", "path", "process",
-                                        "systemd_unit" }));
+  EXPECT_EQ (values (rows, "source"), (std::vector<std::string>{ "deb", "kernel_module", "path",
+                                                                 "process", "systemd_unit" }));
   auto vendor_wide = where (rows, "name", "/etc/opt/kaspersky");
   ASSERT_FALSE (vendor_wide.empty ());
   EXPECT_EQ (vendor_wide[0].at ("product"), "<NULL>");
   EXPECT_EQ (vendor_wide[0].at ("indicator"), "linux.path:/etc/opt/kaspersky/*");
   /* vendor-wide findings count only for policies covering every category */
   for (const auto &row : vendor_wide)
-    expect_in (row.at ("policy_id"), { "lt-gov-2017", "us-dhs-bod-17-01", "us-doc-ictsfd-2024",
-                                       "us-ndaa18-1634" }, "policy of a vendor-wide finding");
+    expect_in (row.at ("policy_id"),
+               { "lt-gov-2017", "us-dhs-bod-17-01", "us-doc-ictsfd-2024", "us-ndaa18-1634" },
+               "policy of a vendor-wide finding");
 }
 
 TEST_F (SchemaTest, StatusValues)
@@ -195,11 +198,12 @@ TEST_F (SchemaTest, StatusValues)
   ASSERT_EQ (rows.size (), 26u);
   for (const auto &row : rows)
     {
-      expect_in (row.at ("status"), { "compliant", "action_required", "overdue", "advisory",
-                                      "not_applicable" }, "status");
-      expect_in (row.at ("applicability"), { "binding", "advisory", "excluded", "out_of_scope",
-                                             "other_jurisdiction", "switched_off",
-                                             "not_issued", "other_devices" },
+      expect_in (row.at ("status"),
+                 { "compliant", "action_required", "overdue", "advisory", "not_applicable" },
+                 "status");
+      expect_in (row.at ("applicability"),
+                 { "binding", "advisory", "excluded", "out_of_scope", "other_jurisdiction",
+                   "switched_off", "not_issued", "other_devices" },
                  "applicability");
       expect_in (row.at ("deadline_source"), { "policy", "grace_period", "<NULL>" },
                  "deadline_source");
@@ -238,12 +242,13 @@ TEST_F (SchemaTest, PoliciesValues)
       SCOPED_TRACE (row.at ("id"));
       EXPECT_TRUE (is_calendar_date (row.at ("issued"))) << row.at ("issued");
       /* all alone, or a list of the three classes; all when the file says nothing */
-      EXPECT_TRUE (g_regex_match_simple ("^(all|(mobile|desktop|server)(,(mobile|desktop|server))*)$",
-                                         row.at ("devices").c_str (), (GRegexCompileFlags) 0,
-                                         (GRegexMatchFlags) 0))
-          << row.at ("devices");
-      EXPECT_EQ (row.at ("applicability") == "other_devices",
-                 row.at ("devices") == "mobile") << row.at ("applicability");
+      EXPECT_TRUE (
+        g_regex_match_simple ("^(all|(mobile|desktop|server)(,(mobile|desktop|server))*)$",
+                              row.at ("devices").c_str (), (GRegexCompileFlags) 0,
+                              (GRegexMatchFlags) 0))
+        << row.at ("devices");
+      EXPECT_EQ (row.at ("applicability") == "other_devices", row.at ("devices") == "mobile")
+        << row.at ("applicability");
       /* no deadline: an empty date and no instant */
       if (row.at ("deadline").empty ())
         {
@@ -252,7 +257,7 @@ TEST_F (SchemaTest, PoliciesValues)
       else
         expect_date_and_instant (row, "deadline", "deadline_at");
       /* every milestone: a calendar date, an instant, a time only when one is given */
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonParser) parser = json_parser_new ();
       ASSERT_TRUE (json_parser_load_from_data (parser, row.at ("milestones").c_str (), -1, NULL));
       JsonArray *milestones = json_node_get_array (json_parser_get_root (parser));
       for (guint i = 0; i < json_array_get_length (milestones); i++)

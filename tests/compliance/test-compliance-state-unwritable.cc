@@ -67,17 +67,18 @@ TEST (UnwritableStateDatabase, ImmutableFileIsReportedInPhaseoutInfo)
     ASSERT_FALSE (banned (first.get ()).empty ());
     ASSERT_EQ (state_db_problem (first.get ()), "");
   }
-  Mutable undo { world.state_db () };
+  Mutable undo{ world.state_db () };
   int error = set_immutable (world.state_db (), true);
   if (error != 0)
-    GTEST_SKIP () << "cannot make " << world.state_db () << " immutable here (chattr +i: "
-                  << g_strerror (error) << ")";
+    GTEST_SKIP () << "cannot make " << world.state_db ()
+                  << " immutable here (chattr +i: " << g_strerror (error) << ")";
 
   WarningCounter warnings;
   auto runtime = world.runtime ("2017-12-02");
   std::string problem = state_db_problem (runtime.get ());
   EXPECT_NE (problem.find ("state database " + world.state_db () + " cannot be written"),
-             std::string::npos) << problem;
+             std::string::npos)
+    << problem;
   EXPECT_NE (problem.find (g_strerror (EPERM)), std::string::npos) << problem;
 
   /* the tables answer from live data, without history, and the problem stays */
@@ -112,14 +113,14 @@ TEST (UnwritableStateDatabase, ReadOnlyMountIsReportedInPhaseoutInfo)
   g_autofree gchar *quoted_config = g_shell_quote (world.config ().c_str ());
   g_autofree gchar *quoted_policies = g_shell_quote (world.policy_dir ().c_str ());
   g_autofree gchar *binary = g_shell_quote (build_path ("cli/phaseout").c_str ());
-  std::string script = std::string ("mount --bind ") + quoted_dir + " " + quoted_dir +
-                       " && mount -o remount,bind,ro " + quoted_dir + " " + quoted_dir +
-                       " || exit 77; exec " + binary + " query --csv --root " + quoted_root +
-                       " --config " + quoted_config + " --policy-dir " + quoted_policies +
-                       " --state-db " + quoted_db + " --now 2017-12-02 " +
-                       "'SELECT state_db_problem FROM phaseout_info'";
-  const gchar *argv[] = { "unshare", "-m", "--propagation", "private", "sh", "-c",
-                          script.c_str (), NULL };
+  std::string script = std::string ("mount --bind ") + quoted_dir + " " + quoted_dir
+                       + " && mount -o remount,bind,ro " + quoted_dir + " " + quoted_dir
+                       + " || exit 77; exec " + binary + " query --csv --root " + quoted_root
+                       + " --config " + quoted_config + " --policy-dir " + quoted_policies
+                       + " --state-db " + quoted_db + " --now 2017-12-02 "
+                       + "'SELECT state_db_problem FROM phaseout_info'";
+  const gchar *argv[] = { "unshare", "-m", "--propagation", "private",
+                          "sh",      "-c", script.c_str (), NULL };
   g_autofree gchar *out = NULL;
   g_autofree gchar *err = NULL;
   gint status = -1;
@@ -129,8 +130,10 @@ TEST (UnwritableStateDatabase, ReadOnlyMountIsReportedInPhaseoutInfo)
     GTEST_SKIP () << "cannot mount read-only here: " << err;
   EXPECT_TRUE (WIFEXITED (status) && WEXITSTATUS (status) == 0) << err;
   std::string text = out;
-  EXPECT_NE (text.find ("state database " + world.state_db () + " cannot be written (" +
-                        g_strerror (EROFS) + ")"), std::string::npos) << text << err;
+  EXPECT_NE (text.find ("state database " + world.state_db () + " cannot be written ("
+                        + g_strerror (EROFS) + ")"),
+             std::string::npos)
+    << text << err;
 }
 
 /*
@@ -163,8 +166,9 @@ TEST (UnwritableStateDatabase, UnrecordedScanIsReportedUntilOneIsRecorded)
   EXPECT_FALSE (rows.empty ());
   EXPECT_EQ (values (rows, "first_seen"), (std::vector<std::string>{ "<NULL>" }));
   std::string problem = state_db_problem (runtime.get ());
-  EXPECT_NE (problem.find ("the last scan was not recorded: state database " +
-                           world.state_db ()), std::string::npos) << problem;
+  EXPECT_NE (problem.find ("the last scan was not recorded: state database " + world.state_db ()),
+             std::string::npos)
+    << problem;
   EXPECT_NE (problem.find ("write refused (test)"), std::string::npos) << problem;
   EXPECT_EQ (warnings.count (), 1u) << warnings.last ();
 

@@ -27,15 +27,14 @@ TEST (PhaseoutStatus, OneRowPerPolicy)
   auto runtime = world.runtime ("2019-01-01");
   auto rows = query (runtime.get (), "SELECT policy_id FROM phaseout_status");
   EXPECT_EQ (values (rows, "policy_id"),
-             (std::vector<std::string>{ "au-deepseek-2025", "au-tiktok-2023", "ca-tiktok-2023",
-                                        "cz-deepseek-2025", "de-bsi-2022", "eu-com-tiktok-2023",
-                                        "it-dl21-2022", "lt-gov-2017", "nl-apps-2023",
-                                        "nl-deepseek-2025", "nl-kamerbrief-2018",
-                                        "tw-deepseek-2025", "uk-ncsc-2017", "uk-tiktok-2023",
-                                        "us-dhs-bod-17-01", "us-doc-ictsfd-2024", "us-md-2022",
-                                        "us-ndaa18-1634", "us-ndaa19-889", "us-oh-2023",
-                                        "us-tiktok-2022", "us-tx-2022", "us-tx-2023",
-                                        "us-tx-2025", "us-va-2022", "us-wi-2023" }));
+             (std::vector<std::string>{
+               "au-deepseek-2025", "au-tiktok-2023",     "ca-tiktok-2023",     "cz-deepseek-2025",
+               "de-bsi-2022",      "eu-com-tiktok-2023", "it-dl21-2022",       "lt-gov-2017",
+               "nl-apps-2023",     "nl-deepseek-2025",   "nl-kamerbrief-2018", "tw-deepseek-2025",
+               "uk-ncsc-2017",     "uk-tiktok-2023",     "us-dhs-bod-17-01",   "us-doc-ictsfd-2024",
+               "us-md-2022",       "us-ndaa18-1634",     "us-ndaa19-889",      "us-oh-2023",
+               "us-tiktok-2022",   "us-tx-2022",         "us-tx-2023",         "us-tx-2025",
+               "us-va-2022",       "us-wi-2023" }));
   EXPECT_EQ (rows.size (), 26u);
 }
 
@@ -100,13 +99,16 @@ TEST (PhaseoutStatus, ActionNamesTheNextPendingStep)
   } cases[] = {
     { "2017-10-12", "identify", "identify and report the products by 2017-10-13",
       "10 findings: identify and report the products by 2017-10-13, 1 day left; deadline: "
-      "begin removal by 2017-12-12, 61 days left", "61" },
+      "begin removal by 2017-12-12, 61 days left",
+      "61" },
     { "2017-10-13", "identify", "identify and report the products by 2017-10-13",
       "10 findings: identify and report the products by 2017-10-13, 0 days left; deadline: "
-      "begin removal by 2017-12-12, 60 days left", "60" },
+      "begin removal by 2017-12-12, 60 days left",
+      "60" },
     { "2017-10-14", "plan", "submit the removal plan by 2017-11-12",
       "10 findings: submit the removal plan by 2017-11-12, 29 days left; deadline: "
-      "begin removal by 2017-12-12, 59 days left", "59" },
+      "begin removal by 2017-12-12, 59 days left",
+      "59" },
     { "2017-11-13", "begin-removal", "begin removal by 2017-12-12",
       "10 findings: begin removal by 2017-12-12; 29 days left", "29" },
     { "2017-12-13", "begin-removal", "begin removal by 2017-12-12",
@@ -202,9 +204,10 @@ TEST (PhaseoutStatus, DatesCompareAsDatesAndInstantsAsNumbers)
   for (const auto &row : rows)
     {
       SCOPED_TRACE (row.at ("policy_id"));
-      EXPECT_TRUE (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", row.at ("deadline").c_str (),
-                                         (GRegexCompileFlags) 0, (GRegexMatchFlags) 0))
-          << row.at ("deadline");
+      EXPECT_TRUE (g_regex_match_simple ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                                         row.at ("deadline").c_str (), (GRegexCompileFlags) 0,
+                                         (GRegexMatchFlags) 0))
+        << row.at ("deadline");
       EXPECT_EQ (row.at ("t"), "integer");
       /* the two agree; deadlines up to the Commerce one have passed, later ones not */
       EXPECT_EQ (row.at ("by_date"), row.at ("by_instant"));
@@ -214,9 +217,10 @@ TEST (PhaseoutStatus, DatesCompareAsDatesAndInstantsAsNumbers)
   ASSERT_FALSE (passed.empty ());
   EXPECT_EQ (passed.back ().at ("policy_id"), "us-doc-ictsfd-2024");
   /* the same in every table that carries a deadline */
-  auto banned = query (runtime.get (), "SELECT DISTINCT deadline, deadline_at, next_milestone_date, "
-                                       "next_milestone_at FROM banned_software WHERE policy_id = "
-                                       "'us-doc-ictsfd-2024'");
+  auto banned = query (runtime.get (),
+                       "SELECT DISTINCT deadline, deadline_at, next_milestone_date, "
+                       "next_milestone_at FROM banned_software WHERE policy_id = "
+                       "'us-doc-ictsfd-2024'");
   ASSERT_EQ (banned.size (), 1u);
   EXPECT_EQ (banned[0]["deadline"], "2024-09-29");
   EXPECT_EQ (banned[0]["deadline_at"], "1727582400");
@@ -230,11 +234,11 @@ TEST (PhaseoutStatus, DatesCompareAsDatesAndInstantsAsNumbers)
   EXPECT_TRUE (g_str_has_prefix (policy[0]["milestones"].c_str (),
                                  "[{\"kind\":\"no-new-sales\",\"date\":\"2024-07-20\","
                                  "\"at\":1721520000,"))
-      << policy[0]["milestones"];
+    << policy[0]["milestones"];
   EXPECT_NE (policy[0]["milestones"].find ("{\"kind\":\"end-of-updates\",\"date\":\"2024-09-29\","
                                            "\"time\":\"00:00:00-04:00\",\"at\":1727582400,"),
              std::string::npos)
-      << policy[0]["milestones"];
+    << policy[0]["milestones"];
 }
 
 TEST (PhaseoutStatus, DutchProfiles)
@@ -248,8 +252,7 @@ TEST (PhaseoutStatus, DutchProfiles)
   EXPECT_EQ (row["deadline"], "<NULL>");
   EXPECT_EQ (row["next_milestone"], "<NULL>");
   EXPECT_EQ (status_of (central.get (), "us-dhs-bod-17-01")["status"], "not_applicable");
-  EXPECT_EQ (status_of (central.get (), "us-dhs-bod-17-01")["applicability"],
-             "other_jurisdiction");
+  EXPECT_EQ (status_of (central.get (), "us-dhs-bod-17-01")["applicability"], "other_jurisdiction");
 
   world.set_profile (kNlMunicipality);
   auto municipality = world.runtime ("2019-01-01");
@@ -289,7 +292,7 @@ TEST (PhaseoutStatus, CleanHostIsCompliantWithEveryApplicablePolicy)
       for (const auto &row : rows)
         {
           EXPECT_EQ (row.at ("status"), row.at ("applies") == "1" ? "compliant" : "not_applicable")
-              << profile << " " << row.at ("policy_id");
+            << profile << " " << row.at ("policy_id");
           EXPECT_EQ (row.at ("findings"), "0");
           EXPECT_EQ (row.at ("first_detected"), "<NULL>");
         }
@@ -362,7 +365,8 @@ TEST (PhaseoutStatus, SwitchedOffPolicyIsNotApplicable)
   EXPECT_EQ (row["applicability"], "switched_off");
   EXPECT_EQ (row["status"], "not_applicable");
   EXPECT_TRUE (query (runtime.get (), "SELECT * FROM banned_software WHERE policy_id = "
-                                      "'us-dhs-bod-17-01'").empty ());
+                                      "'us-dhs-bod-17-01'")
+                 .empty ());
 }
 
 /* findings equals the policy's banned_software rows, for every policy */
@@ -384,11 +388,10 @@ TEST (PhaseoutStatus, FindingsMatchBannedSoftware)
         with_findings.push_back (row.at ("policy_id"));
     }
   std::sort (with_findings.begin (), with_findings.end ());
-  EXPECT_EQ (with_findings,
-             (std::vector<std::string>{ "de-bsi-2022", "it-dl21-2022", "lt-gov-2017",
-                                        "nl-kamerbrief-2018", "uk-ncsc-2017", "us-dhs-bod-17-01",
-                                        "us-doc-ictsfd-2024", "us-md-2022", "us-ndaa18-1634",
-                                        "us-tx-2023", "us-wi-2023" }));
+  EXPECT_EQ (with_findings, (std::vector<std::string>{
+                              "de-bsi-2022", "it-dl21-2022", "lt-gov-2017", "nl-kamerbrief-2018",
+                              "uk-ncsc-2017", "us-dhs-bod-17-01", "us-doc-ictsfd-2024",
+                              "us-md-2022", "us-ndaa18-1634", "us-tx-2023", "us-wi-2023" }));
 }
 
 TEST (PhaseoutStatus, EvaluatedAtIsTheInjectedClock)

@@ -18,7 +18,13 @@ run_export_cli (const std::vector<std::string> &args, const std::string &policy_
 
 namespace {
 
-struct ObjectUnref { void operator() (gpointer p) const { g_object_unref (p); } };
+struct ObjectUnref {
+  void
+  operator() (gpointer p) const
+  {
+    g_object_unref (p);
+  }
+};
 
 std::string
 schema_dir ()
@@ -104,7 +110,7 @@ quote_identifier (const std::string &name)
 }  // namespace
 
 OsqueryDb::OsqueryDb (PoExportPlatform platform, const std::string &osquery_version)
-  : platform_ (platform)
+    : platform_ (platform)
 {
   const char *name = po_export_platform_to_string (platform);
   GError *error = NULL;
@@ -186,8 +192,8 @@ OsqueryDb::~OsqueryDb ()
 void
 OsqueryDb::load (const std::string &name)
 {
-  std::string path = fixture_path (std::string ("export/") + po_export_platform_to_string (platform_)
-                                   + "/" + name + ".json");
+  std::string path = fixture_path (
+    std::string ("export/") + po_export_platform_to_string (platform_) + "/" + name + ".json");
   load_json (read_file (path));
 }
 
@@ -222,7 +228,8 @@ OsqueryDb::load_json (const std::string &text)
 
           for (GList *c = columns; c != NULL; c = c->next)
             {
-              names_sql += (names_sql.empty () ? "" : ", ") + quote_identifier ((const char *) c->data);
+              names_sql += (names_sql.empty () ? "" : ", ")
+                           + quote_identifier ((const char *) c->data);
               values_sql += values_sql.empty () ? "?" : ", ?";
             }
           std::string sql = "INSERT INTO " + quote_identifier (table) + " (" + names_sql
@@ -262,12 +269,12 @@ OsqueryDb::set_time (long long unix_time)
   gchar *iso = g_date_time_format (time, "%Y-%m-%dT%H:%M:%SZ");
   gchar *weekday = g_date_time_format (time, "%A");
   gchar *sql = g_strdup_printf (
-      "DELETE FROM time; INSERT INTO time (weekday, year, month, day, hour, minutes, seconds, "
-      "timezone, local_timezone, unix_time, iso_8601) VALUES ('%s', %d, %d, %d, %d, %d, %d, "
-      "'UTC', 'UTC', %lld, '%s')",
-      weekday, g_date_time_get_year (time), g_date_time_get_month (time),
-      g_date_time_get_day_of_month (time), g_date_time_get_hour (time),
-      g_date_time_get_minute (time), g_date_time_get_second (time), unix_time, iso);
+    "DELETE FROM time; INSERT INTO time (weekday, year, month, day, hour, minutes, seconds, "
+    "timezone, local_timezone, unix_time, iso_8601) VALUES ('%s', %d, %d, %d, %d, %d, %d, "
+    "'UTC', 'UTC', %lld, '%s')",
+    weekday, g_date_time_get_year (time), g_date_time_get_month (time),
+    g_date_time_get_day_of_month (time), g_date_time_get_hour (time), g_date_time_get_minute (time),
+    g_date_time_get_second (time), unix_time, iso);
   char *message = NULL;
 
   if (sqlite3_exec (db_, sql, NULL, NULL, &message) != SQLITE_OK)
@@ -338,7 +345,8 @@ tux_policy_file (const std::string &linux_indicators)
     "format": 1,
     "vendors": [{"id": "tux", "name": "Tux", "products": [
       {"id": "tuxav", "name": "Tux AV", "category": "antivirus",
-       "indicators": {"linux": {)json" + linux_indicators + R"json(}}}]}],
+       "indicators": {"linux": {)json"
+         + linux_indicators + R"json(}}}]}],
     "policies": [{
       "id": "no-tux", "title": "No Tux", "issuer": "Test issuer", "jurisdiction": "*",
       "instrument": "Test instrument", "issued": "2020-01-01", "binding": true,

@@ -50,7 +50,11 @@ class OsqueryDb {
   ::testing::AssertionResult prepares (const std::string &sql);
   /* every row; a failing statement fails the test and returns none */
   std::vector<Row> query (const std::string &sql);
-  const std::set<std::string> &tables () const { return tables_; }
+  const std::set<std::string> &
+  tables () const
+  {
+    return tables_;
+  }
 
  private:
   sqlite3 *db_ = nullptr;

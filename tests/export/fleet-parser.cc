@@ -118,7 +118,8 @@ is_blank (const std::string &text)
 }
 
 bool
-regex_matches (const char *pattern, const std::string &text, GRegexCompileFlags flags = (GRegexCompileFlags) 0)
+regex_matches (const char *pattern, const std::string &text,
+               GRegexCompileFlags flags = (GRegexCompileFlags) 0)
 {
   return g_regex_match_simple (pattern, text.c_str (), flags, (GRegexMatchFlags) 0);
 }
@@ -191,8 +192,8 @@ struct Node {
   enum Type { NONE, SCALAR, SEQUENCE, MAPPING } type = NONE;
   std::string value;
   bool plain = false;
-  std::vector<std::pair<std::string, Node>> pairs;  /* mapping: key, value */
-  std::vector<Node> items;                          /* sequence */
+  std::vector<std::pair<std::string, Node>> pairs; /* mapping: key, value */
+  std::vector<Node> items;                         /* sequence */
 };
 
 Node
@@ -226,9 +227,10 @@ convert (yaml_document_t *document, yaml_node_t *node, std::string *problem)
           std::string name ((const char *) key->data.scalar.value, key->data.scalar.length);
           for (const auto &existing : out.pairs)
             if (existing.first == name)
-              *problem = "key \"" + name + "\" already set in map";  /* go-yaml v2 refuses */
-          out.pairs.emplace_back (name, convert (document, yaml_document_get_node (document, pair->value),
-                                                 problem));
+              *problem = "key \"" + name + "\" already set in map"; /* go-yaml v2 refuses */
+          out.pairs.emplace_back (name,
+                                  convert (document, yaml_document_get_node (document, pair->value),
+                                           problem));
         }
       break;
     default:
@@ -282,20 +284,23 @@ load_yaml (const std::string &text, Node *root, int *count)
 std::string
 plain_type (const std::string &value)
 {
-  static const char *const bools[] = { "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
-                                       "true", "True", "TRUE", "false", "False", "FALSE", "on",
-                                       "On", "ON", "off", "Off", "OFF" };
+  static const char *const bools[] = { "y",    "Y",     "yes",   "Yes",   "YES",  "n",
+                                       "N",    "no",    "No",    "NO",    "true", "True",
+                                       "TRUE", "false", "False", "FALSE", "on",   "On",
+                                       "ON",   "off",   "Off",   "OFF" };
   if (value.empty () || value == "~" || value == "null" || value == "Null" || value == "NULL")
     return "null";
   for (const char *b : bools)
     if (value == b)
       return "bool";
   if (regex_matches ("^[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|"
-                     "[1-9][0-9_]*(:[0-5]?[0-9])+)$", value))
+                     "[1-9][0-9_]*(:[0-5]?[0-9])+)$",
+                     value))
     return "int";
   if (regex_matches ("^([-+]?([0-9][0-9_]*)?\\.[0-9.]*([eE][-+]?[0-9]+)?|"
                      "[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|"
-                     "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|[-+]?[0-9]+[eE][-+]?[0-9]+)$", value))
+                     "[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)|[-+]?[0-9]+[eE][-+]?[0-9]+)$",
+                     value))
     return "float";
   return "str";
 }
@@ -308,26 +313,36 @@ struct Field {
 };
 
 const Field policy_spec_fields[] = {
-  { "name", STRING }, { "query", STRING }, { "description", STRING }, { "critical", BOOLEAN },
-  { "resolution", STRING }, { "team", STRING }, { "platform", STRING },
-  { "calendar_events_enabled", BOOLEAN },
+  { "name", STRING },        { "query", STRING },
+  { "description", STRING }, { "critical", BOOLEAN },
+  { "resolution", STRING },  { "team", STRING },
+  { "platform", STRING },    { "calendar_events_enabled", BOOLEAN },
 };
 
 /* fleet.QuerySpec (server/fleet/queries.go at
  * 8672f690c2350c6fd50bd77d5fa96b704b64db0d) */
 const Field query_spec_fields[] = {
-  { "name", STRING }, { "description", STRING }, { "query", STRING }, { "team", STRING },
-  { "interval", UNSIGNED }, { "observer_can_run", BOOLEAN }, { "platform", STRING },
-  { "min_osquery_version", STRING }, { "automations_enabled", BOOLEAN }, { "logging", STRING },
-  { "discard_data", BOOLEAN },
+  { "name", STRING },     { "description", STRING },         { "query", STRING },
+  { "team", STRING },     { "interval", UNSIGNED },          { "observer_can_run", BOOLEAN },
+  { "platform", STRING }, { "min_osquery_version", STRING }, { "automations_enabled", BOOLEAN },
+  { "logging", STRING },  { "discard_data", BOOLEAN },
 };
 
 /* keys of a GitOps policy item besides PolicySpec's (gitops.go: fleet.BaseItem,
  * GitOpsPolicySpec, and PolicySpec fields that are not strings or booleans) */
 const char *const gitops_policy_other_keys[] = {
-  "path", "paths", "software_title_id", "script_id", "run_script", "install_software",
-  "resend_configuration_profile", "webhooks_and_tickets_enabled",
-  "continuous_automations_enabled", "type", "fleet_maintained_app_slug", "patch_when_closed",
+  "path",
+  "paths",
+  "software_title_id",
+  "script_id",
+  "run_script",
+  "install_software",
+  "resend_configuration_profile",
+  "webhooks_and_tickets_enabled",
+  "continuous_automations_enabled",
+  "type",
+  "fleet_maintained_app_slug",
+  "patch_when_closed",
 };
 
 /* keys of a GitOps report item besides QuerySpec's (gitops.go: Query is
@@ -391,15 +406,15 @@ read_fields (const Node &spec, bool gitops, const Field *fields, size_t n_fields
         case UNSIGNED:
           if (type != "int" || !regex_matches ("^[0-9]+$", value.value))
             return ::testing::AssertionFailure ()
-                   << "json: cannot unmarshal " << type << " '" << value.value
-                   << "' into field " << field->name << " of type uint";
+                   << "json: cannot unmarshal " << type << " '" << value.value << "' into field "
+                   << field->name << " of type uint";
           (*values)[field->name] = value.value;
           break;
         case STRING:
           if (type != "str")
             return ::testing::AssertionFailure ()
-                   << field->name << ": YAML 1.1 reads the plain scalar '" << value.value
-                   << "' as " << type << ", not the string written";
+                   << field->name << ": YAML 1.1 reads the plain scalar '" << value.value << "' as "
+                   << type << ", not the string written";
           (*values)[field->name] = value.value;
           break;
         }
@@ -418,9 +433,10 @@ value_of (const std::map<std::string, std::string> &values, const char *key)
 policy_from (const Node &spec, bool gitops, Policy *policy)
 {
   std::map<std::string, std::string> v;
-  ::testing::AssertionResult read = read_fields (
-      spec, gitops, policy_spec_fields, G_N_ELEMENTS (policy_spec_fields),
-      gitops_policy_other_keys, G_N_ELEMENTS (gitops_policy_other_keys), &v);
+  ::testing::AssertionResult read = read_fields (spec, gitops, policy_spec_fields,
+                                                 G_N_ELEMENTS (policy_spec_fields),
+                                                 gitops_policy_other_keys,
+                                                 G_N_ELEMENTS (gitops_policy_other_keys), &v);
   if (!read)
     return read;
   policy->name = value_of (v, "name");
@@ -437,9 +453,10 @@ policy_from (const Node &spec, bool gitops, Policy *policy)
 query_from (const Node &spec, bool gitops, Query *query)
 {
   std::map<std::string, std::string> v;
-  ::testing::AssertionResult read = read_fields (
-      spec, gitops, query_spec_fields, G_N_ELEMENTS (query_spec_fields),
-      gitops_query_other_keys, G_N_ELEMENTS (gitops_query_other_keys), &v);
+  ::testing::AssertionResult read = read_fields (spec, gitops, query_spec_fields,
+                                                 G_N_ELEMENTS (query_spec_fields),
+                                                 gitops_query_other_keys,
+                                                 G_N_ELEMENTS (gitops_query_other_keys), &v);
   if (!read)
     return read;
   query->name = value_of (v, "name");
@@ -621,20 +638,23 @@ parse_apply_file (const std::string &text, std::vector<Policy> *policies,
       if (documents > 1)
         return ::testing::AssertionFailure ()
                << "piece " << n << " holds " << documents << " YAML documents; Fleet reads only "
-               << "the first\n" << piece;
+               << "the first\n"
+               << piece;
       if (root.type != Node::MAPPING && root.type != Node::NONE)
-        return ::testing::AssertionFailure () << "failed to unmarshal spec item " << n
-                                              << ": not a mapping\n" << piece;
+        return ::testing::AssertionFailure ()
+               << "failed to unmarshal spec item " << n << ": not a mapping\n"
+               << piece;
       const Node *kind = member (root, "kind");
       const Node *spec = member (root, "spec");
       std::string kind_text = kind != NULL && kind->type == Node::SCALAR ? kind->value : "";
-      if (spec == NULL || (spec->type == Node::SCALAR && spec->plain
-                           && plain_type (spec->value) == "null"))
+      if (spec == NULL
+          || (spec->type == Node::SCALAR && spec->plain && plain_type (spec->value) == "null"))
         {
           if (kind_text.empty ())
             return ::testing::AssertionFailure ()
                    << "Missing required fields (\"spec\", \"kind\") on provided configuration. "
-                   << "(piece " << n << ":\n" << piece << ")";
+                   << "(piece " << n << ":\n"
+                   << piece << ")";
           return ::testing::AssertionFailure ()
                  << "Missing required fields (\"spec\") on provided \"" << kind_text
                  << "\" configuration. (piece " << n << ")";
@@ -702,7 +722,7 @@ read_policy_items (const Node &list, std::vector<Policy> *policies)
   for (const Node &item : list.items)
     {
       if (item.type == Node::SCALAR && item.plain && plain_type (item.value) == "null")
-        continue;  /* a nil item is skipped */
+        continue; /* a nil item is skipped */
       Policy policy;
       ::testing::AssertionResult read = policy_from (item, true, &policy);
       if (!read)
@@ -753,8 +773,7 @@ read_query_items (const Node &list, std::vector<Query> *queries)
                << "`query` is required for each report at reports[" << i - 1 << "]";
       for (unsigned char c : query.name)
         if (c >= 0x80)
-          return ::testing::AssertionFailure ()
-                 << "`name` must be in ASCII: " << query.name;
+          return ::testing::AssertionFailure () << "`name` must be in ASCII: " << query.name;
       if (!names.insert (query.name).second)
         return ::testing::AssertionFailure () << "duplicate report names: [" << query.name << "]";
       std::string problem = verify_query (query);
@@ -814,9 +833,10 @@ parse_gitops_queries_file (const std::string &text, std::vector<Query> *queries)
 parse_gitops_file (const std::string &text, std::vector<Policy> *policies,
                    std::vector<Query> *queries)
 {
-  static const char *const top_keys[] = { "name", "settings", "org_settings", "agent_options",
-                                           "controls", "policies", "reports", "software",
-                                           "labels", "custom_host_vitals" };
+  static const char *const top_keys[] = {
+    "name",     "settings", "org_settings", "agent_options", "controls",
+    "policies", "reports",  "software",     "labels",        "custom_host_vitals"
+  };
   Node root;
   ::testing::AssertionResult loaded = load_gitops (text, &root);
   if (!loaded)

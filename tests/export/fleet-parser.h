@@ -44,8 +44,7 @@ std::vector<std::string> split_apply_file (const std::string &text);
  * would refuse it, and also where Fleet would silently drop or alter
  * something phaseout wrote (an unknown key, a second document in a piece,
  * a plain scalar YAML 1.1 reads as a boolean or a number) */
-::testing::AssertionResult parse_apply_file (const std::string &text,
-                                             std::vector<Policy> *policies,
+::testing::AssertionResult parse_apply_file (const std::string &text, std::vector<Policy> *policies,
                                              std::vector<Query> *queries = nullptr);
 
 /* Fleet's environment expansion of a GitOps file with no variable set

@@ -65,14 +65,15 @@ add_deb_packages (JsonBuilder *builder, const std::string &root)
 {
   std::string text = read_text (root + "/var/lib/dpkg/status");
   gchar **stanzas = g_regex_split_simple ("\\n\\s*\\n", text.c_str (), (GRegexCompileFlags) 0,
-                                         (GRegexMatchFlags) 0);
+                                          (GRegexMatchFlags) 0);
 
   json_builder_set_member_name (builder, "deb_packages");
   json_builder_begin_array (builder);
   for (guint i = 0; stanzas[i] != NULL; i++)
     {
       gchar **lines = g_strsplit (stanzas[i], "\n", -1);
-      static const char *const fields[][2] = { { "Package", "name" }, { "Version", "version" },
+      static const char *const fields[][2] = { { "Package", "name" },
+                                               { "Version", "version" },
                                                { "Architecture", "arch" },
                                                { "Status", "status" },
                                                { "Maintainer", "maintainer" } };
@@ -86,8 +87,8 @@ add_deb_packages (JsonBuilder *builder, const std::string &root)
                 json_builder_begin_object (builder);
               any = true;
               json_builder_set_member_name (builder, field[1]);
-              json_builder_add_string_value (
-                  builder, g_strstrip (lines[l] + strlen (field[0]) + 1));
+              json_builder_add_string_value (builder,
+                                             g_strstrip (lines[l] + strlen (field[0]) + 1));
             }
       if (any)
         json_builder_end_object (builder);
@@ -122,10 +123,9 @@ add_processes (JsonBuilder *builder, const std::string &root)
       json_builder_set_member_name (builder, "path");
       json_builder_add_string_value (builder, target != NULL ? target : "");
       json_builder_set_member_name (builder, "on_disk");
-      json_builder_add_int_value (builder,
-                                  target != NULL
-                                      && g_file_test ((root + target).c_str (), G_FILE_TEST_EXISTS)
-                                      ? 1 : 0);
+      json_builder_add_int_value (
+        builder,
+        target != NULL && g_file_test ((root + target).c_str (), G_FILE_TEST_EXISTS) ? 1 : 0);
       g_free (target);
       std::string cmdline = read_text (base + "/cmdline");
       for (char &c : cmdline)
@@ -168,7 +168,8 @@ add_systemd_units (JsonBuilder *builder, const std::string &root)
           bool masked = target != NULL && g_str_equal (target, "/dev/null");
 
           g_free (target);
-          if (strchr (entry, '.') == NULL || g_file_test ((root + path).c_str (), G_FILE_TEST_IS_DIR)
+          if (strchr (entry, '.') == NULL
+              || g_file_test ((root + path).c_str (), G_FILE_TEST_IS_DIR)
               || !seen.insert (entry).second)
             continue;
           json_builder_begin_object (builder);

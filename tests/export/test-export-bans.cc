@@ -29,8 +29,8 @@ compile_parts (const std::string &id, PoExportPlatform platform)
 
   EXPECT_NE (policy, nullptr) << id;
   for (gint k = -1; policy != NULL && (k < 0 || parts[k] != NULL); k++)
-    out.emplace_back (po_export_query_new_part (builtin_catalogue (), policy, platform,
-                                                k < 0 ? NULL : parts[k]));
+    out.emplace_back (
+      po_export_query_new_part (builtin_catalogue (), policy, platform, k < 0 ? NULL : parts[k]));
   return out;
 }
 
@@ -75,7 +75,7 @@ operator+ (Found a, const Found &b)
 struct Expectation {
   const char *policy;
   Found found;
-  bool fails;   /* a confirmed indicator among them */
+  bool fails; /* a confirmed indicator among them */
 };
 
 }  // namespace
@@ -96,8 +96,8 @@ TEST (ExportBans, WindowsHostUnderEveryPolicy)
     { "us-tx-2023", kTikTok + kTencentWindows + kCapCutWindows, true },
     { "us-oh-2023", kTikTok + kTencentWindows + kCapCutWindows + kDingTalkWindows, true },
     { "us-md-2022", kTikTok + kTencentWindows + kDingTalkWindows + kHiSuite, true },
-    { "us-wi-2023",
-      kTikTok + kTencentWindows + kDingTalkWindows + kHiSuite + kSmartPss + kIvms, true },
+    { "us-wi-2023", kTikTok + kTencentWindows + kDingTalkWindows + kHiSuite + kSmartPss + kIvms,
+      true },
     /* iVMS-4200's process is corroborated; HiSuite's and SmartPSS Lite's names weak */
     { "us-ndaa19-889", kHiSuite + kSmartPss + kIvms, true },
     /* DeepSeek has no desktop client, Lemon8 none either */
@@ -141,8 +141,9 @@ TEST (ExportBans, WeakIndicatorsAreListedButFailNoHost)
   ASSERT_NE (po_export_query_get_policy_sql (query.get ()), nullptr);
   EXPECT_EQ (db.query (po_export_query_get_policy_sql (query.get ())).size (), 1u);
   EXPECT_EQ (po_export_query_get_policy_sql (query.get ())
-                 ? std::string (po_export_query_get_policy_sql (query.get ())).find ("[weak]")
-                 : 0, std::string::npos);
+               ? std::string (po_export_query_get_policy_sql (query.get ())).find ("[weak]")
+               : 0,
+             std::string::npos);
   EXPECT_GT (po_export_query_get_n_unconfirmed (query.get ()), 0u);
   EXPECT_LT (po_export_query_get_n_unconfirmed (query.get ()),
              po_export_query_get_n_indicators (query.get ()));
@@ -183,10 +184,11 @@ TEST (ExportBans, WhatTheRowsSay)
                                    "CurrentVersion\\Uninstall");
   /* a per-user install, under HKEY_USERS */
   ASSERT_EQ (by_name.count ("registry:CapCut"), 1u);
-  EXPECT_TRUE (g_str_has_prefix (by_name["registry:CapCut"].at ("path").c_str (),
-                                 "HKEY_USERS\\S-1-5-21-"));
+  EXPECT_TRUE (
+    g_str_has_prefix (by_name["registry:CapCut"].at ("path").c_str (), "HKEY_USERS\\S-1-5-21-"));
   /* the QQ entry's own name is weak; its publisher, vendor-wide, is corroborated */
-  EXPECT_EQ (by_name["programs:腾讯QQ"].at ("matched"), "tencent/qq (messaging): windows.program [weak]");
+  EXPECT_EQ (by_name["programs:腾讯QQ"].at ("matched"),
+             "tencent/qq (messaging): windows.program [weak]");
   EXPECT_EQ (by_name["programs:Weixin"].at ("matched"), "tencent (vendor-wide): windows.publisher");
 
   auto store = finding_rows (db, parts[1].get ());
@@ -242,7 +244,8 @@ TEST (ExportBans, StoreAppsQueryIsSeparate)
  */
 TEST (ExportBans, RegistryReadsAreConstrained)
 {
-  const std::regex read ("FROM registry(?: AS ([a-z]+))?\\s+WHERE ([a-z]+\\.)?(key|path) (=|LIKE) ");
+  const std::regex read (
+    "FROM registry(?: AS ([a-z]+))?\\s+WHERE ([a-z]+\\.)?(key|path) (=|LIKE) ");
   const std::regex any ("FROM registry");
   guint n_checked = 0;
 
@@ -256,15 +259,17 @@ TEST (ExportBans, RegistryReadsAreConstrained)
           std::string text (sql);
           auto n_any = std::distance (std::sregex_iterator (text.begin (), text.end (), any),
                                       std::sregex_iterator ());
-          auto n_constrained = std::distance (
-              std::sregex_iterator (text.begin (), text.end (), read), std::sregex_iterator ());
+          auto n_constrained = std::distance (std::sregex_iterator (text.begin (), text.end (),
+                                                                    read),
+                                              std::sregex_iterator ());
           EXPECT_EQ (n_any, n_constrained) << id << ":\n" << text;
           n_checked += n_any;
           /* the three places programs reads, and no ESCAPE on their LIKE */
           if (n_any > 0)
             {
               EXPECT_NE (text.find ("WHERE key LIKE 'HKEY_USERS\\%\\Software\\Microsoft\\Windows"
-                                    "\\CurrentVersion\\Uninstall')"), std::string::npos);
+                                    "\\CurrentVersion\\Uninstall')"),
+                         std::string::npos);
               EXPECT_NE (text.find ("WHERE key = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\"
                                     "Microsoft\\Windows\\CurrentVersion\\Uninstall'"),
                          std::string::npos);
@@ -316,8 +321,8 @@ TEST (ExportBans, MacHostUnderEveryPolicy)
 /* a phones-only rule has nothing to find where osquery runs */
 TEST (ExportBans, PhonesOnlyPoliciesAreNotExported)
 {
-  for (const char *id : { "ca-tiktok-2023", "eu-com-tiktok-2023", "nl-apps-2023",
-                          "nl-deepseek-2025" })
+  for (const char *id :
+       { "ca-tiktok-2023", "eu-com-tiktok-2023", "nl-apps-2023", "nl-deepseek-2025" })
     {
       SCOPED_TRACE (id);
       PoPolicy *policy = po_catalogue_lookup_policy (builtin_catalogue (), id);
@@ -328,12 +333,13 @@ TEST (ExportBans, PhonesOnlyPoliciesAreNotExported)
       GString *notes = g_string_new (NULL);
       GError *error = NULL;
 
-      EXPECT_FALSE (po_export_fleet_policies (builtin_catalogue (), one, &options, out, notes,
-                                              &error));
+      EXPECT_FALSE (
+        po_export_fleet_policies (builtin_catalogue (), one, &options, out, notes, &error));
       EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_NOT_FOUND));
       g_clear_error (&error);
-      EXPECT_TRUE (Contains (notes->str, std::string (id) + ": left out: it covers mobile "
-                                         "devices only"));
+      EXPECT_TRUE (Contains (notes->str, std::string (id)
+                                           + ": left out: it covers mobile "
+                                             "devices only"));
       EXPECT_FALSE (po_export_pack (builtin_catalogue (), one, &options, out, NULL, &error));
       g_clear_error (&error);
       EXPECT_EQ (out->len, 0u);
@@ -391,7 +397,7 @@ TEST (ExportBans, FleetOutputForTheStoreQuery)
   EXPECT_EQ (sql.status, 0) << sql.err;
   EXPECT_TRUE (g_str_has_prefix (sql.out.c_str (), "-- store_apps: a query of its own, for "
                                                    "osquery 5.17.0 or later\nSELECT 'programs'"))
-      << sql.out;
+    << sql.out;
 }
 
 /* the resolution lists each covered product's removal for the platform, then the replacement */

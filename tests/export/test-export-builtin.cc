@@ -53,8 +53,8 @@ TEST (ExportBuiltin, EveryQueryPrepares)
               SCOPED_TRACE (id + " on " + po_export_platform_to_string (platform)
                             + (part != NULL ? std::string (", ") + part : ""));
               ExportQueryPtr query (po_export_query_new_part (
-                  builtin_catalogue (),
-                  po_catalogue_lookup_policy (builtin_catalogue (), id.c_str ()), platform, part));
+                builtin_catalogue (),
+                po_catalogue_lookup_policy (builtin_catalogue (), id.c_str ()), platform, part));
               /* Kaspersky's indicators are on every platform; other vendors' where sourced */
               if (finds_kaspersky (id) && part == NULL)
                 {
@@ -73,7 +73,7 @@ TEST (ExportBuiltin, EveryQueryPrepares)
               else
                 EXPECT_EQ (po_export_query_get_n_unconfirmed (query.get ()),
                            po_export_query_get_n_indicators (query.get ()))
-                    << "no pass/fail query, yet confirmed indicators";
+                  << "no pass/fail query, yet confirmed indicators";
               EXPECT_GT (po_export_query_get_n_indicators (query.get ()), 0u);
               for (const gchar *const *table = po_export_query_get_tables (query.get ());
                    *table != NULL; table++)
@@ -106,8 +106,7 @@ TEST (ExportBuiltin, FixtureMatrix)
         db.load (host);
         for (const auto &id : builtin_policy_ids ())
           {
-            SCOPED_TRACE (id + " on " + po_export_platform_to_string (platform) + ", host "
-                          + host);
+            SCOPED_TRACE (id + " on " + po_export_platform_to_string (platform) + ", host " + host);
             ExportQueryPtr query = compile (builtin_catalogue (), id, platform);
             /* the export leaves phones-only policies out (ExportOutput tests) */
             if (!po_policy_covers_hosts (po_export_query_get_policy (query.get ())))
@@ -262,7 +261,7 @@ TEST (ExportBuiltin, WindowsConsumerDriverNames)
                                      "services:klupd_K4W-21-25_arkmon" }));
   for (const auto &row : finding_rows (db, query.get ()))
     EXPECT_EQ (row.at ("matched"), "kaspersky (vendor-wide): windows.driver klupd_k4w-*_*.sys")
-        << row.at ("name");
+      << row.at ("name");
 }
 
 TEST (ExportBuiltin, WindowsNamesIgnoreCaseAndSpacing)
@@ -289,8 +288,8 @@ TEST (ExportBuiltin, WindowsNamesIgnoreCaseAndSpacing)
   EXPECT_EQ (found (db, query.get ()),
              (std::set<std::string>{ "programs:KASPERSKY  ENDPOINT\tSECURITY for windows ",
                                      "programs:Kaspersky Endpoint Security 10 for Windows",
-                                     "programs:Kaspersky Security Cloud - Free",
-                                     "services:avp21.2", "processes:AVPUI.EXE" }));
+                                     "programs:Kaspersky Security Cloud - Free", "services:avp21.2",
+                                     "processes:AVPUI.EXE" }));
 }
 
 TEST (ExportBuiltin, WindowsPublisherAloneOnlyForAllPolicies)
@@ -302,20 +301,21 @@ TEST (ExportBuiltin, WindowsPublisherAloneOnlyForAllPolicies)
       {"name": "Kaspersky Rescue Tool", "publisher": "Kaspersky Lab ZAO"}
     ]
   })json");
-  ExportQueryPtr nl = compile (builtin_catalogue (), "nl-kamerbrief-2018", PO_EXPORT_PLATFORM_WINDOWS);
-  ExportQueryPtr us = compile (builtin_catalogue (), "us-dhs-bod-17-01", PO_EXPORT_PLATFORM_WINDOWS);
+  ExportQueryPtr nl = compile (builtin_catalogue (), "nl-kamerbrief-2018",
+                               PO_EXPORT_PLATFORM_WINDOWS);
+  ExportQueryPtr us = compile (builtin_catalogue (), "us-dhs-bod-17-01",
+                               PO_EXPORT_PLATFORM_WINDOWS);
 
   /* a password manager is not anti-virus; BOD 17-01 covers everything */
   EXPECT_TRUE (found (db, nl.get ()).empty ());
-  EXPECT_EQ (found (db, us.get ()),
-             (std::set<std::string>{ "programs:Kaspersky Password Manager",
-                                     "programs:Kaspersky Rescue Tool" }));
+  EXPECT_EQ (found (db, us.get ()), (std::set<std::string>{ "programs:Kaspersky Password Manager",
+                                                            "programs:Kaspersky Rescue Tool" }));
   for (const auto &row : finding_rows (db, us.get ()))
     {
       EXPECT_EQ (row.at ("matched"),
                  row.at ("name") == "Kaspersky Rescue Tool"
-                     ? "kaspersky (vendor-wide): windows.publisher *kaspersky*"
-                     : "kaspersky/kaspersky-password-manager (password-manager): windows.program");
+                   ? "kaspersky (vendor-wide): windows.publisher *kaspersky*"
+                   : "kaspersky/kaspersky-password-manager (password-manager): windows.program");
     }
 }
 
@@ -410,14 +410,15 @@ TEST (ExportBuiltin, LinuxProcessLookAlikesAreNotFindings)
   /* the same processes with root's executables are findings */
   db.query ("UPDATE file SET uid = 0, mode = '0755'");
   db.query ("INSERT INTO file (path, uid, mode) VALUES ('/tmp/unseen/kesl', 0, '0755')");
-  EXPECT_EQ (finding_rows (db, query.get ()).size (), 4u);  /* 20, 22, 23, 26 */
+  EXPECT_EQ (finding_rows (db, query.get ()).size (), 4u); /* 20, 22, 23, 26 */
 }
 
 TEST (ExportBuiltin, MacTeamIdentity)
 {
   OsqueryDb db (PO_EXPORT_PLATFORM_DARWIN);
   db.load ("antivirus");
-  ExportQueryPtr nl = compile (builtin_catalogue (), "nl-kamerbrief-2018", PO_EXPORT_PLATFORM_DARWIN);
+  ExportQueryPtr nl = compile (builtin_catalogue (), "nl-kamerbrief-2018",
+                               PO_EXPORT_PLATFORM_DARWIN);
   ExportQueryPtr us = compile (builtin_catalogue (), "us-dhs-bod-17-01", PO_EXPORT_PLATFORM_DARWIN);
   std::set<std::string> expected = { "apps:Kaspersky Internet Security.app",
                                      "system_extensions:com.kaspersky.kav.sysext",
@@ -446,7 +447,8 @@ TEST (ExportBuiltin, MacTeamAloneOnlyForAllPolicies)
       {"identifier": "com.kaspersky.vpn.tunnel", "team": "2y8xe5cq94", "state": "activated_enabled"}
     ]
   })json");
-  ExportQueryPtr nl = compile (builtin_catalogue (), "nl-kamerbrief-2018", PO_EXPORT_PLATFORM_DARWIN);
+  ExportQueryPtr nl = compile (builtin_catalogue (), "nl-kamerbrief-2018",
+                               PO_EXPORT_PLATFORM_DARWIN);
   ExportQueryPtr us = compile (builtin_catalogue (), "us-dhs-bod-17-01", PO_EXPORT_PLATFORM_DARWIN);
 
   EXPECT_TRUE (found (db, nl.get ()).empty ());
@@ -456,7 +458,8 @@ TEST (ExportBuiltin, MacTeamAloneOnlyForAllPolicies)
 
 TEST (ExportBuiltin, ProductsAndNotes)
 {
-  ExportQueryPtr nl = compile (builtin_catalogue (), "nl-kamerbrief-2018", PO_EXPORT_PLATFORM_WINDOWS);
+  ExportQueryPtr nl = compile (builtin_catalogue (), "nl-kamerbrief-2018",
+                               PO_EXPORT_PLATFORM_WINDOWS);
   ExportQueryPtr us = compile (builtin_catalogue (), "us-dhs-bod-17-01", PO_EXPORT_PLATFORM_DARWIN);
   ExportQueryPtr us_windows = compile (builtin_catalogue (), "us-dhs-bod-17-01",
                                        PO_EXPORT_PLATFORM_WINDOWS);
@@ -465,9 +468,11 @@ TEST (ExportBuiltin, ProductsAndNotes)
   for (const gchar *const *p = po_export_query_get_products (nl.get ()); *p != NULL; p++)
     products.push_back (*p);
   EXPECT_NE (std::find (products.begin (), products.end (),
-                        "Kaspersky Endpoint Security for Windows"), products.end ());
+                        "Kaspersky Endpoint Security for Windows"),
+             products.end ());
   EXPECT_EQ (std::find (products.begin (), products.end (),
-                        "Kaspersky Security Center Network Agent"), products.end ());
+                        "Kaspersky Security Center Network Agent"),
+             products.end ());
   EXPECT_FALSE (po_export_query_get_vendor_wide (nl.get ()));
   EXPECT_TRUE (po_export_query_get_vendor_wide (us.get ()));
   EXPECT_STREQ (po_export_query_get_notes (nl.get ()), "");

@@ -20,18 +20,21 @@ TEST (ExportCli, PackToStandardOutput)
 {
   TempDir dir;
   CliRun result = run_export_cli ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform",
-                                  "linux" }, dir.path ());
+                                    "linux" },
+                                  dir.path ());
   JsonParser *parser = json_parser_new ();
 
   ASSERT_EQ (result.status, 0) << result.err;
   EXPECT_EQ (result.err, "");
   ASSERT_TRUE (json_parser_load_from_data (parser, result.out.c_str (), -1, NULL)) << result.out;
-  JsonObject *queries = json_object_get_object_member (
-      json_node_get_object (json_parser_get_root (parser)), "queries");
+  JsonObject *queries = json_object_get_object_member (json_node_get_object (
+                                                         json_parser_get_root (parser)),
+                                                       "queries");
   /* one platform: one pack, with the extension's two tables in SQL beside
    * the policy's findings query */
   EXPECT_STREQ (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
-                                               "platform"), "linux");
+                                               "platform"),
+                "linux");
   EXPECT_EQ (json_object_get_size (queries), 3u);
   EXPECT_TRUE (json_object_has_member (queries, "phaseout_nl-kamerbrief-2018_linux"));
   EXPECT_TRUE (json_object_has_member (queries, "phaseout_status"));
@@ -50,14 +53,15 @@ TEST (ExportCli, PackForEveryPlatformIsOnePackEach)
 
   ASSERT_EQ (result.status, 0) << result.err;
   ASSERT_TRUE (json_parser_load_from_data (parser, result.out.c_str (), -1, NULL)) << result.out;
-  JsonObject *packs = json_object_get_object_member (
-      json_node_get_object (json_parser_get_root (parser)), "packs");
+  JsonObject *packs = json_object_get_object_member (json_node_get_object (
+                                                       json_parser_get_root (parser)),
+                                                     "packs");
   ASSERT_TRUE (packs != NULL);
   EXPECT_EQ (json_object_get_size (packs), 3u);
   for (const char *platform : { "linux", "windows", "darwin" })
     {
       JsonObject *pack = json_object_get_object_member (
-          packs, (std::string ("phaseout-") + platform).c_str ());
+        packs, (std::string ("phaseout-") + platform).c_str ());
       ASSERT_TRUE (pack != NULL) << platform;
       EXPECT_STREQ (json_object_get_string_member (pack, "platform"), platform);
       JsonObject *queries = json_object_get_object_member (pack, "queries");
@@ -78,8 +82,8 @@ TEST (ExportCli, FleetPoliciesToFile)
   TempDir dir;
   std::string file = dir.file ("out.yml");
   CliRun result = run_export_cli ({ "fleet-policies", "--platform", "macos", "--policy",
-                                  "nl-kamerbrief-2018",
-                                  "--policy", "us-dhs-bod-17-01", "--output", file, "--verbose" },
+                                    "nl-kamerbrief-2018", "--policy", "us-dhs-bod-17-01",
+                                    "--output", file, "--verbose" },
                                   dir.path ());
   gchar *text = NULL;
 
@@ -89,9 +93,9 @@ TEST (ExportCli, FleetPoliciesToFile)
   EXPECT_TRUE (Contains (result.err, "macos.package_receipt"));
   ASSERT_TRUE (g_file_get_contents (file.c_str (), &text, NULL, NULL));
   EXPECT_TRUE (Contains (text, "  name: \"phaseout: nl-kamerbrief-2018 - no Kaspersky antivirus "
-                         "(macOS)\"\n  platform: darwin\n"));
+                               "(macOS)\"\n  platform: darwin\n"));
   EXPECT_TRUE (Contains (text, "  name: \"phaseout: us-dhs-bod-17-01 - no Kaspersky software "
-                         "(macOS)\"\n  platform: darwin\n"));
+                               "(macOS)\"\n  platform: darwin\n"));
   g_free (text);
 }
 
@@ -99,9 +103,10 @@ TEST (ExportCli, SqlForOnePolicyAndPlatform)
 {
   TempDir dir;
   CliRun findings = run_export_cli ({ "sql", "--policy", "us-dhs-bod-17-01", "--platform",
-                                    "windows" }, dir.path ());
+                                      "windows" },
+                                    dir.path ());
   CliRun pass = run_export_cli ({ "sql", "--policy", "us-dhs-bod-17-01", "--platform", "windows",
-                                "--pass-query" },
+                                  "--pass-query" },
                                 dir.path ());
   OsqueryDb db (PO_EXPORT_PLATFORM_WINDOWS);
 
@@ -129,7 +134,7 @@ TEST (ExportCli, Mistakes)
   EXPECT_EQ (all_platforms.status, 1);
   EXPECT_EQ (unknown_policy.status, 1);
   EXPECT_TRUE (Contains (unknown_policy.err, "no policy 'nl-kamerbrief-2019' in the catalogue "
-                         "(known: au-deepseek-2025, au-tiktok-2023, "));
+                                             "(known: au-deepseek-2025, au-tiktok-2023, "));
   EXPECT_EQ (unknown_platform.status, 2);
   EXPECT_TRUE (Contains (unknown_platform.err, "unknown platform 'freebsd'"));
   EXPECT_EQ (unknown_what.status, 2);
@@ -150,14 +155,15 @@ TEST (ExportCli, PolicyDirFilesAreExported)
              "milestones": [{"kind": "remove", "date": "2022-06-30"}],
              "sources": [{"title": "Acme intranet", "url": "https://intranet.example.org/std-4.2"}]
     }]
-  })json", 0600);
-  CliRun result = run_export_cli ({ "fleet-policies", "--policy", "acme-no-kaspersky",
-                                  "--platform", "windows" },
+  })json",
+             0600);
+  CliRun result = run_export_cli ({ "fleet-policies", "--policy", "acme-no-kaspersky", "--platform",
+                                    "windows" },
                                   dir.path ());
 
   ASSERT_EQ (result.status, 0) << result.err;
-  EXPECT_TRUE (Contains (result.out,
-                         "phaseout: acme-no-kaspersky - no Kaspersky software (Windows)"));
+  EXPECT_TRUE (
+    Contains (result.out, "phaseout: acme-no-kaspersky - no Kaspersky software (Windows)"));
   EXPECT_TRUE (Contains (result.out, "    Deadline: 2022-06-30 (remove).\n"));
   EXPECT_TRUE (Contains (result.out, "    Instrument: Acme security standard 4.2\n"));
 }
@@ -175,18 +181,18 @@ TEST (ExportCli, IntervalWithinOsquerysLimit)
     {
       SCOPED_TRACE (bad);
       CliRun result = run_export_cli ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform",
-                                      "linux",
-                                      "--interval", bad }, dir.path ());
+                                        "linux", "--interval", bad },
+                                      dir.path ());
       EXPECT_EQ (result.status, 2);
       EXPECT_TRUE (Contains (result.err, "--interval must be a whole number of seconds from 1 "
-                             "to 604800"));
+                                         "to 604800"));
       EXPECT_EQ (result.out, "");
     }
   for (const char *good : { "1", "604800" })
     {
       CliRun result = run_export_cli ({ "pack", "--policy", "nl-kamerbrief-2018", "--platform",
-                                      "linux",
-                                      "--interval", good }, dir.path ());
+                                        "linux", "--interval", good },
+                                      dir.path ());
       EXPECT_EQ (result.status, 0) << result.err;
       EXPECT_TRUE (Contains (result.out, std::string ("\"interval\" : ") + good + ",\n"));
     }

@@ -130,24 +130,54 @@ required_filter (sqlite3_vtab_cursor *, int, const char *, int, sqlite3_value **
   return SQLITE_OK;
 }
 
-int required_next (sqlite3_vtab_cursor *) { return SQLITE_OK; }
-int required_eof (sqlite3_vtab_cursor *) { return 1; }
-int required_column (sqlite3_vtab_cursor *, sqlite3_context *ctx, int)
+int
+required_next (sqlite3_vtab_cursor *)
+{
+  return SQLITE_OK;
+}
+int
+required_eof (sqlite3_vtab_cursor *)
+{
+  return 1;
+}
+int
+required_column (sqlite3_vtab_cursor *, sqlite3_context *ctx, int)
 {
   sqlite3_result_null (ctx);
   return SQLITE_OK;
 }
-int required_rowid (sqlite3_vtab_cursor *, sqlite3_int64 *rowid)
+int
+required_rowid (sqlite3_vtab_cursor *, sqlite3_int64 *rowid)
 {
   *rowid = 0;
   return SQLITE_OK;
 }
 
 sqlite3_module required_module = {
-  0, required_connect, required_connect, required_best_index, required_disconnect,
-  required_disconnect, required_open, required_close, required_filter, required_next,
-  required_eof, required_column, required_rowid, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-  NULL, NULL, NULL, NULL,
+  0,
+  required_connect,
+  required_connect,
+  required_best_index,
+  required_disconnect,
+  required_disconnect,
+  required_open,
+  required_close,
+  required_filter,
+  required_next,
+  required_eof,
+  required_column,
+  required_rowid,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
+  NULL,
 };
 
 std::string
@@ -193,7 +223,8 @@ class ConstrainedDb {
   }
   ~ConstrainedDb () { sqlite3_close (db_); }
 
-  ::testing::AssertionResult prepares (const std::string &sql)
+  ::testing::AssertionResult
+  prepares (const std::string &sql)
   {
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2 (db_, sql.c_str (), -1, &stmt, NULL) != SQLITE_OK)
@@ -202,10 +233,15 @@ class ConstrainedDb {
     return ::testing::AssertionSuccess ();
   }
 
-  const std::set<std::string> &constrained () const { return constrained_; }
+  const std::set<std::string> &
+  constrained () const
+  {
+    return constrained_;
+  }
 
  private:
-  void create (JsonObject *schema, const char *platform)
+  void
+  create (JsonObject *schema, const char *platform)
   {
     std::string table = json_object_get_string_member (schema, "table");
     std::string columns, required;
@@ -299,8 +335,8 @@ TEST (ExportConstraints, EveryExportedQueryConstrainsWhatOsqueryRequires)
         for (const char *table : { "phaseout_status", "banned_software" })
           {
             ProcessResult result = run_process (
-                { build_path ("cli/phaseout"), "export", "sql", "--table", table, "--platform",
-                  name, "--config", dir.file (config), "--policy-dir", dir.file ("policies.d") });
+              { build_path ("cli/phaseout"), "export", "sql", "--table", table, "--platform", name,
+                "--config", dir.file (config), "--policy-dir", dir.file ("policies.d") });
             ASSERT_EQ (result.status, 0) << result.err;
             EXPECT_TRUE (db.prepares (result.out)) << table << " " << config << " " << name;
           }

@@ -40,7 +40,7 @@ const Host kHosts[] = {
 };
 
 const char kFirstDay[] = "2017-11-20";
-const int kDays = 42;  /* to 2017-12-31 */
+const int kDays = 42; /* to 2017-12-31 */
 
 gint64
 day_at_eight (int offset)
@@ -128,7 +128,8 @@ class QueryLog {
 
   /* osqueryd's differential event lines: the first run lists every row as
    * added (counter 0), later runs what was removed and added */
-  void differential (gint64 t, const std::vector<Row> &rows, std::string *out)
+  void
+  differential (gint64 t, const std::vector<Row> &rows, std::string *out)
   {
     std::map<std::string, const Row *> now;
     for (const Row &row : rows)
@@ -146,7 +147,8 @@ class QueryLog {
   }
 
   /* a snapshot query's line: every row of the run */
-  void snapshot (gint64 t, const std::vector<Row> &rows, std::string *out)
+  void
+  snapshot (gint64 t, const std::vector<Row> &rows, std::string *out)
   {
     JsonObject *line = line_head (host_, name_, t, counter_++);
     JsonArray *snapshot = json_array_new ();
@@ -159,7 +161,8 @@ class QueryLog {
   }
 
  private:
-  void emit (gint64 t, const Row &row, const char *action, std::string *out)
+  void
+  emit (gint64 t, const Row &row, const char *action, std::string *out)
   {
     JsonObject *line = line_head (host_, name_, t, counter_);
     json_object_set_member (line, "columns", columns_node (row));
@@ -188,19 +191,20 @@ shipped_queries ()
   JsonParser *parser = json_parser_new ();
   GError *error = NULL;
   EXPECT_TRUE (json_parser_load_from_file (parser, path.c_str (), &error))
-      << (error != NULL ? error->message : "");
+    << (error != NULL ? error->message : "");
   g_clear_error (&error);
-  JsonObject *packs = json_object_get_object_member (
-      json_node_get_object (json_parser_get_root (parser)), "packs");
+  JsonObject *packs = json_object_get_object_member (json_node_get_object (
+                                                       json_parser_get_root (parser)),
+                                                     "packs");
   for (PoExportPlatform platform : kPlatforms)
     {
       std::string name = std::string ("phaseout-") + po_export_platform_to_string (platform);
       JsonObject *queries = json_object_get_object_member (
-          json_object_get_object_member (packs, name.c_str ()), "queries");
+        json_object_get_object_member (packs, name.c_str ()), "queries");
       out[platform].status = json_object_get_string_member (
-          json_object_get_object_member (queries, "phaseout_status"), "query");
+        json_object_get_object_member (queries, "phaseout_status"), "query");
       out[platform].banned = json_object_get_string_member (
-          json_object_get_object_member (queries, "banned_software"), "query");
+        json_object_get_object_member (queries, "banned_software"), "query");
     }
   g_object_unref (parser);
   return out;
@@ -209,7 +213,7 @@ shipped_queries ()
 /* what each host's exported queries return, day by day, logged both ways */
 struct Logs {
   std::string pack_events, fleet_snapshots;
-  std::map<std::string, std::vector<Row>> last_banned;  /* by host, on the last day */
+  std::map<std::string, std::vector<Row>> last_banned; /* by host, on the last day */
 };
 
 Logs
@@ -224,8 +228,10 @@ run_fleet ()
       const char *title = po_export_platform_get_title (host.platform);
       std::string pack = std::string ("pack_phaseout-") + platform + "_";
       std::string fleet = std::string ("pack/Global/phaseout (") + title + "): ";
-      QueryLog pack_status (host, pack + "phaseout_status"), pack_banned (host, pack + "banned_software");
-      QueryLog fleet_status (host, fleet + "phaseout_status"), fleet_banned (host, fleet + "banned_software");
+      QueryLog pack_status (host, pack + "phaseout_status"),
+        pack_banned (host, pack + "banned_software");
+      QueryLog fleet_status (host, fleet + "phaseout_status"),
+        fleet_banned (host, fleet + "banned_software");
       std::unique_ptr<OsqueryDb> db;
       bool removed = false;
 
@@ -264,14 +270,14 @@ ingest_and_report (const std::string &text, const std::string &day, JsonParser *
                                         dir.file ("fleet.db"), dir.file ("results.log") });
   EXPECT_EQ (ingest.status, 0) << ingest.err;
   EXPECT_TRUE (Contains (ingest.out, "0 malformed")) << ingest.out;
-  EXPECT_FALSE (Contains (ingest.err, "results.log:")) << "a line or row it could not use: "
-                                                       << ingest.err;
+  EXPECT_FALSE (Contains (ingest.err, "results.log:"))
+    << "a line or row it could not use: " << ingest.err;
   ProcessResult report = run_process ({ build_path ("cli/phaseout"), "fleet", "report", "--db",
                                         dir.file ("fleet.db"), "--json", "--as-of", day });
   EXPECT_EQ (report.status, 0) << report.err;
   GError *error = NULL;
   EXPECT_TRUE (json_parser_load_from_data (parser, report.out.c_str (), -1, &error))
-      << (error != NULL ? error->message : "") << report.out;
+    << (error != NULL ? error->message : "") << report.out;
   g_clear_error (&error);
   return json_node_get_object (json_parser_get_root (parser));
 }
@@ -357,8 +363,8 @@ TEST (ExportFleetIngest, ExportedRowsMakeTheFleetReport)
       for (guint i = 0; i < json_array_get_length (listed); i++)
         {
           JsonObject *p = json_array_get_object_element (listed, i);
-          products[json_object_get_string_member (p, "product")] =
-              json_object_get_int_member (p, "hosts");
+          products[json_object_get_string_member (p, "product")] = json_object_get_int_member (
+            p, "hosts");
         }
       EXPECT_EQ (products, products_left);
 

@@ -70,26 +70,29 @@ TEST (FleetParser, RefusesAPieceWithoutKindAndSpec)
   /* what phaseout wrote before: a comment before the first "---" */
   auto leading = fleet::parse_apply_file ("# compiled by phaseout\n" + document, &policies);
   EXPECT_FALSE (leading);
-  EXPECT_TRUE (Contains (leading.message (),
-                         "Missing required fields (\"spec\", \"kind\") on provided configuration."));
+  EXPECT_TRUE (
+    Contains (leading.message (),
+              "Missing required fields (\"spec\", \"kind\") on provided configuration."));
   auto no_spec = fleet::parse_apply_file ("---\napiVersion: v1\nkind: policy\n", &policies);
   EXPECT_FALSE (no_spec);
   EXPECT_TRUE (Contains (no_spec.message (), "Missing required fields (\"spec\") on provided "
-                         "\"policy\" configuration."));
+                                             "\"policy\" configuration."));
   EXPECT_FALSE (fleet::parse_apply_file (document + document, &policies)) << "duplicate name";
+  EXPECT_FALSE (
+    fleet::parse_apply_file ("---\nkind: policy\nspec:\n  name: yes\n  query: SELECT 1;\n",
+                             &policies));
   EXPECT_FALSE (fleet::parse_apply_file (
-      "---\nkind: policy\nspec:\n  name: yes\n  query: SELECT 1;\n", &policies));
+    "---\nkind: policy\nspec:\n  name: pol\n  query: SELECT 1;\n  critical: \"true\"\n",
+    &policies));
   EXPECT_FALSE (fleet::parse_apply_file (
-      "---\nkind: policy\nspec:\n  name: pol\n  query: SELECT 1;\n  critical: \"true\"\n", &policies));
+    "---\nkind: policy\nspec:\n  name: pol\n  query: SELECT 1;\n  platform: macos\n", &policies));
+  EXPECT_FALSE (
+    fleet::parse_apply_file ("---\nkind: policy\nspec:\n  name: pol\n  query: ' '\n", &policies));
   EXPECT_FALSE (fleet::parse_apply_file (
-      "---\nkind: policy\nspec:\n  name: pol\n  query: SELECT 1;\n  platform: macos\n", &policies));
-  EXPECT_FALSE (fleet::parse_apply_file (
-      "---\nkind: policy\nspec:\n  name: pol\n  query: ' '\n", &policies));
-  EXPECT_FALSE (fleet::parse_apply_file (
-      "---\nkind: policy\nspec:\n  name: pol\n  query: SELECT 1;\n  platfrom: linux\n", &policies));
+    "---\nkind: policy\nspec:\n  name: pol\n  query: SELECT 1;\n  platfrom: linux\n", &policies));
   /* a line of a block scalar at column 0 ends the piece early */
   EXPECT_FALSE (fleet::parse_apply_file (
-      "---\nkind: policy\nspec:\n  name: pol\n  query: |-\n    SELECT 1\n---x\n", &policies));
+    "---\nkind: policy\nspec:\n  name: pol\n  query: |-\n    SELECT 1\n---x\n", &policies));
 
   policies.clear ();
   ASSERT_TRUE (fleet::parse_apply_file (document, &policies));
@@ -126,7 +129,8 @@ TEST (FleetParser, GitOpsPolicyList)
   GTEST_SKIP () << "libyaml (yaml-0.1) not found at configure time";
 #else
   std::vector<fleet::Policy> policies;
-  const std::string item = "- name: pol\n  query: SELECT 1;\n  platform: darwin\n  critical: false\n";
+  const std::string item =
+    "- name: pol\n  query: SELECT 1;\n  platform: darwin\n  critical: false\n";
 
   EXPECT_FALSE (fleet::parse_gitops_policies_file ("policies:\n" + item, &policies));
   EXPECT_FALSE (fleet::parse_gitops_policies_file (item + item, &policies)) << "duplicate name";
@@ -157,15 +161,20 @@ TEST (FleetParser, GitOpsDefaultAndTeamFiles)
   EXPECT_FALSE (fleet::parse_gitops_file ("name: T\norg_settings: {}\n" + policies, &p, &q));
   EXPECT_FALSE (fleet::parse_gitops_file ("name: T\npolicy:\n  - name: x\n", &p, &q));
   EXPECT_FALSE (fleet::parse_gitops_file ("name: T\n" + queries + "reports: []\n", &p, &q))
-      << "queries is the deprecated name of reports: not both";
+    << "queries is the deprecated name of reports: not both";
   EXPECT_FALSE (fleet::parse_gitops_file ("name: T\nreports:\n  - name: \"caf\xc3\xa9\"\n"
-                                          "    query: SELECT 1;\n", &p, &q)) << "ASCII names";
+                                          "    query: SELECT 1;\n",
+                                          &p, &q))
+    << "ASCII names";
   EXPECT_FALSE (fleet::parse_gitops_file ("name: T\nreports:\n  - name: q\n    query: SELECT 1;\n"
-                                          "    logging: sometimes\n", &p, &q));
+                                          "    logging: sometimes\n",
+                                          &p, &q));
   EXPECT_FALSE (fleet::parse_gitops_file ("name: T\nreports:\n  - name: q\n    query: SELECT 1;\n"
-                                          "    interval: \"60\"\n", &p, &q));
+                                          "    interval: \"60\"\n",
+                                          &p, &q));
   EXPECT_FALSE (fleet::parse_gitops_file ("name: T\nreports:\n  - name: q\n    query: SELECT 1;\n"
-                                          "  - name: q\n    query: SELECT 2;\n", &p, &q));
+                                          "  - name: q\n    query: SELECT 2;\n",
+                                          &p, &q));
 
   p.clear ();
   q.clear ();
@@ -198,9 +207,9 @@ TEST (FleetParser, ApplyQueries)
   EXPECT_FALSE (fleet::parse_apply_file (document, &p)) << "no query expected";
   EXPECT_FALSE (fleet::parse_apply_file (document + document, &p, &q)) << "duplicate name";
   EXPECT_FALSE (fleet::parse_apply_file (
-      "---\nkind: query\nspec:\n  name: q\n  query: SELECT 1;\n  interval: -1\n", &p, &q));
+    "---\nkind: query\nspec:\n  name: q\n  query: SELECT 1;\n  interval: -1\n", &p, &q));
   EXPECT_FALSE (fleet::parse_apply_file (
-      "---\nkind: query\nspec:\n  name: q\n  query: SELECT 1;\n  platform: macos\n", &p, &q));
+    "---\nkind: query\nspec:\n  name: q\n  query: SELECT 1;\n  platform: macos\n", &p, &q));
   q.clear ();
   ASSERT_TRUE (fleet::parse_apply_file (document, &p, &q));
   ASSERT_EQ (q.size (), 1u);
@@ -233,8 +242,8 @@ compiled (PoCatalogue *catalogue, guint platforms, const char *only_policy = NUL
             const gchar *const *parts = po_export_platform_get_parts (platform);
             for (gint k = -1; k < 0 || parts[k] != NULL; k++)
               {
-                ExportQueryPtr query (po_export_query_new_part (catalogue, policy, platform,
-                                                                k < 0 ? NULL : parts[k]));
+                ExportQueryPtr query (
+                  po_export_query_new_part (catalogue, policy, platform, k < 0 ? NULL : parts[k]));
                 if (po_export_query_get_policy_sql (query.get ()) != NULL)
                   out[po_export_query_get_policy_sql (query.get ())] = po_policy_get_id (policy);
               }
@@ -317,7 +326,7 @@ TEST (FleetFiles, EveryExportReadsAsFleetReadsIt)
   ASSERT_TRUE (fleet::parse_apply_file (apply.out, &from_apply));
   ASSERT_TRUE (fleet::parse_gitops_policies_file (lib.out, &from_lib)) << lib.out.substr (0, 400);
   ASSERT_TRUE (fleet::parse_gitops_file (team_file (gitops.out), &from_team, &no_queries))
-      << gitops.out.substr (0, 400);
+    << gitops.out.substr (0, 400);
   ASSERT_TRUE (fleet::parse_gitops_file (default_file (gitops.out), &from_default, &no_queries));
   EXPECT_TRUE (no_queries.empty ());
   /* on its own it is not a file fleetctl gitops takes, as its comment says */
@@ -354,7 +363,7 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
     {
       SCOPED_TRACE (format);
       CliRun result = run_export_cli ({ "fleet-policies", "--policy", "acme-std", "--format",
-                                      format },
+                                        format },
                                       dir.path ());
       ASSERT_EQ (result.status, 0) << result.err;
       std::vector<fleet::Policy> policies;
@@ -363,7 +372,7 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
         ASSERT_TRUE (fleet::parse_apply_file (result.out, &policies)) << result.out;
       else if (g_str_equal (format, "gitops"))
         ASSERT_TRUE (fleet::parse_gitops_file (team_file (result.out), &policies, &queries))
-            << result.out;
+          << result.out;
       else
         ASSERT_TRUE (fleet::parse_gitops_policies_file (result.out, &policies)) << result.out;
       ASSERT_EQ (policies.size (), 3u);
@@ -371,11 +380,11 @@ TEST (FleetFiles, AwkwardPolicyWordsSurviveBothForms)
       for (const auto &p : policies)
         {
           EXPECT_EQ (p.name.rfind ("phaseout: acme-std - no Kaspersky software (", 0), 0u)
-              << p.name;
-          EXPECT_TRUE (Contains (p.description,
-                                 "---\n# not a comment: ${HOME} and $1 cost \\$5\n"));
-          EXPECT_TRUE (Contains (p.description,
-                                 "Instrument: Standard 4.2, clause $PATH\n---\n--- yes\n"));
+            << p.name;
+          EXPECT_TRUE (
+            Contains (p.description, "---\n# not a comment: ${HOME} and $1 cost \\$5\n"));
+          EXPECT_TRUE (
+            Contains (p.description, "Instrument: Standard 4.2, clause $PATH\n---\n--- yes\n"));
           EXPECT_TRUE (Contains (p.description, "$USER must act"));
           EXPECT_TRUE (Contains (p.description, "\xc3\xa9t\xc3\xa9 included"));
           EXPECT_TRUE (Contains (p.resolution, "--policy acme-std"));
@@ -414,8 +423,8 @@ TEST (FleetFiles, GitOpsFormMistakes)
 TEST (FleetFiles, QueriesInEveryForm)
 {
   TempDir dir;
-  dir.write ("phaseout.conf", "[profile]\njurisdictions=NL\norganisation-types=central-government\n",
-             0600);
+  dir.write ("phaseout.conf",
+             "[profile]\njurisdictions=NL\norganisation-types=central-government\n", 0600);
   const std::string config = dir.file ("phaseout.conf");
   TempDir empty;
 
@@ -426,7 +435,7 @@ TEST (FleetFiles, QueriesInEveryForm)
   std::vector<fleet::Policy> no_policies;
   std::vector<fleet::Query> from_apply;
   ASSERT_TRUE (fleet::parse_apply_file (apply.out, &no_policies, &from_apply))
-      << apply.out.substr (0, 400);
+    << apply.out.substr (0, 400);
   EXPECT_TRUE (no_policies.empty ());
   ASSERT_EQ (from_apply.size (), 6u) << "two tables on three platforms";
 
@@ -467,7 +476,7 @@ TEST (FleetFiles, QueriesInEveryForm)
   std::vector<fleet::Query> from_lib, from_team, from_default;
   ASSERT_TRUE (fleet::parse_gitops_queries_file (lib.out, &from_lib)) << lib.out.substr (0, 400);
   ASSERT_TRUE (fleet::parse_gitops_file (team_file (gitops.out), &no_policies, &from_team))
-      << gitops.out.substr (0, 400);
+    << gitops.out.substr (0, 400);
   ASSERT_TRUE (fleet::parse_gitops_file (default_file (gitops.out), &no_policies, &from_default));
   EXPECT_TRUE (no_policies.empty ());
   for (const auto *form : { &from_lib, &from_team, &from_default })
@@ -486,8 +495,7 @@ TEST (FleetFiles, QueriesInEveryForm)
     }
 
   /* one platform, and a profile nobody could read is refused */
-  CliRun windows = run_export_cli ({ "fleet-queries", "--config", config, "--platform",
-                                     "windows" },
+  CliRun windows = run_export_cli ({ "fleet-queries", "--config", config, "--platform", "windows" },
                                    empty.path ());
   std::vector<fleet::Query> from_windows;
   ASSERT_TRUE (fleet::parse_apply_file (windows.out, &no_policies, &from_windows));
@@ -556,21 +564,22 @@ TEST (FleetFiles, ReadyExportsForTheSeedProfiles)
       SCOPED_TRACE (profile);
       std::vector<fleet::Policy> no_policies;
       std::vector<fleet::Query> apply, lib;
-      ASSERT_TRUE (fleet::parse_apply_file (read_file (dir + profile + "-queries.yml"),
-                                            &no_policies, &apply));
-      ASSERT_TRUE (fleet::parse_gitops_queries_file (read_file (dir + profile + ".queries.yml"),
-                                                     &lib));
+      ASSERT_TRUE (
+        fleet::parse_apply_file (read_file (dir + profile + "-queries.yml"), &no_policies, &apply));
+      ASSERT_TRUE (
+        fleet::parse_gitops_queries_file (read_file (dir + profile + ".queries.yml"), &lib));
       EXPECT_TRUE (no_policies.empty ());
       ASSERT_EQ (apply.size (), 6u);
       ASSERT_EQ (lib.size (), apply.size ());
 
       GError *error = NULL;
       JsonParser *parser = json_parser_new ();
-      ASSERT_TRUE (json_parser_load_from_file (parser, (dir + profile + ".osquery.json").c_str (),
-                                               &error))
-          << error->message;
-      JsonObject *packs = json_object_get_object_member (
-          json_node_get_object (json_parser_get_root (parser)), "packs");
+      ASSERT_TRUE (
+        json_parser_load_from_file (parser, (dir + profile + ".osquery.json").c_str (), &error))
+        << error->message;
+      JsonObject *packs = json_object_get_object_member (json_node_get_object (
+                                                           json_parser_get_root (parser)),
+                                                         "packs");
       ASSERT_NE (packs, nullptr);
 
       size_t i = 0;
@@ -580,7 +589,7 @@ TEST (FleetFiles, ReadyExportsForTheSeedProfiles)
           std::string pack_name = std::string ("phaseout-") + name;
           ASSERT_TRUE (json_object_has_member (packs, pack_name.c_str ())) << pack_name;
           JsonObject *queries = json_object_get_object_member (
-              json_object_get_object_member (packs, pack_name.c_str ()), "queries");
+            json_object_get_object_member (packs, pack_name.c_str ()), "queries");
           OsqueryDb db (platform);
           for (const char *table : { "phaseout_status", "banned_software" })
             {
@@ -592,7 +601,7 @@ TEST (FleetFiles, ReadyExportsForTheSeedProfiles)
               i++;
               ASSERT_TRUE (json_object_has_member (queries, table));
               const char *pack_sql = json_object_get_string_member (
-                  json_object_get_object_member (queries, table), "query");
+                json_object_get_object_member (queries, table), "query");
               EXPECT_EQ (q.query, pack_sql) << "the pack and Fleet run the same SQL";
               EXPECT_TRUE (db.prepares (q.query));
               EXPECT_TRUE (Contains (q.query, "'sql' AS engine"));

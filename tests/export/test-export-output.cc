@@ -15,7 +15,13 @@ using namespace po_test;
 
 namespace {
 
-struct ObjectUnref { void operator() (gpointer p) const { g_object_unref (p); } };
+struct ObjectUnref {
+  void
+  operator() (gpointer p) const
+  {
+    g_object_unref (p);
+  }
+};
 
 /* the queries the built-in catalogue exports (policy, platform and part) */
 size_t
@@ -35,10 +41,11 @@ n_builtin_queries (bool pass_fail, guint platforms = PO_EXPORT_PLATFORMS_ALL)
           continue;
         for (gint k = -1; k < 0 || parts[k] != NULL; k++)
           {
-            ExportQueryPtr query (po_export_query_new_part (builtin_catalogue (), policy,
-                                                            platform, k < 0 ? NULL : parts[k]));
+            ExportQueryPtr query (po_export_query_new_part (builtin_catalogue (), policy, platform,
+                                                            k < 0 ? NULL : parts[k]));
             if ((pass_fail ? po_export_query_get_policy_sql (query.get ())
-                           : po_export_query_get_findings_sql (query.get ())) != NULL)
+                           : po_export_query_get_findings_sql (query.get ()))
+                != NULL)
               n++;
           }
       }
@@ -58,7 +65,7 @@ fleet_text (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions &
   GError *error = NULL;
 
   EXPECT_TRUE (po_export_fleet_policies (catalogue, policies, &options, out, NULL, &error))
-      << (error != NULL ? error->message : "");
+    << (error != NULL ? error->message : "");
   g_clear_error (&error);
   std::string text (out->str, out->len);
   g_string_free (out, TRUE);
@@ -72,7 +79,7 @@ pack_text (PoCatalogue *catalogue, GPtrArray *policies, const PoExportOptions &o
   GError *error = NULL;
 
   EXPECT_TRUE (po_export_pack (catalogue, policies, &options, out, NULL, &error))
-      << (error != NULL ? error->message : "");
+    << (error != NULL ? error->message : "");
   g_clear_error (&error);
   std::string text (out->str, out->len);
   g_string_free (out, TRUE);
@@ -148,8 +155,9 @@ parse_yaml (const std::string &text, std::vector<YamlDoc> *docs)
           std::string problem = parser.problem != NULL ? parser.problem : "unknown problem";
           size_t line = parser.problem_mark.line + 1;
           yaml_parser_delete (&parser);
-          return ::testing::AssertionFailure () << "YAML: " << problem << " at line " << line
-                                                << " of:\n" << text;
+          return ::testing::AssertionFailure ()
+                 << "YAML: " << problem << " at line " << line << " of:\n"
+                 << text;
         }
       yaml_node_t *root = yaml_document_get_root_node (&doc);
       if (root == NULL)
@@ -175,11 +183,39 @@ TEST (ExportOutput, YamlScalarsRoundTrip)
   GTEST_SKIP () << "libyaml (yaml-0.1) not found at configure time";
 #else
   const std::vector<std::string> values = {
-    "plain words", "", "key: value", "- item", "# not a comment", "---", "...", "'single'",
-    "\"double\"", "back\\slash", "tab\there", "yes", "null", "123", "~", "&anchor", "*alias",
-    "line1\nline2", "line1\n  indented\nline3", " leading space\nsecond", "trailing newline\n",
-    "trailing space \nnext", "blank\n\nline", "a\xe2\x80\xa8" "b", "a\xc2\x85" "b",
-    "\xef\xbb\xbf" "bom", "ctrl\x01" "char", "del\x7f", "caf\xc3\xa9\nna\xc3\xafve",
+    "plain words",
+    "",
+    "key: value",
+    "- item",
+    "# not a comment",
+    "---",
+    "...",
+    "'single'",
+    "\"double\"",
+    "back\\slash",
+    "tab\there",
+    "yes",
+    "null",
+    "123",
+    "~",
+    "&anchor",
+    "*alias",
+    "line1\nline2",
+    "line1\n  indented\nline3",
+    " leading space\nsecond",
+    "trailing newline\n",
+    "trailing space \nnext",
+    "blank\n\nline",
+    "a\xe2\x80\xa8"
+    "b",
+    "a\xc2\x85"
+    "b",
+    "\xef\xbb\xbf"
+    "bom",
+    "ctrl\x01"
+    "char",
+    "del\x7f",
+    "caf\xc3\xa9\nna\xc3\xafve",
     "SELECT 1 WHERE NOT EXISTS (\n  SELECT 'x' FROM t WHERE a LIKE '%\\\\kaspersky lab\\\\%' "
     "ESCAPE '\\'\n)",
     "first\n    deeper\n  # hash\n---\n- dash",
@@ -276,7 +312,8 @@ TEST (ExportOutput, FleetPoliciesParse)
       OsqueryDb clean (platform), infected (platform);
       clean.load ("clean");
       infected.load (g_strv_contains (po_policy_get_vendors (policy), "kaspersky") && !store
-                         ? "antivirus" : "bans");
+                       ? "antivirus"
+                       : "bans");
       EXPECT_EQ (clean.query (doc.values["spec.query"]).size (), 1u);
       EXPECT_EQ (infected.query (doc.values["spec.query"]).size (), 0u);
     }
@@ -289,7 +326,8 @@ TEST (ExportOutput, FleetDescriptionsCarryThePolicy)
   options.platforms = 1u << PO_EXPORT_PLATFORM_WINDOWS;
   options.team = "Workstations \"EU\"";
   GPtrArray *policies = g_ptr_array_new ();
-  g_ptr_array_add (policies, po_catalogue_lookup_policy (builtin_catalogue (), "nl-kamerbrief-2018"));
+  g_ptr_array_add (policies,
+                   po_catalogue_lookup_policy (builtin_catalogue (), "nl-kamerbrief-2018"));
   g_ptr_array_add (policies, po_catalogue_lookup_policy (builtin_catalogue (), "us-dhs-bod-17-01"));
   g_ptr_array_add (policies, po_catalogue_lookup_policy (builtin_catalogue (), "de-bsi-2022"));
   std::string text = fleet_text (builtin_catalogue (), policies, options);
@@ -319,7 +357,7 @@ TEST (ExportOutput, PackParses)
   GError *error = NULL;
 
   ASSERT_TRUE (json_parser_load_from_data (parser.get (), text.c_str (), -1, &error))
-      << error->message;
+    << error->message;
   JsonObject *root = json_node_get_object (json_parser_get_root (parser.get ()));
   ASSERT_TRUE (json_object_has_member (root, "queries"));
   JsonObject *queries = json_object_get_object_member (root, "queries");
@@ -343,14 +381,15 @@ TEST (ExportOutput, PackParses)
         ASSERT_TRUE (json_object_has_member (queries, name));
         JsonObject *query = json_object_get_object_member (queries, name);
 
-        EXPECT_EQ (std::string (name), "phaseout_" + id + "_" + po_export_platform_to_string (platform));
+        EXPECT_EQ (std::string (name),
+                   "phaseout_" + id + "_" + po_export_platform_to_string (platform));
         EXPECT_STREQ (json_object_get_string_member (query, "query"),
                       po_export_query_get_findings_sql (compiled.get ()));
         EXPECT_EQ (json_object_get_int_member (query, "interval"), 3600);
         EXPECT_STREQ (json_object_get_string_member (query, "platform"),
                       po_export_platform_to_string (platform));
-        EXPECT_TRUE (Contains (json_object_get_string_member (query, "description"),
-                               "no rows: none found"));
+        EXPECT_TRUE (
+          Contains (json_object_get_string_member (query, "description"), "no rows: none found"));
         EXPECT_FALSE (json_object_has_member (query, "snapshot"));
         g_free (name);
       }
@@ -366,8 +405,9 @@ TEST (ExportOutput, PackOptions)
   std::unique_ptr<JsonParser, ObjectUnref> parser (json_parser_new ());
 
   ASSERT_TRUE (json_parser_load_from_data (parser.get (), text.c_str (), -1, NULL));
-  JsonObject *queries = json_object_get_object_member (
-      json_node_get_object (json_parser_get_root (parser.get ())), "queries");
+  JsonObject *queries = json_object_get_object_member (json_node_get_object (
+                                                         json_parser_get_root (parser.get ())),
+                                                       "queries");
   EXPECT_EQ (json_object_get_size (queries),
              n_builtin_queries (false, 1u << PO_EXPORT_PLATFORM_LINUX));
   JsonObject *query = json_object_get_object_member (queries, "phaseout_nl-kamerbrief-2018_linux");

@@ -138,12 +138,17 @@ const char *kAcme = R"json({
 
 class ExportAcme : public ::testing::Test {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     dir_.write ("acme.json", kAcme);
     catalogue_ = catalogue_with (dir_.path ());
   }
-  PoCatalogue *catalogue () { return catalogue_.get (); }
+  PoCatalogue *
+  catalogue ()
+  {
+    return catalogue_.get ();
+  }
 
   TempDir dir_;
   CataloguePtr catalogue_;
@@ -183,9 +188,8 @@ TEST_F (ExportAcme, QuotesAndWildcardsInNames)
   })json");
 
   /* '%' and '_' of the names are literal; '*' of the globs is not */
-  EXPECT_EQ (found (db, query.get ()),
-             (std::set<std::string>{ "programs:O'Brien 100% Secure_Suite",
-                                     "programs:Acme 50%_ Pro Edition" }));
+  EXPECT_EQ (found (db, query.get ()), (std::set<std::string>{ "programs:O'Brien 100% Secure_Suite",
+                                                               "programs:Acme 50%_ Pro Edition" }));
 }
 
 /* free text folds the white space the catalogue folds: a no-break space, a
@@ -246,7 +250,7 @@ TEST_F (ExportAcme, LinuxNamesAreCaseSensitive)
 
   EXPECT_EQ (found (db, query.get ()),
              (std::set<std::string>{ "deb_packages:acme-av", "rpm_packages:Acme_AV-core" }));
-  EXPECT_EQ (rows.size (), 3u);  /* both acme-av states have files on disk */
+  EXPECT_EQ (rows.size (), 3u); /* both acme-av states have files on disk */
 }
 
 TEST_F (ExportAcme, AStatementInANameIsJustAName)
@@ -302,16 +306,15 @@ TEST_F (ExportAcme, SeveralVendors)
    * vendor-wide finding of an "all" policy */
   for (const auto &row : rows)
     matched.insert (row.at ("name") + " | " + row.at ("signer") + " | " + row.at ("matched"));
-  EXPECT_EQ (matched,
-             (std::multiset<std::string>{
-               "Kaspersky Endpoint Security for Windows | AO Kaspersky Lab | "
-               "kaspersky/kes-windows (antivirus): windows.program",
-               "O'Brien 100% Secure_Suite | O'Brien & Sons, Ltd. | "
-               "acme/quote (antivirus): windows.program",
-               "Kaspersky Endpoint Security for Windows | O'Brien & Sons, Ltd. | "
-               "acme (vendor-wide): windows.publisher",
-               "O'Brien 100% Secure_Suite | AO Kaspersky Lab | "
-               "kaspersky (vendor-wide): windows.publisher *kaspersky*" }));
+  EXPECT_EQ (matched, (std::multiset<std::string>{
+                        "Kaspersky Endpoint Security for Windows | AO Kaspersky Lab | "
+                        "kaspersky/kes-windows (antivirus): windows.program",
+                        "O'Brien 100% Secure_Suite | O'Brien & Sons, Ltd. | "
+                        "acme/quote (antivirus): windows.program",
+                        "Kaspersky Endpoint Security for Windows | O'Brien & Sons, Ltd. | "
+                        "acme (vendor-wide): windows.publisher",
+                        "O'Brien 100% Secure_Suite | AO Kaspersky Lab | "
+                        "kaspersky (vendor-wide): windows.publisher *kaspersky*" }));
 }
 
 TEST_F (ExportAcme, NothingToLookForOnAPlatform)
@@ -349,8 +352,8 @@ TEST (ExportSql, SnapAndFlatpakAreNotLookedFor)
   std::string notes = po_export_query_get_notes (on_linux.get ());
   EXPECT_TRUE (Contains (notes, "no-tux on linux: tux/tuxav (antivirus): linux.snap tuxav not "
                                 "looked for: osquery's snap_packages table is too new"))
-      << notes;
+    << notes;
   EXPECT_TRUE (Contains (notes, "linux.flatpak org.tux.* not looked for: osquery has no "
                                 "flatpak table"))
-      << notes;
+    << notes;
 }

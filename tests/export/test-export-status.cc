@@ -27,7 +27,7 @@ namespace {
 
 struct Profile {
   const char *name;
-  const char *body;  /* the [profile] group's lines; "" for no profile */
+  const char *body; /* the [profile] group's lines; "" for no profile */
 };
 
 const Profile kProfiles[] = {
@@ -70,7 +70,8 @@ class World {
   }
 
   /* the exported query of table for Linux hosts */
-  std::string exported (const std::string &table) const
+  std::string
+  exported (const std::string &table) const
   {
     ProcessResult result = run_process ({ build_path ("cli/phaseout"), "export", "sql", "--table",
                                           table, "--platform", "linux", "--config", config_,
@@ -80,8 +81,8 @@ class World {
   }
 
   /* the extension's table on host at now, through the embedded engine */
-  std::vector<Row> extension (const std::string &host, const std::string &now,
-                              const std::string &sql) const
+  std::vector<Row>
+  extension (const std::string &host, const std::string &now, const std::string &sql) const
   {
     RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("compliance/" + host) },
                                          { "config", config_ },
@@ -104,8 +105,9 @@ class World {
         for (guint c = 0; c < result->column_names->len; c++)
           {
             const gchar *value = (const gchar *) g_ptr_array_index (cells, c);
-            row[(const gchar *) g_ptr_array_index (result->column_names, c)] =
-                value != nullptr ? value : "<NULL>";
+            row[(const gchar *) g_ptr_array_index (result->column_names, c)] = value != nullptr
+                                                                                 ? value
+                                                                                 : "<NULL>";
           }
         rows.push_back (row);
       }
@@ -201,9 +203,9 @@ TEST (ExportStatus, OneTruthTwoEngines)
         }
     }
   EXPECT_EQ (statuses, (std::set<std::string>{ "action_required", "advisory", "compliant",
-                                                "not_applicable", "overdue" }));
+                                               "not_applicable", "overdue" }));
   for (const char *applicability : { "binding", "advisory", "excluded", "out_of_scope",
-                                      "other_jurisdiction", "not_issued", "switched_off" })
+                                     "other_jurisdiction", "not_issued", "switched_off" })
     EXPECT_TRUE (applicabilities.count (applicability)) << applicability;
   EXPECT_GT (finding_rows, 1000u);
 }
@@ -220,15 +222,15 @@ namespace {
 struct Expect {
   const char *policy;
   const char *status;
-  const char *next_milestone;  /* NULL: not checked */
-  const char *days_remaining;  /* NULL: not checked */
+  const char *next_milestone; /* NULL: not checked */
+  const char *days_remaining; /* NULL: not checked */
 };
 
 struct PlatformCase {
   PoExportPlatform platform;
   const char *host;
-  bool kaspersky_av;    /* Kaspersky anti-virus is on it */
-  bool kaspersky_any;   /* any Kaspersky software is on it */
+  bool kaspersky_av;  /* Kaspersky anti-virus is on it */
+  bool kaspersky_any; /* any Kaspersky software is on it */
 };
 
 const PlatformCase kPlatformHosts[] = {
@@ -250,10 +252,9 @@ std::string
 export_table (const std::string &table, PoExportPlatform platform, const std::string &config,
               const std::string &policy_dir)
 {
-  ProcessResult result = run_process ({ build_path ("cli/phaseout"), "export", "sql", "--table",
-                                        table, "--platform",
-                                        po_export_platform_to_string (platform), "--config", config,
-                                        "--policy-dir", policy_dir });
+  ProcessResult result = run_process (
+    { build_path ("cli/phaseout"), "export", "sql", "--table", table, "--platform",
+      po_export_platform_to_string (platform), "--config", config, "--policy-dir", policy_dir });
   EXPECT_EQ (result.status, 0) << result.err;
   return result.out;
 }
@@ -286,7 +287,8 @@ check_statuses (const PlatformCase &host, const Profile &profile, const char *no
           if (row.at ("policy_id") != expect.policy)
             continue;
           seen = true;
-          EXPECT_EQ (row.at ("status"), expect.status) << expect.policy << ": " << row.at ("reason");
+          EXPECT_EQ (row.at ("status"), expect.status)
+            << expect.policy << ": " << row.at ("reason");
           if (expect.next_milestone != NULL)
             {
               EXPECT_EQ (row.at ("next_milestone"), expect.next_milestone) << expect.policy;

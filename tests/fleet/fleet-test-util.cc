@@ -19,13 +19,20 @@ format_name (Format format)
 {
   switch (format)
     {
-    case Format::Event: return "event";
-    case Format::EventNumerics: return "event-numerics";
-    case Format::Batch: return "batch";
-    case Format::Snapshot: return "snapshot";
-    case Format::SnapshotEvents: return "snapshot-events";
-    case Format::Legacy: return "legacy";
-    case Format::Fleet: return "fleet";
+    case Format::Event:
+      return "event";
+    case Format::EventNumerics:
+      return "event-numerics";
+    case Format::Batch:
+      return "batch";
+    case Format::Snapshot:
+      return "snapshot";
+    case Format::SnapshotEvents:
+      return "snapshot-events";
+    case Format::Legacy:
+      return "legacy";
+    case Format::Fleet:
+      return "fleet";
     }
   return "?";
 }
@@ -33,8 +40,8 @@ format_name (Format format)
 std::vector<Format>
 all_formats ()
 {
-  return { Format::Event, Format::EventNumerics, Format::Batch, Format::Snapshot,
-           Format::SnapshotEvents, Format::Legacy, Format::Fleet };
+  return { Format::Event,          Format::EventNumerics, Format::Batch, Format::Snapshot,
+           Format::SnapshotEvents, Format::Legacy,        Format::Fleet };
 }
 
 gint64
@@ -81,7 +88,8 @@ columns_json (const std::vector<Column> &columns, bool numerics)
     {
       out += (i ? "," : "") + quote (columns[i].name) + ":";
       out += numerics && columns[i].integer && !columns[i].value.empty ()
-               ? columns[i].value : quote (columns[i].value);
+               ? columns[i].value
+               : quote (columns[i].value);
     }
   return out + "}";
 }
@@ -123,9 +131,12 @@ query_name (Format format, const std::string &query)
 {
   switch (format)
     {
-    case Format::Legacy: return "pack/phaseout/" + query;
-    case Format::Fleet: return "pack/Global/" + query;
-    default: return "pack_phaseout_" + query;
+    case Format::Legacy:
+      return "pack/phaseout/" + query;
+    case Format::Fleet:
+      return "pack/Global/" + query;
+    default:
+      return "pack_phaseout_" + query;
     }
 }
 
@@ -142,17 +153,19 @@ status_row (const Fleet &fleet, const Host &host, const Policy &policy, int day,
   std::vector<Column> row = {
     { "policy_id", policy.id, false },
     { "applies", applies ? "1" : "0", true },
-    { "applicability", applies ? (state.status == "advisory" ? "advisory" : "binding")
-                               : "other_jurisdiction", false },
+    { "applicability",
+      applies ? (state.status == "advisory" ? "advisory" : "binding") : "other_jurisdiction",
+      false },
     { "status", state.status, false },
     { "findings", std::to_string (state.findings), true },
     { "next_milestone", "discontinue-use", false },
     { "next_milestone_date", deadline, false },
     { "deadline", deadline, false },
     { "days_remaining", applies ? days_remaining : "", true },
-    { "first_detected", has_findings (state) ? (format == Format::Legacy
-                                                  ? fleet.start + "T08:00:00Z" : "1512115200")
-                                             : "", format != Format::Legacy },
+    { "first_detected",
+      has_findings (state) ? (format == Format::Legacy ? fleet.start + "T08:00:00Z" : "1512115200")
+                           : "",
+      format != Format::Legacy },
   };
   if (format == Format::Fleet)
     row.push_back ({ "engine", host.engine, false });
@@ -196,11 +209,14 @@ std::vector<Column>
 info_row ()
 {
   return {
-    { "version", "0.1.0", false }, { "root", "/", false }, { "config_present", "1", true },
+    { "version", "0.1.0", false },
+    { "root", "/", false },
+    { "config_present", "1", true },
     { "policy_dirs", "/etc/phaseout/policies.d", false },
     { "state_db", "/var/lib/phaseout/state.db", false },
     { "catalogue_sha256", "5d41402abc4b2a76b9719d911017c592", false },
-    { "policy_problems", "0", true }, { "policy_problem_messages", "", false },
+    { "policy_problems", "0", true },
+    { "policy_problem_messages", "", false },
     { "state_db_problem", "", false },
   };
 }
@@ -222,13 +238,14 @@ head (const Host &host, const std::string &name, gint64 t, int counter, Format f
   std::string out = "\"name\":" + quote (name);
   out += ",\"hostIdentifier\":" + quote (legacy ? host.hostname : host.hostname + "-id");
   out += ",\"calendarTime\":" + quote (calendar_time (t, !legacy));
-  out += legacy ? ",\"unixTime\":" + quote (std::to_string (t)) : ",\"unixTime\":" + std::to_string (t);
+  out += legacy ? ",\"unixTime\":" + quote (std::to_string (t))
+                : ",\"unixTime\":" + std::to_string (t);
   out += legacy ? ",\"epoch\":\"0\",\"counter\":" + quote (std::to_string (counter))
                 : ",\"epoch\":0,\"counter\":" + std::to_string (counter);
   out += std::string (",\"numerics\":") + (numerics ? "true" : "false");
   if (!legacy)
-    out += ",\"decorations\":{\"host_uuid\":" + quote (host.uuid) + ",\"hostname\":"
-           + quote (host.hostname) + "}";
+    out += ",\"decorations\":{\"host_uuid\":" + quote (host.uuid)
+           + ",\"hostname\":" + quote (host.hostname) + "}";
   return out;
 }
 
@@ -278,15 +295,17 @@ write_log (const Fleet &fleet, Format format, int last_day)
                 else
                   // osquery logs nothing for an empty snapshot in this form
                   for (const std::string &row : rows)
-                    lines.push_back ("{" + head (host, query.name, t, 0, format) + ",\"columns\":"
-                                     + row + ",\"action\":\"snapshot\"}");
+                    lines.push_back ("{" + head (host, query.name, t, 0, format)
+                                     + ",\"columns\":" + row + ",\"action\":\"snapshot\"}");
                 continue;
               }
             std::string key = host.uuid + "/" + query.name;
             bool first = previous.find (key) == previous.end ();
-            const std::vector<std::string> old = first ? std::vector<std::string> () : previous[key];
+            const std::vector<std::string> old = first ? std::vector<std::string> ()
+                                                       : previous[key];
             std::vector<std::string> added, removed;
-            std::set<std::string> old_set (old.begin (), old.end ()), new_set (rows.begin (), rows.end ());
+            std::set<std::string> old_set (old.begin (), old.end ()),
+              new_set (rows.begin (), rows.end ());
             for (const std::string &row : rows)
               if (!old_set.count (row))
                 added.push_back (row);
@@ -304,8 +323,8 @@ write_log (const Fleet &fleet, Format format, int last_day)
                   a += (i ? "," : "") + added[i];
                 for (size_t i = 0; i < removed.size (); i++)
                   r += (i ? "," : "") + removed[i];
-                lines.push_back ("{\"diffResults\":{\"removed\":[" + r + "],\"added\":[" + a
-                                 + "]}," + head (host, query.name, t, c, format) + "}");
+                lines.push_back ("{\"diffResults\":{\"removed\":[" + r + "],\"added\":[" + a + "]},"
+                                 + head (host, query.name, t, c, format) + "}");
                 continue;
               }
             std::vector<std::pair<std::string, std::string>> events;
@@ -355,7 +374,8 @@ expect (const Fleet &fleet, const std::string &policy, int as_of, int stale_days
     {
       unsigned count = 0;
       for (const Host &host : fleet.hosts)
-        if (host.first_day <= day && has_findings (state_at (host, policy, std::min (day, host.last_day))))
+        if (host.first_day <= day
+            && has_findings (state_at (host, policy, std::min (day, host.last_day))))
           count++;
       expected.burn_down.push_back (count);
     }
@@ -397,8 +417,9 @@ summary (const PoFleetReport *report)
           out << " " << po_fleet_day_format (point.day, buf) << "=" << point.hosts_with_findings;
         }
       out << "\n  projected "
-          << (policy->projected_zero == G_MININT64 ? "none"
-                                                   : po_fleet_day_format (policy->projected_zero, buf))
+          << (policy->projected_zero == G_MININT64
+                ? "none"
+                : po_fleet_day_format (policy->projected_zero, buf))
           << "\n  products";
       for (guint k = 0; k < policy->products->len; k++)
         {
@@ -504,8 +525,8 @@ run (const std::vector<std::string> &argv, std::string *output)
   gchar *out = nullptr, *err = nullptr;
   gint status = 0;
   GError *error = nullptr;
-  bool ok = g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr, &out,
-                          &err, &status, &error)
+  bool ok = g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr,
+                          &out, &err, &status, &error)
             && g_spawn_check_wait_status (status, nullptr);
   if (output != nullptr)
     *output = std::string (out ? out : "") + (err ? err : "") + (error ? error->message : "");
@@ -579,16 +600,18 @@ PgServer::PgServer ()
   };
   std::string output;
   if (!run (as_user ({ bindir_ + "/initdb", "-D", dir_ + "/data", "--auth=trust", "-U", "postgres",
-                       "-E", "UTF8", "--no-sync", "--no-instructions" }), &output))
+                       "-E", "UTF8", "--no-sync", "--no-instructions" }),
+            &output))
     {
       error_ = "initdb failed: " + output;
       return;
     }
-  if (!run (as_user ({ bindir_ + "/pg_ctl", "-D", dir_ + "/data", "-l", dir_ + "/server.log",
-                       "-w", "-t", "120", "-o",
+  if (!run (as_user ({ bindir_ + "/pg_ctl", "-D", dir_ + "/data", "-l", dir_ + "/server.log", "-w",
+                       "-t", "120", "-o",
                        "-k " + dir_ + " -p " + std::to_string (port_)
                          + " -c listen_addresses= -c fsync=off -c full_page_writes=off",
-                       "start" }), &output))
+                       "start" }),
+            &output))
     {
       gchar *log = nullptr;
       g_file_get_contents ((dir_ + "/server.log").c_str (), &log, nullptr, nullptr);
@@ -603,8 +626,9 @@ PgServer::~PgServer ()
 {
   if (started_)
     {
-      std::vector<std::string> argv = { bindir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "fast",
-                                        "-w", "stop" };
+      std::vector<std::string> argv = {
+        bindir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "fast", "-w", "stop"
+      };
       if (!run_as_.empty ())
         argv.insert (argv.begin (), { "runuser", "-u", run_as_, "--" });
       std::string output;
@@ -627,10 +651,10 @@ std::string
 PgServer::create_database (const std::string &name)
 {
   std::string output;
-  EXPECT_TRUE (run ({ bindir_ + "/../bin/psql", uri_for ("postgres"), "-q", "-c",
-                      "CREATE DATABASE " + name }, &output)
-               || run ({ "psql", uri_for ("postgres"), "-q", "-c", "CREATE DATABASE " + name },
-                       &output))
+  EXPECT_TRUE (
+    run ({ bindir_ + "/../bin/psql", uri_for ("postgres"), "-q", "-c", "CREATE DATABASE " + name },
+         &output)
+    || run ({ "psql", uri_for ("postgres"), "-q", "-c", "CREATE DATABASE " + name }, &output))
     << output;
   return uri_for (name);
 }

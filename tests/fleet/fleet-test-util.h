@@ -19,16 +19,16 @@
 namespace fleet_test {
 
 struct StatusChange {
-  int day;              // days after the timeline's start
-  std::string status;   // compliant, action_required, ...
+  int day;             // days after the timeline's start
+  std::string status;  // compliant, action_required, ...
   int findings;
 };
 
 struct Host {
   std::string uuid;
   std::string hostname;
-  int first_day = 0;    // reports from this day
-  int last_day = 0;     // to this one (then stops: stale later)
+  int first_day = 0;  // reports from this day
+  int last_day = 0;   // to this one (then stops: stale later)
   std::string engine = "extension";
   std::string product = "kesl";
   std::map<std::string, std::vector<StatusChange>> changes;  // by policy
@@ -65,8 +65,8 @@ std::vector<std::string> write_log (const Fleet &fleet, Format format, int last_
 std::string join_lines (const std::vector<std::string> &lines);
 
 struct Expected {
-  std::map<std::string, unsigned> buckets;       // compliant ... stale, and "total"
-  std::vector<unsigned> burn_down;               // from first_day to as_of
+  std::map<std::string, unsigned> buckets;  // compliant ... stale, and "total"
+  std::vector<unsigned> burn_down;          // from first_day to as_of
   int first_day = 0;
   std::map<std::string, unsigned> products;
 };
@@ -84,7 +84,8 @@ std::string summary (const PoFleetReport *report);
 
 // ingests text as a file of that name in dir; returns the stats
 PoFleetIngestStats ingest_text (PoFleetStore *store, const std::string &path,
-                                const std::string &text, std::vector<std::string> *problems = nullptr);
+                                const std::string &text,
+                                std::vector<std::string> *problems = nullptr);
 PoFleetIngestStats ingest_files (PoFleetStore *store, const std::vector<std::string> &paths,
                                  std::vector<std::string> *problems = nullptr);
 
@@ -104,12 +105,29 @@ class PgServer {
  public:
   PgServer ();
   ~PgServer ();
-  bool available () const { return available_; }
-  const std::string &why () const { return why_; }
-  bool started () const { return started_; }
-  const std::string &error () const { return error_; }
+  bool
+  available () const
+  {
+    return available_;
+  }
+  const std::string &
+  why () const
+  {
+    return why_;
+  }
+  bool
+  started () const
+  {
+    return started_;
+  }
+  const std::string &
+  error () const
+  {
+    return error_;
+  }
   // a new, empty database on the server
   std::string create_database (const std::string &name);
+
  private:
   bool available_ = false, started_ = false;
   std::string why_, error_, bindir_, dir_, run_as_;

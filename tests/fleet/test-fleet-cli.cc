@@ -123,7 +123,8 @@ TEST (FleetCli, IngestThenReportInEveryForm)
   EXPECT_NE (text_report.out.find ("overdue 2"), std::string::npos) << text_report.out;
 
   std::string page = dir.file ("report.html");
-  CliRun html = phaseout ({ "fleet", "report", "--db", db, "--as-of", "2017-12-13", "--html", page });
+  CliRun html = phaseout (
+    { "fleet", "report", "--db", db, "--as-of", "2017-12-13", "--html", page });
   ASSERT_EQ (html.status, 0) << html.err;
   gchar *contents = nullptr;
   ASSERT_TRUE (g_file_get_contents (page.c_str (), &contents, nullptr, nullptr));

@@ -87,7 +87,8 @@ TEST (FleetHtml, RendersInHeadlessChromium)
       fleet.hosts.push_back (host);
     }
   StorePtr store = open_store (dir.file ("fleet.db"));
-  ingest_text (store.get (), dir.file ("results.log"), join_lines (write_log (fleet, Format::Event, 21)));
+  ingest_text (store.get (), dir.file ("results.log"),
+               join_lines (write_log (fleet, Format::Event, 21)));
   ReportPtr report = build_report (store.get (), day_of (fleet, 21), 7);
   ASSERT_TRUE (report);
   GString *html = g_string_new (nullptr);
@@ -104,13 +105,24 @@ TEST (FleetHtml, RendersInHeadlessChromium)
   // headless, as root in CI (--no-sandbox), and nothing that reaches out (the
   // page has no script to switch off: --blink-settings=scriptEnabled=false
   // would also stop headless Chromium from taking the screenshot)
-  const gchar *argv[] = { chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                          "--disable-quic", "--no-first-run", "--disable-background-networking",
-                          "--disable-component-update", "--disable-sync",
-                          "--disable-default-apps", "--disable-extensions", "--mute-audio",
+  const gchar *argv[] = { chromium,
+                          "--headless",
+                          "--no-sandbox",
+                          "--disable-gpu",
+                          "--disable-quic",
+                          "--no-first-run",
+                          "--disable-background-networking",
+                          "--disable-component-update",
+                          "--disable-sync",
+                          "--disable-default-apps",
+                          "--disable-extensions",
+                          "--mute-audio",
                           "--hide-scrollbars",
-                          profile_flag.c_str (), screenshot_flag.c_str (),
-                          "--window-size=900,1000", url.c_str (), nullptr };
+                          profile_flag.c_str (),
+                          screenshot_flag.c_str (),
+                          "--window-size=900,1000",
+                          url.c_str (),
+                          nullptr };
   gchar *out = nullptr, *err = nullptr;
   gint status = 0;
   GError *error = nullptr;
@@ -136,8 +148,8 @@ TEST (FleetHtml, RendersInHeadlessChromium)
       colours.insert ((r << 16) | (g << 8) | b);
       dark += r < 80 && g < 80 && b < 80;
       white += r > 245 && g > 245 && b > 245;
-      red += r > 170 && g < 80 && b < 80;      // #c62828, the burn-down and overdue
-      blue += b > 150 && r < 60 && g < 130;    // #1565c0, the projection and advisory
+      red += r > 170 && g < 80 && b < 80;    // #c62828, the burn-down and overdue
+      blue += b > 150 && r < 60 && g < 130;  // #1565c0, the projection and advisory
     }
   size_t pixels = image.rgba.size () / 4;
   EXPECT_GT (colours.size (), 50u);

@@ -88,7 +88,7 @@ TEST (FleetLine, OsqueryDocumentationExamples)
   EXPECT_EQ (added.format, PO_FLEET_FORMAT_EVENT);
   EXPECT_EQ (added.name, "processes");
   EXPECT_EQ (added.host_key, "hostname.local");  // the old "hostname" field
-  EXPECT_EQ (added.time, 1412123850);             // "unixTime" as a string
+  EXPECT_EQ (added.time, 1412123850);            // "unixTime" as a string
   EXPECT_EQ (added.counter, 1);
   EXPECT_FALSE (added.full_state);
   ASSERT_EQ (added.rows.size (), 1u);
@@ -160,8 +160,8 @@ TEST (FleetLine, EveryFixtureFormIngests)
       ReportPtr report = build_report (store.get (), as_of, 7);
       ASSERT_TRUE (report);
       ASSERT_GE (report->policies->len, 1u);
-      auto *policy = static_cast<PoFleetPolicyReport *> (g_ptr_array_index (report->policies,
-                                                                            report->policies->len - 1));
+      auto *policy = static_cast<PoFleetPolicyReport *> (
+        g_ptr_array_index (report->policies, report->policies->len - 1));
       EXPECT_STREQ (policy->policy_id, "us-dhs-bod-17-01");
       EXPECT_STREQ (policy->deadline, "2017-12-12");
       EXPECT_EQ (policy->hosts[PO_FLEET_BUCKET_OVERDUE], 1u);
@@ -174,7 +174,8 @@ TEST (FleetLine, EveryFixtureFormIngests)
           EXPECT_STREQ (host->engine, c.engine);
         }
       ASSERT_EQ (g_array_index (policy->burn_down, PoFleetBurnPoint, policy->burn_down->len - 1)
-                   .hosts_with_findings, 1u);
+                   .hosts_with_findings,
+                 1u);
     }
 }
 
@@ -192,26 +193,33 @@ TEST (FleetLine, KindsByQueryNameAndByColumns)
   EXPECT_EQ (po_fleet_kind_from_name ("notphaseout_status"), PO_FLEET_KIND_NONE);
   EXPECT_EQ (po_fleet_kind_from_name ("processes"), PO_FLEET_KIND_NONE);
 
-  Parsed renamed = parse ("{\"name\":\"pack/Global/Ban compliance\",\"hostIdentifier\":\"h\","
-                          "\"unixTime\":1,\"columns\":{\"policy_id\":\"p\",\"status\":\"compliant\","
-                          "\"findings\":\"0\"},\"action\":\"added\"}");
+  Parsed renamed = parse (
+    "{\"name\":\"pack/Global/Ban compliance\",\"hostIdentifier\":\"h\","
+    "\"unixTime\":1,\"columns\":{\"policy_id\":\"p\",\"status\":\"compliant\","
+    "\"findings\":\"0\"},\"action\":\"added\"}");
   ASSERT_TRUE (renamed.ok) << renamed.error;
   EXPECT_EQ (renamed.rows[0].second, PO_FLEET_KIND_STATUS);
 }
 
 TEST (FleetLine, BadLinesSayWhy)
 {
-  struct Case { const char *line; const char *message; } cases[] = {
+  struct Case {
+    const char *line;
+    const char *message;
+  } cases[] = {
     { "[1,2]", "not a JSON object" },
     { "{\"hostIdentifier\":\"h\",\"unixTime\":1}", "no query \"name\"" },
     { "{\"name\":\"q\",\"unixTime\":1,\"columns\":{},\"action\":\"added\"}", "no host" },
     { "{\"name\":\"q\",\"hostIdentifier\":\"h\",\"columns\":{},\"action\":\"added\"}",
       "no usable \"unixTime\"" },
     { "{\"name\":\"q\",\"hostIdentifier\":\"h\",\"unixTime\":\"soon\",\"calendarTime\":\"never\","
-      "\"columns\":{},\"action\":\"added\"}", "no usable \"unixTime\"" },
-    { "{\"name\":\"q\",\"hostIdentifier\":\"h\",\"unixTime\":1,\"columns\":{},\"action\":\"moved\"}",
+      "\"columns\":{},\"action\":\"added\"}",
+      "no usable \"unixTime\"" },
+    { "{\"name\":\"q\",\"hostIdentifier\":\"h\",\"unixTime\":1,\"columns\":{},\"action\":"
+      "\"moved\"}",
       "\"action\" is \"moved\"" },
-    { "{\"name\":\"q\",\"hostIdentifier\":\"h\",\"unixTime\":1,\"columns\":[],\"action\":\"added\"}",
+    { "{\"name\":\"q\",\"hostIdentifier\":\"h\",\"unixTime\":1,\"columns\":[],\"action\":"
+      "\"added\"}",
       "\"columns\" is not an object" },
     { "{\"name\":\"q\",\"hostIdentifier\":\"h\",\"unixTime\":1,\"diffResults\":{\"added\":[1]}}",
       "diffResults.added[0] is not an object" },
@@ -223,7 +231,8 @@ TEST (FleetLine, BadLinesSayWhy)
     {
       Parsed parsed = parse (c.line);
       EXPECT_FALSE (parsed.ok) << c.line;
-      EXPECT_NE (parsed.error.find (c.message), std::string::npos) << c.line << ": " << parsed.error;
+      EXPECT_NE (parsed.error.find (c.message), std::string::npos)
+        << c.line << ": " << parsed.error;
     }
 }
 
@@ -238,9 +247,9 @@ TEST (FleetLine, TimeFromCalendarTimeWhenUnixTimeIsMissing)
   EXPECT_EQ (t, 1412098650);
   EXPECT_TRUE (po_fleet_calendar_time_parse ("Thu Feb 29 00:00:00 2024 UTC", &t));
   EXPECT_EQ (t, 1709164800);
-  for (const char *bad : { "", "Tue Sep 31 17:37:30 2014", "Tue Sep 30 25:37:30 2014",
-                           "Tue Foo 30 17:37:30 2014", "Tue Sep 30 17:37 2014",
-                           "Tue Sep 30 17:37:30 2014 CEST" })
+  for (const char *bad :
+       { "", "Tue Sep 31 17:37:30 2014", "Tue Sep 30 25:37:30 2014", "Tue Foo 30 17:37:30 2014",
+         "Tue Sep 30 17:37 2014", "Tue Sep 30 17:37:30 2014 CEST" })
     EXPECT_FALSE (po_fleet_calendar_time_parse (bad, &t)) << bad;
 }
 

@@ -52,13 +52,14 @@ TEST (FleetPostgres, SameReportAsSqlite)
   po_test::TempDir dir;
   Fleet fleet = small_fleet ();
   int db_number = 0;
-  for (Format format : { Format::Event, Format::Batch, Format::SnapshotEvents, Format::Legacy,
-                         Format::Fleet })
+  for (Format format :
+       { Format::Event, Format::Batch, Format::SnapshotEvents, Format::Legacy, Format::Fleet })
     {
       SCOPED_TRACE (format_name (format));
       std::string log = dir.file (std::string (format_name (format)) + ".log");
       std::string text = join_lines (write_log (fleet, format, 25));
-      ASSERT_TRUE (g_file_set_contents (log.c_str (), text.data (), (gssize) text.size (), nullptr));
+      ASSERT_TRUE (
+        g_file_set_contents (log.c_str (), text.data (), (gssize) text.size (), nullptr));
 
       StorePtr sqlite = open_store (dir.file (std::string (format_name (format)) + ".db"));
       StorePtr pg = open_store (server.create_database ("fleet_" + std::to_string (db_number++)));

@@ -126,7 +126,11 @@ class FleetTimeline : public ::testing::Test {
  protected:
   po_test::TempDir dir;
   Fleet fleet = make_fleet ();
-  std::string db () const { return dir.file ("fleet.db"); }
+  std::string
+  db () const
+  {
+    return dir.file ("fleet.db");
+  }
 };
 
 }  // namespace
@@ -190,7 +194,8 @@ TEST_F (FleetTimeline, ExactCountsBurnDownAndProjection)
 TEST_F (FleetTimeline, EveryAsOfDateMatchesTheModel)
 {
   StorePtr store = open_store (db ());
-  ingest_text (store.get (), dir.file ("all.log"), join_lines (write_log (fleet, Format::Event, 30)));
+  ingest_text (store.get (), dir.file ("all.log"),
+               join_lines (write_log (fleet, Format::Event, 30)));
   for (int as_of : { 0, 4, 10, 11, 12, 13, 19, 25, 30 })
     {
       SCOPED_TRACE ("as of " + date_of (fleet, as_of));
@@ -230,7 +235,8 @@ TEST_F (FleetTimeline, EveryLogFormatGivesTheSameReport)
 TEST_F (FleetTimeline, FleetFormatKeepsTheEnginePerHost)
 {
   StorePtr store = open_store (db ());
-  ingest_text (store.get (), dir.file ("fleet.log"), join_lines (write_log (fleet, Format::Fleet, AS_OF)));
+  ingest_text (store.get (), dir.file ("fleet.log"),
+               join_lines (write_log (fleet, Format::Fleet, AS_OF)));
   ReportPtr report = build_report (store.get (), day_of (fleet, AS_OF), STALE);
   ASSERT_TRUE (report);
   const PoFleetPolicyReport *p1 = find_policy (report.get (), P1);
@@ -357,8 +363,8 @@ TEST_F (FleetTimeline, AppendedLinesAreReadOnce)
         text += lines[done] + "\n";
       std::string cut = done < lines.size () ? lines[done].substr (0, lines[done].size () / 2) : "";
       std::string on_disk = text + cut;
-      ASSERT_TRUE (g_file_set_contents (path.c_str (), on_disk.data (), (gssize) on_disk.size (),
-                                        nullptr));
+      ASSERT_TRUE (
+        g_file_set_contents (path.c_str (), on_disk.data (), (gssize) on_disk.size (), nullptr));
       std::vector<std::string> problems;
       PoFleetIngestStats stats = ingest_files (store.get (), { path }, &problems);
       EXPECT_EQ (stats.incomplete, cut.empty () ? 0u : 1u);
@@ -420,7 +426,8 @@ TEST_F (FleetTimeline, MalformedLinesAreReportedAndLoseNothing)
   EXPECT_NE (problems[2].find ("dirty.log:41: row 1: status \"bogus\""), std::string::npos)
     << problems[2];
   EXPECT_NE (problems[3].find ("dirty.log:51: "), std::string::npos) << problems[3];
-  EXPECT_NE (problems[4].find ("dirty.log:61: longer than 4 MiB"), std::string::npos) << problems[4];
+  EXPECT_NE (problems[4].find ("dirty.log:61: longer than 4 MiB"), std::string::npos)
+    << problems[4];
   // the bad row's host reported: it is a host, with no status of p
   std::string report = report_json (store.get (), day_of (fleet, AS_OF), STALE);
   EXPECT_EQ (report, expected);

@@ -47,9 +47,9 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   PoFuzzPart parts[2];
-  g_autoptr(PoRuntime) runtime = NULL;
-  g_autoptr(GPtrArray) packages = NULL;
-  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr (PoRuntime) runtime = NULL;
+  g_autoptr (GPtrArray) packages = NULL;
+  g_autoptr (GPtrArray) warnings = po_inventory_warnings_new ();
 
   po_fuzz_split (data, size, parts, G_N_ELEMENTS (parts));
   po_fuzz_write_file ("root/var/lib/dpkg/status", parts[0].data, parts[0].length);

@@ -27,8 +27,8 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 
 /* elements that fetch, embed or run something */
 static const gchar *const active_elements[] = {
-  "script", "iframe", "frame", "link", "img", "image", "object", "embed", "base", "form",
-  "audio", "video", "source", "use", "a", "foreignobject", NULL,
+  "script", "iframe", "frame", "link",   "img", "image", "object",        "embed", "base",
+  "form",   "audio",  "video", "source", "use", "a",     "foreignobject", NULL,
 };
 
 static void
@@ -43,7 +43,7 @@ check_html_is_self_contained (const gchar *html)
       g_autofree gchar *tag_lower = NULL;
 
       if (close == NULL)
-        abort ();  /* a '<' from the input reached the page unescaped */
+        abort (); /* a '<' from the input reached the page unescaped */
       tag = g_strndup (cursor + 1, (gsize) (close - cursor - 1));
       tag_lower = g_ascii_strdown (tag, -1);
       for (guint i = 0; active_elements[i] != NULL; i++)
@@ -79,11 +79,11 @@ check_html_is_self_contained (const gchar *html)
 static void
 check_report (PoFleetReport *report)
 {
-  g_autoptr(GString) json = g_string_new (NULL);
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GString) csv = g_string_new (NULL);
-  g_autoptr(GString) html = g_string_new (NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (GString) json = g_string_new (NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GString) csv = g_string_new (NULL);
+  g_autoptr (GString) html = g_string_new (NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
 
   po_fleet_report_render_json (report, json);
   po_fleet_report_render_text (report, text);
@@ -101,9 +101,9 @@ check_report (PoFleetReport *report)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoFleetStore) store = po_fleet_store_open (":memory:", &error);
-  g_autoptr(PoFleetIngest) ingest = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoFleetStore) store = po_fleet_store_open (":memory:", &error);
+  g_autoptr (PoFleetIngest) ingest = NULL;
   const gchar *cursor = (const gchar *) data;
   const gchar *end = cursor + size;
   guint line_no = 0;
@@ -119,14 +119,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       g_autofree gchar *where = g_strdup_printf ("fuzz:%u", ++line_no);
 
       if (!po_fleet_ingest_line (ingest, cursor, (gsize) (stop - cursor), where, &error))
-        abort ();  /* only the store can fail, and an in-memory one does not */
+        abort (); /* only the store can fail, and an in-memory one does not */
       cursor = stop + 1;
     }
   if (!po_fleet_ingest_finish (ingest, &error))
     abort ();
   for (gint64 as_of = 17500; as_of <= 17530; as_of += 15)
     {
-      g_autoptr(PoFleetReport) report = po_fleet_report_build (store, as_of, 7, &error);
+      g_autoptr (PoFleetReport) report = po_fleet_report_build (store, as_of, 7, &error);
       if (report == NULL)
         abort ();
       check_report (report);
@@ -134,9 +134,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (po_fuzz_verbose ())
     {
       const PoFleetIngestStats *stats = po_fleet_ingest_get_stats (ingest);
-      g_printerr ("lines %" G_GUINT64_FORMAT " phaseout %" G_GUINT64_FORMAT " rows %"
-                  G_GUINT64_FORMAT " malformed %" G_GUINT64_FORMAT " bad rows %" G_GUINT64_FORMAT
-                  "\n", stats->lines, stats->phaseout_lines, stats->rows, stats->malformed,
+      g_printerr ("lines %" G_GUINT64_FORMAT " phaseout %" G_GUINT64_FORMAT
+                  " rows %" G_GUINT64_FORMAT " malformed %" G_GUINT64_FORMAT
+                  " bad rows %" G_GUINT64_FORMAT "\n",
+                  stats->lines, stats->phaseout_lines, stats->rows, stats->malformed,
                   stats->bad_rows);
     }
   return 0;

@@ -33,16 +33,13 @@
 #define MODULES "root/lib/modules/" RELEASE
 
 /* depmod -b ROOT 6.1.0-fuzz over one file extra/fuzzmod.ko */
-static const guint8 dep_bin[] = {
-  0xb0, 0x07, 0xf4, 0x57, 0x00, 0x02, 0x00, 0x01, 0x20, 0x00, 0x00, 0x2d,
-  0x75, 0x7a, 0x7a, 0x6d, 0x6f, 0x64, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
-  0x00, 0x00, 0x00, 0x65, 0x78, 0x74, 0x72, 0x61, 0x2f, 0x66, 0x75, 0x7a,
-  0x7a, 0x6d, 0x6f, 0x64, 0x2e, 0x6b, 0x6f, 0x3a, 0x00, 0x66, 0x66, 0xc0,
-  0x00, 0x00, 0x0c
-};
+static const guint8 dep_bin[] = { 0xb0, 0x07, 0xf4, 0x57, 0x00, 0x02, 0x00, 0x01, 0x20, 0x00, 0x00,
+                                  0x2d, 0x75, 0x7a, 0x7a, 0x6d, 0x6f, 0x64, 0x00, 0x00, 0x00, 0x00,
+                                  0x01, 0x00, 0x00, 0x00, 0x00, 0x65, 0x78, 0x74, 0x72, 0x61, 0x2f,
+                                  0x66, 0x75, 0x7a, 0x7a, 0x6d, 0x6f, 0x64, 0x2e, 0x6b, 0x6f, 0x3a,
+                                  0x00, 0x66, 0x66, 0xc0, 0x00, 0x00, 0x0c };
 
-static const gchar default_proc_modules[] =
-  "fuzzmod 16384 1 - Live 0x0000000000000000 (OE)\n";
+static const gchar default_proc_modules[] = "fuzzmod 16384 1 - Live 0x0000000000000000 (OE)\n";
 
 static gchar *root;
 
@@ -68,17 +65,16 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   PoFuzzPart parts[5];
-  g_autoptr(PoRuntime) runtime = NULL;
-  g_autoptr(GPtrArray) modules = NULL;
-  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr (PoRuntime) runtime = NULL;
+  g_autoptr (GPtrArray) modules = NULL;
+  g_autoptr (GPtrArray) warnings = po_inventory_warnings_new ();
 
   po_fuzz_split (data, size, parts, G_N_ELEMENTS (parts));
   po_fuzz_write_file (MODULES "/extra/fuzzmod.ko", parts[0].data, parts[0].length);
   if (parts[1].length > 0)
     po_fuzz_write_file ("root/proc/modules", parts[1].data, parts[1].length);
   else
-    po_fuzz_write_file ("root/proc/modules", default_proc_modules,
-                        strlen (default_proc_modules));
+    po_fuzz_write_file ("root/proc/modules", default_proc_modules, strlen (default_proc_modules));
   write_or_remove (MODULES "/modules.builtin.modinfo", &parts[2]);
   write_or_remove (MODULES "/modules.builtin", &parts[3]);
   if (parts[4].length > 0)
@@ -110,9 +106,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       po_fuzz_check_text ("sig_hashalgo", module->sig_hashalgo);
       po_fuzz_check_text ("info_error", module->info_error);
       if (po_fuzz_verbose ())
-        fprintf (stderr, "  module %s loaded=%d builtin=%d path=%s version=%s signer=%s "
-                 "info_error=%s\n", module->name, module->loaded, module->builtin,
-                 module->path, module->version, module->signer, module->info_error);
+        fprintf (stderr,
+                 "  module %s loaded=%d builtin=%d path=%s version=%s signer=%s "
+                 "info_error=%s\n",
+                 module->name, module->loaded, module->builtin, module->path, module->version,
+                 module->signer, module->info_error);
     }
   for (guint i = 0; i < warnings->len; i++)
     {

@@ -22,9 +22,18 @@ static gchar *policy_file;
 static const gchar *root;
 
 static const gchar *const names[] = {
-  "kesl", "klnagent64", "/opt/kaspersky/kesl/bin/kesl", "Kaspersky Lab", "kav4fs_oas",
-  "AO Kaspersky Lab: kernel module signing key", "klif.sys", "com.kaspersky.kav", "", "*",
-  "ÄÖÜ\xe2\x80\xae", NULL,
+  "kesl",
+  "klnagent64",
+  "/opt/kaspersky/kesl/bin/kesl",
+  "Kaspersky Lab",
+  "kav4fs_oas",
+  "AO Kaspersky Lab: kernel module signing key",
+  "klif.sys",
+  "com.kaspersky.kav",
+  "",
+  "*",
+  "ÄÖÜ\xe2\x80\xae",
+  NULL,
 };
 
 int
@@ -47,10 +56,10 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr(PoRuntime) runtime = NULL;
-  g_autoptr(PoCatalogue) catalogue = NULL;
-  g_autoptr(GString) report = g_string_new (NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PoRuntime) runtime = NULL;
+  g_autoptr (PoCatalogue) catalogue = NULL;
+  g_autoptr (GString) report = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
   const gchar *files[] = { policy_file, NULL };
   GPtrArray *problems;
 
@@ -58,8 +67,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
   /* a new runtime each time: the catalogue is then loaded for this input,
    * never served from a stale cache */
-  runtime = po_fuzz_runtime_new ("root", root, "policy-dir", policy_dir,
-                                 "now", "2018-06-01T00:00:00Z", NULL);
+  runtime = po_fuzz_runtime_new ("root", root, "policy-dir", policy_dir, "now",
+                                 "2018-06-01T00:00:00Z", NULL);
   catalogue = po_runtime_get_catalogue (runtime, &error);
   if (catalogue == NULL)
     abort ();
@@ -69,7 +78,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   for (guint k = 0; k < PO_INDICATOR_KIND_N; k++)
     for (guint n = 0; names[n] != NULL; n++)
       {
-        g_autoptr(GPtrArray) matches = NULL;
+        g_autoptr (GPtrArray) matches = NULL;
         po_catalogue_match (catalogue, (PoIndicatorKind) k, names[n], &matches);
       }
 

@@ -58,8 +58,8 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   PoFuzzPart parts[4];
-  g_autoptr(GPtrArray) processes = NULL;
-  g_autoptr(GPtrArray) warnings = po_inventory_warnings_new ();
+  g_autoptr (GPtrArray) processes = NULL;
+  g_autoptr (GPtrArray) warnings = po_inventory_warnings_new ();
   g_autofree gchar *exe = g_build_filename (root, "proc/4242/exe", NULL);
   g_autofree gchar *target = NULL;
   gsize comm_length;

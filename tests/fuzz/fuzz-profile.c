@@ -37,8 +37,9 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 static void
 check_profile (PoProfile *profile, gboolean text)
 {
-  static const gchar *const types[] = { "government", "central-government", "municipality",
-                                        "x-acme", "", NULL };
+  static const gchar *const types[] = {
+    "government", "central-government", "municipality", "x-acme", "", NULL
+  };
   static const gchar *const places[] = { "NL", "US", "US-TX", "EU", "*", "", NULL };
   g_autofree gchar *description = po_profile_describe (profile);
   const gchar *const *lists[3];
@@ -71,11 +72,11 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   PoFuzzPart parts[2];
-  g_autoptr(PoProfile) profile = NULL;
-  g_autoptr(PoProfile) copy = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PoRuntime) runtime = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_autoptr (PoProfile) profile = NULL;
+  g_autoptr (PoProfile) copy = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PoRuntime) runtime = NULL;
+  g_auto (GStrv) lines = NULL;
   g_autofree gchar *options = NULL;
 
   po_fuzz_split (data, size, parts, G_N_ELEMENTS (parts));
@@ -90,8 +91,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   copy = po_profile_copy (profile);
   options = g_strndup (parts[1].data, parts[1].length);
   lines = g_strsplit (options, "\n", 64);
-  runtime = po_fuzz_runtime_new ("root", root, "config", config_path,
-                                 "now", "2018-06-01T00:00:00Z", NULL);
+  runtime = po_fuzz_runtime_new ("root", root, "config", config_path, "now", "2018-06-01T00:00:00Z",
+                                 NULL);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       gchar *eq = strchr (lines[i], '=');
@@ -105,7 +106,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   check_profile (copy, FALSE);
 
   {
-    g_autoptr(PoProfile) from_runtime = NULL;
+    g_autoptr (PoProfile) from_runtime = NULL;
     if (po_runtime_get_profile (runtime, &from_runtime, &error) && from_runtime != NULL)
       check_profile (from_runtime, FALSE);
     g_clear_error (&error);

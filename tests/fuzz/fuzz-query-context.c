@@ -28,8 +28,8 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr(PoQueryContext) context = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PoQueryContext) context = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree gchar *json = NULL;
   const PoTable *const *tables;
   const PoTableSchema *schema;
@@ -45,7 +45,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   context = po_query_context_new_from_json (schema, json, &error);
   if (context == NULL)
     {
-      g_autoptr(OsqueryExtensionStatus) status = NULL;
+      g_autoptr (OsqueryExtensionStatus) status = NULL;
 
       if (error == NULL)
         abort ();

@@ -34,7 +34,7 @@ on_shutdown (gpointer user_data)
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
 {
-  g_autoptr(PoRuntime) runtime = NULL;
+  g_autoptr (PoRuntime) runtime = NULL;
   g_autofree gchar *root = NULL;
 
   po_fuzz_init_logging ();
@@ -47,10 +47,10 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 }
 
 typedef struct {
-  int            fd;
+  int fd;
   const uint8_t *data;
-  size_t         size;
-  gsize          received;
+  size_t size;
+  gsize received;
 } Peer;
 
 static gpointer
@@ -64,7 +64,7 @@ peer_main (gpointer user_data)
     {
       ssize_t n = send (peer->fd, peer->data + sent, peer->size - sent, MSG_NOSIGNAL);
       if (n <= 0)
-        break;  /* the server hung up early: that is allowed */
+        break; /* the server hung up early: that is allowed */
       sent += (gsize) n;
     }
   shutdown (peer->fd, SHUT_WR);
@@ -81,9 +81,9 @@ peer_main (gpointer user_data)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr(PoSocketTransport) transport = NULL;
-  g_autoptr(PoBoundedProtocol) protocol = NULL;
-  g_autoptr(OsqueryExtensionProcessor) processor = NULL;
+  g_autoptr (PoSocketTransport) transport = NULL;
+  g_autoptr (PoBoundedProtocol) protocol = NULL;
+  g_autoptr (OsqueryExtensionProcessor) processor = NULL;
   GThread *thread;
   Peer peer;
   int fds[2];
@@ -102,7 +102,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   po_bounded_protocol_set_server_methods (protocol, po_ext_handler_methods);
   for (;;)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (!thrift_transport_peek (THRIFT_TRANSPORT (transport), &error))
         break;
@@ -117,7 +117,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_thread_join (thread);
   close (fds[1]);
   if (po_fuzz_verbose ())
-    fprintf (stderr, "  %zu bytes in, %" G_GSIZE_FORMAT " bytes of replies\n", size,
-             peer.received);
+    fprintf (stderr, "  %zu bytes in, %" G_GSIZE_FORMAT " bytes of replies\n", size, peer.received);
   return 0;
 }

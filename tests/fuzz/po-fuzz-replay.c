@@ -23,8 +23,8 @@ compare_strings (gconstpointer a, gconstpointer b)
 static void
 collect (const gchar *path, GPtrArray *files)
 {
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GPtrArray) names = NULL;
   const gchar *name;
 
   if (!g_file_test (path, G_FILE_TEST_IS_DIR))
@@ -48,7 +48,7 @@ collect (const gchar *path, GPtrArray *files)
 int
 main (int argc, char **argv)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
 
   LLVMFuzzerInitialize (&argc, &argv);
   for (int i = 1; i < argc; i++)
@@ -61,7 +61,7 @@ main (int argc, char **argv)
   for (guint i = 0; i < files->len; i++)
     {
       g_autofree gchar *contents = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       gsize length = 0;
       guint8 *copy;
 

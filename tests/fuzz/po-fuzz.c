@@ -13,8 +13,7 @@
 #include <unistd.h>
 
 static GLogWriterOutput
-quiet_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields,
-              gpointer user_data)
+quiet_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
   if ((log_level & (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_ERROR)) != 0)
     {
@@ -48,8 +47,8 @@ po_fuzz_split (const uint8_t *data, size_t size, PoFuzzPart *parts, guint max_pa
   while (n < max_parts)
     {
       const gchar *sep = n + 1 < max_parts
-                         ? memmem (p, (gsize) (end - p), PO_FUZZ_SEPARATOR, sep_len)
-                         : NULL;
+                           ? memmem (p, (gsize) (end - p), PO_FUZZ_SEPARATOR, sep_len)
+                           : NULL;
       parts[n].data = p;
       parts[n].length = sep != NULL ? (gsize) (sep - p) : (gsize) (end - p);
       n++;
@@ -170,8 +169,8 @@ po_fuzz_check_text (const gchar *what, const gchar *text)
 PoRuntime *
 po_fuzz_runtime_new (const gchar *first_flag, ...)
 {
-  g_autoptr(PoSettings) settings = po_settings_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PoSettings) settings = po_settings_new ();
+  g_autoptr (GError) error = NULL;
   PoRuntime *runtime;
   va_list args;
 
@@ -206,9 +205,9 @@ po_fuzz_generate (PoRuntime *runtime, const gchar *table_name)
   for (guint t = 0; t < n_tables; t++)
     {
       const PoTable *table = tables[t];
-      g_autoptr(PoQueryContext) query = NULL;
-      g_autoptr(PoRows) rows = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (PoQueryContext) query = NULL;
+      g_autoptr (PoRows) rows = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (table_name != NULL && g_strcmp0 (table->schema->name, table_name) != 0)
         continue;

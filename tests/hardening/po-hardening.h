@@ -35,12 +35,16 @@ resident_kib (pid_t pid)
  */
 class HardeningFixture : public ExtensionFixture {
  protected:
-  void SetUp () override {}
-
-  void LaunchWith (const std::string &flags, const std::string &prefix = "")
+  void
+  SetUp () override
   {
-    std::string wrapper = "#!/bin/sh\n" + prefix + "exec " +
-                          build_path ("extension/phaseout.ext") + " \"$@\" " + flags + "\n";
+  }
+
+  void
+  LaunchWith (const std::string &flags, const std::string &prefix = "")
+  {
+    std::string wrapper = "#!/bin/sh\n" + prefix + "exec " + build_path ("extension/phaseout.ext")
+                          + " \"$@\" " + flags + "\n";
     dir.write ("phaseout-hardening.ext", wrapper, 0755);
     Launch (dir.file ("phaseout-hardening.ext"));
   }
@@ -50,16 +54,18 @@ class HardeningFixture : public ExtensionFixture {
    * after the previous instance was killed or stopped and the stand-in has
    * forgotten it (its watcher notices within the 1 s interval)
    */
-  void LaunchAgainWith (const std::string &flags)
+  void
+  LaunchAgainWith (const std::string &flags)
   {
     for (int i = 0; i < 200 && standin.FindExtension ("phaseout").has_value (); i++)
       usleep (50 * 1000);
     exited = false;
-    std::string wrapper = "#!/bin/sh\nexec " + build_path ("extension/phaseout.ext") + " \"$@\" " +
-                          flags + "\n";
+    std::string wrapper = "#!/bin/sh\nexec " + build_path ("extension/phaseout.ext") + " \"$@\" "
+                          + flags + "\n";
     dir.write ("phaseout-hardening.ext", wrapper, 0755);
     std::string error;
-    pid = standin.LaunchExtension (dir.file ("phaseout-hardening.ext"), false, "5", "1", {}, &error);
+    pid = standin.LaunchExtension (dir.file ("phaseout-hardening.ext"), false, "5", "1", {},
+                                   &error);
     ASSERT_GT (pid, 0) << error;
     auto registered = standin.WaitForRegistration ("phaseout", 20s);
     ASSERT_TRUE (registered.has_value ()) << "phaseout.ext did not register again";
@@ -69,7 +75,11 @@ class HardeningFixture : public ExtensionFixture {
   }
 
   /* the tables this build has (the compliance tables may not exist yet) */
-  bool HasTable (const std::string &table) { return standin.TableRoutes (table).has_value (); }
+  bool
+  HasTable (const std::string &table)
+  {
+    return standin.TableRoutes (table).has_value ();
+  }
 };
 
 /* one query of the mixed workload; i picks which */
@@ -81,7 +91,8 @@ struct Workload {
   {
     const std::pair<const char *, const char *> all[] = {
       { "phaseout_info", "SELECT version, tables FROM phaseout_info" },
-      { "phaseout_policies", "SELECT id, applicability FROM phaseout_policies WHERE id = 'us-dhs-bod-17-01'" },
+      { "phaseout_policies",
+        "SELECT id, applicability FROM phaseout_policies WHERE id = 'us-dhs-bod-17-01'" },
       { "phaseout_policies", "SELECT * FROM phaseout_policies" },
       { "banned_software", "SELECT policy_id, name, source, days_remaining FROM banned_software" },
       { "banned_software", "SELECT name FROM banned_software WHERE source = 'deb'" },
@@ -98,8 +109,9 @@ struct Workload {
   }
 
   /* a query, a "columns" call or a ping; true when it succeeded */
-  bool Run (po_standin::OsquerydStandin &standin, po_standin::RouteUUID uuid, unsigned i,
-            std::string *ret_error) const
+  bool
+  Run (po_standin::OsquerydStandin &standin, po_standin::RouteUUID uuid, unsigned i,
+       std::string *ret_error) const
   {
     unsigned kind = i % (unsigned) (queries.size () + 2);
     if (kind == queries.size ())

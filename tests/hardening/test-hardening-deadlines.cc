@@ -46,10 +46,10 @@ std::string
 long_call_request ()
 {
   std::string padding (400, 'x');
-  return be32 (0x80010001) + tstr ("call") + be32 (1) + std::string ("\x0b\x00\x01", 3) +
-         tstr ("table") + std::string ("\x0b\x00\x02", 3) + tstr ("phaseout_info") +
-         std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (2) + tstr (padding) + tstr ("") +
-         tstr ("action") + tstr ("generate") + std::string (1, '\0');
+  return be32 (0x80010001) + tstr ("call") + be32 (1) + std::string ("\x0b\x00\x01", 3)
+         + tstr ("table") + std::string ("\x0b\x00\x02", 3) + tstr ("phaseout_info")
+         + std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (2) + tstr (padding) + tstr ("")
+         + tstr ("action") + tstr ("generate") + std::string (1, '\0');
 }
 
 /* whether the server closed fd within `wait` (end of stream or reset;
@@ -73,12 +73,14 @@ closed_within (int fd, std::chrono::milliseconds wait)
 
 class Deadlines : public ::testing::Test {
  protected:
-  void Start (guint request_ms, guint lifetime_ms, guint max_connections)
+  void
+  Start (guint request_ms, guint lifetime_ms, guint max_connections)
   {
     PoExtServerLimits limits = { kTimeoutMs, request_ms, lifetime_ms, max_connections };
     if (!runtime)
       runtime = po_test::make_runtime ({ { "now", "2018-05-01" } });
-    handler = po_ext_handler_new (runtime.get (), [] (gpointer) {}, nullptr);
+    handler = po_ext_handler_new (
+      runtime.get (), [] (gpointer) {}, nullptr);
     path = dir.file ("ext.sock");
     GError *raw = nullptr;
     server = po_ext_server_new_with_limits (path.c_str (), OSQUERY_EXTENSION_HANDLER (handler),
@@ -86,7 +88,8 @@ class Deadlines : public ::testing::Test {
     po_test::ErrorPtr error (raw);
     ASSERT_NE (server, nullptr) << error->message;
   }
-  void TearDown () override
+  void
+  TearDown () override
   {
     po_ext_server_free (server);
     if (handler != nullptr)
@@ -94,7 +97,8 @@ class Deadlines : public ::testing::Test {
   }
 
   /* a ping on its own connection, as osqueryd's probe makes it */
-  bool Ping ()
+  bool
+  Ping ()
   {
     GError *raw = nullptr;
     bool ok = po_ext_manager_ping (path.c_str (), 2 * kTimeoutMs, &raw);
@@ -127,8 +131,8 @@ TEST_F (Deadlines, TricklingRequestIsClosedAtItsDeadline)
   int fd = connect_to (path);
   ASSERT_GE (fd, 0);
 
-  std::atomic<bool> trickling { true };
-  std::atomic<int> pings { 0 };
+  std::atomic<bool> trickling{ true };
+  std::atomic<int> pings{ 0 };
   std::thread prober ([&] {
     while (trickling.load ())
       {
@@ -159,8 +163,8 @@ TEST_F (Deadlines, TricklingRequestIsClosedAtItsDeadline)
   EXPECT_GT (pings.load (), 0);
   EXPECT_TRUE (Ping ());
   printf ("trickled request %s after %ld ms and %zu bytes (deadline %u ms); %d pings "
-          "answered meanwhile\n", closed ? "closed" : "still open", (long) held.count (), sent,
-          request_ms, pings.load ());
+          "answered meanwhile\n",
+          closed ? "closed" : "still open", (long) held.count (), sent, request_ms, pings.load ());
 }
 
 namespace {
@@ -171,14 +175,15 @@ write_bulk_policies (const std::string &path, int n)
 {
   std::string json = "{\"format\": 1, \"policies\": [";
   for (int i = 0; i < n; i++)
-    json += std::string (i > 0 ? "," : "") + "{\"id\": \"bulk-" + std::to_string (i) +
-            "\", \"title\": \"A bulk policy for the reply deadline test\", "
-            "\"issuer\": \"tests\", \"jurisdiction\": \"*\", \"instrument\": \"none\", "
-            "\"issued\": \"2025-01-15\", \"binding\": true, \"vendors\": [\"kaspersky\"], "
-            "\"categories\": [\"all\"], \"scope\": {\"binds\": [\"all\"], \"description\": \"" +
-            std::string (1000, 'x') + "\"}, \"milestones\": [{\"kind\": \"remove\", "
-            "\"date\": \"2025-06-30\"}], \"sources\": [{\"title\": \"t\", "
-            "\"url\": \"https://example.com/\"}]}";
+    json += std::string (i > 0 ? "," : "") + "{\"id\": \"bulk-" + std::to_string (i)
+            + "\", \"title\": \"A bulk policy for the reply deadline test\", "
+              "\"issuer\": \"tests\", \"jurisdiction\": \"*\", \"instrument\": \"none\", "
+              "\"issued\": \"2025-01-15\", \"binding\": true, \"vendors\": [\"kaspersky\"], "
+              "\"categories\": [\"all\"], \"scope\": {\"binds\": [\"all\"], \"description\": \""
+            + std::string (1000, 'x')
+            + "\"}, \"milestones\": [{\"kind\": \"remove\", "
+              "\"date\": \"2025-06-30\"}], \"sources\": [{\"title\": \"t\", "
+              "\"url\": \"https://example.com/\"}]}";
   json += "]}";
   ASSERT_TRUE (g_file_set_contents (path.c_str (), json.c_str (), -1, nullptr));
 }
@@ -251,8 +256,9 @@ TEST_F (Deadlines, SlowlyReadReplyIsCutAtItsDeadline)
   EXPECT_GE (held.count (), (long) request_ms * 8 / 10) << "cut before its deadline";
   EXPECT_LT (taken, whole);
   EXPECT_TRUE (Ping ());
-  printf ("slowly read reply cut %ld ms after its first byte, %zu of %zu bytes taken (deadline %u ms)\n",
-          (long) held.count (), taken, whole, request_ms);
+  printf (
+    "slowly read reply cut %ld ms after its first byte, %zu of %zu bytes taken (deadline %u ms)\n",
+    (long) held.count (), taken, whole, request_ms);
 }
 
 /* the receive timeout still ends a peer that says nothing at all */
@@ -307,15 +313,15 @@ TEST_F (Deadlines, ConnectionsPastTheCapAreRefused)
   int held[2] = { connect_to (path), connect_to (path) };
   ASSERT_GE (held[0], 0);
   ASSERT_GE (held[1], 0);
-  std::this_thread::sleep_for (100ms);  /* both accepted */
+  std::this_thread::sleep_for (100ms); /* both accepted */
 
   int refused = connect_to (path);
-  ASSERT_GE (refused, 0);  /* the kernel accepts; the server closes it */
+  ASSERT_GE (refused, 0); /* the kernel accepts; the server closes it */
   EXPECT_TRUE (closed_within (refused, 500ms));
   close (refused);
 
   close (held[0]);
   close (held[1]);
-  std::this_thread::sleep_for (100ms);  /* their workers notice */
+  std::this_thread::sleep_for (100ms); /* their workers notice */
   EXPECT_TRUE (Ping ());
 }

@@ -61,28 +61,31 @@ generate_directly (const std::string &socket_path, const std::string &table)
 
 class Faults : public HardeningFixture {
  protected:
-  std::string Root ()
+  std::string
+  Root ()
   {
     std::string root = fixture_path ("compliance/kes-host");
     return access (root.c_str (), F_OK) == 0 ? root : fixture_path ("inventory/kesl-host");
   }
 
-  void LaunchOnFixture (const std::string &more = "")
+  void
+  LaunchOnFixture (const std::string &more = "")
   {
-    LaunchWith ("--root '" + Root () + "' --now 2018-06-01 --state-db '" + dir.file ("state.db") +
-                "' " + more);
+    LaunchWith ("--root '" + Root () + "' --now 2018-06-01 --state-db '" + dir.file ("state.db")
+                + "' " + more);
   }
 
   /* runs `clients` well-behaved clients until stop; returns (calls, failures) */
   struct Clients {
-    std::atomic<bool> stop { false };
-    std::atomic<long> calls { 0 };
-    std::atomic<long> failures { 0 };
+    std::atomic<bool> stop{ false };
+    std::atomic<long> calls{ 0 };
+    std::atomic<long> failures{ 0 };
     std::string first_failure;
     std::mutex mu;
     std::vector<std::thread> threads;
 
-    void Start (po_standin::OsquerydStandin &standin, po_standin::RouteUUID uuid, int n)
+    void
+    Start (po_standin::OsquerydStandin &standin, po_standin::RouteUUID uuid, int n)
     {
       auto workload = std::make_shared<Workload> (standin);
       for (int c = 0; c < n; c++)
@@ -100,7 +103,8 @@ class Faults : public HardeningFixture {
             }
         });
     }
-    void Stop ()
+    void
+    Stop ()
     {
       stop = true;
       for (auto &t : threads)
@@ -125,12 +129,12 @@ TEST_F (Faults, MisbehavingClientsBesideTheLoadCostNothing)
   LaunchOnFixture ();
   std::string socket_path = standin.ExtensionSocket (uuid);
   Clients good;
-  std::atomic<bool> stop { false };
-  std::atomic<long> misbehaved { 0 };
+  std::atomic<bool> stop{ false };
+  std::atomic<long> misbehaved{ 0 };
   std::vector<std::thread> bad;
 
   good.Start (standin, uuid, 16);
-  for (int i = 0; i < 8; i++)  /* idle: connect, say nothing, hold, let go */
+  for (int i = 0; i < 8; i++) /* idle: connect, say nothing, hold, let go */
     bad.emplace_back ([&] {
       while (!stop.load ())
         {
@@ -141,7 +145,7 @@ TEST_F (Faults, MisbehavingClientsBesideTheLoadCostNothing)
           misbehaved++;
         }
     });
-  for (int i = 0; i < 4; i++)  /* hang up before the reply */
+  for (int i = 0; i < 4; i++) /* hang up before the reply */
     bad.emplace_back ([&] {
       std::string request = generate_call ("phaseout_policies");
       while (!stop.load ())
@@ -156,7 +160,7 @@ TEST_F (Faults, MisbehavingClientsBesideTheLoadCostNothing)
           std::this_thread::sleep_for (100ms);
         }
     });
-  for (int i = 0; i < 4; i++)  /* garbage */
+  for (int i = 0; i < 4; i++) /* garbage */
     bad.emplace_back ([&, i] {
       std::mt19937 random (i);
       while (!stop.load ())
@@ -180,22 +184,23 @@ TEST_F (Faults, MisbehavingClientsBesideTheLoadCostNothing)
           std::this_thread::sleep_for (100ms);
         }
     });
-  bad.emplace_back ([&] {  /* a request trickling in, a byte every 50 ms */
-    std::string request = generate_call ("phaseout_info");
-    while (!stop.load ())
-      {
-        int fd = connect_to (socket_path);
-        if (fd < 0)
-          std::this_thread::sleep_for (100ms);
-        for (size_t b = 0; fd >= 0 && b < request.size () && !stop.load (); b++)
-          {
-            ::send (fd, &request[b], 1, MSG_NOSIGNAL);
-            std::this_thread::sleep_for (50ms);
-          }
-        if (fd >= 0)
-          close (fd);
-        misbehaved++;
-      }
+  bad.emplace_back ([&] { /* a request trickling in, a byte every 50 ms */
+                          std::string request = generate_call ("phaseout_info");
+                          while (!stop.load ())
+                            {
+                              int fd = connect_to (socket_path);
+                              if (fd < 0)
+                                std::this_thread::sleep_for (100ms);
+                              for (size_t b = 0; fd >= 0 && b < request.size () && !stop.load ();
+                                   b++)
+                                {
+                                  ::send (fd, &request[b], 1, MSG_NOSIGNAL);
+                                  std::this_thread::sleep_for (50ms);
+                                }
+                              if (fd >= 0)
+                                close (fd);
+                              misbehaved++;
+                            }
   });
 
   std::this_thread::sleep_for (10s);
@@ -227,7 +232,7 @@ TEST_F (Faults, IdleConnectionIsDroppedAfterTheServerTimeout)
   ASSERT_GE (idle, 0);
   ASSERT_GE (half, 0);
   std::string request = generate_call ("phaseout_info");
-  ASSERT_EQ (::send (half, request.data (), 10, MSG_NOSIGNAL), 10);  /* half a header */
+  ASSERT_EQ (::send (half, request.data (), 10, MSG_NOSIGNAL), 10); /* half a header */
 
   auto start = std::chrono::steady_clock::now ();
   struct timeval limit = { 60, 0 };
@@ -238,7 +243,8 @@ TEST_F (Faults, IdleConnectionIsDroppedAfterTheServerTimeout)
     EXPECT_TRUE (standin.Query ("SELECT version FROM phaseout_info").ok ());
 
   char byte;
-  EXPECT_EQ (recv (idle, &byte, 1, 0), 0) << "the idle connection was not closed: " << g_strerror (errno);
+  EXPECT_EQ (recv (idle, &byte, 1, 0), 0)
+    << "the idle connection was not closed: " << g_strerror (errno);
   auto idle_closed = std::chrono::steady_clock::now () - start;
   EXPECT_EQ (recv (half, &byte, 1, 0), 0) << "the half-sent request was not dropped";
   close (idle);
@@ -263,7 +269,7 @@ TEST_F (Faults, SigtermDuringQueriesExitsZeroAndRemovesItsSocket)
   ASSERT_TRUE (standin.Kill (pid, SIGTERM));
   int status = WaitExit (10s);
   auto took = std::chrono::steady_clock::now () - start;
-  clients.Stop ();  /* every client call returns: none hangs */
+  clients.Stop (); /* every client call returns: none hangs */
 
   ASSERT_TRUE (WIFEXITED (status)) << "not an exit: status " << status;
   EXPECT_EQ (WEXITSTATUS (status), 0);
@@ -292,26 +298,27 @@ TEST_F (Faults, ManagerKilledMidQueryEndsTheExtension)
   ASSERT_EQ (prctl (PR_SET_CHILD_SUBREAPER, 1), 0);
   std::string manager_socket = dir.file ("killed.em");
   std::string pid_file = dir.file ("extension.pid");
-  std::string wrapper = "#!/bin/sh\necho $$ > '" + pid_file + "'\nexec " +
-                        build_path ("extension/phaseout.ext") + " \"$@\" --root '" + Root () +
-                        "' --now 2018-06-01 --state-db '" + dir.file ("state.db") + "'\n";
+  std::string wrapper = "#!/bin/sh\necho $$ > '" + pid_file + "'\nexec "
+                        + build_path ("extension/phaseout.ext") + " \"$@\" --root '" + Root ()
+                        + "' --now 2018-06-01 --state-db '" + dir.file ("state.db") + "'\n";
   dir.write ("phaseout-killed.ext", wrapper, 0755);
-  std::string command = build_path ("tests/standin/po-osqueryd") + " --socket " + manager_socket +
-                        " --extension " + dir.file ("phaseout-killed.ext") +
-                        " --interval 1 --timeout 5 --wait-registered phaseout --serve-seconds -1";
+  std::string command = build_path ("tests/standin/po-osqueryd") + " --socket " + manager_socket
+                        + " --extension " + dir.file ("phaseout-killed.ext")
+                        + " --interval 1 --timeout 5 --wait-registered phaseout --serve-seconds -1";
   gchar **argv = NULL;
   ASSERT_TRUE (g_shell_parse_argv (command.c_str (), NULL, &argv, NULL));
   GPid manager = 0;
   GError *error = NULL;
-  ASSERT_TRUE (g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &manager,
-                              &error)) << error->message;
+  ASSERT_TRUE (
+    g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &manager, &error))
+    << error->message;
   g_strfreev (argv);
 
   /* the extension's socket: <manager socket>.<uuid> */
   std::string extension_socket;
   for (int i = 0; i < 200 && extension_socket.empty (); i++)
     {
-      g_autoptr(GDir) listing = g_dir_open (dir.path ().c_str (), 0, NULL);
+      g_autoptr (GDir) listing = g_dir_open (dir.path ().c_str (), 0, NULL);
       const gchar *name;
       while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
         if (g_str_has_prefix (name, "killed.em."))
@@ -323,12 +330,13 @@ TEST_F (Faults, ManagerKilledMidQueryEndsTheExtension)
   pid_t extension = (pid_t) std::stol (read_file (pid_file));
   ASSERT_TRUE (generate_directly (extension_socket, "phaseout_info"));
 
-  std::atomic<bool> stop { false };
-  std::atomic<long> calls { 0 };
+  std::atomic<bool> stop{ false };
+  std::atomic<long> calls{ 0 };
   std::vector<std::thread> clients;
   for (int c = 0; c < 8; c++)
     clients.emplace_back ([&, c] {
-      const char *tables[] = { "banned_software", "phaseout_policies", "phaseout_status", "phaseout_info" };
+      const char *tables[] = { "banned_software", "phaseout_policies", "phaseout_status",
+                               "phaseout_info" };
       for (int i = c; !stop.load (); i++)
         {
           generate_directly (extension_socket, tables[i % 4]);
@@ -379,13 +387,14 @@ TEST_F (Faults, ManagerKilledMidQueryEndsTheExtension)
 std::vector<std::string>
 history (po_standin::OsquerydStandin &standin)
 {
-  auto result = standin.Query ("SELECT policy_id, finding, first_seen, removed_at FROM phaseout_history "
-                               "ORDER BY policy_id, finding, first_seen");
+  auto result = standin.Query (
+    "SELECT policy_id, finding, first_seen, removed_at FROM phaseout_history "
+    "ORDER BY policy_id, finding, first_seen");
   EXPECT_TRUE (result.ok ()) << result.message;
   std::vector<std::string> lines;
   for (auto &row : result.rows)
-    lines.push_back (row["policy_id"].value_or ("-") + " " + row["finding"].value_or ("-") + " " +
-                     row["first_seen"].value_or ("-") + " " + row["removed_at"].value_or ("-"));
+    lines.push_back (row["policy_id"].value_or ("-") + " " + row["finding"].value_or ("-") + " "
+                     + row["first_seen"].value_or ("-") + " " + row["removed_at"].value_or ("-"));
   return lines;
 }
 
@@ -397,8 +406,8 @@ integrity (const std::string &path)
   if (sqlite3_open_v2 (path.c_str (), &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
     {
       sqlite3_stmt *statement = NULL;
-      if (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &statement, NULL) == SQLITE_OK &&
-          sqlite3_step (statement) == SQLITE_ROW)
+      if (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &statement, NULL) == SQLITE_OK
+          && sqlite3_step (statement) == SQLITE_ROW)
         result = (const char *) sqlite3_column_text (statement, 0);
       sqlite3_finalize (statement);
     }
@@ -408,18 +417,24 @@ integrity (const std::string &path)
 
 class StateFaults : public Faults {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     if (!HasTableInThisBuild ("phaseout_history"))
       GTEST_SKIP () << "no phaseout_history table in this build";
   }
 
-  static bool HasTableInThisBuild (const char *name) { return po_tables_lookup (name) != NULL; }
-
-  void Relaunch (const std::string &now, const std::string &state_db = "")
+  static bool
+  HasTableInThisBuild (const char *name)
   {
-    LaunchAgainWith ("--root '" + Root () + "' --now " + now + " --state-db '" +
-                     (state_db.empty () ? dir.file ("state.db") : state_db) + "'");
+    return po_tables_lookup (name) != NULL;
+  }
+
+  void
+  Relaunch (const std::string &now, const std::string &state_db = "")
+  {
+    LaunchAgainWith ("--root '" + Root () + "' --now " + now + " --state-db '"
+                     + (state_db.empty () ? dir.file ("state.db") : state_db) + "'");
   }
 };
 
@@ -440,8 +455,8 @@ TEST_F (StateFaults, KilledMidWriteHistoryIntactOnRestart)
   long writes = 0;
   for (int round = 0; round < 5; round++)
     {
-      std::atomic<bool> stop { false };
-      std::atomic<long> queries { 0 };
+      std::atomic<bool> stop{ false };
+      std::atomic<long> queries{ 0 };
       std::vector<std::thread> writers;
       for (int c = 0; c < 8; c++)
         writers.emplace_back ([&] {
@@ -509,7 +524,7 @@ TEST_F (StateFaults, ReadOnlyDatabaseTablesStillAnswer)
   struct Unlock {
     std::string path;
     ~Unlock () { (void) !system (("chattr -i '" + path + "'").c_str ()); }
-  } unlock { dir.file ("state.db") };
+  } unlock{ dir.file ("state.db") };
 
   Relaunch ("2018-07-01");
   auto rows = standin.Query ("SELECT name, first_seen FROM banned_software");
@@ -529,10 +544,10 @@ TEST_F (StateFaults, FullDiskTablesStillAnswer)
   struct Unmount {
     std::string path;
     ~Unmount () { umount2 (path.c_str (), MNT_DETACH); }
-  } unmount { mount_point };
+  } unmount{ mount_point };
 
-  LaunchWith ("--root '" + Root () + "' --now 2018-06-01 --state-db '" + mount_point +
-              "/state.db'");
+  LaunchWith ("--root '" + Root () + "' --now 2018-06-01 --state-db '" + mount_point
+              + "/state.db'");
   ASSERT_TRUE (standin.Query ("SELECT * FROM banned_software").ok ());
   /* fill what is left */
   {
@@ -573,9 +588,9 @@ TEST_F (Faults, UnusablePolicyDirectoriesLeaveTheBuiltInCatalogue)
   dir.write ("open/10-x.json", read_file (fixture_path ("catalogue/good/one-policy.json")));
   ASSERT_EQ (chmod (dir.file ("open").c_str (), 0777), 0);
   dir.write ("a-file", "{}");
-  LaunchOnFixture ("--policy-dir '" + dir.file ("foreign") + "' --policy-dir '" + dir.file ("open") +
-                   "' --policy-dir '" + dir.file ("a-file") + "' --policy-dir '" +
-                   dir.file ("missing") + "'");
+  LaunchOnFixture ("--policy-dir '" + dir.file ("foreign") + "' --policy-dir '" + dir.file ("open")
+                   + "' --policy-dir '" + dir.file ("a-file") + "' --policy-dir '"
+                   + dir.file ("missing") + "'");
   auto policies = standin.Query ("SELECT id FROM phaseout_policies");
   ASSERT_TRUE (policies.ok ()) << policies.message;
   EXPECT_GE (policies.rows.size (), 8u) << "the built-in policies";
@@ -597,12 +612,14 @@ TEST_F (Faults, UnreadablePolicyDirectoryAsAnotherUser)
     GTEST_SKIP () << "needs root and setpriv";
   TempDir open_dir;
   ASSERT_EQ (chmod (open_dir.path ().c_str (), 0755), 0);
-  open_dir.write ("policies/10-x.json", read_file (fixture_path ("catalogue/good/one-policy.json")));
+  open_dir.write ("policies/10-x.json",
+                  read_file (fixture_path ("catalogue/good/one-policy.json")));
   ASSERT_EQ (chmod (open_dir.file ("policies").c_str (), 0700), 0);
-  std::string command = "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent " +
-                        build_path ("cli/phaseout") + " query --json 'SELECT count(*) AS n FROM "
-                        "phaseout_policies' --policy-dir " + open_dir.file ("policies") +
-                        " --root " + open_dir.path ();
+  std::string command = "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent "
+                        + build_path ("cli/phaseout")
+                        + " query --json 'SELECT count(*) AS n FROM "
+                          "phaseout_policies' --policy-dir "
+                        + open_dir.file ("policies") + " --root " + open_dir.path ();
   gchar *out = NULL, *err = NULL;
   gint status = -1;
   ASSERT_TRUE (g_spawn_command_line_sync (command.c_str (), &out, &err, &status, NULL));
@@ -630,8 +647,8 @@ TEST_F (Faults, ProcEntriesVanishingWhileRead)
   ASSERT_EQ (system (copy.c_str ()), 0);
   LaunchWith ("--root '" + root + "' --now 2018-06-01 --state-db '" + dir.file ("state.db") + "'");
 
-  std::atomic<bool> stop { false };
-  std::atomic<long> churned { 0 };
+  std::atomic<bool> stop{ false };
+  std::atomic<long> churned{ 0 };
   std::thread churn ([&] {
     std::mt19937 random (11);
     while (!stop.load ())
@@ -661,7 +678,8 @@ TEST_F (Faults, ProcEntriesVanishingWhileRead)
   long rows_seen = 0;
   for (int i = 0; i < 50; i++)
     {
-      auto result = standin.Query ("SELECT pid, name FROM banned_software WHERE source = 'process'");
+      auto result = standin.Query (
+        "SELECT pid, name FROM banned_software WHERE source = 'process'");
       ASSERT_TRUE (result.ok ()) << result.message;
       for (auto &row : result.rows)
         {
@@ -679,7 +697,7 @@ TEST_F (Faults, ProcEntriesVanishingWhileRead)
   WaitExit (5s);
   LaunchAgainWith ("--root / --state-db '" + dir.file ("host-state.db") + "'");
   stop = false;
-  std::atomic<long> spawned { 0 };
+  std::atomic<long> spawned{ 0 };
   std::thread spawner ([&] {
     while (!stop.load ())
       {
@@ -693,15 +711,17 @@ TEST_F (Faults, ProcEntriesVanishingWhileRead)
   });
   for (int i = 0; i < 50; i++)
     {
-      auto result = standin.Query ("SELECT pid, name FROM banned_software WHERE source = 'process'");
+      auto result = standin.Query (
+        "SELECT pid, name FROM banned_software WHERE source = 'process'");
       EXPECT_TRUE (result.ok ()) << result.message;
     }
   stop = true;
   spawner.join ();
   RecordProperty ("fixture_proc_changes", (int) churned.load ());
   RecordProperty ("host_processes_spawned", (int) spawned.load ());
-  printf ("/proc churn: 50 queries over %ld fixture changes (%ld rows), 50 over %ld host processes\n",
-          churned.load (), rows_seen, spawned.load ());
+  printf (
+    "/proc churn: 50 queries over %ld fixture changes (%ld rows), 50 over %ld host processes\n",
+    churned.load (), rows_seen, spawned.load ());
 }
 
 }  // namespace

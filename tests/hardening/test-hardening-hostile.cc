@@ -46,8 +46,8 @@ add_process (const TempDir &dir, int pid, const std::string &comm, const std::st
 {
   std::string base = "root/proc/" + std::to_string (pid) + "/";
   dir.write (base + "comm", comm + "\n");
-  dir.write (base + "status", "Name:\t" + comm + "\nPPid:\t1\nUid:\t" + std::to_string (uid) +
-                                  "\t" + std::to_string (uid) + "\t0\t0\n");
+  dir.write (base + "status", "Name:\t" + comm + "\nPPid:\t1\nUid:\t" + std::to_string (uid) + "\t"
+                                + std::to_string (uid) + "\t0\t0\n");
   dir.write (base + "cmdline", cmdline);
   if (!exe.empty ())
     {
@@ -65,19 +65,25 @@ struct CliRun {
 
 class Hostile : public HardeningFixture {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     root = dir.file ("root");
     ASSERT_EQ (mkdir (root.c_str (), 0755), 0);
     copy_tree (fixture_root (), root);
 
     /* names chosen to break logs, terminals, JSON and matchers */
-    add_process (dir, 3001, "kesl\nrm -rf /", std::string ("kesl\0--fake\0", 12), "/tmp/kesl\n(deleted)");
+    add_process (dir, 3001, "kesl\nrm -rf /", std::string ("kesl\0--fake\0", 12),
+                 "/tmp/kesl\n(deleted)");
     add_process (dir, 3002, "ke\tsl\x1b[2J\x07", "\x1b]0;owned\x07", "/home/u/\xff\xfe");
     add_process (dir, 3003, std::string (4096 - 1, 'A'), std::string (1 << 20, 'B'), "");
-    add_process (dir, 3004, "\xc3\x28\xa0\xa1\xe2\x28\xa1\xf0\x28\x8c\xbc", "\xed\xa0\x80", "/x\xed\xa0\x80");
+    add_process (dir, 3004, "\xc3\x28\xa0\xa1\xe2\x28\xa1\xf0\x28\x8c\xbc", "\xed\xa0\x80",
+                 "/x\xed\xa0\x80");
     add_process (dir, 3005, std::string ("ke\0sl", 5), std::string (100, '\0'), "/proc/self/exe");
-    add_process (dir, 3006, "\xe2\x80\xae" "lsek", "\xe2\x80\xae", "/opt/kaspersky/kesl/libexec/kesl (deleted)");
+    add_process (dir, 3006,
+                 "\xe2\x80\xae"
+                 "lsek",
+                 "\xe2\x80\xae", "/opt/kaspersky/kesl/libexec/kesl (deleted)");
     /* a status file far over the 64 KiB read, and a comm that is a FIFO */
     dir.write ("root/proc/3007/status", "Name:\tbig\n");
     ASSERT_EQ (truncate (dir.file ("root/proc/3007/status").c_str (), 100 << 20), 0);
@@ -87,35 +93,43 @@ class Hostile : public HardeningFixture {
 
     /* symlinks: out of the root, a loop, a directory swapped for a link */
     ASSERT_EQ (symlink ("/etc", dir.file ("root/opt/escape").c_str ()), 0);
-    ASSERT_EQ (symlink ("../../../../../../../../etc/passwd", dir.file ("root/opt/relative").c_str ()), 0);
+    ASSERT_EQ (symlink ("../../../../../../../../etc/passwd",
+                        dir.file ("root/opt/relative").c_str ()),
+               0);
     ASSERT_EQ (symlink ("loop", dir.file ("root/opt/loop").c_str ()), 0);
-    ASSERT_EQ (mkdir (dir.file ("root/var/lib/dpkg/updates").c_str (), 0755) == 0 || errno == EEXIST, true);
+    ASSERT_EQ (mkdir (dir.file ("root/var/lib/dpkg/updates").c_str (), 0755) == 0
+                 || errno == EEXIST,
+               true);
     ASSERT_EQ (symlink ("/etc/shadow", dir.file ("root/var/lib/dpkg/updates/0002").c_str ()), 0);
     ASSERT_EQ (symlink ("/proc/self/environ", dir.file ("root/proc/3001/environ").c_str ()), 0);
 
     /* the module list and a unit file as a FIFO and a character device */
     ASSERT_EQ (mkfifo (dir.file ("root/lib/systemd/system/fifo.service").c_str (), 0644), 0);
     ASSERT_EQ (mknod (dir.file ("root/lib/systemd/system/zero.service").c_str (), S_IFCHR | 0644,
-                      makedev (1, 5)), 0);
+                      makedev (1, 5)),
+               0);
   }
 
   /* every value of every row valid UTF-8; the rows as name -> value */
-  void CheckUtf8 (const po_standin::QueryResult &result, const std::string &what)
+  void
+  CheckUtf8 (const po_standin::QueryResult &result, const std::string &what)
   {
     for (const auto &row : result.rows)
       for (const auto &cell : row)
         {
           if (cell.second.has_value ())
             {
-              EXPECT_TRUE (g_utf8_validate (cell.second->data (), (gssize) cell.second->size (), NULL))
-                  << what << "." << cell.first << " is not UTF-8";
+              EXPECT_TRUE (
+                g_utf8_validate (cell.second->data (), (gssize) cell.second->size (), NULL))
+                << what << "." << cell.first << " is not UTF-8";
             }
         }
   }
 
 
   /* `phaseout query --json sql` over the root, at 2018-06-01 */
-  CliRun run_cli_query (const std::string &sql) const
+  CliRun
+  run_cli_query (const std::string &sql) const
   {
     std::string command = build_path ("cli/phaseout") + " query --json '" + sql + "' --root '"
                           + root + "' --now 2018-06-01 --state-db '" + dir.file ("cli-state.db")
@@ -133,7 +147,8 @@ class Hostile : public HardeningFixture {
         return run;
       }
     run.ms = (int) std::chrono::duration_cast<std::chrono::milliseconds> (
-        std::chrono::steady_clock::now () - start).count ();
+               std::chrono::steady_clock::now () - start)
+               .count ();
     getrusage (RUSAGE_CHILDREN, &usage);
     run.ok = g_spawn_check_wait_status (status, NULL);
     run.out = out != NULL ? out : "";
@@ -169,8 +184,8 @@ TEST_F (Hostile, ProcessNamesSymlinksAndOddFilesThroughOsquery)
   for (auto &row : result.rows)
     {
       findings.insert (row["finding"].value_or (""));
-      if (row["source"] == std::optional<std::string> ("process") &&
-          row["pid"] == std::optional<std::string> ("812"))
+      if (row["source"] == std::optional<std::string> ("process")
+          && row["pid"] == std::optional<std::string> ("812"))
         pid_812 = true;
       /* nothing read through a link out of the root: no host file content */
       EXPECT_EQ (row["path"].value_or ("").find ("root:x:0:0"), std::string::npos);
@@ -178,7 +193,8 @@ TEST_F (Hostile, ProcessNamesSymlinksAndOddFilesThroughOsquery)
   expect_real_findings (findings);
   EXPECT_TRUE (pid_812) << "the real kesl process (pid 812) is not reported";
 
-  for (const char *table : { "phaseout_status", "vendor_drivers", "phaseout_history", "phaseout_policies" })
+  for (const char *table :
+       { "phaseout_status", "vendor_drivers", "phaseout_history", "phaseout_policies" })
     if (HasTable (table))
       {
         auto other = standin.Query (std::string ("SELECT * FROM ") + table);
@@ -208,12 +224,13 @@ TEST_F (Hostile, ProcessNamesSymlinksAndOddFilesThroughTheCommand)
   CliRun run = run_cli_query ("SELECT finding, name, path, pid FROM banned_software");
   EXPECT_TRUE (run.ok) << run.err;
   EXPECT_TRUE (g_utf8_validate (run.out.c_str (), -1, NULL));
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   ASSERT_TRUE (json_parser_load_from_data (parser, run.out.c_str (), -1, NULL)) << run.out;
   JsonArray *rows = json_node_get_array (json_parser_get_root (parser));
   std::set<std::string> findings;
   for (guint i = 0; i < json_array_get_length (rows); i++)
-    findings.insert (json_object_get_string_member (json_array_get_object_element (rows, i), "finding"));
+    findings.insert (
+      json_object_get_string_member (json_array_get_object_element (rows, i), "finding"));
   expect_real_findings (findings);
   RecordProperty ("hostile_cli_ms", run.ms);
   RecordProperty ("hostile_cli_max_rss_kib", (int) run.max_rss_kib);
@@ -232,11 +249,12 @@ TEST_F (Hostile, EndlessDeviceAsTheDpkgDatabase)
   if (po_tables_lookup ("banned_software") == NULL)
     GTEST_SKIP () << "no banned_software table in this build";
   ASSERT_EQ (unlink (dir.file ("root/var/lib/dpkg/status").c_str ()), 0);
-  ASSERT_EQ (mknod (dir.file ("root/var/lib/dpkg/status").c_str (), S_IFCHR | 0644, makedev (1, 5)), 0);
+  ASSERT_EQ (mknod (dir.file ("root/var/lib/dpkg/status").c_str (), S_IFCHR | 0644, makedev (1, 5)),
+             0);
   CliRun run = run_cli_query ("SELECT finding FROM banned_software");
   EXPECT_TRUE (run.ok) << run.err;
   EXPECT_NE (run.out.find ("process:kesl"), std::string::npos)
-      << "the other sources still report: " << run.out;
+    << "the other sources still report: " << run.out;
   EXPECT_EQ (run.out.find ("deb:kesl"), std::string::npos);
   RecordProperty ("dev_zero_status_ms", run.ms);
   RecordProperty ("dev_zero_status_max_rss_kib", (int) run.max_rss_kib);
@@ -253,7 +271,8 @@ TEST_F (Hostile, UserProcessNamedLikeBannedSoftware)
 {
   if (po_tables_lookup ("banned_software") == NULL)
     GTEST_SKIP () << "no banned_software table in this build";
-  dir.write ("root/home/user/kesl", "\x7f" "ELF");
+  dir.write ("root/home/user/kesl", "\x7f"
+                                    "ELF");
   if (geteuid () == 0)
     {
       ASSERT_EQ (chown (dir.file ("root/home/user/kesl").c_str (), 1000, 1000), 0);
@@ -301,13 +320,13 @@ TEST_F (Permissions, OtherUsersCannotConnect)
   ASSERT_EQ (chmod (dir.path ().c_str (), 0755), 0);
   std::string path = standin.ExtensionSocket (uuid);
   /* phaseout.ext itself as the client: it pings what --socket names */
-  std::string command = "setpriv --reuid=65534 --regid=65534 --clear-groups " +
-                        build_path ("extension/phaseout.ext") + " --socket '" + path +
-                        "' --timeout 1 2>&1";
+  std::string command = "setpriv --reuid=65534 --regid=65534 --clear-groups "
+                        + build_path ("extension/phaseout.ext") + " --socket '" + path
+                        + "' --timeout 1 2>&1";
   gchar *out = NULL;
   gint status = -1;
-  ASSERT_TRUE (g_spawn_command_line_sync (("sh -c \"" + command + "\"").c_str (), &out, NULL,
-                                          &status, NULL));
+  ASSERT_TRUE (
+    g_spawn_command_line_sync (("sh -c \"" + command + "\"").c_str (), &out, NULL, &status, NULL));
   EXPECT_FALSE (g_spawn_check_wait_status (status, NULL)) << out;
   EXPECT_NE (strstr (out, "Permission denied"), nullptr) << out;
   g_free (out);
@@ -326,7 +345,11 @@ TEST_F (Permissions, PolicyFilesCheckedAsOsqueryChecksExtensions)
     GTEST_SKIP () << "the checks apply when running as root";
   std::string good = read_file (fixture_path ("catalogue/good/one-policy.json"));
   ASSERT_FALSE (good.empty ());
-  struct Case { std::string name; std::string setup; bool refused; };
+  struct Case {
+    std::string name;
+    std::string setup;
+    bool refused;
+  };
   std::vector<Case> cases = {
     { "good", "", false },
     { "foreign-file", "chown 1000:1000 FILE", true },
@@ -335,8 +358,10 @@ TEST_F (Permissions, PolicyFilesCheckedAsOsqueryChecksExtensions)
     { "foreign-dir", "chown 1000:1000 DIR", true },
     { "world-writable-dir", "chmod 0777 DIR", true },
     /* a root-owned link to a user's file: the file opened is what counts */
-    { "link-to-foreign-file", "mv FILE DIR/../user.json && chown 1000:1000 DIR/../user.json && "
-                              "ln -s ../user.json FILE", true },
+    { "link-to-foreign-file",
+      "mv FILE DIR/../user.json && chown 1000:1000 DIR/../user.json && "
+      "ln -s ../user.json FILE",
+      true },
   };
   for (const auto &c : cases)
     {
@@ -347,27 +372,30 @@ TEST_F (Permissions, PolicyFilesCheckedAsOsqueryChecksExtensions)
       std::string directory = scratch.file ("policies");
       ASSERT_EQ (chmod (directory.c_str (), 0755), 0);
       std::string setup = c.setup;
-      for (auto [from, to] : { std::pair<std::string, std::string> { "FILE", file }, { "DIR", directory } })
-        for (size_t at = setup.find (from); at != std::string::npos; at = setup.find (from, at + to.size ()))
+      for (auto [from, to] :
+           { std::pair<std::string, std::string>{ "FILE", file }, { "DIR", directory } })
+        for (size_t at = setup.find (from); at != std::string::npos;
+             at = setup.find (from, at + to.size ()))
           setup.replace (at, from.size (), to);
       if (!setup.empty ())
         {
           ASSERT_EQ (system (setup.c_str ()), 0) << setup;
         }
 
-      std::string command = build_path ("cli/phaseout") + " policy list --policy-dir '" + directory +
-                            "' --root '" + scratch.path () + "'";
+      std::string command = build_path ("cli/phaseout") + " policy list --policy-dir '" + directory
+                            + "' --root '" + scratch.path () + "'";
       gchar *out = NULL, *err = NULL;
       gint status = -1;
       ASSERT_TRUE (g_spawn_command_line_sync (command.c_str (), &out, &err, &status, NULL));
       std::string output = std::string (out) + err;
-      bool listed = output.find ("fixture-good") != std::string::npos &&
-                    output.find ("refused") == std::string::npos;
+      bool listed = output.find ("fixture-good") != std::string::npos
+                    && output.find ("refused") == std::string::npos;
       EXPECT_EQ (!listed, c.refused) << c.name << ":\n" << output;
       if (c.refused)
         {
           EXPECT_NE (output.find ("refused"), std::string::npos)
-              << c.name << ": the refusal is reported:\n" << output;
+            << c.name << ": the refusal is reported:\n"
+            << output;
         }
       /* the built-in catalogue answers either way */
       EXPECT_NE (output.find ("us-dhs-bod-17-01"), std::string::npos) << c.name;
@@ -384,7 +412,8 @@ TEST_F (Permissions, ConfigFileCheckedAsOsqueryChecksExtensions)
   for (const char *setup : { "", "chown 1000:1000 FILE", "chmod 0666 FILE" })
     {
       TempDir scratch;
-      scratch.write ("phaseout.conf", "[profile]\njurisdictions=NL\norganisation-types=municipality\n", 0644);
+      scratch.write ("phaseout.conf",
+                     "[profile]\njurisdictions=NL\norganisation-types=municipality\n", 0644);
       std::string file = scratch.file ("phaseout.conf");
       std::string command = setup;
       if (!command.empty ())
@@ -392,14 +421,15 @@ TEST_F (Permissions, ConfigFileCheckedAsOsqueryChecksExtensions)
           command.replace (command.find ("FILE"), 4, file);
           ASSERT_EQ (system (command.c_str ()), 0);
         }
-      std::string list = build_path ("cli/phaseout") + " policy list --config '" + file +
-                         "' --root '" + scratch.path () + "'";
+      std::string list = build_path ("cli/phaseout") + " policy list --config '" + file
+                         + "' --root '" + scratch.path () + "'";
       gchar *out = NULL, *err = NULL;
       gint status = -1;
       ASSERT_TRUE (g_spawn_command_line_sync (list.c_str (), &out, &err, &status, NULL));
       std::string output = std::string (out) + err;
       bool profile_read = output.find ("municipality") != std::string::npos;
-      EXPECT_EQ (profile_read, *setup == '\0') << (*setup ? setup : "root-owned 0644") << ":\n" << output;
+      EXPECT_EQ (profile_read, *setup == '\0') << (*setup ? setup : "root-owned 0644") << ":\n"
+                                               << output;
       g_free (out);
       g_free (err);
     }

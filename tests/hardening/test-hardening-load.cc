@@ -29,12 +29,14 @@ constexpr int PO_LOAD_CLIENTS = 32;
 
 class Load : public HardeningFixture {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     std::string root = fixture_path ("compliance/kes-host");
     if (access (root.c_str (), F_OK) != 0)
       root = fixture_path ("inventory/kesl-host");
-    LaunchWith ("--root '" + root + "' --now 2018-06-01 --state-db '" + dir.file ("state.db") + "'");
+    LaunchWith ("--root '" + root + "' --now 2018-06-01 --state-db '" + dir.file ("state.db")
+                + "'");
   }
 };
 
@@ -46,12 +48,15 @@ TEST_F (Load, ManyClientsMixedQueriesNoFailureFlatMemory)
   Workload workload (standin);
   ASSERT_FALSE (workload.queries.empty ());
 
-  std::atomic<bool> stop { false };
-  std::atomic<long> calls { 0 };
-  std::atomic<long> failures { 0 };
+  std::atomic<bool> stop{ false };
+  std::atomic<long> calls{ 0 };
+  std::atomic<long> failures{ 0 };
   std::mutex first_failure_mu;
   std::string first_failure;
-  struct Sample { double t; long kib; };
+  struct Sample {
+    double t;
+    long kib;
+  };
   std::vector<Sample> samples;
 
   auto start = std::chrono::steady_clock::now ();
@@ -110,7 +115,7 @@ TEST_F (Load, ManyClientsMixedQueriesNoFailureFlatMemory)
   printf ("load: AddressSanitizer build, the memory bound is not checked\n");
 #else
   EXPECT_LE (peak_after - at_quarter, PO_LOAD_RSS_GROWTH_KIB)
-      << "resident memory grew from " << at_quarter << " KiB (25%) to " << peak_after << " KiB";
+    << "resident memory grew from " << at_quarter << " KiB (25%) to " << peak_after << " KiB";
 #endif
 
   RecordProperty ("clients", PO_LOAD_CLIENTS);

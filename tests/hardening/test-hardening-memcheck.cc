@@ -16,7 +16,8 @@ namespace {
 
 class HardeningMemcheck : public HardeningFixture {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     /* PO_MEMCHECK_LOG keeps valgrind's report somewhere that outlives the test */
     const gchar *keep = g_getenv ("PO_MEMCHECK_LOG");
@@ -24,11 +25,12 @@ class HardeningMemcheck : public HardeningFixture {
     /* this machine's root: valgrind 3.19 does not know openat2(2), and
      * phaseout refuses to read a fixture root without it (by design) */
     std::string root = "/";
-    std::string wrapper = "#!/bin/sh\nexec " PO_VALGRIND " --quiet --leak-check=full "
-                          "--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "
-                          "--error-exitcode=99 --log-file=" + log + " " +
-                          build_path ("extension/phaseout.ext") + " \"$@\" --root '" + root +
-                          "' --now 2018-06-01 --state-db '" + dir.file ("state.db") + "'\n";
+    std::string wrapper =
+      "#!/bin/sh\nexec " PO_VALGRIND " --quiet --leak-check=full "
+      "--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "
+      "--error-exitcode=99 --log-file="
+      + log + " " + build_path ("extension/phaseout.ext") + " \"$@\" --root '" + root
+      + "' --now 2018-06-01 --state-db '" + dir.file ("state.db") + "'\n";
     dir.write ("phaseout-memcheck.ext", wrapper, 0755);
     Launch (dir.file ("phaseout-memcheck.ext"));
   }
@@ -44,10 +46,10 @@ hostile_messages ()
   std::string dir = std::string (PO_TEST_SOURCE_DIR) + "/fuzz/";
   for (const char *sub : { "regressions/thrift", "corpus/thrift" })
     {
-      g_autoptr(GDir) listing = g_dir_open ((dir + sub).c_str (), 0, NULL);
+      g_autoptr (GDir) listing = g_dir_open ((dir + sub).c_str (), 0, NULL);
       const gchar *name;
       while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-        if (strstr (name, "shutdown") == NULL)  /* that one ends the extension, rightly */
+        if (strstr (name, "shutdown") == NULL) /* that one ends the extension, rightly */
           messages.push_back (read_file (dir + sub + "/" + name));
     }
   return messages;
@@ -76,7 +78,7 @@ TEST_F (HardeningMemcheck, EveryTableAndHostileBytesLeakNothing)
         ::send (fd, bytes.data (), bytes.size (), MSG_NOSIGNAL);
         if (round == 2)
           {
-            close (fd);  /* hang up before the reply */
+            close (fd); /* hang up before the reply */
             continue;
           }
         shutdown (fd, SHUT_WR);

@@ -40,10 +40,11 @@ message (guint32 type, const std::string &name, guint32 seqid)
 TEST (FuzzRegression, DeeplyNestedQueryContextIsRefusedNotRecursed)
 {
   const gsize depth = 1000000;
-  std::string json = "{\"constraints\":" + std::string (depth, '[') + std::string (depth, ']') + "}";
+  std::string json = "{\"constraints\":" + std::string (depth, '[') + std::string (depth, ']')
+                     + "}";
   GError *raw = NULL;
-  PoQueryContext *context =
-      po_query_context_new_from_json (&po_schema_phaseout_info, json.c_str (), &raw);
+  PoQueryContext *context = po_query_context_new_from_json (&po_schema_phaseout_info, json.c_str (),
+                                                            &raw);
   po_test::ErrorPtr error (raw);
   EXPECT_EQ (context, nullptr);
   ASSERT_NE (error, nullptr);
@@ -57,10 +58,10 @@ TEST (FuzzRegression, OsquerydContextsStillParse)
 {
   GError *raw = NULL;
   PoQueryContext *context = po_query_context_new_from_json (
-      &po_schema_phaseout_info,
-      "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":2,\"expr\":\"1\"}],"
-      "\"affinity\":\"BIGINT\"}],\"colsUsed\":[\"pid\"],\"colsUsedBitset\":2}",
-      &raw);
+    &po_schema_phaseout_info,
+    "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":2,\"expr\":\"1\"}],"
+    "\"affinity\":\"BIGINT\"}],\"colsUsed\":[\"pid\"],\"colsUsedBitset\":2}",
+    &raw);
   po_test::ErrorPtr error (raw);
   ASSERT_NE (context, nullptr) << error->message;
   po_query_context_free (context);
@@ -80,9 +81,10 @@ TEST (FuzzRegression, NonStringColumnNameIsAnErrorNotACritical)
                             "{\"constraints\":[{\"name\":null,\"list\":[]}]}" })
     {
       GLogLevelFlags old = g_log_set_always_fatal (
-          (GLogLevelFlags) (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_ERROR));
+        (GLogLevelFlags) (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_ERROR));
       GError *raw = NULL;
-      PoQueryContext *context = po_query_context_new_from_json (&po_schema_phaseout_info, json, &raw);
+      PoQueryContext *context = po_query_context_new_from_json (&po_schema_phaseout_info, json,
+                                                                &raw);
       g_log_set_always_fatal (old);
       po_test::ErrorPtr error (raw);
       EXPECT_EQ (context, nullptr) << json;
@@ -109,15 +111,16 @@ struct ServerWire {
     close (peer);
   }
   /* read_message_begin on bytes; the error, if it failed */
-  po_test::ErrorPtr ReadHeader (const std::string &bytes, std::string *ret_name = nullptr)
+  po_test::ErrorPtr
+  ReadHeader (const std::string &bytes, std::string *ret_name = nullptr)
   {
     EXPECT_EQ (write (peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
     gchar *name = NULL;
     ThriftMessageType type;
     gint32 seqid;
     GError *error = NULL;
-    gint32 n = thrift_protocol_read_message_begin (THRIFT_PROTOCOL (protocol), &name, &type,
-                                                   &seqid, &error);
+    gint32 n = thrift_protocol_read_message_begin (THRIFT_PROTOCOL (protocol), &name, &type, &seqid,
+                                                   &error);
     if (n < 0)
       EXPECT_EQ (name, nullptr) << "a refused header must not hand out a name to leak";
     else if (ret_name != nullptr)
@@ -151,8 +154,8 @@ TEST (FuzzRegression, ServerRefusesRepliesAndUnknownMethodsBeforeDispatch)
       ServerWire wire;
       auto error = wire.ReadHeader (message (type, "ping", 1));
       ASSERT_NE (error, nullptr) << "type " << type;
-      EXPECT_TRUE (g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR,
-                                    THRIFT_PROTOCOL_ERROR_INVALID_DATA));
+      EXPECT_TRUE (
+        g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_INVALID_DATA));
     }
   {
     ServerWire wire;
@@ -177,11 +180,10 @@ TEST (FuzzRegression, ServerRefusesRepliesAndUnknownMethodsBeforeDispatch)
  */
 TEST (FuzzRegression, CallArgsWithACutRequestMapFailCleanly)
 {
-  std::string args = std::string ("\x0b\x00\x01", 3) + tstr ("table") +
-                     std::string ("\x0b\x00\x02", 3) + tstr ("phaseout_info") +
-                     std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (2) +
-                     tstr ("action") + tstr ("generate") + tstr ("context") + tstr ("{}") +
-                     std::string ("\x00", 1);
+  std::string args = std::string ("\x0b\x00\x01", 3) + tstr ("table")
+                     + std::string ("\x0b\x00\x02", 3) + tstr ("phaseout_info")
+                     + std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (2) + tstr ("action")
+                     + tstr ("generate") + tstr ("context") + tstr ("{}") + std::string ("\x00", 1);
   /* the second cut: the stop byte, "{}" and half its length go */
   for (gsize cut : { args.size (), args.size () - 1 - 2 - 2 })
     {
@@ -189,9 +191,11 @@ TEST (FuzzRegression, CallArgsWithACutRequestMapFailCleanly)
       std::string bytes = args.substr (0, cut);
       ASSERT_EQ (write (wire.peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
       shutdown (wire.peer, SHUT_WR);
-      auto *call_args = (OsqueryExtensionCallArgs *) g_object_new (OSQUERY_TYPE_EXTENSION_CALL_ARGS, NULL);
+      auto *call_args = (OsqueryExtensionCallArgs *) g_object_new (OSQUERY_TYPE_EXTENSION_CALL_ARGS,
+                                                                   NULL);
       GError *raw = NULL;
-      gint32 n = thrift_struct_read (THRIFT_STRUCT (call_args), THRIFT_PROTOCOL (wire.protocol), &raw);
+      gint32 n = thrift_struct_read (THRIFT_STRUCT (call_args), THRIFT_PROTOCOL (wire.protocol),
+                                     &raw);
       po_test::ErrorPtr error (raw);
       if (cut == args.size ())
         {
@@ -223,19 +227,20 @@ TEST (FuzzRegression, RefusedStringsLeaveNoPointerToFree)
 {
   {
     ServerWire wire;
-    std::string bytes = be32 (0x462d3874);  /* 1.1 GB declared */
+    std::string bytes = be32 (0x462d3874); /* 1.1 GB declared */
     ASSERT_EQ (write (wire.peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
-    gpointer data = GINT_TO_POINTER (0x1);  /* what an uninitialised pointer might hold */
+    gpointer data = GINT_TO_POINTER (0x1); /* what an uninitialised pointer might hold */
     guint32 length = 77;
     GError *raw = NULL;
-    EXPECT_LT (thrift_protocol_read_binary (THRIFT_PROTOCOL (wire.protocol), &data, &length, &raw), 0);
+    EXPECT_LT (thrift_protocol_read_binary (THRIFT_PROTOCOL (wire.protocol), &data, &length, &raw),
+               0);
     po_test::ErrorPtr error (raw);
     EXPECT_EQ (data, nullptr);
     EXPECT_EQ (length, 0u);
   }
   {
     ServerWire wire;
-    std::string bytes = be32 (0xfffffff0);  /* negative */
+    std::string bytes = be32 (0xfffffff0); /* negative */
     ASSERT_EQ (write (wire.peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
     gchar *str = (gchar *) GINT_TO_POINTER (0x1);
     GError *raw = NULL;
@@ -269,8 +274,9 @@ TEST (FuzzRegression, ClientProtocolStillReadsReplies)
       ThriftMessageType read_type;
       gint32 seqid;
       GError *error = NULL;
-      EXPECT_GT (thrift_protocol_read_message_begin (THRIFT_PROTOCOL (protocol), &name,
-                                                     &read_type, &seqid, &error), 0);
+      EXPECT_GT (thrift_protocol_read_message_begin (THRIFT_PROTOCOL (protocol), &name, &read_type,
+                                                     &seqid, &error),
+                 0);
       EXPECT_EQ (error, nullptr);
       EXPECT_EQ ((guint32) read_type, type);
       g_free (name);
@@ -291,8 +297,8 @@ TEST (FuzzRegression, ClientProtocolStillReadsReplies)
 TEST (FuzzRegression, StatusMessageIsValidUtf8WhatTheErrorQuotes)
 {
   auto *status = (OsqueryExtensionStatus *) g_object_new (OSQUERY_TYPE_EXTENSION_STATUS, NULL);
-  GError *bytes = g_error_new_literal (PO_ERROR, PO_ERROR_INVALID_DATA,
-                                       "query context: constraint 0 on \xed\xa0\x80 has no valid op");
+  GError *bytes = g_error_new_literal (
+    PO_ERROR, PO_ERROR_INVALID_DATA, "query context: constraint 0 on \xed\xa0\x80 has no valid op");
   po_ext_status_set_error (status, 7, bytes);
   EXPECT_EQ (status->code, 1);
   EXPECT_EQ (status->uuid, 7);
@@ -319,7 +325,8 @@ TEST (FuzzRegression, UnpairedSurrogateEscapesAreRefused)
       EXPECT_NE (problem != NULL ? strstr (problem, "surrogate") : NULL, nullptr) << text;
       g_free (problem);
     }
-  for (const char *text : { "\"\\ud83d\\ude00\"", "\"\\uDBFF\\uDFFF\"", "\"\\u00e9\\ud7ff\\ue000\"" })
+  for (const char *text :
+       { "\"\\ud83d\\ude00\"", "\"\\uDBFF\\uDFFF\"", "\"\\u00e9\\ud7ff\\ue000\"" })
     {
       gchar *problem = NULL;
       EXPECT_TRUE (po_json_check_strict (text, strlen (text), &problem)) << text << ": " << problem;
@@ -328,9 +335,9 @@ TEST (FuzzRegression, UnpairedSurrogateEscapesAreRefused)
 
   GError *raw = NULL;
   PoQueryContext *context = po_query_context_new_from_json (
-      &po_schema_phaseout_info,
-      "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":2,\"expr\":\"k\\ud800\\u00e9\"}]}]}",
-      &raw);
+    &po_schema_phaseout_info,
+    "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":2,\"expr\":\"k\\ud800\\u00e9\"}]}]}",
+    &raw);
   po_test::ErrorPtr error (raw);
   EXPECT_EQ (context, nullptr);
   ASSERT_NE (error, nullptr);
@@ -370,23 +377,25 @@ TEST (FuzzRegression, DpkgStatusWordsAreSanitised)
  */
 class KmodRegression : public ::testing::Test {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     dir.write ("proc/sys/kernel/osrelease", "6.1.0-fuzz\n");
     dir.write ("proc/modules", "fuzzmod 16384 1 - Live 0x0000000000000000 (OE)\n");
     /* depmod's index of one module, extra/fuzzmod.ko (as tests/fuzz/fuzz-kmod.c) */
-    static const guint8 dep_bin[] = {
-      0xb0, 0x07, 0xf4, 0x57, 0x00, 0x02, 0x00, 0x01, 0x20, 0x00, 0x00, 0x2d, 0x75, 0x7a, 0x7a,
-      0x6d, 0x6f, 0x64, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x65, 0x78, 0x74,
-      0x72, 0x61, 0x2f, 0x66, 0x75, 0x7a, 0x7a, 0x6d, 0x6f, 0x64, 0x2e, 0x6b, 0x6f, 0x3a, 0x00,
-      0x66, 0x66, 0xc0, 0x00, 0x00, 0x0c
-    };
+    static const guint8 dep_bin[] = { 0xb0, 0x07, 0xf4, 0x57, 0x00, 0x02, 0x00, 0x01, 0x20,
+                                      0x00, 0x00, 0x2d, 0x75, 0x7a, 0x7a, 0x6d, 0x6f, 0x64,
+                                      0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+                                      0x65, 0x78, 0x74, 0x72, 0x61, 0x2f, 0x66, 0x75, 0x7a,
+                                      0x7a, 0x6d, 0x6f, 0x64, 0x2e, 0x6b, 0x6f, 0x3a, 0x00,
+                                      0x66, 0x66, 0xc0, 0x00, 0x00, 0x0c };
     dir.write ("lib/modules/6.1.0-fuzz/modules.dep.bin",
                std::string ((const char *) dep_bin, sizeof dep_bin));
   }
 
   /* the collector over a module file of these bytes: fuzzmod's row */
-  PoKernelModule *Collect (const std::string &module_bytes)
+  PoKernelModule *
+  Collect (const std::string &module_bytes)
   {
     dir.write ("lib/modules/6.1.0-fuzz/extra/fuzzmod.ko", module_bytes);
     auto runtime = po_test::make_runtime ({ { "root", dir.path () } });
@@ -402,7 +411,8 @@ class KmodRegression : public ::testing::Test {
    * .modinfo, .shstrtab; modinfo_at_end: .modinfo empty and starting at the
    * very end of the file
    */
-  static std::string Elf (guint16 shstrndx, bool modinfo_at_end = false)
+  static std::string
+  Elf (guint16 shstrndx, bool modinfo_at_end = false)
   {
     auto put = [] (std::string &s, gsize at, guint64 value, gsize size) {
       for (gsize i = 0; i < size; i++)
@@ -411,12 +421,14 @@ class KmodRegression : public ::testing::Test {
     std::string modinfo ("version=1.0\0author=Fuzz\0", 24);
     std::string names ("\0.modinfo\0.shstrtab\0", 20);
     std::string out (64, '\0');
-    out.replace (0, 4, "\x7f" "ELF");
-    out[4] = 2;   /* ELFCLASS64 */
-    out[5] = 1;   /* little endian */
+    out.replace (0, 4,
+                 "\x7f"
+                 "ELF");
+    out[4] = 2; /* ELFCLASS64 */
+    out[5] = 1; /* little endian */
     out[6] = 1;
-    put (out, 0x10, 1, 2);    /* ET_REL */
-    put (out, 0x12, 62, 2);   /* EM_X86_64 */
+    put (out, 0x10, 1, 2);  /* ET_REL */
+    put (out, 0x12, 62, 2); /* EM_X86_64 */
     put (out, 0x14, 1, 4);
     guint64 modinfo_at = out.size ();
     out += modinfo;
@@ -424,9 +436,9 @@ class KmodRegression : public ::testing::Test {
     out += names;
     guint64 shoff = out.size ();
     put (out, 0x28, shoff, 8);
-    put (out, 0x34, 64, 2);   /* e_ehsize */
-    put (out, 0x3a, 64, 2);   /* e_shentsize */
-    put (out, 0x3c, 3, 2);    /* e_shnum */
+    put (out, 0x34, 64, 2); /* e_ehsize */
+    put (out, 0x3a, 64, 2); /* e_shentsize */
+    put (out, 0x3c, 3, 2);  /* e_shnum */
     put (out, 0x3e, shstrndx, 2);
     std::string sections (3 * 64, '\0');
     guint64 end = shoff + sections.size ();
@@ -443,10 +455,10 @@ class KmodRegression : public ::testing::Test {
   }
 
   po_test::TempDir dir;
-  std::unique_ptr<GPtrArray, void (*) (GPtrArray *)> modules { nullptr, [] (GPtrArray *a) {
-    if (a != nullptr)
-      g_ptr_array_unref (a);
-  } };
+  std::unique_ptr<GPtrArray, void (*) (GPtrArray *)> modules{ nullptr, [] (GPtrArray *a) {
+                                                               if (a != nullptr)
+                                                                 g_ptr_array_unref (a);
+                                                             } };
 };
 
 TEST_F (KmodRegression, WellFormedModuleIsRead)

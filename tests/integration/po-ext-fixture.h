@@ -34,9 +34,14 @@ fast_standin_options ()
 
 class ExtensionFixture : public ::testing::Test {
  protected:
-  void SetUp () override { Launch (); }
+  void
+  SetUp () override
+  {
+    Launch ();
+  }
 
-  void Launch (const std::string &extension = build_path ("extension/phaseout.ext"))
+  void
+  Launch (const std::string &extension = build_path ("extension/phaseout.ext"))
   {
     std::string error;
     ASSERT_TRUE (standin.Start (dir.file ("osquery.em"), &error)) << error;
@@ -51,7 +56,8 @@ class ExtensionFixture : public ::testing::Test {
     ASSERT_TRUE (standin.PingExtension (uuid).ok ());
   }
 
-  void TearDown () override
+  void
+  TearDown () override
   {
     if (pid > 0 && !exited)
       {
@@ -62,7 +68,8 @@ class ExtensionFixture : public ::testing::Test {
   }
 
   /* waits for the extension to exit; its waitpid status */
-  int WaitExit (std::chrono::milliseconds timeout = 10s)
+  int
+  WaitExit (std::chrono::milliseconds timeout = 10s)
   {
     int status = -1;
     EXPECT_TRUE (standin.WaitForExit (pid, timeout, &status)) << "phaseout.ext did not exit";
@@ -71,7 +78,8 @@ class ExtensionFixture : public ::testing::Test {
   }
 
   /* a raw connection to the extension's socket, for misbehaving clients */
-  int RawConnect ()
+  int
+  RawConnect ()
   {
     std::string path = standin.ExtensionSocket (uuid);
     struct sockaddr_un address = {};
@@ -84,7 +92,7 @@ class ExtensionFixture : public ::testing::Test {
   }
 
   TempDir dir;
-  po_standin::OsquerydStandin standin { fast_standin_options () };
+  po_standin::OsquerydStandin standin{ fast_standin_options () };
   pid_t pid = -1;
   po_standin::RouteUUID uuid = 0;
   bool exited = false;

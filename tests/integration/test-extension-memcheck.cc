@@ -16,15 +16,17 @@ namespace {
 
 class Memcheck : public ExtensionFixture {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     /* osqueryd execs the path it is given: give it a wrapper that execs
      * valgrind on the real extension with the same argv */
     log = dir.file ("memcheck.log");
-    std::string wrapper = "#!/bin/sh\nexec " PO_VALGRIND " --quiet --leak-check=full "
-                          "--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "
-                          "--error-exitcode=99 --log-file=" + log + " " +
-                          build_path ("extension/phaseout.ext") + " \"$@\"\n";
+    std::string wrapper =
+      "#!/bin/sh\nexec " PO_VALGRIND " --quiet --leak-check=full "
+      "--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect "
+      "--error-exitcode=99 --log-file="
+      + log + " " + build_path ("extension/phaseout.ext") + " \"$@\"\n";
     dir.write ("phaseout-memcheck.ext", wrapper, 0755);
     Launch (dir.file ("phaseout-memcheck.ext"));
   }
@@ -42,13 +44,15 @@ TEST_F (Memcheck, ThousandsOfCallsLeakNothing)
       switch (i % 4)
         {
         case 0:
-          ok = standin.Query ("SELECT * FROM phaseout_policies WHERE id = 'us-dhs-bod-17-01'").ok ();
+          ok = standin.Query ("SELECT * FROM phaseout_policies WHERE id = 'us-dhs-bod-17-01'")
+                 .ok ();
           break;
         case 1:
           ok = standin.CallTable ("phaseout_info", { { "action", "columns" } }).ok ();
           break;
         case 2:
-          ok = standin.CallExtension (uuid, "table", "nope", { { "action", "generate" } }).code == 1;
+          ok = standin.CallExtension (uuid, "table", "nope", { { "action", "generate" } }).code
+               == 1;
           break;
         default:
           ok = standin.Query ("SELECT version FROM phaseout_info").ok ();

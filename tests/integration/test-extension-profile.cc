@@ -21,16 +21,19 @@ namespace {
 /* phaseout.ext started by the stand-in through a wrapper adding `tail` to its argv */
 class ExtensionProfile : public ExtensionFixture {
  protected:
-  void SetUp () override {}
+  void
+  SetUp () override
+  {
+  }
 
   void
   LaunchWithTail (const std::string &tail)
   {
     dir.write ("root/.keep", "");
     dir.write ("policies/.keep", "");
-    std::string wrapper = "#!/bin/sh\nexec " + build_path ("extension/phaseout.ext") +
-                          " \"$@\" --root '" + dir.file ("root") + "' --policy-dir '" +
-                          dir.file ("policies") + "' " + tail + "\n";
+    std::string wrapper = "#!/bin/sh\nexec " + build_path ("extension/phaseout.ext")
+                          + " \"$@\" --root '" + dir.file ("root") + "' --policy-dir '"
+                          + dir.file ("policies") + "' " + tail + "\n";
     dir.write ("phaseout-profile.ext", wrapper, 0755);
     Launch (dir.file ("phaseout-profile.ext"));
   }
@@ -60,12 +63,16 @@ TEST_F (ExtensionProfile, RejectedOptionIsVisibleThroughOsquery)
 
   std::string problem = One ("SELECT config_problem FROM phaseout_info", "config_problem");
   EXPECT_NE (problem.find ("option 'custom_phaseout_organisation_types': unknown organisation "
-                           "type 'muncipality'"), std::string::npos) << problem;
+                           "type 'muncipality'"),
+             std::string::npos)
+    << problem;
   std::string reason = One ("SELECT reason FROM phaseout_status WHERE policy_id = "
-                            "'nl-kamerbrief-2018'", "reason");
+                            "'nl-kamerbrief-2018'",
+                            "reason");
   EXPECT_EQ (reason.find ("names no organisation type"), std::string::npos) << reason;
   EXPECT_NE (reason.find ("option custom_phaseout_organisation_types was rejected"),
-             std::string::npos) << reason;
+             std::string::npos)
+    << reason;
 }
 
 /*
@@ -80,7 +87,8 @@ TEST_F (ExtensionProfile, FifoAsConfigDoesNotHoldQueries)
 
   std::string problem = One ("SELECT config_problem FROM phaseout_info", "config_problem");
   EXPECT_NE (problem.find (dir.file ("phaseout.conf") + ": a FIFO, not a regular file"),
-             std::string::npos) << problem;
+             std::string::npos)
+    << problem;
   auto status = standin.Query ("SELECT policy_id, status FROM phaseout_status");
   EXPECT_TRUE (status.ok ()) << status.message;
   EXPECT_FALSE (status.rows.empty ());
@@ -94,8 +102,8 @@ TEST_F (ExtensionProfile, FifoAsConfigDoesNotHoldQueries)
 TEST_F (ExtensionProfile, LogNamesTheExtensionAndStaysOnStderr)
 {
   dir.write ("phaseout.conf", "");
-  LaunchWithTail ("--config '" + dir.file ("phaseout.conf") + "' --verbose --no-such-flag >'" +
-                  dir.file ("stdout.txt") + "' 2>'" + dir.file ("stderr.txt") + "'");
+  LaunchWithTail ("--config '" + dir.file ("phaseout.conf") + "' --verbose --no-such-flag >'"
+                  + dir.file ("stdout.txt") + "' 2>'" + dir.file ("stderr.txt") + "'");
   EXPECT_TRUE (standin.Query ("SELECT version FROM phaseout_info").ok ());
   ASSERT_TRUE (standin.Kill (pid, SIGTERM));
   int status = WaitExit ();
@@ -107,7 +115,8 @@ TEST_F (ExtensionProfile, LogNamesTheExtensionAndStaysOnStderr)
   EXPECT_EQ (err.find ("(process:"), std::string::npos) << err;
   /* a warning, and --verbose's debug lines, under the extension's name */
   EXPECT_NE (err.find ("(phaseout.ext:" + std::to_string (pid) + "): phaseout.ext-WARNING"),
-             std::string::npos) << err;
+             std::string::npos)
+    << err;
   EXPECT_NE (err.find ("ignoring unknown argument --no-such-flag"), std::string::npos) << err;
   EXPECT_NE (err.find ("phaseout.ext-DEBUG"), std::string::npos) << err;
   EXPECT_NE (err.find ("registered as extension uuid"), std::string::npos) << err;
@@ -120,7 +129,7 @@ TEST (ExtensionUsage, MalformedFlagExitsTwo)
   std::string output = run.out + run.err;
   EXPECT_EQ (run.status, 2) << output;
   EXPECT_NE (output.find ("--timeout: \"soon\" is not a number of seconds"), std::string::npos)
-      << output;
+    << output;
 }
 
 }  // namespace

@@ -103,23 +103,27 @@ TEST_F (Extension, GenerateThroughSqlWithConstraints)
 
 TEST_F (Extension, BadRequestsGetAnErrorStatus)
 {
-  auto no_table = standin.CallExtension (uuid, "table", "no_such_table", { { "action", "generate" } });
+  auto no_table = standin.CallExtension (uuid, "table", "no_such_table",
+                                         { { "action", "generate" } });
   EXPECT_EQ (no_table.code, 1);
   EXPECT_NE (no_table.message.find ("no table \"no_such_table\""), std::string::npos)
-      << no_table.message;
+    << no_table.message;
 
-  auto bad_action = standin.CallExtension (uuid, "table", "phaseout_info", { { "action", "explode" } });
+  auto bad_action = standin.CallExtension (uuid, "table", "phaseout_info",
+                                           { { "action", "explode" } });
   EXPECT_EQ (bad_action.code, 1);
   EXPECT_NE (bad_action.message.find ("Unknown table plugin action: explode"), std::string::npos);
 
   auto no_action = standin.CallExtension (uuid, "table", "phaseout_info", {});
   EXPECT_EQ (no_action.code, 1);
 
-  auto bad_registry = standin.CallExtension (uuid, "logger", "phaseout_info", { { "action", "generate" } });
+  auto bad_registry = standin.CallExtension (uuid, "logger", "phaseout_info",
+                                             { { "action", "generate" } });
   EXPECT_EQ (bad_registry.code, 1);
 
   auto bad_context = standin.CallExtension (uuid, "table", "phaseout_info",
-                                            { { "action", "generate" }, { "context", "{\"constraints\":" } });
+                                            { { "action", "generate" },
+                                              { "context", "{\"constraints\":" } });
   EXPECT_EQ (bad_context.code, 1);
   EXPECT_NE (bad_context.message.find ("query context"), std::string::npos) << bad_context.message;
 
@@ -129,8 +133,8 @@ TEST_F (Extension, BadRequestsGetAnErrorStatus)
 
 TEST_F (Extension, FiftyConcurrentClients)
 {
-  std::atomic<int> failures { 0 };
-  std::atomic<int> calls { 0 };
+  std::atomic<int> failures{ 0 };
+  std::atomic<int> calls{ 0 };
   std::vector<std::thread> clients;
   for (int c = 0; c < 50; c++)
     clients.emplace_back ([&, c] {
@@ -138,7 +142,8 @@ TEST_F (Extension, FiftyConcurrentClients)
         {
           bool ok;
           if ((c + i) % 2 == 0)
-            ok = standin.Query ("SELECT id FROM phaseout_policies WHERE id = 'us-ndaa18-1634'").ok ();
+            ok = standin.Query ("SELECT id FROM phaseout_policies WHERE id = 'us-ndaa18-1634'")
+                   .ok ();
           else
             ok = standin.CallTable ("phaseout_info", { { "action", "generate" } }).ok ();
           calls++;
@@ -170,8 +175,9 @@ TEST_F (Extension, ClientHangingUpMidCallDoesNotKillIt)
     {
       int fd = RawConnect ();
       std::string request = generate_call ("phaseout_policies");
-      ASSERT_EQ (::send (fd, request.data (), request.size (), MSG_NOSIGNAL), (ssize_t) request.size ());
-      close (fd);  /* before the reply: the reply's send must fail, not SIGPIPE */
+      ASSERT_EQ (::send (fd, request.data (), request.size (), MSG_NOSIGNAL),
+                 (ssize_t) request.size ());
+      close (fd); /* before the reply: the reply's send must fail, not SIGPIPE */
     }
   EXPECT_TRUE (standin.PingExtension (uuid).ok ());
   EXPECT_TRUE (standin.Query ("SELECT version FROM phaseout_info").ok ());
@@ -182,15 +188,16 @@ TEST_F (Extension, GarbageOnTheSocketIsSurvived)
   std::vector<std::string> garbage = {
     "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
     std::string (4096, '\xff'),
-    be32 (0x80010001) + be32 (0x7ffffff0) + "call",              /* 2 GiB method name */
+    be32 (0x80010001) + be32 (0x7ffffff0) + "call", /* 2 GiB method name */
     be32 (0x80010001) + be32 (4) + "call" + be32 (1) + std::string ("\x0f\x00\x01", 3),
   };
   /* a deeply nested list in an unknown field: c_glib's skip() would recurse */
-  std::string nested = be32 (0x80010001) + be32 (4) + "call" + be32 (1) + std::string ("\x0f\x00\x09", 3);
+  std::string nested = be32 (0x80010001) + be32 (4) + "call" + be32 (1)
+                       + std::string ("\x0f\x00\x09", 3);
   for (int i = 0; i < 100000; i++)
     nested += std::string ("\x0f", 1) + be32 (1);
   garbage.push_back (nested);
-  garbage.push_back (generate_call ("phaseout_policies").substr (0, 30));  /* truncated */
+  garbage.push_back (generate_call ("phaseout_policies").substr (0, 30)); /* truncated */
 
   for (const auto &bytes : garbage)
     {
@@ -236,10 +243,10 @@ TEST_F (Extension, SigintRemovesSocketDeregistersAndExitsZero)
 
 TEST_F (Extension, ShutdownCallExitsZero)
 {
-  auto result = standin.CallExtension (uuid, "", "", {});  /* warm-up: an error status */
+  auto result = standin.CallExtension (uuid, "", "", {}); /* warm-up: an error status */
   EXPECT_EQ (result.code, 1);
   std::string socket = standin.ExtensionSocket (uuid);
-  standin.Stop ();  /* the watcher calls shutdown() on every extension */
+  standin.Stop (); /* the watcher calls shutdown() on every extension */
   int status = WaitExit (10s);
   ASSERT_TRUE (WIFEXITED (status)) << status;
   EXPECT_EQ (WEXITSTATUS (status), 0);
@@ -279,7 +286,8 @@ TEST (ExtensionStartup, GivesUpWhenNoManagerAnswers)
 {
   TempDir dir;
   ProcessResult run = run_process ({ build_path ("extension/phaseout.ext"), "--socket",
-                                     dir.file ("missing.em"), "--timeout", "1", "--interval", "1" });
+                                     dir.file ("missing.em"), "--timeout", "1", "--interval",
+                                     "1" });
   std::string output = run.out + run.err;
   EXPECT_EQ (run.status, 1);
   EXPECT_NE (output.find ("did not answer within 1 s"), std::string::npos) << output;

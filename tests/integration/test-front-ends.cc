@@ -51,14 +51,14 @@ via_cli (const char *sql, const Flags &flags = {})
   EXPECT_TRUE (g_spawn_command_line_sync (command.c_str (), &out, &err, &status, &error));
   EXPECT_EQ (status, 0) << err;
   Rows rows;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   EXPECT_TRUE (json_parser_load_from_data (parser, out, -1, NULL)) << out;
   JsonArray *array = json_node_get_array (json_parser_get_root (parser));
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       Row row;
       JsonObject *object = json_array_get_object_element (array, i);
-      g_autoptr(GList) members = json_object_get_members (object);
+      g_autoptr (GList) members = json_object_get_members (object);
       for (GList *l = members; l != NULL; l = l->next)
         {
           JsonNode *node = json_object_get_member (object, (const char *) l->data);
@@ -84,7 +84,7 @@ via_loadable_extension (const char *sql, const Flags &flags = {})
   char *message = NULL;
   std::string module = build_path ("sqlite/phaseout");
   EXPECT_EQ (sqlite3_load_extension (db, module.c_str (), NULL, &message), SQLITE_OK)
-      << (message ? message : "");
+    << (message ? message : "");
   sqlite3_free (message);
   for (const auto &flag : flags)
     {
@@ -100,8 +100,9 @@ via_loadable_extension (const char *sql, const Flags &flags = {})
       for (int c = 0; c < sqlite3_column_count (statement); c++)
         {
           const unsigned char *text = sqlite3_column_text (statement, c);
-          row[sqlite3_column_name (statement, c)] =
-              text ? std::optional<std::string> ((const char *) text) : std::nullopt;
+          row[sqlite3_column_name (statement, c)] = text ? std::optional<std::string> (
+                                                      (const char *) text)
+                                                         : std::nullopt;
         }
       rows.push_back (row);
     }
@@ -134,12 +135,13 @@ TEST_F (FrontEnds, SameRowsEverywhere)
  */
 class FrontEndsOnAFixtureHost : public ExtensionFixture {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     root = fixture_path ("compliance/kes-host");
     flags = { { "root", root }, { "now", "2017-12-01" } };
-    std::string wrapper = "#!/bin/sh\nexec " + build_path ("extension/phaseout.ext") +
-                          " \"$@\" --root '" + root + "' --now 2017-12-01\n";
+    std::string wrapper = "#!/bin/sh\nexec " + build_path ("extension/phaseout.ext")
+                          + " \"$@\" --root '" + root + "' --now 2017-12-01\n";
     dir.write ("phaseout-fixture.ext", wrapper, 0755);
     Launch (dir.file ("phaseout-fixture.ext"));
   }
@@ -161,12 +163,11 @@ expect_type (const PoColumn &column, const std::optional<std::string> &value, co
     case PO_COLUMN_INTEGER:
     case PO_COLUMN_BIGINT:
     case PO_COLUMN_UNSIGNED_BIGINT:
-      EXPECT_TRUE (g_regex_match_simple ("^-?[0-9]+$", text, (GRegexCompileFlags) 0,
-                                         (GRegexMatchFlags) 0))
-          << table << "." << column.name << " = \"" << text << "\"";
+      EXPECT_TRUE (
+        g_regex_match_simple ("^-?[0-9]+$", text, (GRegexCompileFlags) 0, (GRegexMatchFlags) 0))
+        << table << "." << column.name << " = \"" << text << "\"";
       break;
-    case PO_COLUMN_DOUBLE:
-      {
+      case PO_COLUMN_DOUBLE: {
         gchar *end = NULL;
         g_ascii_strtod (text, &end);
         EXPECT_TRUE (*text != '\0' && *end == '\0') << table << "." << column.name << " = " << text;
@@ -188,8 +189,10 @@ TEST_F (FrontEndsOnAFixtureHost, EveryTableSameRowsAndSchemaTypes)
       /* every column but the answering process's pid, in schema order */
       std::string columns;
       for (guint c = 0; c < schema->n_columns; c++)
-        if (g_strcmp0 (schema->columns[c].name, "pid") != 0 || g_strcmp0 (schema->name, "phaseout_info") != 0)
-          columns += std::string (columns.empty () ? "" : ", ") + "`" + schema->columns[c].name + "`";
+        if (g_strcmp0 (schema->columns[c].name, "pid") != 0
+            || g_strcmp0 (schema->name, "phaseout_info") != 0)
+          columns += std::string (columns.empty () ? "" : ", ") + "`" + schema->columns[c].name
+                     + "`";
       std::string sql = "SELECT " + columns + " FROM " + schema->name + " ORDER BY " + columns;
 
       Rows osquery = via_osquery (standin, sql.c_str ());
@@ -210,7 +213,7 @@ TEST_F (FrontEndsOnAFixtureHost, EveryTableSameRowsAndSchemaTypes)
           /* no column the schema does not declare */
           for (const auto &cell : row)
             EXPECT_GE (po_table_schema_find_column (schema, cell.first.c_str ()), 0)
-                << schema->name << "." << cell.first;
+              << schema->name << "." << cell.first;
         }
     }
   /* the fixture host has findings: most tables must have rows */
@@ -235,13 +238,15 @@ TEST (LoadableExtension, FlagsUseTheSharedNames)
   char *message = NULL;
   EXPECT_EQ (sqlite3_exec (db, set_root.c_str (), NULL, NULL, &message), SQLITE_OK) << message;
   sqlite3_stmt *statement = NULL;
-  ASSERT_EQ (sqlite3_prepare_v2 (db, "SELECT root FROM phaseout_info", -1, &statement, NULL), SQLITE_OK);
+  ASSERT_EQ (sqlite3_prepare_v2 (db, "SELECT root FROM phaseout_info", -1, &statement, NULL),
+             SQLITE_OK);
   ASSERT_EQ (sqlite3_step (statement), SQLITE_ROW);
   EXPECT_EQ (std::string ((const char *) sqlite3_column_text (statement, 0)), dir.path ());
   sqlite3_finalize (statement);
 
   /* a bad flag is an SQL error with the shared message, and changes nothing */
-  EXPECT_NE (sqlite3_exec (db, "SELECT phaseout_flag('--rooot', '/x')", NULL, NULL, &message), SQLITE_OK);
+  EXPECT_NE (sqlite3_exec (db, "SELECT phaseout_flag('--rooot', '/x')", NULL, NULL, &message),
+             SQLITE_OK);
   ASSERT_NE (message, nullptr);
   EXPECT_NE (strstr (message, "unknown flag --rooot"), nullptr) << message;
   sqlite3_free (message);
@@ -281,8 +286,7 @@ TEST (Cli, ReportAndErrors)
   TempDir state;
   /* the report records its scan: never in the host's /var/lib/phaseout */
   std::string report = phaseout + " report --now 2017-12-13 --state-db " + state.file ("state.db");
-  ASSERT_TRUE (g_spawn_command_line_sync (report.c_str (), &out,
-                                          &err, &status, NULL));
+  ASSERT_TRUE (g_spawn_command_line_sync (report.c_str (), &out, &err, &status, NULL));
   EXPECT_EQ (status, 0) << err;
   EXPECT_NE (strstr (out, "compliance report"), nullptr) << out;
   g_free (out);
@@ -295,8 +299,9 @@ TEST (Cli, ReportAndErrors)
   g_free (out);
   g_free (err);
 
-  ASSERT_TRUE (g_spawn_command_line_sync ((phaseout + " query --csv 'SELECT 1 AS a, \"x,y\" AS b'").c_str (),
-                                          &out, &err, &status, NULL));
+  ASSERT_TRUE (
+    g_spawn_command_line_sync ((phaseout + " query --csv 'SELECT 1 AS a, \"x,y\" AS b'").c_str (),
+                               &out, &err, &status, NULL));
   EXPECT_EQ (status, 0) << err;
   EXPECT_STREQ (out, "a,b\r\n1,\"x,y\"\r\n");
   g_free (out);
@@ -345,7 +350,8 @@ struct CliRun {
 };
 
 CliRun
-run_cli (const std::vector<std::string> &arguments, const std::vector<std::string> &environment = {})
+run_cli (const std::vector<std::string> &arguments,
+         const std::vector<std::string> &environment = {})
 {
   std::vector<std::string> args = { build_path ("cli/phaseout") };
   args.insert (args.end (), arguments.begin (), arguments.end ());

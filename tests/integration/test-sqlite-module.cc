@@ -22,8 +22,8 @@ using namespace po_test;
 namespace {
 
 struct HostRun {
-  bool exited = false;  /* exited normally, not killed by a signal */
-  int status = -1;      /* its exit status */
+  bool exited = false; /* exited normally, not killed by a signal */
+  int status = -1;     /* its exit status */
   int signal = 0;
   std::string out, err;
 };
@@ -88,17 +88,16 @@ sqlite3_shell (const std::string &sql)
 HostRun
 python_sqlite3 (const std::vector<std::string> &statements)
 {
-  static const char script[] =
-      "import sqlite3, sys\n"
-      "db = sqlite3.connect(':memory:')\n"
-      "db.enable_load_extension(True)\n"
-      "db.load_extension(sys.argv[1])\n"
-      "for sql in sys.argv[2:]:\n"
-      "    try:\n"
-      "        for row in db.execute(sql):\n"
-      "            print(row[0])\n"
-      "    except sqlite3.Error as e:\n"
-      "        print('error:', e)\n";
+  static const char script[] = "import sqlite3, sys\n"
+                               "db = sqlite3.connect(':memory:')\n"
+                               "db.enable_load_extension(True)\n"
+                               "db.load_extension(sys.argv[1])\n"
+                               "for sql in sys.argv[2:]:\n"
+                               "    try:\n"
+                               "        for row in db.execute(sql):\n"
+                               "            print(row[0])\n"
+                               "    except sqlite3.Error as e:\n"
+                               "        print('error:', e)\n";
   std::vector<std::string> args = { "/usr/bin/python3", "-c", script, module () };
   args.insert (args.end (), statements.begin (), statements.end ());
   return spawn (args);
@@ -129,7 +128,8 @@ const BadCall bad_calls[] = {
   { "SELECT phaseout_flag('--now', 20171201)",
     "phaseout_flag: argument 2 must be text, not an integer" },
   { "SELECT phaseout_flag('--now', 2.5)", "phaseout_flag: argument 2 must be text, not a real" },
-  { "SELECT phaseout_flag(x'2d2d726f6f74', '/')", "phaseout_flag: argument 1 must be text, not a blob" },
+  { "SELECT phaseout_flag(x'2d2d726f6f74', '/')",
+    "phaseout_flag: argument 1 must be text, not a blob" },
   { "SELECT phaseout_flag('--root' || char(0) || 'x', '/')",
     "phaseout_flag: argument 1 contains a NUL character" },
   { "SELECT phaseout_flag('--root=/', '/')", "takes no second argument" },
@@ -161,14 +161,14 @@ TEST (SqliteModule, Sqlite3ShellTakesBothSpellings)
   if (!have ("sqlite3"))
     GTEST_SKIP () << "no sqlite3 shell (Debian: sqlite3)";
   TempDir dir;
-  HostRun joined = sqlite3_shell ("SELECT phaseout_flag('--root=" + dir.path () +
-                              "'); SELECT root FROM phaseout_info;");
-  HostRun apart = sqlite3_shell ("SELECT phaseout_flag('--root', '" + dir.path () +
-                             "'); SELECT root FROM phaseout_info;");
+  HostRun joined = sqlite3_shell ("SELECT phaseout_flag('--root=" + dir.path ()
+                                  + "'); SELECT root FROM phaseout_info;");
+  HostRun apart = sqlite3_shell ("SELECT phaseout_flag('--root', '" + dir.path ()
+                                 + "'); SELECT root FROM phaseout_info;");
   /* a value may contain '=' itself; only the first one splits */
   ASSERT_EQ (g_mkdir ((dir.path () + "/a=b").c_str (), 0700), 0);
-  HostRun equals = sqlite3_shell ("SELECT phaseout_flag('--root=" + dir.path () +
-                              "/a=b'); SELECT root FROM phaseout_info;");
+  HostRun equals = sqlite3_shell ("SELECT phaseout_flag('--root=" + dir.path ()
+                                  + "/a=b'); SELECT root FROM phaseout_info;");
 
   ASSERT_TRUE (joined.exited);
   EXPECT_EQ (joined.status, 0) << joined.err;
@@ -186,11 +186,10 @@ TEST (SqliteModule, BadCallKeepsTheSettings)
   if (!g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
     GTEST_SKIP () << "no /usr/bin/python3";
   TempDir dir;
-  HostRun run = python_sqlite3 ({ "SELECT phaseout_flag('--root=" + dir.path () + "')",
-                                  "SELECT phaseout_flag('--root', '/', 'extra')",
-                                  "SELECT phaseout_flag('--root', NULL)",
-                                  "SELECT phaseout_flag('--root=/nonexistent/x')",
-                                  "SELECT root FROM phaseout_info" });
+  HostRun run = python_sqlite3 (
+    { "SELECT phaseout_flag('--root=" + dir.path () + "')",
+      "SELECT phaseout_flag('--root', '/', 'extra')", "SELECT phaseout_flag('--root', NULL)",
+      "SELECT phaseout_flag('--root=/nonexistent/x')", "SELECT root FROM phaseout_info" });
   ASSERT_TRUE (run.exited) << "killed by signal " << run.signal;
   gchar **lines = g_strsplit (run.out.c_str (), "\n", -1);
   ASSERT_EQ (g_strv_length (lines), 6u) << run.out;
@@ -208,7 +207,7 @@ TEST (SqliteModule, NotCallableFromASchema)
   if (!have ("sqlite3"))
     GTEST_SKIP () << "no sqlite3 shell (Debian: sqlite3)";
   HostRun run = sqlite3_shell ("CREATE VIEW v AS SELECT phaseout_flag('--root', '/tmp') AS x;"
-                           "SELECT x FROM v;");
+                               "SELECT x FROM v;");
   ASSERT_TRUE (run.exited) << "killed by signal " << run.signal;
   EXPECT_EQ (run.status, 1);
   EXPECT_NE (run.err.find ("unsafe use of phaseout_flag()"), std::string::npos) << run.err;

@@ -34,8 +34,8 @@ count_warnings (GPtrArray *warnings, const std::string &needle, bool absent_too)
       auto *w = item<PoInventoryWarning> (warnings, i);
       if (w->absent && !absent_too)
         continue;
-      if ((w->path != nullptr && strstr (w->path, needle.c_str ()) != nullptr) ||
-          strstr (w->message, needle.c_str ()) != nullptr)
+      if ((w->path != nullptr && strstr (w->path, needle.c_str ()) != nullptr)
+          || strstr (w->message, needle.c_str ()) != nullptr)
         n++;
     }
   return n;
@@ -69,8 +69,8 @@ build_module_fixtures (const std::string &root, const std::string &release)
   std::string script = std::string (PO_TEST_SOURCE_DIR) + "/inventory/build-module-fixtures.sh";
   /* depmod lives in /usr/sbin, which a test environment's PATH may lack */
   const gchar *old_path = g_getenv ("PATH");
-  std::string path = std::string (old_path != nullptr ? old_path : "/usr/bin:/bin") +
-                     ":/usr/sbin:/sbin";
+  std::string path = std::string (old_path != nullptr ? old_path : "/usr/bin:/bin")
+                     + ":/usr/sbin:/sbin";
   run_or_fail ({ "env", "PATH=" + path, "sh", script, root, release });
 }
 
@@ -116,13 +116,15 @@ build_rpm_database (const std::string &root, const std::vector<RpmFixturePackage
       void *blob = headerExport (h, &length);
       sqlite3_stmt *stmt = nullptr;
       ASSERT_EQ (sqlite3_prepare_v2 (db, "INSERT INTO Packages (blob) VALUES (?)", -1, &stmt,
-                                     nullptr), SQLITE_OK);
+                                     nullptr),
+                 SQLITE_OK);
       sqlite3_bind_blob (stmt, 1, blob, (int) length, SQLITE_TRANSIENT);
       EXPECT_EQ (sqlite3_step (stmt), SQLITE_DONE);
       sqlite3_finalize (stmt);
       sqlite3_int64 hnum = sqlite3_last_insert_rowid (db);
-      ASSERT_EQ (sqlite3_prepare_v2 (db, "INSERT INTO Name (key, hnum, idx) VALUES (?, ?, 0)",
-                                     -1, &stmt, nullptr), SQLITE_OK);
+      ASSERT_EQ (sqlite3_prepare_v2 (db, "INSERT INTO Name (key, hnum, idx) VALUES (?, ?, 0)", -1,
+                                     &stmt, nullptr),
+                 SQLITE_OK);
       sqlite3_bind_text (stmt, 1, p.name.c_str (), -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 2, hnum);
       EXPECT_EQ (sqlite3_step (stmt), SQLITE_DONE);

@@ -11,7 +11,8 @@
 
 #include "po-test-shim.h"
 
-extern "C" {
+extern "C"
+{
 #include "po-inventory.h"
 #include "po-inventory-private.h"
 }
@@ -80,9 +81,18 @@ class ScratchDir : public TempDir {
 class FixtureRoot {
  public:
   explicit FixtureRoot (const std::string &name);
-  const std::string &path () const { return tmp_.path (); }
-  std::string file (const std::string &relative) const { return tmp_.file (relative); }
+  const std::string &
+  path () const
+  {
+    return tmp_.path ();
+  }
+  std::string
+  file (const std::string &relative) const
+  {
+    return tmp_.file (relative);
+  }
   RuntimePtr runtime () const;
+
  private:
   ScratchDir tmp_;
 };

@@ -58,8 +58,8 @@ TEST (InventorySnap, SnapFileAloneIsNotInstalled)
 {
   ScratchDir root;
   ASSERT_EQ (g_mkdir_with_parents (root.file ("var/lib/snapd/snaps").c_str (), 0755), 0);
-  ASSERT_TRUE (g_file_set_contents (root.file ("var/lib/snapd/snaps/kesl_12.snap").c_str (),
-                                    "", 0, nullptr));
+  ASSERT_TRUE (
+    g_file_set_contents (root.file ("var/lib/snapd/snaps/kesl_12.snap").c_str (), "", 0, nullptr));
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
   ArrayPtr snaps (po_inventory_collect_snap (inventory_of (runtime), warnings.get ()));
@@ -97,7 +97,8 @@ TEST (InventoryFlatpak, LinksResolveBeneathTheRoot)
   ASSERT_EQ (g_mkdir_with_parents (root.file (app + "/x86_64/stable/c0ffee").c_str (), 0755), 0);
   ASSERT_EQ (symlink ("x86_64/stable", root.file (app + "/current").c_str ()), 0);
   ASSERT_EQ (symlink (("/" + app + "/x86_64/stable/c0ffee").c_str (),
-                      root.file (app + "/x86_64/stable/active").c_str ()), 0);
+                      root.file (app + "/x86_64/stable/active").c_str ()),
+             0);
   ASSERT_TRUE (g_file_set_contents (root.file (app + "/x86_64/stable/c0ffee/metadata").c_str (),
                                     "[Application]\nname=com.example.Scanner\n", -1, nullptr));
   /* and one whose active link climbs out: it stays in the root and finds nothing */
@@ -105,7 +106,8 @@ TEST (InventoryFlatpak, LinksResolveBeneathTheRoot)
   ASSERT_EQ (g_mkdir_with_parents (root.file (out + "/x86_64/stable").c_str (), 0755), 0);
   ASSERT_EQ (symlink ("x86_64/stable", root.file (out + "/current").c_str ()), 0);
   ASSERT_EQ (symlink ("../../../../../../../../../../etc",
-                      root.file (out + "/x86_64/stable/active").c_str ()), 0);
+                      root.file (out + "/x86_64/stable/active").c_str ()),
+             0);
 
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
@@ -115,7 +117,7 @@ TEST (InventoryFlatpak, LinksResolveBeneathTheRoot)
   EXPECT_STREQ (scanner->name, "com.example.Scanner");
   EXPECT_STREQ (scanner->path, "/var/lib/flatpak/app/com.example.Scanner/x86_64/stable");
   EXPECT_EQ (count_warnings (warnings.get (), "com.example.Escape", false), 1u)
-      << warnings_text (warnings.get ());
+    << warnings_text (warnings.get ());
 }
 
 TEST (InventoryApps, AbsentManagersAreNotices)
@@ -137,12 +139,20 @@ TEST (InventoryApps, BrokenEntriesAreWarnings)
   /* a snap whose current link points nowhere useful, a flatpak without metadata */
   ASSERT_EQ (g_mkdir_with_parents (root.file ("snap/evil").c_str (), 0755), 0);
   ASSERT_EQ (symlink ("../../etc", root.file ("snap/evil/current").c_str ()), 0);
-  ASSERT_EQ (g_mkdir_with_parents (root.file ("var/lib/flatpak/app/org.example.Broken/x86_64/"
-                                              "stable/abc").c_str (), 0755), 0);
+  ASSERT_EQ (g_mkdir_with_parents (root
+                                     .file ("var/lib/flatpak/app/org.example.Broken/x86_64/"
+                                            "stable/abc")
+                                     .c_str (),
+                                   0755),
+             0);
   ASSERT_EQ (symlink ("x86_64/stable",
-                      root.file ("var/lib/flatpak/app/org.example.Broken/current").c_str ()), 0);
-  ASSERT_EQ (symlink ("abc", root.file ("var/lib/flatpak/app/org.example.Broken/x86_64/stable/"
-                                        "active").c_str ()), 0);
+                      root.file ("var/lib/flatpak/app/org.example.Broken/current").c_str ()),
+             0);
+  ASSERT_EQ (symlink ("abc", root
+                               .file ("var/lib/flatpak/app/org.example.Broken/x86_64/stable/"
+                                      "active")
+                               .c_str ()),
+             0);
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
   ArrayPtr snaps (po_inventory_collect_snap (inventory_of (runtime), warnings.get ()));
@@ -150,9 +160,9 @@ TEST (InventoryApps, BrokenEntriesAreWarnings)
   EXPECT_EQ (snaps->len, 0u);
   EXPECT_EQ (apps->len, 0u);
   EXPECT_EQ (count_warnings (warnings.get (), "/snap/evil/current", false), 1u)
-      << warnings_text (warnings.get ());
+    << warnings_text (warnings.get ());
   EXPECT_EQ (count_warnings (warnings.get (), "org.example.Broken", false), 1u)
-      << warnings_text (warnings.get ());
+    << warnings_text (warnings.get ());
 }
 
 TEST (InventoryApps, RealHostShape)

@@ -5,14 +5,19 @@ using namespace po_test;
 
 TEST (InventoryCommon, SanitizeKeepsTextAndEscapesTheRest)
 {
-  struct Case { std::string in; const char *out; } cases[] = {
+  struct Case {
+    std::string in;
+    const char *out;
+  } cases[] = {
     { "kesl", "kesl" },
     { "Clément", "Clément" },
     { "a\nb\tc\rd", "a\\nb\\tc\\rd" },
     { "\x1b[2J", "\\x1b[2J" },
     { std::string ("nul\0byte", 8), "nul\\x00byte" },
     { "latin\xe9", "latin\xef\xbf\xbd" },
-    { "\xc2\x9b" "csi", "\\u009bcsi" },
+    { "\xc2\x9b"
+      "csi",
+      "\\u009bcsi" },
     { "", "" },
   };
   for (const auto &c : cases)
@@ -30,7 +35,8 @@ TEST (InventoryCommon, WarningsAreBounded)
   for (int i = 0; i < PO_INVENTORY_MAX_WARNINGS + 50; i++)
     po_inventory_warn (warnings.get (), "test", "/x", TRUE, "notice %d", i);
   EXPECT_EQ (warnings->len, (guint) PO_INVENTORY_MAX_WARNINGS);
-  g_autofree gchar *text = po_inventory_warning_to_string (item<PoInventoryWarning> (warnings.get (), 0));
+  g_autofree gchar *text = po_inventory_warning_to_string (
+    item<PoInventoryWarning> (warnings.get (), 0));
   EXPECT_STREQ (text, "test: /x: notice 0");
 }
 

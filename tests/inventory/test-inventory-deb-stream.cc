@@ -23,9 +23,9 @@ summary (GPtrArray *packages)
   for (guint i = 0; i < packages->len; i++)
     {
       auto *p = item<PoPackage> (packages, i);
-      out[s (p->name) + ":" + s (p->architecture)] =
-          s (p->version) + "|" + s (p->maintainer) + "|" + s (p->source) + "|" + s (p->status)
-          + "|" + (p->installed ? "1" : "0");
+      out[s (p->name) + ":" + s (p->architecture)] = s (p->version) + "|" + s (p->maintainer) + "|"
+                                                     + s (p->source) + "|" + s (p->status) + "|"
+                                                     + (p->installed ? "1" : "0");
     }
   return out;
 }
@@ -40,7 +40,8 @@ status_file (int n, bool with_problems = true)
     {
       std::string name = "pkg" + std::to_string (i);
       out += "Package: " + name + "\n";
-      out += with_problems && i % 7 == 3 ? "Status: install ok bogus\n" : "Status: install ok installed\n";
+      out += with_problems && i % 7 == 3 ? "Status: install ok bogus\n"
+                                         : "Status: install ok installed\n";
       out += "Priority: optional\nSection: utils\n";
       out += "Maintainer: Maint " + std::to_string (i) + " <m@example.org>\n";
       out += std::string ("Architecture: ") + (i % 3 ? "amd64" : "all") + "\n";
@@ -51,7 +52,7 @@ status_file (int n, bool with_problems = true)
       for (int l = 0; l < i % 37; l++)
         out += " " + std::string ((size_t) (l * 13 + i) % 181, 'x') + "\n";
       if (with_problems && i % 11 == 5)
-        out += "Maintainer:\n continued maintainer\n";  /* given twice: skipped */
+        out += "Maintainer:\n continued maintainer\n"; /* given twice: skipped */
       out += "\n";
     }
   return out;
@@ -60,7 +61,8 @@ status_file (int n, bool with_problems = true)
 ArrayPtr
 collect (PoRuntime *runtime, PoPackageNameFunc wanted, GPtrArray *warnings)
 {
-  return ArrayPtr (po_inventory_collect_deb_filtered (po_runtime_get_inventory (runtime), wanted, nullptr, warnings));
+  return ArrayPtr (po_inventory_collect_deb_filtered (po_runtime_get_inventory (runtime), wanted,
+                                                      nullptr, warnings));
 }
 
 }  // namespace
@@ -78,14 +80,14 @@ TEST (InventoryDebStream, PiecesGiveWhatTheWholeFileGives)
 
   ArrayPtr whole (g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free));
   ArrayPtr whole_warnings = new_warnings ();
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, nullptr);
+  g_autoptr (GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, nullptr);
   po_inventory_parse_dpkg_status (status.data (), status.size (), "/var/lib/dpkg/status",
                                   whole.get (), index, whole_warnings.get ());
 
   EXPECT_EQ (summary (streamed.get ()), summary (whole.get ()));
   EXPECT_GT (streamed->len, 2000u);
   ASSERT_EQ (count_real_warnings (streamed_warnings.get ()), 1u)
-      << warnings_text (streamed_warnings.get ());
+    << warnings_text (streamed_warnings.get ());
   EXPECT_EQ (warnings_text (streamed_warnings.get ()), warnings_text (whole_warnings.get ()));
 }
 
@@ -95,10 +97,13 @@ TEST (InventoryDebStream, LinesLongerThanAPiece)
   /* a description line of 300 KiB is text like any other; a kept field
    * over 64 KiB is not a value */
   std::string status = "Package: long-description\nStatus: install ok installed\nVersion: 1\n"
-                       "Description: x\n " + std::string (300 * 1024, 'd') + "\n\n"
-                       "Package: long-version\nStatus: install ok installed\nVersion: "
-                       + std::string (100 * 1024, '1') + "\n\n"
-                       "Package: after\nStatus: install ok installed\nVersion: 2\n\n";
+                       "Description: x\n "
+                       + std::string (300 * 1024, 'd')
+                       + "\n\n"
+                         "Package: long-version\nStatus: install ok installed\nVersion: "
+                       + std::string (100 * 1024, '1')
+                       + "\n\n"
+                         "Package: after\nStatus: install ok installed\nVersion: 2\n\n";
   root.write ("var/lib/dpkg/status", status);
   RuntimePtr runtime = make_runtime ({ { "root", root.path () } });
   ArrayPtr warnings = new_warnings ();
@@ -108,7 +113,7 @@ TEST (InventoryDebStream, LinesLongerThanAPiece)
   EXPECT_EQ (find_named<PoPackage> (packages.get (), "long-version"), nullptr);
   EXPECT_NE (find_named<PoPackage> (packages.get (), "after"), nullptr);
   EXPECT_EQ (count_warnings (warnings.get (), "field too long"), 1u)
-      << warnings_text (warnings.get ());
+    << warnings_text (warnings.get ());
 }
 
 TEST (InventoryDebStream, AFileCutOffInAPieceLosesItsLastStanza)
@@ -144,9 +149,10 @@ TEST (InventoryDebStream, FilteredCollectionKeepsTheWantedAndTheWarnings)
   ArrayPtr all_warnings = new_warnings ();
   ArrayPtr all = collect (runtime.get (), nullptr, all_warnings.get ());
   ArrayPtr some_warnings = new_warnings ();
-  ArrayPtr some = collect (runtime.get (), [] (const gchar *name, gpointer) -> gboolean {
-    return g_str_has_suffix (name, "0");
-  }, some_warnings.get ());
+  ArrayPtr some = collect (
+    runtime.get (),
+    [] (const gchar *name, gpointer) -> gboolean { return g_str_has_suffix (name, "0"); },
+    some_warnings.get ());
 
   auto expected = summary (all.get ());
   for (auto it = expected.begin (); it != expected.end ();)

@@ -28,7 +28,7 @@ TEST (InventoryDeb, KasperskyInstallAmongOrdinaryPackages)
   EXPECT_STREQ (kesl->version, "12.1.0-1297");
   EXPECT_STREQ (kesl->architecture, "amd64");
   EXPECT_STREQ (kesl->maintainer, "AO Kaspersky Lab <support@kaspersky.com>");
-  EXPECT_STREQ (kesl->source, "kesl");  /* no Source field: the package is its own source */
+  EXPECT_STREQ (kesl->source, "kesl"); /* no Source field: the package is its own source */
   EXPECT_STREQ (kesl->status, "install ok installed");
   EXPECT_TRUE (kesl->installed);
   EXPECT_EQ (kesl->path, nullptr);
@@ -138,28 +138,33 @@ TEST (InventoryDeb, ParserEdgeCases)
     { "no final newline at all", "Package: a1\nStatus: install ok installed\nVersion: 1", 0, 1 },
     { "CRLF blank separators", "Package: a1\r\nStatus: install ok installed\r\nVersion: 1\r\n", 0,
       1 },
-    { "continuation without field", " orphan\nPackage: a1\nStatus: install ok installed\n"
-      "Version: 1\n", 0, 1 },
-    { "field twice", "Package: a1\nPackage: b1\nStatus: install ok installed\nVersion: 1\n\n",
+    { "continuation without field",
+      " orphan\nPackage: a1\nStatus: install ok installed\n"
+      "Version: 1\n",
       0, 1 },
+    { "field twice", "Package: a1\nPackage: b1\nStatus: install ok installed\nVersion: 1\n\n", 0,
+      1 },
     { "installed without version", "Package: a1\nStatus: install ok installed\n\n", 0, 1 },
-    { "folded maintainer", "Package: a1\nStatus: install ok installed\nVersion: 1\n"
-      "Maintainer: A\n B <b@example.org>\n\n", 1, 0 },
+    { "folded maintainer",
+      "Package: a1\nStatus: install ok installed\nVersion: 1\n"
+      "Maintainer: A\n B <b@example.org>\n\n",
+      1, 0 },
     { "comment lines", "# comment\nPackage: a1\nStatus: install ok installed\nVersion: 1\n\n", 1,
       0 },
     { "nul inside", std::string (kNulData, sizeof kNulData - 1), 0, 1 },
-    { "lower-case field names", "package: a1\nstatus: install ok installed\nversion: 1\n\n", 1,
-      0 },
-    { "two architectures of one package", "Package: a1\nStatus: install ok installed\n"
+    { "lower-case field names", "package: a1\nstatus: install ok installed\nversion: 1\n\n", 1, 0 },
+    { "two architectures of one package",
+      "Package: a1\nStatus: install ok installed\n"
       "Version: 1\nArchitecture: amd64\n\nPackage: a1\nStatus: install ok installed\n"
-      "Version: 1\nArchitecture: i386\n\n", 2, 0 },
+      "Version: 1\nArchitecture: i386\n\n",
+      2, 0 },
   };
   for (const auto &c : cases)
     {
       ArrayPtr packages (g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free));
       ArrayPtr warnings = new_warnings ();
-      g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                           nullptr);
+      g_autoptr (GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                            nullptr);
       po_inventory_parse_dpkg_status (c.data.data (), c.data.size (), "/status", packages.get (),
                                       index, warnings.get ());
       EXPECT_EQ (packages->len, c.expect_packages) << c.name << "\n"
@@ -174,7 +179,7 @@ TEST (InventoryDeb, FoldedFieldIsJoined)
   std::string data = "Package: a1\nStatus: install ok installed\nVersion: 1\n"
                      "Maintainer: A\n B <b@example.org>\n\n";
   ArrayPtr packages (g_ptr_array_new_with_free_func ((GDestroyNotify) po_package_free));
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, nullptr);
+  g_autoptr (GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, nullptr);
   po_inventory_parse_dpkg_status (data.data (), data.size (), "/status", packages.get (), index,
                                   nullptr);
   ASSERT_EQ (packages->len, 1u);
@@ -215,8 +220,7 @@ TEST (InventoryDeb, OversizedStatusFileIsRefused)
   EXPECT_EQ (packages->len, 0u);
   ASSERT_EQ (warnings->len, 1u);
   EXPECT_FALSE (item<PoInventoryWarning> (warnings.get (), 0)->absent);
-  EXPECT_NE (strstr (item<PoInventoryWarning> (warnings.get (), 0)->message, "more than"),
-             nullptr);
+  EXPECT_NE (strstr (item<PoInventoryWarning> (warnings.get (), 0)->message, "more than"), nullptr);
 }
 
 TEST (InventoryDeb, StatusLinkedOutOfTheRootIsNotFollowedOut)

@@ -11,7 +11,8 @@ namespace {
 /* the kesl-host tree with real module files built, signed and indexed */
 class KmodFixture : public ::testing::Test {
  protected:
-  static void SetUpTestSuite ()
+  static void
+  SetUpTestSuite ()
   {
     for (const char *tool : { "gcc", "objcopy", "openssl", "xz", "zstd", "depmod" })
       if (!have_program (tool))
@@ -22,12 +23,14 @@ class KmodFixture : public ::testing::Test {
     root_ = new FixtureRoot ("kesl-host");
     build_module_fixtures (root_->path (), kFixtureRelease);
   }
-  static void TearDownTestSuite ()
+  static void
+  TearDownTestSuite ()
   {
     delete root_;
     root_ = nullptr;
   }
-  void SetUp () override
+  void
+  SetUp () override
   {
     if (!missing_.empty ())
       GTEST_SKIP () << missing_ << " is needed to build kernel-module fixtures";
@@ -78,8 +81,9 @@ TEST_F (KmodFixture, LoadedModulesWithSignatures)
   /* xz-compressed, in tree, signed by another key */
   auto *e1000e = find_named<PoKernelModule> (modules.get (), "e1000e");
   ASSERT_NE (e1000e, nullptr);
-  EXPECT_STREQ (e1000e->path,
-                "/lib/modules/6.1.0-18-amd64/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz");
+  EXPECT_STREQ (
+    e1000e->path,
+    "/lib/modules/6.1.0-18-amd64/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz");
   EXPECT_TRUE (e1000e->in_tree);
   EXPECT_STREQ (e1000e->signer, "Debian Secure Boot CA");
   EXPECT_STREQ (e1000e->sig_key, "2F:1C");
@@ -206,7 +210,8 @@ TEST_F (KmodFixture, IndexAndBuiltinListsAreReadAgainWhenTheyChange)
   /* the module moves and depmod runs: the new modules.dep.bin is used */
   std::string moddir = root.file ("usr/lib/modules/6.1.0-18-amd64");
   ASSERT_EQ (rename ((moddir + "/extra/kav4fs_oas.ko").c_str (),
-                     (moddir + "/updates/dkms/kav4fs_oas.ko").c_str ()), 0);
+                     (moddir + "/updates/dkms/kav4fs_oas.ko").c_str ()),
+             0);
   std::string depmod = "depmod -b '" + root.path () + "' 6.1.0-18-amd64 2>/dev/null";
   ASSERT_EQ (system (depmod.c_str ()), 0);
   ArrayPtr moved (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
@@ -216,10 +221,9 @@ TEST_F (KmodFixture, IndexAndBuiltinListsAreReadAgainWhenTheyChange)
   EXPECT_STREQ (kav->signer, "AO Kaspersky Lab: kernel module signing key");
 
   /* a new kernel build lists another built-in module */
-  ASSERT_TRUE (g_file_set_contents (root.file ("usr/lib/modules/6.1.0-18-amd64/modules.builtin")
-                                       .c_str (),
-                                   "kernel/fs/ext4/ext4.ko\nkernel/fs/btrfs/btrfs.ko\n", -1,
-                                   NULL));
+  ASSERT_TRUE (
+    g_file_set_contents (root.file ("usr/lib/modules/6.1.0-18-amd64/modules.builtin").c_str (),
+                         "kernel/fs/ext4/ext4.ko\nkernel/fs/btrfs/btrfs.ko\n", -1, NULL));
   ArrayPtr rebuilt (po_inventory_collect_kernel_modules (inventory_of (runtime), nullptr));
   auto *btrfs = find_named<PoKernelModule> (rebuilt.get (), "btrfs");
   ASSERT_NE (btrfs, nullptr);
@@ -266,8 +270,8 @@ TEST_F (KmodFixture, FifoInPlaceOfAModuleDoesNotHang)
 TEST (InventoryKmod, ProcModulesLines)
 {
   const gchar *reason = nullptr;
-  g_autoptr(PoKernelModule) nvidia = po_inventory_parse_proc_modules_line (
-      "nvidia 56823808 3 nvidia_modeset,nvidia_uvm, Live 0x0000000000000000 (POE)", &reason);
+  g_autoptr (PoKernelModule) nvidia = po_inventory_parse_proc_modules_line (
+    "nvidia 56823808 3 nvidia_modeset,nvidia_uvm, Live 0x0000000000000000 (POE)", &reason);
   ASSERT_NE (nvidia, nullptr);
   EXPECT_EQ (nvidia->size, 56823808u);
   EXPECT_EQ (nvidia->refcount, 3);
@@ -275,17 +279,17 @@ TEST (InventoryKmod, ProcModulesLines)
   EXPECT_STREQ (nvidia->taint, "POE");
 
   /* without CONFIG_MODULE_UNLOAD the kernel prints " - -" */
-  g_autoptr(PoKernelModule) nounload =
-      po_inventory_parse_proc_modules_line ("dm_mod 184320 - - Live 0xffffffffc0400000", &reason);
+  g_autoptr (PoKernelModule) nounload = po_inventory_parse_proc_modules_line (
+    "dm_mod 184320 - - Live 0xffffffffc0400000", &reason);
   ASSERT_NE (nounload, nullptr);
   EXPECT_EQ (nounload->refcount, -1);
   EXPECT_STREQ (nounload->used_by, "");
 
-  for (const char *bad : { "", "onlyname", "x 12 0 - Zombie 0x0", "x big 0 - Live 0x0",
-                           "x 12 0 - Live 0x0 (lower)", "bad/name 12 0 - Live 0x0",
-                           "x 12 0 - Live 0x0 (OE) extra more" })
+  for (const char *bad :
+       { "", "onlyname", "x 12 0 - Zombie 0x0", "x big 0 - Live 0x0", "x 12 0 - Live 0x0 (lower)",
+         "bad/name 12 0 - Live 0x0", "x 12 0 - Live 0x0 (OE) extra more" })
     {
-      g_autoptr(PoKernelModule) m = po_inventory_parse_proc_modules_line (bad, &reason);
+      g_autoptr (PoKernelModule) m = po_inventory_parse_proc_modules_line (bad, &reason);
       EXPECT_EQ (m, nullptr) << bad;
     }
 }
@@ -299,7 +303,7 @@ TEST (InventoryKmod, HostileProcModules)
   ASSERT_EQ (modules->len, 1u) << warnings_text (warnings.get ());
   EXPECT_STREQ (item<PoKernelModule> (modules.get (), 0)->name, "good");
   EXPECT_EQ (count_warnings (warnings.get (), "skipped 5 malformed lines", false), 1u)
-      << warnings_text (warnings.get ());
+    << warnings_text (warnings.get ());
 }
 
 TEST (InventoryKmod, NoProcModulesAndNoModulesDir)
@@ -351,12 +355,11 @@ constexpr const char *kModules = "usr/lib/modules/6.1.0-18-amd64";
 /* a fixture module file's bytes */
 /* writes bytes to path through a shell command that compresses stdin to stdout */
 void
-write_compressed (const std::string &path, const std::string &bytes,
-                  const std::string &compressor)
+write_compressed (const std::string &path, const std::string &bytes, const std::string &compressor)
 {
   std::string plain = path + ".plain";
-  ASSERT_TRUE (g_file_set_contents (plain.c_str (), bytes.data (), (gssize) bytes.size (),
-                                    nullptr));
+  ASSERT_TRUE (
+    g_file_set_contents (plain.c_str (), bytes.data (), (gssize) bytes.size (), nullptr));
   run_or_fail ({ "sh", "-c", "{ " + compressor + "; } < \"$1\" > \"$2\"", "sh", plain, path });
   ASSERT_EQ (unlink (plain.c_str ()), 0);
 }
@@ -395,8 +398,8 @@ TEST_F (KmodFixture, CorruptCompressedModulesAreSkippedWithAWarning)
   write_compressed (moddir + "/extra/kav4fs_oas.ko.zst",
                     read_file (moddir + "/extra/kav4fs_oas.ko"), "zstd -q -c");
   ASSERT_EQ (unlink ((moddir + "/extra/kav4fs_oas.ko").c_str ()), 0);
-  run_or_fail ({ "sh", "-c", "PATH=$PATH:/usr/sbin:/sbin depmod -b \"$1\" \"$2\" 2>/dev/null",
-                 "sh", root.path (), kFixtureRelease });
+  run_or_fail ({ "sh", "-c", "PATH=$PATH:/usr/sbin:/sbin depmod -b \"$1\" \"$2\" 2>/dev/null", "sh",
+                 root.path (), kFixtureRelease });
   write_compressed (moddir + "/kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko.xz", bad,
                     "xz --check=crc32 -c");
   write_compressed (moddir + "/updates/dkms/vboxdrv.ko.zst", bad, "zstd -q -c");
@@ -405,7 +408,8 @@ TEST_F (KmodFixture, CorruptCompressedModulesAreSkippedWithAWarning)
   for (int round = 0; round < 2; round++)
     {
       ArrayPtr warnings = new_warnings ();
-      ArrayPtr modules (po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
+      ArrayPtr modules (
+        po_inventory_collect_kernel_modules (inventory_of (runtime), warnings.get ()));
       ASSERT_EQ (modules->len, 10u) << warnings_text (warnings.get ());
 
       /* the corrupt ones: loaded, so their rows stay, marked; no field from the file */
@@ -420,9 +424,9 @@ TEST_F (KmodFixture, CorruptCompressedModulesAreSkippedWithAWarning)
           EXPECT_FALSE (m->is_signed) << name;
         }
       EXPECT_EQ (count_warnings (warnings.get (), "e1000e.ko.xz", false), 1u)
-          << warnings_text (warnings.get ());
+        << warnings_text (warnings.get ());
       EXPECT_EQ (count_warnings (warnings.get (), "vboxdrv.ko.zst", false), 1u)
-          << warnings_text (warnings.get ());
+        << warnings_text (warnings.get ());
 
       /* the others carry on: a valid compressed module is read whole */
       auto *kav = find_named<PoKernelModule> (modules.get (), "kav4fs_oas");
@@ -461,9 +465,9 @@ TEST_F (KmodFixture, CompressedTwiceIsNotHandedToLibkmod)
   ASSERT_NE (vbox, nullptr);
   ASSERT_NE (vbox->info_error, nullptr);
   EXPECT_NE (strstr (vbox->info_error, "not an ELF file once decompressed"), nullptr)
-      << vbox->info_error;
+    << vbox->info_error;
   EXPECT_EQ (count_warnings (warnings.get (), "vboxdrv.ko.zst", false), 1u)
-      << warnings_text (warnings.get ());
+    << warnings_text (warnings.get ());
 }
 
 /*
@@ -501,7 +505,7 @@ TEST_F (KmodFixture, DecompressionBombIsRefused)
       EXPECT_EQ (m->version, nullptr) << name;
     }
   EXPECT_EQ (count_warnings (warnings.get (), "decompression bomb", false), 2u)
-      << warnings_text (warnings.get ());
+    << warnings_text (warnings.get ());
   /* the uncompressed original beside them is unaffected */
   EXPECT_STREQ (find_named<PoKernelModule> (modules.get (), "kav4fs_oas")->signer,
                 "AO Kaspersky Lab: kernel module signing key");

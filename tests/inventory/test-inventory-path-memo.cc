@@ -24,7 +24,8 @@ probe (PoRuntime *runtime, const std::string &pattern, GPtrArray *warnings = nul
   GPtrArray *infos = nullptr;
   GError *error = nullptr;
   std::vector<std::string> out;
-  if (!po_inventory_probe_pattern (po_runtime_get_inventory (runtime), pattern.c_str (), warnings, &infos, &error))
+  if (!po_inventory_probe_pattern (po_runtime_get_inventory (runtime), pattern.c_str (), warnings,
+                                   &infos, &error))
     {
       g_clear_error (&error);
       return out;
@@ -69,11 +70,11 @@ vendor_patterns ()
       patterns.push_back (v + "/bin/agent" + std::to_string (i + 1));
       patterns.push_back (v + "/bin/*.conf");
     }
-  for (const char *p : { "/opt/link", "/opt/link/bin/agent", "/opt/link/bin/agent0",
-                         "/opt/link/bin/agent1", "/opt/dangling", "/opt/dangling/x",
-                         "/opt/escape", "/opt/escape/passwd", "/opt/up/passwd", "/opt/file",
-                         "/opt/file/x", "/opt/", "/opt/.", "/opt/vendor0/.", "/opt/vendor0/",
-                         "/opt/vendor0//bin/agent", "/opt", "/nonexistent/x", "/opt/vendor0/bin/" })
+  for (const char *p :
+       { "/opt/link", "/opt/link/bin/agent", "/opt/link/bin/agent0", "/opt/link/bin/agent1",
+         "/opt/dangling", "/opt/dangling/x", "/opt/escape", "/opt/escape/passwd", "/opt/up/passwd",
+         "/opt/file", "/opt/file/x", "/opt/", "/opt/.", "/opt/vendor0/.", "/opt/vendor0/",
+         "/opt/vendor0//bin/agent", "/opt", "/nonexistent/x", "/opt/vendor0/bin/" })
     patterns.push_back (p);
   return patterns;
 }
@@ -84,8 +85,8 @@ vendor_patterns ()
  * number of such patterns and counts the memo's "no"s
  */
 int
-memo_disagreements (PoRuntime *runtime, const std::vector<std::string> &patterns,
-                    int *ret_skipped, std::string *ret_report)
+memo_disagreements (PoRuntime *runtime, const std::vector<std::string> &patterns, int *ret_skipped,
+                    std::string *ret_report)
 {
   PoPathMemo *memo = po_path_memo_new (po_runtime_get_inventory (runtime));
   int wrong = 0;
@@ -119,7 +120,7 @@ TEST (PathMemo, SkipsOnlyWhatTheProbeWouldNotFind)
   int skipped = 0;
 
   EXPECT_EQ (memo_disagreements (runtime.get (), vendor_patterns (), &skipped, &report), 0)
-      << report;
+    << report;
   /* and it does skip: the missing vendors, missing files in present directories */
   EXPECT_GT (skipped, 100);
 
@@ -130,9 +131,10 @@ TEST (PathMemo, SkipsOnlyWhatTheProbeWouldNotFind)
       std::string v = "/opt/vendor" + std::to_string (i);
       EXPECT_EQ (po_path_memo_could_exist (memo, (v + "/*").c_str ()), i % 2 == 0 && i < 30) << v;
       EXPECT_EQ (po_path_memo_could_exist (memo, (v + "/bin/agent").c_str ()), i % 2 == 0 && i < 30)
-          << v;
-      EXPECT_FALSE (po_path_memo_could_exist (memo, (v + "/bin/agent" + std::to_string (i + 1)).c_str ()))
-          << v;
+        << v;
+      EXPECT_FALSE (
+        po_path_memo_could_exist (memo, (v + "/bin/agent" + std::to_string (i + 1)).c_str ()))
+        << v;
     }
   /* a link is there (the probe reports it), dangling or not; what lies
    * beyond a link is looked up where the link leads, beneath the root */
@@ -248,7 +250,7 @@ TEST (PathMemo, CheckedPrefixesNeverHideWhatThePatternFinds)
           gboolean there = p == 0 ? po_path_memo_could_exist (walked, prefixes[p])
                                   : po_path_memo_prefix_there (walked, prefixes[p]);
           EXPECT_EQ (there, po_path_memo_could_exist (whole, prefixes[p]))
-              << pattern << ": " << prefixes[p];
+            << pattern << ": " << prefixes[p];
           if (!there)
             break;
         }
@@ -267,7 +269,7 @@ TEST (PathMemo, CheckedPrefixesNeverHideWhatThePatternFinds)
     { "/opt", "/opt" },
     { "/opt/.", "/opt" },
     { "/opt/./acme", "/opt /opt/. /opt/./acme" },
-    { "/opt//acme/x", nullptr },            /* the memo does not judge these */
+    { "/opt//acme/x", nullptr }, /* the memo does not judge these */
     { "/opt/../etc/passwd", nullptr },
     { "opt/acme/x", nullptr },
     { "/", nullptr },

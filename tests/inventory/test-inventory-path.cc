@@ -13,7 +13,7 @@ probe (PoRuntime *runtime, const char *path)
   PoPathInfo *info = nullptr;
   GError *error = nullptr;
   EXPECT_TRUE (po_inventory_probe_path (po_runtime_get_inventory (runtime), path, &info, &error))
-      << path << ": " << (error != nullptr ? error->message : "");
+    << path << ": " << (error != nullptr ? error->message : "");
   g_clear_error (&error);
   return { info, po_path_info_free };
 }
@@ -26,7 +26,7 @@ pattern_paths (PoRuntime *runtime, const char *pattern, GPtrArray *warnings = nu
   std::vector<std::string> out;
   EXPECT_TRUE (po_inventory_probe_pattern (po_runtime_get_inventory (runtime), pattern, warnings,
                                            &infos, &error))
-      << pattern << ": " << (error != nullptr ? error->message : "");
+    << pattern << ": " << (error != nullptr ? error->message : "");
   g_clear_error (&error);
   if (infos == nullptr)
     return out;
@@ -127,14 +127,15 @@ TEST (InventoryPath, InvalidArguments)
   g_clear_error (&error);
   EXPECT_EQ (info, nullptr);
 
-  EXPECT_FALSE (po_inventory_probe_pattern (inventory_of (runtime), "/opt/../etc/*", nullptr, &infos,
-                                            &error));
+  EXPECT_FALSE (
+    po_inventory_probe_pattern (inventory_of (runtime), "/opt/../etc/*", nullptr, &infos, &error));
   EXPECT_TRUE (g_error_matches (error, PO_ERROR, PO_ERROR_INVALID_ARGUMENT));
   g_clear_error (&error);
   EXPECT_EQ (infos, nullptr);
 
   std::string long_path = "/" + std::string (5000, 'a');
-  EXPECT_FALSE (po_inventory_probe_path (inventory_of (runtime), long_path.c_str (), &info, &error));
+  EXPECT_FALSE (
+    po_inventory_probe_path (inventory_of (runtime), long_path.c_str (), &info, &error));
   g_clear_error (&error);
 }
 
@@ -148,8 +149,7 @@ TEST (InventoryPath, PatternExpansionIsBounded)
   ArrayPtr warnings = new_warnings ();
   std::vector<std::string> found = pattern_paths (runtime.get (), "/many/*", warnings.get ());
   EXPECT_EQ (found.size (), 1000u);
-  EXPECT_EQ (count_warnings (warnings.get (), "incomplete"), 1u)
-      << warnings_text (warnings.get ());
+  EXPECT_EQ (count_warnings (warnings.get (), "incomplete"), 1u) << warnings_text (warnings.get ());
 }
 
 TEST (InventoryPath, RealHostShape)

@@ -84,8 +84,7 @@ TEST (InventoryProcess, HostileEntries)
 
   /* /proc/4242 has none of its files: skipped, with a warning naming it */
   EXPECT_EQ (find_pid (processes.get (), 4242), nullptr);
-  EXPECT_EQ (count_warnings (warnings.get (), "/proc/4242"), 1u)
-      << warnings_text (warnings.get ());
+  EXPECT_EQ (count_warnings (warnings.get (), "/proc/4242"), 1u) << warnings_text (warnings.get ());
   ASSERT_EQ (processes->len, 2u);
 
   /* a name with a newline, a tab and a byte that is not UTF-8 */

@@ -16,12 +16,12 @@ void
 make_kesl_rpmdb (const std::string &root)
 {
   build_rpm_database (root, {
-      { "kesl", "12.1.0", "1297", "x86_64", "AO Kaspersky Lab" },
-      { "klnagent64", "14.2.0", "35148", "x86_64", "AO Kaspersky Lab" },
-      { "bash", "5.2.26", "3.fc40", "x86_64", "Fedora Project" },
-      { "shadow-utils", "4.15.1", "3.fc40", "x86_64", "Fedora Project", 2 },
-      { "gpg-pubkey", "a15b79cc", "63d04c2c", "(none)", "" },
-  });
+                              { "kesl", "12.1.0", "1297", "x86_64", "AO Kaspersky Lab" },
+                              { "klnagent64", "14.2.0", "35148", "x86_64", "AO Kaspersky Lab" },
+                              { "bash", "5.2.26", "3.fc40", "x86_64", "Fedora Project" },
+                              { "shadow-utils", "4.15.1", "3.fc40", "x86_64", "Fedora Project", 2 },
+                              { "gpg-pubkey", "a15b79cc", "63d04c2c", "(none)", "" },
+                            });
 }
 
 }  // namespace
@@ -197,16 +197,19 @@ TEST (InventoryRpm, ConcurrentCollectionsAreSerialised)
   static std::atomic<int> total;
   total = 0;
   for (int i = 0; i < 4; i++)
-    threads.push_back (g_thread_new ("rpm", [] (gpointer data) -> gpointer {
-      for (int j = 0; j < 5; j++)
-        {
-          GPtrArray *packages = po_inventory_collect_rpm (static_cast<PoInventory *> (data),
-                                                          nullptr);
-          total += (int) packages->len;
-          g_ptr_array_unref (packages);
-        }
-      return nullptr;
-    }, inventory_of (runtime)));
+    threads.push_back (g_thread_new (
+      "rpm",
+      [] (gpointer data) -> gpointer {
+        for (int j = 0; j < 5; j++)
+          {
+            GPtrArray *packages = po_inventory_collect_rpm (static_cast<PoInventory *> (data),
+                                                            nullptr);
+            total += (int) packages->len;
+            g_ptr_array_unref (packages);
+          }
+        return nullptr;
+      },
+      inventory_of (runtime)));
   for (GThread *t : threads)
     g_thread_join (t);
   EXPECT_EQ (total.load (), 4 * 5 * 4);

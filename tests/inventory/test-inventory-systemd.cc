@@ -58,17 +58,18 @@ TEST (InventorySystemd, UnitFilesWithSystemdPrecedence)
 TEST (InventorySystemd, MergesListUnitsReply)
 {
   RuntimePtr runtime = make_runtime ({ { "root", fixture_path ("inventory/kesl-host") } });
-  ArrayPtr units (po_inventory_collect_units_full (inventory_of (runtime), PO_UNITS_BUS_NEVER, nullptr));
+  ArrayPtr units (
+    po_inventory_collect_units_full (inventory_of (runtime), PO_UNITS_BUS_NEVER, nullptr));
 
   GVariantBuilder builder;
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssssssouso)"));
   g_variant_builder_add (&builder, "(ssssssouso)", "kesl.service",
-                         "Kaspersky Endpoint Security for Linux", "loaded", "active", "running",
-                         "", "/org/freedesktop/systemd1/unit/kesl_2eservice", 0u, "", "/");
+                         "Kaspersky Endpoint Security for Linux", "loaded", "active", "running", "",
+                         "/org/freedesktop/systemd1/unit/kesl_2eservice", 0u, "", "/");
   g_variant_builder_add (&builder, "(ssssssouso)", "run-user-1000.mount", "/run/user/1000",
                          "loaded", "active", "mounted", "",
                          "/org/freedesktop/systemd1/unit/run_2duser_2d1000_2emount", 0u, "", "/");
-  g_autoptr(GVariant) reply = g_variant_ref_sink (g_variant_new ("(a(ssssssouso))", &builder));
+  g_autoptr (GVariant) reply = g_variant_ref_sink (g_variant_new ("(a(ssssssouso))", &builder));
   po_inventory_units_merge_list_units (units.get (), reply);
 
   ASSERT_EQ (units->len, 7u);
@@ -92,8 +93,9 @@ TEST (InventorySystemd, MergesListUnitsReply)
   EXPECT_STREQ (find_named<PoUnit> (units.get (), "bluetooth.service")->load_state, "masked");
 
   /* a reply of the wrong type changes nothing */
-  ArrayPtr fresh (po_inventory_collect_units_full (inventory_of (runtime), PO_UNITS_BUS_NEVER, nullptr));
-  g_autoptr(GVariant) wrong = g_variant_ref_sink (g_variant_new ("(s)", "nonsense"));
+  ArrayPtr fresh (
+    po_inventory_collect_units_full (inventory_of (runtime), PO_UNITS_BUS_NEVER, nullptr));
+  g_autoptr (GVariant) wrong = g_variant_ref_sink (g_variant_new ("(s)", "nonsense"));
   po_inventory_units_merge_list_units (fresh.get (), wrong);
   EXPECT_EQ (find_named<PoUnit> (fresh.get (), "kesl.service")->active_state, nullptr);
 }
@@ -105,13 +107,13 @@ TEST (InventorySystemd, MergesListUnitsReply)
 namespace {
 
 const char kManagerXml[] =
-    "<node><interface name='org.freedesktop.systemd1.Manager'>"
-    "<method name='ListUnits'><arg type='a(ssssssouso)' direction='out'/></method>"
-    "</interface></node>";
+  "<node><interface name='org.freedesktop.systemd1.Manager'>"
+  "<method name='ListUnits'><arg type='a(ssssssouso)' direction='out'/></method>"
+  "</interface></node>";
 
 void
-handle_call (GDBusConnection *, const gchar *, const gchar *, const gchar *,
-             const gchar *method, GVariant *, GDBusMethodInvocation *invocation, gpointer)
+handle_call (GDBusConnection *, const gchar *, const gchar *, const gchar *, const gchar *method,
+             GVariant *, GDBusMethodInvocation *invocation, gpointer)
 {
   if (g_strcmp0 (method, "ListUnits") != 0)
     {
@@ -150,24 +152,23 @@ fake_systemd_thread (gpointer data)
     {
       g_clear_error (&error);
       fake->connection = g_dbus_connection_new_for_address_sync (
-          fake->address.c_str (),
-          (GDBusConnectionFlags) (G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                  G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
-          nullptr, nullptr, &error);
+        fake->address.c_str (),
+        (GDBusConnectionFlags) (G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION),
+        nullptr, nullptr, &error);
       if (fake->connection == nullptr)
         g_usleep (50 * 1000);
     }
   if (fake->connection != nullptr)
     {
-      g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (kManagerXml, nullptr);
+      g_autoptr (GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (kManagerXml, nullptr);
       static const GDBusInterfaceVTable vtable = { handle_call, nullptr, nullptr, { nullptr } };
       g_dbus_connection_register_object (fake->connection, "/org/freedesktop/systemd1",
                                          node->interfaces[0], &vtable, nullptr, nullptr, nullptr);
-      g_autoptr(GVariant) owned = g_dbus_connection_call_sync (
-          fake->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-          "org.freedesktop.DBus", "RequestName",
-          g_variant_new ("(su)", "org.freedesktop.systemd1", 4u), nullptr,
-          G_DBUS_CALL_FLAGS_NONE, 5000, nullptr, nullptr);
+      g_autoptr (GVariant) owned = g_dbus_connection_call_sync (
+        fake->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+        "RequestName", g_variant_new ("(su)", "org.freedesktop.systemd1", 4u), nullptr,
+        G_DBUS_CALL_FLAGS_NONE, 5000, nullptr, nullptr);
     }
   else
     g_error_free (error);
@@ -198,11 +199,13 @@ TEST (InventorySystemd, AsksSystemdOverTheBus)
   dir.write ("bus.conf",
              "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\""
              " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-             "<busconfig><type>system</type><listen>unix:path=" + socket + "</listen>"
-             "<auth>EXTERNAL</auth>"
-             "<policy context=\"default\"><allow user=\"*\"/><allow own=\"*\"/>"
-             "<allow send_type=\"method_call\"/><allow send_destination=\"*\"/>"
-             "<allow receive_sender=\"*\"/></policy></busconfig>\n");
+             "<busconfig><type>system</type><listen>unix:path="
+               + socket
+               + "</listen>"
+                 "<auth>EXTERNAL</auth>"
+                 "<policy context=\"default\"><allow user=\"*\"/><allow own=\"*\"/>"
+                 "<allow send_type=\"method_call\"/><allow send_destination=\"*\"/>"
+                 "<allow receive_sender=\"*\"/></policy></busconfig>\n");
   const gchar *argv[] = { "dbus-daemon", "--nofork", "--nopidfile", nullptr, nullptr };
   std::string config_arg = "--config-file=" + config;
   argv[3] = config_arg.c_str ();
@@ -221,11 +224,12 @@ TEST (InventorySystemd, AsksSystemdOverTheBus)
     }
   } daemon;
   GError *error = nullptr;
-  ASSERT_TRUE (g_spawn_async (nullptr, (gchar **) argv, nullptr,
-                              (GSpawnFlags) (G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
-                                             | G_SPAWN_STDOUT_TO_DEV_NULL
-                                             | G_SPAWN_STDERR_TO_DEV_NULL),
-                              nullptr, nullptr, &daemon.pid, &error)) << error->message;
+  ASSERT_TRUE (
+    g_spawn_async (nullptr, (gchar **) argv, nullptr,
+                   (GSpawnFlags) (G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                                  | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL),
+                   nullptr, nullptr, &daemon.pid, &error))
+    << error->message;
   for (int i = 0; i < 500 && !g_file_test (socket.c_str (), G_FILE_TEST_EXISTS); i++)
     g_usleep (10000);
   ASSERT_TRUE (g_file_test (socket.c_str (), G_FILE_TEST_EXISTS));
@@ -280,7 +284,7 @@ TEST (InventorySystemd, NoBusFallsBackToFilesWithAWarning)
   EXPECT_EQ (units->len, 6u);
   EXPECT_EQ (find_named<PoUnit> (units.get (), "kesl.service")->active_state, nullptr);
   EXPECT_EQ (count_warnings (warnings.get (), "cannot ask systemd"), 1u)
-      << warnings_text (warnings.get ());
+    << warnings_text (warnings.get ());
 }
 
 TEST (InventorySystemd, RealHostShape)

@@ -12,8 +12,8 @@ make_runtime (const std::vector<std::pair<std::string, std::string>> &flags)
   for (const auto &flag : flags)
     {
       GError *error = NULL;
-      if (!po_settings_apply_flag (settings.get (), flag.first.c_str (),
-                                   flag.second.c_str (), &error))
+      if (!po_settings_apply_flag (settings.get (), flag.first.c_str (), flag.second.c_str (),
+                                   &error))
         {
           ADD_FAILURE () << flag.first << ": " << error->message;
           g_error_free (error);

@@ -57,8 +57,9 @@ const std::chrono::milliseconds kInitializeLatency{20};
 const char *const kSdkVersionChanges[] = {"1.7.7"};
 /* registries osqueryd knows (CREATE_REGISTRY in the osquery tree) */
 const char *const kKnownRegistries[] = {
-  "config", "config_parser", "database", "distributed", "enroll", "event_publisher",
-  "event_subscriber", "logger", "numeric_monitoring", "sql", "table",
+  "config",          "config_parser",    "database", "distributed",        "enroll",
+  "event_publisher", "event_subscriber", "logger",   "numeric_monitoring", "sql",
+  "table",
 };
 
 /*
@@ -68,8 +69,7 @@ const char *const kKnownRegistries[] = {
 template <class Client>
 class Connection {
  public:
-  Connection (const std::string &path, int timeout_ms)
-  {
+  Connection (const std::string &path, int timeout_ms) {
     socket_ = std::make_shared<att::TSocket> (path);
     socket_->setRecvTimeout (timeout_ms);
     socket_->setSendTimeout (timeout_ms);
@@ -78,14 +78,13 @@ class Connection {
     client_ = std::make_unique<Client> (protocol);
     transport_->open ();
   }
-  ~Connection ()
-  {
+  ~Connection () {
     try {
       transport_->close ();
     } catch (const std::exception &) {
     }
   }
-  Client *operator-> () { return client_.get (); }
+  Client *operator->() { return client_.get (); }
 
  private:
   std::shared_ptr<att::TSocket> socket_;
@@ -93,22 +92,16 @@ class Connection {
   std::unique_ptr<Client> client_;
 };
 
-PluginResponse
-FromThrift (const ext::ExtensionPluginResponse &response)
-{
+PluginResponse FromThrift (const ext::ExtensionPluginResponse &response) {
   return PluginResponse (response.begin (), response.end ());
 }
 
-ext::ExtensionPluginResponse
-ToThrift (const PluginResponse &response)
-{
+ext::ExtensionPluginResponse ToThrift (const PluginResponse &response) {
   return ext::ExtensionPluginResponse (response.begin (), response.end ());
 }
 
 /* prepares and steps every statement of sql; types_only only prepares */
-QueryResult
-RunSql (sqlite3 *db, const std::string &sql, bool types_only)
-{
+QueryResult RunSql (sqlite3 *db, const std::string &sql, bool types_only) {
   QueryResult result;
   const char *tail = sql.c_str ();
   while (tail != nullptr && *tail != '\0') {
@@ -120,7 +113,7 @@ RunSql (sqlite3 *db, const std::string &sql, bool types_only)
       return result;
     }
     if (stmt == nullptr)
-      continue;  /* whitespace or a comment */
+      continue; /* whitespace or a comment */
     int ncol = sqlite3_column_count (stmt);
     if (ncol > 0) {
       result.columns.clear ();
@@ -160,9 +153,7 @@ RunSql (sqlite3 *db, const std::string &sql, bool types_only)
 }
 
 /* osquery's split(): pieces between delimiters, empty pieces dropped */
-std::vector<std::string>
-SplitVersion (const std::string &s)
-{
+std::vector<std::string> SplitVersion (const std::string &s) {
   std::vector<std::string> pieces;
   std::string cur;
   for (char c : s) {
@@ -179,14 +170,9 @@ SplitVersion (const std::string &s)
   return pieces;
 }
 
-void
-ThriftQuiet (const char *)
-{
-}
+void ThriftQuiet (const char *) {}
 
-void
-ThriftLoud (const char *message)
-{
+void ThriftLoud (const char *message) {
   std::fprintf (stderr, "thrift: %s\n", message);
 }
 
@@ -197,21 +183,20 @@ ThriftLoud (const char *message)
 struct OsquerydStandin::TableEntry {
   RouteUUID uuid = 0;
   PluginResponse routes;
-  bool external = false;  /* false while registering: "columns" answered from routes */
+  bool external = false; /* false while registering: "columns" answered from routes */
 };
 
 struct OsquerydStandin::ExtensionEntry {
   ExtensionInfo info;
   std::vector<std::string> tables;
-  std::vector<std::pair<std::string, std::string>> items;  /* other registries */
+  std::vector<std::pair<std::string, std::string>> items; /* other registries */
 };
 
 /* the adapter the virtual tables call back through */
 class StandinVtabHost : public VtabHost {
  public:
   explicit StandinVtabHost (OsquerydStandin *standin) : standin_ (standin) {}
-  CallResult CallTable (const std::string &name, const PluginRequest &request) override
-  {
+  CallResult CallTable (const std::string &name, const PluginRequest &request) override {
     return standin_->CallTable (name, request);
   }
   bool DefaultIndex () const override { return standin_->options ().extensions_default_index; }
@@ -222,7 +207,6 @@ class StandinVtabHost : public VtabHost {
   OsquerydStandin *standin_;
 };
 
-
 /*
  * the ExtensionManager Thrift handler: each method forwards to the
  * stand-in and translates to the wire structs, as impl_thrift.cpp does
@@ -231,16 +215,14 @@ class OsquerydStandin::ManagerHandler : public ext::ExtensionManagerIf {
  public:
   explicit ManagerHandler (OsquerydStandin *standin) : s_ (standin) {}
 
-  void ping (ext::ExtensionStatus &_return) override
-  {
+  void ping (ext::ExtensionStatus &_return) override {
     _return.code = 0;
     _return.message = "pong";
     _return.uuid = 0;
   }
 
   void call (ext::ExtensionResponse &_return, const std::string &registry, const std::string &item,
-             const ext::ExtensionPluginRequest &request) override
-  {
+             const ext::ExtensionPluginRequest &request) override {
     CallResult result;
     std::optional<RouteUUID> owner;
     {
@@ -269,8 +251,7 @@ class OsquerydStandin::ManagerHandler : public ext::ExtensionManagerIf {
 
   void shutdown () override {}
 
-  void extensions (ext::InternalExtensionList &_return) override
-  {
+  void extensions (ext::InternalExtensionList &_return) override {
     for (const auto &entry : s_->Extensions ()) {
       ext::InternalExtensionInfo info;
       info.name = entry.second.name;
@@ -281,8 +262,7 @@ class OsquerydStandin::ManagerHandler : public ext::ExtensionManagerIf {
     }
   }
 
-  void options (ext::InternalOptionList &_return) override
-  {
+  void options (ext::InternalOptionList &_return) override {
     for (const auto &entry : s_->Options ()) {
       ext::InternalOptionInfo info;
       info.value = entry.second.value;
@@ -293,8 +273,7 @@ class OsquerydStandin::ManagerHandler : public ext::ExtensionManagerIf {
   }
 
   void registerExtension (ext::ExtensionStatus &_return, const ext::InternalExtensionInfo &info,
-                          const ext::ExtensionRegistry &registry) override
-  {
+                          const ext::ExtensionRegistry &registry) override {
     ExtensionInfo mine{info.name, info.version, info.sdk_version, info.min_sdk_version};
     Registry broadcast;
     for (const auto &r : registry) {
@@ -308,27 +287,24 @@ class OsquerydStandin::ManagerHandler : public ext::ExtensionManagerIf {
     _return.uuid = status.ok () ? uuid : 0;
   }
 
-  void deregisterExtension (ext::ExtensionStatus &_return, const ext::ExtensionRouteUUID uuid) override
-  {
+  void deregisterExtension (ext::ExtensionStatus &_return,
+                            const ext::ExtensionRouteUUID uuid) override {
     Status status = s_->DeregisterExtension (uuid);
     _return.code = status.code;
     _return.message = status.message;
     _return.uuid = 0;
   }
 
-  void query (ext::ExtensionResponse &_return, const std::string &sql) override
-  {
+  void query (ext::ExtensionResponse &_return, const std::string &sql) override {
     ToResponse (s_->Query (sql), _return);
   }
 
-  void getQueryColumns (ext::ExtensionResponse &_return, const std::string &sql) override
-  {
+  void getQueryColumns (ext::ExtensionResponse &_return, const std::string &sql) override {
     ToResponse (s_->QueryColumns (sql), _return);
   }
 
   /* a result as the ExtensionResponse osqueryd answers with (NULL as "") */
-  static void ToResponse (const QueryResult &result, ext::ExtensionResponse &_return)
-  {
+  static void ToResponse (const QueryResult &result, ext::ExtensionResponse &_return) {
     _return.status.code = result.code;
     _return.status.message = result.message;
     _return.status.uuid = 0;
@@ -346,41 +322,76 @@ class OsquerydStandin::ManagerHandler : public ext::ExtensionManagerIf {
 
 /* --- StandinConnection ----------------------------------------------------------- */
 
-StandinConnection::~StandinConnection ()
-{
+StandinConnection::~StandinConnection () {
   if (db_ != nullptr)
     sqlite3_close_v2 (db_);
 }
 
-QueryResult
-StandinConnection::Query (const std::string &sql)
-{
+QueryResult StandinConnection::Query (const std::string &sql) {
   return RunSql (db_, sql, false);
 }
 
 /* --- options ----------------------------------------------------------------------- */
 
-std::set<std::string>
-StandinOptions::DefaultCoreTables ()
-{
+std::set<std::string> StandinOptions::DefaultCoreTables () {
   return {
-    "apt_sources", "arp_cache", "authorized_keys", "block_devices", "cpu_time", "cpuid",
-    "crontab", "deb_packages", "disk_encryption", "etc_hosts", "etc_protocols", "etc_services",
-    "file", "groups", "hash", "interface_addresses", "interface_details", "iptables",
-    "kernel_info", "kernel_modules", "listening_ports", "logged_in_users", "memory_info",
-    "mounts", "os_version", "osquery_events", "osquery_extensions", "osquery_flags",
-    "osquery_info", "osquery_packs", "osquery_registry", "osquery_schedule", "pci_devices",
-    "platform_info", "process_envs", "process_memory_map", "process_open_files",
-    "process_open_sockets", "processes", "routes", "rpm_packages", "shadow", "shell_history",
-    "system_info", "systemd_units", "time", "uptime", "usb_devices", "user_groups", "users",
+    "apt_sources",
+    "arp_cache",
+    "authorized_keys",
+    "block_devices",
+    "cpu_time",
+    "cpuid",
+    "crontab",
+    "deb_packages",
+    "disk_encryption",
+    "etc_hosts",
+    "etc_protocols",
+    "etc_services",
+    "file",
+    "groups",
+    "hash",
+    "interface_addresses",
+    "interface_details",
+    "iptables",
+    "kernel_info",
+    "kernel_modules",
+    "listening_ports",
+    "logged_in_users",
+    "memory_info",
+    "mounts",
+    "os_version",
+    "osquery_events",
+    "osquery_extensions",
+    "osquery_flags",
+    "osquery_info",
+    "osquery_packs",
+    "osquery_registry",
+    "osquery_schedule",
+    "pci_devices",
+    "platform_info",
+    "process_envs",
+    "process_memory_map",
+    "process_open_files",
+    "process_open_sockets",
+    "processes",
+    "routes",
+    "rpm_packages",
+    "shadow",
+    "shell_history",
+    "system_info",
+    "systemd_units",
+    "time",
+    "uptime",
+    "usb_devices",
+    "user_groups",
+    "users",
   };
 }
 
 /* --- OsquerydStandin --------------------------------------------------------------- */
 
 OsquerydStandin::OsquerydStandin (StandinOptions options)
-    : options_ (std::move (options)), host_ (std::make_unique<StandinVtabHost> (this))
-{
+    : options_ (std::move (options)), host_ (std::make_unique<StandinVtabHost> (this)) {
   apache::thrift::GlobalOutput.setOutputFunction (options_.thrift_verbose ? ThriftLoud
                                                                           : ThriftQuiet);
   std::string error;
@@ -390,8 +401,7 @@ OsquerydStandin::OsquerydStandin (StandinOptions options)
   InitOptions ();
 }
 
-OsquerydStandin::~OsquerydStandin ()
-{
+OsquerydStandin::~OsquerydStandin () {
   Stop ();
   StopExtensions (std::chrono::milliseconds (0));
   {
@@ -402,12 +412,10 @@ OsquerydStandin::~OsquerydStandin ()
   }
 }
 
-sqlite3 *
-OsquerydStandin::OpenDatabase (std::string *error)
-{
+sqlite3 *OsquerydStandin::OpenDatabase (std::string *error) {
   sqlite3 *db = nullptr;
-  int rc = sqlite3_open_v2 (":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                                  SQLITE_OPEN_FULLMUTEX, nullptr);
+  int rc = sqlite3_open_v2 (
+    ":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     if (error != nullptr)
       *error = db != nullptr ? sqlite3_errmsg (db) : "out of memory";
@@ -418,9 +426,7 @@ OsquerydStandin::OpenDatabase (std::string *error)
   return db;
 }
 
-void
-OsquerydStandin::InitOptions ()
-{
+void OsquerydStandin::InitOptions () {
   struct Flag {
     const char *name, *type, *default_value;
   };
@@ -457,17 +463,15 @@ OsquerydStandin::InitOptions ()
   option_list_["extensions_timeout"].value = options_.extensions_timeout;
   option_list_["thrift_timeout"].value = std::to_string (options_.thrift_timeout);
   option_list_["extensions_default_index"].value =
-      options_.extensions_default_index ? "true" : "false";
+    options_.extensions_default_index ? "true" : "false";
   option_list_["thrift_string_size_limit"].value =
-      std::to_string (options_.thrift_string_size_limit);
+    std::to_string (options_.thrift_string_size_limit);
   option_list_["verbose"].value = options_.verbose ? "true" : "false";
   option_list_["thrift_verbose"].value = options_.thrift_verbose ? "true" : "false";
 }
 
-void
-OsquerydStandin::SetOption (const std::string &name, const std::string &value,
-                            const std::string &type)
-{
+void OsquerydStandin::SetOption (const std::string &name, const std::string &value,
+                                 const std::string &type) {
   std::lock_guard<std::mutex> lock (options_mu_);
   auto it = option_list_.find (name);
   if (it == option_list_.end ())
@@ -476,9 +480,7 @@ OsquerydStandin::SetOption (const std::string &name, const std::string &value,
     it->second.value = value;
 }
 
-bool
-OsquerydStandin::SetConfigOption (const std::string &name, const std::string &value)
-{
+bool OsquerydStandin::SetConfigOption (const std::string &name, const std::string &value) {
   if (name.empty () || value.empty ())
     return false;
   {
@@ -497,23 +499,17 @@ OsquerydStandin::SetConfigOption (const std::string &name, const std::string &va
   return false;
 }
 
-std::map<std::string, OptionInfo>
-OsquerydStandin::Options () const
-{
+std::map<std::string, OptionInfo> OsquerydStandin::Options () const {
   std::lock_guard<std::mutex> lock (options_mu_);
   return option_list_;
 }
 
-std::chrono::milliseconds
-OsquerydStandin::FlagMilliseconds (const std::string &seconds)
-{
+std::chrono::milliseconds OsquerydStandin::FlagMilliseconds (const std::string &seconds) {
   long ms = static_cast<long> (std::atoi (seconds.c_str ())) * 1000;
   return std::chrono::milliseconds (std::max (ms, 200L));
 }
 
-bool
-OsquerydStandin::VersionAtLeast (const std::string &v, const std::string &sdk)
-{
+bool OsquerydStandin::VersionAtLeast (const std::string &v, const std::string &sdk) {
   if (v == "0.0.0" || sdk == "0.0.0")
     return true;
   auto required = SplitVersion (v);
@@ -540,9 +536,7 @@ OsquerydStandin::VersionAtLeast (const std::string &v, const std::string &sdk)
 
 /* --- logging --------------------------------------------------------------------- */
 
-void
-OsquerydStandin::Log (const std::string &line) const
-{
+void OsquerydStandin::Log (const std::string &line) const {
   {
     std::lock_guard<std::mutex> lock (log_mu_);
     log_.push_back (line);
@@ -552,16 +546,13 @@ OsquerydStandin::Log (const std::string &line) const
     std::fprintf (stderr, "po-osqueryd: %s\n", line.c_str ());
 }
 
-std::vector<std::string>
-OsquerydStandin::LogLines () const
-{
+std::vector<std::string> OsquerydStandin::LogLines () const {
   std::lock_guard<std::mutex> lock (log_mu_);
   return log_;
 }
 
-bool
-OsquerydStandin::WaitForLog (const std::string &needle, std::chrono::milliseconds timeout) const
-{
+bool OsquerydStandin::WaitForLog (const std::string &needle,
+                                  std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock (log_mu_);
   return log_cv_.wait_for (lock, timeout, [&] {
     for (const auto &line : log_) {
@@ -574,18 +565,14 @@ OsquerydStandin::WaitForLog (const std::string &needle, std::chrono::millisecond
 
 /* --- lifecycle --------------------------------------------------------------------- */
 
-std::string
-OsquerydStandin::ExtensionSocket (RouteUUID uuid) const
-{
+std::string OsquerydStandin::ExtensionSocket (RouteUUID uuid) const {
   if (uuid == 0)
     return socket_path_;
   return socket_path_ + "." + std::to_string (uuid);
 }
 
 /* removes every <socket>.* file, as the manager does when it starts and stops */
-void
-OsquerydStandin::RemoveSocketFiles () const
-{
+void OsquerydStandin::RemoveSocketFiles () const {
   if (socket_path_.empty ())
     return;
   auto slash = socket_path_.rfind ('/');
@@ -593,7 +580,7 @@ OsquerydStandin::RemoveSocketFiles () const
   if (dir.empty ())
     dir = "/";
   std::string prefix =
-      (slash == std::string::npos ? socket_path_ : socket_path_.substr (slash + 1)) + ".";
+    (slash == std::string::npos ? socket_path_ : socket_path_.substr (slash + 1)) + ".";
   DIR *d = opendir (dir.c_str ());
   if (d == nullptr)
     return;
@@ -605,9 +592,7 @@ OsquerydStandin::RemoveSocketFiles () const
   closedir (d);
 }
 
-bool
-OsquerydStandin::Start (const std::string &socket_path, std::string *error)
-{
+bool OsquerydStandin::Start (const std::string &socket_path, std::string *error) {
   auto fail = [&] (const std::string &message) {
     if (error != nullptr)
       *error = message;
@@ -632,8 +617,7 @@ OsquerydStandin::Start (const std::string &socket_path, std::string *error)
   struct Ready {
     std::promise<std::string> promise;
     std::atomic<bool> done{false};
-    void Set (const std::string &value)
-    {
+    void Set (const std::string &value) {
       if (!done.exchange (true))
         promise.set_value (value);
     }
@@ -651,10 +635,9 @@ OsquerydStandin::Start (const std::string &socket_path, std::string *error)
   auto processor = std::make_shared<ext::ExtensionManagerProcessor> (handler);
   auto transport = std::make_shared<att::TServerSocket> (socket_path_);
   auto protocol_factory = std::make_shared<atp::TBinaryProtocolFactory> (
-      options_.thrift_string_size_limit, 0, false, true);
+    options_.thrift_string_size_limit, 0, false, true);
   auto server = std::make_shared<ats::TThreadedServer> (
-      processor, transport, std::make_shared<att::TBufferedTransportFactory> (),
-      protocol_factory);
+    processor, transport, std::make_shared<att::TBufferedTransportFactory> (), protocol_factory);
   auto ready = std::make_shared<Ready> ();
   auto ready_future = ready->promise.get_future ();
   server->setServerEventHandler (std::make_shared<ReadyHandler> (ready));
@@ -694,9 +677,7 @@ OsquerydStandin::Start (const std::string &socket_path, std::string *error)
   return true;
 }
 
-void
-OsquerydStandin::Stop ()
-{
+void OsquerydStandin::Stop () {
   if (!running_.exchange (false))
     return;
   {
@@ -730,10 +711,8 @@ OsquerydStandin::Stop ()
 
 /* --- registry ---------------------------------------------------------------------- */
 
-Status
-OsquerydStandin::RegisterExtension (const ExtensionInfo &info, const Registry &registry,
-                                    RouteUUID *ret_uuid)
-{
+Status OsquerydStandin::RegisterExtension (const ExtensionInfo &info, const Registry &registry,
+                                           RouteUUID *ret_uuid) {
   std::lock_guard<std::mutex> serial (registration_mu_);
   auto failed = [] (const std::string &message) {
     Status status;
@@ -801,9 +780,9 @@ OsquerydStandin::RegisterExtension (const ExtensionInfo &info, const Registry &r
   entry->info = info;
   std::string failure;
   for (const auto &r : registry) {
-    bool known = std::find_if (std::begin (kKnownRegistries), std::end (kKnownRegistries),
-                               [&] (const char *k) { return r.first == k; }) !=
-                 std::end (kKnownRegistries);
+    bool known =
+      std::find_if (std::begin (kKnownRegistries), std::end (kKnownRegistries),
+                    [&] (const char *k) { return r.first == k; }) != std::end (kKnownRegistries);
     if (!known) {
       failure = "Unknown registry: " + r.first;
       break;
@@ -860,9 +839,7 @@ OsquerydStandin::RegisterExtension (const ExtensionInfo &info, const Registry &r
   return Status ();
 }
 
-Status
-OsquerydStandin::RemoveBroadcast (RouteUUID uuid, bool log_gone)
-{
+Status OsquerydStandin::RemoveBroadcast (RouteUUID uuid, bool log_gone) {
   std::shared_ptr<ExtensionEntry> entry;
   {
     std::lock_guard<std::mutex> lock (registry_mu_);
@@ -883,20 +860,16 @@ OsquerydStandin::RemoveBroadcast (RouteUUID uuid, bool log_gone)
   for (const auto &table : entry->tables)
     tables_.erase (table);
   extensions_.erase (uuid);
-  if (log_gone)  /* logged once it is true, so a test waiting for the line sees the result */
+  if (log_gone) /* logged once it is true, so a test waiting for the line sees the result */
     Log ("Extension UUID " + std::to_string (uuid) + " has gone away");
   return Status ();
 }
 
-Status
-OsquerydStandin::DeregisterExtension (RouteUUID uuid)
-{
+Status OsquerydStandin::DeregisterExtension (RouteUUID uuid) {
   return RemoveBroadcast (uuid, false);
 }
 
-std::map<RouteUUID, ExtensionInfo>
-OsquerydStandin::Extensions () const
-{
+std::map<RouteUUID, ExtensionInfo> OsquerydStandin::Extensions () const {
   std::lock_guard<std::mutex> lock (registry_mu_);
   std::map<RouteUUID, ExtensionInfo> out;
   for (const auto &entry : extensions_)
@@ -904,9 +877,7 @@ OsquerydStandin::Extensions () const
   return out;
 }
 
-std::optional<RouteUUID>
-OsquerydStandin::FindExtension (const std::string &name) const
-{
+std::optional<RouteUUID> OsquerydStandin::FindExtension (const std::string &name) const {
   std::lock_guard<std::mutex> lock (registry_mu_);
   for (const auto &entry : extensions_) {
     if (entry.second->info.name == name)
@@ -915,9 +886,7 @@ OsquerydStandin::FindExtension (const std::string &name) const
   return std::nullopt;
 }
 
-std::optional<RouteUUID>
-OsquerydStandin::TableOwner (const std::string &table) const
-{
+std::optional<RouteUUID> OsquerydStandin::TableOwner (const std::string &table) const {
   std::lock_guard<std::mutex> lock (registry_mu_);
   auto it = tables_.find (table);
   if (it == tables_.end () || !it->second->external)
@@ -925,9 +894,7 @@ OsquerydStandin::TableOwner (const std::string &table) const
   return it->second->uuid;
 }
 
-std::optional<PluginResponse>
-OsquerydStandin::TableRoutes (const std::string &table) const
-{
+std::optional<PluginResponse> OsquerydStandin::TableRoutes (const std::string &table) const {
   std::lock_guard<std::mutex> lock (registry_mu_);
   auto it = tables_.find (table);
   if (it == tables_.end ())
@@ -937,9 +904,7 @@ OsquerydStandin::TableRoutes (const std::string &table) const
 
 /* --- calls ---------------------------------------------------------------------- */
 
-bool
-OsquerydStandin::SocketUsable (const std::string &path) const
-{
+bool OsquerydStandin::SocketUsable (const std::string &path) const {
   struct stat st;
   return ::stat (path.c_str (), &st) == 0 && ::access (path.c_str (), W_OK) == 0;
 }
@@ -949,9 +914,7 @@ OsquerydStandin::SocketUsable (const std::string &path) const
  * own connection with a 10 s timeout; with use_timeout it keeps trying
  * every 20 ms for --extensions_timeout (at least 200 ms)
  */
-Status
-OsquerydStandin::PathActive (const std::string &path, bool use_timeout)
-{
+Status OsquerydStandin::PathActive (const std::string &path, bool use_timeout) {
   auto timeout = FlagMilliseconds (options_.extensions_timeout);
   std::chrono::milliseconds delay{0};
   do {
@@ -976,10 +939,8 @@ OsquerydStandin::PathActive (const std::string &path, bool use_timeout)
   return status;
 }
 
-CallResult
-OsquerydStandin::CallExtension (RouteUUID uuid, const std::string &registry,
-                                const std::string &item, const PluginRequest &request)
-{
+CallResult OsquerydStandin::CallExtension (RouteUUID uuid, const std::string &registry,
+                                           const std::string &item, const PluginRequest &request) {
   CallResult result;
   std::string path = ExtensionSocket (uuid);
   Status active = PathActive (path, false);
@@ -1004,9 +965,7 @@ OsquerydStandin::CallExtension (RouteUUID uuid, const std::string &registry,
   return result;
 }
 
-CallResult
-OsquerydStandin::CallTable (const std::string &table, const PluginRequest &request)
-{
+CallResult OsquerydStandin::CallTable (const std::string &table, const PluginRequest &request) {
   RouteUUID uuid = 0;
   {
     std::lock_guard<std::mutex> lock (registry_mu_);
@@ -1034,9 +993,7 @@ OsquerydStandin::CallTable (const std::string &table, const PluginRequest &reque
   return CallExtension (uuid, "table", table, request);
 }
 
-Status
-OsquerydStandin::PingExtension (RouteUUID uuid)
-{
+Status OsquerydStandin::PingExtension (RouteUUID uuid) {
   std::string path = ExtensionSocket (uuid);
   Status status = PathActive (path, false);
   if (!status.ok ())
@@ -1056,28 +1013,20 @@ OsquerydStandin::PingExtension (RouteUUID uuid)
 
 /* --- SQL ----------------------------------------------------------------------- */
 
-QueryResult
-OsquerydStandin::RunQuery (sqlite3 *db, const std::string &sql, bool types_only)
-{
+QueryResult OsquerydStandin::RunQuery (sqlite3 *db, const std::string &sql, bool types_only) {
   return RunSql (db, sql, types_only);
 }
 
-QueryResult
-OsquerydStandin::Query (const std::string &sql)
-{
+QueryResult OsquerydStandin::Query (const std::string &sql) {
   return QueryOnAnyConnection (sql, false);
 }
 
-QueryResult
-OsquerydStandin::QueryColumns (const std::string &sql)
-{
+QueryResult OsquerydStandin::QueryColumns (const std::string &sql) {
   return QueryOnAnyConnection (sql, true);
 }
 
 /* on the primary connection when it is free, else on a new one */
-QueryResult
-OsquerydStandin::QueryOnAnyConnection (const std::string &sql, bool types_only)
-{
+QueryResult OsquerydStandin::QueryOnAnyConnection (const std::string &sql, bool types_only) {
   {
     std::unique_lock<std::mutex> lock (primary_mu_, std::try_to_lock);
     if (lock.owns_lock () && primary_ != nullptr)
@@ -1094,9 +1043,7 @@ OsquerydStandin::QueryOnAnyConnection (const std::string &sql, bool types_only)
   return RunSql (connection->db_, sql, types_only);
 }
 
-std::unique_ptr<StandinConnection>
-OsquerydStandin::OpenConnection (std::string *error)
-{
+std::unique_ptr<StandinConnection> OsquerydStandin::OpenConnection (std::string *error) {
   std::unique_ptr<StandinConnection> connection (new StandinConnection ());
   connection->db_ = OpenDatabase (error);
   if (connection->db_ == nullptr)
@@ -1128,9 +1075,7 @@ OsquerydStandin::OpenConnection (std::string *error)
  * up to --extensions_timeout to appear; afterwards a missing or unwritable
  * socket, a failed connection or a ping answering code 1 deregisters it
  */
-void
-OsquerydStandin::WatchOnce ()
-{
+void OsquerydStandin::WatchOnce () {
   static std::mutex pass_mu;
   std::lock_guard<std::mutex> pass (pass_mu);
   std::vector<RouteUUID> uuids;
@@ -1175,16 +1120,12 @@ OsquerydStandin::WatchOnce ()
   }
 }
 
-bool
-OsquerydStandin::WaitForFirstWatch (std::chrono::milliseconds timeout)
-{
+bool OsquerydStandin::WaitForFirstWatch (std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock (watcher_mu_);
   return watcher_cv_.wait_for (lock, timeout, [this] { return watcher_passed_ || watcher_stop_; });
 }
 
-void
-OsquerydStandin::WatcherLoop ()
-{
+void OsquerydStandin::WatcherLoop () {
   auto interval = FlagMilliseconds (options_.extensions_interval);
   std::unique_lock<std::mutex> lock (watcher_mu_);
   while (!watcher_stop_) {
@@ -1202,9 +1143,7 @@ OsquerydStandin::WatcherLoop ()
 }
 
 /* on the way down, each registered extension is asked to shutdown() */
-void
-OsquerydStandin::ShutdownExtensions ()
-{
+void OsquerydStandin::ShutdownExtensions () {
   for (const auto &entry : Extensions ()) {
     try {
       Connection<ext::ExtensionClient> client (ExtensionSocket (entry.first),
@@ -1218,21 +1157,17 @@ OsquerydStandin::ShutdownExtensions ()
 
 /* --- processes ------------------------------------------------------------------- */
 
-pid_t
-OsquerydStandin::LaunchExtension (const std::string &path,
-                                  const std::map<std::string, std::string> &extra_env,
-                                  std::string *error)
-{
+pid_t OsquerydStandin::LaunchExtension (const std::string &path,
+                                        const std::map<std::string, std::string> &extra_env,
+                                        std::string *error) {
   return LaunchExtension (path, options_.verbose, options_.extensions_timeout,
                           options_.extensions_interval, extra_env, error);
 }
 
-pid_t
-OsquerydStandin::LaunchExtension (const std::string &path, bool verbose,
-                                  const std::string &timeout, const std::string &interval,
-                                  const std::map<std::string, std::string> &extra_env,
-                                  std::string *error)
-{
+pid_t OsquerydStandin::LaunchExtension (const std::string &path, bool verbose,
+                                        const std::string &timeout, const std::string &interval,
+                                        const std::map<std::string, std::string> &extra_env,
+                                        std::string *error) {
   /* everything the child needs is built before fork: it may only use async-signal-safe calls */
   std::vector<std::string> args = {path};
   if (verbose)
@@ -1254,7 +1189,7 @@ OsquerydStandin::LaunchExtension (const std::string &path, bool verbose,
     env.push_back (entry);
   }
   for (const auto &kv : extra_env) {
-    if (kv.first != "OSQUERY_EXTENSION")  /* osqueryd always sets it itself */
+    if (kv.first != "OSQUERY_EXTENSION") /* osqueryd always sets it itself */
       env.push_back (kv.first + "=" + kv.second);
   }
   env.push_back ("OSQUERY_EXTENSION=" + std::string (24, '\0'));
@@ -1336,9 +1271,8 @@ OsquerydStandin::LaunchExtension (const std::string &path, bool verbose,
   return pid;
 }
 
-std::optional<RouteUUID>
-OsquerydStandin::WaitForRegistration (const std::string &name, std::chrono::milliseconds timeout)
-{
+std::optional<RouteUUID> OsquerydStandin::WaitForRegistration (const std::string &name,
+                                                               std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now () + timeout;
   for (;;) {
     auto uuid = FindExtension (name);
@@ -1348,9 +1282,7 @@ OsquerydStandin::WaitForRegistration (const std::string &name, std::chrono::mill
   }
 }
 
-void
-OsquerydStandin::ReapChildren ()
-{
+void OsquerydStandin::ReapChildren () {
   std::lock_guard<std::mutex> lock (children_mu_);
   for (auto it = children_.begin (); it != children_.end ();) {
     int status = 0;
@@ -1366,9 +1298,7 @@ OsquerydStandin::ReapChildren ()
   }
 }
 
-bool
-OsquerydStandin::WaitForExit (pid_t pid, std::chrono::milliseconds timeout, int *ret_status)
-{
+bool OsquerydStandin::WaitForExit (pid_t pid, std::chrono::milliseconds timeout, int *ret_status) {
   auto deadline = std::chrono::steady_clock::now () + timeout;
   for (;;) {
     {
@@ -1404,15 +1334,11 @@ OsquerydStandin::WaitForExit (pid_t pid, std::chrono::milliseconds timeout, int 
   }
 }
 
-bool
-OsquerydStandin::Kill (pid_t pid, int sig)
-{
+bool OsquerydStandin::Kill (pid_t pid, int sig) {
   return ::kill (pid, sig) == 0;
 }
 
-std::vector<pid_t>
-OsquerydStandin::StopExtensions (std::chrono::milliseconds grace)
-{
+std::vector<pid_t> OsquerydStandin::StopExtensions (std::chrono::milliseconds grace) {
   ReapChildren ();
   std::set<pid_t> running;
   {
@@ -1442,9 +1368,7 @@ OsquerydStandin::StopExtensions (std::chrono::milliseconds grace)
   return killed;
 }
 
-std::map<pid_t, int>
-OsquerydStandin::ReapedStatuses () const
-{
+std::map<pid_t, int> OsquerydStandin::ReapedStatuses () const {
   const_cast<OsquerydStandin *> (this)->ReapChildren ();
   std::lock_guard<std::mutex> lock (children_mu_);
   return reaped_;

@@ -90,13 +90,13 @@ struct OptionInfo {
  * seconds, with a floor of 200 ms, so "0" means 200 ms (useful in tests).
  */
 struct StandinOptions {
-  std::string extensions_interval = "3";   /* --extensions_interval */
-  std::string extensions_timeout = "3";    /* --extensions_timeout */
-  int thrift_timeout = 300;                /* --thrift_timeout, seconds */
-  bool extensions_default_index = true;    /* --extensions_default_index */
-  int thrift_string_size_limit = 0;        /* --thrift_string_size_limit */
-  bool verbose = false;                    /* --verbose: log to stderr, pass to extensions */
-  bool thrift_verbose = false;             /* --thrift_verbose: Thrift's own log output */
+  std::string extensions_interval = "3"; /* --extensions_interval */
+  std::string extensions_timeout = "3";  /* --extensions_timeout */
+  int thrift_timeout = 300;              /* --thrift_timeout, seconds */
+  bool extensions_default_index = true;  /* --extensions_default_index */
+  int thrift_string_size_limit = 0;      /* --thrift_string_size_limit */
+  bool verbose = false;                  /* --verbose: log to stderr, pass to extensions */
+  bool thrift_verbose = false;           /* --thrift_verbose: Thrift's own log output */
   /*
    * osquery keeps colsUsed in an unordered set, so its order is
    * unspecified.  The stand-in sends declared column order, or the
@@ -199,8 +199,8 @@ class OsquerydStandin {
    * ping on its own connection with a 10 s timeout), then a new connection
    * with thrift_timeout for the real call.
    */
-  CallResult CallExtension (RouteUUID uuid, const std::string &registry,
-                            const std::string &item, const PluginRequest &request);
+  CallResult CallExtension (RouteUUID uuid, const std::string &registry, const std::string &item,
+                            const PluginRequest &request);
   /* Registry::call("table", table, request), routed to the owning extension */
   CallResult CallTable (const std::string &table, const PluginRequest &request);
   /* pingExtension: the probe, then ping on a new connection */
@@ -281,7 +281,7 @@ class OsquerydStandin {
   void ReapChildren ();
 
   StandinOptions options_;
-  std::unique_ptr<VtabHost> host_;  /* what the virtual tables call back */
+  std::unique_ptr<VtabHost> host_; /* what the virtual tables call back */
   std::string socket_path_;
   std::atomic<bool> running_{false};
 
@@ -292,18 +292,18 @@ class OsquerydStandin {
   mutable std::mutex registry_mu_;
   std::map<std::string, std::shared_ptr<TableEntry>> tables_;
   std::map<RouteUUID, std::shared_ptr<ExtensionEntry>> extensions_;
-  std::map<RouteUUID, int> failures_;  /* the watcher's counters */
+  std::map<RouteUUID, int> failures_; /* the watcher's counters */
 
   mutable std::mutex options_mu_;
   std::map<std::string, OptionInfo> option_list_;
 
-  std::shared_ptr<void> server_;  /* TThreadedServer, kept opaque here */
+  std::shared_ptr<void> server_; /* TThreadedServer, kept opaque here */
   std::thread server_thread_;
   std::thread watcher_thread_;
   std::mutex watcher_mu_;
   std::condition_variable watcher_cv_;
   bool watcher_stop_ = false;
-  bool watcher_passed_ = false;  /* the thread's first pass is done */
+  bool watcher_passed_ = false; /* the thread's first pass is done */
 
   mutable std::mutex children_mu_;
   std::set<pid_t> children_;

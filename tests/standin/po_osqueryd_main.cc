@@ -32,38 +32,32 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-void
-OnSignal (int)
-{
+void OnSignal (int) {
   g_stop = true;
 }
 
 const char kUsage[] =
-    "usage: po-osqueryd --socket PATH [options]\n"
-    "  --extension PATH         launch an extension as osqueryd does (repeatable)\n"
-    "  --verbose                verbose log on stderr; extensions get --verbose\n"
-    "  --interval N             --extensions_interval (seconds, default 3)\n"
-    "  --timeout N              --extensions_timeout (seconds, default 3)\n"
-    "  --thrift-timeout N       --thrift_timeout (seconds, default 300)\n"
-    "  --no-default-index       --extensions_default_index=false\n"
-    "  --wait-registered NAME   wait for this extension to register (repeatable)\n"
-    "  --wait-timeout N         seconds to wait for each registration (default 10)\n"
-    "  --option KEY=VALUE       a config option, accepted as osqueryd would (repeatable)\n"
-    "  --query SQL              run a query after the waits (repeatable)\n"
-    "  --json                   print rows as JSON objects, one per line\n"
-    "  --serve-seconds N        keep serving N seconds after the queries (-1: until a signal)\n"
-    "  --stop-grace N           seconds between SIGTERM and SIGKILL (default 11)\n";
+  "usage: po-osqueryd --socket PATH [options]\n"
+  "  --extension PATH         launch an extension as osqueryd does (repeatable)\n"
+  "  --verbose                verbose log on stderr; extensions get --verbose\n"
+  "  --interval N             --extensions_interval (seconds, default 3)\n"
+  "  --timeout N              --extensions_timeout (seconds, default 3)\n"
+  "  --thrift-timeout N       --thrift_timeout (seconds, default 300)\n"
+  "  --no-default-index       --extensions_default_index=false\n"
+  "  --wait-registered NAME   wait for this extension to register (repeatable)\n"
+  "  --wait-timeout N         seconds to wait for each registration (default 10)\n"
+  "  --option KEY=VALUE       a config option, accepted as osqueryd would (repeatable)\n"
+  "  --query SQL              run a query after the waits (repeatable)\n"
+  "  --json                   print rows as JSON objects, one per line\n"
+  "  --serve-seconds N        keep serving N seconds after the queries (-1: until a signal)\n"
+  "  --stop-grace N           seconds between SIGTERM and SIGKILL (default 11)\n";
 
-int
-Usage (const std::string &problem)
-{
+int Usage (const std::string &problem) {
   std::fprintf (stderr, "po-osqueryd: %s\n%s", problem.c_str (), kUsage);
   return 2;
 }
 
-void
-PrintJson (const po_standin::QueryResult &result)
-{
+void PrintJson (const po_standin::QueryResult &result) {
   for (const auto &row : result.rows) {
     std::string line = "{";
     for (size_t i = 0; i < result.columns.size (); i++) {
@@ -78,9 +72,7 @@ PrintJson (const po_standin::QueryResult &result)
   }
 }
 
-void
-PrintTable (const po_standin::QueryResult &result)
-{
+void PrintTable (const po_standin::QueryResult &result) {
   std::vector<size_t> widths;
   for (const auto &name : result.columns)
     widths.push_back (name.size ());
@@ -117,9 +109,7 @@ PrintTable (const po_standin::QueryResult &result)
   rule ();
 }
 
-bool
-ParseInt (const std::string &s, long *ret)
-{
+bool ParseInt (const std::string &s, long *ret) {
   char *end = nullptr;
   errno = 0;
   long v = std::strtol (s.c_str (), &end, 10);
@@ -131,9 +121,7 @@ ParseInt (const std::string &s, long *ret)
 
 }  // namespace
 
-int
-main (int argc, char **argv)
-{
+int main (int argc, char **argv) {
   po_standin::StandinOptions options;
   std::string socket;
   std::vector<std::string> extensions, waits, queries, option_pairs;

@@ -15,9 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 
-int
-main (int argc, char **argv)
-{
+int main (int argc, char **argv) {
   const char *out_path = std::getenv ("PO_PROBE_OUT");
   if (out_path == nullptr)
     return 2;
@@ -48,9 +46,9 @@ main (int argc, char **argv)
         fds++;
     }
     closedir (d);
-    fds--;  /* the directory's own descriptor */
+    fds--; /* the directory's own descriptor */
   }
-  std::fprintf (out, "fds %d\n", fds - 1);  /* without the output file */
+  std::fprintf (out, "fds %d\n", fds - 1); /* without the output file */
   /* before "done", so a test that sees "done" may send SIGTERM */
   if (std::getenv ("PO_PROBE_IGNORE_TERM") != nullptr)
     signal (SIGTERM, SIG_IGN);

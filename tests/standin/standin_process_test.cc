@@ -25,9 +25,7 @@ using namespace po_standin_test;
 const std::chrono::seconds kWait{20};
 
 /* "key value" lines the probe wrote, waiting until it has finished writing */
-std::vector<std::pair<std::string, std::string>>
-ReadProbe (const std::string &path)
-{
+std::vector<std::pair<std::string, std::string>> ReadProbe (const std::string &path) {
   auto deadline = std::chrono::steady_clock::now () + kWait;
   for (;;) {
     std::ifstream in (path);
@@ -45,9 +43,8 @@ ReadProbe (const std::string &path)
   }
 }
 
-std::string
-Value (const std::vector<std::pair<std::string, std::string>> &lines, const std::string &key)
-{
+std::string Value (const std::vector<std::pair<std::string, std::string>> &lines,
+                   const std::string &key) {
   for (const auto &l : lines) {
     if (l.first == key)
       return l.second;
@@ -55,9 +52,7 @@ Value (const std::vector<std::pair<std::string, std::string>> &lines, const std:
   return "(missing)";
 }
 
-std::vector<std::string>
-Argv (const std::vector<std::pair<std::string, std::string>> &lines)
-{
+std::vector<std::string> Argv (const std::vector<std::pair<std::string, std::string>> &lines) {
   std::vector<std::string> out;
   for (const auto &l : lines) {
     if (l.first == "argv")
@@ -68,8 +63,7 @@ Argv (const std::vector<std::pair<std::string, std::string>> &lines)
 
 class StandinProcess : public ::testing::Test {
  protected:
-  void SetUp () override
-  {
+  void SetUp () override {
     StandinOptions options;
     options.extensions_interval = "3600";
     standin_ = std::make_unique<OsquerydStandin> (options);
@@ -81,8 +75,7 @@ class StandinProcess : public ::testing::Test {
   std::unique_ptr<OsquerydStandin> standin_;
 };
 
-TEST_F (StandinProcess, LaunchesWithOsquerydsArgvAndEnvironment)
-{
+TEST_F (StandinProcess, LaunchesWithOsquerydsArgvAndEnvironment) {
   /* a blocked and an ignored signal here must not reach the child */
   sigset_t block, old_mask;
   sigemptyset (&block);
@@ -93,10 +86,9 @@ TEST_F (StandinProcess, LaunchesWithOsquerydsArgvAndEnvironment)
 
   std::string out = dir_.file ("probe.txt");
   std::string error;
-  pid_t pid = standin_->LaunchExtension (PO_ARGV_PROBE, false, "3", "7",
-                                         {{"PO_PROBE_OUT", out}, {"PO_PROBE_EXIT", "0"},
-                                          {"OSQUERY_EXTENSION", "overridden"}},
-                                         &error);
+  pid_t pid = standin_->LaunchExtension (
+    PO_ARGV_PROBE, false, "3", "7",
+    {{"PO_PROBE_OUT", out}, {"PO_PROBE_EXIT", "0"}, {"OSQUERY_EXTENSION", "overridden"}}, &error);
   pthread_sigmask (SIG_SETMASK, &old_mask, nullptr);
   signal (SIGUSR2, old_usr2);
   signal (SIGPIPE, old_pipe);
@@ -118,8 +110,7 @@ TEST_F (StandinProcess, LaunchesWithOsquerydsArgvAndEnvironment)
   EXPECT_LE (std::stoi (Value (lines, "fds")), 3);
 }
 
-TEST_F (StandinProcess, VerboseComesFirst)
-{
+TEST_F (StandinProcess, VerboseComesFirst) {
   std::string out = dir_.file ("probe.txt");
   pid_t pid = standin_->LaunchExtension (PO_ARGV_PROBE, true, "3", "3",
                                          {{"PO_PROBE_OUT", out}, {"PO_PROBE_EXIT", "0"}});
@@ -131,20 +122,18 @@ TEST_F (StandinProcess, VerboseComesFirst)
   EXPECT_EQ (argv[2], "--socket");
 }
 
-TEST_F (StandinProcess, ExecFailureIsReported)
-{
+TEST_F (StandinProcess, ExecFailureIsReported) {
   std::string error;
   EXPECT_EQ (standin_->LaunchExtension (dir_.file ("missing.ext"), {}, &error), -1);
   EXPECT_NE (error.find ("No such file or directory"), std::string::npos) << error;
 }
 
-TEST_F (StandinProcess, StopExtensionsTermsThenKills)
-{
+TEST_F (StandinProcess, StopExtensionsTermsThenKills) {
   std::string polite = dir_.file ("polite.txt");
   std::string stubborn = dir_.file ("stubborn.txt");
   pid_t p1 = standin_->LaunchExtension (PO_ARGV_PROBE, {{"PO_PROBE_OUT", polite}});
-  pid_t p2 = standin_->LaunchExtension (PO_ARGV_PROBE, {{"PO_PROBE_OUT", stubborn},
-                                                        {"PO_PROBE_IGNORE_TERM", "1"}});
+  pid_t p2 = standin_->LaunchExtension (
+    PO_ARGV_PROBE, {{"PO_PROBE_OUT", stubborn}, {"PO_PROBE_IGNORE_TERM", "1"}});
   ASSERT_GT (p1, 0);
   ASSERT_GT (p2, 0);
   ReadProbe (polite);
@@ -158,9 +147,7 @@ TEST_F (StandinProcess, StopExtensionsTermsThenKills)
 }
 
 /* runs po-osqueryd, returning its exit status and stdout */
-int
-RunCli (const std::string &args, std::string *out)
-{
+int RunCli (const std::string &args, std::string *out) {
   std::string command = std::string (PO_OSQUERYD) + " " + args + " 2>/dev/null";
   FILE *pipe = popen (command.c_str (), "r");
   if (pipe == nullptr)
@@ -173,43 +160,39 @@ RunCli (const std::string &args, std::string *out)
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
-TEST (StandinCli, QueriesAsJsonLines)
-{
+TEST (StandinCli, QueriesAsJsonLines) {
   ScratchDir dir;
   std::string out;
   EXPECT_EQ (RunCli ("--socket " + dir.file ("em") +
-                         " --json --query \"SELECT 1 AS x, NULL AS y, 'a\\\"b' AS z\"",
+                       " --json --query \"SELECT 1 AS x, NULL AS y, 'a\\\"b' AS z\"",
                      &out),
              0);
   EXPECT_EQ (out, "{\"x\":\"1\",\"y\":null,\"z\":\"a\\\"b\"}\n");
 }
 
-TEST (StandinCli, TextTableAndFailures)
-{
+TEST (StandinCli, TextTableAndFailures) {
   ScratchDir dir;
   std::string out;
   EXPECT_EQ (RunCli ("--socket " + dir.file ("em") + " --query \"SELECT 'abc' AS name\"", &out), 0);
   EXPECT_EQ (out, "+------+\n| name |\n+------+\n| abc  |\n+------+\n");
   out.clear ();
   EXPECT_EQ (RunCli ("--socket " + dir.file ("em") + " --query \"SELECT * FROM nope\"", &out), 1);
-  EXPECT_EQ (RunCli ("--socket " + dir.file ("em") + " --wait-registered nobody --wait-timeout 0",
-                     &out),
-             1);
+  EXPECT_EQ (
+    RunCli ("--socket " + dir.file ("em") + " --wait-registered nobody --wait-timeout 0", &out), 1);
   EXPECT_EQ (RunCli ("--query x", &out), 2);
 }
 
-TEST (StandinCli, LaunchesAndStopsExtensions)
-{
+TEST (StandinCli, LaunchesAndStopsExtensions) {
   ScratchDir dir;
   std::string out;
   std::string probe_out = dir.file ("probe.txt");
   std::string env = "PO_PROBE_OUT=" + probe_out + " ";
   /* the probe never registers; it is launched, then stopped by SIGTERM */
-  EXPECT_EQ (RunCli ("--socket " + dir.file ("em") + " --extension " + PO_ARGV_PROBE +
-                         " --serve-seconds 1",
-                     &out),
-             1)
-      << "without PO_PROBE_OUT the probe exits early, which is a failure";
+  EXPECT_EQ (
+    RunCli ("--socket " + dir.file ("em") + " --extension " + PO_ARGV_PROBE + " --serve-seconds 1",
+            &out),
+    1)
+    << "without PO_PROBE_OUT the probe exits early, which is a failure";
   std::string command = env + PO_OSQUERYD + std::string (" --socket ") + dir.file ("em") +
                         " --extension " + PO_ARGV_PROBE + " --serve-seconds 2 >/dev/null 2>&1";
   int status = std::system (command.c_str ());

@@ -27,17 +27,14 @@ namespace ext = ::osquery::extensions;
 
 const std::chrono::seconds kWait{20};
 
-bool
-Exists (const std::string &path)
-{
+bool Exists (const std::string &path) {
   struct stat st;
   return ::lstat (path.c_str (), &st) == 0;
 }
 
 class StandinRegistry : public ::testing::Test {
  protected:
-  void SetUp () override
-  {
+  void SetUp () override {
     StandinOptions options;
     /* the watcher thread runs once at start; tests call WatchOnce () themselves */
     options.extensions_interval = "3600";
@@ -53,8 +50,7 @@ class StandinRegistry : public ::testing::Test {
   void TearDown () override { standin_.reset (); }
   std::string socket () const { return dir_.file ("osquery.em"); }
 
-  std::unique_ptr<TestExtension> MakeExtension (const std::string &name, const std::string &table)
-  {
+  std::unique_ptr<TestExtension> MakeExtension (const std::string &name, const std::string &table) {
     auto extension = std::make_unique<TestExtension> (socket (), name);
     extension->AddTable (table, {Column ("a", "TEXT")}, [] (const PluginRequest &) {
       CallResult result;
@@ -70,20 +66,17 @@ class StandinRegistry : public ::testing::Test {
 
 /* the manager's own methods, called over the wire as an extension would */
 template <class Fn>
-void
-WithManager (const std::string &path, Fn fn)
-{
+void WithManager (const std::string &path, Fn fn) {
   auto socket = std::make_shared<apache::thrift::transport::TSocket> (path);
   auto transport = std::make_shared<apache::thrift::transport::TBufferedTransport> (socket);
   ext::ExtensionManagerClient client (
-      std::make_shared<apache::thrift::protocol::TBinaryProtocol> (transport));
+    std::make_shared<apache::thrift::protocol::TBinaryProtocol> (transport));
   transport->open ();
   fn (client);
   transport->close ();
 }
 
-TEST_F (StandinRegistry, RegistersAndListsOnlyExtensions)
-{
+TEST_F (StandinRegistry, RegistersAndListsOnlyExtensions) {
   auto extension = MakeExtension ("ext_one", "one_table");
   auto status = extension->Register ();
   ASSERT_EQ (status.code, 0) << status.message;
@@ -94,7 +87,7 @@ TEST_F (StandinRegistry, RegistersAndListsOnlyExtensions)
   WithManager (socket (), [&] (ext::ExtensionManagerClient &client) {
     ext::InternalExtensionList list;
     client.extensions (list);
-    ASSERT_EQ (list.size (), 1u);  /* no uuid-0 "core" entry on the wire */
+    ASSERT_EQ (list.size (), 1u); /* no uuid-0 "core" entry on the wire */
     EXPECT_EQ (list.at (extension->uuid ()).name, "ext_one");
     EXPECT_EQ (list.at (extension->uuid ()).sdk_version, "5.12.1");
 
@@ -107,8 +100,7 @@ TEST_F (StandinRegistry, RegistersAndListsOnlyExtensions)
   EXPECT_EQ (standin_->TableOwner ("one_table"), extension->uuid ());
 }
 
-TEST_F (StandinRegistry, RejectsDuplicateName)
-{
+TEST_F (StandinRegistry, RejectsDuplicateName) {
   auto first = MakeExtension ("dup", "t_first");
   ASSERT_EQ (first->Register ().code, 0);
   auto second = MakeExtension ("dup", "t_second");
@@ -119,8 +111,7 @@ TEST_F (StandinRegistry, RejectsDuplicateName)
   EXPECT_FALSE (standin_->TableOwner ("t_second").has_value ());
 }
 
-TEST_F (StandinRegistry, SdkGate)
-{
+TEST_F (StandinRegistry, SdkGate) {
   auto old_sdk = MakeExtension ("old", "t_old");
   auto status = old_sdk->Register ("1.7.6");
   EXPECT_EQ (status.code, 1);
@@ -135,54 +126,52 @@ TEST_F (StandinRegistry, SdkGate)
   EXPECT_TRUE (OsquerydStandin::VersionAtLeast ("1.7.7", "1.7.7"));
   EXPECT_TRUE (OsquerydStandin::VersionAtLeast ("1.7.7", "5.0"));
   EXPECT_FALSE (OsquerydStandin::VersionAtLeast ("1.7.7", "1.6.9"));
-  EXPECT_TRUE (OsquerydStandin::VersionAtLeast ("1.7.7", "1..8"));  /* empty pieces dropped */
+  EXPECT_TRUE (OsquerydStandin::VersionAtLeast ("1.7.7", "1..8")); /* empty pieces dropped */
 }
 
-TEST_F (StandinRegistry, BroadcastFailures)
-{
+TEST_F (StandinRegistry, BroadcastFailures) {
   Status status;
   RouteUUID uuid = 0;
 
-  status = standin_->RegisterExtension ({"e1", "1", "5.0.0", "0.0.0"},
-                                        {{"table", {{"t1", {Column ("a", "TEXT")}}}},
-                                         {"zzz_registry", {{"x", {}}}}},
-                                        &uuid);
+  status = standin_->RegisterExtension (
+    {"e1", "1", "5.0.0", "0.0.0"},
+    {{"table", {{"t1", {Column ("a", "TEXT")}}}}, {"zzz_registry", {{"x", {}}}}}, &uuid);
   EXPECT_EQ (status.code, 1);
   EXPECT_EQ (status.message, "Failed adding registry: Unknown registry: zzz_registry");
   /* nothing of the failed broadcast stays attached */
   EXPECT_FALSE (standin_->TableRoutes ("t1").has_value ());
   EXPECT_NE (standin_->Query ("SELECT * FROM t1").code, 0);
 
-  status = standin_->RegisterExtension ({"e2", "1", "5.0.0", "0.0.0"},
-                                        {{"table", {{"processes", {Column ("pid", "BIGINT")}}}}},
-                                        &uuid);
-  EXPECT_EQ (status.message, "Failed adding registry: Registry item processes conflicts with "
-                             "another item of the same name.");
+  status = standin_->RegisterExtension (
+    {"e2", "1", "5.0.0", "0.0.0"}, {{"table", {{"processes", {Column ("pid", "BIGINT")}}}}}, &uuid);
+  EXPECT_EQ (status.message,
+             "Failed adding registry: Registry item processes conflicts with "
+             "another item of the same name.");
 
   status = standin_->RegisterExtension ({"e3", "1", "5.0.0", "0.0.0"},
                                         {{"table", {{"empty_t", {}}}}}, &uuid);
   EXPECT_EQ (status.message, "Failed adding registry: Invalid route info");
 
   status = standin_->RegisterExtension ({"e4", "1", "5.0.0", "0.0.0"},
-                                        {{"table", {{"bad-name", {Column ("a", "TEXT")}}}}},
-                                        &uuid);
+                                        {{"table", {{"bad-name", {Column ("a", "TEXT")}}}}}, &uuid);
   EXPECT_EQ (status.code, 1);
   EXPECT_EQ (status.message, "Failed adding registry: SQLITE_ERROR: SQL error or missing database");
 
   /* the second of two extensions broadcasting the same table */
-  ASSERT_EQ (standin_->RegisterExtension ({"e5", "1", "5.0.0", "0.0.0"},
-                                          {{"table", {{"shared", {Column ("a", "TEXT")}}}}}, &uuid)
-                 .code,
+  ASSERT_EQ (standin_
+               ->RegisterExtension ({"e5", "1", "5.0.0", "0.0.0"},
+                                    {{"table", {{"shared", {Column ("a", "TEXT")}}}}}, &uuid)
+               .code,
              0);
   status = standin_->RegisterExtension ({"e6", "1", "5.0.0", "0.0.0"},
                                         {{"table", {{"shared", {Column ("a", "TEXT")}}}}}, &uuid);
-  EXPECT_EQ (status.message, "Failed adding registry: Registry item shared conflicts with another "
-                             "item of the same name.");
+  EXPECT_EQ (status.message,
+             "Failed adding registry: Registry item shared conflicts with another "
+             "item of the same name.");
   EXPECT_EQ (standin_->Extensions ().size (), 1u);
 }
 
-TEST_F (StandinRegistry, Deregister)
-{
+TEST_F (StandinRegistry, Deregister) {
   auto extension = MakeExtension ("dereg", "dereg_t");
   ASSERT_EQ (extension->Register ().code, 0);
   ASSERT_TRUE (extension->Serve ());
@@ -203,8 +192,7 @@ TEST_F (StandinRegistry, Deregister)
   EXPECT_EQ (result.message, "vtable constructor failed: dereg_t");
 }
 
-TEST_F (StandinRegistry, OptionsOverTheWire)
-{
+TEST_F (StandinRegistry, OptionsOverTheWire) {
   EXPECT_TRUE (standin_->SetConfigOption ("custom_phaseout_policy_dir", "/etc/x"));
   EXPECT_FALSE (standin_->SetConfigOption ("phaseout_policy_dir", "/etc/x"));
   EXPECT_TRUE (standin_->WaitForLog ("Cannot set unknown or invalid flag: phaseout_policy_dir",
@@ -225,8 +213,7 @@ TEST_F (StandinRegistry, OptionsOverTheWire)
   });
 }
 
-TEST_F (StandinRegistry, QueryAndColumnsOverTheWire)
-{
+TEST_F (StandinRegistry, QueryAndColumnsOverTheWire) {
   WithManager (socket (), [&] (ext::ExtensionManagerClient &client) {
     ext::ExtensionResponse response;
     client.query (response, "SELECT 1 AS one, 'x' AS two, NULL AS three");
@@ -252,8 +239,7 @@ TEST_F (StandinRegistry, QueryAndColumnsOverTheWire)
   });
 
   auto extension = std::make_unique<TestExtension> (socket (), "typed");
-  extension->AddTable ("typed_t", {Column ("n", "UNSIGNED BIGINT"), Column ("s", "TEXT")},
-                       nullptr);
+  extension->AddTable ("typed_t", {Column ("n", "UNSIGNED BIGINT"), Column ("s", "TEXT")}, nullptr);
   ASSERT_EQ (extension->Register ().code, 0);
   auto columns = standin_->QueryColumns ("SELECT n, s AS renamed FROM typed_t");
   ASSERT_TRUE (columns.ok ()) << columns.message;
@@ -262,8 +248,7 @@ TEST_F (StandinRegistry, QueryAndColumnsOverTheWire)
   EXPECT_EQ (columns.rows[1].at ("renamed"), "TEXT");
 }
 
-TEST_F (StandinRegistry, CallsNeedTheSocket)
-{
+TEST_F (StandinRegistry, CallsNeedTheSocket) {
   auto extension = MakeExtension ("nosock", "nosock_t");
   ASSERT_EQ (extension->Register ().code, 0);
   /* registered but not serving: the pre-call probe fails at once */
@@ -283,8 +268,7 @@ TEST_F (StandinRegistry, CallsNeedTheSocket)
   EXPECT_TRUE (standin_->PingExtension (extension->uuid ()).ok ());
 }
 
-TEST_F (StandinRegistry, WatcherDeregistersWhenTheSocketGoes)
-{
+TEST_F (StandinRegistry, WatcherDeregistersWhenTheSocketGoes) {
   auto extension = MakeExtension ("watched", "watched_t");
   ASSERT_EQ (extension->Register ().code, 0);
   ASSERT_TRUE (extension->Serve ());
@@ -306,10 +290,9 @@ TEST_F (StandinRegistry, WatcherDeregistersWhenTheSocketGoes)
   EXPECT_EQ (result.message, "vtable constructor failed: watched_t");
 }
 
-TEST_F (StandinRegistry, WatcherThreadRunsEveryInterval)
-{
+TEST_F (StandinRegistry, WatcherThreadRunsEveryInterval) {
   StandinOptions options;
-  options.extensions_interval = "0";  /* atoi gives 0: the 200 ms floor */
+  options.extensions_interval = "0"; /* atoi gives 0: the 200 ms floor */
   options.extensions_timeout = "1";
   OsquerydStandin fast (options);
   ScratchDir dir;
@@ -321,12 +304,11 @@ TEST_F (StandinRegistry, WatcherThreadRunsEveryInterval)
   RouteUUID uuid = extension.uuid ();
   ASSERT_EQ (::unlink (extension.socket_path ().c_str ()), 0);
   EXPECT_TRUE (
-      fast.WaitForLog ("Extension UUID " + std::to_string (uuid) + " has gone away", kWait));
+    fast.WaitForLog ("Extension UUID " + std::to_string (uuid) + " has gone away", kWait));
   EXPECT_FALSE (fast.FindExtension ("fast").has_value ());
 }
 
-TEST_F (StandinRegistry, WatcherDeregistersOnFailedPing)
-{
+TEST_F (StandinRegistry, WatcherDeregistersOnFailedPing) {
   auto extension = MakeExtension ("sick", "sick_t");
   ASSERT_EQ (extension->Register ().code, 0);
   ASSERT_TRUE (extension->Serve ());
@@ -338,10 +320,9 @@ TEST_F (StandinRegistry, WatcherDeregistersOnFailedPing)
   EXPECT_TRUE (standin_->WaitForLog ("ping failed", std::chrono::milliseconds (0)));
 }
 
-TEST_F (StandinRegistry, NewExtensionGetsGraceBeforeItServes)
-{
+TEST_F (StandinRegistry, NewExtensionGetsGraceBeforeItServes) {
   StandinOptions options;
-  options.extensions_interval = "3600";  /* only WatchOnce below */
+  options.extensions_interval = "3600"; /* only WatchOnce below */
   options.extensions_timeout = "5";
   OsquerydStandin slow (options);
   ScratchDir dir;
@@ -353,14 +334,13 @@ TEST_F (StandinRegistry, NewExtensionGetsGraceBeforeItServes)
     std::this_thread::sleep_for (std::chrono::milliseconds (300));
     extension.Serve ();
   });
-  slow.WatchOnce ();  /* the socket appears within the grace period */
+  slow.WatchOnce (); /* the socket appears within the grace period */
   late.join ();
   EXPECT_TRUE (slow.FindExtension ("late").has_value ());
   EXPECT_TRUE (slow.WaitForLog ("initial check failed", std::chrono::milliseconds (0)));
 }
 
-TEST_F (StandinRegistry, StopShutsExtensionsDownAndRemovesSockets)
-{
+TEST_F (StandinRegistry, StopShutsExtensionsDownAndRemovesSockets) {
   auto extension = MakeExtension ("stopper", "stopper_t");
   ASSERT_EQ (extension->Register ().code, 0);
   ASSERT_TRUE (extension->Serve ());
@@ -374,8 +354,7 @@ TEST_F (StandinRegistry, StopShutsExtensionsDownAndRemovesSockets)
   EXPECT_FALSE (standin_->running ());
 }
 
-TEST_F (StandinRegistry, StartRemovesStaleSockets)
-{
+TEST_F (StandinRegistry, StartRemovesStaleSockets) {
   ScratchDir dir;
   std::string path = dir.file ("em");
   std::ofstream (path) << "stale manager";
@@ -390,8 +369,7 @@ TEST_F (StandinRegistry, StartRemovesStaleSockets)
   });
 }
 
-TEST_F (StandinRegistry, OtherRegistriesRouteThroughManagerCall)
-{
+TEST_F (StandinRegistry, OtherRegistriesRouteThroughManagerCall) {
   auto extension = std::make_unique<TestExtension> (socket (), "logger_ext");
   extension->AddItem ("logger", "my_logger");
   ASSERT_EQ (extension->Register ().code, 0);
@@ -408,8 +386,9 @@ TEST_F (StandinRegistry, OtherRegistriesRouteThroughManagerCall)
 
   auto again = std::make_unique<TestExtension> (socket (), "logger_ext2");
   again->AddItem ("logger", "my_logger");
-  EXPECT_EQ (again->Register ().message, "Failed adding registry: Registry item my_logger "
-                                         "conflicts with another item of the same name.");
+  EXPECT_EQ (again->Register ().message,
+             "Failed adding registry: Registry item my_logger "
+             "conflicts with another item of the same name.");
 }
 
 }  // namespace

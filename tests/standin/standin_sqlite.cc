@@ -47,9 +47,7 @@ const char *const kTypeNames[] = {
 const double kMaxIndexCost = 1000000;
 
 /* tryTo<long>(s) with base 10: std::stol semantics, junk after the digits ignored */
-bool
-ParseLong (const std::string &s, int base, long long *ret)
-{
+bool ParseLong (const std::string &s, int base, long long *ret) {
   try {
     *ret = std::stoll (s, nullptr, base);
     return true;
@@ -58,9 +56,7 @@ ParseLong (const std::string &s, int base, long long *ret)
   }
 }
 
-std::int64_t
-ParseOptions (const PluginRow &row)
-{
+std::int64_t ParseOptions (const PluginRow &row) {
   auto it = row.find ("op");
   long long v = 0;
   if (it == row.end () || !ParseLong (it->second, 10, &v))
@@ -68,9 +64,7 @@ ParseOptions (const PluginRow &row)
   return v;
 }
 
-std::string
-Lookup (const PluginRow &row, const char *key, bool *found)
-{
+std::string Lookup (const PluginRow &row, const char *key, bool *found) {
   auto it = row.find (key);
   *found = it != row.end ();
   return *found ? it->second : std::string ();
@@ -79,27 +73,27 @@ Lookup (const PluginRow &row, const char *key, bool *found)
 struct PlanConstraint {
   size_t column;
   int op;
-  bool in_all;  /* an IN list taken all at once */
+  bool in_all; /* an IN list taken all at once */
 };
 
 struct Plan {
   std::vector<PlanConstraint> constraints;
-  std::vector<std::string> cols_used;  /* declared order, aliases resolved */
+  std::vector<std::string> cols_used; /* declared order, aliases resolved */
   std::uint64_t cols_used_bitset = 0;
 };
 
 struct Vtab {
-  sqlite3_vtab base;  /* must stay first */
+  sqlite3_vtab base; /* must stay first */
   VtabHost *host = nullptr;
   std::string name;
   std::vector<VtabColumn> columns;
-  std::map<std::string, size_t> aliases;  /* column alias -> target index */
+  std::map<std::string, size_t> aliases; /* column alias -> target index */
   std::int64_t attributes = 0;
   std::map<int, Plan> plans;
 };
 
 struct Cursor {
-  sqlite3_vtab_cursor base;  /* must stay first */
+  sqlite3_vtab_cursor base; /* must stay first */
   PluginResponse rows;
   size_t row = 0;
 };
@@ -110,18 +104,14 @@ struct ModuleAux {
 
 std::atomic<int> g_index_id{0};
 
-void
-SetError (sqlite3_vtab *vtab, const std::string &message)
-{
+void SetError (sqlite3_vtab *vtab, const std::string &message) {
   if (vtab->zErrMsg != nullptr)
     sqlite3_free (vtab->zErrMsg);
   vtab->zErrMsg = sqlite3_mprintf ("%s", message.c_str ());
 }
 
 /* TEXT columns never take range constraints (osquery's sensibleComparison) */
-bool
-SensibleComparison (const std::string &type, int op)
-{
+bool SensibleComparison (const std::string &type, int op) {
   if (type != "TEXT")
     return true;
   return !(op == kOpGreaterThan || op == kOpGreaterThanOrEquals || op == kOpLessThan ||
@@ -133,10 +123,8 @@ SensibleComparison (const std::string &type, int op)
 ** broadcast while registering, over Thrift afterwards), declares the
 ** CREATE statement and keeps the columns with their effective options.
 */
-int
-VtabCreate (sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **ppVtab,
-            char **pzErr)
-{
+int VtabCreate (sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **ppVtab,
+                char **pzErr) {
   auto *module_aux = static_cast<ModuleAux *> (aux);
   if (argc == 0 || argv[0] == nullptr)
     return SQLITE_NOMEM;
@@ -211,9 +199,7 @@ VtabCreate (sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_v
   return SQLITE_OK;
 }
 
-int
-VtabDestroy (sqlite3_vtab *base)
-{
+int VtabDestroy (sqlite3_vtab *base) {
   delete reinterpret_cast<Vtab *> (base);
   return SQLITE_OK;
 }
@@ -223,9 +209,7 @@ VtabDestroy (sqlite3_vtab *base)
 ** (1 with a usable index constraint, 1000000 otherwise or when a required
 ** column is used without a constraint).
 */
-int
-VtabBestIndex (sqlite3_vtab *base, sqlite3_index_info *info)
-{
+int VtabBestIndex (sqlite3_vtab *base, sqlite3_index_info *info) {
   auto *vtab = reinterpret_cast<Vtab *> (base);
   const auto &columns = vtab->columns;
   Plan plan;
@@ -251,7 +235,7 @@ VtabBestIndex (sqlite3_vtab *base, sqlite3_index_info *info)
     } else if (column.options & (kOptIndex | kOptAdditional)) {
       cost = 1;
     } else {
-      continue;  /* not indexed: SQLite filters it */
+      continue; /* not indexed: SQLite filters it */
     }
 
     bool in_all = false;
@@ -298,9 +282,7 @@ VtabBestIndex (sqlite3_vtab *base, sqlite3_index_info *info)
   return SQLITE_OK;
 }
 
-int
-VtabOpen (sqlite3_vtab *base, sqlite3_vtab_cursor **ppCursor)
-{
+int VtabOpen (sqlite3_vtab *base, sqlite3_vtab_cursor **ppCursor) {
   auto *cursor = new Cursor ();
   std::memset (&cursor->base, 0, sizeof (cursor->base));
   cursor->base.pVtab = base;
@@ -308,9 +290,7 @@ VtabOpen (sqlite3_vtab *base, sqlite3_vtab_cursor **ppCursor)
   return SQLITE_OK;
 }
 
-int
-VtabClose (sqlite3_vtab_cursor *base)
-{
+int VtabClose (sqlite3_vtab_cursor *base) {
   delete reinterpret_cast<Cursor *> (base);
   return SQLITE_OK;
 }
@@ -320,10 +300,9 @@ struct ConstraintList {
   std::vector<std::pair<int, std::string>> list;
 };
 
-std::string
-SerialiseContext (const std::map<std::string, ConstraintList> &constraints,
-                  std::vector<std::string> cols_used, std::uint64_t bitset, bool reverse)
-{
+std::string SerialiseContext (const std::map<std::string, ConstraintList> &constraints,
+                              std::vector<std::string> cols_used, std::uint64_t bitset,
+                              bool reverse) {
   std::string json = "{\"constraints\":[";
   bool first = true;
   for (const auto &entry : constraints) {
@@ -336,8 +315,8 @@ SerialiseContext (const std::map<std::string, ConstraintList> &constraints,
       if (!first_item)
         json += ',';
       first_item = false;
-      json += "{\"op\":" + std::to_string (item.first) + ",\"expr\":" + JsonString (item.second) +
-              "}";
+      json +=
+        "{\"op\":" + std::to_string (item.first) + ",\"expr\":" + JsonString (item.second) + "}";
     }
     json += "],\"affinity\":" + JsonString (entry.second.affinity) + "}";
   }
@@ -358,10 +337,8 @@ SerialiseContext (const std::map<std::string, ConstraintList> &constraints,
 ** dropped, IN values kept), enforces REQUIRED columns, then calls the
 ** extension's generate with the context JSON.
 */
-int
-VtabFilter (sqlite3_vtab_cursor *base, int idxNum, const char *idxStr, int argc,
-            sqlite3_value **argv)
-{
+int VtabFilter (sqlite3_vtab_cursor *base, int idxNum, const char *idxStr, int argc,
+                sqlite3_value **argv) {
   auto *cursor = reinterpret_cast<Cursor *> (base);
   auto *vtab = reinterpret_cast<Vtab *> (base->pVtab);
   (void) idxStr;
@@ -405,7 +382,7 @@ VtabFilter (sqlite3_vtab_cursor *base, int idxNum, const char *idxStr, int argc,
 
   if (!required_satisfied) {
     std::string message =
-        "Table " + vtab->name + " was queried without a required column in the WHERE clause";
+      "Table " + vtab->name + " was queried without a required column in the WHERE clause";
     vtab->host->VtabLog (message);
     SetError (base->pVtab, message);
     return SQLITE_CONSTRAINT;
@@ -415,8 +392,8 @@ VtabFilter (sqlite3_vtab_cursor *base, int idxNum, const char *idxStr, int argc,
 
   std::string context = SerialiseContext (constraints, plan.cols_used, plan.cols_used_bitset,
                                           vtab->host->ColsUsedReverse ());
-  CallResult result = vtab->host->CallTable (vtab->name,
-                                             {{"action", "generate"}, {"context", context}});
+  CallResult result =
+    vtab->host->CallTable (vtab->name, {{"action", "generate"}, {"context", context}});
   if (!result.ok ()) {
     vtab->host->VtabLog ("Invalid response from the extension table. Error " +
                          std::to_string (result.code) + ": " + result.message);
@@ -427,24 +404,18 @@ VtabFilter (sqlite3_vtab_cursor *base, int idxNum, const char *idxStr, int argc,
   return SQLITE_OK;
 }
 
-int
-VtabNext (sqlite3_vtab_cursor *base)
-{
+int VtabNext (sqlite3_vtab_cursor *base) {
   reinterpret_cast<Cursor *> (base)->row++;
   return SQLITE_OK;
 }
 
-int
-VtabEof (sqlite3_vtab_cursor *base)
-{
+int VtabEof (sqlite3_vtab_cursor *base) {
   auto *cursor = reinterpret_cast<Cursor *> (base);
   return cursor->row >= cursor->rows.size ();
 }
 
 /* xColumn: the value of a column by its declared type (aliases read their target) */
-int
-VtabColumnValue (sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col)
-{
+int VtabColumnValue (sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col) {
   auto *cursor = reinterpret_cast<Cursor *> (base);
   auto *vtab = reinterpret_cast<Vtab *> (base->pVtab);
   if (col < 0 || static_cast<size_t> (col) >= vtab->columns.size ())
@@ -488,9 +459,7 @@ VtabColumnValue (sqlite3_vtab_cursor *base, sqlite3_context *ctx, int col)
 }
 
 /* xRowid: the row's "rowid" (base 10) if present, else its index */
-int
-VtabRowid (sqlite3_vtab_cursor *base, sqlite3_int64 *pRowid)
-{
+int VtabRowid (sqlite3_vtab_cursor *base, sqlite3_int64 *pRowid) {
   auto *cursor = reinterpret_cast<Cursor *> (base);
   *pRowid = 0;
   if (cursor->row >= cursor->rows.size ())
@@ -539,9 +508,7 @@ sqlite3_module kModule = {
  * version collations: osquery registers comparators for these collation
  * names; the stand-in's are close approximations (see README.md)
  */
-int
-CompareSegments (const std::string &a, const std::string &b)
-{
+int CompareSegments (const std::string &a, const std::string &b) {
   size_t i = 0, j = 0;
   while (i < a.size () || j < b.size ()) {
     while (i < a.size () && !std::isalnum (static_cast<unsigned char> (a[i])))
@@ -567,7 +534,7 @@ CompareSegments (const std::string &a, const std::string &b)
       if (c != 0)
         return c < 0 ? -1 : 1;
     } else if (num_a != num_b) {
-      return num_a ? 1 : -1;  /* numbers sort after letters, as rpmvercmp */
+      return num_a ? 1 : -1; /* numbers sort after letters, as rpmvercmp */
     } else {
       while (i < a.size () && std::isalpha (static_cast<unsigned char> (a[i])))
         i++;
@@ -582,9 +549,7 @@ CompareSegments (const std::string &a, const std::string &b)
 }
 
 /* dpkg's verrevcmp on one part (upstream or revision) */
-int
-DpkgOrder (int c)
-{
+int DpkgOrder (int c) {
   if (std::isdigit (c))
     return 0;
   if (std::isalpha (c))
@@ -596,9 +561,7 @@ DpkgOrder (int c)
   return 0;
 }
 
-int
-DpkgPart (const std::string &a, const std::string &b)
-{
+int DpkgPart (const std::string &a, const std::string &b) {
   size_t i = 0, j = 0;
   while (i < a.size () || j < b.size ()) {
     int first_diff = 0;
@@ -632,9 +595,7 @@ DpkgPart (const std::string &a, const std::string &b)
   return 0;
 }
 
-int
-DpkgCompare (const std::string &a, const std::string &b)
-{
+int DpkgCompare (const std::string &a, const std::string &b) {
   auto split = [] (const std::string &v, long *epoch, std::string *up, std::string *rev) {
     std::string rest = v;
     *epoch = 0;
@@ -657,25 +618,19 @@ DpkgCompare (const std::string &a, const std::string &b)
   return c != 0 ? c : DpkgPart (ra, rb);
 }
 
-int
-CollateGeneric (void *, int na, const void *pa, int nb, const void *pb)
-{
+int CollateGeneric (void *, int na, const void *pa, int nb, const void *pb) {
   return CompareSegments (std::string (static_cast<const char *> (pa), na),
                           std::string (static_cast<const char *> (pb), nb));
 }
 
-int
-CollateDpkg (void *, int na, const void *pa, int nb, const void *pb)
-{
+int CollateDpkg (void *, int na, const void *pa, int nb, const void *pb) {
   return DpkgCompare (std::string (static_cast<const char *> (pa), na),
                       std::string (static_cast<const char *> (pb), nb));
 }
 
 }  // namespace
 
-std::string
-NormaliseColumnType (const std::string &type)
-{
+std::string NormaliseColumnType (const std::string &type) {
   for (const char *name : kTypeNames) {
     if (type == name)
       return type;
@@ -683,9 +638,7 @@ NormaliseColumnType (const std::string &type)
   return "UNKNOWN";
 }
 
-std::string
-ColumnDefinition (const PluginResponse &routes)
-{
+std::string ColumnDefinition (const PluginResponse &routes) {
   std::vector<VtabColumn> columns;
   std::map<std::string, std::string> column_types;
   for (const auto &row : routes) {
@@ -768,9 +721,7 @@ ColumnDefinition (const PluginResponse &routes)
   return statement;
 }
 
-std::string
-SqliteReturnCodeString (int rc)
-{
+std::string SqliteReturnCodeString (int rc) {
   static const std::map<int, std::string> kCodes = {
     {0, "SQLITE_OK: Successful result"},
     {1, "SQLITE_ERROR: SQL error or missing database"},
@@ -810,20 +761,32 @@ SqliteReturnCodeString (int rc)
   return "Error: " + std::to_string (rc) + " is not a valid SQLite result code";
 }
 
-std::string
-JsonString (const std::string &s)
-{
+std::string JsonString (const std::string &s) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-    case '"': out += "\\\""; break;
-    case '\\': out += "\\\\"; break;
-    case '\b': out += "\\b"; break;
-    case '\f': out += "\\f"; break;
-    case '\n': out += "\\n"; break;
-    case '\r': out += "\\r"; break;
-    case '\t': out += "\\t"; break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
     default:
       if (c < 0x20) {
         out += "\\u00";
@@ -838,9 +801,7 @@ JsonString (const std::string &s)
   return out;
 }
 
-ConvertedValue
-ConvertValue (const std::string &type, const std::string &value)
-{
+ConvertedValue ConvertValue (const std::string &type, const std::string &value) {
   ConvertedValue out;
   if (type == "TEXT" || type == "BLOB") {
     out.kind = ConvertedValue::kText;
@@ -869,18 +830,15 @@ ConvertValue (const std::string &type, const std::string &value)
   return out;
 }
 
-void
-RegisterCollations (sqlite3 *db)
-{
+void RegisterCollations (sqlite3 *db) {
   sqlite3_create_collation (db, "VERSION", SQLITE_UTF8, nullptr, CollateGeneric);
   sqlite3_create_collation (db, "VERSION_ARCH", SQLITE_UTF8, nullptr, CollateGeneric);
   sqlite3_create_collation (db, "VERSION_RHEL", SQLITE_UTF8, nullptr, CollateGeneric);
   sqlite3_create_collation (db, "VERSION_DPKG", SQLITE_UTF8, nullptr, CollateDpkg);
 }
 
-int
-AttachTable (sqlite3 *db, VtabHost *host, const std::string &name, const std::string &definition)
-{
+int AttachTable (sqlite3 *db, VtabHost *host, const std::string &name,
+                 const std::string &definition) {
   int rc = sqlite3_create_module_v2 (db, name.c_str (), &kModule, new ModuleAux{host},
                                      [] (void *p) { delete static_cast<ModuleAux *> (p); });
   if (rc != SQLITE_OK && rc != SQLITE_MISUSE) {
@@ -891,9 +849,7 @@ AttachTable (sqlite3 *db, VtabHost *host, const std::string &name, const std::st
   return sqlite3_exec (db, sql.c_str (), nullptr, nullptr, nullptr);
 }
 
-int
-DetachTable (sqlite3 *db, const std::string &name)
-{
+int DetachTable (sqlite3 *db, const std::string &name) {
   std::string sql = "DROP TABLE IF EXISTS temp." + name;
   return sqlite3_exec (db, sql.c_str (), nullptr, nullptr, nullptr);
 }

@@ -58,7 +58,7 @@ class VtabHost {
 /* a column as the virtual table keeps it: name, type string, options */
 struct VtabColumn {
   std::string name;
-  std::string type;  /* one of osquery's type names, "UNKNOWN" otherwise */
+  std::string type; /* one of osquery's type names, "UNKNOWN" otherwise */
   std::int64_t options = 0;
 };
 

@@ -26,22 +26,18 @@ namespace att = ::apache::thrift::transport;
 namespace atp = ::apache::thrift::protocol;
 namespace ats = ::apache::thrift::server;
 
-po_standin::PluginRow
-Column (const std::string &name, const std::string &type, int op)
-{
+po_standin::PluginRow Column (const std::string &name, const std::string &type, int op) {
   return {{"id", "column"}, {"name", name}, {"type", type}, {"op", std::to_string (op)}};
 }
 
-ScratchDir::ScratchDir ()
-{
+ScratchDir::ScratchDir () {
   char templ[] = "/tmp/po-standin-XXXXXX";
   if (mkdtemp (templ) == nullptr)
     throw std::runtime_error ("mkdtemp failed");
   path_ = templ;
 }
 
-ScratchDir::~ScratchDir ()
-{
+ScratchDir::~ScratchDir () {
   std::error_code ec;
   std::filesystem::remove_all (path_, ec);
 }
@@ -64,8 +60,7 @@ class Handler : public ext::ExtensionIf {
  public:
   explicit Handler (std::shared_ptr<TestExtension::State> state) : state_ (std::move (state)) {}
 
-  void ping (ext::ExtensionStatus &_return) override
-  {
+  void ping (ext::ExtensionStatus &_return) override {
     std::lock_guard<std::mutex> lock (state_->mu);
     state_->pings++;
     _return.code = state_->ping_code;
@@ -74,8 +69,7 @@ class Handler : public ext::ExtensionIf {
   }
 
   void call (ext::ExtensionResponse &_return, const std::string &registry, const std::string &item,
-             const ext::ExtensionPluginRequest &request) override
-  {
+             const ext::ExtensionPluginRequest &request) override {
     PluginRequest req (request.begin (), request.end ());
     TestExtension::Generate generate;
     PluginResponse routes;
@@ -118,8 +112,7 @@ class Handler : public ext::ExtensionIf {
     }
   }
 
-  void shutdown () override
-  {
+  void shutdown () override {
     std::lock_guard<std::mutex> lock (state_->mu);
     state_->shutdowns++;
   }
@@ -131,33 +124,26 @@ class Handler : public ext::ExtensionIf {
 }  // namespace
 
 TestExtension::TestExtension (std::string manager_socket, std::string name)
-    : manager_socket_ (std::move (manager_socket)), name_ (std::move (name)),
-      state_ (std::make_shared<State> ())
-{
-}
+    : manager_socket_ (std::move (manager_socket)),
+      name_ (std::move (name)),
+      state_ (std::make_shared<State> ()) {}
 
-TestExtension::~TestExtension ()
-{
+TestExtension::~TestExtension () {
   StopServing ();
 }
 
-void
-TestExtension::AddTable (const std::string &table, const PluginResponse &routes, Generate generate)
-{
+void TestExtension::AddTable (const std::string &table, const PluginResponse &routes,
+                              Generate generate) {
   std::lock_guard<std::mutex> lock (state_->mu);
   state_->tables[table] = {routes, std::move (generate)};
 }
 
-void
-TestExtension::AddItem (const std::string &registry, const std::string &item)
-{
+void TestExtension::AddItem (const std::string &registry, const std::string &item) {
   std::lock_guard<std::mutex> lock (state_->mu);
   state_->items.emplace_back (registry, item);
 }
 
-po_standin::Status
-TestExtension::Register (const std::string &sdk_version)
-{
+po_standin::Status TestExtension::Register (const std::string &sdk_version) {
   ext::InternalExtensionInfo info;
   info.name = name_;
   info.version = "1.0.0";
@@ -192,21 +178,17 @@ TestExtension::Register (const std::string &sdk_version)
   return out;
 }
 
-std::string
-TestExtension::socket_path () const
-{
+std::string TestExtension::socket_path () const {
   return manager_socket_ + "." + std::to_string (uuid_);
 }
 
-bool
-TestExtension::Serve ()
-{
+bool TestExtension::Serve () {
   ::unlink (socket_path ().c_str ());
   auto processor = std::make_shared<ext::ExtensionProcessor> (std::make_shared<Handler> (state_));
   auto server = std::make_shared<ats::TThreadedServer> (
-      processor, std::make_shared<att::TServerSocket> (socket_path ()),
-      std::make_shared<att::TBufferedTransportFactory> (),
-      std::make_shared<atp::TBinaryProtocolFactory> ());
+    processor, std::make_shared<att::TServerSocket> (socket_path ()),
+    std::make_shared<att::TBufferedTransportFactory> (),
+    std::make_shared<atp::TBinaryProtocolFactory> ());
   /* ready once preServe runs (it also orders listen() before a later stop()) */
   class Ready : public ats::TServerEventHandler {
    public:
@@ -226,9 +208,7 @@ TestExtension::Serve ()
   return listening.wait_for (std::chrono::seconds (10)) == std::future_status::ready;
 }
 
-void
-TestExtension::StopServing ()
-{
+void TestExtension::StopServing () {
   auto server = std::static_pointer_cast<ats::TThreadedServer> (server_);
   if (server)
     server->stop ();
@@ -237,16 +217,12 @@ TestExtension::StopServing ()
   server_.reset ();
 }
 
-std::vector<std::pair<std::string, PluginRequest>>
-TestExtension::Calls () const
-{
+std::vector<std::pair<std::string, PluginRequest>> TestExtension::Calls () const {
   std::lock_guard<std::mutex> lock (state_->mu);
   return state_->calls;
 }
 
-std::vector<std::string>
-TestExtension::Contexts (const std::string &table) const
-{
+std::vector<std::string> TestExtension::Contexts (const std::string &table) const {
   std::vector<std::string> out;
   for (const auto &call : Calls ()) {
     auto action = call.second.find ("action");
@@ -256,9 +232,7 @@ TestExtension::Contexts (const std::string &table) const
   return out;
 }
 
-int
-TestExtension::CountActions (const std::string &table, const std::string &action) const
-{
+int TestExtension::CountActions (const std::string &table, const std::string &action) const {
   int n = 0;
   for (const auto &call : Calls ()) {
     auto it = call.second.find ("action");
@@ -268,23 +242,17 @@ TestExtension::CountActions (const std::string &table, const std::string &action
   return n;
 }
 
-int
-TestExtension::shutdown_calls () const
-{
+int TestExtension::shutdown_calls () const {
   std::lock_guard<std::mutex> lock (state_->mu);
   return state_->shutdowns;
 }
 
-int
-TestExtension::ping_calls () const
-{
+int TestExtension::ping_calls () const {
   std::lock_guard<std::mutex> lock (state_->mu);
   return state_->pings;
 }
 
-void
-TestExtension::set_ping_code (int code)
-{
+void TestExtension::set_ping_code (int code) {
   std::lock_guard<std::mutex> lock (state_->mu);
   state_->ping_code = code;
 }

@@ -19,12 +19,11 @@ namespace {
 using namespace po_standin;
 using namespace po_standin_test;
 
-TEST (StandinSqlite, ColumnDefinition)
-{
+TEST (StandinSqlite, ColumnDefinition) {
   EXPECT_EQ (ColumnDefinition ({Column ("name", "TEXT"), Column ("num", "INTEGER")}),
              "(`name` TEXT, `num` INTEGER)");
-  EXPECT_EQ (ColumnDefinition ({Column ("a", "TEXT", 1), Column ("b", "INTEGER", 16),
-                                Column ("c", "BIGINT", 4)}),
+  EXPECT_EQ (ColumnDefinition (
+               {Column ("a", "TEXT", 1), Column ("b", "INTEGER", 16), Column ("c", "BIGINT", 4)}),
              "(`a` TEXT, `b` INTEGER HIDDEN, `c` BIGINT, PRIMARY KEY (`a`, `c`))");
   /* only ADDITIONAL columns: every column is the key */
   EXPECT_EQ (ColumnDefinition ({Column ("a", "TEXT", 4), Column ("b", "TEXT")}),
@@ -44,13 +43,11 @@ TEST (StandinSqlite, ColumnDefinition)
              "(`a` TEXT)");
 }
 
-TEST (StandinSqlite, JsonEscapingIsRapidjsons)
-{
+TEST (StandinSqlite, JsonEscapingIsRapidjsons) {
   EXPECT_EQ (JsonString ("a\"b\\c\n\x0b/\xc3\xa9\t"), "\"a\\\"b\\\\c\\n\\u000B/\xc3\xa9\\t\"");
 }
 
-TEST (StandinSqlite, ValueConversion)
-{
+TEST (StandinSqlite, ValueConversion) {
   auto integer = [] (const std::string &type, const std::string &v) {
     auto c = ConvertValue (type, v);
     return c.kind == ConvertedValue::kInteger ? std::to_string (c.integer) : "NULL";
@@ -60,7 +57,7 @@ TEST (StandinSqlite, ValueConversion)
   EXPECT_EQ (integer ("INTEGER", "12abc"), "12");
   EXPECT_EQ (integer ("INTEGER", ""), "NULL");
   EXPECT_EQ (integer ("INTEGER", "abc"), "NULL");
-  EXPECT_EQ (integer ("INTEGER", "4294967297"), "1");  /* sqlite3_result_int keeps 32 bits */
+  EXPECT_EQ (integer ("INTEGER", "4294967297"), "1"); /* sqlite3_result_int keeps 32 bits */
   EXPECT_EQ (integer ("BIGINT", "4294967297"), "4294967297");
   EXPECT_EQ (integer ("UNSIGNED BIGINT", "18446744073709551615"), "NULL");
   EXPECT_EQ (integer ("UNSIGNED BIGINT", "-1"), "-1");
@@ -75,8 +72,7 @@ class StandinVtab : public ::testing::Test {
  protected:
   void SetUp () override { Begin (StandinOptions ()); }
 
-  void Begin (StandinOptions options)
-  {
+  void Begin (StandinOptions options) {
     extensions_.clear ();
     standin_.reset ();
     options.extensions_interval = "3600";
@@ -87,8 +83,7 @@ class StandinVtab : public ::testing::Test {
   }
 
   TestExtension &Serve (const std::string &name, const std::string &table,
-                        const PluginResponse &routes, TestExtension::Generate generate)
-  {
+                        const PluginResponse &routes, TestExtension::Generate generate) {
     extensions_.push_back (std::make_unique<TestExtension> (dir_.file ("osquery.em"), name));
     auto &extension = *extensions_.back ();
     extension.AddTable (table, routes, std::move (generate));
@@ -98,8 +93,7 @@ class StandinVtab : public ::testing::Test {
     return extension;
   }
 
-  static TestExtension::Generate Rows (PluginResponse rows)
-  {
+  static TestExtension::Generate Rows (PluginResponse rows) {
     return [rows] (const PluginRequest &) {
       CallResult result;
       result.response = rows;
@@ -115,11 +109,10 @@ class StandinVtab : public ::testing::Test {
 const PluginResponse kCtxRoutes = {Column ("name", "TEXT"), Column ("num", "INTEGER"),
                                    Column ("big", "UNSIGNED BIGINT"), Column ("hid", "TEXT", 16)};
 
-TEST_F (StandinVtab, ContextJsonForEqualityAndRange)
-{
-  auto &extension = Serve ("ctx", "ctx_t", kCtxRoutes,
-                           Rows ({{{"name", "hello"}, {"num", "5"}},
-                                  {{"name", "other"}, {"num", "7"}}}));
+TEST_F (StandinVtab, ContextJsonForEqualityAndRange) {
+  auto &extension =
+    Serve ("ctx", "ctx_t", kCtxRoutes,
+           Rows ({{{"name", "hello"}, {"num", "5"}}, {{"name", "other"}, {"num", "7"}}}));
   auto result = standin_->Query ("SELECT num, name FROM ctx_t WHERE name = 'hello' AND num > 1");
   ASSERT_TRUE (result.ok ()) << result.message;
   /* no constraint is omitted: SQLite filters the superset the table returned */
@@ -138,8 +131,7 @@ TEST_F (StandinVtab, ContextJsonForEqualityAndRange)
              "\"colsUsed\":[\"name\",\"num\"],\"colsUsedBitset\":3}");
 }
 
-TEST_F (StandinVtab, TextColumnsGetNoRangeAndEmptyValuesAreDropped)
-{
+TEST_F (StandinVtab, TextColumnsGetNoRangeAndEmptyValuesAreDropped) {
   auto &extension = Serve ("ctx", "ctx_t", kCtxRoutes, Rows ({}));
   ASSERT_TRUE (standin_->Query ("SELECT * FROM ctx_t WHERE name > 'a' AND num >= 3").ok ());
   ASSERT_TRUE (standin_->Query ("SELECT name FROM ctx_t WHERE name = ''").ok ());
@@ -158,8 +150,7 @@ TEST_F (StandinVtab, TextColumnsGetNoRangeAndEmptyValuesAreDropped)
   EXPECT_NE (contexts[2].find ("\"colsUsed\":[],\"colsUsedBitset\":0"), std::string::npos);
 }
 
-TEST_F (StandinVtab, WithoutDefaultIndexPlainColumnsGetNothing)
-{
+TEST_F (StandinVtab, WithoutDefaultIndexPlainColumnsGetNothing) {
   StandinOptions options;
   options.extensions_default_index = false;
   Begin (options);
@@ -170,8 +161,7 @@ TEST_F (StandinVtab, WithoutDefaultIndexPlainColumnsGetNothing)
   EXPECT_EQ (contexts[0].find ("\"op\""), std::string::npos) << contexts[0];
 }
 
-TEST_F (StandinVtab, ColsUsedOrderCanBeReversed)
-{
+TEST_F (StandinVtab, ColsUsedOrderCanBeReversed) {
   StandinOptions options;
   options.cols_used_reverse = true;
   Begin (options);
@@ -181,10 +171,9 @@ TEST_F (StandinVtab, ColsUsedOrderCanBeReversed)
   EXPECT_NE (context.find ("\"colsUsed\":[\"num\",\"name\"]"), std::string::npos) << context;
 }
 
-TEST_F (StandinVtab, InListsOnePerValueOrAllAtOnceWhenOptimized)
-{
-  auto &extension = Serve ("in", "in_t", {Column ("plain", "TEXT"), Column ("opt", "TEXT", 1 | 8)},
-                           Rows ({}));
+TEST_F (StandinVtab, InListsOnePerValueOrAllAtOnceWhenOptimized) {
+  auto &extension =
+    Serve ("in", "in_t", {Column ("plain", "TEXT"), Column ("opt", "TEXT", 1 | 8)}, Rows ({}));
   ASSERT_TRUE (standin_->Query ("SELECT * FROM in_t WHERE plain IN ('a', 'b')").ok ());
   auto contexts = extension.Contexts ("in_t");
   ASSERT_EQ (contexts.size (), 2u);
@@ -206,13 +195,13 @@ TEST_F (StandinVtab, InListsOnePerValueOrAllAtOnceWhenOptimized)
   EXPECT_NE (all.find ("{\"op\":2,\"expr\":\"\"}"), std::string::npos) << all;
 }
 
-TEST_F (StandinVtab, RequiredColumnIsEnforcedBeforeTheExtensionIsCalled)
-{
+TEST_F (StandinVtab, RequiredColumnIsEnforcedBeforeTheExtensionIsCalled) {
   auto &extension = Serve ("req", "req_t", {Column ("path", "TEXT", 2), Column ("x", "TEXT")},
                            Rows ({{{"path", "/a"}, {"x", "1"}}}));
   auto result = standin_->Query ("SELECT * FROM req_t");
   EXPECT_EQ (result.code, 1);
-  EXPECT_EQ (result.message, "Table req_t was queried without a required column in the WHERE clause");
+  EXPECT_EQ (result.message,
+             "Table req_t was queried without a required column in the WHERE clause");
   EXPECT_EQ (extension.CountActions ("req_t", "generate"), 0);
 
   result = standin_->Query ("SELECT x FROM req_t WHERE path = '/a'");
@@ -220,18 +209,22 @@ TEST_F (StandinVtab, RequiredColumnIsEnforcedBeforeTheExtensionIsCalled)
   ASSERT_EQ (result.rows.size (), 1u);
   EXPECT_EQ (result.rows[0].at ("x"), "1");
   EXPECT_NE (extension.Contexts ("req_t").at (0).find (
-                 "{\"name\":\"path\",\"list\":[{\"op\":2,\"expr\":\"/a\"}],\"affinity\":\"TEXT\"}"),
+               "{\"name\":\"path\",\"list\":[{\"op\":2,\"expr\":\"/a\"}],\"affinity\":\"TEXT\"}"),
              std::string::npos);
 }
 
-TEST_F (StandinVtab, ValuesAreConvertedByDeclaredType)
-{
-  Serve ("conv", "conv_t",
-         {Column ("i", "INTEGER"), Column ("b", "BIGINT"), Column ("u", "UNSIGNED BIGINT"),
-          Column ("d", "DOUBLE"), Column ("t", "TEXT"), Column ("x", "WEIRD"), Column ("m", "TEXT")},
-         Rows ({{{"i", "0x1f"}, {"b", "010"}, {"u", "18446744073709551615"}, {"d", "1.5x"},
-                 {"t", ""}, {"x", "7"}},
-                {{"i", "12abc"}, {"b", ""}, {"u", "-1"}, {"d", "2.5"}, {"t", "s"}}}));
+TEST_F (StandinVtab, ValuesAreConvertedByDeclaredType) {
+  Serve (
+    "conv", "conv_t",
+    {Column ("i", "INTEGER"), Column ("b", "BIGINT"), Column ("u", "UNSIGNED BIGINT"),
+     Column ("d", "DOUBLE"), Column ("t", "TEXT"), Column ("x", "WEIRD"), Column ("m", "TEXT")},
+    Rows ({{{"i", "0x1f"},
+            {"b", "010"},
+            {"u", "18446744073709551615"},
+            {"d", "1.5x"},
+            {"t", ""},
+            {"x", "7"}},
+           {{"i", "12abc"}, {"b", ""}, {"u", "-1"}, {"d", "2.5"}, {"t", "s"}}}));
   auto result = standin_->Query ("SELECT i, b, u, d, t, x, m, typeof(d) AS td FROM conv_t");
   ASSERT_TRUE (result.ok ()) << result.message;
   ASSERT_EQ (result.rows.size (), 2u);
@@ -251,8 +244,7 @@ TEST_F (StandinVtab, ValuesAreConvertedByDeclaredType)
   EXPECT_EQ (r1.at ("td"), "real");
 }
 
-TEST_F (StandinVtab, ExtensionErrorFailsTheStatement)
-{
+TEST_F (StandinVtab, ExtensionErrorFailsTheStatement) {
   auto &extension = Serve ("err", "err_t", {Column ("a", "TEXT")}, [] (const PluginRequest &) {
     CallResult result;
     result.code = 1;
@@ -265,8 +257,7 @@ TEST_F (StandinVtab, ExtensionErrorFailsTheStatement)
   EXPECT_EQ (extension.CountActions ("err_t", "generate"), 1);
 }
 
-TEST_F (StandinVtab, RowidComesFromTheRows)
-{
+TEST_F (StandinVtab, RowidComesFromTheRows) {
   Serve ("rid", "rid_t", {Column ("a", "TEXT")},
          Rows ({{{"a", "x"}, {"rowid", "7"}}, {{"a", "y"}}}));
   auto result = standin_->Query ("SELECT rowid AS r, a FROM rid_t");
@@ -276,8 +267,7 @@ TEST_F (StandinVtab, RowidComesFromTheRows)
   EXPECT_EQ (result.rows[1].at ("r"), "1");
 }
 
-TEST_F (StandinVtab, AliasesAndViews)
-{
+TEST_F (StandinVtab, AliasesAndViews) {
   auto &extension = Serve ("alias", "alias_t",
                            {Column ("a", "TEXT"),
                             {{"id", "columnAlias"}, {"name", "a2"}, {"target", "a"}},
@@ -289,19 +279,19 @@ TEST_F (StandinVtab, AliasesAndViews)
   EXPECT_EQ (result.rows[0].at ("a2"), "v");
   auto context = extension.Contexts ("alias_t").at (0);
   EXPECT_NE (context.find ("{\"name\":\"a2\",\"list\":[],\"affinity\":\"UNKNOWN\"}"),
-             std::string::npos) << context;
+             std::string::npos)
+    << context;
   EXPECT_NE (context.find ("\"colsUsed\":[\"a\"],\"colsUsedBitset\":1"), std::string::npos)
-      << context;
+    << context;
 
   result = standin_->Query ("SELECT * FROM alias_view");
   ASSERT_TRUE (result.ok ()) << result.message;
   EXPECT_EQ (result.columns, std::vector<std::string>{"a"});
 }
 
-TEST_F (StandinVtab, NonPrimaryConnectionsAttachThroughColumns)
-{
+TEST_F (StandinVtab, NonPrimaryConnectionsAttachThroughColumns) {
   auto &extension = Serve ("cols", "cols_t", {Column ("a", "TEXT")}, Rows ({{{"a", "1"}}}));
-  EXPECT_EQ (extension.CountActions ("cols_t", "columns"), 0);  /* registration answers itself */
+  EXPECT_EQ (extension.CountActions ("cols_t", "columns"), 0); /* registration answers itself */
 
   std::string error;
   auto connection = standin_->OpenConnection (&error);
@@ -315,8 +305,7 @@ TEST_F (StandinVtab, NonPrimaryConnectionsAttachThroughColumns)
   EXPECT_EQ (result.rows[0].at ("a"), "1");
 }
 
-TEST_F (StandinVtab, QueryFromInsideGenerateUsesATransientConnection)
-{
+TEST_F (StandinVtab, QueryFromInsideGenerateUsesATransientConnection) {
   auto &inner = Serve ("inner", "inner_t", {Column ("v", "TEXT")}, Rows ({{{"v", "deep"}}}));
   OsquerydStandin *standin = standin_.get ();
   Serve ("outer", "outer_t", {Column ("v", "TEXT")}, [standin] (const PluginRequest &) {

@@ -126,8 +126,8 @@ spawn (const std::vector<std::string> &argv, std::string *ret_out, std::string *
   g_autofree gchar *out = nullptr;
   g_autofree gchar *err = nullptr;
   GError *error = nullptr;
-  if (!g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr,
-                     &out, &err, ret_wait_status, &error))
+  if (!g_spawn_sync (nullptr, args.data (), nullptr, G_SPAWN_SEARCH_PATH, nullptr, nullptr, &out,
+                     &err, ret_wait_status, &error))
     {
       ADD_FAILURE () << argv[0] << ": " << error->message;
       g_error_free (error);

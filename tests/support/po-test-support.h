@@ -25,14 +25,21 @@ namespace po_test {
 /* ---- owners -------------------------------------------------------------- */
 
 /* std::unique_ptr<T> freed by free_func: Owned<PoRows, po_rows_free> */
-template <typename T, void (*free_func) (T *)>
-struct FreeWith {
-  void operator() (T *p) const { free_func (p); }
+template <typename T, void (*free_func) (T *)> struct FreeWith {
+  void
+  operator() (T *p) const
+  {
+    free_func (p);
+  }
 };
 template <typename T, void (*free_func) (T *)>
 using Owned = std::unique_ptr<T, FreeWith<T, free_func>>;
 
-inline void free_gchar (gchar *p) { g_free (p); }
+inline void
+free_gchar (gchar *p)
+{
+  g_free (p);
+}
 
 using ErrorPtr = Owned<GError, g_error_free>;
 using CharPtr = Owned<gchar, free_gchar>;
@@ -69,10 +76,19 @@ class TempDir {
   ~TempDir ();
   TempDir (const TempDir &) = delete;
   TempDir &operator= (const TempDir &) = delete;
-  const std::string &path () const { return path_; }
-  std::string file (const std::string &name) const { return path_ + "/" + name; }
+  const std::string &
+  path () const
+  {
+    return path_;
+  }
+  std::string
+  file (const std::string &name) const
+  {
+    return path_ + "/" + name;
+  }
   /* writes name (creating parent directories) with contents and mode */
   void write (const std::string &name, const std::string &contents, int mode = 0644) const;
+
  private:
   std::string path_;
   bool strict_;
@@ -94,6 +110,7 @@ class ScopedEnv {
   ~ScopedEnv ();
   ScopedEnv (const ScopedEnv &) = delete;
   ScopedEnv &operator= (const ScopedEnv &) = delete;
+
  private:
   std::string name_;
   std::unique_ptr<std::string> old_;
@@ -106,7 +123,7 @@ class ScopedEnv {
 std::string run_or_fail (const std::vector<std::string> &argv);
 /* what a process said and how it ended */
 struct ProcessResult {
-  int status = -1;   /* the exit status, -1 when it did not exit (a signal) or did not start */
+  int status = -1; /* the exit status, -1 when it did not exit (a signal) or did not start */
   std::string out;
   std::string err;
 };

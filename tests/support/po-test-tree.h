@@ -19,8 +19,6 @@ G_BEGIN_DECLS
  * Returns how many entries could not be removed (one already gone, ENOENT,
  * is not counted); *ret_first_failure (may be NULL) then says which and why.
  */
-guint po_test_remove_tree (const gchar  *path,
-                           gboolean      keep_top,
-                           gchar       **ret_first_failure);
+guint po_test_remove_tree (const gchar *path, gboolean keep_top, gchar **ret_first_failure);
 
 G_END_DECLS

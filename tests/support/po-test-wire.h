@@ -20,8 +20,8 @@ namespace po_test {
 inline std::string
 be32 (guint32 value)
 {
-  return std::string { (char) (value >> 24), (char) (value >> 16), (char) (value >> 8),
-                       (char) value };
+  return std::string{ (char) (value >> 24), (char) (value >> 16), (char) (value >> 8),
+                      (char) value };
 }
 
 /* a Thrift string: its length, then its bytes */
@@ -35,10 +35,10 @@ tstr (const std::string &s)
 inline std::string
 generate_call (const std::string &table)
 {
-  std::string args = std::string ("\x0b\x00\x01", 3) + tstr ("table") +
-                     std::string ("\x0b\x00\x02", 3) + tstr (table) +
-                     std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (1) + tstr ("action") +
-                     tstr ("generate") + std::string ("\x00", 1);
+  std::string args = std::string ("\x0b\x00\x01", 3) + tstr ("table")
+                     + std::string ("\x0b\x00\x02", 3) + tstr (table)
+                     + std::string ("\x0d\x00\x03\x0b\x0b", 5) + be32 (1) + tstr ("action")
+                     + tstr ("generate") + std::string ("\x00", 1);
   return be32 (0x80010001) + tstr ("call") + be32 (1) + args;
 }
 

@@ -84,9 +84,9 @@ TEST (EngineKeptRows, ValuesHeldAcrossReFiltersStayValid)
   EXPECT_EQ (one (runtime.get (), "SELECT (SELECT max(id) FROM phaseout_policies) || '/' || "
                                   "(SELECT min(id) FROM phaseout_policies)"),
              max_id + "/" + min_id);
-  auto grouped = rows_of (runtime.get (),
-                          "SELECT a.binding, max(b.id), group_concat(b.id) FROM phaseout_policies a "
-                          "JOIN phaseout_policies b ON b.id = a.id GROUP BY a.binding");
+  auto grouped = rows_of (
+    runtime.get (), "SELECT a.binding, max(b.id), group_concat(b.id) FROM phaseout_policies a "
+                    "JOIN phaseout_policies b ON b.id = a.id GROUP BY a.binding");
   std::set<std::string> seen;
   for (const auto &row : grouped)
     for (const auto &id : ids)

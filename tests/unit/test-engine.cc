@@ -36,7 +36,8 @@ TEST (Engine, TablesAreEponymous)
 {
   po_test::TempDir dir;
   auto runtime = po_test::make_runtime ({ { "root", dir.path () }, { "now", "2017-12-12" } });
-  auto result = run (runtime.get (), "SELECT root, clock, clock_injected, tables FROM phaseout_info");
+  auto result = run (runtime.get (),
+                     "SELECT root, clock, clock_injected, tables FROM phaseout_info");
   ASSERT_NE (result, nullptr);
   ASSERT_EQ (result->rows->len, 1u);
   EXPECT_EQ (std::string (cell (result.get (), 0, 0)), dir.path ());
@@ -68,8 +69,8 @@ TEST (Engine, ColumnTypesReachSqlite)
 TEST (Engine, ClockWithAnOffsetIsTheInstant)
 {
   po_test::TempDir dir;
-  auto offset = po_test::make_runtime ({ { "root", dir.path () },
-                                         { "now", "2017-12-13T01:00:00+02:00" } });
+  auto offset = po_test::make_runtime (
+    { { "root", dir.path () }, { "now", "2017-12-13T01:00:00+02:00" } });
   auto utc = po_test::make_runtime ({ { "root", dir.path () }, { "now", "2017-12-12T23:00:00Z" } });
   const char sql[] = "SELECT clock, strftime('%Y-%m-%dT%H:%M:%SZ', clock, 'unixepoch') "
                      "FROM phaseout_info";

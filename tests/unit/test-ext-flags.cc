@@ -31,8 +31,8 @@ parse (std::vector<std::string> args, po_test::ErrorPtr *error_out = nullptr)
 TEST (ExtFlags, OsquerydArgvExactly)
 {
   /* what osqueryd's launchExtension() passes: separate items, --verbose first */
-  auto flags = parse ({ "--verbose", "--socket", "/var/osquery/osquery.em", "--timeout", "3",
-                        "--interval", "3" });
+  auto flags = parse (
+    { "--verbose", "--socket", "/var/osquery/osquery.em", "--timeout", "3", "--interval", "3" });
   ASSERT_NE (flags, nullptr);
   EXPECT_TRUE (flags->verbose);
   EXPECT_STREQ (flags->socket, "/var/osquery/osquery.em");
@@ -54,8 +54,8 @@ TEST (ExtFlags, Defaults)
 TEST (ExtFlags, EqualsFormsAndPhaseoutSettings)
 {
   auto flags = parse ({ "--socket=/tmp/x.em", "--timeout=10", "--interval=1", "--root=/srv/img",
-                        "--policy-dir", "/a", "--policy-dir=/b", "--state-db=/tmp/s.db",
-                        "--config", "/etc/p.conf", "--now=2018-05-01" });
+                        "--policy-dir", "/a", "--policy-dir=/b", "--state-db=/tmp/s.db", "--config",
+                        "/etc/p.conf", "--now=2018-05-01" });
   ASSERT_NE (flags, nullptr);
   EXPECT_STREQ (flags->socket, "/tmp/x.em");
   EXPECT_EQ (flags->timeout_s, 10u);
@@ -107,7 +107,7 @@ TEST (Settings, SharedFlagNamesAndErrors)
   po_test::ErrorPtr error (raw);
   ASSERT_NE (error, nullptr);
   EXPECT_NE (strstr (error->message, "unknown flag --rooot"), nullptr);
-  g_autoptr(GPtrArray) dirs = po_settings_get_policy_dirs (settings.get ());
+  g_autoptr (GPtrArray) dirs = po_settings_get_policy_dirs (settings.get ());
   ASSERT_EQ (dirs->len, 1u);
   EXPECT_STREQ ((const char *) dirs->pdata[0], "/etc/phaseout/policies.d");
 }

@@ -37,11 +37,16 @@ struct Wire {
     if (peer >= 0)
       close (peer);
   }
-  void send (const std::string &bytes)
+  void
+  send (const std::string &bytes)
   {
     ASSERT_EQ (write (peer, bytes.data (), bytes.size ()), (ssize_t) bytes.size ());
   }
-  ThriftProtocol *proto () { return THRIFT_PROTOCOL (protocol); }
+  ThriftProtocol *
+  proto ()
+  {
+    return THRIFT_PROTOCOL (protocol);
+  }
 
   PoSocketTransport *transport;
   PoBoundedProtocol *protocol;
@@ -72,8 +77,9 @@ TEST (Wire, NestedGarbageIsRefusedNotRecursed)
   EXPECT_LT (thrift_protocol_skip (wire.proto (), T_LIST, &raw), 0);
   po_test::ErrorPtr error (raw);
   ASSERT_NE (error, nullptr);
-  EXPECT_TRUE (g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_DEPTH_LIMIT))
-      << error->message;
+  EXPECT_TRUE (
+    g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_DEPTH_LIMIT))
+    << error->message;
   thrift_transport_close (THRIFT_TRANSPORT (wire.transport), NULL);
   writer.join ();
 }
@@ -87,7 +93,8 @@ TEST (Wire, HugeDeclaredStringIsRefusedBeforeAllocating)
   EXPECT_LT (thrift_protocol_read_string (wire.proto (), &str, &raw), 0);
   po_test::ErrorPtr error (raw);
   ASSERT_NE (error, nullptr);
-  EXPECT_TRUE (g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_SIZE_LIMIT));
+  EXPECT_TRUE (
+    g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_SIZE_LIMIT));
   EXPECT_EQ (str, nullptr);
 
   wire.send (be32 (0xfffffff0));
@@ -95,7 +102,8 @@ TEST (Wire, HugeDeclaredStringIsRefusedBeforeAllocating)
   EXPECT_LT (thrift_protocol_read_string (wire.proto (), &str, &raw), 0);
   error.reset (raw);
   ASSERT_NE (error, nullptr);
-  EXPECT_TRUE (g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_NEGATIVE_SIZE));
+  EXPECT_TRUE (
+    g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_NEGATIVE_SIZE));
 }
 
 TEST (Wire, MessageBudgetBoundsWhatOneMessageReads)
@@ -122,7 +130,7 @@ TEST (Wire, StrictAndOldHeadersBothRead)
       gint32 seqid = 0;
       GError *raw = NULL;
       ASSERT_GT (thrift_protocol_read_message_begin (wire.proto (), &name, &type, &seqid, &raw), 0)
-          << (raw ? raw->message : "");
+        << (raw ? raw->message : "");
       EXPECT_STREQ (name, expected.first);
       EXPECT_EQ (type, T_CALL);
       EXPECT_EQ (seqid, expected.second);
@@ -141,7 +149,8 @@ TEST (Wire, BadVersionIsRefused)
   EXPECT_LT (thrift_protocol_read_message_begin (wire.proto (), &name, &type, &seqid, &raw), 0);
   po_test::ErrorPtr error (raw);
   ASSERT_NE (error, nullptr);
-  EXPECT_TRUE (g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_BAD_VERSION));
+  EXPECT_TRUE (
+    g_error_matches (error.get (), THRIFT_PROTOCOL_ERROR, THRIFT_PROTOCOL_ERROR_BAD_VERSION));
 }
 
 /*
@@ -154,7 +163,7 @@ TEST (Wire, TwoHundredThousandRowReplyRoundTrips)
   const guint n_rows = 200000;
   Wire writer_side;
   OsqueryExtensionResponse *response = (OsqueryExtensionResponse *)
-      g_object_new (OSQUERY_TYPE_EXTENSION_RESPONSE, NULL);
+    g_object_new (OSQUERY_TYPE_EXTENSION_RESPONSE, NULL);
   for (guint r = 0; r < n_rows; r++)
     {
       GHashTable *row = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
@@ -167,9 +176,10 @@ TEST (Wire, TwoHundredThousandRowReplyRoundTrips)
   PoSocketTransport *reader_transport = po_socket_transport_new (writer_side.peer, 5000,
                                                                  256 * 1024 * 1024);
   writer_side.peer = -1;
-  PoBoundedProtocol *reader_protocol = po_bounded_protocol_new (THRIFT_TRANSPORT (reader_transport));
+  PoBoundedProtocol *reader_protocol = po_bounded_protocol_new (
+    THRIFT_TRANSPORT (reader_transport));
   OsqueryExtensionResponse *received = (OsqueryExtensionResponse *)
-      g_object_new (OSQUERY_TYPE_EXTENSION_RESPONSE, NULL);
+    g_object_new (OSQUERY_TYPE_EXTENSION_RESPONSE, NULL);
   gint32 read_result = 0;
   std::thread reader ([&] {
     GError *error = NULL;
@@ -198,23 +208,29 @@ TEST (Wire, TwoHundredThousandRowReplyRoundTrips)
 /* the handler, called as the generated processor calls it */
 class HandlerTest : public ::testing::Test {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     runtime = po_test::make_runtime ({ { "now", "2018-05-01" } });
-    handler = po_ext_handler_new (runtime.get (), [] (gpointer data) {
-      *static_cast<int *> (data) += 1;
-    }, &shutdowns);
+    handler = po_ext_handler_new (
+      runtime.get (), [] (gpointer data) { *static_cast<int *> (data) += 1; }, &shutdowns);
     po_ext_handler_set_uuid (handler, 4242);
   }
-  void TearDown () override { g_object_unref (handler); }
+  void
+  TearDown () override
+  {
+    g_object_unref (handler);
+  }
 
-  OsqueryExtensionResponse *call (const char *registry, const char *item,
-                                  std::vector<std::pair<std::string, std::string>> request)
+  OsqueryExtensionResponse *
+  call (const char *registry, const char *item,
+        std::vector<std::pair<std::string, std::string>> request)
   {
     GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     for (auto &kv : request)
       g_hash_table_insert (map, g_strdup (kv.first.c_str ()), g_strdup (kv.second.c_str ()));
-    auto *response = (OsqueryExtensionResponse *) g_object_new (OSQUERY_TYPE_EXTENSION_RESPONSE, NULL);
+    auto *response = (OsqueryExtensionResponse *) g_object_new (OSQUERY_TYPE_EXTENSION_RESPONSE,
+                                                                NULL);
     GError *error = NULL;
     /* never a Thrift exception: the handler always answers with a status */
     EXPECT_TRUE (osquery_extension_handler_call (OSQUERY_EXTENSION_IF (handler), &response,
@@ -229,7 +245,8 @@ class HandlerTest : public ::testing::Test {
    * back with the generated reader (a generate reply's rows are written
    * straight from the table's rows, so they exist only on the wire)
    */
-  static OsqueryExtensionResponse *round_trip (OsqueryExtensionResponse *response)
+  static OsqueryExtensionResponse *
+  round_trip (OsqueryExtensionResponse *response)
   {
     int fds[2];
     EXPECT_EQ (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
@@ -240,11 +257,13 @@ class HandlerTest : public ::testing::Test {
     std::thread writer ([&] {
       GError *error = NULL;
       EXPECT_GE (thrift_struct_write (THRIFT_STRUCT (response), THRIFT_PROTOCOL (out_protocol),
-                                      &error), 0);
+                                      &error),
+                 0);
       EXPECT_TRUE (thrift_transport_flush (THRIFT_TRANSPORT (out), &error));
       EXPECT_EQ (error, nullptr);
     });
-    auto *decoded = (OsqueryExtensionResponse *) g_object_new (OSQUERY_TYPE_EXTENSION_RESPONSE, NULL);
+    auto *decoded = (OsqueryExtensionResponse *) g_object_new (OSQUERY_TYPE_EXTENSION_RESPONSE,
+                                                               NULL);
     GError *error = NULL;
     EXPECT_GE (thrift_struct_read (THRIFT_STRUCT (decoded), THRIFT_PROTOCOL (in_protocol), &error),
                0);
@@ -318,22 +337,24 @@ TEST_P (HandlerBadCall, IsStatusOneWithAMessage)
   auto *response = call (GetParam ().registry, GetParam ().item, GetParam ().request);
   EXPECT_EQ (response->status->code, 1);
   EXPECT_NE (strstr (response->status->message, GetParam ().message_part), nullptr)
-      << response->status->message;
+    << response->status->message;
   EXPECT_EQ (response->response->len, 0u);
   g_object_unref (response);
 }
 
 INSTANTIATE_TEST_SUITE_P (
-    Cases, HandlerBadCall,
-    ::testing::Values (
-        BadCall { "config", "phaseout_info", { { "action", "generate" } }, "\"config\" registry" },
-        BadCall { "table", "processes", { { "action", "generate" } }, "no table \"processes\"" },
-        BadCall { "table", "phaseout_info", {}, "must include a request action" },
-        BadCall { "table", "phaseout_info", { { "action", "routes" } },
-                  "Unknown table plugin action: routes" },
-        BadCall { "table", "phaseout_info", { { "action", "generate" }, { "context", "{oops" } },
-                  "query context" }),
-    [] (const auto &info) { return "case" + std::to_string (info.index); });
+  Cases, HandlerBadCall,
+  ::testing::Values (
+    BadCall{ "config", "phaseout_info", { { "action", "generate" } }, "\"config\" registry" },
+    BadCall{ "table", "processes", { { "action", "generate" } }, "no table \"processes\"" },
+    BadCall{ "table", "phaseout_info", {}, "must include a request action" },
+    BadCall{
+      "table", "phaseout_info", { { "action", "routes" } }, "Unknown table plugin action: routes" },
+    BadCall{ "table",
+             "phaseout_info",
+             { { "action", "generate" }, { "context", "{oops" } },
+             "query context" }),
+  [] (const auto &info) { return "case" + std::to_string (info.index); });
 
 TEST_F (HandlerTest, WritesAreReadonly)
 {

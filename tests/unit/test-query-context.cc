@@ -25,11 +25,13 @@ TEST (QueryContext, EveryOperatorCodeIsKept)
   for (int op : ops)
     {
       g_autofree gchar *json = g_strdup_printf (
-          "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":%d,\"expr\":\"7\"}],"
-          "\"affinity\":\"BIGINT\"}]}", op);
+        "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":%d,\"expr\":\"7\"}],"
+        "\"affinity\":\"BIGINT\"}]}",
+        op);
       auto context = parse (json);
       ASSERT_NE (context, nullptr) << op;
-      GPtrArray *constraints = po_query_context_get_constraints (context.get (), COL_PHASEOUT_INFO_PID);
+      GPtrArray *constraints = po_query_context_get_constraints (context.get (),
+                                                                 COL_PHASEOUT_INFO_PID);
       ASSERT_NE (constraints, nullptr) << op;
       ASSERT_EQ (constraints->len, 1u);
       auto *constraint = static_cast<PoConstraint *> (constraints->pdata[0]);
@@ -131,21 +133,20 @@ TEST_P (QueryContextMalformed, IsAClearError)
 }
 
 INSTANTIATE_TEST_SUITE_P (
-    Cases, QueryContextMalformed,
-    ::testing::Values (
-        Malformed { "{\"constraints\":[", "query context" },
-        Malformed { "[1,2]", "not a JSON object" },
-        Malformed { "{\"constraints\":42}", "\"constraints\" is not an array" },
-        Malformed { "{\"constraints\":[7]}", "not an object" },
-        Malformed { "{\"constraints\":[{\"list\":[]}]}", "no column name" },
-        Malformed { "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"expr\":\"1\"}]}]}",
-                    "no valid \"op\"" },
-        Malformed { "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":\"x\",\"expr\":\"1\"}]}]}",
-                    "no valid \"op\"" },
-        Malformed { "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":2,\"expr\":5}]}]}",
-                    "no string \"expr\"" },
-        Malformed { "{\"constraints\":[{\"name\":\"pid\",\"list\":[3]}]}", "is not an object" }),
-    [] (const auto &info) { return "case" + std::to_string (info.index); });
+  Cases, QueryContextMalformed,
+  ::testing::Values (
+    Malformed{ "{\"constraints\":[", "query context" }, Malformed{ "[1,2]", "not a JSON object" },
+    Malformed{ "{\"constraints\":42}", "\"constraints\" is not an array" },
+    Malformed{ "{\"constraints\":[7]}", "not an object" },
+    Malformed{ "{\"constraints\":[{\"list\":[]}]}", "no column name" },
+    Malformed{ "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"expr\":\"1\"}]}]}",
+               "no valid \"op\"" },
+    Malformed{ "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":\"x\",\"expr\":\"1\"}]}]}",
+               "no valid \"op\"" },
+    Malformed{ "{\"constraints\":[{\"name\":\"pid\",\"list\":[{\"op\":2,\"expr\":5}]}]}",
+               "no string \"expr\"" },
+    Malformed{ "{\"constraints\":[{\"name\":\"pid\",\"list\":[3]}]}", "is not an object" }),
+  [] (const auto &info) { return "case" + std::to_string (info.index); });
 
 TEST (QueryContext, OversizedJsonIsRefused)
 {

@@ -11,19 +11,25 @@ namespace {
 
 class RootTest : public ::testing::Test {
  protected:
-  void SetUp () override
+  void
+  SetUp () override
   {
     dir.write ("etc/os-release", "ID=debian\n");
     dir.write ("var/lib/big", std::string (4096, 'x'));
     /* links an unprivileged user could plant, aiming outside the tree */
     ASSERT_EQ (symlink ("/etc/hostname", dir.file ("absolute-link").c_str ()), 0);
-    ASSERT_EQ (symlink ("../../../../../../etc/hostname", dir.file ("etc/dotdot-link").c_str ()), 0);
+    ASSERT_EQ (symlink ("../../../../../../etc/hostname", dir.file ("etc/dotdot-link").c_str ()),
+               0);
     ASSERT_EQ (symlink ("os-release", dir.file ("etc/inside-link").c_str ()), 0);
     GError *error = NULL;
     root = po_root_new (dir.path ().c_str (), &error);
     ASSERT_NE (root, nullptr) << error->message;
   }
-  void TearDown () override { po_root_unref (root); }
+  void
+  TearDown () override
+  {
+    po_root_unref (root);
+  }
 
   po_test::TempDir dir;
   PoRoot *root = nullptr;
@@ -63,7 +69,8 @@ TEST_F (RootTest, LinksNeverLeaveTheTree)
       EXPECT_FALSE (po_root_read_file (root, path, 1024, &contents, NULL, &raw)) << path;
       error.reset (raw);
       ASSERT_NE (error, nullptr);
-      EXPECT_TRUE (g_error_matches (error.get (), G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) << error->message;
+      EXPECT_TRUE (g_error_matches (error.get (), G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        << error->message;
       EXPECT_NE (strstr (error->message, dir.path ().c_str ()), nullptr) << error->message;
     }
 }
@@ -99,19 +106,19 @@ TEST_F (RootTest, FilesOfOneDirectoryReadLikeWholePaths)
   ASSERT_GE (dirfd, 0) << error->message;
   gchar *contents = NULL;
   gsize length = 0;
-  ASSERT_TRUE (po_root_read_file_at (root, dirfd, "/etc", "os-release", 1024, &contents, &length,
-                                     NULL));
+  ASSERT_TRUE (
+    po_root_read_file_at (root, dirfd, "/etc", "os-release", 1024, &contents, &length, NULL));
   EXPECT_STREQ (contents, "ID=debian\n");
   EXPECT_EQ (length, 10u);
   g_clear_pointer (&contents, g_free);
   /* a link is resolved beneath the root, as with the whole path */
-  ASSERT_TRUE (po_root_read_file_at (root, dirfd, "/etc", "inside-link", 1024, &contents, NULL,
-                                     NULL));
+  ASSERT_TRUE (
+    po_root_read_file_at (root, dirfd, "/etc", "inside-link", 1024, &contents, NULL, NULL));
   EXPECT_STREQ (contents, "ID=debian\n");
   g_clear_pointer (&contents, g_free);
   GError *raw = NULL;
-  EXPECT_FALSE (po_root_read_file_at (root, dirfd, "/etc", "dotdot-link", 1024, &contents, NULL,
-                                      &raw));
+  EXPECT_FALSE (
+    po_root_read_file_at (root, dirfd, "/etc", "dotdot-link", 1024, &contents, NULL, &raw));
   po_test::ErrorPtr missing (raw);
   ASSERT_NE (missing, nullptr);
   EXPECT_TRUE (g_error_matches (missing.get (), G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
@@ -125,8 +132,8 @@ TEST_F (RootTest, FilesOfOneDirectoryReadLikeWholePaths)
   int top = po_root_open_directory (root, "/", NULL);
   ASSERT_GE (top, 0);
   raw = NULL;
-  EXPECT_FALSE (po_root_read_file_at (root, top, "/", "absolute-link", 1024, &contents, NULL,
-                                      &raw));
+  EXPECT_FALSE (
+    po_root_read_file_at (root, top, "/", "absolute-link", 1024, &contents, NULL, &raw));
   po_test::ErrorPtr outside (raw);
   ASSERT_NE (outside, nullptr);
   EXPECT_TRUE (g_error_matches (outside.get (), G_IO_ERROR, G_IO_ERROR_NOT_FOUND));
@@ -223,7 +230,9 @@ TEST (TempDir, NeverFollowsLinksOutOfTheTree)
     po_test::TempDir tree;
     tree.write ("sub/file", "x");
     ASSERT_EQ (symlink (outside.file ("keep").c_str (), tree.file ("sub/link-to-dir").c_str ()), 0);
-    ASSERT_EQ (symlink (outside.file ("keep/sentinel").c_str (), tree.file ("link-to-file").c_str ()), 0);
+    ASSERT_EQ (symlink (outside.file ("keep/sentinel").c_str (),
+                        tree.file ("link-to-file").c_str ()),
+               0);
     ASSERT_EQ (chmod (tree.file ("sub").c_str (), 0500), 0);
   }
   struct stat st;

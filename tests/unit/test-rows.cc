@@ -33,7 +33,9 @@ TEST (Rows, InvalidUtf8IsReplacedNeverPassedOn)
 {
   po_test::RowsPtr rows (po_rows_new (&po_schema_phaseout_info));
   po_rows_add (rows.get ());
-  po_rows_set_text (rows.get (), 0, "kav\xff\xfe" "x");
+  po_rows_set_text (rows.get (), 0,
+                    "kav\xff\xfe"
+                    "x");
   const gchar *value = po_rows_get (rows.get (), 0, 0);
   EXPECT_TRUE (g_utf8_validate (value, -1, NULL));
   EXPECT_TRUE (g_str_has_prefix (value, "kav"));

@@ -69,7 +69,7 @@ TEST (Schema, CreateTableStatement)
 {
   g_autofree gchar *sql = po_table_schema_to_sql (&po_schema_phaseout_info);
   EXPECT_TRUE (g_str_has_prefix (sql, "CREATE TABLE phaseout_info(`version` TEXT, `pid` BIGINT"))
-      << sql;
+    << sql;
   EXPECT_TRUE (g_str_has_suffix (sql, "`glib_version` TEXT)")) << sql;
 }
 

@@ -281,4 +281,4 @@ TEST (SettingsTable, ManPageNamesEverySetting)
       << row->name;
 }
 
-} // namespace
+}  // namespace
