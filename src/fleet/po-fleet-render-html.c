@@ -59,7 +59,8 @@ render_policy (const PoFleetReport *report, const PoFleetPolicyReport *policy, G
   g_string_append (out, "</p>\n");
 
   po_fleet_svg_burn_down (policy, report->as_of, out);
-  g_string_append_printf (out, "<p class=\"meta\">%u hosts</p>\n", policy->hosts_total);
+  g_string_append_printf (out, "<p class=\"meta\">%u %s</p>\n", policy->hosts_total,
+                          policy->hosts_total == 1 ? "host" : "hosts");
   po_fleet_svg_status_bar (policy, out);
   g_string_append (out, "<p class=\"legend\">");
   for (guint b = 0; b < PO_FLEET_BUCKET_N; b++)
@@ -109,9 +110,9 @@ render_policy (const PoFleetReport *report, const PoFleetPolicyReport *policy, G
     g_string_append (out, "</table>\n");
   if (overdue > listed)
     g_string_append_printf (out,
-                            "<p class=\"meta\">... and %u more overdue hosts "
+                            "<p class=\"meta\">... and %u more overdue %s "
                             "(<code>phaseout fleet report --json</code> lists them all)</p>\n",
-                            overdue - listed);
+                            overdue - listed, overdue - listed == 1 ? "host" : "hosts");
   g_string_append (out, "</section>\n");
 }
 

@@ -61,8 +61,8 @@ render_policy (const PoFleetReport *report, const PoFleetPolicyReport *policy, G
       for (guint i = 0; i < policy->products->len; i++)
         {
           const PoFleetProduct *product = g_ptr_array_index (policy->products, i);
-          g_string_append_printf (out, "%s %s (%u hosts)", i > 0 ? "," : "", product->product,
-                                  product->hosts);
+          g_string_append_printf (out, "%s %s (%u %s)", i > 0 ? "," : "", product->product,
+                                  product->hosts, product->hosts == 1 ? "host" : "hosts");
         }
       g_string_append_c (out, '\n');
     }

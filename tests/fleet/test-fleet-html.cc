@@ -170,3 +170,36 @@ TEST (FleetHtml, RendersInHeadlessChromium)
     }
 #endif
 }
+
+// one host is "1 host", in the text report's products and the HTML page's
+// host count alike
+TEST (FleetRender, OneHostIsSingular)
+{
+  po_test::TempDir dir;
+  Fleet fleet;
+  fleet.policies = { { "us-dhs-bod-17-01", "2017-12-12" } };
+  Host host;
+  host.uuid = "ONE-HOST";
+  host.hostname = "ws-1.agency.example";
+  host.last_day = 20;
+  host.product = "kesl";
+  host.changes["us-dhs-bod-17-01"] = { { 0, "action_required", 1 } };
+  fleet.hosts.push_back (host);
+  StorePtr store = open_store (dir.file ("fleet.db"));
+  ingest_text (store.get (), dir.file ("results.log"),
+               join_lines (write_log (fleet, Format::Event, 10)));
+  ReportPtr report = build_report (store.get (), day_of (fleet, 10), 7);
+  ASSERT_TRUE (report);
+
+  GString *text = g_string_new (nullptr);
+  GString *html = g_string_new (nullptr);
+  po_fleet_report_render_text (report.get (), text);
+  po_fleet_report_render_html (report.get (), html);
+  std::string text_report (text->str), page (html->str);
+  g_string_free (text, TRUE);
+  g_string_free (html, TRUE);
+  EXPECT_NE (text_report.find ("(1 host)"), std::string::npos) << text_report;
+  EXPECT_EQ (text_report.find ("1 hosts"), std::string::npos) << text_report;
+  EXPECT_NE (page.find (">1 host<"), std::string::npos) << page;
+  EXPECT_EQ (page.find ("1 hosts"), std::string::npos) << page;
+}
