@@ -268,21 +268,16 @@ is_vendor_entry (const gchar *value)
  * vendors: ids (the vendor's products in categories) or vendor/product
  * (that product whatever categories says).  A vendor named both ways is
  * refused: either the whole vendor is covered or only the products named.
- * Sets policy->vendor_ids to the vendors named, each once.
  */
 static void
 parse_vendors (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *policy)
 {
-  g_autoptr (GPtrArray) ids = NULL;
   GStrv list = po_check_get_string_list (check, object, NULL, json, "vendors", TRUE, FALSE,
                                          is_vendor_entry,
                                          "not a vendor id or vendor/product:", NULL);
 
   if (list == NULL)
     return;
-  g_strfreev (policy->vendors);
-  policy->vendors = list;
-  ids = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; list[i] != NULL; i++)
     {
       g_auto (GStrv) parts = g_strsplit (list[i], "/", 2);
@@ -295,12 +290,8 @@ parse_vendors (PoCheck *check, const gchar *object, JsonObject *json, PoPolicy *
                            "policy covers whole: list the vendor or its products, not both",
                            list[i], parts[0]);
         }
-      if (!g_ptr_array_find_with_equal_func (ids, parts[0], g_str_equal, NULL))
-        g_ptr_array_add (ids, g_strdup (parts[0]));
     }
-  g_ptr_array_add (ids, NULL);
-  g_strfreev (policy->vendor_ids);
-  policy->vendor_ids = (GStrv) g_ptr_array_free (g_steal_pointer (&ids), FALSE);
+  po_policy_set_vendors (policy, list);
 }
 
 static gboolean

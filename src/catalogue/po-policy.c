@@ -81,6 +81,13 @@ po_scope_entry_free (PoScopeEntry *entry)
   g_free (entry);
 }
 
+/* a coverage value: NULL for a vendor named whole */
+static void
+product_set_free (gpointer products)
+{
+  g_clear_pointer (&products, g_hash_table_unref);
+}
+
 PoPolicy *
 po_policy_new (void)
 {
@@ -89,6 +96,7 @@ po_policy_new (void)
   g_atomic_ref_count_init (&policy->ref_count);
   policy->vendors = g_new0 (gchar *, 1);
   policy->vendor_ids = g_new0 (gchar *, 1);
+  policy->coverage = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, product_set_free);
   policy->categories = g_new0 (gchar *, 1);
   policy->devices = g_strsplit ("all", ",", -1);
   policy->binds = g_new0 (gchar *, 1);
@@ -124,6 +132,7 @@ po_policy_unref (PoPolicy *policy)
   g_clear_pointer (&policy->issued_when, g_date_time_unref);
   g_strfreev (policy->vendors);
   g_strfreev (policy->vendor_ids);
+  g_hash_table_unref (policy->coverage);
   g_strfreev (policy->categories);
   g_strfreev (policy->devices);
   g_free (policy->replacement);
@@ -138,6 +147,39 @@ po_policy_unref (PoPolicy *policy)
   g_free (policy->origin);
   g_free (policy->sha256);
   g_free (policy);
+}
+
+void
+po_policy_set_vendors (PoPolicy *policy, GStrv vendors)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+
+  g_strfreev (policy->vendors);
+  policy->vendors = vendors;
+  g_hash_table_remove_all (policy->coverage);
+  for (guint i = 0; vendors[i] != NULL; i++)
+    {
+      const gchar *slash = strchr (vendors[i], '/');
+      g_autofree gchar *vendor_id = slash != NULL ? g_strndup (vendors[i], slash - vendors[i])
+                                                  : g_strdup (vendors[i]);
+      GHashTable *products;
+
+      if (!g_hash_table_lookup_extended (policy->coverage, vendor_id, NULL, (gpointer *) &products))
+        {
+          g_ptr_array_add (ids, g_strdup (vendor_id));
+          products = slash != NULL ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL)
+                                   : NULL;
+          g_hash_table_insert (policy->coverage, g_strdup (vendor_id), products);
+        }
+      /* named whole (in any position) wins over products named too */
+      if (slash == NULL)
+        g_hash_table_insert (policy->coverage, g_steal_pointer (&vendor_id), NULL);
+      else if (products != NULL)
+        g_hash_table_add (products, g_strdup (slash + 1));
+    }
+  g_ptr_array_add (ids, NULL);
+  g_strfreev (policy->vendor_ids);
+  policy->vendor_ids = (GStrv) g_ptr_array_free (g_steal_pointer (&ids), FALSE);
 }
 
 const gchar *
@@ -345,8 +387,7 @@ po_policy_get_sha256 (PoPolicy *policy)
 gboolean
 po_policy_covers_vendor (PoPolicy *policy, const gchar *vendor_id)
 {
-  return vendor_id != NULL
-         && g_strv_contains ((const gchar *const *) policy->vendor_ids, vendor_id);
+  return vendor_id != NULL && g_hash_table_contains (policy->coverage, vendor_id);
 }
 
 gboolean
@@ -361,16 +402,14 @@ gboolean
 po_policy_covers (PoPolicy *policy, const gchar *vendor_id, const gchar *product_id,
                   const gchar *category)
 {
-  g_autofree gchar *entry = NULL;
+  GHashTable *products;
 
-  if (vendor_id == NULL)
+  if (vendor_id == NULL
+      || !g_hash_table_lookup_extended (policy->coverage, vendor_id, NULL, (gpointer *) &products))
     return FALSE;
-  if (g_strv_contains ((const gchar *const *) policy->vendors, vendor_id))
+  if (products == NULL)
     return po_policy_covers_category (policy, product_id != NULL ? category : NULL);
-  if (product_id == NULL)
-    return FALSE;
-  entry = g_strconcat (vendor_id, "/", product_id, NULL);
-  return g_strv_contains ((const gchar *const *) policy->vendors, entry);
+  return product_id != NULL && g_hash_table_contains (products, product_id);
 }
 
 /* ---- applicability ---- */

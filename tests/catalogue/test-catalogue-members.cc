@@ -278,6 +278,52 @@ TEST (CatalogueMembers, VendorProductCoversThatProductWhateverTheCategories)
     po_policy_covers (po_catalogue_lookup_policy (all.get (), "p1"), "acme", NULL, NULL));
 }
 
+/* one policy naming vendors both ways: each vendor is looked up as it was named */
+TEST (CatalogueMembers, CoversVendorsWholeAndProductsInOnePolicy)
+{
+  TempDir dir;
+  dir.write ("11-beta.json", R"({"format": 1, "vendors": [{
+    "id": "beta", "name": "Beta",
+    "indicators": {"windows": {"publisher": ["Beta Inc"]}},
+    "products": [
+      {"id": "mail", "name": "Beta Mail", "category": "messaging",
+       "indicators": {"linux": {"deb_package": ["beta-mail"]}}},
+      {"id": "pay", "name": "Beta Pay", "category": "payment",
+       "indicators": {"linux": {"deb_package": ["beta-pay"]}}}
+    ]}]})");
+  CataloguePtr catalogue = load_with_policy (dir, { { "vendors",
+                                                      R"(["acme/video", "beta", "acme/chat"])" },
+                                                    { "categories", "[\"messaging\"]" } });
+  ASSERT_EQ (problems_text (catalogue.get ()), "");
+  PoPolicy *policy = po_catalogue_lookup_policy (catalogue.get (), "p1");
+  ASSERT_NE (policy, nullptr);
+
+  /* each vendor once, in the order first named */
+  const gchar *const *ids = po_policy_get_vendor_ids (policy);
+  EXPECT_STREQ (ids[0], "acme");
+  EXPECT_STREQ (ids[1], "beta");
+  EXPECT_EQ (ids[2], nullptr);
+  EXPECT_STREQ (po_policy_get_vendors (policy)[2], "acme/chat");
+
+  /* acme by its products: both named, whatever their category; nothing else */
+  EXPECT_TRUE (po_policy_covers (policy, "acme", "chat", "messaging"));
+  EXPECT_TRUE (po_policy_covers (policy, "acme", "video", "payment"));
+  EXPECT_FALSE (po_policy_covers (policy, "acme", "mail", "messaging"));
+  EXPECT_FALSE (po_policy_covers (policy, "acme", NULL, NULL));
+  /* beta whole: its products in the policy's categories, no vendor-wide
+   * indicators (the categories are not "all") */
+  EXPECT_TRUE (po_policy_covers (policy, "beta", "mail", "messaging"));
+  EXPECT_FALSE (po_policy_covers (policy, "beta", "pay", "payment"));
+  EXPECT_FALSE (po_policy_covers (policy, "beta", NULL, NULL));
+  /* a vendor not named, or none */
+  EXPECT_FALSE (po_policy_covers (policy, "gamma", "chat", "messaging"));
+  EXPECT_FALSE (po_policy_covers (policy, NULL, "chat", "messaging"));
+  EXPECT_TRUE (po_policy_covers_vendor (policy, "acme"));
+  EXPECT_TRUE (po_policy_covers_vendor (policy, "beta"));
+  EXPECT_FALSE (po_policy_covers_vendor (policy, "gamma"));
+  EXPECT_FALSE (po_policy_covers_vendor (policy, NULL));
+}
+
 TEST (CatalogueMembers, VendorProductValidated)
 {
   auto unknown_product = check_policy ({ { "vendors", "[\"acme/radio\"]" } });

@@ -173,6 +173,9 @@ struct _PoPolicy {
   const gchar *confidence; /* interned */
   GStrv vendors;           /* as written: "vendor" or "vendor/product" */
   GStrv vendor_ids;        /* the vendors those name, each once */
+  /* vendor id -> NULL (named whole) or the set of its product ids named:
+   * po_policy_covers() runs for every owner on every query */
+  GHashTable *coverage;
   GStrv categories;
   GStrv devices; /* "all", or some of "mobile", "desktop", "server" */
   gchar *replacement;
@@ -189,6 +192,9 @@ struct _PoPolicy {
 };
 
 PoPolicy *po_policy_new (void);
+/* takes vendors ("vendor" or "vendor/product" entries) and derives
+ * vendor_ids and coverage from them */
+void po_policy_set_vendors (PoPolicy *policy, GStrv vendors);
 
 /* ---- the catalogue object (po-catalogue*.c) ---- */
 
