@@ -89,31 +89,7 @@ World::write (const std::string &relative, const std::string &contents) const
 std::vector<Row>
 query (PoRuntime *runtime, const std::string &sql)
 {
-  std::vector<Row> rows;
-  PoResult *result = nullptr;
-  GError *error = nullptr;
-
-  if (!po_engine_query (runtime, sql.c_str (), &result, &error))
-    {
-      ADD_FAILURE () << sql << ": " << error->message;
-      g_error_free (error);
-      return rows;
-    }
-  for (guint r = 0; r < result->rows->len; r++)
-    {
-      GPtrArray *cells = (GPtrArray *) g_ptr_array_index (result->rows, r);
-      Row row;
-      for (guint c = 0; c < result->column_names->len; c++)
-        {
-          const gchar *value = (const gchar *) g_ptr_array_index (cells, c);
-          row[(const gchar *) g_ptr_array_index (result->column_names, c)] = value != nullptr
-                                                                               ? value
-                                                                               : "<NULL>";
-        }
-      rows.push_back (row);
-    }
-  po_result_free (result);
-  return rows;
+  return po_test::engine_rows (runtime, sql);
 }
 
 std::vector<Row>

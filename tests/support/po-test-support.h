@@ -16,6 +16,7 @@
 #include "po-settings.h"
 #include "po-test-tree.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -134,5 +135,10 @@ ProcessResult run_process (const std::vector<std::string> &argv);
 
 /* whether a program is on PATH (or in /usr/sbin, /sbin) */
 bool have_program (const std::string &program);
+
+/* sql's rows through po_engine_query(), each a column -> value map with
+ * "<NULL>" for NULL; a query that fails fails the test and gives no rows */
+std::vector<std::map<std::string, std::string>> engine_rows (PoRuntime *runtime,
+                                                             const std::string &sql);
 
 }  // namespace po_test
